@@ -1,0 +1,47 @@
+package mgz
+
+// Option is one allowed value of an enumeration with its Dutch label, in display order.
+type Option[T ~string] struct {
+	Value T
+	Label string
+}
+
+// Enum is a closed list of values (an identifier from domain.md §2) with Dutch labels.
+type Enum[T ~string] struct {
+	options []Option[T]
+	index   map[T]int
+}
+
+func newEnum[T ~string](opts ...Option[T]) Enum[T] {
+	e := Enum[T]{options: opts, index: make(map[T]int, len(opts))}
+	for i, o := range opts {
+		e.index[o.Value] = i
+	}
+	return e
+}
+
+// Options returns the values with their labels, in display order. The slice must not be changed.
+func (e Enum[T]) Options() []Option[T] { return e.options }
+
+// Valid reports whether v is one of the values.
+func (e Enum[T]) Valid(v T) bool { _, ok := e.index[v]; return ok }
+
+// Label returns the Dutch label of v, or v itself when it is unknown.
+func (e Enum[T]) Label(v T) string {
+	if i, ok := e.index[v]; ok {
+		return e.options[i].Label
+	}
+	return string(v)
+}
+
+// List returns the values separated by ", " for error messages.
+func (e Enum[T]) List() string {
+	s := ""
+	for i, o := range e.options {
+		if i > 0 {
+			s += ", "
+		}
+		s += string(o.Value)
+	}
+	return s
+}

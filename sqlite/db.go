@@ -1,0 +1,98 @@
+// Package sqlite stores mgz's data in an embedded SQLite database through a pure-Go driver (no
+// cgo), so that one binary runs the product on a fresh machine. It implements the service
+// interfaces of package mgz; nothing SQLite-specific leaves this package.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+// DB is an open mgz database.
+type DB struct {
+	sql *sql.DB
+	// now is the clock for created_at/updated_at; tests replace it.
+	now func() time.Time
+}
+
+// pragmas apply to every connection the pool opens. synchronous=FULL because an acknowledged
+// change must survive a power loss (architecture.md, "Durability"); WAL lets readers go on while
+// one writer writes; _txlock=immediate takes the write lock at BEGIN, so two writers wait for each
+// other (busy_timeout) instead of failing halfway with SQLITE_BUSY.
+const pragmas = "_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)" +
+	"&_pragma=busy_timeout(10000)&_txlock=immediate"
+
+// Open opens (creating it when needed) the database file at path and brings its schema up to date.
+// A database whose schema is newer than this binary knows is refused.
+func Open(ctx context.Context, path string) (*DB, error) {
+	if path == "" {
+		return nil, errors.New("geen databasebestand opgegeven: gebruik --db of MGZ_DB")
+	}
+	if strings.ContainsAny(path, "?#") {
+		return nil, fmt.Errorf("databasepad %q bevat ? of #: kies een pad zonder die tekens", path)
+	}
+	sqldb, err := sql.Open("sqlite", path+"?"+pragmas)
+	if err != nil {
+		return nil, fmt.Errorf("database %s openen: %w", path, err)
+	}
+	db := &DB{sql: sqldb, now: func() time.Time { return time.Now().UTC() }}
+	if err := db.Ping(ctx); err != nil {
+		sqldb.Close()
+		return nil, fmt.Errorf("database %s openen: %w", path, err)
+	}
+	if err := migrate(ctx, sqldb, migrationFiles); err != nil {
+		sqldb.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// Close closes the database; a WAL checkpoint runs as the last connection closes.
+func (db *DB) Close() error { return db.sql.Close() }
+
+// Ping reports whether the database answers a query.
+func (db *DB) Ping(ctx context.Context) error {
+	var one int
+	return db.sql.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}
+
+// SchemaVersion returns the version of the newest migration applied.
+func (db *DB) SchemaVersion(ctx context.Context) (int, error) {
+	return currentVersion(ctx, db.sql)
+}
+
+// querier is what *sql.DB and *sql.Tx share, so the same code runs inside and outside a transaction.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// inTx runs fn in a transaction on db, committing when fn returns nil and rolling back otherwise.
+func inTx(ctx context.Context, db *sql.DB, fn func(*sql.Tx) error) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("transactie starten: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("transactie vastleggen: %w", err)
+	}
+	return nil
+}
+
+// timeFormat stores instants as sortable UTC text with milliseconds.
+const timeFormat = "2006-01-02T15:04:05.000Z"
+
+func formatTime(t time.Time) string { return t.UTC().Format(timeFormat) }
+
+func parseTime(s string) (time.Time, error) { return time.Parse(timeFormat, s) }

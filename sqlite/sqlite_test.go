@@ -1,0 +1,343 @@
+package sqlite
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"path/filepath"
+	"testing"
+	"testing/fstest"
+
+	"github.com/regio-mgz/mgz"
+)
+
+func openTestDB(t *testing.T) (*DB, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "mgz.db")
+	db, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatalf("Open(%s): %v", path, err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db, path
+}
+
+func mustCode(t *testing.T, err error, code string, field string) {
+	t.Helper()
+	if err == nil {
+		t.Fatalf("want error with code %s, got nil", code)
+	}
+	var e *mgz.Error
+	if !errors.As(err, &e) || e.Code != code {
+		t.Fatalf("want error with code %s, got %v (%T)", code, err, err)
+	}
+	if field != "" {
+		if _, ok := e.Fields[field]; !ok {
+			t.Fatalf("want field %q named in %v, got fields %v", field, err, e.FieldNames())
+		}
+	}
+}
+
+func provider(name, agb string) *mgz.Organisation {
+	return &mgz.Organisation{Kind: mgz.KindCareProvider, Name: name, AGB: agb, KvK: "12345678", Address: "Dorpsstraat 1",
+		Postcode: "1234ab", City: "Voorbeeld", Phone: "030-1234567", CareOfficeRegion: "Voorbeeld"}
+}
+
+func practice(name, agb string) *mgz.Organisation {
+	o := provider(name, agb)
+	o.Kind = mgz.KindGPPractice
+	return o
+}
+
+func location(providerID int64, name string) *mgz.Location {
+	return &mgz.Location{ProviderID: providerID, Name: name, Address: "Laan 2", Postcode: "1234 AB", Municipality: "Voorbeeld",
+		Setting: mgz.SettingClusteredHousing, Sector: mgz.SectorElderly, Deliveries: []mgz.Delivery{mgz.DeliveryVPT}, Places: 12}
+}
+
+func TestMigrationsFromEmpty(t *testing.T) {
+	db, _ := openTestDB(t)
+	v, err := db.SchemaVersion(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, err := loadMigrations(migrationFiles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v != len(ms) || v < 1 {
+		t.Fatalf("schema version = %d, want %d (all embedded migrations)", v, len(ms))
+	}
+	for _, table := range []string{"organisations", "locations", "location_deliveries", "contact_points"} {
+		var n int
+		if err := db.sql.QueryRow("SELECT COUNT(*) FROM " + table).Scan(&n); err != nil {
+			t.Errorf("table %s missing after migrations: %v", table, err)
+		}
+	}
+	var mode string
+	if err := db.sql.QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil || mode != "wal" {
+		t.Errorf("journal_mode = %q (%v), want wal", mode, err)
+	}
+	var fk, sync int
+	db.sql.QueryRow("PRAGMA foreign_keys").Scan(&fk)
+	db.sql.QueryRow("PRAGMA synchronous").Scan(&sync)
+	if fk != 1 || sync != 2 {
+		t.Errorf("foreign_keys = %d, synchronous = %d; want 1 and 2 (FULL)", fk, sync)
+	}
+}
+
+// TestMigrationUpgradePath opens a database made by an older binary (only the first migration) and
+// checks that a newer one applies the rest and keeps the data.
+func TestMigrationUpgradePath(t *testing.T) {
+	ctx := context.Background()
+	first, err := fs.ReadFile(migrationFiles, "0001_register.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	older := fstest.MapFS{"0001_register.sql": {Data: first}}
+	newer := fstest.MapFS{
+		"0001_register.sql":    {Data: first},
+		"0002_add_website.sql": {Data: []byte("ALTER TABLE organisations ADD COLUMN website TEXT NOT NULL DEFAULT '';")},
+	}
+
+	db, _ := openTestDB(t)
+	if _, err := db.sql.Exec("DROP TABLE contact_points; DROP TABLE location_deliveries; DROP TABLE locations; DROP TABLE organisations; DELETE FROM schema_migrations"); err != nil {
+		t.Fatal(err)
+	}
+	if err := migrate(ctx, db.sql, older); err != nil {
+		t.Fatalf("migrate older: %v", err)
+	}
+	o := practice("Praktijk Oud", "01000001")
+	if err := db.Register().CreateOrganisation(ctx, o); err != nil {
+		t.Fatal(err)
+	}
+	if err := migrate(ctx, db.sql, newer); err != nil {
+		t.Fatalf("migrate newer: %v", err)
+	}
+	if v, _ := currentVersion(ctx, db.sql); v != 2 {
+		t.Fatalf("version after upgrade = %d, want 2", v)
+	}
+	var name, website string
+	if err := db.sql.QueryRow("SELECT name, website FROM organisations WHERE id = $1", o.ID).Scan(&name, &website); err != nil || name != "Praktijk Oud" {
+		t.Fatalf("data after upgrade: name %q, err %v", name, err)
+	}
+	// Running again is a no-op.
+	if err := migrate(ctx, db.sql, newer); err != nil {
+		t.Fatalf("second migrate: %v", err)
+	}
+}
+
+func TestRefuseDatabaseNewerThanBinary(t *testing.T) {
+	db, path := openTestDB(t)
+	if _, err := db.sql.Exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, '0099_future.sql', 'x')"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	_, err := Open(context.Background(), path)
+	var newer *NewerSchemaError
+	if !errors.As(err, &newer) || newer.Database != 99 {
+		t.Fatalf("Open of a newer database: got %v, want NewerSchemaError for version 99", err)
+	}
+}
+
+func TestConstraintViolationLeavesNothingHalfWritten(t *testing.T) {
+	ctx := context.Background()
+	db, _ := openTestDB(t)
+	r := db.Register()
+
+	t.Run("database constraint inside one write", func(t *testing.T) {
+		err := r.write(ctx, func(q querier) error {
+			if _, err := q.ExecContext(ctx, `INSERT INTO organisations (kind, name, kvk, address, postcode, city, phone,
+				care_office_region, created_at, updated_at) VALUES ('care_provider', 'Half', '12345678', 'a', '1234 AB', 'b', 'c', 'd', 'x', 'x')`); err != nil {
+				return err
+			}
+			// setting 'home' breaks the CHECK constraint
+			_, err := q.ExecContext(ctx, `INSERT INTO locations (provider_id, name, address, postcode, municipality, setting,
+				sector, places, created_at, updated_at) VALUES (last_insert_rowid(), 'L', 'a', '1234 AB', 'm', 'home', 'elderly', 1, 'x', 'x')`)
+			return err
+		})
+		if err == nil {
+			t.Fatal("want CHECK constraint error")
+		}
+		assertEmpty(t, db)
+	})
+
+	t.Run("domain conflict inside Atomic", func(t *testing.T) {
+		err := r.Atomic(ctx, func(tx mgz.RegisterService) error {
+			if err := tx.CreateOrganisation(ctx, practice("Eerste", "01000002")); err != nil {
+				return err
+			}
+			return tx.CreateOrganisation(ctx, practice("Tweede met dezelfde AGB", "01000002"))
+		})
+		mustCode(t, err, mgz.ECodeConflict, "agb")
+		assertEmpty(t, db)
+	})
+
+	t.Run("location with unknown provider", func(t *testing.T) {
+		err := r.CreateLocation(ctx, location(4242, "Nergens"))
+		mustCode(t, err, mgz.ECodeInvalid, "provider_id")
+		assertEmpty(t, db)
+	})
+}
+
+func assertEmpty(t *testing.T, db *DB) {
+	t.Helper()
+	ov, err := db.Register().Overview(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ov.Empty() {
+		t.Fatalf("register not empty after failed write: %+v", ov)
+	}
+}
+
+func TestRegisterCRUD(t *testing.T) {
+	ctx := context.Background()
+	db, path := openTestDB(t)
+	r := db.Register()
+
+	prov := provider("Zorggroep Test", "")
+	if err := r.CreateOrganisation(ctx, prov); err != nil {
+		t.Fatal(err)
+	}
+	if prov.Postcode != "1234 AB" || prov.Phone != "0301234567" {
+		t.Errorf("normalised postcode %q phone %q, want 1234 AB and 0301234567", prov.Postcode, prov.Phone)
+	}
+	gp := practice("Huisartsenpraktijk De Eik", "01000003")
+	if err := r.CreateOrganisation(ctx, gp); err != nil {
+		t.Fatal(err)
+	}
+
+	t.Run("AGB is unique", func(t *testing.T) {
+		mustCode(t, r.CreateOrganisation(ctx, practice("Dubbel", "01000003")), mgz.ECodeConflict, "agb")
+	})
+
+	loc := location(prov.ID, "De Linde")
+	loc.Deliveries = []mgz.Delivery{mgz.DeliveryPGB, mgz.DeliveryVPT, mgz.DeliveryVPT}
+	loc.FixedGPPracticeID = &gp.ID
+	if err := r.CreateLocation(ctx, loc); err != nil {
+		t.Fatal(err)
+	}
+	got, err := r.Location(ctx, loc.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Deliveries) != 2 || got.Deliveries[0] != mgz.DeliveryVPT || got.Deliveries[1] != mgz.DeliveryPGB {
+		t.Errorf("deliveries = %v, want [vpt pgb] (deduplicated, enumeration order)", got.Deliveries)
+	}
+	if got.FixedGPPracticeID == nil || *got.FixedGPPracticeID != gp.ID {
+		t.Errorf("fixed GP = %v, want %d", got.FixedGPPracticeID, gp.ID)
+	}
+
+	t.Run("provider must be a care provider", func(t *testing.T) {
+		mustCode(t, r.CreateLocation(ctx, location(gp.ID, "Fout")), mgz.ECodeInvalid, "provider_id")
+	})
+	t.Run("fixed GP must be a GP practice", func(t *testing.T) {
+		l := location(prov.ID, "Fout")
+		l.FixedGPPracticeID = &prov.ID
+		mustCode(t, r.CreateLocation(ctx, l), mgz.ECodeInvalid, "fixed_gp_practice_id")
+	})
+	t.Run("refuse deleting a provider that still has locations", func(t *testing.T) {
+		mustCode(t, r.DeleteOrganisation(ctx, prov.ID), mgz.ECodeConflict, "")
+	})
+	t.Run("refuse deleting a practice that is a fixed GP", func(t *testing.T) {
+		mustCode(t, r.DeleteOrganisation(ctx, gp.ID), mgz.ECodeConflict, "")
+	})
+	t.Run("refuse changing the kind of a provider with locations", func(t *testing.T) {
+		changed := *prov
+		changed.Kind = mgz.KindGPPost
+		changed.AGB = "22000001"
+		mustCode(t, r.UpdateOrganisation(ctx, &changed), mgz.ECodeConflict, "")
+	})
+
+	t.Run("contact points and overview gaps", func(t *testing.T) {
+		ov, err := r.Overview(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ov.Locations != 1 || ov.WithoutFirstLine != 1 || ov.WithoutFixedGP != 0 || ov.Organisations[mgz.KindGPPractice] != 1 {
+			t.Fatalf("overview = %+v", ov)
+		}
+		cp := &mgz.ContactPoint{LocationID: &loc.ID, Role: mgz.RoleFirstLine, Phone: "+31 6 12345678", Hours: mgz.Hours24x7}
+		if err := r.CreateContactPoint(ctx, cp); err != nil {
+			t.Fatal(err)
+		}
+		if cp.Phone != "0612345678" {
+			t.Errorf("phone = %q, want 0612345678", cp.Phone)
+		}
+		ov, _ = r.Overview(ctx)
+		if ov.WithoutFirstLine != 0 || ov.ContactPoints != 1 {
+			t.Fatalf("overview after first-line contact = %+v", ov)
+		}
+		bad := &mgz.ContactPoint{LocationID: &loc.ID, OrganisationID: &prov.ID, Role: mgz.RoleFirstLine, Phone: "0612345678", Hours: mgz.Hours24x7}
+		mustCode(t, r.CreateContactPoint(ctx, bad), mgz.ECodeInvalid, "location_id")
+		missing := int64(999)
+		bad = &mgz.ContactPoint{LocationID: &missing, Role: mgz.RoleFirstLine, Phone: "0612345678", Hours: mgz.Hours24x7}
+		mustCode(t, r.CreateContactPoint(ctx, bad), mgz.ECodeInvalid, "location_id")
+
+		cp.Hours = mgz.HoursOutOfHours
+		if err := r.UpdateContactPoint(ctx, cp); err != nil {
+			t.Fatal(err)
+		}
+		cps, total, err := r.ContactPoints(ctx, mgz.ContactPointFilter{LocationID: loc.ID})
+		if err != nil || total != 1 || cps[0].Hours != mgz.HoursOutOfHours {
+			t.Fatalf("contact points = %+v, %d, %v", cps, total, err)
+		}
+	})
+
+	t.Run("filters and paging", func(t *testing.T) {
+		for i := 0; i < 5; i++ {
+			l := location(prov.ID, "Extra "+string(rune('A'+i)))
+			l.Sector = mgz.SectorDisability
+			if err := r.CreateLocation(ctx, l); err != nil {
+				t.Fatal(err)
+			}
+		}
+		ls, total, err := r.Locations(ctx, mgz.LocationFilter{Sector: mgz.SectorDisability, Page: mgz.Page{Limit: 2, Offset: 2}})
+		if err != nil || total != 5 || len(ls) != 2 || ls[0].Name != "Extra C" {
+			t.Fatalf("page = %v names, total %d, err %v", len(ls), total, err)
+		}
+		ls, total, _ = r.Locations(ctx, mgz.LocationFilter{Query: "lind"})
+		if total != 1 || ls[0].ID != loc.ID {
+			t.Fatalf("search 'lind' found %d", total)
+		}
+		_, total, _ = r.Locations(ctx, mgz.LocationFilter{WithoutFixedGP: true})
+		if total != 5 {
+			t.Fatalf("without fixed GP = %d, want 5", total)
+		}
+		_, total, _ = r.Locations(ctx, mgz.LocationFilter{Query: "100%_"})
+		if total != 0 {
+			t.Fatalf("LIKE wildcards in a search must be literal, found %d", total)
+		}
+		os, total, _ := r.Organisations(ctx, mgz.OrganisationFilter{Kind: mgz.KindGPPractice})
+		if total != 1 || os[0].ID != gp.ID {
+			t.Fatalf("organisations of kind gp_practice = %d", total)
+		}
+	})
+
+	t.Run("delete location removes its contact points", func(t *testing.T) {
+		if err := r.DeleteLocation(ctx, loc.ID); err != nil {
+			t.Fatal(err)
+		}
+		_, err := r.Location(ctx, loc.ID)
+		mustCode(t, err, mgz.ECodeNotFound, "")
+		_, total, _ := r.ContactPoints(ctx, mgz.ContactPointFilter{LocationID: loc.ID})
+		if total != 0 {
+			t.Fatalf("contact points left: %d", total)
+		}
+		if err := r.DeleteOrganisation(ctx, gp.ID); err != nil {
+			t.Fatalf("delete practice that is no longer a fixed GP: %v", err)
+		}
+	})
+
+	t.Run("committed data survives reopening", func(t *testing.T) {
+		db.Close()
+		db2, err := Open(ctx, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db2.Close()
+		if _, err := db2.Register().Organisation(ctx, prov.ID); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
