@@ -1,0 +1,716 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/regio-mgz/mgz"
+)
+
+func (s *Server) pageRoutes() []route {
+	return []route{
+		{"GET", "/{$}", s.pageHome},
+
+		{"GET", "/organisaties", s.pageOrganisations},
+		{"GET", "/organisaties/nieuw", s.pageOrganisationNew},
+		{"POST", "/organisaties", s.pageOrganisationCreate},
+		{"GET", "/organisaties/{id}", s.pageOrganisation},
+		{"GET", "/organisaties/{id}/bewerken", s.pageOrganisationEdit},
+		{"POST", "/organisaties/{id}", s.pageOrganisationUpdate},
+		{"GET", "/organisaties/{id}/verwijderen", s.pageOrganisationConfirmDelete},
+		{"POST", "/organisaties/{id}/verwijderen", s.pageOrganisationDelete},
+
+		{"GET", "/locaties", s.pageLocations},
+		{"GET", "/locaties/nieuw", s.pageLocationNew},
+		{"POST", "/locaties", s.pageLocationCreate},
+		{"GET", "/locaties/{id}", s.pageLocation},
+		{"GET", "/locaties/{id}/bewerken", s.pageLocationEdit},
+		{"POST", "/locaties/{id}", s.pageLocationUpdate},
+		{"GET", "/locaties/{id}/verwijderen", s.pageLocationConfirmDelete},
+		{"POST", "/locaties/{id}/verwijderen", s.pageLocationDelete},
+
+		{"GET", "/contactpunten/nieuw", s.pageContactNew},
+		{"POST", "/contactpunten", s.pageContactCreate},
+		{"GET", "/contactpunten/{id}/bewerken", s.pageContactEdit},
+		{"POST", "/contactpunten/{id}", s.pageContactUpdate},
+		{"GET", "/contactpunten/{id}/verwijderen", s.pageContactConfirmDelete},
+		{"POST", "/contactpunten/{id}/verwijderen", s.pageContactDelete},
+	}
+}
+
+// formProblem returns the field messages of err when it is a refusal a person can mend in the
+// form (invalid input, or a conflict tied to a field), and false for anything else.
+func formProblem(err error) (map[string]string, string, bool) {
+	var e *mgz.Error
+	if !errors.As(err, &e) {
+		return nil, "", false
+	}
+	if e.Code == mgz.ECodeInvalid || (e.Code == mgz.ECodeConflict && len(e.Fields) > 0) {
+		return e.Fields, e.Message, true
+	}
+	return nil, "", false
+}
+
+// names maps organisation ids to names, for showing references.
+type names map[int64]string
+
+func (n names) Of(id *int64) string {
+	if id == nil {
+		return ""
+	}
+	return n[*id]
+}
+
+// Name returns the name for a plain id.
+func (n names) Name(id int64) string { return n[id] }
+
+func (s *Server) orgNames(ctx context.Context, kind mgz.OrgKind) ([]mgz.Organisation, names, error) {
+	orgs, _, err := s.cfg.Register.Organisations(ctx, mgz.OrganisationFilter{Kind: kind, Page: mgz.Page{Limit: mgz.MaxLimit}})
+	if err != nil {
+		return nil, nil, err
+	}
+	n := names{}
+	for _, o := range orgs {
+		n[o.ID] = o.Name
+	}
+	return orgs, n, nil
+}
+
+// ---- start page ----
+
+type homeData struct {
+	Overview         mgz.Overview
+	Kinds            []kindCount
+	WithoutFixedGP   []mgz.Location
+	WithoutFirstLine []mgz.Location
+	Providers        names
+}
+
+type kindCount struct {
+	Kind  mgz.OrgKind
+	Label string
+	Count int
+}
+
+func (s *Server) pageHome(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	ov, err := s.cfg.Register.Overview(ctx)
+	if err != nil {
+		return err
+	}
+	d := homeData{Overview: ov}
+	for _, o := range mgz.OrgKinds.Options() {
+		d.Kinds = append(d.Kinds, kindCount{o.Value, o.Label, ov.Organisations[o.Value]})
+	}
+	gapPage := mgz.Page{Limit: 10}
+	if d.WithoutFixedGP, _, err = s.cfg.Register.Locations(ctx, mgz.LocationFilter{WithoutFixedGP: true, Page: gapPage}); err != nil {
+		return err
+	}
+	if d.WithoutFirstLine, _, err = s.cfg.Register.Locations(ctx, mgz.LocationFilter{WithoutFirstLine: true, Page: gapPage}); err != nil {
+		return err
+	}
+	if _, d.Providers, err = s.orgNames(ctx, mgz.KindCareProvider); err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "home", pageData{Title: "Regio in één oogopslag", Nav: "home", Data: d})
+	return nil
+}
+
+// ---- organisations ----
+
+type orgListData struct {
+	Items []mgz.Organisation
+	Pager pager
+}
+
+func (s *Server) pageOrganisations(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	f := mgz.OrganisationFilter{Query: q.Get("q"), Kind: mgz.OrgKind(q.Get("soort")), Page: listPage(r)}
+	if !mgz.OrgKinds.Valid(f.Kind) {
+		f.Kind = ""
+	}
+	items, total, err := s.cfg.Register.Organisations(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "organisations", pageData{Title: "Organisaties", Nav: "organisaties",
+		Data: orgListData{items, newPager(r, f.Page, len(items), total)}, Form: Form{Values: q}})
+	return nil
+}
+
+type orgDetailData struct {
+	Org           mgz.Organisation
+	Locations     []mgz.Location // of a care provider
+	FixedGPOf     []mgz.Location // of a GP practice
+	ContactPoints []mgz.ContactPoint
+}
+
+func (s *Server) pageOrganisation(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	id, err := pathID(r, "Organisatie")
+	if err != nil {
+		return err
+	}
+	d := orgDetailData{}
+	if d.Org, err = s.cfg.Register.Organisation(ctx, id); err != nil {
+		return err
+	}
+	all := mgz.Page{Limit: mgz.MaxLimit}
+	switch d.Org.Kind {
+	case mgz.KindCareProvider:
+		d.Locations, _, err = s.cfg.Register.Locations(ctx, mgz.LocationFilter{ProviderID: id, Page: all})
+	case mgz.KindGPPractice:
+		d.FixedGPOf, _, err = s.cfg.Register.Locations(ctx, mgz.LocationFilter{FixedGPPracticeID: id, Page: all})
+	}
+	if err != nil {
+		return err
+	}
+	if d.ContactPoints, _, err = s.cfg.Register.ContactPoints(ctx, mgz.ContactPointFilter{OrganisationID: id, Page: all}); err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "organisation", pageData{Title: d.Org.Name, Nav: "organisaties", Data: d})
+	return nil
+}
+
+func orgToForm(o mgz.Organisation) url.Values {
+	return url.Values{"kind": {string(o.Kind)}, "name": {o.Name}, "agb": {o.AGB}, "kvk": {o.KvK}, "address": {o.Address},
+		"postcode": {o.Postcode}, "city": {o.City}, "phone": {mgz.FormatPhone(o.Phone)}, "care_office_region": {o.CareOfficeRegion}}
+}
+
+func orgFromForm(v url.Values) mgz.Organisation {
+	return mgz.Organisation{Kind: mgz.OrgKind(v.Get("kind")), Name: v.Get("name"), AGB: v.Get("agb"), KvK: v.Get("kvk"),
+		Address: v.Get("address"), Postcode: v.Get("postcode"), City: v.Get("city"), Phone: v.Get("phone"),
+		CareOfficeRegion: v.Get("care_office_region")}
+}
+
+type orgFormData struct {
+	Org    mgz.Organisation // ID 0 for a new one
+	Action string
+}
+
+func (s *Server) pageOrganisationNew(w http.ResponseWriter, r *http.Request) error {
+	v := url.Values{"kind": {r.URL.Query().Get("soort")}}
+	// A region's organisations share a zorgkantoor region: suggest the one most used.
+	if orgs, _, err := s.cfg.Register.Organisations(r.Context(), mgz.OrganisationFilter{Page: mgz.Page{Limit: 1}}); err == nil && len(orgs) > 0 {
+		v.Set("care_office_region", orgs[0].CareOfficeRegion)
+	}
+	s.render(w, r, http.StatusOK, "organisation_form", pageData{Title: "Nieuwe organisatie", Nav: "organisaties",
+		Data: orgFormData{Action: "/organisaties"}, Form: Form{Values: v}})
+	return nil
+}
+
+func (s *Server) pageOrganisationEdit(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "Organisatie")
+	if err != nil {
+		return err
+	}
+	o, err := s.cfg.Register.Organisation(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "organisation_form", pageData{Title: o.Name + " bewerken", Nav: "organisaties",
+		Data: orgFormData{Org: o, Action: fmt.Sprintf("/organisaties/%d", o.ID)}, Form: Form{Values: orgToForm(o)}})
+	return nil
+}
+
+func (s *Server) pageOrganisationCreate(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return mgz.Errorf(mgz.ECodeBadRequest, "Het formulier kon niet gelezen worden. Probeer het opnieuw.")
+	}
+	o := orgFromForm(r.PostForm)
+	err := s.cfg.Register.CreateOrganisation(r.Context(), &o)
+	if fields, msg, ok := formProblem(err); ok {
+		s.render(w, r, httpStatus(err), "organisation_form", pageData{Title: "Nieuwe organisatie", Nav: "organisaties",
+			Problem: msg, Data: orgFormData{Action: "/organisaties"}, Form: Form{Values: r.PostForm, Errors: fields}})
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	redirect(w, r, fmt.Sprintf("/organisaties/%d", o.ID), "aangemaakt")
+	return nil
+}
+
+func (s *Server) pageOrganisationUpdate(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "Organisatie")
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return mgz.Errorf(mgz.ECodeBadRequest, "Het formulier kon niet gelezen worden. Probeer het opnieuw.")
+	}
+	o := orgFromForm(r.PostForm)
+	o.ID = id
+	err = s.cfg.Register.UpdateOrganisation(r.Context(), &o)
+	if fields, msg, ok := formProblem(err); ok {
+		s.render(w, r, httpStatus(err), "organisation_form", pageData{Title: "Organisatie bewerken", Nav: "organisaties",
+			Problem: msg, Data: orgFormData{Org: o, Action: fmt.Sprintf("/organisaties/%d", id)}, Form: Form{Values: r.PostForm, Errors: fields}})
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	redirect(w, r, fmt.Sprintf("/organisaties/%d", id), "opgeslagen")
+	return nil
+}
+
+// confirmData is the body of a delete confirmation page.
+type confirmData struct {
+	Question    string
+	Consequence string
+	Action      string
+	Back        string
+}
+
+func (s *Server) pageOrganisationConfirmDelete(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "Organisatie")
+	if err != nil {
+		return err
+	}
+	o, err := s.cfg.Register.Organisation(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "confirm", pageData{Title: o.Name + " verwijderen", Nav: "organisaties", Data: confirmData{
+		Question:    "Weet u zeker dat u " + o.Name + " uit het register wilt verwijderen?",
+		Consequence: "De contactpunten van deze organisatie worden ook verwijderd. Dit kan niet ongedaan worden gemaakt.",
+		Action:      fmt.Sprintf("/organisaties/%d/verwijderen", id), Back: fmt.Sprintf("/organisaties/%d", id)}})
+	return nil
+}
+
+func (s *Server) pageOrganisationDelete(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "Organisatie")
+	if err != nil {
+		return err
+	}
+	if err := s.cfg.Register.DeleteOrganisation(r.Context(), id); err != nil {
+		return err
+	}
+	redirect(w, r, "/organisaties", "organisatieweg")
+	return nil
+}
+
+// ---- locations ----
+
+type locListData struct {
+	Items     []mgz.Location
+	Providers names
+	GPs       names
+	Pager     pager
+}
+
+func (s *Server) pageLocations(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	q := r.URL.Query()
+	f := mgz.LocationFilter{Query: q.Get("q"), Sector: mgz.Sector(q.Get("sector")), Setting: mgz.Setting(q.Get("woonvorm")),
+		WithoutFixedGP: q.Get("zonder-vaste-huisarts") != "", WithoutFirstLine: q.Get("zonder-voorwacht") != "", Page: listPage(r)}
+	if !mgz.Sectors.Valid(f.Sector) {
+		f.Sector = ""
+	}
+	if !mgz.Settings.Valid(f.Setting) {
+		f.Setting = ""
+	}
+	if p, err := strconv.ParseInt(q.Get("aanbieder"), 10, 64); err == nil {
+		f.ProviderID = p
+	}
+	items, total, err := s.cfg.Register.Locations(ctx, f)
+	if err != nil {
+		return err
+	}
+	d := locListData{Items: items, Pager: newPager(r, f.Page, len(items), total)}
+	if _, d.Providers, err = s.orgNames(ctx, mgz.KindCareProvider); err != nil {
+		return err
+	}
+	if _, d.GPs, err = s.orgNames(ctx, mgz.KindGPPractice); err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "locations", pageData{Title: "Locaties", Nav: "locaties", Data: d, Form: Form{Values: q}})
+	return nil
+}
+
+type locDetailData struct {
+	Loc              mgz.Location
+	Provider         mgz.Organisation
+	FixedGP          *mgz.Organisation
+	ContactPoints    []mgz.ContactPoint
+	ProviderContacts []mgz.ContactPoint
+	HasFirstLine     bool
+}
+
+func (s *Server) pageLocation(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	id, err := pathID(r, "Locatie")
+	if err != nil {
+		return err
+	}
+	var d locDetailData
+	if d.Loc, err = s.cfg.Register.Location(ctx, id); err != nil {
+		return err
+	}
+	if d.Provider, err = s.cfg.Register.Organisation(ctx, d.Loc.ProviderID); err != nil {
+		return err
+	}
+	if d.Loc.FixedGPPracticeID != nil {
+		gp, err := s.cfg.Register.Organisation(ctx, *d.Loc.FixedGPPracticeID)
+		if err != nil {
+			return err
+		}
+		d.FixedGP = &gp
+	}
+	all := mgz.Page{Limit: mgz.MaxLimit}
+	if d.ContactPoints, _, err = s.cfg.Register.ContactPoints(ctx, mgz.ContactPointFilter{LocationID: id, Page: all}); err != nil {
+		return err
+	}
+	if d.ProviderContacts, _, err = s.cfg.Register.ContactPoints(ctx, mgz.ContactPointFilter{OrganisationID: d.Provider.ID, Page: all}); err != nil {
+		return err
+	}
+	for _, c := range append(d.ContactPoints, d.ProviderContacts...) {
+		d.HasFirstLine = d.HasFirstLine || c.Role == mgz.RoleFirstLine
+	}
+	s.render(w, r, http.StatusOK, "location", pageData{Title: d.Loc.Name, Nav: "locaties", Data: d})
+	return nil
+}
+
+func locToForm(l mgz.Location) url.Values {
+	v := url.Values{"provider_id": {strconv.FormatInt(l.ProviderID, 10)}, "name": {l.Name}, "address": {l.Address},
+		"postcode": {l.Postcode}, "municipality": {l.Municipality}, "setting": {string(l.Setting)}, "sector": {string(l.Sector)},
+		"places": {strconv.Itoa(l.Places)}}
+	if l.FixedGPPracticeID != nil {
+		v.Set("fixed_gp_practice_id", strconv.FormatInt(*l.FixedGPPracticeID, 10))
+	}
+	for _, d := range l.Deliveries {
+		v.Add("deliveries", string(d))
+	}
+	return v
+}
+
+// locFromForm reads a location from a form; numbers that are not numbers are reported per field.
+func locFromForm(v url.Values) (mgz.Location, map[string]string) {
+	bad := map[string]string{}
+	l := mgz.Location{Name: v.Get("name"), Address: v.Get("address"), Postcode: v.Get("postcode"),
+		Municipality: v.Get("municipality"), Setting: mgz.Setting(v.Get("setting")), Sector: mgz.Sector(v.Get("sector"))}
+	l.ProviderID, _ = strconv.ParseInt(v.Get("provider_id"), 10, 64)
+	if s := strings.TrimSpace(v.Get("fixed_gp_practice_id")); s != "" {
+		if id, err := strconv.ParseInt(s, 10, 64); err == nil {
+			l.FixedGPPracticeID = &id
+		} else {
+			bad["fixed_gp_practice_id"] = "Kies een huisartsenpraktijk uit de lijst."
+		}
+	}
+	if s := strings.TrimSpace(v.Get("places")); s == "" {
+		bad["places"] = "Aantal plaatsen is verplicht. Vul een geheel getal in, bijvoorbeeld 24."
+	} else if n, err := strconv.Atoi(s); err != nil {
+		bad["places"] = "Vul het aantal plaatsen in als geheel getal, bijvoorbeeld 24."
+	} else {
+		l.Places = n
+	}
+	for _, d := range v["deliveries"] {
+		l.Deliveries = append(l.Deliveries, mgz.Delivery(d))
+	}
+	return l, bad
+}
+
+type locFormData struct {
+	Loc       mgz.Location
+	Action    string
+	Providers []mgz.Organisation
+	GPs       []mgz.Organisation
+}
+
+func (s *Server) locForm(ctx context.Context, l mgz.Location, action string) (locFormData, error) {
+	d := locFormData{Loc: l, Action: action}
+	var err error
+	if d.Providers, _, err = s.orgNames(ctx, mgz.KindCareProvider); err != nil {
+		return d, err
+	}
+	d.GPs, _, err = s.orgNames(ctx, mgz.KindGPPractice)
+	return d, err
+}
+
+func (s *Server) pageLocationNew(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.locForm(r.Context(), mgz.Location{}, "/locaties")
+	if err != nil {
+		return err
+	}
+	v := url.Values{"provider_id": {r.URL.Query().Get("aanbieder")}}
+	s.render(w, r, http.StatusOK, "location_form", pageData{Title: "Nieuwe locatie", Nav: "locaties", Data: d, Form: Form{Values: v}})
+	return nil
+}
+
+func (s *Server) pageLocationEdit(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "Locatie")
+	if err != nil {
+		return err
+	}
+	l, err := s.cfg.Register.Location(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	d, err := s.locForm(r.Context(), l, fmt.Sprintf("/locaties/%d", id))
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "location_form", pageData{Title: l.Name + " bewerken", Nav: "locaties", Data: d, Form: Form{Values: locToForm(l)}})
+	return nil
+}
+
+// saveLocation handles the form post of a new (id 0) or existing location.
+func (s *Server) saveLocation(w http.ResponseWriter, r *http.Request, id int64) error {
+	if err := r.ParseForm(); err != nil {
+		return mgz.Errorf(mgz.ECodeBadRequest, "Het formulier kon niet gelezen worden. Probeer het opnieuw.")
+	}
+	l, bad := locFromForm(r.PostForm)
+	l.ID = id
+	var err error
+	switch {
+	case len(bad) > 0:
+		// Report the unreadable numbers together with every other problem of the form.
+		err = l.Normalise()
+		fields, _, _ := formProblem(err)
+		for k, v := range fields {
+			if _, ok := bad[k]; !ok {
+				bad[k] = v
+			}
+		}
+		err = &mgz.Error{Code: mgz.ECodeInvalid, Message: "Niet alle gegevens kloppen. Verbeter de gemarkeerde velden en probeer het opnieuw.", Fields: bad}
+	case id == 0:
+		err = s.cfg.Register.CreateLocation(r.Context(), &l)
+	default:
+		err = s.cfg.Register.UpdateLocation(r.Context(), &l)
+	}
+	if fields, msg, ok := formProblem(err); ok {
+		action, title := "/locaties", "Nieuwe locatie"
+		if id != 0 {
+			action, title = fmt.Sprintf("/locaties/%d", id), "Locatie bewerken"
+		}
+		d, ferr := s.locForm(r.Context(), l, action)
+		if ferr != nil {
+			return ferr
+		}
+		s.render(w, r, httpStatus(err), "location_form", pageData{Title: title, Nav: "locaties", Problem: msg, Data: d,
+			Form: Form{Values: r.PostForm, Errors: fields}})
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	notice := "opgeslagen"
+	if id == 0 {
+		notice = "aangemaakt"
+	}
+	redirect(w, r, fmt.Sprintf("/locaties/%d", l.ID), notice)
+	return nil
+}
+
+func (s *Server) pageLocationCreate(w http.ResponseWriter, r *http.Request) error {
+	return s.saveLocation(w, r, 0)
+}
+
+func (s *Server) pageLocationUpdate(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "Locatie")
+	if err != nil {
+		return err
+	}
+	return s.saveLocation(w, r, id)
+}
+
+func (s *Server) pageLocationConfirmDelete(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "Locatie")
+	if err != nil {
+		return err
+	}
+	l, err := s.cfg.Register.Location(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "confirm", pageData{Title: l.Name + " verwijderen", Nav: "locaties", Data: confirmData{
+		Question:    "Weet u zeker dat u locatie " + l.Name + " uit het register wilt verwijderen?",
+		Consequence: "De contactpunten van deze locatie worden ook verwijderd. Dit kan niet ongedaan worden gemaakt.",
+		Action:      fmt.Sprintf("/locaties/%d/verwijderen", id), Back: fmt.Sprintf("/locaties/%d", id)}})
+	return nil
+}
+
+func (s *Server) pageLocationDelete(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "Locatie")
+	if err != nil {
+		return err
+	}
+	l, err := s.cfg.Register.Location(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	if err := s.cfg.Register.DeleteLocation(r.Context(), id); err != nil {
+		return err
+	}
+	redirect(w, r, fmt.Sprintf("/organisaties/%d", l.ProviderID), "locatieweg")
+	return nil
+}
+
+// ---- contact points ----
+
+type contactFormData struct {
+	Contact mgz.ContactPoint
+	Action  string
+	Owner   string // name of the organisation or location it belongs to
+	Back    string
+}
+
+func cpToForm(c mgz.ContactPoint) url.Values {
+	v := url.Values{"role": {string(c.Role)}, "name": {c.Name}, "phone": {mgz.FormatPhone(c.Phone)}, "hours": {string(c.Hours)}}
+	if c.OrganisationID != nil {
+		v.Set("organisation_id", strconv.FormatInt(*c.OrganisationID, 10))
+	}
+	if c.LocationID != nil {
+		v.Set("location_id", strconv.FormatInt(*c.LocationID, 10))
+	}
+	return v
+}
+
+func cpFromForm(v url.Values) mgz.ContactPoint {
+	c := mgz.ContactPoint{Role: mgz.ContactRole(v.Get("role")), Name: v.Get("name"), Phone: v.Get("phone"), Hours: mgz.Hours(v.Get("hours"))}
+	if id, err := strconv.ParseInt(v.Get("organisation_id"), 10, 64); err == nil {
+		c.OrganisationID = &id
+	}
+	if id, err := strconv.ParseInt(v.Get("location_id"), 10, 64); err == nil {
+		c.LocationID = &id
+	}
+	return c
+}
+
+// contactOwner names the organisation or location of c and the page to return to.
+func (s *Server) contactOwner(ctx context.Context, c mgz.ContactPoint) (name, back string, err error) {
+	switch {
+	case c.LocationID != nil:
+		l, err := s.cfg.Register.Location(ctx, *c.LocationID)
+		if err != nil {
+			return "", "", err
+		}
+		return "locatie " + l.Name, fmt.Sprintf("/locaties/%d", l.ID), nil
+	case c.OrganisationID != nil:
+		o, err := s.cfg.Register.Organisation(ctx, *c.OrganisationID)
+		if err != nil {
+			return "", "", err
+		}
+		return o.Name, fmt.Sprintf("/organisaties/%d", o.ID), nil
+	}
+	return "", "", mgz.Errorf(mgz.ECodeNotFound, "Open dit formulier vanaf de pagina van een organisatie of locatie.")
+}
+
+func (s *Server) pageContactNew(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	v := url.Values{"organisation_id": {q.Get("organisatie")}, "location_id": {q.Get("locatie")}, "hours": {string(mgz.Hours24x7)}}
+	c := cpFromForm(v)
+	owner, back, err := s.contactOwner(r.Context(), c)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "contact_form", pageData{Title: "Nieuw contactpunt", Data: contactFormData{
+		Contact: c, Action: "/contactpunten", Owner: owner, Back: back}, Form: Form{Values: v}})
+	return nil
+}
+
+func (s *Server) pageContactEdit(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "Contactpunt")
+	if err != nil {
+		return err
+	}
+	c, err := s.cfg.Register.ContactPoint(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	owner, back, err := s.contactOwner(r.Context(), c)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "contact_form", pageData{Title: "Contactpunt bewerken", Data: contactFormData{
+		Contact: c, Action: fmt.Sprintf("/contactpunten/%d", id), Owner: owner, Back: back}, Form: Form{Values: cpToForm(c)}})
+	return nil
+}
+
+func (s *Server) saveContact(w http.ResponseWriter, r *http.Request, id int64) error {
+	if err := r.ParseForm(); err != nil {
+		return mgz.Errorf(mgz.ECodeBadRequest, "Het formulier kon niet gelezen worden. Probeer het opnieuw.")
+	}
+	c := cpFromForm(r.PostForm)
+	c.ID = id
+	owner, back, err := s.contactOwner(r.Context(), c)
+	if err != nil {
+		return err
+	}
+	if id == 0 {
+		err = s.cfg.Register.CreateContactPoint(r.Context(), &c)
+	} else {
+		err = s.cfg.Register.UpdateContactPoint(r.Context(), &c)
+	}
+	if fields, msg, ok := formProblem(err); ok {
+		action := "/contactpunten"
+		if id != 0 {
+			action = fmt.Sprintf("/contactpunten/%d", id)
+		}
+		s.render(w, r, httpStatus(err), "contact_form", pageData{Title: "Contactpunt", Problem: msg, Data: contactFormData{
+			Contact: c, Action: action, Owner: owner, Back: back}, Form: Form{Values: r.PostForm, Errors: fields}})
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	redirect(w, r, back, "opgeslagen")
+	return nil
+}
+
+func (s *Server) pageContactCreate(w http.ResponseWriter, r *http.Request) error {
+	return s.saveContact(w, r, 0)
+}
+
+func (s *Server) pageContactUpdate(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "Contactpunt")
+	if err != nil {
+		return err
+	}
+	return s.saveContact(w, r, id)
+}
+
+func (s *Server) pageContactConfirmDelete(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "Contactpunt")
+	if err != nil {
+		return err
+	}
+	c, err := s.cfg.Register.ContactPoint(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	owner, back, err := s.contactOwner(r.Context(), c)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "confirm", pageData{Title: "Contactpunt verwijderen", Data: confirmData{
+		Question:    fmt.Sprintf("Weet u zeker dat u het contactpunt %s (%s) van %s wilt verwijderen?", c.Role.Label(), mgz.FormatPhone(c.Phone), owner),
+		Consequence: "Dit kan niet ongedaan worden gemaakt.",
+		Action:      fmt.Sprintf("/contactpunten/%d/verwijderen", id), Back: back}})
+	return nil
+}
+
+func (s *Server) pageContactDelete(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "Contactpunt")
+	if err != nil {
+		return err
+	}
+	c, err := s.cfg.Register.ContactPoint(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	_, back, err := s.contactOwner(r.Context(), c)
+	if err != nil {
+		return err
+	}
+	if err := s.cfg.Register.DeleteContactPoint(r.Context(), id); err != nil {
+		return err
+	}
+	redirect(w, r, back, "contactweg")
+	return nil
+}

@@ -1,0 +1,217 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/regio-mgz/mgz"
+)
+
+// Form holds what a person typed and the Dutch message per field, so a refused form comes back
+// with their input kept and each problem next to its field.
+type Form struct {
+	Values url.Values
+	Errors map[string]string
+}
+
+// Get returns the typed value of a field.
+func (f Form) Get(name string) string { return f.Values.Get(name) }
+
+// Has reports whether a multi-valued field (checkboxes) holds v.
+func (f Form) Has(name, v string) bool {
+	for _, x := range f.Values[name] {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// Err returns the message for a field, or "".
+func (f Form) Err(name string) string { return f.Errors[name] }
+
+// ErrorList returns the messages in the order of the form's fields, for the summary at the top.
+func (f Form) ErrorList(order ...string) []fieldDetail {
+	var out []fieldDetail
+	seen := map[string]bool{}
+	for _, name := range order {
+		if msg, ok := f.Errors[name]; ok {
+			out = append(out, fieldDetail{name, msg})
+			seen[name] = true
+		}
+	}
+	rest := make([]string, 0, len(f.Errors))
+	for name := range f.Errors {
+		if !seen[name] {
+			rest = append(rest, name)
+		}
+	}
+	sort.Strings(rest)
+	for _, name := range rest {
+		out = append(out, fieldDetail{name, f.Errors[name]})
+	}
+	return out
+}
+
+// pageData is what every page template receives.
+type pageData struct {
+	Title   string
+	Nav     string // the menu item to mark as current
+	Notice  string // a confirmation after a change
+	Problem string // a Dutch error for the whole page
+	Data    any
+	Form    Form
+}
+
+var notices = map[string]string{
+	"opgeslagen":     "De gegevens zijn opgeslagen.",
+	"verwijderd":     "Het gegeven is verwijderd.",
+	"toegevoegd":     "Het contactpunt is toegevoegd.",
+	"aangemaakt":     "De nieuwe gegevens zijn opgeslagen.",
+	"contactweg":     "Het contactpunt is verwijderd.",
+	"locatieweg":     "De locatie is verwijderd.",
+	"organisatieweg": "De organisatie is verwijderd.",
+}
+
+var funcs = template.FuncMap{
+	"phone":        mgz.FormatPhone,
+	"tel":          func(p string) string { return "tel:" + p },
+	"kindLabel":    func(k mgz.OrgKind) string { return k.Label() },
+	"orgKinds":     mgz.OrgKinds.Options,
+	"settings":     mgz.Settings.Options,
+	"sectors":      mgz.Sectors.Options,
+	"deliveries":   mgz.Deliveries.Options,
+	"roles":        mgz.ContactRoles.Options,
+	"hoursOptions": mgz.HoursOptions.Options,
+	"str":          func(v any) string { return fmt.Sprint(v) },
+	"id": func(p *int64) string {
+		if p == nil {
+			return ""
+		}
+		return strconv.FormatInt(*p, 10)
+	},
+	"add":   func(a, b int) int { return a + b },
+	"lower": strings.ToLower,
+	"field": field,
+}
+
+// parsePages parses each page template together with the shared layout and partials.
+func parsePages() (map[string]*template.Template, error) {
+	base, err := template.New("").Funcs(funcs).ParseFS(templateFiles, "templates/_*.html")
+	if err != nil {
+		return nil, fmt.Errorf("templates: %w", err)
+	}
+	names, err := fs.Glob(templateFiles, "templates/[a-z]*.html")
+	if err != nil {
+		return nil, err
+	}
+	pages := map[string]*template.Template{}
+	for _, n := range names {
+		t, err := template.Must(base.Clone()).ParseFS(templateFiles, n)
+		if err != nil {
+			return nil, fmt.Errorf("template %s: %w", n, err)
+		}
+		pages[strings.TrimSuffix(path.Base(n), ".html")] = t
+	}
+	return pages, nil
+}
+
+// render writes a page; it renders into a buffer first so a template error never leaves half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, d pageData) {
+	t, ok := s.pages[name]
+	if !ok {
+		s.log.Error("unknown template", "name", name)
+		http.Error(w, "Er ging intern iets mis.", http.StatusInternalServerError)
+		return
+	}
+	if d.Notice == "" {
+		d.Notice = notices[r.URL.Query().Get("melding")]
+	}
+	if d.Form.Values == nil {
+		d.Form.Values = url.Values{}
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", d); err != nil {
+		s.log.Error("render failed", "template", name, "err", err)
+		http.Error(w, "Er ging intern iets mis bij het tonen van deze pagina.", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = buf.WriteTo(w)
+}
+
+// page adapts a page handler that returns an error: errors become a Dutch error page.
+func (s *Server) page(h func(http.ResponseWriter, *http.Request) error) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			status := httpStatus(err)
+			if status == http.StatusInternalServerError {
+				s.log.Error("page request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+			}
+			title := "Er ging iets mis"
+			switch status {
+			case http.StatusNotFound:
+				title = "Niet gevonden"
+			case http.StatusConflict:
+				title = "Dit kan niet"
+			}
+			s.render(w, r, status, "error", pageData{Title: title, Problem: mgz.ErrorMessage(err)})
+		}
+	})
+}
+
+// redirect answers a successful form post (post/redirect/get), with a notice for the next page.
+func redirect(w http.ResponseWriter, r *http.Request, to, notice string) {
+	if notice != "" {
+		to += "?melding=" + url.QueryEscape(notice)
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+// pager is the paging of a list page.
+type pager struct {
+	Total, From, To int
+	Prev, Next      string
+}
+
+func newPager(r *http.Request, p mgz.Page, shown, total int) pager {
+	pg := pager{Total: total, From: p.Offset + 1, To: p.Offset + shown}
+	if shown == 0 {
+		pg.From = 0
+	}
+	link := func(offset int) string {
+		q := r.URL.Query()
+		q.Del("melding")
+		if offset <= 0 {
+			q.Del("vanaf")
+		} else {
+			q.Set("vanaf", strconv.Itoa(offset))
+		}
+		if len(q) == 0 {
+			return r.URL.Path
+		}
+		return r.URL.Path + "?" + q.Encode()
+	}
+	if p.Offset > 0 {
+		pg.Prev = link(p.Offset - p.Limit)
+	}
+	if p.Offset+shown < total {
+		pg.Next = link(p.Offset + p.Limit)
+	}
+	return pg
+}
+
+// listPage reads the offset ("vanaf") of a list page; nonsense means the first page.
+func listPage(r *http.Request) mgz.Page {
+	off, _ := strconv.Atoi(r.URL.Query().Get("vanaf"))
+	return mgz.Page{Limit: mgz.DefaultLimit, Offset: off}.Clamp()
+}

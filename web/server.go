@@ -1,0 +1,200 @@
+// Package web is mgz's HTTP adapter: the JSON API under /api/v1/ and the server-rendered Dutch
+// pages, with templates and assets embedded in the binary. It never writes SQL: everything goes
+// through the service interfaces of package mgz.
+package web
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"time"
+
+	"github.com/regio-mgz/mgz"
+)
+
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+//go:embed static
+var staticFiles embed.FS
+
+// maxBodyBytes bounds every request body: register records are small.
+const maxBodyBytes = 1 << 20
+
+// Config wires a Server to its services.
+type Config struct {
+	Register mgz.RegisterService
+	// Ready reports whether the store answers; /readyz uses it.
+	Ready   func(context.Context) error
+	Logger  *slog.Logger
+	Version string
+}
+
+// Server serves the API and the pages.
+type Server struct {
+	cfg   Config
+	log   *slog.Logger
+	mux   *http.ServeMux
+	pages map[string]*template.Template
+}
+
+// New returns a Server for cfg, with its templates parsed.
+func New(cfg Config) (*Server, error) {
+	if cfg.Register == nil {
+		return nil, errors.New("web: Config.Register is nil")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{cfg: cfg, log: cfg.Logger, mux: http.NewServeMux()}
+	var err error
+	if s.pages, err = parsePages(); err != nil {
+		return nil, err
+	}
+	s.routes()
+	return s, nil
+}
+
+func (s *Server) routes() {
+	for _, rt := range s.apiRoutes() {
+		s.mux.Handle(rt.Method+" "+rt.Path, s.api(rt.Handler))
+	}
+	for _, rt := range s.pageRoutes() {
+		s.mux.Handle(rt.Method+" "+rt.Path, s.page(rt.Handler))
+	}
+	static, _ := fs.Sub(staticFiles, "static")
+	s.mux.Handle("GET /static/", http.StripPrefix("/static/", cacheStatic(http.FileServerFS(static))))
+	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		fmt.Fprintln(w, "ok")
+	})
+	s.mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		if s.cfg.Ready != nil {
+			ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+			defer cancel()
+			if err := s.cfg.Ready(ctx); err != nil {
+				s.log.Error("readiness check failed", "err", err)
+				w.WriteHeader(http.StatusServiceUnavailable)
+				fmt.Fprintln(w, "database niet bereikbaar")
+				return
+			}
+		}
+		fmt.Fprintln(w, "ok")
+	})
+	s.mux.Handle("/api/", s.api(func(w http.ResponseWriter, r *http.Request) error {
+		return mgz.Errorf(mgz.ECodeNotFound, "Onbekend API-adres %s %s. Zie /api/v1/openapi.json voor de adressen die er zijn.", r.Method, r.URL.Path)
+	}))
+	s.mux.Handle("/", s.page(func(w http.ResponseWriter, r *http.Request) error {
+		return mgz.Errorf(mgz.ECodeNotFound, "Deze pagina bestaat niet. Ga naar de startpagina of gebruik het menu.")
+	}))
+}
+
+// Handler returns the server's handler with its middleware: panic recovery, request logging,
+// security headers, cross-origin protection for state-changing requests, and a body size limit.
+func (s *Server) Handler() http.Handler {
+	var h http.Handler = s.mux
+	h = http.MaxBytesHandler(h, maxBodyBytes)
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.log.Warn("cross-origin request refused", "method", r.Method, "path", r.URL.Path)
+		http.Error(w, "Dit verzoek komt van een andere website en is geweigerd. Gebruik het formulier op deze site.", http.StatusForbidden)
+	}))
+	h = cop.Handler(h)
+	h = securityHeaders(h)
+	h = s.logRequests(h)
+	return h
+}
+
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; "+
+			"form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		next.ServeHTTP(w, r)
+	})
+}
+
+func cacheStatic(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		next.ServeHTTP(w, r)
+	})
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	if s.status == 0 {
+		s.status = code
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusRecorder) Write(b []byte) (int, error) {
+	if s.status == 0 {
+		s.status = http.StatusOK
+	}
+	n, err := s.ResponseWriter.Write(b)
+	s.bytes += n
+	return n, err
+}
+
+// logRequests logs each request's method, path (never the query: it may hold search terms that
+// name people), status and duration, and turns a panic into a 500.
+func (s *Server) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w}
+		defer func() {
+			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					panic(p)
+				}
+				s.log.Error("panic while serving", "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+				if rec.status == 0 {
+					http.Error(rec, "Er ging intern iets mis. Probeer het opnieuw.", http.StatusInternalServerError)
+				}
+			}
+			level := slog.LevelInfo
+			if rec.status >= 500 {
+				level = slog.LevelError
+			}
+			s.log.Log(r.Context(), level, "request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
+				"bytes", rec.bytes, "duration_ms", time.Since(start).Milliseconds())
+		}()
+		next.ServeHTTP(rec, r)
+	})
+}
+
+// httpStatus maps a domain error code to its HTTP status.
+func httpStatus(err error) int {
+	switch mgz.ErrorCode(err) {
+	case mgz.ECodeInvalid:
+		return http.StatusUnprocessableEntity
+	case mgz.ECodeBadRequest:
+		return http.StatusBadRequest
+	case mgz.ECodeNotFound:
+		return http.StatusNotFound
+	case mgz.ECodeConflict:
+		return http.StatusConflict
+	}
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return http.StatusRequestEntityTooLarge
+	}
+	return http.StatusInternalServerError
+}
