@@ -96,3 +96,23 @@ const timeFormat = "2006-01-02T15:04:05.000Z"
 func formatTime(t time.Time) string { return t.UTC().Format(timeFormat) }
 
 func parseTime(s string) (time.Time, error) { return time.Parse(timeFormat, s) }
+
+// IntegrityCheck runs SQLite's integrity check and foreign key check and reports the first problem.
+func (db *DB) IntegrityCheck(ctx context.Context) error {
+	var res string
+	if err := db.sql.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&res); err != nil {
+		return fmt.Errorf("integriteitscontrole: %w", err)
+	}
+	if res != "ok" {
+		return fmt.Errorf("integriteitscontrole: %s", res)
+	}
+	rows, err := db.sql.QueryContext(ctx, "PRAGMA foreign_key_check")
+	if err != nil {
+		return fmt.Errorf("controle van verwijzingen: %w", err)
+	}
+	defer rows.Close()
+	if rows.Next() {
+		return errors.New("controle van verwijzingen: er verwijzen rijen naar gegevens die niet bestaan")
+	}
+	return rows.Err()
+}

@@ -1,0 +1,85 @@
+package demo_test
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"github.com/regio-mgz/mgz"
+	"github.com/regio-mgz/mgz/demo"
+	"github.com/regio-mgz/mgz/sqlite"
+)
+
+func load(t *testing.T) (mgz.RegisterService, demo.Summary) {
+	t.Helper()
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "mgz.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	sum, err := demo.Load(context.Background(), db.Register())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db.Register(), sum
+}
+
+func TestDemoRegionShape(t *testing.T) {
+	ctx := context.Background()
+	reg, sum := load(t)
+	ov, err := reg.Overview(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[mgz.OrgKind][2]int{
+		mgz.KindCareOffice: {1, 1}, mgz.KindRegionalGPOrg: {1, 1}, mgz.KindGPPost: {1, 1}, mgz.KindPhysicianService: {2, 2},
+		mgz.KindGPPractice: {18, 22}, mgz.KindCareProvider: {7, 9}, mgz.KindPublicHealthService: {1, 1},
+	}
+	for k, r := range want {
+		if n := ov.Organisations[k]; n < r[0] || n > r[1] {
+			t.Errorf("%s: %d, want %d–%d", k, n, r[0], r[1])
+		}
+	}
+	if ov.Locations < 28 || ov.Locations > 32 || sum.Locations != ov.Locations {
+		t.Errorf("locations = %d (summary %d), want about 30", ov.Locations, sum.Locations)
+	}
+	if ov.WithoutFixedGP == 0 || ov.WithoutFirstLine == 0 {
+		t.Errorf("the demo must show gaps on the start page: %+v", ov)
+	}
+	for _, s := range []mgz.Setting{mgz.SettingInstitution, mgz.SettingClusteredHousing} {
+		for _, sec := range []mgz.Sector{mgz.SectorElderly, mgz.SectorDisability} {
+			if _, n, _ := reg.Locations(ctx, mgz.LocationFilter{Setting: s, Sector: sec}); n == 0 {
+				t.Errorf("no demo location of setting %s in sector %s", s, sec)
+			}
+		}
+	}
+}
+
+func TestDemoIsDeterministic(t *testing.T) {
+	ctx := context.Background()
+	a, _ := load(t)
+	b, _ := load(t)
+	la, _, _ := a.Locations(ctx, mgz.LocationFilter{Page: mgz.Page{Limit: mgz.MaxLimit}})
+	lb, _, _ := b.Locations(ctx, mgz.LocationFilter{Page: mgz.Page{Limit: mgz.MaxLimit}})
+	for i := range la {
+		la[i].CreatedAt, la[i].UpdatedAt, lb[i].CreatedAt, lb[i].UpdatedAt = la[i].CreatedAt.UTC(), la[i].UpdatedAt, la[i].CreatedAt.UTC(), la[i].UpdatedAt
+	}
+	if !reflect.DeepEqual(la, lb) {
+		t.Fatal("two demo loads differ")
+	}
+}
+
+func TestDemoNeverTouchesANonEmptyDatabase(t *testing.T) {
+	ctx := context.Background()
+	reg, sum := load(t)
+	_, err := demo.Load(ctx, reg)
+	if !errors.Is(err, demo.ErrNotEmpty) {
+		t.Fatalf("second load: %v, want ErrNotEmpty", err)
+	}
+	ov, _ := reg.Overview(ctx)
+	if ov.Locations != sum.Locations {
+		t.Fatalf("second load changed the register: %d locations, was %d", ov.Locations, sum.Locations)
+	}
+}
