@@ -1,0 +1,63 @@
+package rules
+
+import (
+	"bufio"
+	"encoding/json"
+	"os"
+	"testing"
+)
+
+// FuzzParseDecide feeds arbitrary bytes to Parse and Decide: never a panic;
+// always either a response that marshals to a JSON object or an error
+// object; bad_request exactly when encoding/json says the input is not JSON.
+func FuzzParseDecide(f *testing.F) {
+	if fh, err := os.Open("testdata/decide.jsonl"); err == nil {
+		sc := bufio.NewScanner(fh)
+		sc.Buffer(make([]byte, 1<<20), 1<<20)
+		for sc.Scan() {
+			var ex struct {
+				Request json.RawMessage `json:"request"`
+			}
+			if json.Unmarshal(sc.Bytes(), &ex) == nil {
+				f.Add([]byte(ex.Request))
+			}
+		}
+		fh.Close()
+	}
+	for _, s := range []string{``, `{}`, `[]`, `null`, `{"situation":{"setting":"\u0068ome"}}`, `{"situation":{},"question":{"at":"2026-12-25T03:10:00+01:00"}}`, "\xff", `{"a":"\ud800"}`, `1e999`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		req, err := Parse(data)
+		var out []byte
+		if err == nil {
+			resp, derr := Decide(req)
+			if derr != nil {
+				t.Fatalf("Decide rejected a parsed request: %v\n%s", derr, data)
+			}
+			out, err = json.Marshal(resp)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if resp.Route != nil && (len(resp.Route.Steps) == 0 || resp.Route.Summary == "") {
+				t.Fatalf("empty route for %s", data)
+			}
+		} else {
+			re, ok := err.(*RequestError)
+			if !ok {
+				t.Fatalf("error %T is not a *RequestError", err)
+			}
+			if re.IsBadRequest() == json.Valid(data) {
+				t.Fatalf("bad_request=%v but json.Valid=%v for %q", re.IsBadRequest(), json.Valid(data), data)
+			}
+			if !re.IsBadRequest() && len(re.Fields) == 0 {
+				t.Fatalf("rejection names no field: %+v", re)
+			}
+			out, _ = json.Marshal(ErrorResponse{Error: re})
+		}
+		var m map[string]any
+		if err := json.Unmarshal(out, &m); err != nil {
+			t.Fatalf("output is not a JSON object: %v\n%s", err, out)
+		}
+	})
+}
