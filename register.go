@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/regio-mgz/mgz/calendar"
 )
 
 // OrgKind is the kind of an organisation in the regional register (domain.md §1–2).
@@ -217,8 +219,10 @@ type Location struct {
 	Deliveries        []Delivery `json:"deliveries"`
 	Places            int        `json:"places"`
 	FixedGPPracticeID *int64     `json:"fixed_gp_practice_id"`
-	CreatedAt         time.Time  `json:"created_at"`
-	UpdatedAt         time.Time  `json:"updated_at"`
+	// PhysicianServiceID is the SO/AVG service contracted for the location (domain.md §5).
+	PhysicianServiceID *int64    `json:"physician_service_id"`
+	CreatedAt          time.Time `json:"created_at"`
+	UpdatedAt          time.Time `json:"updated_at"`
 }
 
 // ContactPoint is a phone number of an organisation or of one of its locations, for a role and
@@ -384,6 +388,9 @@ func (l *Location) Normalise() error {
 	if l.FixedGPPracticeID != nil && *l.FixedGPPracticeID <= 0 {
 		l.FixedGPPracticeID = nil
 	}
+	if l.PhysicianServiceID != nil && *l.PhysicianServiceID <= 0 {
+		l.PhysicianServiceID = nil
+	}
 	return fe.err()
 }
 
@@ -457,14 +464,15 @@ type OrganisationFilter struct {
 
 // LocationFilter selects locations. Zero fields do not filter.
 type LocationFilter struct {
-	ProviderID        int64
-	FixedGPPracticeID int64
-	Setting           Setting
-	Sector            Sector
-	Municipality      string
-	Query             string // part of the name, address, postcode or municipality
-	WithoutFixedGP    bool
-	WithoutFirstLine  bool
+	ProviderID         int64
+	FixedGPPracticeID  int64
+	PhysicianServiceID int64
+	Setting            Setting
+	Sector             Sector
+	Municipality       string
+	Query              string // part of the name, address, postcode or municipality
+	WithoutFixedGP     bool
+	WithoutFirstLine   bool
 	Page
 }
 
@@ -523,4 +531,11 @@ type RegisterService interface {
 	// Atomic runs fn with a RegisterService whose changes are committed together when fn returns
 	// nil, and none of them otherwise.
 	Atomic(ctx context.Context, fn func(RegisterService) error) error
+}
+
+// SettingsService reads and changes the region's settings. Calendar settings are the office hours
+// and the holidays that count as free days (domain.md §4.1: a region setting, product choice).
+type SettingsService interface {
+	CalendarSettings(ctx context.Context) (calendar.Settings, error)
+	SetCalendarSettings(ctx context.Context, s calendar.Settings) error
 }

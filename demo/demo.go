@@ -49,6 +49,8 @@ type locationSpec struct {
 	deliv     []mgz.Delivery
 	noFixedGP bool
 	firstLine bool // a voorwacht of its own
+	// noPhysician leaves the location without a contracted SO/AVG service: a gap the rules warn about.
+	noPhysician bool
 }
 
 var (
@@ -64,50 +66,50 @@ var (
 
 var providers = []providerSpec{
 	{"Zorggroep Voorbeeld", mgz.SectorElderly, true, []locationSpec{
-		{"Verpleeghuis De Hofstede", inst, 96, instMixed, false, false},
-		{"Verpleeghuis Het Lindehuis", inst, 72, withTreat, false, false},
-		{"Woonzorg De Boomgaard", clustered, 24, housingVPT, false, false},
-		{"Woonzorg Het Erf", clustered, 18, housingAll, true, false},
-		{"Woonzorg De Kapel", clustered, 20, housingVPT, false, false},
+		{"Verpleeghuis De Hofstede", inst, 96, instMixed, false, false, false},
+		{"Verpleeghuis Het Lindehuis", inst, 72, withTreat, false, false, false},
+		{"Woonzorg De Boomgaard", clustered, 24, housingVPT, false, false, false},
+		{"Woonzorg Het Erf", clustered, 18, housingAll, true, false, false},
+		{"Woonzorg De Kapel", clustered, 20, housingVPT, false, false, false},
 	}},
 	{"Stichting Ouderenzorg Proefhoven", mgz.SectorElderly, true, []locationSpec{
-		{"Huize Proefhoven", inst, 64, instMixed, false, false},
-		{"Kleinschalig Wonen De Tuinen", clustered, 16, housingAll, false, false},
-		{"Kleinschalig Wonen Het Hof", clustered, 16, housingVPT, false, false},
-		{"Woonzorg De Dijk", clustered, 20, stayNoTr, false, false},
+		{"Huize Proefhoven", inst, 64, instMixed, false, false, false},
+		{"Kleinschalig Wonen De Tuinen", clustered, 16, housingAll, false, false, false},
+		{"Kleinschalig Wonen Het Hof", clustered, 16, housingVPT, false, false, false},
+		{"Woonzorg De Dijk", clustered, 20, stayNoTr, false, false, false},
 	}},
 	{"Thuiszorg en Wonen Testerveen", mgz.SectorElderly, false, []locationSpec{
-		{"Woonzorg De Veenhoeve", clustered, 22, housingVPT, false, true},
-		{"Woonzorg Het Turfhuis", clustered, 14, housingAll, true, false}, // gap: no voorwacht anywhere
-		{"Verpleeghuis Testerveen", inst, 48, instMixed, false, true},
+		{"Woonzorg De Veenhoeve", clustered, 22, housingVPT, false, true, false},
+		{"Woonzorg Het Turfhuis", clustered, 14, housingAll, true, false, false}, // gap: no voorwacht anywhere
+		{"Verpleeghuis Testerveen", inst, 48, instMixed, false, true, false},
 	}},
 	{"Woonhuizen Fictiedorp", mgz.SectorElderly, false, []locationSpec{
-		{"Het Dorpshuis", clustered, 12, housingPGB, true, false}, // gap: no fixed GP, no voorwacht
-		{"De Pastorie", clustered, 10, housingAll, false, true},
-		{"De Smidse", clustered, 12, housingVPT, false, true},
-		{"De Bakkerij", clustered, 9, housingAll, false, true},
+		{"Het Dorpshuis", clustered, 12, housingPGB, true, false, false}, // gap: no fixed GP, no voorwacht
+		{"De Pastorie", clustered, 10, housingAll, false, true, false},
+		{"De Smidse", clustered, 12, housingVPT, false, true, false},
+		{"De Bakkerij", clustered, 9, housingAll, false, true, false},
 	}},
 	{"Stichting Gehandicaptenzorg Voorbeeld", mgz.SectorDisability, true, []locationSpec{
-		{"Instelling De Horizon", inst, 120, instMixed, false, false},
-		{"Instelling Het Kasteel", inst, 80, withTreat, false, false},
-		{"Woonvorm De Regenboog", clustered, 12, housingAll, false, false},
-		{"Woonvorm De Zonnebloem", clustered, 10, housingPGB, false, false},
-		{"Woonvorm Het Atelier", clustered, 8, housingVPT, true, false},
+		{"Instelling De Horizon", inst, 120, instMixed, false, false, false},
+		{"Instelling Het Kasteel", inst, 80, withTreat, false, false, false},
+		{"Woonvorm De Regenboog", clustered, 12, housingAll, false, false, false},
+		{"Woonvorm De Zonnebloem", clustered, 10, housingPGB, false, false, false},
+		{"Woonvorm Het Atelier", clustered, 8, housingVPT, true, false, false},
 	}},
 	{"Zorg voor Wonen Demowijk", mgz.SectorDisability, true, []locationSpec{
-		{"Woonvorm De Kei", clustered, 12, housingAll, false, false},
-		{"Woonvorm De Vlinder", clustered, 10, housingPGB, false, false},
-		{"Instelling Demohof", inst, 60, instMixed, false, false},
-		{"Woonvorm De Ster", clustered, 9, housingVPT, false, false},
-		{"Woonvorm Het Klaverblad", clustered, 11, housingAll, false, false},
+		{"Woonvorm De Kei", clustered, 12, housingAll, false, false, false},
+		{"Woonvorm De Vlinder", clustered, 10, housingPGB, false, false, false},
+		{"Instelling Demohof", inst, 60, instMixed, false, false, false},
+		{"Woonvorm De Ster", clustered, 9, housingVPT, false, false, false},
+		{"Woonvorm Het Klaverblad", clustered, 11, housingAll, false, false, false},
 	}},
 	{"Ouderinitiatief Samen Thuis", mgz.SectorDisability, false, []locationSpec{
-		{"Wooninitiatief Samen Thuis", clustered, 8, []mgz.Delivery{mgz.DeliveryPGB}, false, false}, // gap: PGB house without voorwacht
+		{"Wooninitiatief Samen Thuis", clustered, 8, []mgz.Delivery{mgz.DeliveryPGB}, false, false, true}, // gaps: no voorwacht, no AVG contract
 	}},
 	{"Stichting Begeleid Wonen Proefhoven", mgz.SectorDisability, false, []locationSpec{
-		{"Woonvorm De Brug", clustered, 14, housingAll, false, true},
-		{"Woonvorm Het Park", clustered, 12, housingVPT, false, true},
-		{"Woonvorm De Haven", clustered, 10, housingPGB, false, true},
+		{"Woonvorm De Brug", clustered, 14, housingAll, false, true, false},
+		{"Woonvorm Het Park", clustered, 12, housingVPT, false, true, false},
+		{"Woonvorm De Haven", clustered, 10, housingPGB, false, true, false},
 	}},
 }
 
@@ -244,6 +246,12 @@ func (l *loader) load() error {
 				Setting: ls.setting, Sector: ps.sector, Deliveries: ls.deliv, Places: ls.places}
 			if !ls.noFixedGP {
 				loc.FixedGPPracticeID = &practices[locIndex%len(practices)].ID
+			}
+			if !ls.noPhysician {
+				loc.PhysicianServiceID = &so.ID
+				if ps.sector == mgz.SectorDisability {
+					loc.PhysicianServiceID = &avg.ID
+				}
 			}
 			if err := l.reg.CreateLocation(l.ctx, loc); err != nil {
 				return fmt.Errorf("demolocatie %s: %w", ls.name, err)

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 
 	"github.com/regio-mgz/mgz/calendar"
@@ -282,6 +283,32 @@ func lookupClass(s Situation) *classEntry {
 // calendar.Default. An Engine is immutable and safe for concurrent use.
 type Engine struct {
 	settings calendar.Settings
+	enrich   Enricher
+}
+
+// Enricher adds what the rules cannot know to a decision, such as the concrete
+// contacts of a registered location (contract.md, location_id). It is called
+// only for requests with a location_id, and may change resp's Route only after
+// Route.Clone, because the route's slices are shared tables.
+type Enricher func(ctx context.Context, req Request, resp *Response)
+
+// WithEnricher returns a copy of e that runs f on every decision of a request
+// with a location_id, in Decide's callers that use DecideContext and in
+// DecideLines.
+func (e *Engine) WithEnricher(f Enricher) *Engine {
+	c := *e
+	c.enrich = f
+	return &c
+}
+
+// DecideContext is Decide followed by the engine's Enricher, if any, for a
+// request with a location_id.
+func (e *Engine) DecideContext(ctx context.Context, req Request) (Response, error) {
+	resp, err := e.Decide(req)
+	if err == nil && e.enrich != nil && req.LocationID != "" {
+		e.enrich(ctx, req, &resp)
+	}
+	return resp, err
 }
 
 // NewEngine returns an Engine for a region's settings; the zero Settings

@@ -56,7 +56,7 @@ func (e *Engine) DecideLines(ctx context.Context, r io.Reader, w io.Writer) erro
 					Fields:  []string{},
 				}}.AppendJSON(out[:0])
 			} else {
-				out = e.decideLine(out[:0], line)
+				out = e.decideLine(ctx, out[:0], line)
 			}
 			if len(out) > 0 {
 				out = append(out, '\n')
@@ -80,11 +80,18 @@ func (e *Engine) DecideLines(ctx context.Context, r io.Reader, w io.Writer) erro
 
 // decideLine appends the response (or error object) for one line to dst; it
 // appends nothing for a line of only white space.
-func (e *Engine) decideLine(dst, line []byte) []byte {
+func (e *Engine) decideLine(ctx context.Context, dst, line []byte) []byte {
 	if len(bytes.TrimSpace(line)) == 0 {
 		return dst
 	}
 	req, err := Parse(line)
+	if err == nil && e.enrich != nil && req.LocationID != "" {
+		// The slow path: the enricher may look things up and change the route.
+		var resp Response
+		if resp, err = e.DecideContext(ctx, req); err == nil {
+			return resp.AppendJSON(dst)
+		}
+	}
 	if err == nil {
 		var d decision
 		d, err = e.decide(req)

@@ -10,19 +10,22 @@ import (
 	"github.com/regio-mgz/mgz"
 )
 
-const locColumns = "id, provider_id, name, address, postcode, municipality, setting, sector, places, fixed_gp_practice_id, created_at, updated_at"
+const locColumns = "id, provider_id, name, address, postcode, municipality, setting, sector, places, fixed_gp_practice_id, physician_service_id, created_at, updated_at"
 
 func scanLocation(row interface{ Scan(...any) error }) (mgz.Location, error) {
 	var l mgz.Location
-	var fixed sql.NullInt64
+	var fixed, physician sql.NullInt64
 	var created, updated string
 	err := row.Scan(&l.ID, &l.ProviderID, &l.Name, &l.Address, &l.Postcode, &l.Municipality, &l.Setting, &l.Sector,
-		&l.Places, &fixed, &created, &updated)
+		&l.Places, &fixed, &physician, &created, &updated)
 	if err != nil {
 		return l, err
 	}
 	if fixed.Valid {
 		l.FixedGPPracticeID = &fixed.Int64
+	}
+	if physician.Valid {
+		l.PhysicianServiceID = &physician.Int64
 	}
 	if l.CreatedAt, err = parseTime(created); err != nil {
 		return l, err
@@ -115,6 +118,9 @@ func (r *Register) Locations(ctx context.Context, f mgz.LocationFilter) ([]mgz.L
 	if f.FixedGPPracticeID != 0 {
 		w.add("fixed_gp_practice_id = %s", f.FixedGPPracticeID)
 	}
+	if f.PhysicianServiceID != 0 {
+		w.add("physician_service_id = %s", f.PhysicianServiceID)
+	}
 	if f.Setting != "" {
 		w.add("setting = %s", string(f.Setting))
 	}
@@ -183,6 +189,18 @@ func checkLocationRefs(ctx context.Context, q querier, l *mgz.Location) error {
 			return invalidField("fixed_gp_practice_id", gp.Name+" is geen huisartsenpraktijk. Kies een huisartsenpraktijk als vaste huisarts, of laat het veld leeg.")
 		}
 	}
+	if l.PhysicianServiceID != nil {
+		ps, err := getOrganisation(ctx, q, *l.PhysicianServiceID)
+		if mgz.ErrorCode(err) == mgz.ECodeNotFound {
+			return invalidField("physician_service_id", fmt.Sprintf("SO/AVG-dienst %d bestaat niet. Kies een dienst uit het register of laat het veld leeg.", *l.PhysicianServiceID))
+		}
+		if err != nil {
+			return err
+		}
+		if ps.Kind != mgz.KindPhysicianService {
+			return invalidField("physician_service_id", ps.Name+" is geen SO/AVG-dienst. Kies de dienst die de specialist ouderengeneeskunde of arts VG levert, of laat het veld leeg.")
+		}
+	}
 	return nil
 }
 
@@ -209,10 +227,10 @@ func (r *Register) CreateLocation(ctx context.Context, l *mgz.Location) error {
 		}
 		now := r.db.now()
 		err := q.QueryRowContext(ctx, `INSERT INTO locations (provider_id, name, address, postcode, municipality, setting,
-			sector, places, fixed_gp_practice_id, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+			sector, places, fixed_gp_practice_id, physician_service_id, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
 			l.ProviderID, l.Name, l.Address, l.Postcode, l.Municipality, l.Setting, l.Sector, l.Places,
-			nullID(l.FixedGPPracticeID), formatTime(now), formatTime(now)).Scan(&l.ID)
+			nullID(l.FixedGPPracticeID), nullID(l.PhysicianServiceID), formatTime(now), formatTime(now)).Scan(&l.ID)
 		if err != nil {
 			return fmt.Errorf("locatie opslaan: %w", err)
 		}
@@ -236,10 +254,10 @@ func (r *Register) UpdateLocation(ctx context.Context, l *mgz.Location) error {
 		}
 		now := r.db.now()
 		_, err = q.ExecContext(ctx, `UPDATE locations SET provider_id = $1, name = $2, address = $3, postcode = $4,
-			municipality = $5, setting = $6, sector = $7, places = $8, fixed_gp_practice_id = $9, updated_at = $10
-			WHERE id = $11`,
+			municipality = $5, setting = $6, sector = $7, places = $8, fixed_gp_practice_id = $9,
+			physician_service_id = $10, updated_at = $11 WHERE id = $12`,
 			l.ProviderID, l.Name, l.Address, l.Postcode, l.Municipality, l.Setting, l.Sector, l.Places,
-			nullID(l.FixedGPPracticeID), formatTime(now), l.ID)
+			nullID(l.FixedGPPracticeID), nullID(l.PhysicianServiceID), formatTime(now), l.ID)
 		if err != nil {
 			return fmt.Errorf("locatie %d bijwerken: %w", l.ID, err)
 		}

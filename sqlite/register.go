@@ -257,10 +257,11 @@ func (r *Register) UpdateOrganisation(ctx context.Context, o *mgz.Organisation) 
 // refuseIfReferenced returns a conflict when locations refer to the organisation, as provider or as
 // fixed GP practice.
 func (r *Register) refuseIfReferenced(ctx context.Context, q querier, o mgz.Organisation, what string) error {
-	var asProvider, asFixedGP int
+	var asProvider, asFixedGP, asPhysician int
 	err := q.QueryRowContext(ctx, `SELECT
 		(SELECT COUNT(*) FROM locations WHERE provider_id = $1),
-		(SELECT COUNT(*) FROM locations WHERE fixed_gp_practice_id = $1)`, o.ID).Scan(&asProvider, &asFixedGP)
+		(SELECT COUNT(*) FROM locations WHERE fixed_gp_practice_id = $1),
+		(SELECT COUNT(*) FROM locations WHERE physician_service_id = $1)`, o.ID).Scan(&asProvider, &asFixedGP, &asPhysician)
 	if err != nil {
 		return fmt.Errorf("verwijzingen naar organisatie %d tellen: %w", o.ID, err)
 	}
@@ -269,6 +270,8 @@ func (r *Register) refuseIfReferenced(ctx context.Context, q querier, o mgz.Orga
 		return mgz.Errorf(mgz.ECodeConflict, "%s: er horen nog %d locatie(s) bij. Verwijder die locaties eerst of breng ze onder bij een andere zorgaanbieder.", what, asProvider)
 	case asFixedGP > 0:
 		return mgz.Errorf(mgz.ECodeConflict, "%s: de praktijk is vaste huisarts van %d locatie(s). Kies eerst bij die locaties een andere vaste huisarts.", what, asFixedGP)
+	case asPhysician > 0:
+		return mgz.Errorf(mgz.ECodeConflict, "%s: de dienst levert de SO/AVG voor %d locatie(s). Kies eerst bij die locaties een andere SO/AVG-dienst.", what, asPhysician)
 	}
 	return nil
 }

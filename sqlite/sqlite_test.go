@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"io/fs"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 	"testing/fstest"
 
 	"github.com/regio-mgz/mgz"
+	"github.com/regio-mgz/mgz/calendar"
 )
 
 func openTestDB(t *testing.T) (*DB, string) {
@@ -85,8 +87,8 @@ func TestMigrationsFromEmpty(t *testing.T) {
 	}
 }
 
-// TestMigrationUpgradePath opens a database made by an older binary (only the first migration) and
-// checks that a newer one applies the rest and keeps the data.
+// TestMigrationUpgradePath opens a database made by an older binary (only the first migration)
+// and checks that the current binary applies the rest and keeps the data.
 func TestMigrationUpgradePath(t *testing.T) {
 	ctx := context.Background()
 	first, err := fs.ReadFile(migrationFiles, "0001_register.sql")
@@ -94,34 +96,43 @@ func TestMigrationUpgradePath(t *testing.T) {
 		t.Fatal(err)
 	}
 	older := fstest.MapFS{"0001_register.sql": {Data: first}}
-	newer := fstest.MapFS{
-		"0001_register.sql":    {Data: first},
-		"0002_add_website.sql": {Data: []byte("ALTER TABLE organisations ADD COLUMN website TEXT NOT NULL DEFAULT '';")},
-	}
 
-	db, _ := openTestDB(t)
-	if _, err := db.sql.Exec("DROP TABLE contact_points; DROP TABLE location_deliveries; DROP TABLE locations; DROP TABLE organisations; DELETE FROM schema_migrations"); err != nil {
+	path := filepath.Join(t.TempDir(), "old.db")
+	raw, err := sql.Open("sqlite", path+"?"+pragmas)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if err := migrate(ctx, db.sql, older); err != nil {
+	if err := migrate(ctx, raw, older); err != nil {
 		t.Fatalf("migrate older: %v", err)
 	}
-	o := practice("Praktijk Oud", "01000001")
-	if err := db.Register().CreateOrganisation(ctx, o); err != nil {
+	_, err = raw.Exec(`INSERT INTO organisations (kind, name, kvk, address, postcode, city, phone, care_office_region,
+		created_at, updated_at) VALUES ('care_provider', 'Zorg Oud', '12345678', 'a 1', '1234 AB', 'b', '0301234567', 'r',
+		'2024-01-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z')`)
+	if err == nil {
+		_, err = raw.Exec(`INSERT INTO locations (provider_id, name, address, postcode, municipality, setting, sector, places,
+			created_at, updated_at) VALUES (1, 'Oude Hof', 'a 2', '1234 AB', 'm', 'institution', 'elderly', 10,
+			'2024-01-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z')`)
+	}
+	if err != nil {
 		t.Fatal(err)
 	}
-	if err := migrate(ctx, db.sql, newer); err != nil {
-		t.Fatalf("migrate newer: %v", err)
+	raw.Close()
+
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatalf("current binary on an older database: %v", err)
 	}
-	if v, _ := currentVersion(ctx, db.sql); v != 2 {
-		t.Fatalf("version after upgrade = %d, want 2", v)
+	defer db.Close()
+	all, _ := loadMigrations(migrationFiles)
+	if v, _ := db.SchemaVersion(ctx); v != len(all) || v < 2 {
+		t.Fatalf("version after upgrade = %d, want %d", v, len(all))
 	}
-	var name, website string
-	if err := db.sql.QueryRow("SELECT name, website FROM organisations WHERE id = $1", o.ID).Scan(&name, &website); err != nil || name != "Praktijk Oud" {
-		t.Fatalf("data after upgrade: name %q, err %v", name, err)
+	l, err := db.Register().Location(ctx, 1)
+	if err != nil || l.Name != "Oude Hof" || l.PhysicianServiceID != nil {
+		t.Fatalf("location after upgrade: %+v, %v", l, err)
 	}
 	// Running again is a no-op.
-	if err := migrate(ctx, db.sql, newer); err != nil {
+	if err := migrate(ctx, db.sql, migrationFiles); err != nil {
 		t.Fatalf("second migrate: %v", err)
 	}
 }
@@ -340,4 +351,27 @@ func TestRegisterCRUD(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
+}
+
+func TestCalendarSettingsRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	db, _ := openTestDB(t)
+	s := db.Settings()
+	got, err := s.CalendarSettings(ctx)
+	if err != nil || got != calendar.Default() {
+		t.Fatalf("without stored settings: %+v, %v; want the §4.1 defaults", got, err)
+	}
+	nza := calendar.NZa2023()
+	if err := s.SetCalendarSettings(ctx, nza); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ = s.CalendarSettings(ctx); got != nza {
+		t.Fatalf("after storing NZa 2023: %+v, want %+v", got, nza)
+	}
+	bad := nza
+	bad.OfficeStart, bad.OfficeEnd = calendar.At(18, 0), calendar.At(8, 0)
+	mustCode(t, s.SetCalendarSettings(ctx, bad), mgz.ECodeInvalid, "office_hours")
+	if got, _ = s.CalendarSettings(ctx); got != nza {
+		t.Fatalf("refused settings changed what was stored: %+v", got)
+	}
 }

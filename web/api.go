@@ -333,15 +333,16 @@ func (s *Server) apiListOrganisations(w http.ResponseWriter, r *http.Request) er
 func (s *Server) apiListLocations(w http.ResponseWriter, r *http.Request) error {
 	q := newQueryParams(r)
 	f := mgz.LocationFilter{
-		ProviderID:        q.int("provider_id"),
-		FixedGPPracticeID: q.int("fixed_gp_practice_id"),
-		Setting:           enumParam(q, "setting", mgz.Settings),
-		Sector:            enumParam(q, "sector", mgz.Sectors),
-		Municipality:      q.str("municipality"),
-		Query:             q.str("q"),
-		WithoutFixedGP:    q.bool("without_fixed_gp"),
-		WithoutFirstLine:  q.bool("without_first_line"),
-		Page:              q.page(),
+		ProviderID:         q.int("provider_id"),
+		FixedGPPracticeID:  q.int("fixed_gp_practice_id"),
+		PhysicianServiceID: q.int("physician_service_id"),
+		Setting:            enumParam(q, "setting", mgz.Settings),
+		Sector:             enumParam(q, "sector", mgz.Sectors),
+		Municipality:       q.str("municipality"),
+		Query:              q.str("q"),
+		WithoutFixedGP:     q.bool("without_fixed_gp"),
+		WithoutFirstLine:   q.bool("without_first_line"),
+		Page:               q.page(),
 	}
 	if err := q.err(); err != nil {
 		return err

@@ -337,6 +337,7 @@ type locDetailData struct {
 	Loc              mgz.Location
 	Provider         mgz.Organisation
 	FixedGP          *mgz.Organisation
+	Physician        *mgz.Organisation
 	ContactPoints    []mgz.ContactPoint
 	ProviderContacts []mgz.ContactPoint
 	HasFirstLine     bool
@@ -362,6 +363,13 @@ func (s *Server) pageLocation(w http.ResponseWriter, r *http.Request) error {
 		}
 		d.FixedGP = &gp
 	}
+	if d.Loc.PhysicianServiceID != nil {
+		ps, err := s.cfg.Register.Organisation(ctx, *d.Loc.PhysicianServiceID)
+		if err != nil {
+			return err
+		}
+		d.Physician = &ps
+	}
 	all := mgz.Page{Limit: mgz.MaxLimit}
 	if d.ContactPoints, _, err = s.cfg.Register.ContactPoints(ctx, mgz.ContactPointFilter{LocationID: id, Page: all}); err != nil {
 		return err
@@ -383,6 +391,9 @@ func locToForm(l mgz.Location) url.Values {
 	if l.FixedGPPracticeID != nil {
 		v.Set("fixed_gp_practice_id", strconv.FormatInt(*l.FixedGPPracticeID, 10))
 	}
+	if l.PhysicianServiceID != nil {
+		v.Set("physician_service_id", strconv.FormatInt(*l.PhysicianServiceID, 10))
+	}
 	for _, d := range l.Deliveries {
 		v.Add("deliveries", string(d))
 	}
@@ -395,13 +406,20 @@ func locFromForm(v url.Values) (mgz.Location, map[string]string) {
 	l := mgz.Location{Name: v.Get("name"), Address: v.Get("address"), Postcode: v.Get("postcode"),
 		Municipality: v.Get("municipality"), Setting: mgz.Setting(v.Get("setting")), Sector: mgz.Sector(v.Get("sector"))}
 	l.ProviderID, _ = strconv.ParseInt(v.Get("provider_id"), 10, 64)
-	if s := strings.TrimSpace(v.Get("fixed_gp_practice_id")); s != "" {
-		if id, err := strconv.ParseInt(s, 10, 64); err == nil {
-			l.FixedGPPracticeID = &id
-		} else {
-			bad["fixed_gp_practice_id"] = "Kies een huisartsenpraktijk uit de lijst."
+	optionalID := func(field, msg string) *int64 {
+		s := strings.TrimSpace(v.Get(field))
+		if s == "" {
+			return nil
 		}
+		id, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			bad[field] = msg
+			return nil
+		}
+		return &id
 	}
+	l.FixedGPPracticeID = optionalID("fixed_gp_practice_id", "Kies een huisartsenpraktijk uit de lijst.")
+	l.PhysicianServiceID = optionalID("physician_service_id", "Kies een SO/AVG-dienst uit de lijst.")
 	if s := strings.TrimSpace(v.Get("places")); s == "" {
 		bad["places"] = "Aantal plaatsen is verplicht. Vul een geheel getal in, bijvoorbeeld 24."
 	} else if n, err := strconv.Atoi(s); err != nil {
@@ -416,10 +434,11 @@ func locFromForm(v url.Values) (mgz.Location, map[string]string) {
 }
 
 type locFormData struct {
-	Loc       mgz.Location
-	Action    string
-	Providers []mgz.Organisation
-	GPs       []mgz.Organisation
+	Loc        mgz.Location
+	Action     string
+	Providers  []mgz.Organisation
+	GPs        []mgz.Organisation
+	Physicians []mgz.Organisation
 }
 
 func (s *Server) locForm(ctx context.Context, l mgz.Location, action string) (locFormData, error) {
@@ -428,7 +447,10 @@ func (s *Server) locForm(ctx context.Context, l mgz.Location, action string) (lo
 	if d.Providers, _, err = s.orgNames(ctx, mgz.KindCareProvider); err != nil {
 		return d, err
 	}
-	d.GPs, _, err = s.orgNames(ctx, mgz.KindGPPractice)
+	if d.GPs, _, err = s.orgNames(ctx, mgz.KindGPPractice); err != nil {
+		return d, err
+	}
+	d.Physicians, _, err = s.orgNames(ctx, mgz.KindPhysicianService)
 	return d, err
 }
 

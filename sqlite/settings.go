@@ -1,0 +1,95 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/regio-mgz/mgz"
+	"github.com/regio-mgz/mgz/calendar"
+)
+
+// Settings implements mgz.SettingsService: the region's settings as key/value rows.
+type Settings struct{ db *DB }
+
+var _ mgz.SettingsService = (*Settings)(nil)
+
+// Settings returns the settings service of db.
+func (db *DB) Settings() *Settings { return &Settings{db: db} }
+
+const (
+	keyOfficeStart = "calendar.office_start"
+	keyOfficeEnd   = "calendar.office_end"
+	keyFreeDays    = "calendar.free_days"
+)
+
+// CalendarSettings returns the region's calendar settings; calendar.Default where none are stored.
+func (s *Settings) CalendarSettings(ctx context.Context) (calendar.Settings, error) {
+	cs := calendar.Default()
+	rows, err := s.db.sql.QueryContext(ctx, "SELECT key, value FROM region_settings WHERE key LIKE 'calendar.%'")
+	if err != nil {
+		return cs, fmt.Errorf("regio-instellingen lezen: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k, v string
+		if err := rows.Scan(&k, &v); err != nil {
+			return cs, fmt.Errorf("regio-instellingen lezen: %w", err)
+		}
+		switch k {
+		case keyOfficeStart, keyOfficeEnd:
+			c, err := calendar.ParseClock(v)
+			if err != nil {
+				return cs, fmt.Errorf("regio-instelling %s: %w", k, err)
+			}
+			if k == keyOfficeStart {
+				cs.OfficeStart = c
+			} else {
+				cs.OfficeEnd = c
+			}
+		case keyFreeDays:
+			var set calendar.HolidaySet
+			for _, key := range strings.Split(v, ",") {
+				if key == "" {
+					continue
+				}
+				h, ok := calendar.ParseHoliday(key)
+				if !ok {
+					return cs, fmt.Errorf("regio-instelling %s: onbekende feestdag %q", k, key)
+				}
+				set = set.With(h)
+			}
+			cs.FreeDays = set
+		}
+	}
+	return cs, rows.Err()
+}
+
+// SetCalendarSettings validates and stores the region's calendar settings in one transaction.
+func (s *Settings) SetCalendarSettings(ctx context.Context, cs calendar.Settings) error {
+	if err := cs.Validate(); err != nil {
+		return &mgz.Error{Code: mgz.ECodeInvalid, Message: err.Error(), Fields: map[string]string{"office_hours": err.Error()}}
+	}
+	keys := make([]string, 0, 11)
+	for _, h := range cs.FreeDays.Holidays() {
+		keys = append(keys, h.Key())
+	}
+	values := map[string]string{
+		keyOfficeStart: cs.OfficeStart.String(),
+		keyOfficeEnd:   cs.OfficeEnd.String(),
+		keyFreeDays:    strings.Join(keys, ","),
+	}
+	now := formatTime(s.db.now())
+	return inTx(ctx, s.db.sql, func(tx *sql.Tx) error {
+		for _, k := range []string{keyOfficeStart, keyOfficeEnd, keyFreeDays} {
+			// Portable upsert: PostgreSQL and SQLite both have ON CONFLICT … DO UPDATE.
+			_, err := tx.ExecContext(ctx, `INSERT INTO region_settings (key, value, updated_at) VALUES ($1, $2, $3)
+				ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`, k, values[k], now)
+			if err != nil {
+				return fmt.Errorf("regio-instelling %s opslaan: %w", k, err)
+			}
+		}
+		return nil
+	})
+}
