@@ -265,9 +265,10 @@ func summarize(steps []Step, names, phone bool) string {
 			name = string(s.Role)
 		}
 		if c := s.Contact; c != nil && names && c.Organisation != "" {
-			name += " van " + c.Organisation
 			if phone && i == 0 && c.Phone != "" {
-				name += " (" + c.Phone + ")"
+				name += " (" + c.Organisation + ", " + c.Phone + ")"
+			} else {
+				name += " (" + c.Organisation + ")"
 			}
 		}
 		switch {

@@ -208,7 +208,7 @@ func TestSummarize(t *testing.T) {
 		{"consult", []Step{{Role: RoleGP, Mode: ModeCall}, {Role: RoleElderlyCarePhysician, Mode: ModeConsult}}, "Bel eerst de huisarts; die overlegt zo nodig met de specialist ouderengeneeskunde."},
 		{"inform", []Step{{Role: RoleIDPhysician, Mode: ModeCall}, {Role: RoleGP, Mode: ModeInform}}, "Bel eerst de arts VG; informeer daarna de huisarts."},
 		{"contacts", []Step{{Role: RoleFirstLine, Mode: ModeCall, Contact: &Contact{Organisation: "De Linde", Phone: "030 123 4567"}}, {Role: RoleGPPost, Mode: ModeCall, Contact: &Contact{Organisation: "HAP Utrecht"}}},
-			"Bel eerst de voorwacht van De Linde (030 123 4567), daarna de huisartsenpost van HAP Utrecht."},
+			"Bel eerst de voorwacht (De Linde, 030 123 4567), daarna de huisartsenpost (HAP Utrecht)."},
 		{"contacts_too_long", []Step{{Role: RoleFirstLine, Mode: ModeCall, Contact: &Contact{Organisation: strings.Repeat("Zorggroep ", 15)}}, {Role: RoleGPPost, Mode: ModeCall}},
 			"Bel eerst de voorwacht, daarna de huisartsenpost."},
 		{"empty", nil, ""},

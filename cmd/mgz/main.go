@@ -59,6 +59,7 @@ type environment struct {
 func commands() []command {
 	return []command{
 		{"serve", "start de webserver met het register en de API", runServe},
+		{"decide", "wie is verantwoordelijk, wie betaalt, welke afspraak: één verzoek of JSON Lines (--lines)", runDecide},
 		{"version", "toon de versie van mgz", runVersion},
 		{"help", "toon deze hulp", runHelp},
 	}

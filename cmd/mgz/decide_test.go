@@ -1,0 +1,197 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/regio-mgz/mgz"
+	"github.com/regio-mgz/mgz/demo"
+	"github.com/regio-mgz/mgz/sqlite"
+)
+
+// examples are the contract's examples, kept beside the rules' tests.
+func examples(t testing.TB) []struct {
+	Request  json.RawMessage `json:"request"`
+	Expected json.RawMessage `json:"expected"`
+} {
+	t.Helper()
+	b, err := os.ReadFile("../../rules/testdata/decide.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []struct {
+		Request  json.RawMessage `json:"request"`
+		Expected json.RawMessage `json:"expected"`
+	}
+	for _, line := range bytes.Split(bytes.TrimSpace(b), []byte("\n")) {
+		var ex struct {
+			Request  json.RawMessage `json:"request"`
+			Expected json.RawMessage `json:"expected"`
+		}
+		if err := json.Unmarshal(line, &ex); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, ex)
+	}
+	return out
+}
+
+func decideRun(t *testing.T, args []string, stdin string) (int, string, string) {
+	t.Helper()
+	env, out, errb := testEnv(nil)
+	env.stdin = strings.NewReader(stdin)
+	code := run(context.Background(), env, append([]string{"decide", "--db", filepath.Join(t.TempDir(), "none.db")}, args...))
+	return code, out.String(), errb.String()
+}
+
+// TestDecideExitStatusFollowsTheContract: 0 for a decision, 2 for a rejected request with the
+// error object on standard output.
+func TestDecideExitStatusFollowsTheContract(t *testing.T) {
+	for i, ex := range examples(t) {
+		var want map[string]any
+		json.Unmarshal(ex.Expected, &want)
+		code, out, _ := decideRun(t, nil, string(ex.Request))
+		var got map[string]any
+		if err := json.Unmarshal([]byte(out), &got); err != nil {
+			t.Fatalf("example %d: output is not one JSON object: %v\n%s", i+1, err, out)
+		}
+		if _, rejected := want["error"]; rejected {
+			if code != 2 || got["error"] == nil {
+				t.Errorf("example %d: code %d, output %s; want 2 and the error object", i+1, code, out)
+			}
+			continue
+		}
+		if code != 0 || got["classification"] == nil {
+			t.Errorf("example %d: code %d; want 0 and a decision", i+1, code)
+		}
+		wc, _ := json.Marshal(want["classification"].(map[string]any)["group"])
+		gc, _ := json.Marshal(got["classification"].(map[string]any)["group"])
+		if string(wc) != string(gc) {
+			t.Errorf("example %d: group %s, want %s", i+1, gc, wc)
+		}
+	}
+	code, out, _ := decideRun(t, nil, "dit is geen json")
+	if code != 2 || !strings.Contains(out, `"code":"bad_request"`) {
+		t.Errorf("not JSON: code %d, output %s", code, out)
+	}
+}
+
+func TestDecideLinesKeepsOrderAndGoesOnAfterABadLine(t *testing.T) {
+	exs := examples(t)
+	var in strings.Builder
+	for _, ex := range exs {
+		in.Write(ex.Request)
+		in.WriteString("\n")
+		in.WriteString("{kapot\n")
+	}
+	code, out, errs := decideRun(t, []string{"--lines"}, in.String())
+	if code != 0 {
+		t.Fatalf("code %d, stderr %s", code, errs)
+	}
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if len(lines) != 2*len(exs) {
+		t.Fatalf("%d answers for %d lines", len(lines), 2*len(exs))
+	}
+	for i, ex := range exs {
+		_, single, _ := decideRun(t, nil, string(ex.Request))
+		single = strings.TrimSpace(single)
+		if lines[2*i] != single {
+			t.Errorf("line %d differs from the single decision:\n%s\n%s", 2*i+1, lines[2*i], single)
+		}
+		if !strings.Contains(lines[2*i+1], `"error"`) {
+			t.Errorf("line %d: a bad line must be answered with its error object, got %s", 2*i+2, lines[2*i+1])
+		}
+	}
+}
+
+func demoDB(t testing.TB) (string, mgz.RegisterService) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "mgz.db")
+	db, err := sqlite.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := demo.Load(context.Background(), db.Register()); err != nil {
+		t.Fatal(err)
+	}
+	return path, db.Register()
+}
+
+// TestDecideNamesContactsOfARegisteredLocation is the spot check of the issue: a clustered-housing
+// PGB client in disability care with a wzd question on Christmas night.
+func TestDecideNamesContactsOfARegisteredLocation(t *testing.T) {
+	path, reg := demoDB(t)
+	ls, _, _ := reg.Locations(context.Background(), mgz.LocationFilter{Query: "De Zonnebloem"})
+	req := `{"situation":{"setting":"clustered_housing","wlz":"without_treatment","delivery":"pgb","sector":"disability"},
+		"question":{"category":"wzd","at":"2026-12-25T03:10:00+01:00"},"location_id":"` + strconv.FormatInt(ls[0].ID, 10) + `"}`
+	env, out, errb := testEnv(map[string]string{"MGZ_DB": path})
+	env.stdin = strings.NewReader(req)
+	if code := run(context.Background(), env, []string{"decide"}); code != 0 {
+		t.Fatalf("code %d: %s %s", code, out.String(), errb.String())
+	}
+	var resp struct {
+		Route struct {
+			Summary string `json:"summary"`
+			Period  string `json:"period"`
+			Holiday string `json:"holiday"`
+			Steps   []struct {
+				Role    string `json:"role"`
+				Contact struct {
+					Organisation, Phone string
+				} `json:"contact"`
+			} `json:"steps"`
+		} `json:"route"`
+	}
+	json.Unmarshal([]byte(out.String()), &resp)
+	r := resp.Route
+	if r.Period != "out_of_hours" || r.Holiday != "Eerste Kerstdag" || len(r.Steps) != 2 ||
+		r.Steps[0].Role != "first_line" || r.Steps[1].Role != "id_physician" || r.Steps[1].Contact.Organisation != "AVG-dienst De Brugwachter" {
+		t.Fatalf("route = %+v", r)
+	}
+	if !strings.Contains(r.Summary, r.Steps[0].Contact.Phone) {
+		t.Errorf("summary %q does not give the first number %q", r.Summary, r.Steps[0].Contact.Phone)
+	}
+}
+
+// BenchmarkDecideLinesMillion runs `mgz decide --lines` in-process over 1,000,000 requests (the
+// contract's examples, repeated) and reports lines per second. Target: ≥ 200,000 lines/s.
+func BenchmarkDecideLinesMillion(b *testing.B) {
+	exs := examples(b)
+	var one bytes.Buffer
+	for _, ex := range exs {
+		one.Write(ex.Request)
+		one.WriteByte('\n')
+	}
+	const total = 1_000_000
+	var in bytes.Buffer
+	for n := 0; n < total; n += len(exs) {
+		in.Write(one.Bytes())
+	}
+	lines := bytes.Count(in.Bytes(), []byte{'\n'})
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		var out countingWriter
+		env := &environment{stdin: bytes.NewReader(in.Bytes()), stdout: &out, stderr: &bytes.Buffer{}, getenv: func(string) string { return "" }}
+		if code := run(context.Background(), env, []string{"decide", "--lines", "--db", "/nonexistent/mgz.db"}); code != 0 {
+			b.Fatalf("code %d", code)
+		}
+		if out.lines != lines {
+			b.Fatalf("%d answers for %d lines", out.lines, lines)
+		}
+	}
+	b.ReportMetric(float64(lines)*float64(b.N)/b.Elapsed().Seconds(), "lines/s")
+}
+
+type countingWriter struct{ lines int }
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	c.lines += bytes.Count(p, []byte{'\n'})
+	return len(p), nil
+}

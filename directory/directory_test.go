@@ -1,0 +1,140 @@
+package directory_test
+
+import (
+	"context"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/regio-mgz/mgz"
+	"github.com/regio-mgz/mgz/calendar"
+	"github.com/regio-mgz/mgz/demo"
+	"github.com/regio-mgz/mgz/directory"
+	"github.com/regio-mgz/mgz/rules"
+	"github.com/regio-mgz/mgz/sqlite"
+)
+
+func demoRegister(t *testing.T) mgz.RegisterService {
+	t.Helper()
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "mgz.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := demo.Load(context.Background(), db.Register()); err != nil {
+		t.Fatal(err)
+	}
+	return db.Register()
+}
+
+func locationNamed(t *testing.T, reg mgz.RegisterService, name string) mgz.Location {
+	t.Helper()
+	ls, _, err := reg.Locations(context.Background(), mgz.LocationFilter{Query: name})
+	if err != nil || len(ls) != 1 {
+		t.Fatalf("demo location %q: %d found, %v", name, len(ls), err)
+	}
+	return ls[0]
+}
+
+var (
+	weekdayAfternoon = time.Date(2026, 9, 9, 14, 0, 0, 0, time.UTC)
+	christmasNight   = time.Date(2026, 12, 25, 2, 10, 0, 0, time.UTC)
+)
+
+func decide(t *testing.T, reg mgz.RegisterService, s rules.Situation, cat rules.Category, at time.Time, loc string) rules.Response {
+	t.Helper()
+	e, err := rules.NewEngine(calendar.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := e.WithEnricher(directory.New(reg).Enrich).DecideContext(context.Background(),
+		rules.Request{Situation: s, Question: &rules.Question{Category: cat, At: at}, LocationID: loc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp
+}
+
+// TestEveryStepOfAWellEquippedLocationHasAPhoneNumber checks, for every category and both periods,
+// that a demo location with a voorwacht, behaviour specialist, fixed GP and SO/AVG contract gets a
+// concrete contact for each step and no warning.
+func TestEveryStepOfAWellEquippedLocationHasAPhoneNumber(t *testing.T) {
+	reg := demoRegister(t)
+	for _, tc := range []struct {
+		location string
+		s        rules.Situation
+	}{
+		{"Woonvorm De Regenboog", rules.Situation{Setting: rules.SettingClusteredHousing, Wlz: rules.WlzWithoutTreatment, Delivery: rules.DeliveryVPT, Sector: rules.SectorDisability}},
+		{"Instelling De Horizon", rules.Situation{Setting: rules.SettingInstitution, Wlz: rules.WlzWithTreatment, Delivery: rules.DeliveryStayWithTreatment, Sector: rules.SectorDisability}},
+		{"Verpleeghuis De Hofstede", rules.Situation{Setting: rules.SettingInstitution, Wlz: rules.WlzWithoutTreatment, Delivery: rules.DeliveryStayWithoutTreatment, Sector: rules.SectorElderly}},
+	} {
+		loc := locationNamed(t, reg, tc.location)
+		for _, cat := range []rules.Category{rules.CategoryEmergency, rules.CategoryGPCare, rules.CategoryBehaviour, rules.CategoryConditionTreatment,
+			rules.CategoryWzd, rules.CategoryInfectionPrevention, rules.CategoryNursing} {
+			for _, at := range []time.Time{weekdayAfternoon, christmasNight} {
+				t.Run(tc.location+"/"+string(cat)+"/"+at.Format("Jan 2 15h"), func(t *testing.T) {
+					resp := decide(t, reg, tc.s, cat, at, strconv.FormatInt(loc.ID, 10))
+					if len(resp.Warnings) > 0 {
+						t.Errorf("warnings for a well-equipped location: %v", resp.Warnings)
+					}
+					for _, st := range resp.Route.Steps {
+						if st.Contact == nil || st.Contact.Phone == "" || st.Contact.Organisation == "" {
+							t.Errorf("step %d (%s) has no concrete contact: %+v", st.Order, st.Role, st.Contact)
+						}
+					}
+					if len([]rune(resp.Route.Summary)) >= rules.MaxSummary {
+						t.Errorf("summary has %d characters: %q", len([]rune(resp.Route.Summary)), resp.Route.Summary)
+					}
+				})
+			}
+		}
+	}
+}
+
+func TestMissingPartiesAreWarnedAbout(t *testing.T) {
+	reg := demoRegister(t)
+	loc := locationNamed(t, reg, "Wooninitiatief Samen Thuis") // no voorwacht, no behaviour specialist, no AVG contract
+	s := rules.Situation{Setting: rules.SettingClusteredHousing, Wlz: rules.WlzWithoutTreatment, Delivery: rules.DeliveryPGB, Sector: rules.SectorDisability}
+	resp := decide(t, reg, s, rules.CategoryBehaviour, weekdayAfternoon, strconv.FormatInt(loc.ID, 10))
+	all := strings.Join(resp.Warnings, "\n")
+	for _, want := range []string{"geen voorwacht", "geen gedragskundige", "geen SO/AVG-dienst"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("warnings lack %q: %v", want, resp.Warnings)
+		}
+	}
+	noGP := locationNamed(t, reg, "Het Dorpshuis")
+	s.Sector = rules.SectorElderly
+	resp = decide(t, reg, s, rules.CategoryGPCare, weekdayAfternoon, strconv.FormatInt(noGP.ID, 10))
+	if !strings.Contains(strings.Join(resp.Warnings, "\n"), "geen vaste huisarts") {
+		t.Errorf("no warning about the missing fixed GP: %v", resp.Warnings)
+	}
+}
+
+func TestUnknownLocationIsAWarningNotAFailure(t *testing.T) {
+	reg := demoRegister(t)
+	s := rules.Situation{Setting: rules.SettingClusteredHousing, Wlz: rules.WlzWithoutTreatment, Delivery: rules.DeliveryVPT, Sector: rules.SectorElderly}
+	for _, id := range []string{"999999", "abc"} {
+		resp := decide(t, reg, s, rules.CategoryGPCare, weekdayAfternoon, id)
+		if len(resp.Warnings) != 1 || !strings.Contains(resp.Warnings[0], "staat niet in het register") || resp.Route == nil {
+			t.Errorf("location %q: warnings %v", id, resp.Warnings)
+		}
+	}
+}
+
+func TestEnrichingLeavesTheSharedTablesAlone(t *testing.T) {
+	reg := demoRegister(t)
+	loc := locationNamed(t, reg, "Woonvorm De Regenboog")
+	s := rules.Situation{Setting: rules.SettingClusteredHousing, Wlz: rules.WlzWithoutTreatment, Delivery: rules.DeliveryVPT, Sector: rules.SectorDisability}
+	decide(t, reg, s, rules.CategoryGPCare, weekdayAfternoon, strconv.FormatInt(loc.ID, 10))
+	plain, err := rules.Decide(rules.Request{Situation: s, Question: &rules.Question{Category: rules.CategoryGPCare, At: weekdayAfternoon}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range plain.Route.Steps {
+		if st.Contact != nil {
+			t.Fatalf("a decision without location_id carries a contact: the enricher changed the shared table")
+		}
+	}
+}
