@@ -30,6 +30,12 @@ func (s *Server) apiRoutes() []route {
 	routes := []route{
 		{"GET", "/api/v1/openapi.json", s.apiOpenAPI},
 		{"GET", "/api/v1/overview", s.apiOverview},
+		{"POST", "/api/v1/decide", s.apiDecide},
+	}
+	if s.cfg.Settings != nil {
+		routes = append(routes,
+			route{"GET", "/api/v1/settings/calendar", s.apiGetCalendarSettings},
+			route{"PUT", "/api/v1/settings/calendar", s.apiPutCalendarSettings})
 	}
 	reg := s.cfg.Register
 	routes = append(routes, resource[mgz.Organisation]{

@@ -137,3 +137,40 @@ func firstOption(t *testing.T, ctx context.Context) string {
 	}
 	return v
 }
+
+// TestBrowserDecideFormShowsTheFirstStep fills "Wie is er verantwoordelijk?" as a care worker
+// would at night and reads whom to call first.
+func TestBrowserDecideFormShowsTheFirstStep(t *testing.T) {
+	ts := newTestServer(t, true)
+	ctx := browser(t)
+	do(t, ctx,
+		chromedp.Navigate(ts.URL+"/"),
+		chromedp.Click(chromedp.CSS(`nav a[href="/wie-is-verantwoordelijk"]`)),
+		chromedp.WaitVisible(chromedp.ID("f-location_id")),
+	)
+	loc, err := chromedp.Run(ctx, chromedp.Evaluate[string](
+		`[...document.querySelectorAll('#f-location_id option')].find(o => o.textContent.startsWith('Woonvorm De Zonnebloem')).value`))
+	if err != nil || loc == "" {
+		t.Fatalf("demo location not offered: %v", err)
+	}
+	do(t, ctx,
+		chromedp.SetValue(chromedp.ID("f-location_id"), loc),
+		chromedp.SetValue(chromedp.ID("f-category"), "wzd"),
+		chromedp.SetValue(chromedp.ID("f-at"), "2026-12-25T03:10"),
+		chromedp.Click(chromedp.ID("f-wlz-without_treatment")),
+		chromedp.SetValue(chromedp.ID("f-delivery"), "pgb"),
+		chromedp.Click(chromedp.CSS(`form.decide button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.ID("samenvatting")),
+	)
+	first := text(t, ctx, "ol.steps li:first-child")
+	if !strings.Contains(first, "Voorwacht") || !strings.Contains(first, "Stichting Gehandicaptenzorg Voorbeeld") {
+		t.Fatalf("first step = %q, want the voorwacht of the location's provider", first)
+	}
+	phone, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS("ol.steps li:first-child a.phone"), "href"))
+	if err != nil || !strings.HasPrefix(phone.Value, "tel:") {
+		t.Fatalf("first step has no phone link: %+v %v", phone, err)
+	}
+	if period := text(t, ctx, ".period"); !strings.Contains(period, "Eerste Kerstdag") {
+		t.Errorf("period line = %q", period)
+	}
+}

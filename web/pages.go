@@ -15,6 +15,9 @@ import (
 func (s *Server) pageRoutes() []route {
 	return []route{
 		{"GET", "/{$}", s.pageHome},
+		{"GET", "/wie-is-verantwoordelijk", s.pageDecide},
+		{"GET", "/instellingen", s.pageSettings},
+		{"POST", "/instellingen", s.pageSettingsSave},
 
 		{"GET", "/organisaties", s.pageOrganisations},
 		{"GET", "/organisaties/nieuw", s.pageOrganisationNew},

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/regio-mgz/mgz"
+	"github.com/regio-mgz/mgz/rules"
 )
 
 // Form holds what a person typed and the Dutch message per field, so a refused form comes back
@@ -98,9 +99,13 @@ var funcs = template.FuncMap{
 		}
 		return strconv.FormatInt(*p, 10)
 	},
-	"add":   func(a, b int) int { return a + b },
-	"lower": strings.ToLower,
-	"field": field,
+	"add":        func(a, b int) int { return a + b },
+	"lower":      strings.ToLower,
+	"field":      field,
+	"roleLabel":  roleLabel,
+	"valueLabel": valueLabel,
+	"modeLabel":  func(m rules.Mode) string { return modeLabels[m] },
+	"join":       strings.Join,
 }
 
 // parsePages parses each page template together with the shared layout and partials.

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/regio-mgz/mgz"
+	"github.com/regio-mgz/mgz/rules"
 )
 
 //go:embed templates/*.html
@@ -30,6 +31,10 @@ const maxBodyBytes = 1 << 20
 // Config wires a Server to its services.
 type Config struct {
 	Register mgz.RegisterService
+	// Settings holds the region's settings; without it the defaults of domain.md §4.1 apply.
+	Settings mgz.SettingsService
+	// Enrich adds the register's contacts to decisions about a location (package directory).
+	Enrich rules.Enricher
 	// Ready reports whether the store answers; /readyz uses it.
 	Ready   func(context.Context) error
 	Logger  *slog.Logger

@@ -15,6 +15,7 @@ import (
 
 	"github.com/regio-mgz/mgz"
 	"github.com/regio-mgz/mgz/demo"
+	"github.com/regio-mgz/mgz/directory"
 	"github.com/regio-mgz/mgz/sqlite"
 	"github.com/regio-mgz/mgz/web"
 )
@@ -40,7 +41,7 @@ func newTestServer(t *testing.T, withDemo bool) *testServer {
 			t.Fatal(err)
 		}
 	}
-	srv, err := web.New(web.Config{Register: db.Register(), Ready: db.Ping})
+	srv, err := web.New(web.Config{Register: db.Register(), Settings: db.Settings(), Enrich: directory.New(db.Register()).Enrich, Ready: db.Ping})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/regio-mgz/mgz/demo"
+	"github.com/regio-mgz/mgz/directory"
 	"github.com/regio-mgz/mgz/sqlite"
 	"github.com/regio-mgz/mgz/web"
 )
@@ -95,7 +96,8 @@ func runServe(ctx context.Context, env *environment, args []string) int {
 		}
 	}
 
-	srv, err := web.New(web.Config{Register: db.Register(), Ready: db.Ping, Logger: log, Version: versionString()})
+	srv, err := web.New(web.Config{Register: db.Register(), Settings: db.Settings(), Enrich: directory.New(db.Register()).Enrich,
+		Ready: db.Ping, Logger: log, Version: versionString()})
 	if err != nil {
 		fmt.Fprintln(env.stderr, "mgz serve:", err)
 		return 1

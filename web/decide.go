@@ -1,0 +1,381 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/regio-mgz/mgz"
+	"github.com/regio-mgz/mgz/calendar"
+	"github.com/regio-mgz/mgz/rules"
+)
+
+// engine returns a rules engine with the region's calendar settings and the register's contacts.
+func (s *Server) engine(ctx context.Context) (*rules.Engine, error) {
+	settings := calendar.Default()
+	if s.cfg.Settings != nil {
+		var err error
+		if settings, err = s.cfg.Settings.CalendarSettings(ctx); err != nil {
+			return nil, err
+		}
+	}
+	e, err := rules.NewEngine(settings)
+	if err != nil {
+		return nil, fmt.Errorf("regio-instellingen: %w", err)
+	}
+	if s.cfg.Enrich != nil {
+		e = e.WithEnricher(s.cfg.Enrich)
+	}
+	return e, nil
+}
+
+// apiDecide is POST /api/v1/decide (contract.md): 200 with the decision, 422 with the error object
+// for a rejected request, 400 for a body that is not JSON.
+func (s *Server) apiDecide(w http.ResponseWriter, r *http.Request) error {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return err
+	}
+	e, err := s.engine(r.Context())
+	if err != nil {
+		return err
+	}
+	var resp rules.Response
+	req, err := rules.Parse(body)
+	if err == nil {
+		resp, err = e.DecideContext(r.Context(), req)
+	}
+	var re *rules.RequestError
+	if errors.As(err, &re) {
+		status := http.StatusUnprocessableEntity
+		if rules.IsBadRequest(err) {
+			status = http.StatusBadRequest
+		}
+		writeRaw(w, status, rules.ErrorResponse{Error: re}.AppendJSON(nil))
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	writeRaw(w, http.StatusOK, resp.AppendJSON(nil))
+	return nil
+}
+
+func writeRaw(w http.ResponseWriter, status int, body []byte) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(append(body, '\n'))
+}
+
+// Dutch labels for what the rules answer, for the page a care worker reads at night.
+var (
+	roleLabels = map[rules.Role]string{
+		rules.RoleFirstLine:              "Voorwacht (verpleegkundige of gedragskundige)",
+		rules.RoleGP:                     "Huisarts",
+		rules.RoleGPPost:                 "Huisartsenpost",
+		rules.RoleInstitutionPhysician:   "Arts van de instelling (SO/AVG of ingehuurde huisarts)",
+		rules.RoleCareProviderOutOfHours: "ANW-regeling van de zorgaanbieder",
+		rules.RoleBehaviourSpecialist:    "Gedragskundige",
+		rules.RoleElderlyCarePhysician:   "Specialist ouderengeneeskunde (SO)",
+		rules.RoleIDPhysician:            "Arts verstandelijk gehandicapten (AVG)",
+		rules.RolePublicHealthService:    "GGD",
+		rules.RoleCareProvider:           "Zorgaanbieder",
+		rules.RoleEmergencyServices:      "112 (ambulance, politie, brandweer)",
+	}
+	modeLabels = map[rules.Mode]string{rules.ModeCall: "Bellen", rules.ModeConsult: "Overleggen", rules.ModeInform: "Informeren"}
+
+	settingOptions = []option{{"home", "Thuis"}, {"clustered_housing", "Geclusterde woonzorgvoorziening"}, {"institution", "Instelling (verpleeghuis of gehandicapteninstelling)"}}
+	wlzOptions     = []option{{"none", "Geen Wlz-indicatie"}, {"without_treatment", "Wlz zonder behandeling"}, {"with_treatment", "Wlz met verblijf en behandeling"}}
+	deliveryOpts   = []option{{"stay_with_treatment", "Verblijf met behandeling"}, {"stay_without_treatment", "Verblijf zonder behandeling"},
+		{"vpt", "Volledig pakket thuis (VPT)"}, {"mpt", "Modulair pakket thuis (MPT)"}, {"pgb", "Persoonsgebonden budget (PGB)"}}
+	sectorOptions = []option{{"elderly", "Ouderenzorg (VV)"}, {"disability", "Gehandicaptenzorg (VG)"}}
+	needOptions   = []option{{"permanent_24h", "Blijvend 24 uur per dag zorg nodig"}, {"temporary_24h", "Tijdelijk 24 uur per dag zorg nodig"}, {"extra_not_24h", "Extra zorg, niet 24 uur per dag"}}
+	categoryOpts  = []option{{"emergency", "Levensbedreigend"}, {"gp_care", "Huisartsenzorg (val, diabetes, infectie)"}, {"behaviour", "Moeilijk gedrag"},
+		{"condition_treatment", "Behandeling bij het ziektebeeld (dementie, epilepsie, verslikken)"}, {"wzd", "Onvrijwillige zorg (Wzd)"},
+		{"infection_prevention", "Infectiepreventie of uitbraak"}, {"nursing", "Verzorging, verpleging of bezetting"}}
+
+	valueLabels = map[string]string{
+		"zvw": "Zorgverzekeringswet (Zvw)", "wlz": "Wet langdurige zorg (Wlz)",
+		"subcontract": "Onderaannemingsovereenkomst", "cooperation": "Samenwerkingsovereenkomst", "none": "Geen MGZ-overeenkomst",
+		"zvw_intensive_available": "Zvw, intensieve-zorgtarieven beschikbaar", "free": "Vrij tarief met de instelling",
+		"care_provider": "De zorgaanbieder", "client": "De cliënt (of diens vertegenwoordiger)",
+		"at_provider":    "Woont of verblijft bij een zorgaanbieder, zonder behandeling",
+		"with_treatment": "Wlz met behandeling in een instelling", "home": "Thuis of zonder Wlz-indicatie",
+		"elv": "Eerstelijns verblijf (ELV)", "grz": "Geriatrische revalidatiezorg (GRZ)", "gzsp": "Geneeskundige zorg voor specifieke patiëntgroepen (GZSP)",
+		"wlz_assessment":           "Laat een Wlz-indicatie aanvragen bij het CIZ",
+		"pgb_in_clustered_housing": "PGB in een geclusterde woonvorm: de LHV en InEen zien hier extra belasting voor huisartsen",
+	}
+)
+
+type option struct{ Value, Label string }
+
+func roleLabel(r rules.Role) string {
+	if l, ok := roleLabels[r]; ok {
+		return l
+	}
+	return string(r)
+}
+
+func valueLabel(v any) string {
+	s := fmt.Sprint(v)
+	if l, ok := valueLabels[s]; ok {
+		return l
+	}
+	if rl, ok := roleLabels[rules.Role(s)]; ok {
+		return rl
+	}
+	return s
+}
+
+// decideData is the page "Wie is er verantwoordelijk?".
+type decideData struct {
+	Settings, Wlz, Deliveries, Sectors, Needs, Categories []option
+	Locations                                             []locationOption
+	Answer                                                *rules.Response
+	Location                                              string // name of the chosen location
+}
+
+type locationOption struct {
+	ID    int64
+	Label string
+}
+
+// dutchTimeLayout is the value format of <input type="datetime-local">.
+const dutchTimeLayout = "2006-01-02T15:04"
+
+// formFieldOf maps the contract's field paths to the form's field names.
+func formFieldOf(path string) string {
+	if i := strings.LastIndex(path, "."); i >= 0 {
+		return path[i+1:]
+	}
+	return path
+}
+
+func (s *Server) pageDecide(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	q := r.URL.Query()
+	d := decideData{Settings: settingOptions, Wlz: wlzOptions, Deliveries: deliveryOpts, Sectors: sectorOptions,
+		Needs: needOptions, Categories: categoryOpts}
+	locs, _, err := s.cfg.Register.Locations(ctx, mgz.LocationFilter{Page: mgz.Page{Limit: mgz.MaxLimit}})
+	if err != nil {
+		return err
+	}
+	_, providers, err := s.orgNames(ctx, mgz.KindCareProvider)
+	if err != nil {
+		return err
+	}
+	byID := map[string]mgz.Location{}
+	for _, l := range locs {
+		d.Locations = append(d.Locations, locationOption{l.ID, l.Name + " — " + providers.Name(l.ProviderID) + ", " + l.Municipality})
+		byID[strconv.FormatInt(l.ID, 10)] = l
+	}
+	form := Form{Values: q, Errors: map[string]string{}}
+	if q.Get("at") == "" {
+		form.Values = url.Values{}
+		for k, v := range q {
+			form.Values[k] = v
+		}
+		form.Values.Set("at", time.Now().In(calendar.Location()).Format(dutchTimeLayout))
+	}
+	pd := pageData{Title: "Wie is er verantwoordelijk?", Nav: "beslissen", Data: &d, Form: form}
+	if q.Get("category") == "" && q.Get("setting") == "" && q.Get("location_id") == "" {
+		s.render(w, r, http.StatusOK, "decide", pd)
+		return nil
+	}
+
+	// A chosen location tells the setting and the sector when the person did not.
+	req := rules.Request{Situation: rules.Situation{Setting: rules.Setting(q.Get("setting")), Wlz: rules.Wlz(q.Get("wlz")),
+		Delivery: rules.Delivery(q.Get("delivery")), Sector: rules.Sector(q.Get("sector")), Need: rules.Need(q.Get("need"))},
+		LocationID: q.Get("location_id")}
+	if l, ok := byID[req.LocationID]; ok {
+		d.Location = l.Name
+		if req.Situation.Setting == "" {
+			req.Situation.Setting = rules.Setting(l.Setting)
+			form.Values.Set("setting", string(l.Setting))
+		}
+		if req.Situation.Sector == "" {
+			req.Situation.Sector = rules.Sector(l.Sector)
+			form.Values.Set("sector", string(l.Sector))
+		}
+	}
+	if req.Situation.Wlz == rules.WlzNone {
+		req.Situation.Delivery = ""
+	} else {
+		req.Situation.Need = ""
+	}
+	if cat := q.Get("category"); cat != "" {
+		at, err := time.ParseInLocation(dutchTimeLayout, form.Get("at"), calendar.Location())
+		if err != nil {
+			form.Errors["at"] = "Vul datum en tijd in, bijvoorbeeld 2026-12-25 03:10."
+		}
+		req.Question = &rules.Question{Category: rules.Category(cat), At: at}
+	}
+	e, err := s.engine(ctx)
+	if err != nil {
+		return err
+	}
+	var resp rules.Response
+	if len(form.Errors) == 0 {
+		resp, err = e.DecideContext(ctx, req)
+	}
+	var re *rules.RequestError
+	switch {
+	case len(form.Errors) > 0:
+		pd.Problem = "Vul de gemarkeerde gegevens aan of verbeter ze."
+	case errors.As(err, &re):
+		for _, fe := range re.Details {
+			form.Errors[formFieldOf(fe.Field)] = fe.Message
+		}
+		for _, f := range re.Fields {
+			if _, ok := form.Errors[formFieldOf(f)]; !ok {
+				form.Errors[formFieldOf(f)] = re.Message
+			}
+		}
+		pd.Problem = "Deze combinatie kan mgz niet beoordelen. Verbeter de gemarkeerde gegevens."
+	case err != nil:
+		return err
+	default:
+		d.Answer = &resp
+	}
+	pd.Form = form
+	status := http.StatusOK
+	if d.Answer == nil {
+		status = http.StatusUnprocessableEntity
+	}
+	s.render(w, r, status, "decide", pd)
+	return nil
+}
+
+// ---- region settings ----
+
+// calendarSettingsJSON is the API form of calendar.Settings.
+type calendarSettingsJSON struct {
+	OfficeStart string   `json:"office_start"`
+	OfficeEnd   string   `json:"office_end"`
+	FreeDays    []string `json:"free_days"`
+}
+
+func toCalendarJSON(cs calendar.Settings) calendarSettingsJSON {
+	out := calendarSettingsJSON{OfficeStart: cs.OfficeStart.String(), OfficeEnd: cs.OfficeEnd.String(), FreeDays: []string{}}
+	for _, h := range cs.FreeDays.Holidays() {
+		out.FreeDays = append(out.FreeDays, h.Key())
+	}
+	return out
+}
+
+// fromCalendarJSON reads settings and names every unreadable field.
+func fromCalendarJSON(in calendarSettingsJSON) (calendar.Settings, error) {
+	var cs calendar.Settings
+	bad := map[string]string{}
+	var err error
+	if cs.OfficeStart, err = calendar.ParseClock(in.OfficeStart); err != nil {
+		bad["office_start"] = "Vul een tijd in als uu:mm, bijvoorbeeld 08:00."
+	}
+	if cs.OfficeEnd, err = calendar.ParseClock(in.OfficeEnd); err != nil {
+		bad["office_end"] = "Vul een tijd in als uu:mm, bijvoorbeeld 17:00."
+	}
+	for _, key := range in.FreeDays {
+		h, ok := calendar.ParseHoliday(key)
+		if !ok {
+			names := []string{}
+			for _, h := range calendar.AllHolidays() {
+				names = append(names, h.Key())
+			}
+			bad["free_days"] = fmt.Sprintf("Onbekende feestdag %q. Kies uit: %s.", key, strings.Join(names, ", "))
+			continue
+		}
+		cs.FreeDays = cs.FreeDays.With(h)
+	}
+	if len(bad) > 0 {
+		return cs, &mgz.Error{Code: mgz.ECodeInvalid, Message: "De instellingen kloppen niet.", Fields: bad}
+	}
+	return cs, nil
+}
+
+func (s *Server) apiGetCalendarSettings(w http.ResponseWriter, r *http.Request) error {
+	cs, err := s.cfg.Settings.CalendarSettings(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, toCalendarJSON(cs))
+	return nil
+}
+
+func (s *Server) apiPutCalendarSettings(w http.ResponseWriter, r *http.Request) error {
+	var in calendarSettingsJSON
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	cs, err := fromCalendarJSON(in)
+	if err != nil {
+		return err
+	}
+	if err := s.cfg.Settings.SetCalendarSettings(r.Context(), cs); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, toCalendarJSON(cs))
+	return nil
+}
+
+type settingsPageData struct {
+	Holidays []option
+}
+
+func holidayOptions() []option {
+	var out []option
+	for _, h := range calendar.AllHolidays() {
+		out = append(out, option{h.Key(), h.Name()})
+	}
+	return out
+}
+
+func (s *Server) pageSettings(w http.ResponseWriter, r *http.Request) error {
+	cs, err := s.cfg.Settings.CalendarSettings(r.Context())
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "settings", pageData{Title: "Regio-instellingen", Nav: "instellingen",
+		Data: settingsPageData{holidayOptions()}, Form: Form{Values: calendarForm(cs)}})
+	return nil
+}
+
+func calendarForm(cs calendar.Settings) url.Values {
+	j := toCalendarJSON(cs)
+	return url.Values{"office_start": {j.OfficeStart}, "office_end": {j.OfficeEnd}, "free_days": j.FreeDays}
+}
+
+func (s *Server) pageSettingsSave(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return mgz.Errorf(mgz.ECodeBadRequest, "Het formulier kon niet gelezen worden. Probeer het opnieuw.")
+	}
+	var cs calendar.Settings
+	var err error
+	switch r.PostForm.Get("preset") {
+	case "default":
+		cs = calendar.Default()
+	case "nza2023":
+		cs = calendar.NZa2023()
+	default:
+		cs, err = fromCalendarJSON(calendarSettingsJSON{OfficeStart: r.PostForm.Get("office_start"),
+			OfficeEnd: r.PostForm.Get("office_end"), FreeDays: r.PostForm["free_days"]})
+	}
+	if err == nil {
+		err = s.cfg.Settings.SetCalendarSettings(r.Context(), cs)
+	}
+	if fields, msg, ok := formProblem(err); ok {
+		s.render(w, r, http.StatusUnprocessableEntity, "settings", pageData{Title: "Regio-instellingen", Nav: "instellingen",
+			Problem: msg, Data: settingsPageData{holidayOptions()}, Form: Form{Values: r.PostForm, Errors: fields}})
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	redirect(w, r, "/instellingen", "opgeslagen")
+	return nil
+}
