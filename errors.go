@@ -10,11 +10,13 @@ import (
 // Error codes shared by the API, the CLI and the web pages. They are part of the public interface
 // (see ../shared/contract.md): add new ones freely, never rename one.
 const (
-	ECodeInvalid    = "invalid_request" // input that breaks a rule; HTTP 422
-	ECodeBadRequest = "bad_request"     // input that cannot be read at all (not JSON); HTTP 400
-	ECodeNotFound   = "not_found"       // HTTP 404
-	ECodeConflict   = "conflict"        // the change clashes with stored data; HTTP 409
-	ECodeInternal   = "internal"        // anything else; HTTP 500
+	ECodeInvalid         = "invalid_request" // input that breaks a rule; HTTP 422
+	ECodeBadRequest      = "bad_request"     // input that cannot be read at all (not JSON); HTTP 400
+	ECodeNotFound        = "not_found"       // HTTP 404
+	ECodeConflict        = "conflict"        // the change clashes with stored data; HTTP 409
+	ECodeForbidden       = "forbidden"       // signed in, but the policy denies it; HTTP 403
+	ECodeUnauthenticated = "unauthenticated" // no valid session or token; HTTP 401
+	ECodeInternal        = "internal"        // anything else; HTTP 500
 )
 
 // Error is the domain error: a code for programs, a Dutch message for people, and the offending

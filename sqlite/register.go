@@ -11,39 +11,42 @@ import (
 	"github.com/regio-mgz/mgz"
 )
 
-// Register implements mgz.RegisterService on the database.
-type Register struct {
+// scope is a view of the database, inside a transaction or not.
+type scope struct {
 	db *DB
-	tx *sql.Tx // set inside Atomic: every call then joins that transaction
+	tx *sql.Tx // set inside a transaction: every call then joins it
 }
 
-var _ mgz.RegisterService = (*Register)(nil)
-
-// Register returns the register service of db.
-func (db *DB) Register() *Register { return &Register{db: db} }
-
-func (r *Register) q() querier {
-	if r.tx != nil {
-		return r.tx
+func (s scope) q() querier {
+	if s.tx != nil {
+		return s.tx
 	}
-	return r.db.sql
+	return s.db.sql
 }
 
 // write runs fn in the surrounding transaction, or in a new one: a change and the checks it needs
 // are never half written.
-func (r *Register) write(ctx context.Context, fn func(querier) error) error {
-	if r.tx != nil {
-		return fn(r.tx)
+func (s scope) write(ctx context.Context, fn func(querier) error) error {
+	if s.tx != nil {
+		return fn(s.tx)
 	}
-	return inTx(ctx, r.db.sql, func(tx *sql.Tx) error { return fn(tx) })
+	return inTx(ctx, s.db.sql, func(tx *sql.Tx) error { return fn(tx) })
 }
+
+// Register implements mgz.RegisterService on the database.
+type Register struct{ scope }
+
+var _ mgz.RegisterService = (*Register)(nil)
+
+// Register returns the register service of db.
+func (db *DB) Register() *Register { return &Register{scope{db: db}} }
 
 // Atomic implements mgz.RegisterService.
 func (r *Register) Atomic(ctx context.Context, fn func(mgz.RegisterService) error) error {
 	if r.tx != nil {
 		return fn(r)
 	}
-	return inTx(ctx, r.db.sql, func(tx *sql.Tx) error { return fn(&Register{db: r.db, tx: tx}) })
+	return inTx(ctx, r.db.sql, func(tx *sql.Tx) error { return fn(&Register{scope{db: r.db, tx: tx}}) })
 }
 
 // invalidField returns a validation error for one field that depends on other records.

@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 
@@ -11,12 +10,12 @@ import (
 )
 
 // Settings implements mgz.SettingsService: the region's settings as key/value rows.
-type Settings struct{ db *DB }
+type Settings struct{ scope }
 
 var _ mgz.SettingsService = (*Settings)(nil)
 
 // Settings returns the settings service of db.
-func (db *DB) Settings() *Settings { return &Settings{db: db} }
+func (db *DB) Settings() *Settings { return &Settings{scope{db: db}} }
 
 const (
 	keyOfficeStart = "calendar.office_start"
@@ -27,7 +26,7 @@ const (
 // CalendarSettings returns the region's calendar settings; calendar.Default where none are stored.
 func (s *Settings) CalendarSettings(ctx context.Context) (calendar.Settings, error) {
 	cs := calendar.Default()
-	rows, err := s.db.sql.QueryContext(ctx, "SELECT key, value FROM region_settings WHERE key LIKE 'calendar.%'")
+	rows, err := s.q().QueryContext(ctx, "SELECT key, value FROM region_settings WHERE key LIKE 'calendar.%'")
 	if err != nil {
 		return cs, fmt.Errorf("regio-instellingen lezen: %w", err)
 	}
@@ -81,7 +80,7 @@ func (s *Settings) SetCalendarSettings(ctx context.Context, cs calendar.Settings
 		keyFreeDays:    strings.Join(keys, ","),
 	}
 	now := formatTime(s.db.now())
-	return inTx(ctx, s.db.sql, func(tx *sql.Tx) error {
+	return s.write(ctx, func(tx querier) error {
 		for _, k := range []string{keyOfficeStart, keyOfficeEnd, keyFreeDays} {
 			// Portable upsert: PostgreSQL and SQLite both have ON CONFLICT … DO UPDATE.
 			_, err := tx.ExecContext(ctx, `INSERT INTO region_settings (key, value, updated_at) VALUES ($1, $2, $3)

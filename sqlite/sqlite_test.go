@@ -10,6 +10,7 @@ import (
 	"testing/fstest"
 
 	"github.com/regio-mgz/mgz"
+	"github.com/regio-mgz/mgz/audit"
 	"github.com/regio-mgz/mgz/calendar"
 )
 
@@ -374,4 +375,41 @@ func TestCalendarSettingsRoundTrip(t *testing.T) {
 	if got, _ = s.CalendarSettings(ctx); got != nza {
 		t.Fatalf("refused settings changed what was stored: %+v", got)
 	}
+}
+
+// TestAuditTamperingIsDetectedAndNamed changes and deletes rows behind the store's back and checks
+// that verification fails and names the row.
+func TestAuditTamperingIsDetectedAndNamed(t *testing.T) {
+	ctx := context.Background()
+	db, _ := openTestDB(t)
+	log := db.Store().AuditLog()
+	for i := 0; i < 5; i++ {
+		if err := log.Append(ctx, &mgz.AuditEntry{UserID: 1, UserEmail: "a@b.nl", Action: mgz.AuditUpdate, ObjectType: "location",
+			ObjectID: int64(i + 1), Outcome: mgz.OutcomeAllowed}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, err := log.Verify(ctx); err != nil || n != 5 {
+		t.Fatalf("intact log: %d entries, %v", n, err)
+	}
+	broken := func(id int64) {
+		t.Helper()
+		_, err := log.Verify(ctx)
+		var b *audit.BrokenError
+		if !errors.As(err, &b) || b.ID != id {
+			t.Fatalf("verify = %v, want broken at row %d", err, id)
+		}
+	}
+	if _, err := db.sql.Exec("UPDATE audit_log SET outcome = 'denied' WHERE id = 3"); err != nil {
+		t.Fatal(err)
+	}
+	broken(3)
+	db.sql.Exec("UPDATE audit_log SET outcome = 'allowed' WHERE id = 3")
+	if _, err := log.Verify(ctx); err != nil {
+		t.Fatalf("restored row: %v", err)
+	}
+	db.sql.Exec("DELETE FROM audit_log WHERE id = 5")
+	broken(5)
+	db.sql.Exec("DELETE FROM audit_log WHERE id = 2")
+	broken(3)
 }

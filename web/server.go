@@ -196,6 +196,10 @@ func httpStatus(err error) int {
 		return http.StatusNotFound
 	case mgz.ECodeConflict:
 		return http.StatusConflict
+	case mgz.ECodeForbidden:
+		return http.StatusForbidden
+	case mgz.ECodeUnauthenticated:
+		return http.StatusUnauthorized
 	}
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {

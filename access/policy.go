@@ -1,0 +1,149 @@
+// Package access is mgz's one authorisation policy: a pure function from (actor, action,
+// resource) to allow or deny with a Dutch reason. Every handler and every service call asks it;
+// what it does not allow is denied.
+package access
+
+import (
+	"github.com/regio-mgz/mgz"
+)
+
+// Action is what an actor wants to do.
+type Action string
+
+// The actions.
+const (
+	Read   Action = "read"
+	Create Action = "create"
+	Update Action = "update"
+	Delete Action = "delete"
+	Export Action = "export"
+)
+
+// Kind is the kind of resource.
+type Kind string
+
+// The kinds of resource.
+const (
+	Organisation Kind = "organisation"
+	Location     Kind = "location"
+	ContactPoint Kind = "contact_point"
+	Settings     Kind = "settings"
+	Rules        Kind = "decision"
+	User         Kind = "user"
+	Token        Kind = "api_token"
+	AuditLog     Kind = "audit_log"
+)
+
+// Resource is what an action is about.
+type Resource struct {
+	Kind Kind
+	// OrganisationID owns the resource: the organisation itself, a location's care provider, a
+	// contact point's organisation (or its location's provider), a user's organisation, the
+	// organisation whose audit log is read. Zero for what belongs to the region (settings).
+	OrganisationID int64
+	// UserID is the user a user or token resource belongs to.
+	UserID int64
+}
+
+// Decision is the policy's answer. Hide means a denial must not reveal that the resource exists
+// (404 rather than 403).
+type Decision struct {
+	Allow  bool
+	Reason string
+	Hide   bool
+}
+
+func allow(reason string) Decision      { return Decision{Allow: true, Reason: reason} }
+func deny(reason string) Decision       { return Decision{Reason: reason} }
+func denyHidden(reason string) Decision { return Decision{Reason: reason, Hide: true} }
+func (d Decision) String() string       { return d.Reason }
+func own(a mgz.Actor, r Resource) bool {
+	return r.OrganisationID != 0 && a.User.OrganisationID == r.OrganisationID
+}
+func steward(a mgz.Actor) bool             { return a.OrgKind == mgz.KindRegionalGPOrg }
+func self(a mgz.Actor, r Resource) bool    { return r.UserID != 0 && a.User.ID == r.UserID }
+func has(a mgz.Actor, r mgz.UserRole) bool { return a.User.Has(r) }
+
+// Decide is the policy. The register's public parts (organisations, locations and their phone
+// numbers) are readable by every signed-in user; an organisation changes its own data; a care
+// provider its locations; the RHO keeps the region's register and settings; an organisation's
+// admins manage its users and read its audit log. Everything else is denied.
+func Decide(a mgz.Actor, act Action, r Resource) Decision {
+	if a.System {
+		return allow("beheerder van de server (opdrachtregel)")
+	}
+	if a.User.ID == 0 || a.User.Disabled {
+		return deny("U bent niet ingelogd.")
+	}
+	switch r.Kind {
+	case Rules:
+		if act == Read {
+			return allow("iedere ingelogde gebruiker mag de regels raadplegen")
+		}
+	case Organisation:
+		switch act {
+		case Read:
+			return allow("het register is leesbaar voor iedere ingelogde gebruiker")
+		case Create:
+			if steward(a) && has(a, mgz.RoleEditor) {
+				return allow("de RHO houdt het register van de regio bij")
+			}
+			return deny("Alleen de regionale huisartsenorganisatie (RHO) voegt organisaties aan het register toe.")
+		case Update:
+			if own(a, r) && has(a, mgz.RoleEditor) {
+				return allow("een organisatie werkt haar eigen gegevens bij")
+			}
+			if steward(a) && has(a, mgz.RoleEditor) {
+				return allow("de RHO houdt het register van de regio bij")
+			}
+			return deny("U kunt alleen de gegevens van uw eigen organisatie wijzigen, met de rol bewerker of beheerder.")
+		case Delete:
+			if steward(a) && has(a, mgz.RoleAdmin) && !own(a, r) {
+				return allow("de RHO houdt het register van de regio bij")
+			}
+			return deny("Alleen een beheerder van de RHO verwijdert organisaties uit het register.")
+		}
+	case Location, ContactPoint:
+		switch act {
+		case Read:
+			return allow("het register is leesbaar voor iedere ingelogde gebruiker")
+		case Create, Update, Delete:
+			if own(a, r) && has(a, mgz.RoleEditor) {
+				return allow("een organisatie beheert haar eigen locaties en contactpunten")
+			}
+			return deny("U kunt alleen locaties en contactpunten van uw eigen organisatie wijzigen, met de rol bewerker of beheerder.")
+		}
+	case Settings:
+		switch act {
+		case Read:
+			return allow("de regio-instellingen zijn leesbaar voor iedere ingelogde gebruiker")
+		case Update:
+			if steward(a) && has(a, mgz.RoleAdmin) {
+				return allow("de RHO beheert de regio-instellingen")
+			}
+			return deny("Alleen een beheerder van de RHO wijzigt de regio-instellingen.")
+		}
+	case User:
+		if self(a, r) && (act == Read || act == Update) {
+			return allow("iedere gebruiker beheert het eigen account")
+		}
+		if own(a, r) && has(a, mgz.RoleAdmin) && act != Export {
+			return allow("een beheerder beheert de gebruikers van de eigen organisatie")
+		}
+		if own(a, r) {
+			return deny("Alleen een beheerder van uw organisatie beheert gebruikers.")
+		}
+		return denyHidden("Gebruikers van een andere organisatie zijn niet zichtbaar.")
+	case Token:
+		if self(a, r) && act != Export {
+			return allow("iedere gebruiker beheert de eigen API-tokens")
+		}
+		return denyHidden("API-tokens van een ander zijn niet zichtbaar.")
+	case AuditLog:
+		if (act == Read || act == Export) && own(a, r) && has(a, mgz.RoleAdmin) {
+			return allow("een beheerder ziet wie de gegevens van de eigen organisatie heeft ingezien of gewijzigd")
+		}
+		return deny("Alleen een beheerder van uw organisatie ziet het auditlog van uw organisatie.")
+	}
+	return deny("Deze handeling is niet toegestaan.")
+}

@@ -1,0 +1,401 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/regio-mgz/mgz"
+	"github.com/regio-mgz/mgz/access"
+	"github.com/regio-mgz/mgz/auth"
+)
+
+// ErrLogin is the one answer to every failed login: it does not tell whether the account exists,
+// the password was wrong, the account is disabled or the attempts are throttled.
+var ErrLogin = mgz.Errorf(mgz.ECodeUnauthenticated, "Het e-mailadres of het wachtwoord klopt niet, of er zijn te veel pogingen gedaan. Controleer uw gegevens en probeer het over enkele minuten opnieuw.")
+
+// SignedIn is the result of a login: the session's secret for the cookie and its CSRF token.
+type SignedIn struct {
+	Secret string
+	Actor  mgz.Actor
+	CSRF   string
+}
+
+// actorFor builds the actor of a user, with the kind of their organisation.
+func (s *Service) actorFor(ctx context.Context, u mgz.User, address string) (mgz.Actor, error) {
+	org, err := s.store.Register().Organisation(ctx, u.OrganisationID)
+	if err != nil {
+		return mgz.Actor{}, err
+	}
+	return mgz.Actor{User: u, OrgKind: org.Kind, Address: address}, nil
+}
+
+// Login checks an e-mail address and password and starts a session. Failures are throttled per
+// account and per address, audited as login_failed, and all answered with ErrLogin.
+func (s *Service) Login(ctx context.Context, email, password, address string) (SignedIn, error) {
+	email = strings.ToLower(strings.TrimSpace(email))
+	acctKey, addrKey := "account:"+email, "address:"+address
+	blockedA, _ := s.accountLimiter.Blocked(acctKey)
+	blockedB, _ := s.addressLimiter.Blocked(addrKey)
+	u, hash, err := s.store.Accounts().UserByEmail(ctx, email)
+	found := err == nil
+	if err != nil && mgz.ErrorCode(err) != mgz.ECodeNotFound {
+		return SignedIn{}, err
+	}
+	ok := false
+	switch {
+	case blockedA || blockedB:
+		s.hasher.VerifyMissing(password) // the same time as a real check
+	case found:
+		ok = s.hasher.Verify(hash, password) && !u.Disabled
+	default:
+		s.hasher.VerifyMissing(password)
+	}
+	if !ok {
+		s.accountLimiter.Fail(acctKey)
+		s.addressLimiter.Fail(addrKey)
+		e := &mgz.AuditEntry{Action: mgz.AuditLoginFailed, ObjectType: "session", Outcome: mgz.OutcomeDenied,
+			ClientAddress: address, UserEmail: email, Reason: loginFailure(found, u.Disabled, blockedA || blockedB)}
+		if found {
+			e.UserID, e.OrganisationID = u.ID, u.OrganisationID
+		}
+		if err := s.store.Audit().Append(ctx, e); err != nil {
+			return SignedIn{}, err
+		}
+		s.log.Warn("login failed", "address", address, "reason", e.Reason)
+		return SignedIn{}, ErrLogin
+	}
+	s.accountLimiter.Reset(acctKey)
+	a, err := s.actorFor(ctx, u, address)
+	if err != nil {
+		return SignedIn{}, err
+	}
+	in := SignedIn{Secret: auth.RandomString(32), CSRF: auth.RandomString(24), Actor: a}
+	now := s.now()
+	err = s.audited(ctx, s.store, func(tx mgz.Tx) (*mgz.AuditEntry, error) {
+		if err := tx.Accounts().CreateSession(ctx, auth.SecretHash(in.Secret), mgz.Session{UserID: u.ID, CSRFToken: in.CSRF,
+			CreatedAt: now, LastSeenAt: now, Address: address}); err != nil {
+			return nil, err
+		}
+		if err := tx.Accounts().RecordLogin(ctx, u.ID, now); err != nil {
+			return nil, err
+		}
+		return entry(a, mgz.AuditLogin, "session", u.ID, u.OrganisationID), nil
+	})
+	return in, err
+}
+
+func loginFailure(found, disabled, throttled bool) string {
+	switch {
+	case throttled:
+		return "te veel mislukte pogingen"
+	case !found:
+		return "onbekend e-mailadres"
+	case disabled:
+		return "account uitgeschakeld"
+	}
+	return "verkeerd wachtwoord"
+}
+
+// Authenticate returns the actor and session of a session cookie's secret. Sessions past their
+// idle or absolute timeout end here.
+func (s *Service) Authenticate(ctx context.Context, secret, address string) (mgz.Actor, mgz.Session, error) {
+	if secret == "" {
+		return mgz.Actor{}, mgz.Session{}, ErrNoSession
+	}
+	h := auth.SecretHash(secret)
+	sess, err := s.store.Accounts().Session(ctx, h)
+	if mgz.ErrorCode(err) == mgz.ECodeNotFound {
+		return mgz.Actor{}, sess, ErrNoSession
+	}
+	if err != nil {
+		return mgz.Actor{}, sess, err
+	}
+	now := s.now()
+	if now.Sub(sess.LastSeenAt) > s.cfg.SessionIdle || now.Sub(sess.CreatedAt) > s.cfg.SessionMax {
+		_ = s.store.Accounts().DeleteSession(ctx, h)
+		return mgz.Actor{}, sess, ErrSessionExpired
+	}
+	u, err := s.store.Accounts().User(ctx, sess.UserID)
+	if err != nil {
+		return mgz.Actor{}, sess, err
+	}
+	if u.Disabled {
+		_ = s.store.Accounts().DeleteSession(ctx, h)
+		return mgz.Actor{}, sess, ErrNoSession
+	}
+	// Move last-seen at most once a minute: a write per request would serialise every reader.
+	if now.Sub(sess.LastSeenAt) > time.Minute {
+		if err := s.store.Accounts().TouchSession(ctx, h, now); err != nil {
+			return mgz.Actor{}, sess, err
+		}
+	}
+	a, err := s.actorFor(ctx, u, address)
+	return a, sess, err
+}
+
+// Errors of Authenticate.
+var (
+	ErrNoSession      = mgz.Errorf(mgz.ECodeUnauthenticated, "U bent niet ingelogd. Log in om verder te gaan.")
+	ErrSessionExpired = mgz.Errorf(mgz.ECodeUnauthenticated, "Uw sessie is verlopen. Log opnieuw in om verder te gaan.")
+	ErrBadToken       = mgz.Errorf(mgz.ECodeUnauthenticated, "Het API-token is onbekend of ingetrokken. Maak een nieuw token aan via Mijn account of met mgz token create.")
+)
+
+// Logout ends the session and records it.
+func (s *Service) Logout(ctx context.Context, a mgz.Actor, secret string) error {
+	return s.audited(ctx, s.store, func(tx mgz.Tx) (*mgz.AuditEntry, error) {
+		if err := tx.Accounts().DeleteSession(ctx, auth.SecretHash(secret)); err != nil {
+			return nil, err
+		}
+		return entry(a, mgz.AuditLogout, "session", a.User.ID, a.User.OrganisationID), nil
+	})
+}
+
+// AuthenticateToken returns the actor of a bearer token.
+func (s *Service) AuthenticateToken(ctx context.Context, token, address string) (mgz.Actor, error) {
+	if !strings.HasPrefix(token, auth.TokenPrefix) {
+		return mgz.Actor{}, ErrBadToken
+	}
+	t, err := s.store.Accounts().TokenBySecret(ctx, auth.SecretHash(token))
+	if mgz.ErrorCode(err) == mgz.ECodeNotFound || (err == nil && t.RevokedAt != nil) {
+		return mgz.Actor{}, ErrBadToken
+	}
+	if err != nil {
+		return mgz.Actor{}, err
+	}
+	u, err := s.store.Accounts().User(ctx, t.UserID)
+	if err != nil {
+		return mgz.Actor{}, err
+	}
+	if u.Disabled {
+		return mgz.Actor{}, ErrBadToken
+	}
+	now := s.now()
+	if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) > time.Minute {
+		if err := s.store.Accounts().TouchToken(ctx, t.ID, now); err != nil {
+			return mgz.Actor{}, err
+		}
+	}
+	return s.actorFor(ctx, u, address)
+}
+
+// NewUser is what an admin (or the command line) fills in for a new account.
+type NewUser struct {
+	OrganisationID int64
+	Email, Name    string
+	Roles          []mgz.UserRole
+	// Password is set for demo accounts; empty means a one-time password is made and returned.
+	Password string
+}
+
+// CreateUser creates an account in actor's organisation (or any, for the command line). It returns
+// the one-time password to hand over, unless n.Password was given.
+func (s *Service) CreateUser(ctx context.Context, a mgz.Actor, n NewUser) (mgz.User, string, error) {
+	u := mgz.User{OrganisationID: n.OrganisationID, Email: n.Email, Name: n.Name, Roles: n.Roles}
+	if err := s.authorize(ctx, s.store, a, access.Create, access.Resource{Kind: access.User, OrganisationID: n.OrganisationID}, mgz.AuditCreate, 0); err != nil {
+		return u, "", err
+	}
+	org, err := s.store.Register().Organisation(ctx, n.OrganisationID)
+	if mgz.ErrorCode(err) == mgz.ECodeNotFound {
+		return u, "", &mgz.Error{Code: mgz.ECodeInvalid, Message: "De organisatie bestaat niet.",
+			Fields: map[string]string{"organisation_id": fmt.Sprintf("Organisatie %d bestaat niet. Kies een organisatie uit het register.", n.OrganisationID)}}
+	}
+	if err != nil {
+		return u, "", err
+	}
+	if err := u.Normalise(org.Kind); err != nil {
+		return u, "", err
+	}
+	password := n.Password
+	u.MustChangePassword = password == ""
+	if password == "" {
+		password = auth.OneTimePassword()
+	} else if err := mgz.CheckPassword("password", password); err != nil {
+		return u, "", err
+	}
+	hash, err := s.hasher.Hash(password)
+	if err != nil {
+		return u, "", err
+	}
+	err = s.audited(ctx, s.store, func(tx mgz.Tx) (*mgz.AuditEntry, error) {
+		if err := tx.Accounts().CreateUser(ctx, &u, hash); err != nil {
+			return nil, err
+		}
+		return entry(a, mgz.AuditCreate, "user", u.ID, u.OrganisationID), nil
+	})
+	if err != nil {
+		return u, "", err
+	}
+	if n.Password != "" {
+		password = ""
+	}
+	return u, password, nil
+}
+
+// Users lists the users of an organisation.
+func (s *Service) Users(ctx context.Context, a mgz.Actor, orgID int64) ([]mgz.User, error) {
+	if err := s.authorize(ctx, s.store, a, access.Read, access.Resource{Kind: access.User, OrganisationID: orgID}, mgz.AuditRead, 0); err != nil {
+		return nil, err
+	}
+	us, _, err := s.store.Accounts().Users(ctx, mgz.UserFilter{OrganisationID: orgID, Page: mgz.Page{Limit: mgz.MaxLimit}})
+	return us, err
+}
+
+// User returns one user, if actor may see them.
+func (s *Service) User(ctx context.Context, a mgz.Actor, id int64) (mgz.User, error) {
+	u, err := s.store.Accounts().User(ctx, id)
+	if mgz.ErrorCode(err) == mgz.ECodeNotFound {
+		return u, mgz.Errorf(mgz.ECodeNotFound, "Dit bestaat niet, of u heeft er geen toegang toe.")
+	}
+	if err != nil {
+		return u, err
+	}
+	if err := s.authorize(ctx, s.store, a, access.Read, access.Resource{Kind: access.User, OrganisationID: u.OrganisationID, UserID: u.ID}, mgz.AuditRead, id); err != nil {
+		return mgz.User{}, err
+	}
+	return u, nil
+}
+
+// UpdateUser changes a user's name, roles and whether they are disabled. An admin cannot take
+// their own admin role away or disable themselves, so an organisation keeps an admin.
+func (s *Service) UpdateUser(ctx context.Context, a mgz.Actor, u *mgz.User) error {
+	old, err := s.store.Accounts().User(ctx, u.ID)
+	if mgz.ErrorCode(err) == mgz.ECodeNotFound {
+		return mgz.Errorf(mgz.ECodeNotFound, "Dit bestaat niet, of u heeft er geen toegang toe.")
+	}
+	if err != nil {
+		return err
+	}
+	// Only an admin changes roles: checking the organisation's admin role, not "self".
+	if err := s.authorize(ctx, s.store, a, access.Update, access.Resource{Kind: access.User, OrganisationID: old.OrganisationID}, mgz.AuditUpdate, u.ID); err != nil {
+		return err
+	}
+	u.Email, u.OrganisationID = old.Email, old.OrganisationID
+	org, err := s.store.Register().Organisation(ctx, old.OrganisationID)
+	if err != nil {
+		return err
+	}
+	if err := u.Normalise(org.Kind); err != nil {
+		return err
+	}
+	if !a.System && a.User.ID == u.ID && (u.Disabled || !u.Has(mgz.RoleAdmin)) {
+		return mgz.Errorf(mgz.ECodeConflict, "U kunt uw eigen beheerdersrol niet intrekken en uzelf niet uitschakelen: vraag dat een andere beheerder van uw organisatie.")
+	}
+	return s.audited(ctx, s.store, func(tx mgz.Tx) (*mgz.AuditEntry, error) {
+		if err := tx.Accounts().UpdateUser(ctx, u); err != nil {
+			return nil, err
+		}
+		return entry(a, mgz.AuditUpdate, "user", u.ID, u.OrganisationID), nil
+	})
+}
+
+// ChangePassword sets a user's own new password after checking the current one, and ends their
+// other sessions.
+func (s *Service) ChangePassword(ctx context.Context, a mgz.Actor, current, next string) error {
+	if err := s.authorize(ctx, s.store, a, access.Update, access.Resource{Kind: access.User, OrganisationID: a.User.OrganisationID, UserID: a.User.ID}, mgz.AuditUpdate, a.User.ID); err != nil {
+		return err
+	}
+	_, hash, err := s.store.Accounts().UserByEmail(ctx, a.User.Email)
+	if err != nil {
+		return err
+	}
+	if !s.hasher.Verify(hash, current) {
+		return &mgz.Error{Code: mgz.ECodeInvalid, Message: "Het huidige wachtwoord klopt niet.",
+			Fields: map[string]string{"current": "Het huidige wachtwoord klopt niet. Vul het wachtwoord in waarmee u net inlogde."}}
+	}
+	if err := mgz.CheckPassword("password", next); err != nil {
+		return err
+	}
+	if next == current {
+		return &mgz.Error{Code: mgz.ECodeInvalid, Message: "Kies een nieuw wachtwoord.",
+			Fields: map[string]string{"password": "Het nieuwe wachtwoord is gelijk aan het huidige. Kies een ander."}}
+	}
+	newHash, err := s.hasher.Hash(next)
+	if err != nil {
+		return err
+	}
+	return s.audited(ctx, s.store, func(tx mgz.Tx) (*mgz.AuditEntry, error) {
+		if err := tx.Accounts().SetPassword(ctx, a.User.ID, newHash, false); err != nil {
+			return nil, err
+		}
+		e := entry(a, mgz.AuditUpdate, "user", a.User.ID, a.User.OrganisationID)
+		e.Reason = "wachtwoord gewijzigd"
+		return e, nil
+	})
+}
+
+// EndOtherSessions ends every session of the actor but the one with secret.
+func (s *Service) EndOtherSessions(ctx context.Context, a mgz.Actor, keepSecret string) (string, string, error) {
+	sess, err := s.store.Accounts().Session(ctx, auth.SecretHash(keepSecret))
+	if err != nil {
+		return "", "", err
+	}
+	if err := s.store.Accounts().DeleteUserSessions(ctx, a.User.ID); err != nil {
+		return "", "", err
+	}
+	secret := auth.RandomString(32)
+	now := s.now()
+	err = s.store.Accounts().CreateSession(ctx, auth.SecretHash(secret), mgz.Session{UserID: a.User.ID, CSRFToken: sess.CSRFToken,
+		CreatedAt: now, LastSeenAt: now, Address: a.Address})
+	return secret, sess.CSRFToken, err
+}
+
+// CreateToken makes an API token for actor; the secret is returned once and stored only hashed.
+func (s *Service) CreateToken(ctx context.Context, a mgz.Actor, userID int64, name string) (mgz.APIToken, string, error) {
+	u, err := s.store.Accounts().User(ctx, userID)
+	if err != nil {
+		return mgz.APIToken{}, "", err
+	}
+	if err := s.authorize(ctx, s.store, a, access.Create, access.Resource{Kind: access.Token, OrganisationID: u.OrganisationID, UserID: u.ID}, mgz.AuditCreate, 0); err != nil {
+		return mgz.APIToken{}, "", err
+	}
+	name = strings.TrimSpace(name)
+	if name == "" {
+		name = "API-token"
+	}
+	if len([]rune(name)) > 100 {
+		return mgz.APIToken{}, "", &mgz.Error{Code: mgz.ECodeInvalid, Message: "De naam is te lang.", Fields: map[string]string{"name": "Maximaal 100 tekens."}}
+	}
+	secret := auth.NewToken()
+	t := mgz.APIToken{UserID: u.ID, Name: name, Prefix: secret[:len(auth.TokenPrefix)+6]}
+	err = s.audited(ctx, s.store, func(tx mgz.Tx) (*mgz.AuditEntry, error) {
+		if err := tx.Accounts().CreateToken(ctx, &t, auth.SecretHash(secret)); err != nil {
+			return nil, err
+		}
+		return entry(a, mgz.AuditCreate, "api_token", t.ID, u.OrganisationID), nil
+	})
+	return t, secret, err
+}
+
+// Tokens lists actor's own API tokens.
+func (s *Service) Tokens(ctx context.Context, a mgz.Actor) ([]mgz.APIToken, error) {
+	return s.store.Accounts().Tokens(ctx, a.User.ID)
+}
+
+// RevokeToken revokes one of the user's tokens.
+func (s *Service) RevokeToken(ctx context.Context, a mgz.Actor, userID, tokenID int64) error {
+	u, err := s.store.Accounts().User(ctx, userID)
+	if err != nil {
+		return err
+	}
+	if err := s.authorize(ctx, s.store, a, access.Delete, access.Resource{Kind: access.Token, OrganisationID: u.OrganisationID, UserID: u.ID}, mgz.AuditDelete, tokenID); err != nil {
+		return err
+	}
+	return s.audited(ctx, s.store, func(tx mgz.Tx) (*mgz.AuditEntry, error) {
+		if err := tx.Accounts().RevokeToken(ctx, userID, tokenID, s.now()); err != nil {
+			return nil, err
+		}
+		return entry(a, mgz.AuditDelete, "api_token", tokenID, u.OrganisationID), nil
+	})
+}
+
+// UserByEmail finds a user for the command line.
+func (s *Service) UserByEmail(ctx context.Context, a mgz.Actor, email string) (mgz.User, error) {
+	if !a.System {
+		return mgz.User{}, errors.New("service: UserByEmail is for the command line")
+	}
+	u, _, err := s.store.Accounts().UserByEmail(ctx, email)
+	return u, err
+}

@@ -1,0 +1,198 @@
+package service
+
+import (
+	"context"
+
+	"github.com/regio-mgz/mgz"
+	"github.com/regio-mgz/mgz/access"
+)
+
+// Register returns the register as actor may use it: reads of the public register for every
+// signed-in user, changes only where the policy allows, each with its audit entry.
+func (s *Service) Register(a mgz.Actor) mgz.RegisterService {
+	return &register{s: s, a: a, store: s.store}
+}
+
+type register struct {
+	s     *Service
+	a     mgz.Actor
+	store mgz.Store // inside Atomic: the transaction's store
+}
+
+var _ mgz.RegisterService = (*register)(nil)
+
+func (r *register) read(ctx context.Context, k access.Kind) error {
+	return r.s.authorize(ctx, r.store, r.a, access.Read, access.Resource{Kind: k}, mgz.AuditRead, 0)
+}
+
+// change authorises act on a resource owned by org and runs do with its audit entry.
+func (r *register) change(ctx context.Context, k access.Kind, act access.Action, org int64, id func() int64, do func(mgz.RegisterService) error) error {
+	auditAct := map[access.Action]mgz.AuditAction{access.Create: mgz.AuditCreate, access.Update: mgz.AuditUpdate, access.Delete: mgz.AuditDelete}[act]
+	if err := r.s.authorize(ctx, r.store, r.a, act, access.Resource{Kind: k, OrganisationID: org}, auditAct, id()); err != nil {
+		return err
+	}
+	return r.s.audited(ctx, r.store, func(tx mgz.Tx) (*mgz.AuditEntry, error) {
+		if err := do(tx.Register()); err != nil {
+			return nil, err
+		}
+		return entry(r.a, auditAct, string(k), id(), org), nil
+	})
+}
+
+func (r *register) Organisation(ctx context.Context, id int64) (mgz.Organisation, error) {
+	if err := r.read(ctx, access.Organisation); err != nil {
+		return mgz.Organisation{}, err
+	}
+	return r.store.Register().Organisation(ctx, id)
+}
+
+func (r *register) Organisations(ctx context.Context, f mgz.OrganisationFilter) ([]mgz.Organisation, int, error) {
+	if err := r.read(ctx, access.Organisation); err != nil {
+		return nil, 0, err
+	}
+	return r.store.Register().Organisations(ctx, f)
+}
+
+func (r *register) CreateOrganisation(ctx context.Context, o *mgz.Organisation) error {
+	return r.change(ctx, access.Organisation, access.Create, 0, func() int64 { return o.ID },
+		func(reg mgz.RegisterService) error { return reg.CreateOrganisation(ctx, o) })
+}
+
+func (r *register) UpdateOrganisation(ctx context.Context, o *mgz.Organisation) error {
+	if _, err := r.store.Register().Organisation(ctx, o.ID); err != nil {
+		return err
+	}
+	return r.change(ctx, access.Organisation, access.Update, o.ID, func() int64 { return o.ID },
+		func(reg mgz.RegisterService) error { return reg.UpdateOrganisation(ctx, o) })
+}
+
+func (r *register) DeleteOrganisation(ctx context.Context, id int64) error {
+	if _, err := r.store.Register().Organisation(ctx, id); err != nil {
+		return err
+	}
+	return r.change(ctx, access.Organisation, access.Delete, id, func() int64 { return id },
+		func(reg mgz.RegisterService) error { return reg.DeleteOrganisation(ctx, id) })
+}
+
+func (r *register) Location(ctx context.Context, id int64) (mgz.Location, error) {
+	if err := r.read(ctx, access.Location); err != nil {
+		return mgz.Location{}, err
+	}
+	return r.store.Register().Location(ctx, id)
+}
+
+func (r *register) Locations(ctx context.Context, f mgz.LocationFilter) ([]mgz.Location, int, error) {
+	if err := r.read(ctx, access.Location); err != nil {
+		return nil, 0, err
+	}
+	return r.store.Register().Locations(ctx, f)
+}
+
+// CreateLocation: the location belongs to the care provider it names.
+func (r *register) CreateLocation(ctx context.Context, l *mgz.Location) error {
+	return r.change(ctx, access.Location, access.Create, l.ProviderID, func() int64 { return l.ID },
+		func(reg mgz.RegisterService) error { return reg.CreateLocation(ctx, l) })
+}
+
+// UpdateLocation: the provider must own the location now, and stays its owner.
+func (r *register) UpdateLocation(ctx context.Context, l *mgz.Location) error {
+	old, err := r.store.Register().Location(ctx, l.ID)
+	if err != nil {
+		return err
+	}
+	if l.ProviderID != old.ProviderID {
+		if err := r.s.authorize(ctx, r.store, r.a, access.Create, access.Resource{Kind: access.Location, OrganisationID: l.ProviderID}, mgz.AuditUpdate, l.ID); err != nil {
+			return err
+		}
+	}
+	return r.change(ctx, access.Location, access.Update, old.ProviderID, func() int64 { return l.ID },
+		func(reg mgz.RegisterService) error { return reg.UpdateLocation(ctx, l) })
+}
+
+func (r *register) DeleteLocation(ctx context.Context, id int64) error {
+	old, err := r.store.Register().Location(ctx, id)
+	if err != nil {
+		return err
+	}
+	return r.change(ctx, access.Location, access.Delete, old.ProviderID, func() int64 { return id },
+		func(reg mgz.RegisterService) error { return reg.DeleteLocation(ctx, id) })
+}
+
+func (r *register) ContactPoint(ctx context.Context, id int64) (mgz.ContactPoint, error) {
+	if err := r.read(ctx, access.ContactPoint); err != nil {
+		return mgz.ContactPoint{}, err
+	}
+	return r.store.Register().ContactPoint(ctx, id)
+}
+
+func (r *register) ContactPoints(ctx context.Context, f mgz.ContactPointFilter) ([]mgz.ContactPoint, int, error) {
+	if err := r.read(ctx, access.ContactPoint); err != nil {
+		return nil, 0, err
+	}
+	return r.store.Register().ContactPoints(ctx, f)
+}
+
+// contactOwner is the organisation a contact point belongs to: its organisation, or its location's
+// provider. An unknown location or organisation owns nothing: the store then names the field.
+func (r *register) contactOwner(ctx context.Context, c mgz.ContactPoint) int64 {
+	if c.OrganisationID != nil {
+		return *c.OrganisationID
+	}
+	if c.LocationID != nil {
+		if l, err := r.store.Register().Location(ctx, *c.LocationID); err == nil {
+			return l.ProviderID
+		}
+	}
+	return 0
+}
+
+func (r *register) CreateContactPoint(ctx context.Context, c *mgz.ContactPoint) error {
+	return r.change(ctx, access.ContactPoint, access.Create, r.contactOwner(ctx, *c), func() int64 { return c.ID },
+		func(reg mgz.RegisterService) error { return reg.CreateContactPoint(ctx, c) })
+}
+
+func (r *register) UpdateContactPoint(ctx context.Context, c *mgz.ContactPoint) error {
+	old, err := r.store.Register().ContactPoint(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	if owner := r.contactOwner(ctx, *c); owner != r.contactOwner(ctx, old) {
+		if err := r.s.authorize(ctx, r.store, r.a, access.Create, access.Resource{Kind: access.ContactPoint, OrganisationID: owner}, mgz.AuditUpdate, c.ID); err != nil {
+			return err
+		}
+	}
+	return r.change(ctx, access.ContactPoint, access.Update, r.contactOwner(ctx, old), func() int64 { return c.ID },
+		func(reg mgz.RegisterService) error { return reg.UpdateContactPoint(ctx, c) })
+}
+
+func (r *register) DeleteContactPoint(ctx context.Context, id int64) error {
+	old, err := r.store.Register().ContactPoint(ctx, id)
+	if err != nil {
+		return err
+	}
+	return r.change(ctx, access.ContactPoint, access.Delete, r.contactOwner(ctx, old), func() int64 { return id },
+		func(reg mgz.RegisterService) error { return reg.DeleteContactPoint(ctx, id) })
+}
+
+func (r *register) Overview(ctx context.Context) (mgz.Overview, error) {
+	if err := r.read(ctx, access.Location); err != nil {
+		return mgz.Overview{}, err
+	}
+	return r.store.Register().Overview(ctx)
+}
+
+// Atomic runs fn with a register whose changes, audit entries included, commit together.
+func (r *register) Atomic(ctx context.Context, fn func(mgz.RegisterService) error) error {
+	return r.store.Atomic(ctx, func(tx mgz.Tx) error {
+		return fn(&register{s: r.s, a: r.a, store: txStore{tx, r.store}})
+	})
+}
+
+// txStore is a transaction seen as a store: Atomic inside it joins the transaction.
+type txStore struct {
+	mgz.Tx
+	parent mgz.Store
+}
+
+func (t txStore) Atomic(ctx context.Context, fn func(mgz.Tx) error) error { return fn(t.Tx) }
+func (t txStore) Ping(ctx context.Context) error                        { return t.parent.Ping(ctx) }

@@ -1,0 +1,148 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/regio-mgz/mgz"
+	"github.com/regio-mgz/mgz/audit"
+)
+
+// AuditLog implements mgz.AuditLog. It has no update and no delete.
+type AuditLog struct{ scope }
+
+var _ mgz.AuditLog = (*AuditLog)(nil)
+
+// Append implements mgz.AuditLog: it seals e onto the chain after the newest entry and moves the
+// head, in the caller's transaction (or its own). Writers are serialised by SQLite's write lock
+// (BEGIN IMMEDIATE), so two appends never share a previous hash.
+func (a *AuditLog) Append(ctx context.Context, e *mgz.AuditEntry) error {
+	return a.write(ctx, func(q querier) error {
+		prevID, prevHash := int64(0), audit.Genesis
+		err := q.QueryRowContext(ctx, "SELECT last_id, last_hash FROM audit_head WHERE singleton = 1").Scan(&prevID, &prevHash)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("auditlog lezen: %w", err)
+		}
+		if e.At.IsZero() {
+			e.At = a.db.now()
+		}
+		audit.Seal(e, prevID, prevHash)
+		_, err = q.ExecContext(ctx, `INSERT INTO audit_log (id, at, user_id, user_email, organisation_id, roles, on_behalf_of,
+			action, object_type, object_id, object_organisation_id, patient_id, outcome, client_address, reason, prev_hash, hash)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
+			e.ID, e.At.Format(audit.TimeFormat), nullInt(e.UserID), e.UserEmail, nullInt(e.OrganisationID), e.Roles, e.OnBehalfOf,
+			string(e.Action), e.ObjectType, nullInt(e.ObjectID), nullInt(e.ObjectOrganisationID), nullInt(e.PatientID), e.Outcome,
+			e.ClientAddress, e.Reason, e.PrevHash, e.Hash)
+		if err != nil {
+			return fmt.Errorf("auditregel schrijven: %w", err)
+		}
+		_, err = q.ExecContext(ctx, `INSERT INTO audit_head (singleton, last_id, last_hash) VALUES (1, $1, $2)
+			ON CONFLICT (singleton) DO UPDATE SET last_id = excluded.last_id, last_hash = excluded.last_hash`, e.ID, e.Hash)
+		return err
+	})
+}
+
+func nullInt(n int64) any {
+	if n == 0 {
+		return nil
+	}
+	return n
+}
+
+func (a *AuditLog) where(f mgz.AuditFilter) *where {
+	var w where
+	if f.UserID != 0 {
+		w.add("user_id = %s", f.UserID)
+	}
+	if f.PatientID != 0 {
+		w.add("patient_id = %s", f.PatientID)
+	}
+	if f.OrganisationID != 0 {
+		w.add("(organisation_id = %s OR object_organisation_id = %s)", f.OrganisationID, f.OrganisationID)
+	}
+	if !f.From.IsZero() {
+		w.add("at >= %s", f.From.UTC().Format(audit.TimeFormat))
+	}
+	if !f.To.IsZero() {
+		w.add("at < %s", f.To.UTC().Format(audit.TimeFormat))
+	}
+	return &w
+}
+
+const auditColumns = `id, at, user_id, user_email, organisation_id, roles, on_behalf_of, action, object_type, object_id,
+	object_organisation_id, patient_id, outcome, client_address, reason, prev_hash, hash`
+
+func scanAudit(row interface{ Scan(...any) error }) (mgz.AuditEntry, error) {
+	var e mgz.AuditEntry
+	var at string
+	var user, org, obj, objOrg, patient sql.NullInt64
+	err := row.Scan(&e.ID, &at, &user, &e.UserEmail, &org, &e.Roles, &e.OnBehalfOf, &e.Action, &e.ObjectType, &obj, &objOrg,
+		&patient, &e.Outcome, &e.ClientAddress, &e.Reason, &e.PrevHash, &e.Hash)
+	if err != nil {
+		return e, err
+	}
+	e.UserID, e.OrganisationID, e.ObjectID, e.ObjectOrganisationID, e.PatientID = user.Int64, org.Int64, obj.Int64, objOrg.Int64, patient.Int64
+	e.At, err = time.Parse(audit.TimeFormat, at)
+	return e, err
+}
+
+// Entries implements mgz.AuditLog: newest first.
+func (a *AuditLog) Entries(ctx context.Context, f mgz.AuditFilter) ([]mgz.AuditEntry, int, error) {
+	w := a.where(f)
+	var total int
+	if err := a.q().QueryRowContext(ctx, "SELECT COUNT(*) FROM audit_log"+w.String(), w.args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("auditlog tellen: %w", err)
+	}
+	rows, err := a.q().QueryContext(ctx, "SELECT "+auditColumns+" FROM audit_log"+w.String()+" ORDER BY id DESC"+w.page(f.Page), w.args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("auditlog lezen: %w", err)
+	}
+	defer rows.Close()
+	out := []mgz.AuditEntry{}
+	for rows.Next() {
+		e, err := scanAudit(rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, e)
+	}
+	return out, total, rows.Err()
+}
+
+// Each implements mgz.AuditLog: oldest first, without paging.
+func (a *AuditLog) Each(ctx context.Context, f mgz.AuditFilter, fn func(mgz.AuditEntry) error) error {
+	w := a.where(f)
+	rows, err := a.q().QueryContext(ctx, "SELECT "+auditColumns+" FROM audit_log"+w.String()+" ORDER BY id", w.args...)
+	if err != nil {
+		return fmt.Errorf("auditlog lezen: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		e, err := scanAudit(rows)
+		if err != nil {
+			return fmt.Errorf("auditregel lezen: %w", err)
+		}
+		if err := fn(e); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// Verify walks the whole chain and checks it against the head; it returns the number of entries
+// and an *audit.BrokenError naming the first bad row.
+func (a *AuditLog) Verify(ctx context.Context) (int, error) {
+	v := audit.NewVerifier()
+	if err := a.Each(ctx, mgz.AuditFilter{}, v.Check); err != nil {
+		return v.Count(), err
+	}
+	headID, headHash := int64(0), audit.Genesis
+	err := a.q().QueryRowContext(ctx, "SELECT last_id, last_hash FROM audit_head WHERE singleton = 1").Scan(&headID, &headHash)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return v.Count(), err
+	}
+	return v.Count(), v.Finish(headID, headHash)
+}
