@@ -11,30 +11,54 @@ import (
 // publishedHolidays lists the Dutch public holidays 2024–2035, one row per
 // year, in the order NewYearsDay, GoodFriday, EasterSunday, EasterMonday,
 // KingsDay, LiberationDay, AscensionDay, WhitSunday, WhitMonday,
-// ChristmasDay, BoxingDay.
+// ChristmasDay, BoxingDay. The rows were written by hand from the sources
+// below, not computed by this package.
 //
-// Sources (looked up, not computed by this package):
-//   - Easter Sunday 2024–2034: kalender-365.nl, "Pasen 2024, 2025 en verder"
-//     (https://www.kalender-365.nl/feestdagen/pasen.html): 31-3-2024, 20-4-2025,
+// (a) Which days are the Dutch public holidays, and their fixed dates:
+//   - Rijksoverheid, "Wanneer zijn de officiële feestdagen in Nederland?",
+//     https://www.rijksoverheid.nl/onderwerpen/arbeidsovereenkomst-en-cao/vraag-en-antwoord/officiele-feestdagen
+//     — the government's list of the eleven official holidays (Nieuwjaarsdag,
+//     Goede Vrijdag, Eerste en Tweede Paasdag, Koningsdag, Bevrijdingsdag,
+//     Hemelvaartsdag, Eerste en Tweede Pinksterdag, Eerste en Tweede
+//     Kerstdag). The copy we could read gives the dates of one year (2023)
+//     only; it names the days, it is not a date table for 2024–2035.
+//   - Algemene termijnenwet, art. 3 lid 1 and 2 (the legal list of
+//     "algemeen erkende feestdagen": Nieuwjaarsdag, tweede Paas- en
+//     Pinksterdag, beide Kerstdagen, Hemelvaartsdag, the day the King's
+//     birthday is celebrated and 5 May; Goede Vrijdag assimilated by lid 2),
+//     as quoted at https://wvhl.nl/algemeen/de-algemene-termijnenwet and
+//     https://nl.wikipedia.org/wiki/Algemene_termijnenwet (we did not read the
+//     official text on wetten.overheid.nl itself).
+//   - King's Day on Saturday 26 April when 27 April is a Sunday (royal decree
+//     since 1980): Gemeente Groningen, "Koningsdag 2025",
+//     https://gemeente.groningen.nl/koningsdag-2025 (26 April 2025); the
+//     weekday of 27 April in the other years was checked with GNU date.
+//
+// (b) The dates of Easter and the moveable feasts 2024–2035. No government or
+// church table covering all of 2024–2035 was found in the search corpus; the
+// dates come from these published calendars, which agree with each other:
+//   - Easter Sunday 2024–2034: kalender-365.nl, "Pasen 2024, 2025 en verder",
+//     https://www.kalender-365.nl/feestdagen/pasen.html (31-3-2024, 20-4-2025,
 //     5-4-2026, 28-3-2027, 16-4-2028, 1-4-2029, 21-4-2030, 13-4-2031,
-//     28-3-2032, 17-4-2033, 9-4-2034. Also 2024–2030 in the comment of
-//     EasterDate.m of fengineering-ch/x13tbx (Meeus/Jones/Butcher output).
-//   - Easter 2035 (25 March; Good Friday 23 March, Ascension 3 May, Whit Sunday
-//     13 May 2035): a published 2035 public-holiday calendar (Swedish list,
-//     same Western Easter), found through the search corpus.
-//   - Full Dutch lists checked row by row for 2026 (alle-feestdagen.be,
-//     "Wettelijke feestdagen 2026") and 2028 (a published Dutch public-holiday
-//     calendar for 2028: 14/16/17 April, 27 April, 25 May, 4/5 June).
+//     28-3-2032, 17-4-2033, 9-4-2034).
+//   - Ascension Day 2025–2035: feestdagen-nederland.nl, "Wanneer is het
+//     Hemelvaartsdag 2025 t/m 2035?",
+//     http://feestdagen-nederland.nl/hemelvaartsdag.html (29 May 2025,
+//     14 May 2026, 6 May 2027, 25 May 2028, 10 May 2029, 30 May 2030, 22 May
+//     2031, 6 May 2032, 26 May 2033, 18 May 2034, 3 May 2035); it fixes
+//     Easter 2035 on 25 March (Ascension − 39 days) and cross-checks the
+//     Easter dates above.
+//   - Full Dutch lists for single years, checked row by row: 2026 from
+//     alle-feestdagen.be, "Wettelijke feestdagen 2026",
+//     http://www.alle-feestdagen.be/nederland/feestdagen-2026.html; 2025 from
+//     jaarkalender.nl, https://jaarkalender.nl/feestdagen/2025; Good Friday
+//     and both Easter days 2025–2027 from https://publicholidays.nl/nl/easter/.
 //   - The offsets of the moveable feasts (Good Friday −2, Ascension +39, Whit
-//     Sunday +49, Whit Monday +50 days from Easter) from fedia.nl/feestdagen
-//     and nl.wikipedia "Paas- en pinksterdatum".
-//   - King's Day on 26 April when 27 April is a Sunday (2025, 2031) per
-//     domain.md §4.1; the weekday of 27 April was checked with GNU date.
+//     Sunday +49, Whit Monday +50 days from Easter): fedia.nl,
+//     https://www.fedia.nl/feestdagen/.
 //
-// No single authoritative page (e.g. Rijksoverheid "Wanneer zijn de officiële
-// feestdagen") listing every year 2024–2035 was found in the corpus; the rows
-// below were written from the sources above (moveable dates with GNU date
-// from the published Easter dates), independently of this package's code.
+// These calendar sites are secondary sources (not the Rijksoverheid); they are
+// the published lists we could consult, and they agree with one another.
 var publishedHolidays = []struct {
 	year  int
 	dates [11]string

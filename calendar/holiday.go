@@ -1,6 +1,7 @@
 package calendar
 
 import (
+	"math/bits"
 	"time"
 )
 
@@ -135,49 +136,90 @@ func mod(a, b int) int {
 // to every year: Koningsdag as it has been since 2014, Bevrijdingsdag every
 // year (as the Rijksoverheid lists it; whether it is a day off is a region
 // setting, see Settings).
+//
+// Two holidays can fall on one date: Ascension Day is on 5 May, Liberation
+// Day, in some years (2005 and 2016; not again before 2100). HolidayOn then
+// returns the one that comes first in the precedence order of Preferred
+// (Hemelvaartsdag); HolidaysOn returns them all, and Settings.At names the
+// one that is a free day.
 func HolidayOn(year int, month time.Month, day int) Holiday {
+	return HolidaysOn(year, month, day).Preferred()
+}
+
+// HolidaysOn returns every holiday that falls on the given civil date; the
+// empty set when there is none.
+func HolidaysOn(year int, month time.Month, day int) HolidaySet {
+	var s HolidaySet
 	switch {
 	case month == time.January && day == 1:
-		return NewYearsDay
+		s = s.With(NewYearsDay)
 	case month == time.May && day == 5:
-		return LiberationDay
+		s = s.With(LiberationDay)
 	case month == time.December && day == 25:
-		return ChristmasDay
+		s = s.With(ChristmasDay)
 	case month == time.December && day == 26:
-		return BoxingDay
+		s = s.With(BoxingDay)
 	case month == time.April && (day == 26 || day == 27):
 		// 27 April, unless that is a Sunday; then Saturday 26 April.
 		sunday27 := weekday(year, time.April, 27) == time.Sunday
 		if (day == 27 && !sunday27) || (day == 26 && sunday27) {
-			return KingsDay
+			s = s.With(KingsDay)
 		}
 	}
 	// The moveable feasts lie between 20 March (Good Friday) and 14 June
 	// (Whit Monday); skip the Easter computation outside that window.
 	if month < time.March || month > time.June {
-		return NoHoliday
+		return s
 	}
 	em, ed := Easter(year)
 	offset := dayOfYear(year, month, day) - dayOfYear(year, em, ed)
 	switch offset {
 	case -2:
-		return GoodFriday
+		s = s.With(GoodFriday)
 	case 0:
-		return EasterSunday
+		s = s.With(EasterSunday)
 	case 1:
-		return EasterMonday
+		s = s.With(EasterMonday)
 	case 39:
-		return AscensionDay
+		s = s.With(AscensionDay)
 	case 49:
-		return WhitSunday
+		s = s.With(WhitSunday)
 	case 50:
-		return WhitMonday
+		s = s.With(WhitMonday)
+	}
+	return s
+}
+
+// holidayPrecedence decides which name is reported when holidays coincide
+// (in practice only Ascension Day on 5 May). The holidays that are free days
+// by default come first, in calendar order, then Good Friday and Liberation
+// Day, which are free only when a region switches them on. So a coinciding
+// Ascension Day is named Hemelvaartsdag under Default and under NZa2023
+// alike.
+var holidayPrecedence = [...]Holiday{NewYearsDay, EasterSunday, EasterMonday, KingsDay,
+	AscensionDay, WhitSunday, WhitMonday, ChristmasDay, BoxingDay, GoodFriday, LiberationDay}
+
+// Preferred returns the member of s that comes first in the fixed
+// precedence order (the default free days in calendar order, then Good
+// Friday, then Liberation Day), or NoHoliday for the empty set.
+func (s HolidaySet) Preferred() Holiday {
+	s &= validMask
+	switch {
+	case s == 0:
+		return NoHoliday
+	case s&(s-1) == 0: // one holiday, the usual case: no search needed
+		return Holiday(bits.TrailingZeros16(uint16(s)))
+	}
+	for _, h := range holidayPrecedence {
+		if s.Has(h) {
+			return h
+		}
 	}
 	return NoHoliday
 }
 
 // HolidayAt returns the holiday on the local date of t in Europe/Amsterdam,
-// whatever the time zone t carries.
+// whatever the time zone t carries (see HolidayOn for coinciding holidays).
 func HolidayAt(t time.Time) Holiday {
 	y, m, d := t.In(amsterdam).Date()
 	return HolidayOn(y, m, d)

@@ -169,25 +169,34 @@ func (s Settings) Validate() error {
 
 // Moment is a moment judged against a region setting.
 type Moment struct {
-	Local   time.Time // the moment in Europe/Amsterdam
-	Period  Period
-	Holiday Holiday // the holiday of the local date, also when it is not a free day
+	Local  time.Time // the moment in Europe/Amsterdam
+	Period Period
+	// Holiday is the holiday of the local date, also when it is not a free
+	// day. When several holidays fall on the date (Ascension Day on 5 May),
+	// it is one that is a free day under the settings, if any; among several
+	// candidates the first in the precedence order of HolidaySet.Preferred.
+	Holiday Holiday
+	// Holidays holds every holiday of the local date.
+	Holidays HolidaySet
 }
 
 // At judges t: its local time in Europe/Amsterdam, its period and the
 // holiday of its local date. The instant is converted first, so an instant
 // given in UTC or any offset is judged by Dutch wall-clock time, DST
-// transitions included.
+// transitions included. A weekday is out of hours all day when any holiday
+// on its date is a free day (domain.md §4.1).
 func (s Settings) At(t time.Time) Moment {
 	s = s.OrDefault()
 	local := t.In(amsterdam)
 	y, mo, d := local.Date()
-	h := HolidayOn(y, mo, d)
-	m := Moment{Local: local, Period: OutOfHours, Holiday: h}
-	if wd := local.Weekday(); wd == time.Saturday || wd == time.Sunday {
+	all := HolidaysOn(y, mo, d)
+	m := Moment{Local: local, Period: OutOfHours, Holidays: all}
+	if free := all & s.FreeDays; free != 0 {
+		m.Holiday = free.Preferred()
 		return m
 	}
-	if s.FreeDays.Has(h) {
+	m.Holiday = all.Preferred()
+	if wd := local.Weekday(); wd == time.Saturday || wd == time.Sunday {
 		return m
 	}
 	// Compare in seconds so that 16:59:59 is still office hours and 17:00:00

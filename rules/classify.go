@@ -59,7 +59,7 @@ type caseRule struct {
 
 // prerequisitesReason is shared by the groups that live or stay at a provider.
 var prerequisitesReason = reasonSpec{
-	text:    "De cliënt woont of verblijft bij een zorgaanbieder: de randvoorwaarden van het convenant gelden voor de locatie (kwaliteitsstandaard, protocollen infectiepreventie en Wzd, gedragskundige en voorwacht dag en nacht, contract met een SO of AVG); check ze voordat een nieuwe Wlz-cliënt wordt ingeschreven.",
+	text:    "De cliënt woont of verblijft bij een zorgaanbieder: de randvoorwaarden van het convenant gelden voor de locatie (kwaliteitsstandaard, protocollen infectiepreventie en Wzd, gedragskundige en voorwacht dag en nacht, contract met een SO of AVG); controleer ze voordat een nieuwe Wlz-cliënt wordt ingeschreven.",
 	sources: src("T 2.3.2", "L-Rol 3", "L-Conv 6"),
 }
 
@@ -99,13 +99,14 @@ var caseRules = [numCases]caseRule{
 			prerequisitesReason,
 		},
 	},
-	// §3.3 Without treatment at home [T, L-Wlz 6, L-Rol 1].
+	// §3.3 Without treatment at home [T, L-Wlz 6, L-Rol 1; the agreement
+	// rule T, L-Rol 3].
 	caseWlzAtHome: {
 		group: GroupHome, gpFunding: FundingZvw, registeredByName: true, agreement: AgreementNone,
 		outOfHoursBy: RoleGPPost, specificCareFunding: FundingWlz, leadIsSpecialist: false, prerequisitesApply: false,
 		reasons: []reasonSpec{
 			{text: "Wlz zonder behandeling: huisartsenzorg wordt betaald uit de Zvw en de cliënt schrijft zich op naam in bij een huisartsenpraktijk.", sources: src("T", "L-Wlz 6")},
-			{text: "Thuis is geen overeenkomst tussen huisarts en zorgaanbieder nodig; het convenant MGZ geldt wel.", sources: src("L-Rol 1")},
+			{text: "Thuis is geen overeenkomst tussen huisarts en zorgaanbieder nodig; het convenant MGZ geldt wel.", sources: src("T", "L-Rol 3")},
 			{text: "Thuis is de huisarts de eindverantwoordelijke arts; de huisarts kan de {SP} om advies, consultatie of medebehandeling vragen, en die kan de regie (tijdelijk) overnemen.", sources: src("L-Rol 1")},
 			{text: "Buiten kantooruren gaat de cliënt, zoals iedereen, naar de huisartsenpost.", sources: src("T")},
 		},

@@ -118,10 +118,7 @@ func buildCell(row routeRow, sector Sector) RouteCell {
 		if st.who == sp {
 			role = sectorPhysicians[sector].role
 		}
-		why, ok := whyTable[whyKey{row.category, st.who, st.mode}]
-		if !ok {
-			why, ok = whyTable[whyKey{anyCategory, st.who, st.mode}]
-		}
+		why, ok := lookupWhy(row.category, row.group, st.who, st.mode)
 		if !ok {
 			panic(fmt.Sprintf("rules: no reason for %s %s (%s) in %s", row.category, role, st.mode, row.group))
 		}
@@ -132,7 +129,10 @@ func buildCell(row routeRow, sector Sector) RouteCell {
 			continue
 		}
 		for _, role := range []Role{RoleGP, RoleGPPost} {
-			why := notResponsibleWhy[row.category][role]
+			why, ok := lookupNotResponsible(row.category, row.group, role)
+			if !ok {
+				panic(fmt.Sprintf("rules: no not_responsible reason for %s %s in %s", row.category, role, row.group))
+			}
 			cell.NotResponsible = append(cell.NotResponsible, NotResponsible{Role: role, Why: fillSP(why.text, sector), Sources: why.sources})
 		}
 	}

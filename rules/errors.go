@@ -153,13 +153,35 @@ func (p *problems) err() *RequestError {
 			}
 		}
 	}
+	// One sentence per distinct explanation: when several fields share one
+	// (setting and delivery of a §3.4 conflict), the sentence is written
+	// once, after all their names.
 	var b strings.Builder
 	b.WriteString("Het verzoek is afgewezen: ")
+	done := make([]bool, len(details))
 	for i, d := range details {
+		if done[i] {
+			continue
+		}
 		if i > 0 {
 			b.WriteString(" ")
 		}
 		b.WriteString(d.Field)
+		var same []string
+		for j := i + 1; j < len(details); j++ {
+			if !done[j] && details[j].Message == d.Message {
+				same = append(same, details[j].Field)
+				done[j] = true
+			}
+		}
+		for k, f := range same {
+			if k == len(same)-1 {
+				b.WriteString(" en ")
+			} else {
+				b.WriteString(", ")
+			}
+			b.WriteString(f)
+		}
 		b.WriteString(": ")
 		b.WriteString(d.Message)
 	}

@@ -24,7 +24,11 @@ func FuzzParseDecide(f *testing.F) {
 		}
 		fh.Close()
 	}
-	for _, s := range []string{``, `{}`, `[]`, `null`, `{"situation":{"setting":"\u0068ome"}}`, `{"situation":{},"question":{"at":"2026-12-25T03:10:00+01:00"}}`, "\xff", `{"a":"\ud800"}`, `1e999`} {
+	for _, s := range []string{``, `{}`, `[]`, `null`, `{"situation":{"setting":"\u0068ome"}}`, `{"situation":{},"question":{"at":"2026-12-25T03:10:00+01:00"}}`, "\xff", `{"a":"\ud800"}`, `1e999`,
+		// Go's zero time as question.at: Parse must reject it, not Decide.
+		`{"situation":{"setting":"home","wlz":"none","sector":"elderly","need":"temporary_24h"},"question":{"category":"gp_care","at":"0001-01-01T00:00:00Z"}}`,
+		`{"situation":{"setting":"home","wlz":"none","sector":"elderly","need":"temporary_24h"},"question":{"category":"gp_care","at":"0001-01-01T01:00:00+01:00"}}`,
+		`{"situation":{"setting":"home","wlz":"none","sector":"elderly","need":"temporary_24h"},"question":{"category":"gp_care","at":"9999-12-31T23:59:59-23:59"}}`} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {

@@ -516,9 +516,12 @@ func (r *rawRequest) request() (Request, error) {
 			switch r.at.kind {
 			case kString:
 				t, err := time.Parse(time.RFC3339, r.at.str())
-				if err != nil {
+				switch {
+				case err != nil:
 					mark(fAt, atInvalid)
-				} else {
+				case !atInRange(t):
+					mark(fAt, atOutOfRange)
+				default:
 					q.At = t
 				}
 			case kAbsent, kNull:
@@ -545,6 +548,17 @@ func (r *rawRequest) request() (Request, error) {
 		return Request{}, p.err()
 	}
 	return req, nil
+}
+
+// atInRange reports whether a parsed question.at is written with a year from
+// 1900 to 9999 (the last year RFC 3339 can write). Earlier years are surely
+// typing errors, and the year 1 must be refused anyway:
+// 0001-01-01T00:00:00Z is Go's zero time, which Decide reads as "no moment
+// given". The year is the one written in the request, before any offset is
+// applied, so the error message can name it.
+func atInRange(t time.Time) bool {
+	y := t.Year()
+	return y >= 1900 && y <= 9999
 }
 
 // enumField checks one enumerated field of the raw request and stores a

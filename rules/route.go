@@ -143,43 +143,68 @@ var routeTable = []routeRow{
 	{nursingCare, grpHM, anw, seq(cp)},
 }
 
-// anyCategory in a whyKey means "for every category without its own row".
-const anyCategory Category = ""
+// anyCategory in a whyKey means "for every category without its own row",
+// anyGroup "for every group without its own row". A reason is looked up from
+// the most specific row to the least: category and group, category,
+// group, neither.
+const (
+	anyCategory Category = ""
+	anyGroup    Group    = ""
+)
 
 type whyKey struct {
 	category Category
+	group    Group
 	who      who
 	mode     Mode
 }
 
 // whyTable gives the Dutch reason and sources of each step, from domain.md
 // §4.3 "Where the table comes from". {SP} is the sector's physician.
+// Texts for group HM (grpHM) must hold for a Wlz client at home and for
+// anyone without a Wlz indication, who may also live in a setting: no
+// voorwacht, no agreements with the location, no "residents".
 var whyTable = map[whyKey]reasonSpec{
-	{anyCategory, fl, ModeCall}:    {text: "Bel eerst de voorwacht (verpleegkundige of gedragskundige): die is dag en nacht bereikbaar en beoordeelt vragen van de verzorging voordat een arts wordt ingeschakeld.", sources: src("T 2.3.2.3", "L-Rol 3", "L-Conv 4")},
-	{anyCategory, gp, ModeCall}:    {text: "Thuis is de huisarts de eindverantwoordelijke arts en het aanspreekpunt tijdens kantooruren.", sources: src("L-Rol 1")},
-	{anyCategory, post, ModeCall}:  {text: "Buiten kantooruren neemt de huisartsenpost de taak van de eigen huisarts over, zoals voor iedereen.", sources: src("T", "L-Rol 1")},
-	{anyCategory, sp, ModeConsult}: {text: "De huisarts of huisartsenpost blijft eindverantwoordelijk en vraagt zo nodig advies, consultatie of medebehandeling van de {SP}, die 24/7 bereikbaar is voor overleg.", sources: src("L-Rol 1", "L-Conv 5")},
+	{anyCategory, anyGroup, fl, ModeCall}: {text: "Bel eerst de voorwacht (verpleegkundige of gedragskundige): die is dag en nacht bereikbaar en beoordeelt vragen van de verzorging voordat een arts wordt ingeschakeld.", sources: src("T 2.3.2.3", "L-Rol 3", "L-Conv 4")},
+	{anyCategory, grpHM, gp, ModeCall}:    {text: "Voor een cliënt thuis of zonder Wlz-indicatie is de eigen huisarts de eindverantwoordelijke arts en het aanspreekpunt tijdens kantooruren.", sources: src("L-Rol 1", "L-Wlz 3")},
+	{anyCategory, grpHM, post, ModeCall}:  {text: "Buiten kantooruren neemt de huisartsenpost de taak van de eigen huisarts over, zoals voor iedereen.", sources: src("T", "L-Rol 1")},
+	{anyCategory, grpHM, sp, ModeConsult}: {text: "De huisarts of huisartsenpost blijft eindverantwoordelijk en vraagt zo nodig advies, consultatie of medebehandeling van de {SP}, die 24/7 bereikbaar is voor overleg.", sources: src("L-Rol 1", "L-Conv 5")},
 
-	{emergency, e112, ModeCall}: {text: "Levensbedreigend: bel direct 112, zonder eerst de voorwacht of een arts te bellen.", sources: src("L-Rol 2")},
+	// emergency: the sources do not mention 112. Calling 112 straight away
+	// for a life-threatening situation is the product's own routing (product
+	// choice); L-Rol 2 is cited only for the division of care questions into
+	// categories, of which "emergency" is the product's addition.
+	{emergency, anyGroup, e112, ModeCall}: {text: "Levensbedreigend: bel direct 112, zonder eerst iemand anders te bellen. Dit is de vaste route van deze toepassing (productkeuze); de bron deelt alleen de andere zorgvragen in.", sources: src("L-Rol 2")},
 
-	{gpCare, gp, ModeCall}:    {text: "Huisartsenzorg (zoals beoordeling na een val, diabetes of infecties) voor een op naam ingeschreven cliënt: tijdens kantooruren de eigen huisarts.", sources: src("L-Rol 2", "L-Wlz 6")},
-	{gpCare, post, ModeCall}:  {text: "Buiten kantooruren kan een op naam ingeschreven cliënt, zoals iedereen, een beroep doen op de huisartsenpost; die kent de afspraken met de woonlocatie.", sources: src("T", "L-Conv 4")},
-	{gpCare, inst, ModeCall}:  {text: "Bij Wlz met behandeling levert de instelling alle medische zorg: tijdens kantooruren de eigen {SP} of de huisarts die de instelling in onderaanneming inhuurt.", sources: src("T", "L-Wlz 5")},
-	{gpCare, cpOOH, ModeCall}: {text: "Buiten kantooruren is de zorgaanbieder verantwoordelijk voor huisartsenzorg aan cliënten met behandeling: volg de eigen ANW-regeling (huisartsenpost op afspraak, commerciële partij of intern).", sources: src("T", "L-Conv 4")},
+	{gpCare, anyGroup, gp, ModeCall}: {text: "Huisartsenzorg (zoals beoordeling na een val, diabetes of infecties) voor een op naam ingeschreven cliënt: tijdens kantooruren de eigen huisarts.", sources: src("L-Rol 2", "L-Wlz 6")},
+	{gpCare, grpAT, post, ModeCall}:  {text: "Buiten kantooruren kan een op naam ingeschreven cliënt, zoals iedereen, een beroep doen op de huisartsenpost; die kent de afspraken met de woonlocatie.", sources: src("T", "L-Conv 4")},
+	{gpCare, grpHM, post, ModeCall}:  {text: "Buiten kantooruren kan de cliënt, zoals iedereen, een beroep doen op de huisartsenpost; die neemt de huisartsenzorg van de eigen huisarts over.", sources: src("T", "L-Rol 1")},
+	{gpCare, grpIN, inst, ModeCall}:  {text: "Bij Wlz met behandeling levert de instelling alle medische zorg: tijdens kantooruren de eigen {SP} of de huisarts die de instelling in onderaanneming inhuurt.", sources: src("T", "L-Wlz 5")},
+	{gpCare, grpIN, cpOOH, ModeCall}: {text: "Buiten kantooruren is de zorgaanbieder verantwoordelijk voor huisartsenzorg aan cliënten met behandeling: volg de eigen ANW-regeling (huisartsenpost op afspraak, commerciële partij of intern).", sources: src("T", "L-Conv 4")},
 
-	{behaviour, beh, ModeCall}: {text: "Voor ondersteuning bij probleemgedrag of moeilijk te duiden gedrag is eerst de niet-medische behandelaar (gedragskundige, GZ-psycholoog, orthopedagoog) bereikbaar, overdag en in de ANW-uren.", sources: src("T 2.3.2.2")},
-	{behaviour, sp, ModeCall}:  {text: "Bejegeningsadvies bij moeilijk gedrag bij dementie of een beperking, voor cliënt, mantelzorger en team, is de verantwoordelijkheid van de {SP}.", sources: src("L-Rol 2")},
+	{behaviour, anyGroup, beh, ModeCall}: {text: "Voor ondersteuning bij probleemgedrag of moeilijk te duiden gedrag is eerst de niet-medische behandelaar (gedragskundige, GZ-psycholoog, orthopedagoog) bereikbaar, overdag en in de ANW-uren.", sources: src("T 2.3.2.2")},
+	{behaviour, anyGroup, sp, ModeCall}:  {text: "Bejegeningsadvies bij moeilijk gedrag bij dementie of een beperking, voor cliënt, mantelzorger en team, is de verantwoordelijkheid van de {SP}.", sources: src("L-Rol 2")},
 
-	{condition, sp, ModeCall}: {text: "Medicatie en behandeling bij gedrag of symptomen van het ziektebeeld achter de Wlz-indicatie (zoals dementie, epilepsie, frequent verslikken, hulpmiddeladvies) zijn de verantwoordelijkheid van de {SP}.", sources: src("L-Rol 2")},
+	{condition, anyGroup, sp, ModeCall}: {text: "Medicatie en behandeling bij gedrag of symptomen van het ziektebeeld achter de Wlz-indicatie (zoals dementie, epilepsie, frequent verslikken, hulpmiddeladvies) zijn de verantwoordelijkheid van de {SP}.", sources: src("L-Rol 2")},
 
-	{wzd, sp, ModeCall}:   {text: "Alles rond onvrijwillige zorg (Wet zorg en dwang) ligt bij de {SP}, nooit bij de huisarts.", sources: src("L-Rol 2")},
-	{wzd, gp, ModeInform}: {text: "Informeer de huisarts als eindverantwoordelijke arts thuis; de huisarts beslist niet over onvrijwillige zorg.", sources: src("L-Rol 1", "L-Rol 2")},
+	{wzd, anyGroup, sp, ModeCall}: {text: "Alles rond onvrijwillige zorg (Wet zorg en dwang) ligt bij de {SP}, nooit bij de huisarts.", sources: src("L-Rol 2")},
+	{wzd, grpHM, gp, ModeInform}:  {text: "Informeer de huisarts, die voor een cliënt thuis of zonder Wlz-indicatie de eindverantwoordelijke arts is; de huisarts beslist niet over onvrijwillige zorg.", sources: src("L-Rol 1", "L-Rol 2")},
 
-	{infection, sp, ModeCall}:     {text: "Infectiepreventie en uitbraken (zoals norovirus of covid) vallen onder de {SP}; dit is uitdrukkelijk geen taak van de huisarts.", sources: src("L-Rol 2")},
-	{infection, ggd, ModeConsult}: {text: "Bij infectiepreventie en uitbraken kan de GGD of een ziekenhuishygiënist of microbioloog worden geraadpleegd.", sources: src("L-Rol 2")},
-	{infection, cp, ModeCall}:     {text: "Infectiepreventie in de zorg thuis is een taak van de zorgaanbieder, niet van de huisarts.", sources: src("L-Rol 2", "L-Rol 3")},
+	{infection, anyGroup, sp, ModeCall}:     {text: "Infectiepreventie en uitbraken (zoals norovirus of covid) vallen onder de {SP}; dit is uitdrukkelijk geen taak van de huisarts.", sources: src("L-Rol 2")},
+	{infection, anyGroup, ggd, ModeConsult}: {text: "Bij infectiepreventie en uitbraken kan de GGD of een ziekenhuishygiënist of microbioloog worden geraadpleegd.", sources: src("L-Rol 2")},
+	{infection, grpHM, cp, ModeCall}:        {text: "Voor een cliënt thuis of zonder Wlz-indicatie is infectiepreventie een taak van de zorgaanbieder die de zorg levert, niet van de huisarts.", sources: src("L-Rol 2", "L-Rol 3")},
 
-	{nursingCare, cp, ModeCall}: {text: "Vragen over verzorging en verpleging, bezetting en kwaliteit van zorg zijn voor de zorgaanbieder, niet voor de huisarts.", sources: src("L-Rol 3")},
+	{nursingCare, anyGroup, cp, ModeCall}: {text: "Vragen over verzorging en verpleging, bezetting en kwaliteit van zorg zijn voor de zorgaanbieder, niet voor de huisarts.", sources: src("L-Rol 3")},
+}
+
+// lookupWhy finds the reason of a step, most specific row first.
+func lookupWhy(c Category, g Group, w who, m Mode) (reasonSpec, bool) {
+	for _, k := range [...]whyKey{{c, g, w, m}, {c, anyGroup, w, m}, {anyCategory, g, w, m}, {anyCategory, anyGroup, w, m}} {
+		if r, ok := whyTable[k]; ok {
+			return r, true
+		}
+	}
+	return reasonSpec{}, false
 }
 
 // notResponsibleTable: the GP and the GP post are not responsible for these
@@ -193,28 +218,40 @@ var notResponsibleTable = map[Category][]Group{
 	nursingCare: {grpAT, grpIN, grpHM},
 }
 
-// notResponsibleWhy gives the reason per category and role.
-var notResponsibleWhy = map[Category]map[Role]reasonSpec{
-	behaviour: {
-		RoleGP:     {text: "Een huisarts kan alleen verantwoordelijk zijn voor huisartsenzorg; advies bij moeilijk gedrag hoort bij de {SP}. Ook voor de zorg van een ingehuurde verpleegkundig specialist is de huisarts niet verantwoordelijk.", sources: src("L-Rol 2")},
-		RoleGPPost: {text: "Ook buiten kantooruren hoort advies bij moeilijk gedrag niet bij de huisartsenpost maar bij de {SP}.", sources: src("L-Rol 2")},
-	},
-	condition: {
-		RoleGP:     {text: "Een huisarts kan alleen verantwoordelijk zijn voor huisartsenzorg; behandeling van het ziektebeeld achter de Wlz-indicatie hoort bij de {SP}. Ook voor de zorg van een ingehuurde verpleegkundig specialist is de huisarts niet verantwoordelijk.", sources: src("L-Rol 2")},
-		RoleGPPost: {text: "Ook buiten kantooruren hoort behandeling van het ziektebeeld achter de Wlz-indicatie niet bij de huisartsenpost maar bij de {SP}.", sources: src("L-Rol 2")},
-	},
-	wzd: {
-		RoleGP:     {text: "Onvrijwillige zorg (Wzd) is nooit de verantwoordelijkheid van de huisarts, maar van de {SP}.", sources: src("L-Rol 2")},
-		RoleGPPost: {text: "Ook buiten kantooruren is onvrijwillige zorg (Wzd) geen taak van de huisartsenpost, maar van de {SP}.", sources: src("L-Rol 2")},
-	},
-	infection: {
-		RoleGP:     {text: "Infectiepreventie voor alle bewoners valt uitdrukkelijk niet onder de verantwoordelijkheid van de huisarts.", sources: src("L-Rol 2")},
-		RoleGPPost: {text: "Ook buiten kantooruren is infectiepreventie geen taak van de huisartsenpost.", sources: src("L-Rol 2")},
-	},
-	nursingCare: {
-		RoleGP:     {text: "De zorgaanbieder is verantwoordelijk voor voldoende en goede verzorging en verpleging, niet de huisarts.", sources: src("L-Rol 3")},
-		RoleGPPost: {text: "Verpleegkundige vragen horen niet bij de huisartsenpost: de voorwacht en de zorgaanbieder vangen ze op.", sources: src("L-Rol 3", "L-Conv 4")},
-	},
+type notResponsibleKey struct {
+	category Category
+	group    Group // anyGroup: every group without its own row
+	role     Role
+}
+
+// notResponsibleWhy gives the reason per category, group and role.
+var notResponsibleWhy = map[notResponsibleKey]reasonSpec{
+	{behaviour, anyGroup, RoleGP}:     {text: "Een huisarts kan alleen verantwoordelijk zijn voor huisartsenzorg; advies bij moeilijk gedrag hoort bij de {SP}. Ook voor de zorg van een ingehuurde verpleegkundig specialist is de huisarts niet verantwoordelijk.", sources: src("L-Rol 2")},
+	{behaviour, anyGroup, RoleGPPost}: {text: "Ook buiten kantooruren hoort advies bij moeilijk gedrag niet bij de huisartsenpost maar bij de {SP}.", sources: src("L-Rol 2")},
+
+	{condition, anyGroup, RoleGP}:     {text: "Een huisarts kan alleen verantwoordelijk zijn voor huisartsenzorg; behandeling van het ziektebeeld achter de Wlz-indicatie hoort bij de {SP}. Ook voor de zorg van een ingehuurde verpleegkundig specialist is de huisarts niet verantwoordelijk.", sources: src("L-Rol 2")},
+	{condition, anyGroup, RoleGPPost}: {text: "Ook buiten kantooruren hoort behandeling van het ziektebeeld achter de Wlz-indicatie niet bij de huisartsenpost maar bij de {SP}.", sources: src("L-Rol 2")},
+
+	{wzd, anyGroup, RoleGP}:     {text: "Onvrijwillige zorg (Wzd) is nooit de verantwoordelijkheid van de huisarts, maar van de {SP}.", sources: src("L-Rol 2")},
+	{wzd, anyGroup, RoleGPPost}: {text: "Ook buiten kantooruren is onvrijwillige zorg (Wzd) geen taak van de huisartsenpost, maar van de {SP}.", sources: src("L-Rol 2")},
+
+	{infection, anyGroup, RoleGP}:     {text: "Infectiepreventie voor alle bewoners valt uitdrukkelijk niet onder de verantwoordelijkheid van de huisarts.", sources: src("L-Rol 2")},
+	{infection, grpHM, RoleGP}:        {text: "Infectiepreventie (protocollen en de aanpak van een uitbraak) valt uitdrukkelijk niet onder de verantwoordelijkheid van de huisarts, ook niet voor een cliënt thuis of zonder Wlz-indicatie.", sources: src("L-Rol 2")},
+	{infection, anyGroup, RoleGPPost}: {text: "Ook buiten kantooruren is infectiepreventie geen taak van de huisartsenpost.", sources: src("L-Rol 2")},
+
+	{nursingCare, anyGroup, RoleGP}:     {text: "De zorgaanbieder is verantwoordelijk voor voldoende en goede verzorging en verpleging, niet de huisarts.", sources: src("L-Rol 3")},
+	{nursingCare, anyGroup, RoleGPPost}: {text: "Verpleegkundige vragen horen niet bij de huisartsenpost: de voorwacht en de zorgaanbieder vangen ze op.", sources: src("L-Rol 3", "L-Conv 4")},
+	{nursingCare, grpHM, RoleGPPost}:    {text: "Verpleegkundige vragen horen niet bij de huisartsenpost: de zorgaanbieder die de zorg levert vangt ze op, ook buiten kantooruren.", sources: src("L-Rol 3")},
+}
+
+// lookupNotResponsible finds the reason a role is not responsible, the
+// group's own row first.
+func lookupNotResponsible(c Category, g Group, r Role) (reasonSpec, bool) {
+	if why, ok := notResponsibleWhy[notResponsibleKey{c, g, r}]; ok {
+		return why, true
+	}
+	why, ok := notResponsibleWhy[notResponsibleKey{c, anyGroup, r}]
+	return why, ok
 }
 
 // summaryNames are the short Dutch names used in the one-line summary.

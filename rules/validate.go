@@ -3,6 +3,7 @@ package rules
 import (
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // enumSpec describes one enumerated request field for error messages.
@@ -42,9 +43,17 @@ func (e enumSpec) missing() string {
 	return "ontbreekt: geef " + e.what + " op, kies " + e.choices() + "."
 }
 
+// maxQuoted is how many bytes of an unknown value an error message repeats.
+const maxQuoted = 60
+
 func (e enumSpec) unknown(v string) string {
-	if len(v) > 60 {
-		v = v[:60] + "…"
+	if len(v) > maxQuoted {
+		// Cut at a character boundary, never inside a UTF-8 sequence.
+		cut := maxQuoted
+		for cut > 0 && !utf8.RuneStart(v[cut]) {
+			cut--
+		}
+		v = v[:cut] + "…"
 	}
 	return "onbekende waarde " + strconv.Quote(v) + " voor " + e.what + ": kies " + e.choices() + "."
 }
@@ -111,8 +120,9 @@ func validateInto(p *problems, req Request, bad fieldSet) {
 }
 
 const (
-	atMissing = "ontbreekt: geef het moment van de vraag op in RFC 3339 met tijdzone, bijvoorbeeld 2026-12-25T03:10:00+01:00."
-	atInvalid = "is geen tijdstip in RFC 3339 met tijdzone (Z of +01:00): schrijf bijvoorbeeld 2026-12-25T03:10:00+01:00."
+	atMissing    = "ontbreekt: geef het moment van de vraag op in RFC 3339 met tijdzone, bijvoorbeeld 2026-12-25T03:10:00+01:00."
+	atInvalid    = "is geen tijdstip in RFC 3339 met tijdzone (Z of +01:00): schrijf bijvoorbeeld 2026-12-25T03:10:00+01:00."
+	atOutOfRange = "is geen geldig tijdstip voor een vraag: kies een moment tussen het jaar 1900 en 9999 in RFC 3339 met tijdzone, bijvoorbeeld 2026-12-25T03:10:00+01:00."
 )
 
 // checkCombinations applies domain.md §3.4. The Wlz answer is the anchor

@@ -172,6 +172,10 @@ func TestParse_rejects(t *testing.T) {
 		{"at_space_separator", `{` + sit + `,"question":{"category":"gp_care","at":"2026-09-09 14:00:00+02:00"}}`, []string{FieldAt}},
 		{"at_number", `{` + sit + `,"question":{"category":"gp_care","at":1757419200}}`, []string{FieldAt}},
 		{"at_impossible_date", `{` + sit + `,"question":{"category":"gp_care","at":"2026-02-30T14:00:00+01:00"}}`, []string{FieldAt}},
+		{"at_go_zero_time_0001", `{` + sit + `,"question":{"category":"gp_care","at":"0001-01-01T00:00:00Z"}}`, []string{FieldAt}},
+		{"at_go_zero_time_with_offset", `{` + sit + `,"question":{"category":"gp_care","at":"0001-01-01T01:00:00+01:00"}}`, []string{FieldAt}},
+		{"at_year_0000", `{` + sit + `,"question":{"category":"gp_care","at":"0000-12-31T23:00:00-01:00"}}`, []string{FieldAt}},
+		{"at_year_1899", `{` + sit + `,"question":{"category":"gp_care","at":"1899-12-31T23:59:59Z"}}`, []string{FieldAt}},
 		{"location_number", `{` + sit + `,"location_id":42}`, []string{FieldLocation}},
 		{"everything_wrong_at_once", `{"situation":{"setting":"tent","wlz":"none","delivery":"vpt","sector":3},"question":{"category":"x","at":"now"},"location_id":[]}`,
 			[]string{FieldSetting, FieldDelivery, FieldSector, FieldNeed, FieldCategory, FieldAt, FieldLocation}},
@@ -191,6 +195,38 @@ func TestParse_rejects(t *testing.T) {
 			}
 			checkDutchError(t, re)
 		})
+	}
+}
+
+// TestParse_atZeroTime: "0001-01-01T00:00:00Z" is valid RFC 3339 but is Go's
+// zero time; Parse used to accept it and Decide then rejected the parsed
+// request with "question.at: ontbreekt". Parse must reject it itself, naming
+// question.at with a message that does not say the moment is missing.
+func TestParse_atZeroTime(t *testing.T) {
+	const sit = `"situation":{"setting":"home","wlz":"none","sector":"elderly","need":"temporary_24h"}`
+	for _, at := range []string{"0001-01-01T00:00:00Z", "0001-01-01T00:00:00+00:00", "1899-12-31T23:59:59+01:00"} {
+		body := `{` + sit + `,"question":{"category":"gp_care","at":"` + at + `"}}`
+		_, err := Parse([]byte(body))
+		if err == nil {
+			t.Fatalf("question.at %s accepted", at)
+		}
+		re := requestErr(t, err)
+		if re.Code != CodeInvalidRequest || !reflect.DeepEqual(re.Fields, []string{FieldAt}) {
+			t.Errorf("%s: code %s fields %v, want invalid_request [question.at]", at, re.Code, re.Fields)
+		}
+		if strings.Contains(re.Message, "ontbreekt") || !strings.Contains(re.Message, "1900") {
+			t.Errorf("%s: message %q must explain the range, not say the moment is missing", at, re.Message)
+		}
+	}
+	// The edges of the range are accepted and decided.
+	for _, at := range []string{"1900-01-01T00:00:00Z", "1900-01-01T00:00:00+01:00", "9999-12-31T23:59:59Z", "9999-12-31T23:59:59-12:00"} {
+		req, err := Parse([]byte(`{` + sit + `,"question":{"category":"gp_care","at":"` + at + `"}}`))
+		if err != nil {
+			t.Fatalf("question.at %s rejected: %v", at, err)
+		}
+		if resp := decideOK(t, req); resp.Route == nil {
+			t.Errorf("question.at %s: no route", at)
+		}
 	}
 }
 
