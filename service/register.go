@@ -195,4 +195,4 @@ type txStore struct {
 }
 
 func (t txStore) Atomic(ctx context.Context, fn func(mgz.Tx) error) error { return fn(t.Tx) }
-func (t txStore) Ping(ctx context.Context) error                        { return t.parent.Ping(ctx) }
+func (t txStore) Ping(ctx context.Context) error                          { return t.parent.Ping(ctx) }

@@ -108,7 +108,9 @@ func (s *Service) authorize(ctx context.Context, store mgz.Store, a mgz.Actor, a
 
 // Allowed reports whether the policy allows a without writing anything, for pages that only show
 // or hide a link.
-func Allowed(a mgz.Actor, act access.Action, r access.Resource) bool { return access.Decide(a, act, r).Allow }
+func Allowed(a mgz.Actor, act access.Action, r access.Resource) bool {
+	return access.Decide(a, act, r).Allow
+}
 
 // audited runs change and appends its audit entry in one transaction of store: no change without
 // its entry.
