@@ -84,8 +84,12 @@ func (e *BrokenError) Error() string {
 // Check verifies the next entry.
 func (v *Verifier) Check(e mgz.AuditEntry) error {
 	switch {
+	case e.ID <= v.lastID:
+		return &BrokenError{ID: e.ID, Reason: fmt.Sprintf("regel %d staat na regel %d: de volgorde is veranderd", e.ID, v.lastID)}
+	case e.ID == v.lastID+2:
+		return &BrokenError{ID: v.lastID + 1, Reason: "deze regel ontbreekt: hij is verwijderd"}
 	case e.ID != v.lastID+1:
-		return &BrokenError{ID: e.ID, Reason: fmt.Sprintf("verwacht regel %d; regel %d tot en met %d ontbreekt of is verwijderd", v.lastID+1, v.lastID+1, e.ID-1)}
+		return &BrokenError{ID: v.lastID + 1, Reason: fmt.Sprintf("de regels %d tot en met %d ontbreken: ze zijn verwijderd", v.lastID+1, e.ID-1)}
 	case e.PrevHash != v.lastHash:
 		return &BrokenError{ID: e.ID, Reason: "de verwijzing naar de vorige regel klopt niet: de vorige regel is gewijzigd of vervangen"}
 	case Sum(e) != e.Hash:

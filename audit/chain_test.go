@@ -65,7 +65,7 @@ func TestChainDetectsEveryKindOfTampering(t *testing.T) {
 	})
 	t.Run("a deleted row", func(t *testing.T) {
 		c := append(append([]mgz.AuditEntry(nil), es[:1]...), es[2:]...)
-		brokenAt(t, verify(c, head.ID, head.Hash), 3)
+		brokenAt(t, verify(c, head.ID, head.Hash), 2) // the missing row is named
 	})
 	t.Run("the newest row deleted", func(t *testing.T) {
 		brokenAt(t, verify(es[:4], head.ID, head.Hash), 5)
@@ -73,7 +73,7 @@ func TestChainDetectsEveryKindOfTampering(t *testing.T) {
 	t.Run("rows swapped", func(t *testing.T) {
 		c := append([]mgz.AuditEntry(nil), es...)
 		c[1], c[2] = c[2], c[1]
-		brokenAt(t, verify(c, head.ID, head.Hash), 3)
+		brokenAt(t, verify(c, head.ID, head.Hash), 2)
 	})
 }
 

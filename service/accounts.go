@@ -188,10 +188,21 @@ type NewUser struct {
 	Roles          []mgz.UserRole
 	// Password is set for demo accounts; empty means a one-time password is made and returned.
 	Password string
+	// PasswordHash, from HashPassword, replaces Password: it saves hashing the same password
+	// again when many accounts share it (the demo region).
+	PasswordHash string
+}
+
+// HashPassword checks pw against the password rules and hashes it, for NewUser.PasswordHash.
+func (s *Service) HashPassword(pw string) (string, error) {
+	if err := mgz.CheckPassword("password", pw); err != nil {
+		return "", err
+	}
+	return s.hasher.Hash(pw)
 }
 
 // CreateUser creates an account in actor's organisation (or any, for the command line). It returns
-// the one-time password to hand over, unless n.Password was given.
+// the one-time password to hand over, unless n.Password or n.PasswordHash was given.
 func (s *Service) CreateUser(ctx context.Context, a mgz.Actor, n NewUser) (mgz.User, string, error) {
 	u := mgz.User{OrganisationID: n.OrganisationID, Email: n.Email, Name: n.Name, Roles: n.Roles}
 	if err := s.authorize(ctx, s.store, a, access.Create, access.Resource{Kind: access.User, OrganisationID: n.OrganisationID}, mgz.AuditCreate, 0); err != nil {
@@ -209,15 +220,17 @@ func (s *Service) CreateUser(ctx context.Context, a mgz.Actor, n NewUser) (mgz.U
 		return u, "", err
 	}
 	password := n.Password
-	u.MustChangePassword = password == ""
+	u.MustChangePassword = password == "" && n.PasswordHash == ""
 	if password == "" {
 		password = auth.OneTimePassword()
 	} else if err := mgz.CheckPassword("password", password); err != nil {
 		return u, "", err
 	}
-	hash, err := s.hasher.Hash(password)
-	if err != nil {
-		return u, "", err
+	hash := n.PasswordHash
+	if hash == "" {
+		if hash, err = s.hasher.Hash(password); err != nil {
+			return u, "", err
+		}
 	}
 	err = s.audited(ctx, s.store, func(tx mgz.Tx) (*mgz.AuditEntry, error) {
 		if err := tx.Accounts().CreateUser(ctx, &u, hash); err != nil {
@@ -228,7 +241,7 @@ func (s *Service) CreateUser(ctx context.Context, a mgz.Actor, n NewUser) (mgz.U
 	if err != nil {
 		return u, "", err
 	}
-	if n.Password != "" {
+	if !u.MustChangePassword {
 		password = ""
 	}
 	return u, password, nil

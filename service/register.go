@@ -27,7 +27,7 @@ func (r *register) read(ctx context.Context, k access.Kind) error {
 
 // change authorises act on a resource owned by org and runs do with its audit entry.
 func (r *register) change(ctx context.Context, k access.Kind, act access.Action, org int64, id func() int64, do func(mgz.RegisterService) error) error {
-	auditAct := map[access.Action]mgz.AuditAction{access.Create: mgz.AuditCreate, access.Update: mgz.AuditUpdate, access.Delete: mgz.AuditDelete}[act]
+	auditAct := auditAction[act]
 	if err := r.s.authorize(ctx, r.store, r.a, act, access.Resource{Kind: k, OrganisationID: org}, auditAct, id()); err != nil {
 		return err
 	}

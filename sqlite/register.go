@@ -289,6 +289,13 @@ func (r *Register) DeleteOrganisation(ctx context.Context, id int64) error {
 		if err := r.refuseIfReferenced(ctx, q, o, o.Name+" kan niet worden verwijderd"); err != nil {
 			return err
 		}
+		var users int
+		if err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM users WHERE organisation_id = $1", id).Scan(&users); err != nil {
+			return fmt.Errorf("gebruikers van organisatie %d tellen: %w", id, err)
+		}
+		if users > 0 {
+			return mgz.Errorf(mgz.ECodeConflict, "%s kan niet worden verwijderd: er zijn %d gebruikersaccount(s) van deze organisatie. Accounts blijven bewaard voor het auditlog; blokkeer ze als de organisatie stopt.", o.Name, users)
+		}
 		if _, err := q.ExecContext(ctx, "DELETE FROM organisations WHERE id = $1", id); err != nil {
 			return fmt.Errorf("organisatie %d verwijderen: %w", id, err)
 		}

@@ -32,27 +32,28 @@ func (s *Server) apiRoutes() []route {
 		{"GET", "/api/v1/overview", s.apiOverview},
 		{"POST", "/api/v1/decide", s.apiDecide},
 	}
-	if s.cfg.Settings != nil {
-		routes = append(routes,
-			route{"GET", "/api/v1/settings/calendar", s.apiGetCalendarSettings},
-			route{"PUT", "/api/v1/settings/calendar", s.apiPutCalendarSettings})
-	}
-	reg := s.cfg.Register
+	routes = append(routes,
+		route{"GET", "/api/v1/settings/calendar", s.apiGetCalendarSettings},
+		route{"PUT", "/api/v1/settings/calendar", s.apiPutCalendarSettings})
 	routes = append(routes, resource[mgz.Organisation]{
-		what: "Organisatie", path: "/api/v1/organisations", list: s.apiListOrganisations,
-		get: reg.Organisation, create: reg.CreateOrganisation, update: reg.UpdateOrganisation, del: reg.DeleteOrganisation,
+		what: "Organisatie", path: "/api/v1/organisations", list: s.apiListOrganisations, reg: s.reg,
+		get: mgz.RegisterService.Organisation, create: mgz.RegisterService.CreateOrganisation,
+		update: mgz.RegisterService.UpdateOrganisation, del: mgz.RegisterService.DeleteOrganisation,
 		id: func(o *mgz.Organisation) *int64 { return &o.ID },
 	}.routes()...)
 	routes = append(routes, resource[mgz.Location]{
-		what: "Locatie", path: "/api/v1/locations", list: s.apiListLocations,
-		get: reg.Location, create: reg.CreateLocation, update: reg.UpdateLocation, del: reg.DeleteLocation,
+		what: "Locatie", path: "/api/v1/locations", list: s.apiListLocations, reg: s.reg,
+		get: mgz.RegisterService.Location, create: mgz.RegisterService.CreateLocation,
+		update: mgz.RegisterService.UpdateLocation, del: mgz.RegisterService.DeleteLocation,
 		id: func(l *mgz.Location) *int64 { return &l.ID },
 	}.routes()...)
 	routes = append(routes, resource[mgz.ContactPoint]{
-		what: "Contactpunt", path: "/api/v1/contact-points", list: s.apiListContactPoints,
-		get: reg.ContactPoint, create: reg.CreateContactPoint, update: reg.UpdateContactPoint, del: reg.DeleteContactPoint,
+		what: "Contactpunt", path: "/api/v1/contact-points", list: s.apiListContactPoints, reg: s.reg,
+		get: mgz.RegisterService.ContactPoint, create: mgz.RegisterService.CreateContactPoint,
+		update: mgz.RegisterService.UpdateContactPoint, del: mgz.RegisterService.DeleteContactPoint,
 		id: func(c *mgz.ContactPoint) *int64 { return &c.ID },
 	}.routes()...)
+	routes = append(routes, s.accountRoutes()...)
 	return routes
 }
 
@@ -238,7 +239,7 @@ func (s *Server) apiOpenAPI(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiOverview(w http.ResponseWriter, r *http.Request) error {
-	ov, err := s.cfg.Register.Overview(r.Context())
+	ov, err := s.reg(r).Overview(r.Context())
 	if err != nil {
 		return err
 	}
@@ -252,10 +253,11 @@ type resource[T any] struct {
 	what   string // Dutch name for messages, e.g. "Locatie"
 	path   string
 	list   func(http.ResponseWriter, *http.Request) error
-	get    func(context.Context, int64) (T, error)
-	create func(context.Context, *T) error
-	update func(context.Context, *T) error
-	del    func(context.Context, int64) error
+	reg    func(*http.Request) mgz.RegisterService
+	get    func(mgz.RegisterService, context.Context, int64) (T, error)
+	create func(mgz.RegisterService, context.Context, *T) error
+	update func(mgz.RegisterService, context.Context, *T) error
+	del    func(mgz.RegisterService, context.Context, int64) error
 	id     func(*T) *int64
 }
 
@@ -274,7 +276,7 @@ func (res resource[T]) handleGet(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v, err := res.get(r.Context(), id)
+	v, err := res.get(res.reg(r), r.Context(), id)
 	if err != nil {
 		return err
 	}
@@ -288,7 +290,7 @@ func (res resource[T]) handleCreate(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	*res.id(&v) = 0 // the store assigns ids
-	if err := res.create(r.Context(), &v); err != nil {
+	if err := res.create(res.reg(r), r.Context(), &v); err != nil {
 		return err
 	}
 	w.Header().Set("Location", fmt.Sprintf("%s/%d", res.path, *res.id(&v)))
@@ -307,7 +309,7 @@ func (res resource[T]) handleUpdate(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	*res.id(&v) = id
-	if err := res.update(r.Context(), &v); err != nil {
+	if err := res.update(res.reg(r), r.Context(), &v); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, v)
@@ -319,7 +321,7 @@ func (res resource[T]) handleDelete(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	if err := res.del(r.Context(), id); err != nil {
+	if err := res.del(res.reg(r), r.Context(), id); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -332,7 +334,7 @@ func (s *Server) apiListOrganisations(w http.ResponseWriter, r *http.Request) er
 	if err := q.err(); err != nil {
 		return err
 	}
-	items, total, err := s.cfg.Register.Organisations(r.Context(), f)
+	items, total, err := s.reg(r).Organisations(r.Context(), f)
 	return writeList(w, items, total, f.Page, err)
 }
 
@@ -353,7 +355,7 @@ func (s *Server) apiListLocations(w http.ResponseWriter, r *http.Request) error 
 	if err := q.err(); err != nil {
 		return err
 	}
-	items, total, err := s.cfg.Register.Locations(r.Context(), f)
+	items, total, err := s.reg(r).Locations(r.Context(), f)
 	return writeList(w, items, total, f.Page, err)
 }
 
@@ -364,7 +366,7 @@ func (s *Server) apiListContactPoints(w http.ResponseWriter, r *http.Request) er
 	if err := q.err(); err != nil {
 		return err
 	}
-	items, total, err := s.cfg.Register.ContactPoints(r.Context(), f)
+	items, total, err := s.reg(r).ContactPoints(r.Context(), f)
 	return writeList(w, items, total, f.Page, err)
 }
 

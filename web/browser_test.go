@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/regio-mgz/mgz"
 )
 
 // browser starts a real headless Chromium for the test and returns its tab's context, limited to
@@ -67,9 +68,31 @@ func do(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Voi
 	}
 }
 
+// login signs in through the login form and waits for the signed-in header.
+func login(t *testing.T, ctx context.Context, ts *testServer, email, password string) {
+	t.Helper()
+	do(t, ctx,
+		chromedp.Navigate(ts.URL+"/inloggen"),
+		chromedp.WaitVisible(chromedp.ID("f-email")),
+		chromedp.SendKeys(chromedp.ID("f-email"), email),
+		chromedp.SendKeys(chromedp.ID("f-password"), password),
+		chromedp.Click(chromedp.CSS(`main form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(".who")),
+	)
+}
+
+// browserPassword is the password of the users the browser tests sign in with.
+const browserPassword = "lange wachtzin voor de browsertest"
+
 func TestBrowserCreateLocationWithValidationError(t *testing.T) {
 	ts := newTestServer(t, true)
 	ctx := browser(t)
+	provs, _, err := ts.reg.Organisations(context.Background(), mgz.OrganisationFilter{Kind: mgz.KindCareProvider, Page: mgz.Page{Limit: 1}})
+	if err != nil || len(provs) == 0 {
+		t.Fatalf("no demo care provider: %v", err)
+	}
+	u, _ := ts.newUser(t, provs[0].ID, browserPassword, mgz.RoleEditor)
+	login(t, ctx, ts, u.Email, browserPassword)
 
 	do(t, ctx, chromedp.Navigate(ts.URL+"/"))
 	if h1 := text(t, ctx, "h1"); h1 != "Regio in één oogopslag" {
@@ -91,7 +114,7 @@ func TestBrowserCreateLocationWithValidationError(t *testing.T) {
 		chromedp.Click(chromedp.ID("f-sector-disability")),
 		chromedp.Click(chromedp.ID("f-deliveries-vpt")),
 		chromedp.SendKeys(chromedp.ID("f-places"), "9"),
-		chromedp.Click(chromedp.CSS(`form button[type=submit]`)),
+		chromedp.Click(chromedp.CSS(`main form button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.ID("f-postcode-error")),
 	)
 	if msg := text(t, ctx, "#f-postcode-error"); !strings.Contains(msg, "klopt niet") {
@@ -110,7 +133,7 @@ func TestBrowserCreateLocationWithValidationError(t *testing.T) {
 	do(t, ctx,
 		chromedp.Clear(chromedp.ID("f-postcode")),
 		chromedp.SendKeys(chromedp.ID("f-postcode"), "9902 zz"),
-		chromedp.Click(chromedp.CSS(`form button[type=submit]`)),
+		chromedp.Click(chromedp.CSS(`main form button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.CSS(".notice")),
 	)
 	if n := text(t, ctx, ".notice"); !strings.Contains(n, "opgeslagen") {
@@ -143,6 +166,8 @@ func firstOption(t *testing.T, ctx context.Context) string {
 func TestBrowserDecideFormShowsTheFirstStep(t *testing.T) {
 	ts := newTestServer(t, true)
 	ctx := browser(t)
+	u, _ := ts.newUser(t, ts.rho.ID, browserPassword, mgz.RoleViewer)
+	login(t, ctx, ts, u.Email, browserPassword)
 	do(t, ctx,
 		chromedp.Navigate(ts.URL+"/"),
 		chromedp.Click(chromedp.CSS(`nav a[href="/wie-is-verantwoordelijk"]`)),
@@ -172,5 +197,88 @@ func TestBrowserDecideFormShowsTheFirstStep(t *testing.T) {
 	}
 	if period := text(t, ctx, ".period"); !strings.Contains(period, "Eerste Kerstdag") {
 		t.Errorf("period line = %q", period)
+	}
+}
+
+// TestBrowserLoginRefusedElsewhereLogout signs in with a one-time password as the admin of a GP
+// practice, chooses an own password, is refused the edit page of another organisation, and logs
+// out: after that, the pages ask for a login again.
+func TestBrowserLoginRefusedElsewhereLogout(t *testing.T) {
+	ts := newTestServer(t, true)
+	ctx := browser(t)
+	bg := context.Background()
+	gps, _, err := ts.reg.Organisations(bg, mgz.OrganisationFilter{Kind: mgz.KindGPPractice, Page: mgz.Page{Limit: 1}})
+	if err != nil || len(gps) == 0 {
+		t.Fatalf("no demo practice: %v", err)
+	}
+	provs, _, err := ts.reg.Organisations(bg, mgz.OrganisationFilter{Kind: mgz.KindCareProvider, Page: mgz.Page{Limit: 1}})
+	if err != nil || len(provs) == 0 {
+		t.Fatalf("no demo provider: %v", err)
+	}
+	u, oneTime := ts.newUser(t, gps[0].ID, "", mgz.RoleAdmin, mgz.RolePhysician)
+
+	// A wrong password is refused without saying whether the account exists.
+	do(t, ctx,
+		chromedp.Navigate(ts.URL+"/organisaties"),
+		chromedp.WaitVisible(chromedp.ID("f-email")),
+		chromedp.SendKeys(chromedp.ID("f-email"), u.Email),
+		chromedp.SendKeys(chromedp.ID("f-password"), "niet het goede wachtwoord"),
+		chromedp.Click(chromedp.CSS(`main form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(".error-summary")),
+	)
+	if msg := text(t, ctx, ".error-summary"); !strings.Contains(msg, "wachtwoord klopt niet") {
+		t.Fatalf("refused login says %q", msg)
+	}
+
+	// The one-time password leads to choosing an own password first, then back to work.
+	do(t, ctx,
+		chromedp.Clear(chromedp.ID("f-password")),
+		chromedp.SendKeys(chromedp.ID("f-password"), oneTime),
+		chromedp.Click(chromedp.CSS(`main form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.ID("f-current")),
+		chromedp.SendKeys(chromedp.ID("f-current"), oneTime),
+		chromedp.SendKeys(chromedp.ID("f-password"), browserPassword),
+		chromedp.SendKeys(chromedp.ID("f-repeat"), browserPassword),
+		chromedp.Click(chromedp.CSS(`main form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(".notice")),
+	)
+	if n := text(t, ctx, ".notice"); !strings.Contains(n, "wachtwoord is opgeslagen") {
+		t.Fatalf("notice after the new password = %q", n)
+	}
+	if who := text(t, ctx, ".who a"); !strings.Contains(who, u.Name) {
+		t.Fatalf("header names %q, want %q", who, u.Name)
+	}
+
+	// Its own organisation it may edit; another organisation's edit page is refused.
+	do(t, ctx, chromedp.Navigate(ts.URL+"/organisaties/"+itoa(gps[0].ID)), chromedp.WaitVisible(chromedp.CSS("h1")))
+	if _, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`a[href="/organisaties/`+itoa(gps[0].ID)+`/bewerken"]`), chromedp.NodeVisible)); err != nil {
+		t.Fatalf("own organisation has no edit link: %v", err)
+	}
+	do(t, ctx, chromedp.Navigate(ts.URL+"/organisaties/"+itoa(provs[0].ID)), chromedp.WaitVisible(chromedp.CSS("h1")))
+	links, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('a[href$="/bewerken"], a[href$="/verwijderen"]').length`))
+	if err != nil || links != 0 {
+		t.Fatalf("another organisation's page offers %d edit or delete links (%v)", links, err)
+	}
+	do(t, ctx, chromedp.Navigate(ts.URL+"/organisaties/"+itoa(provs[0].ID)+"/bewerken"), chromedp.WaitVisible(chromedp.CSS("h1")))
+	if h1 := text(t, ctx, "h1"); h1 != "Geen toegang" {
+		t.Fatalf("another organisation's edit page shows %q, want Geen toegang", h1)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("f-name"), chromedp.AtLeast(0))); err == nil {
+		if n, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('#f-name').length`)); n != 0 {
+			t.Fatal("the refused page still shows the form")
+		}
+	}
+
+	// Logging out ends the session: the next page asks for a login again.
+	do(t, ctx,
+		chromedp.Click(chromedp.CSS(`.who button`)),
+		chromedp.WaitVisible(chromedp.ID("f-email")),
+	)
+	if n := text(t, ctx, ".notice"); !strings.Contains(n, "uitgelogd") {
+		t.Fatalf("notice after logout = %q", n)
+	}
+	do(t, ctx, chromedp.Navigate(ts.URL+"/organisaties/"+itoa(gps[0].ID)), chromedp.WaitVisible(chromedp.ID("f-email")))
+	if h1 := text(t, ctx, "h1"); h1 != "Inloggen" {
+		t.Fatalf("after logout a page shows %q, want the login page", h1)
 	}
 }

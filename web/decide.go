@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -12,18 +11,20 @@ import (
 	"time"
 
 	"github.com/regio-mgz/mgz"
+	"github.com/regio-mgz/mgz/access"
 	"github.com/regio-mgz/mgz/calendar"
 	"github.com/regio-mgz/mgz/rules"
 )
 
 // engine returns a rules engine with the region's calendar settings and the register's contacts.
-func (s *Server) engine(ctx context.Context) (*rules.Engine, error) {
-	settings := calendar.Default()
-	if s.cfg.Settings != nil {
-		var err error
-		if settings, err = s.cfg.Settings.CalendarSettings(ctx); err != nil {
-			return nil, err
-		}
+// Consulting the rules is itself authorised: every signed-in user may.
+func (s *Server) engine(r *http.Request) (*rules.Engine, error) {
+	if err := s.cfg.Service.Authorize(r.Context(), actorOf(r), access.Read, access.Resource{Kind: access.Rules}); err != nil {
+		return nil, err
+	}
+	settings, err := s.settings(r).CalendarSettings(r.Context())
+	if err != nil {
+		return nil, err
 	}
 	e, err := rules.NewEngine(settings)
 	if err != nil {
@@ -42,7 +43,7 @@ func (s *Server) apiDecide(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	e, err := s.engine(r.Context())
+	e, err := s.engine(r)
 	if err != nil {
 		return err
 	}
@@ -162,11 +163,11 @@ func (s *Server) pageDecide(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	d := decideData{Settings: settingOptions, Wlz: wlzOptions, Deliveries: deliveryOpts, Sectors: sectorOptions,
 		Needs: needOptions, Categories: categoryOpts}
-	locs, _, err := s.cfg.Register.Locations(ctx, mgz.LocationFilter{Page: mgz.Page{Limit: mgz.MaxLimit}})
+	locs, _, err := s.reg(r).Locations(ctx, mgz.LocationFilter{Page: mgz.Page{Limit: mgz.MaxLimit}})
 	if err != nil {
 		return err
 	}
-	_, providers, err := s.orgNames(ctx, mgz.KindCareProvider)
+	_, providers, err := s.orgNames(r, mgz.KindCareProvider)
 	if err != nil {
 		return err
 	}
@@ -216,7 +217,7 @@ func (s *Server) pageDecide(w http.ResponseWriter, r *http.Request) error {
 		}
 		req.Question = &rules.Question{Category: rules.Category(cat), At: at}
 	}
-	e, err := s.engine(ctx)
+	e, err := s.engine(r)
 	if err != nil {
 		return err
 	}
@@ -299,7 +300,7 @@ func fromCalendarJSON(in calendarSettingsJSON) (calendar.Settings, error) {
 }
 
 func (s *Server) apiGetCalendarSettings(w http.ResponseWriter, r *http.Request) error {
-	cs, err := s.cfg.Settings.CalendarSettings(r.Context())
+	cs, err := s.settings(r).CalendarSettings(r.Context())
 	if err != nil {
 		return err
 	}
@@ -316,7 +317,7 @@ func (s *Server) apiPutCalendarSettings(w http.ResponseWriter, r *http.Request) 
 	if err != nil {
 		return err
 	}
-	if err := s.cfg.Settings.SetCalendarSettings(r.Context(), cs); err != nil {
+	if err := s.settings(r).SetCalendarSettings(r.Context(), cs); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, toCalendarJSON(cs))
@@ -336,7 +337,7 @@ func holidayOptions() []option {
 }
 
 func (s *Server) pageSettings(w http.ResponseWriter, r *http.Request) error {
-	cs, err := s.cfg.Settings.CalendarSettings(r.Context())
+	cs, err := s.settings(r).CalendarSettings(r.Context())
 	if err != nil {
 		return err
 	}
@@ -366,7 +367,7 @@ func (s *Server) pageSettingsSave(w http.ResponseWriter, r *http.Request) error 
 			OfficeEnd: r.PostForm.Get("office_end"), FreeDays: r.PostForm["free_days"]})
 	}
 	if err == nil {
-		err = s.cfg.Settings.SetCalendarSettings(r.Context(), cs)
+		err = s.settings(r).SetCalendarSettings(r.Context(), cs)
 	}
 	if fields, msg, ok := formProblem(err); ok {
 		s.render(w, r, http.StatusUnprocessableEntity, "settings", pageData{Title: "Regio-instellingen", Nav: "instellingen",

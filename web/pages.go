@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -10,11 +9,27 @@ import (
 	"strings"
 
 	"github.com/regio-mgz/mgz"
+	"github.com/regio-mgz/mgz/access"
+	"github.com/regio-mgz/mgz/service"
 )
 
 func (s *Server) pageRoutes() []route {
 	return []route{
 		{"GET", "/{$}", s.pageHome},
+		{"GET", "/inloggen", s.pageLogin},
+		{"POST", "/inloggen", s.pageLoginPost},
+		{"POST", "/uitloggen", s.pageLogout},
+		{"GET", "/account", s.pageAccount},
+		{"POST", "/account/tokens", s.pageCreateToken},
+		{"POST", "/account/tokens/{id}/intrekken", s.pageRevokeToken},
+		{"GET", "/account/wachtwoord", s.pagePassword},
+		{"POST", "/account/wachtwoord", s.pagePasswordPost},
+		{"GET", "/gebruikers", s.pageUsers},
+		{"POST", "/gebruikers", s.pageCreateUser},
+		{"GET", "/gebruikers/{id}", s.pageUser},
+		{"POST", "/gebruikers/{id}", s.pageUserPost},
+		{"GET", "/audit", s.pageAudit},
+		{"GET", "/audit/export", s.pageAuditExport},
 		{"GET", "/wie-is-verantwoordelijk", s.pageDecide},
 		{"GET", "/instellingen", s.pageSettings},
 		{"POST", "/instellingen", s.pageSettingsSave},
@@ -72,8 +87,8 @@ func (n names) Of(id *int64) string {
 // Name returns the name for a plain id.
 func (n names) Name(id int64) string { return n[id] }
 
-func (s *Server) orgNames(ctx context.Context, kind mgz.OrgKind) ([]mgz.Organisation, names, error) {
-	orgs, _, err := s.cfg.Register.Organisations(ctx, mgz.OrganisationFilter{Kind: kind, Page: mgz.Page{Limit: mgz.MaxLimit}})
+func (s *Server) orgNames(r *http.Request, kind mgz.OrgKind) ([]mgz.Organisation, names, error) {
+	orgs, _, err := s.reg(r).Organisations(r.Context(), mgz.OrganisationFilter{Kind: kind, Page: mgz.Page{Limit: mgz.MaxLimit}})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -102,7 +117,7 @@ type kindCount struct {
 
 func (s *Server) pageHome(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	ov, err := s.cfg.Register.Overview(ctx)
+	ov, err := s.reg(r).Overview(ctx)
 	if err != nil {
 		return err
 	}
@@ -111,13 +126,13 @@ func (s *Server) pageHome(w http.ResponseWriter, r *http.Request) error {
 		d.Kinds = append(d.Kinds, kindCount{o.Value, o.Label, ov.Organisations[o.Value]})
 	}
 	gapPage := mgz.Page{Limit: 10}
-	if d.WithoutFixedGP, _, err = s.cfg.Register.Locations(ctx, mgz.LocationFilter{WithoutFixedGP: true, Page: gapPage}); err != nil {
+	if d.WithoutFixedGP, _, err = s.reg(r).Locations(ctx, mgz.LocationFilter{WithoutFixedGP: true, Page: gapPage}); err != nil {
 		return err
 	}
-	if d.WithoutFirstLine, _, err = s.cfg.Register.Locations(ctx, mgz.LocationFilter{WithoutFirstLine: true, Page: gapPage}); err != nil {
+	if d.WithoutFirstLine, _, err = s.reg(r).Locations(ctx, mgz.LocationFilter{WithoutFirstLine: true, Page: gapPage}); err != nil {
 		return err
 	}
-	if _, d.Providers, err = s.orgNames(ctx, mgz.KindCareProvider); err != nil {
+	if _, d.Providers, err = s.orgNames(r, mgz.KindCareProvider); err != nil {
 		return err
 	}
 	s.render(w, r, http.StatusOK, "home", pageData{Title: "Regio in één oogopslag", Nav: "home", Data: d})
@@ -137,7 +152,7 @@ func (s *Server) pageOrganisations(w http.ResponseWriter, r *http.Request) error
 	if !mgz.OrgKinds.Valid(f.Kind) {
 		f.Kind = ""
 	}
-	items, total, err := s.cfg.Register.Organisations(r.Context(), f)
+	items, total, err := s.reg(r).Organisations(r.Context(), f)
 	if err != nil {
 		return err
 	}
@@ -160,20 +175,20 @@ func (s *Server) pageOrganisation(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	d := orgDetailData{}
-	if d.Org, err = s.cfg.Register.Organisation(ctx, id); err != nil {
+	if d.Org, err = s.reg(r).Organisation(ctx, id); err != nil {
 		return err
 	}
 	all := mgz.Page{Limit: mgz.MaxLimit}
 	switch d.Org.Kind {
 	case mgz.KindCareProvider:
-		d.Locations, _, err = s.cfg.Register.Locations(ctx, mgz.LocationFilter{ProviderID: id, Page: all})
+		d.Locations, _, err = s.reg(r).Locations(ctx, mgz.LocationFilter{ProviderID: id, Page: all})
 	case mgz.KindGPPractice:
-		d.FixedGPOf, _, err = s.cfg.Register.Locations(ctx, mgz.LocationFilter{FixedGPPracticeID: id, Page: all})
+		d.FixedGPOf, _, err = s.reg(r).Locations(ctx, mgz.LocationFilter{FixedGPPracticeID: id, Page: all})
 	}
 	if err != nil {
 		return err
 	}
-	if d.ContactPoints, _, err = s.cfg.Register.ContactPoints(ctx, mgz.ContactPointFilter{OrganisationID: id, Page: all}); err != nil {
+	if d.ContactPoints, _, err = s.reg(r).ContactPoints(ctx, mgz.ContactPointFilter{OrganisationID: id, Page: all}); err != nil {
 		return err
 	}
 	s.render(w, r, http.StatusOK, "organisation", pageData{Title: d.Org.Name, Nav: "organisaties", Data: d})
@@ -197,9 +212,12 @@ type orgFormData struct {
 }
 
 func (s *Server) pageOrganisationNew(w http.ResponseWriter, r *http.Request) error {
+	if err := s.may(r, access.Create, access.Organisation, 0); err != nil {
+		return err
+	}
 	v := url.Values{"kind": {r.URL.Query().Get("soort")}}
 	// A region's organisations share a zorgkantoor region: suggest the one most used.
-	if orgs, _, err := s.cfg.Register.Organisations(r.Context(), mgz.OrganisationFilter{Page: mgz.Page{Limit: 1}}); err == nil && len(orgs) > 0 {
+	if orgs, _, err := s.reg(r).Organisations(r.Context(), mgz.OrganisationFilter{Page: mgz.Page{Limit: 1}}); err == nil && len(orgs) > 0 {
 		v.Set("care_office_region", orgs[0].CareOfficeRegion)
 	}
 	s.render(w, r, http.StatusOK, "organisation_form", pageData{Title: "Nieuwe organisatie", Nav: "organisaties",
@@ -212,8 +230,11 @@ func (s *Server) pageOrganisationEdit(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	o, err := s.cfg.Register.Organisation(r.Context(), id)
+	o, err := s.reg(r).Organisation(r.Context(), id)
 	if err != nil {
+		return err
+	}
+	if err := s.may(r, access.Update, access.Organisation, id); err != nil {
 		return err
 	}
 	s.render(w, r, http.StatusOK, "organisation_form", pageData{Title: o.Name + " bewerken", Nav: "organisaties",
@@ -226,7 +247,7 @@ func (s *Server) pageOrganisationCreate(w http.ResponseWriter, r *http.Request) 
 		return mgz.Errorf(mgz.ECodeBadRequest, "Het formulier kon niet gelezen worden. Probeer het opnieuw.")
 	}
 	o := orgFromForm(r.PostForm)
-	err := s.cfg.Register.CreateOrganisation(r.Context(), &o)
+	err := s.reg(r).CreateOrganisation(r.Context(), &o)
 	if fields, msg, ok := formProblem(err); ok {
 		s.render(w, r, httpStatus(err), "organisation_form", pageData{Title: "Nieuwe organisatie", Nav: "organisaties",
 			Problem: msg, Data: orgFormData{Action: "/organisaties"}, Form: Form{Values: r.PostForm, Errors: fields}})
@@ -249,7 +270,7 @@ func (s *Server) pageOrganisationUpdate(w http.ResponseWriter, r *http.Request) 
 	}
 	o := orgFromForm(r.PostForm)
 	o.ID = id
-	err = s.cfg.Register.UpdateOrganisation(r.Context(), &o)
+	err = s.reg(r).UpdateOrganisation(r.Context(), &o)
 	if fields, msg, ok := formProblem(err); ok {
 		s.render(w, r, httpStatus(err), "organisation_form", pageData{Title: "Organisatie bewerken", Nav: "organisaties",
 			Problem: msg, Data: orgFormData{Org: o, Action: fmt.Sprintf("/organisaties/%d", id)}, Form: Form{Values: r.PostForm, Errors: fields}})
@@ -275,8 +296,11 @@ func (s *Server) pageOrganisationConfirmDelete(w http.ResponseWriter, r *http.Re
 	if err != nil {
 		return err
 	}
-	o, err := s.cfg.Register.Organisation(r.Context(), id)
+	o, err := s.reg(r).Organisation(r.Context(), id)
 	if err != nil {
+		return err
+	}
+	if err := s.may(r, access.Delete, access.Organisation, id); err != nil {
 		return err
 	}
 	s.render(w, r, http.StatusOK, "confirm", pageData{Title: o.Name + " verwijderen", Nav: "organisaties", Data: confirmData{
@@ -291,7 +315,7 @@ func (s *Server) pageOrganisationDelete(w http.ResponseWriter, r *http.Request) 
 	if err != nil {
 		return err
 	}
-	if err := s.cfg.Register.DeleteOrganisation(r.Context(), id); err != nil {
+	if err := s.reg(r).DeleteOrganisation(r.Context(), id); err != nil {
 		return err
 	}
 	redirect(w, r, "/organisaties", "organisatieweg")
@@ -321,15 +345,15 @@ func (s *Server) pageLocations(w http.ResponseWriter, r *http.Request) error {
 	if p, err := strconv.ParseInt(q.Get("aanbieder"), 10, 64); err == nil {
 		f.ProviderID = p
 	}
-	items, total, err := s.cfg.Register.Locations(ctx, f)
+	items, total, err := s.reg(r).Locations(ctx, f)
 	if err != nil {
 		return err
 	}
 	d := locListData{Items: items, Pager: newPager(r, f.Page, len(items), total)}
-	if _, d.Providers, err = s.orgNames(ctx, mgz.KindCareProvider); err != nil {
+	if _, d.Providers, err = s.orgNames(r, mgz.KindCareProvider); err != nil {
 		return err
 	}
-	if _, d.GPs, err = s.orgNames(ctx, mgz.KindGPPractice); err != nil {
+	if _, d.GPs, err = s.orgNames(r, mgz.KindGPPractice); err != nil {
 		return err
 	}
 	s.render(w, r, http.StatusOK, "locations", pageData{Title: "Locaties", Nav: "locaties", Data: d, Form: Form{Values: q}})
@@ -353,31 +377,31 @@ func (s *Server) pageLocation(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var d locDetailData
-	if d.Loc, err = s.cfg.Register.Location(ctx, id); err != nil {
+	if d.Loc, err = s.reg(r).Location(ctx, id); err != nil {
 		return err
 	}
-	if d.Provider, err = s.cfg.Register.Organisation(ctx, d.Loc.ProviderID); err != nil {
+	if d.Provider, err = s.reg(r).Organisation(ctx, d.Loc.ProviderID); err != nil {
 		return err
 	}
 	if d.Loc.FixedGPPracticeID != nil {
-		gp, err := s.cfg.Register.Organisation(ctx, *d.Loc.FixedGPPracticeID)
+		gp, err := s.reg(r).Organisation(ctx, *d.Loc.FixedGPPracticeID)
 		if err != nil {
 			return err
 		}
 		d.FixedGP = &gp
 	}
 	if d.Loc.PhysicianServiceID != nil {
-		ps, err := s.cfg.Register.Organisation(ctx, *d.Loc.PhysicianServiceID)
+		ps, err := s.reg(r).Organisation(ctx, *d.Loc.PhysicianServiceID)
 		if err != nil {
 			return err
 		}
 		d.Physician = &ps
 	}
 	all := mgz.Page{Limit: mgz.MaxLimit}
-	if d.ContactPoints, _, err = s.cfg.Register.ContactPoints(ctx, mgz.ContactPointFilter{LocationID: id, Page: all}); err != nil {
+	if d.ContactPoints, _, err = s.reg(r).ContactPoints(ctx, mgz.ContactPointFilter{LocationID: id, Page: all}); err != nil {
 		return err
 	}
-	if d.ProviderContacts, _, err = s.cfg.Register.ContactPoints(ctx, mgz.ContactPointFilter{OrganisationID: d.Provider.ID, Page: all}); err != nil {
+	if d.ProviderContacts, _, err = s.reg(r).ContactPoints(ctx, mgz.ContactPointFilter{OrganisationID: d.Provider.ID, Page: all}); err != nil {
 		return err
 	}
 	for _, c := range append(d.ContactPoints, d.ProviderContacts...) {
@@ -444,25 +468,44 @@ type locFormData struct {
 	Physicians []mgz.Organisation
 }
 
-func (s *Server) locForm(ctx context.Context, l mgz.Location, action string) (locFormData, error) {
+func (s *Server) locForm(r *http.Request, l mgz.Location, action string) (locFormData, error) {
 	d := locFormData{Loc: l, Action: action}
 	var err error
-	if d.Providers, _, err = s.orgNames(ctx, mgz.KindCareProvider); err != nil {
+	if d.Providers, _, err = s.orgNames(r, mgz.KindCareProvider); err != nil {
 		return d, err
 	}
-	if d.GPs, _, err = s.orgNames(ctx, mgz.KindGPPractice); err != nil {
+	// Offer only the providers the user may add a location for, and the location's own.
+	a := actorOf(r)
+	mine := d.Providers[:0:0]
+	for _, p := range d.Providers {
+		if p.ID == l.ProviderID || service.Allowed(a, access.Create, access.Resource{Kind: access.Location, OrganisationID: p.ID}) {
+			mine = append(mine, p)
+		}
+	}
+	d.Providers = mine
+	if d.GPs, _, err = s.orgNames(r, mgz.KindGPPractice); err != nil {
 		return d, err
 	}
-	d.Physicians, _, err = s.orgNames(ctx, mgz.KindPhysicianService)
+	d.Physicians, _, err = s.orgNames(r, mgz.KindPhysicianService)
 	return d, err
 }
 
 func (s *Server) pageLocationNew(w http.ResponseWriter, r *http.Request) error {
-	d, err := s.locForm(r.Context(), mgz.Location{}, "/locaties")
+	a := actorOf(r)
+	provider := a.User.OrganisationID
+	if p := r.URL.Query().Get("aanbieder"); p != "" {
+		provider, _ = strconv.ParseInt(p, 10, 64)
+	} else if a.OrgKind != mgz.KindCareProvider {
+		return mgz.Errorf(mgz.ECodeForbidden, "Geen toegang: alleen een zorgaanbieder voegt locaties toe, en alleen de eigen.")
+	}
+	if err := s.may(r, access.Create, access.Location, provider); err != nil {
+		return err
+	}
+	d, err := s.locForm(r, mgz.Location{}, "/locaties")
 	if err != nil {
 		return err
 	}
-	v := url.Values{"provider_id": {r.URL.Query().Get("aanbieder")}}
+	v := url.Values{"provider_id": {strconv.FormatInt(provider, 10)}}
 	s.render(w, r, http.StatusOK, "location_form", pageData{Title: "Nieuwe locatie", Nav: "locaties", Data: d, Form: Form{Values: v}})
 	return nil
 }
@@ -472,11 +515,14 @@ func (s *Server) pageLocationEdit(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	l, err := s.cfg.Register.Location(r.Context(), id)
+	l, err := s.reg(r).Location(r.Context(), id)
 	if err != nil {
 		return err
 	}
-	d, err := s.locForm(r.Context(), l, fmt.Sprintf("/locaties/%d", id))
+	if err := s.may(r, access.Update, access.Location, l.ProviderID); err != nil {
+		return err
+	}
+	d, err := s.locForm(r, l, fmt.Sprintf("/locaties/%d", id))
 	if err != nil {
 		return err
 	}
@@ -504,16 +550,16 @@ func (s *Server) saveLocation(w http.ResponseWriter, r *http.Request, id int64) 
 		}
 		err = &mgz.Error{Code: mgz.ECodeInvalid, Message: "Niet alle gegevens kloppen. Verbeter de gemarkeerde velden en probeer het opnieuw.", Fields: bad}
 	case id == 0:
-		err = s.cfg.Register.CreateLocation(r.Context(), &l)
+		err = s.reg(r).CreateLocation(r.Context(), &l)
 	default:
-		err = s.cfg.Register.UpdateLocation(r.Context(), &l)
+		err = s.reg(r).UpdateLocation(r.Context(), &l)
 	}
 	if fields, msg, ok := formProblem(err); ok {
 		action, title := "/locaties", "Nieuwe locatie"
 		if id != 0 {
 			action, title = fmt.Sprintf("/locaties/%d", id), "Locatie bewerken"
 		}
-		d, ferr := s.locForm(r.Context(), l, action)
+		d, ferr := s.locForm(r, l, action)
 		if ferr != nil {
 			return ferr
 		}
@@ -549,8 +595,11 @@ func (s *Server) pageLocationConfirmDelete(w http.ResponseWriter, r *http.Reques
 	if err != nil {
 		return err
 	}
-	l, err := s.cfg.Register.Location(r.Context(), id)
+	l, err := s.reg(r).Location(r.Context(), id)
 	if err != nil {
+		return err
+	}
+	if err := s.may(r, access.Delete, access.Location, l.ProviderID); err != nil {
 		return err
 	}
 	s.render(w, r, http.StatusOK, "confirm", pageData{Title: l.Name + " verwijderen", Nav: "locaties", Data: confirmData{
@@ -565,11 +614,11 @@ func (s *Server) pageLocationDelete(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	l, err := s.cfg.Register.Location(r.Context(), id)
+	l, err := s.reg(r).Location(r.Context(), id)
 	if err != nil {
 		return err
 	}
-	if err := s.cfg.Register.DeleteLocation(r.Context(), id); err != nil {
+	if err := s.reg(r).DeleteLocation(r.Context(), id); err != nil {
 		return err
 	}
 	redirect(w, r, fmt.Sprintf("/organisaties/%d", l.ProviderID), "locatieweg")
@@ -607,31 +656,41 @@ func cpFromForm(v url.Values) mgz.ContactPoint {
 	return c
 }
 
-// contactOwner names the organisation or location of c and the page to return to.
-func (s *Server) contactOwner(ctx context.Context, c mgz.ContactPoint) (name, back string, err error) {
+// contactOwner names the organisation or location of c, the page to return to, and the
+// organisation that owns c (for a location: its care provider).
+func (s *Server) contactOwner(r *http.Request, c mgz.ContactPoint) (name, back string, org int64, err error) {
 	switch {
 	case c.LocationID != nil:
-		l, err := s.cfg.Register.Location(ctx, *c.LocationID)
+		l, err := s.reg(r).Location(r.Context(), *c.LocationID)
 		if err != nil {
-			return "", "", err
+			return "", "", 0, err
 		}
-		return "locatie " + l.Name, fmt.Sprintf("/locaties/%d", l.ID), nil
+		return "locatie " + l.Name, fmt.Sprintf("/locaties/%d", l.ID), l.ProviderID, nil
 	case c.OrganisationID != nil:
-		o, err := s.cfg.Register.Organisation(ctx, *c.OrganisationID)
+		o, err := s.reg(r).Organisation(r.Context(), *c.OrganisationID)
 		if err != nil {
-			return "", "", err
+			return "", "", 0, err
 		}
-		return o.Name, fmt.Sprintf("/organisaties/%d", o.ID), nil
+		return o.Name, fmt.Sprintf("/organisaties/%d", o.ID), o.ID, nil
 	}
-	return "", "", mgz.Errorf(mgz.ECodeNotFound, "Open dit formulier vanaf de pagina van een organisatie of locatie.")
+	return "", "", 0, mgz.Errorf(mgz.ECodeNotFound, "Open dit formulier vanaf de pagina van een organisatie of locatie.")
+}
+
+// may asks the policy before a form is shown, so nobody fills in a form they cannot send; a
+// refusal is audited like any other.
+func (s *Server) may(r *http.Request, act access.Action, kind access.Kind, org int64) error {
+	return s.cfg.Service.Authorize(r.Context(), actorOf(r), act, access.Resource{Kind: kind, OrganisationID: org})
 }
 
 func (s *Server) pageContactNew(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	v := url.Values{"organisation_id": {q.Get("organisatie")}, "location_id": {q.Get("locatie")}, "hours": {string(mgz.Hours24x7)}}
 	c := cpFromForm(v)
-	owner, back, err := s.contactOwner(r.Context(), c)
+	owner, back, org, err := s.contactOwner(r, c)
 	if err != nil {
+		return err
+	}
+	if err := s.may(r, access.Create, access.ContactPoint, org); err != nil {
 		return err
 	}
 	s.render(w, r, http.StatusOK, "contact_form", pageData{Title: "Nieuw contactpunt", Data: contactFormData{
@@ -644,12 +703,15 @@ func (s *Server) pageContactEdit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	c, err := s.cfg.Register.ContactPoint(r.Context(), id)
+	c, err := s.reg(r).ContactPoint(r.Context(), id)
 	if err != nil {
 		return err
 	}
-	owner, back, err := s.contactOwner(r.Context(), c)
+	owner, back, org, err := s.contactOwner(r, c)
 	if err != nil {
+		return err
+	}
+	if err := s.may(r, access.Update, access.ContactPoint, org); err != nil {
 		return err
 	}
 	s.render(w, r, http.StatusOK, "contact_form", pageData{Title: "Contactpunt bewerken", Data: contactFormData{
@@ -663,14 +725,14 @@ func (s *Server) saveContact(w http.ResponseWriter, r *http.Request, id int64) e
 	}
 	c := cpFromForm(r.PostForm)
 	c.ID = id
-	owner, back, err := s.contactOwner(r.Context(), c)
+	owner, back, _, err := s.contactOwner(r, c)
 	if err != nil {
 		return err
 	}
 	if id == 0 {
-		err = s.cfg.Register.CreateContactPoint(r.Context(), &c)
+		err = s.reg(r).CreateContactPoint(r.Context(), &c)
 	} else {
-		err = s.cfg.Register.UpdateContactPoint(r.Context(), &c)
+		err = s.reg(r).UpdateContactPoint(r.Context(), &c)
 	}
 	if fields, msg, ok := formProblem(err); ok {
 		action := "/contactpunten"
@@ -705,12 +767,15 @@ func (s *Server) pageContactConfirmDelete(w http.ResponseWriter, r *http.Request
 	if err != nil {
 		return err
 	}
-	c, err := s.cfg.Register.ContactPoint(r.Context(), id)
+	c, err := s.reg(r).ContactPoint(r.Context(), id)
 	if err != nil {
 		return err
 	}
-	owner, back, err := s.contactOwner(r.Context(), c)
+	owner, back, org, err := s.contactOwner(r, c)
 	if err != nil {
+		return err
+	}
+	if err := s.may(r, access.Delete, access.ContactPoint, org); err != nil {
 		return err
 	}
 	s.render(w, r, http.StatusOK, "confirm", pageData{Title: "Contactpunt verwijderen", Data: confirmData{
@@ -725,15 +790,15 @@ func (s *Server) pageContactDelete(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	c, err := s.cfg.Register.ContactPoint(r.Context(), id)
+	c, err := s.reg(r).ContactPoint(r.Context(), id)
 	if err != nil {
 		return err
 	}
-	_, back, err := s.contactOwner(r.Context(), c)
+	_, back, _, err := s.contactOwner(r, c)
 	if err != nil {
 		return err
 	}
-	if err := s.cfg.Register.DeleteContactPoint(r.Context(), id); err != nil {
+	if err := s.reg(r).DeleteContactPoint(r.Context(), id); err != nil {
 		return err
 	}
 	redirect(w, r, back, "contactweg")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -16,30 +17,55 @@ func TestEveryPageRendersWithTheDemoRegion(t *testing.T) {
 	orgs, _, _ := ts.reg.Organisations(ctx, mgz.OrganisationFilter{Page: mgz.Page{Limit: mgz.MaxLimit}})
 	locs, _, _ := ts.reg.Locations(ctx, mgz.LocationFilter{Page: mgz.Page{Limit: mgz.MaxLimit}})
 	cps, _, _ := ts.reg.ContactPoints(ctx, mgz.ContactPointFilter{Page: mgz.Page{Limit: 1}})
-	paths := []string{"/", "/organisaties", "/organisaties?q=linde&soort=gp_practice", "/organisaties/nieuw",
+	// Pages that change data are shown to who may change it: the RHO keeps the organisations,
+	// a care provider its locations and contact points.
+	editors := map[int64]*client{}
+	editor := func(org int64) *client {
+		if editors[org] == nil {
+			editors[org] = ts.as(t, org, mgz.RoleEditor)
+		}
+		return editors[org]
+	}
+	cpOwner := *cps[0].OrganisationID
+	type visit struct {
+		c    *client
+		path string
+	}
+	visits := []visit{}
+	for _, p := range []string{"/", "/organisaties", "/organisaties?q=linde&soort=gp_practice", "/organisaties/nieuw",
 		"/locaties", "/locaties?zonder-vaste-huisarts=1&zonder-voorwacht=1&sector=elderly&woonvorm=clustered_housing",
-		"/locaties/nieuw", "/contactpunten/nieuw?organisatie=" + itoa(orgs[0].ID), "/contactpunten/" + itoa(cps[0].ID) + "/bewerken",
-		"/contactpunten/" + itoa(cps[0].ID) + "/verwijderen"}
+		"/instellingen", "/wie-is-verantwoordelijk", "/account", "/account/wachtwoord", "/gebruikers", "/gebruikers/" + itoa(ts.user.ID),
+		"/audit", "/audit?van=2026-01-01&tot=2026-12-31"} {
+		visits = append(visits, visit{ts.client, p})
+	}
+	visits = append(visits, visit{editor(cpOwner), "/contactpunten/nieuw?organisatie=" + itoa(cpOwner)},
+		visit{editor(cpOwner), "/contactpunten/" + itoa(cps[0].ID) + "/bewerken"},
+		visit{editor(cpOwner), "/contactpunten/" + itoa(cps[0].ID) + "/verwijderen"})
 	for _, o := range orgs {
-		paths = append(paths, "/organisaties/"+itoa(o.ID), "/organisaties/"+itoa(o.ID)+"/bewerken")
+		visits = append(visits, visit{ts.client, "/organisaties/" + itoa(o.ID)}, visit{ts.client, "/organisaties/" + itoa(o.ID) + "/bewerken"})
+		if o.ID != ts.rho.ID {
+			visits = append(visits, visit{ts.client, "/organisaties/" + itoa(o.ID) + "/verwijderen"})
+		}
 	}
 	for _, l := range locs {
-		paths = append(paths, "/locaties/"+itoa(l.ID), "/locaties/"+itoa(l.ID)+"/bewerken", "/locaties/"+itoa(l.ID)+"/verwijderen")
+		c := editor(l.ProviderID)
+		visits = append(visits, visit{ts.client, "/locaties/" + itoa(l.ID)}, visit{c, "/locaties/" + itoa(l.ID) + "/bewerken"},
+			visit{c, "/locaties/" + itoa(l.ID) + "/verwijderen"}, visit{c, "/locaties/nieuw"})
 	}
-	for _, p := range paths {
-		r := ts.do(t, "GET", p, nil)
+	for _, v := range visits {
+		r := v.c.do(t, "GET", v.path, nil)
 		if r.status != 200 {
-			t.Errorf("GET %s = %d", p, r.status)
+			t.Errorf("GET %s = %d", v.path, r.status)
 			continue
 		}
 		body := string(r.body)
 		if !strings.Contains(body, `<html lang="nl">`) || !strings.Contains(body, "<h1") || !strings.Contains(body, `href="#inhoud"`) {
-			t.Errorf("GET %s: not a complete Dutch page with a heading and skip link", p)
+			t.Errorf("GET %s: not a complete Dutch page with a heading and skip link", v.path)
 		}
 		// Every input, select and textarea has a label.
 		for _, m := range regexp.MustCompile(`<(?:input|select|textarea) id="([^"]+)"`).FindAllStringSubmatch(body, -1) {
 			if !strings.Contains(body, `for="`+m[1]+`"`) {
-				t.Errorf("GET %s: field %s has no label", p, m[1])
+				t.Errorf("GET %s: field %s has no label", v.path, m[1])
 			}
 		}
 	}
@@ -61,11 +87,12 @@ func TestLocationFormKeepsInputAndShowsErrorAtTheField(t *testing.T) {
 	ts := newTestServer(t, true)
 	ctx := context.Background()
 	provs, _, _ := ts.reg.Organisations(ctx, mgz.OrganisationFilter{Kind: mgz.KindCareProvider, Page: mgz.Page{Limit: 1}})
+	pc := ts.as(t, provs[0].ID, mgz.RoleEditor)
 	before := count(t, ts)
 	form := url.Values{"provider_id": {itoa(provs[0].ID)}, "name": {"Woonvorm Formuliertest"}, "address": {"Testlaan 3"},
 		"postcode": {"0123 XY"}, "municipality": {"Voorbeeldstad"}, "setting": {"clustered_housing"}, "sector": {"elderly"},
 		"deliveries": {"vpt", "mpt"}, "places": {"twaalf"}}
-	r := ts.postForm(t, "/locaties", form)
+	r := pc.postForm(t, "/locaties", form)
 	if r.status != 422 {
 		t.Fatalf("status = %d, want 422", r.status)
 	}
@@ -84,11 +111,11 @@ func TestLocationFormKeepsInputAndShowsErrorAtTheField(t *testing.T) {
 
 	form.Set("postcode", "9901 xy")
 	form.Set("places", "12")
-	r = ts.postForm(t, "/locaties", form)
+	r = pc.postForm(t, "/locaties", form)
 	if r.status != 303 || !strings.HasPrefix(r.header.Get("Location"), "/locaties/") {
 		t.Fatalf("corrected form: status %d, Location %q\n%s", r.status, r.header.Get("Location"), r.body)
 	}
-	page := ts.do(t, "GET", r.header.Get("Location"), nil)
+	page := pc.do(t, "GET", r.header.Get("Location"), nil)
 	if !strings.Contains(string(page.body), "9901 XY") || !strings.Contains(string(page.body), "De nieuwe gegevens zijn opgeslagen.") {
 		t.Fatalf("detail page after saving lacks the normalised postcode or the notice")
 	}
@@ -114,9 +141,14 @@ func TestOrganisationFormsCreateEditAndRefuseDelete(t *testing.T) {
 		t.Fatalf("edit: %d", r.status)
 	}
 	id := strings.TrimPrefix(orgPath, "/organisaties/")
+	pid, _ := strconv.ParseInt(id, 10, 64)
+	pc := ts.as(t, pid, mgz.RoleEditor)
 	loc := url.Values{"provider_id": {id}, "name": {"Locatie"}, "address": {"a 1"}, "postcode": {"9901 AB"}, "municipality": {"m"},
 		"setting": {"institution"}, "sector": {"elderly"}, "deliveries": {"stay_with_treatment"}, "places": {"10"}}
-	if r := ts.postForm(t, "/locaties", loc); r.status != 303 {
+	if r := ts.postForm(t, "/locaties", loc); r.status != 403 {
+		t.Fatalf("the RHO adds a location of a provider: %d, want 403", r.status)
+	}
+	if r := pc.postForm(t, "/locaties", loc); r.status != 303 {
 		t.Fatalf("location: %d %s", r.status, r.body)
 	}
 	r = ts.postForm(t, orgPath+"/verwijderen", url.Values{})
@@ -124,7 +156,7 @@ func TestOrganisationFormsCreateEditAndRefuseDelete(t *testing.T) {
 		t.Fatalf("delete provider with a location: %d, want 409 with a Dutch explanation", r.status)
 	}
 	cp := url.Values{"organisation_id": {id}, "role": {"first_line"}, "phone": {"06-12345678"}, "hours": {"24_7"}}
-	if r := ts.postForm(t, "/contactpunten", cp); r.status != 303 || r.header.Get("Location") != orgPath+"?melding=opgeslagen" {
+	if r := pc.postForm(t, "/contactpunten", cp); r.status != 303 || r.header.Get("Location") != orgPath+"?melding=opgeslagen" {
 		t.Fatalf("contact point: %d %q", r.status, r.header.Get("Location"))
 	}
 	page := ts.do(t, "GET", orgPath, nil)

@@ -11,9 +11,12 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/regio-mgz/mgz"
+	"github.com/regio-mgz/mgz/access"
 	"github.com/regio-mgz/mgz/rules"
+	"github.com/regio-mgz/mgz/service"
 )
 
 // Form holds what a person typed and the Dutch message per field, so a refused form comes back
@@ -70,6 +73,28 @@ type pageData struct {
 	Problem string // a Dutch error for the whole page
 	Data    any
 	Form    Form
+	// Actor is who is signed in (zero on the login page); CSRF the token every form posts back.
+	Actor mgz.Actor
+	CSRF  string
+}
+
+// SignedIn reports whether someone is signed in.
+func (d pageData) SignedIn() bool { return d.Actor.User.ID != 0 }
+
+// Can reports whether the signed-in user may do act ("create", "update", "delete") on a resource
+// of kind owned by org: the same policy the service enforces, used to show or hide buttons.
+func (d pageData) Can(act, kind string, org int64) bool {
+	return service.Allowed(d.Actor, access.Action(act), access.Resource{Kind: access.Kind(kind), OrganisationID: org})
+}
+
+// IsAdmin reports whether the signed-in user administers their organisation.
+func (d pageData) IsAdmin() bool { return d.Actor.User.Has(mgz.RoleAdmin) }
+
+// contactList is what the "contacts" partial shows: the contact points, and whether the viewer
+// may change them.
+type contactList struct {
+	Items []mgz.ContactPoint
+	Edit  bool
 }
 
 var notices = map[string]string{
@@ -80,6 +105,10 @@ var notices = map[string]string{
 	"contactweg":     "Het contactpunt is verwijderd.",
 	"locatieweg":     "De locatie is verwijderd.",
 	"organisatieweg": "De organisatie is verwijderd.",
+	"uitgelogd":      "U bent uitgelogd.",
+	"verlopen":       "Uw sessie is verlopen. Log opnieuw in.",
+	"ingetrokken":    "Het API-token is ingetrokken.",
+	"wachtwoord":     "Uw nieuwe wachtwoord is opgeslagen. Andere sessies van uw account zijn beëindigd.",
 }
 
 var funcs = template.FuncMap{
@@ -106,6 +135,19 @@ var funcs = template.FuncMap{
 	"valueLabel": valueLabel,
 	"modeLabel":  func(m rules.Mode) string { return modeLabels[m] },
 	"join":       strings.Join,
+	"dutchTime":  dutchTime,
+	"contacts": func(items []mgz.ContactPoint, edit bool) contactList {
+		return contactList{Items: items, Edit: edit}
+	},
+	"rolesText":   rolesText,
+	"userRoles":   mgz.UserRoles.Options,
+	"actionLabel": func(a mgz.AuditAction) string { return a.Label() },
+	"timePtr": func(t *time.Time) string {
+		if t == nil {
+			return "nooit"
+		}
+		return dutchTime(*t)
+	},
 }
 
 // parsePages parses each page template together with the shared layout and partials.
@@ -140,6 +182,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	if d.Notice == "" {
 		d.Notice = notices[r.URL.Query().Get("melding")]
 	}
+	d.Actor, d.CSRF = actorOf(r), authOf(r).csrf
 	if d.Form.Values == nil {
 		d.Form.Values = url.Values{}
 	}
@@ -168,6 +211,8 @@ func (s *Server) page(h func(http.ResponseWriter, *http.Request) error) http.Han
 				title = "Niet gevonden"
 			case http.StatusConflict:
 				title = "Dit kan niet"
+			case http.StatusForbidden:
+				title = "Geen toegang"
 			}
 			s.render(w, r, status, "error", pageData{Title: title, Problem: mgz.ErrorMessage(err)})
 		}

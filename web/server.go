@@ -17,6 +17,7 @@ import (
 
 	"github.com/regio-mgz/mgz"
 	"github.com/regio-mgz/mgz/rules"
+	"github.com/regio-mgz/mgz/service"
 )
 
 //go:embed templates/*.html
@@ -30,15 +31,15 @@ const maxBodyBytes = 1 << 20
 
 // Config wires a Server to its services.
 type Config struct {
-	Register mgz.RegisterService
-	// Settings holds the region's settings; without it the defaults of domain.md §4.1 apply.
-	Settings mgz.SettingsService
+	// Service is the one way in to the data: policy, audit and store.
+	Service *service.Service
 	// Enrich adds the register's contacts to decisions about a location (package directory).
 	Enrich rules.Enricher
-	// Ready reports whether the store answers; /readyz uses it.
-	Ready   func(context.Context) error
-	Logger  *slog.Logger
-	Version string
+	// SecureCookies marks the session cookie Secure even when TLS ends before mgz (a proxy);
+	// requests that arrive over TLS always get a Secure cookie.
+	SecureCookies bool
+	Logger        *slog.Logger
+	Version       string
 }
 
 // Server serves the API and the pages.
@@ -51,8 +52,8 @@ type Server struct {
 
 // New returns a Server for cfg, with its templates parsed.
 func New(cfg Config) (*Server, error) {
-	if cfg.Register == nil {
-		return nil, errors.New("web: Config.Register is nil")
+	if cfg.Service == nil {
+		return nil, errors.New("web: Config.Service is nil")
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -81,15 +82,13 @@ func (s *Server) routes() {
 	})
 	s.mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		if s.cfg.Ready != nil {
-			ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-			defer cancel()
-			if err := s.cfg.Ready(ctx); err != nil {
-				s.log.Error("readiness check failed", "err", err)
-				w.WriteHeader(http.StatusServiceUnavailable)
-				fmt.Fprintln(w, "database niet bereikbaar")
-				return
-			}
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if err := s.cfg.Service.Ping(ctx); err != nil {
+			s.log.Error("readiness check failed", "err", err)
+			w.WriteHeader(http.StatusServiceUnavailable)
+			fmt.Fprintln(w, "database niet bereikbaar")
+			return
 		}
 		fmt.Fprintln(w, "ok")
 	})
@@ -105,6 +104,7 @@ func (s *Server) routes() {
 // security headers, cross-origin protection for state-changing requests, and a body size limit.
 func (s *Server) Handler() http.Handler {
 	var h http.Handler = s.mux
+	h = s.authenticate(h)
 	h = http.MaxBytesHandler(h, maxBodyBytes)
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

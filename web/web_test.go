@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -14,19 +15,36 @@ import (
 	"testing"
 
 	"github.com/regio-mgz/mgz"
+	"github.com/regio-mgz/mgz/auth"
 	"github.com/regio-mgz/mgz/demo"
 	"github.com/regio-mgz/mgz/directory"
+	"github.com/regio-mgz/mgz/service"
 	"github.com/regio-mgz/mgz/sqlite"
 	"github.com/regio-mgz/mgz/web"
 )
 
-// testServer runs the real handler on a fresh database, optionally with the demo region.
+// testServer runs the real handler on a fresh database, optionally with the demo region. Its
+// requests act as an admin of the region's RHO unless a test picks another client with as or anon.
 type testServer struct {
 	*httptest.Server
+	*client
 	db  *sqlite.DB
-	reg mgz.RegisterService
+	reg mgz.RegisterService // the store itself, outside the policy: for set-up and checks
+	svc *service.Service
 	srv *web.Server
+	rho mgz.Organisation
+	n   int
 }
+
+// client is who sends a request: a user with an API token, or nobody.
+type client struct {
+	ts    *testServer
+	user  mgz.User
+	token string
+}
+
+// testParams make password hashing cheap: the tests check the flow, not argon2id's cost.
+var testParams = auth.Params{Memory: 64, Time: 1, Threads: 1}
 
 func newTestServer(t *testing.T, withDemo bool) *testServer {
 	t.Helper()
@@ -36,19 +54,63 @@ func newTestServer(t *testing.T, withDemo bool) *testServer {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
+	svc := service.New(db.Store(), service.Config{Params: testParams})
+	ts := &testServer{db: db, reg: db.Register(), svc: svc}
 	if withDemo {
-		if _, err := demo.Load(ctx, db.Register()); err != nil {
+		if _, err := demo.Load(ctx, svc.Register(service.System())); err != nil {
+			t.Fatal(err)
+		}
+		orgs, _, err := db.Register().Organisations(ctx, mgz.OrganisationFilter{Kind: mgz.KindRegionalGPOrg})
+		if err != nil || len(orgs) != 1 {
+			t.Fatalf("demo RHO: %v %v", orgs, err)
+		}
+		ts.rho = orgs[0]
+	} else {
+		ts.rho = mgz.Organisation{Kind: mgz.KindRegionalGPOrg, Name: "Huisartsen Testregio (RHO)", KvK: "77000001",
+			Address: "Regioweg 1", Postcode: "9900 AA", City: "Teststad", Phone: "0120 555000", CareOfficeRegion: "Regio Test"}
+		if err := db.Register().CreateOrganisation(ctx, &ts.rho); err != nil {
 			t.Fatal(err)
 		}
 	}
-	srv, err := web.New(web.Config{Register: db.Register(), Settings: db.Settings(), Enrich: directory.New(db.Register()).Enrich, Ready: db.Ping})
+	srv, err := web.New(web.Config{Service: svc, Enrich: directory.New(db.Register()).Enrich})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(ts.Close)
-	return &testServer{Server: ts, db: db, reg: db.Register(), srv: srv}
+	ts.srv = srv
+	ts.Server = httptest.NewServer(srv.Handler())
+	t.Cleanup(ts.Server.Close)
+	ts.client = ts.as(t, ts.rho.ID, mgz.RoleAdmin)
+	return ts
 }
+
+// as returns a client acting as a new user of org with roles, through an API token.
+func (ts *testServer) as(t *testing.T, org int64, roles ...mgz.UserRole) *client {
+	t.Helper()
+	u, _ := ts.newUser(t, org, "", roles...)
+	_, token, err := ts.svc.CreateToken(context.Background(), service.System(), u.ID, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &client{ts: ts, user: u, token: token}
+}
+
+// newUser creates a user of org; with an empty password it returns the one-time password.
+func (ts *testServer) newUser(t *testing.T, org int64, password string, roles ...mgz.UserRole) (mgz.User, string) {
+	t.Helper()
+	ts.n++
+	u, pw, err := ts.svc.CreateUser(context.Background(), service.System(), service.NewUser{OrganisationID: org,
+		Email: fmt.Sprintf("gebruiker%d@test.example", ts.n), Name: fmt.Sprintf("Testgebruiker %d", ts.n), Roles: roles, Password: password})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if password != "" {
+		pw = password
+	}
+	return u, pw
+}
+
+// anon is a client without a session or token.
+func (ts *testServer) anon() *client { return &client{ts: ts} }
 
 type response struct {
 	status int
@@ -63,7 +125,7 @@ func (r response) json(t *testing.T, v any) {
 	}
 }
 
-func (ts *testServer) do(t *testing.T, method, path string, body any) response {
+func (c *client) do(t *testing.T, method, path string, body any) response {
 	t.Helper()
 	var rd io.Reader
 	switch b := body.(type) {
@@ -74,15 +136,19 @@ func (ts *testServer) do(t *testing.T, method, path string, body any) response {
 		buf, _ := json.Marshal(b)
 		rd = bytes.NewReader(buf)
 	}
-	req, _ := http.NewRequest(method, ts.URL+path, rd)
+	req, _ := http.NewRequest(method, c.ts.URL+path, rd)
 	if rd != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	return ts.send(t, req)
+	return c.send(t, req)
 }
 
-func (ts *testServer) send(t *testing.T, req *http.Request) response {
+// send sends req with the client's token, unless req already carries credentials.
+func (c *client) send(t *testing.T, req *http.Request) response {
 	t.Helper()
+	if c.token != "" && req.Header.Get("Authorization") == "" && req.Header.Get("Cookie") == "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	res, err := client.Do(req)
 	if err != nil {
@@ -93,11 +159,11 @@ func (ts *testServer) send(t *testing.T, req *http.Request) response {
 	return response{res.StatusCode, res.Header, b}
 }
 
-func (ts *testServer) postForm(t *testing.T, path string, v url.Values) response {
+func (c *client) postForm(t *testing.T, path string, v url.Values) response {
 	t.Helper()
-	req, _ := http.NewRequest("POST", ts.URL+path, strings.NewReader(v.Encode()))
+	req, _ := http.NewRequest("POST", c.ts.URL+path, strings.NewReader(v.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	return ts.send(t, req)
+	return c.send(t, req)
 }
 
 type apiError struct {
@@ -150,6 +216,7 @@ func count(t *testing.T, ts *testServer) int {
 
 func TestAPIRefusesInvalidIdentifiersAndStoresNothing(t *testing.T) {
 	ts := newTestServer(t, false)
+	before := count(t, ts)
 	for _, tc := range []struct {
 		field, value string
 	}{
@@ -160,8 +227,8 @@ func TestAPIRefusesInvalidIdentifiersAndStoresNothing(t *testing.T) {
 			body := practiceJSON()
 			body[tc.field] = tc.value
 			wantError(t, ts.do(t, "POST", "/api/v1/organisations", body), 422, "invalid_request", tc.field)
-			if n := count(t, ts); n != 0 {
-				t.Fatalf("%d records stored after a refused request", n)
+			if n := count(t, ts); n != before {
+				t.Fatalf("%d records after a refused request, was %d", n, before)
 			}
 		})
 	}
@@ -186,11 +253,14 @@ func TestAPIRegisterLifecycle(t *testing.T) {
 	r = ts.do(t, "POST", "/api/v1/organisations", prov)
 	var p mgz.Organisation
 	r.json(t, &p)
+	// Locations and contact points are the provider's own to keep.
+	pc := ts.as(t, p.ID, mgz.RoleEditor)
 
 	loc := map[string]any{"provider_id": p.ID, "name": "De Nieuwe Hof", "address": "Hofweg 2", "postcode": "9902CD",
 		"municipality": "Proefhoven", "setting": "clustered_housing", "sector": "disability", "deliveries": []string{"vpt", "pgb"},
 		"places": 12, "fixed_gp_practice_id": gp.ID}
-	r = ts.do(t, "POST", "/api/v1/locations", loc)
+	wantError(t, ts.do(t, "POST", "/api/v1/locations", loc), 403, "forbidden")
+	r = pc.do(t, "POST", "/api/v1/locations", loc)
 	if r.status != 201 {
 		t.Fatalf("create location: %d %s", r.status, r.body)
 	}
@@ -203,11 +273,11 @@ func TestAPIRegisterLifecycle(t *testing.T) {
 			bad[k] = v
 		}
 		bad["setting"] = "institution"
-		wantError(t, ts.do(t, "POST", "/api/v1/locations", bad), 422, "invalid_request", "deliveries")
+		wantError(t, pc.do(t, "POST", "/api/v1/locations", bad), 422, "invalid_request", "deliveries")
 	})
 	t.Run("wrong type names the field", func(t *testing.T) {
 		bad := map[string]any{"places": "veel"}
-		wantError(t, ts.do(t, "PUT", "/api/v1/locations/"+itoa(l.ID), bad), 422, "invalid_request", "places")
+		wantError(t, pc.do(t, "PUT", "/api/v1/locations/"+itoa(l.ID), bad), 422, "invalid_request", "places")
 	})
 	t.Run("unknown field names the field", func(t *testing.T) {
 		bad := practiceJSON()
@@ -232,7 +302,7 @@ func TestAPIRegisterLifecycle(t *testing.T) {
 	})
 
 	cp := map[string]any{"location_id": l.ID, "role": "first_line", "phone": "06 1234 5678", "hours": "24_7"}
-	r = ts.do(t, "POST", "/api/v1/contact-points", cp)
+	r = pc.do(t, "POST", "/api/v1/contact-points", cp)
 	if r.status != 201 {
 		t.Fatalf("create contact point: %d %s", r.status, r.body)
 	}
@@ -251,15 +321,22 @@ func TestAPIRegisterLifecycle(t *testing.T) {
 	}
 
 	loc["name"] = "De Vernieuwde Hof"
-	r = ts.do(t, "PUT", "/api/v1/locations/"+itoa(l.ID), loc)
+	r = pc.do(t, "PUT", "/api/v1/locations/"+itoa(l.ID), loc)
 	if r.status != 200 {
 		t.Fatalf("update: %d %s", r.status, r.body)
 	}
-	if r := ts.do(t, "DELETE", "/api/v1/locations/"+itoa(l.ID), nil); r.status != 204 {
+	if r := pc.do(t, "DELETE", "/api/v1/locations/"+itoa(l.ID), nil); r.status != 204 {
 		t.Fatalf("delete location: %d", r.status)
 	}
-	if r := ts.do(t, "DELETE", "/api/v1/organisations/"+itoa(p.ID), nil); r.status != 204 {
-		t.Fatalf("delete provider without locations: %d %s", r.status, r.body)
+	t.Run("refuse deleting an organisation that has user accounts", func(t *testing.T) {
+		r := ts.do(t, "DELETE", "/api/v1/organisations/"+itoa(p.ID), nil)
+		wantError(t, r, 409, "conflict")
+		if !strings.Contains(string(r.body), "gebruikersaccount") {
+			t.Fatalf("conflict does not explain the accounts: %s", r.body)
+		}
+	})
+	if r := ts.do(t, "DELETE", "/api/v1/organisations/"+itoa(gp.ID), nil); r.status != 204 {
+		t.Fatalf("delete a practice without locations or users: %d %s", r.status, r.body)
 	}
 }
 

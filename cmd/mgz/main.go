@@ -60,6 +60,9 @@ func commands() []command {
 	return []command{
 		{"serve", "start de webserver met het register en de API", runServe},
 		{"decide", "wie is verantwoordelijk, wie betaalt, welke afspraak: één verzoek of JSON Lines (--lines)", runDecide},
+		{"user", "gebruikers aanmaken vanaf de opdrachtregel (de eerste beheerder)", runUser},
+		{"token", "API-tokens maken voor programma's", runToken},
+		{"audit", "het auditlog controleren (verify) of exporteren (export)", runAudit},
 		{"version", "toon de versie van mgz", runVersion},
 		{"help", "toon deze hulp", runHelp},
 	}

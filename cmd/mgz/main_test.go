@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/regio-mgz/mgz"
 	"github.com/regio-mgz/mgz/sqlite"
 	_ "modernc.org/sqlite"
 )
@@ -86,8 +87,17 @@ func TestServeWithDemoAndGracefulShutdown(t *testing.T) {
 	done := make(chan int)
 	go func() { done <- run(ctx, env, []string{"serve", "--demo", "--addr", "127.0.0.1:0"}) }()
 	url := waitForURL(t, out)
-
-	res, err := http.Get(url + "/api/v1/overview")
+	rho := "huisartsen-regio-voorbeeld-rho@voorbeeld.test"
+	if !strings.Contains(out.String(), rho) || !strings.Contains(out.String(), "Wachtwoord voor allemaal: voorbeeld-regio") {
+		t.Fatalf("serve --demo does not print the demo logins: %s", out.String())
+	}
+	if res, err := http.Get(url + "/api/v1/overview"); err != nil || res.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("the API without a token: %v %v, want 401", res.StatusCode, err)
+	}
+	token := cliRun(t, map[string]string{"MGZ_DB": dbPath}, "token", "create", "--email", rho)
+	req, _ := http.NewRequest("GET", url+"/api/v1/overview", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,6 +132,20 @@ func TestServeWithDemoAndGracefulShutdown(t *testing.T) {
 	if !strings.Contains(errb.String(), "already holds data") {
 		t.Errorf("second --demo start did not report the database was left alone: %s", errb.String())
 	}
+	if !strings.Contains(out.String(), rho) {
+		t.Errorf("second --demo start does not print the demo logins again: %s", out.String())
+	}
+}
+
+// cliRun runs an mgz command in-process, fails the test unless it exits 0, and returns its
+// standard output without surrounding space.
+func cliRun(t *testing.T, vars map[string]string, args ...string) string {
+	t.Helper()
+	env, out, errb := testEnv(vars)
+	if code := run(context.Background(), env, args); code != 0 {
+		t.Fatalf("mgz %s: exit %d\n%s", strings.Join(args, " "), code, errb.String())
+	}
+	return strings.TrimSpace(out.String())
 }
 
 func TestServeRefusesDatabaseNewerThanBinary(t *testing.T) {
@@ -202,6 +226,26 @@ func startProcess(t *testing.T, dbPath string) (*exec.Cmd, string, *syncBuffer) 
 	return nil, "", nil
 }
 
+// stewardToken prepares a database with a regional GP organisation (RHO) and returns an API token
+// of an editor of it, made with mgz user add and mgz token create.
+func stewardToken(t *testing.T, dbPath string) string {
+	t.Helper()
+	db, err := sqlite.Open(context.Background(), dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rho := mgz.Organisation{Kind: mgz.KindRegionalGPOrg, Name: "Huisartsen Testregio (RHO)", KvK: "77000001",
+		Address: "Regioweg 1", Postcode: "9900 AA", City: "Teststad", Phone: "0120 555000", CareOfficeRegion: "Regio Test"}
+	err = db.Register().CreateOrganisation(context.Background(), &rho)
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	vars := map[string]string{"MGZ_DB": dbPath}
+	cliRun(t, vars, "user", "add", "--org", fmt.Sprint(rho.ID), "--email", "script@testregio.example", "--role", "editor")
+	return cliRun(t, vars, "token", "create", "--email", "script@testregio.example", "--name", "test")
+}
+
 // TestSIGKILLWhileWritingLosesNoCommittedChange kills the server in the middle of a stream of
 // writes and checks that every change it acknowledged is in a database that still opens.
 func TestSIGKILLWhileWritingLosesNoCommittedChange(t *testing.T) {
@@ -209,6 +253,7 @@ func TestSIGKILLWhileWritingLosesNoCommittedChange(t *testing.T) {
 		t.Skip("starts a real server process")
 	}
 	dbPath := filepath.Join(t.TempDir(), "mgz.db")
+	token := stewardToken(t, dbPath)
 	cmd, url, _ := startProcess(t, dbPath)
 
 	var (
@@ -234,7 +279,10 @@ func TestSIGKILLWhileWritingLosesNoCommittedChange(t *testing.T) {
 				name := fmt.Sprintf("Praktijk Kill %d", i)
 				body := fmt.Sprintf(`{"kind":"gp_practice","name":%q,"agb":"%08d","kvk":"12345678","address":"Weg 1",
 					"postcode":"9901 AB","city":"Voorbeeldstad","phone":"0120123456","care_office_region":"Regio Voorbeeld"}`, name, 10000000+i)
-				res, err := client.Post(url+"/api/v1/organisations", "application/json", strings.NewReader(body))
+				req, _ := http.NewRequest("POST", url+"/api/v1/organisations", strings.NewReader(body))
+				req.Header.Set("Content-Type", "application/json")
+				req.Header.Set("Authorization", "Bearer "+token)
+				res, err := client.Do(req)
 				if err != nil {
 					return // the server is gone
 				}
@@ -243,14 +291,17 @@ func TestSIGKILLWhileWritingLosesNoCommittedChange(t *testing.T) {
 				}
 				json.NewDecoder(res.Body).Decode(&o)
 				res.Body.Close()
-				if res.StatusCode == http.StatusCreated {
-					mu.Lock()
-					acked[o.ID] = name
-					count := len(acked)
-					mu.Unlock()
-					if int64(count) == killAt {
-						cmd.Process.Signal(syscall.SIGKILL)
-					}
+				if res.StatusCode != http.StatusCreated {
+					t.Errorf("create organisation: status %d", res.StatusCode)
+					cmd.Process.Signal(syscall.SIGKILL)
+					return
+				}
+				mu.Lock()
+				acked[o.ID] = name
+				count := len(acked)
+				mu.Unlock()
+				if int64(count) == killAt {
+					cmd.Process.Signal(syscall.SIGKILL)
 				}
 			}
 		}()

@@ -13,6 +13,7 @@ import (
 
 	"github.com/regio-mgz/mgz/demo"
 	"github.com/regio-mgz/mgz/directory"
+	"github.com/regio-mgz/mgz/service"
 	"github.com/regio-mgz/mgz/sqlite"
 	"github.com/regio-mgz/mgz/web"
 )
@@ -51,6 +52,12 @@ func runServe(ctx context.Context, env *environment, args []string) int {
 	withDemo := fs.Bool("demo", envDefault(env, "MGZ_DEMO", "") == "true", "vul een lege database met de fictieve demoregio (MGZ_DEMO=true)")
 	logFormat := fs.String("log-format", envDefault(env, "MGZ_LOG_FORMAT", "text"), "logformaat: text of json (MGZ_LOG_FORMAT)")
 	logLevel := fs.String("log-level", envDefault(env, "MGZ_LOG_LEVEL", "info"), "logniveau: debug, info, warn, error (MGZ_LOG_LEVEL)")
+	idle := fs.String("session-idle", envDefault(env, "MGZ_SESSION_IDLE", service.DefaultConfig.SessionIdle.String()),
+		"een sessie die zo lang niet gebruikt is, vervalt (MGZ_SESSION_IDLE)")
+	maxAge := fs.String("session-max", envDefault(env, "MGZ_SESSION_MAX", service.DefaultConfig.SessionMax.String()),
+		"elke sessie vervalt zo lang na het inloggen (MGZ_SESSION_MAX)")
+	secure := fs.Bool("secure-cookies", envDefault(env, "MGZ_SECURE_COOKIES", "") == "true",
+		"markeer het sessiecookie altijd Secure, ook als TLS vóór mgz eindigt in een proxy (MGZ_SECURE_COOKIES=true)")
 	fs.Usage = func() {
 		fmt.Fprintln(env.stderr, "Gebruik: mgz serve [opties]\n\nStart de webserver. Opties (met hun omgevingsvariabele):")
 		fs.PrintDefaults()
@@ -64,6 +71,16 @@ func runServe(ctx context.Context, env *environment, args []string) int {
 	log, err := newLogger(env, *logFormat, *logLevel)
 	if err != nil {
 		fmt.Fprintln(env.stderr, "mgz serve:", err)
+		return 2
+	}
+	sessionIdle, err1 := parseDuration("--session-idle", *idle)
+	sessionMax, err2 := parseDuration("--session-max", *maxAge)
+	if err := errors.Join(err1, err2); err != nil {
+		fmt.Fprintln(env.stderr, "mgz serve:", err)
+		return 2
+	}
+	if sessionIdle > sessionMax {
+		fmt.Fprintln(env.stderr, "mgz serve: --session-idle mag niet langer zijn dan --session-max.")
 		return 2
 	}
 	log.Info("mgz starting", "version", versionString(), "addr", *addr, "db", *dbPath, "demo", *withDemo,
@@ -82,22 +99,16 @@ func runServe(ctx context.Context, env *environment, args []string) int {
 		}
 	}()
 
+	svc := service.New(db.Store(), service.Config{SessionIdle: sessionIdle, SessionMax: sessionMax, Logger: log})
 	if *withDemo {
-		sum, err := demo.Load(ctx, db.Register())
-		switch {
-		case errors.Is(err, demo.ErrNotEmpty):
-			log.Info("demo region not loaded: the database already holds data")
-		case err != nil:
+		if err := loadDemo(ctx, env, log, svc); err != nil {
 			fmt.Fprintln(env.stderr, "mgz serve: demoregio laden:", err)
 			return 1
-		default:
-			log.Info("demo region loaded", "region", demo.Region, "organisations", sum.Organisations,
-				"locations", sum.Locations, "contact_points", sum.ContactPoints)
 		}
 	}
 
-	srv, err := web.New(web.Config{Register: db.Register(), Settings: db.Settings(), Enrich: directory.New(db.Register()).Enrich,
-		Ready: db.Ping, Logger: log, Version: versionString()})
+	srv, err := web.New(web.Config{Service: svc, Enrich: directory.New(svc.Register(service.System())).Enrich,
+		SecureCookies: *secure, Logger: log, Version: versionString()})
 	if err != nil {
 		fmt.Fprintln(env.stderr, "mgz serve:", err)
 		return 1
@@ -136,6 +147,48 @@ func runServe(ctx context.Context, env *environment, args []string) int {
 	}
 	log.Info("server stopped")
 	return 0
+}
+
+// loadDemo fills an empty database with the demo region and its users, and prints the demo
+// logins; a database that holds data is left alone, and its demo logins, if any, are printed.
+func loadDemo(ctx context.Context, env *environment, log *slog.Logger, svc *service.Service) error {
+	var accounts []demo.Account
+	sum, err := demo.Load(ctx, svc.Register(service.System()))
+	switch {
+	case errors.Is(err, demo.ErrNotEmpty):
+		log.Info("demo region not loaded: the database already holds data")
+		if accounts, err = demo.Accounts(ctx, svc); err != nil {
+			return err
+		}
+	case err != nil:
+		return err
+	default:
+		log.Info("demo region loaded", "region", demo.Region, "organisations", sum.Organisations,
+			"locations", sum.Locations, "contact_points", sum.ContactPoints)
+		if isTerminal(env.stderr) {
+			fmt.Fprintln(env.stderr, "Demo-accounts aanmaken…")
+		}
+		if accounts, err = demo.LoadUsers(ctx, svc); err != nil {
+			return err
+		}
+		log.Info("demo users created", "users", len(accounts))
+	}
+	if len(accounts) == 0 {
+		return nil
+	}
+	fmt.Fprintf(env.stdout, "Demo-accounts, één per organisatie (beheerder; artsen ook met de rol arts). Wachtwoord voor allemaal: %s\n", demo.Password)
+	for _, a := range accounts {
+		fmt.Fprintf(env.stdout, "  %-32s %s\n", a.Kind.Label(), a.Email)
+	}
+	return nil
+}
+
+func parseDuration(flag, v string) (time.Duration, error) {
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("%s %q is geen geldige duur: gebruik bijvoorbeeld 30m of 12h", flag, v)
+	}
+	return d, nil
 }
 
 // displayAddr turns a listen address into one a browser can open.

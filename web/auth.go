@@ -1,0 +1,240 @@
+package web
+
+import (
+	"context"
+	"crypto/subtle"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/regio-mgz/mgz"
+	"github.com/regio-mgz/mgz/service"
+)
+
+// sessionCookie holds the session's secret; the store keeps only its hash.
+const sessionCookie = "mgz_sessie"
+
+type ctxKey int
+
+const (
+	actorKey ctxKey = iota
+	authKey
+)
+
+// authInfo is how the request was authenticated.
+type authInfo struct {
+	secret string // the session cookie's secret; empty for a bearer token
+	csrf   string
+}
+
+func actorOf(r *http.Request) mgz.Actor {
+	a, _ := r.Context().Value(actorKey).(mgz.Actor)
+	return a
+}
+
+func authOf(r *http.Request) authInfo {
+	i, _ := r.Context().Value(authKey).(authInfo)
+	return i
+}
+
+// reg is the register as the request's actor may use it.
+func (s *Server) reg(r *http.Request) mgz.RegisterService { return s.cfg.Service.Register(actorOf(r)) }
+
+// settings are the region's settings as the request's actor may use them.
+func (s *Server) settings(r *http.Request) mgz.SettingsService {
+	return s.cfg.Service.Settings(actorOf(r))
+}
+
+// clientAddress is the address of the peer, for throttling and the audit log. Behind a reverse
+// proxy this is the proxy: see the note in the README.
+func clientAddress(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// public paths need no session: the login page, health checks and static assets.
+func public(path string) bool {
+	switch {
+	case path == "/inloggen", path == "/healthz", path == "/readyz", strings.HasPrefix(path, "/static/"):
+		return true
+	}
+	return false
+}
+
+func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
+
+// authenticate puts the actor of a bearer token or session cookie in the request's context, and
+// turns away every other request to a non-public path: 401 for the API, the login page otherwise.
+// Cookie-authenticated requests that change something must carry the session's CSRF token.
+func (s *Server) authenticate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if public(r.URL.Path) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		ctx := r.Context()
+		addr := clientAddress(r)
+		var a mgz.Actor
+		var info authInfo
+		var err error
+		if h := r.Header.Get("Authorization"); h != "" {
+			token, ok := strings.CutPrefix(h, "Bearer ")
+			if !ok {
+				s.unauthenticated(w, r, mgz.Errorf(mgz.ECodeUnauthenticated, "Gebruik Authorization: Bearer <token>."))
+				return
+			}
+			a, err = s.cfg.Service.AuthenticateToken(ctx, strings.TrimSpace(token), addr)
+		} else {
+			c, cerr := r.Cookie(sessionCookie)
+			if cerr != nil {
+				s.unauthenticated(w, r, service.ErrNoSession)
+				return
+			}
+			var sess mgz.Session
+			a, sess, err = s.cfg.Service.Authenticate(ctx, c.Value, addr)
+			info = authInfo{secret: c.Value, csrf: sess.CSRFToken}
+		}
+		if err != nil {
+			if mgz.ErrorCode(err) == mgz.ECodeUnauthenticated {
+				s.clearCookie(w, r)
+				s.unauthenticated(w, r, err)
+				return
+			}
+			s.log.Error("authentication failed", "err", err)
+			http.Error(w, "Er ging intern iets mis. Probeer het opnieuw.", http.StatusInternalServerError)
+			return
+		}
+		if info.secret != "" && !safeMethod(r.Method) && !s.csrfOK(r, info.csrf) {
+			s.log.Warn("CSRF token missing or wrong", "method", r.Method, "path", r.URL.Path, "user_id", a.User.ID)
+			s.forbidden(w, r, "Het formulier is verlopen of kwam niet van deze site. Ga terug, laad de pagina opnieuw en probeer het nog eens.")
+			return
+		}
+		// A one-time password must be replaced before the website can be used; an API token is
+		// its own credential, so a script account need never sign in to the website.
+		if info.secret != "" && a.User.MustChangePassword && r.URL.Path != "/account/wachtwoord" && r.URL.Path != "/uitloggen" {
+			if isAPI(r) {
+				s.writeAPIError(w, r, mgz.Errorf(mgz.ECodeForbidden, "Kies eerst een eigen wachtwoord via de website (Mijn account)."))
+				return
+			}
+			http.Redirect(w, r, "/account/wachtwoord", http.StatusSeeOther)
+			return
+		}
+		ctx = context.WithValue(ctx, actorKey, a)
+		ctx = context.WithValue(ctx, authKey, info)
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+func safeMethod(m string) bool {
+	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
+}
+
+// csrfOK checks the synchronizer token: a form field for pages, a header for scripts.
+func (s *Server) csrfOK(r *http.Request, want string) bool {
+	got := r.Header.Get("X-CSRF-Token")
+	if got == "" {
+		got = r.PostFormValue("csrf")
+	}
+	return want != "" && subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
+}
+
+func (s *Server) unauthenticated(w http.ResponseWriter, r *http.Request, err error) {
+	if isAPI(r) {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="mgz"`)
+		s.writeAPIError(w, r, err)
+		return
+	}
+	to := "/inloggen"
+	if r.Method == http.MethodGet && r.URL.Path != "/" {
+		to += "?terug=" + url.QueryEscape(r.URL.RequestURI())
+	}
+	if err == service.ErrSessionExpired {
+		sep := "?"
+		if strings.Contains(to, "?") {
+			sep = "&"
+		}
+		to += sep + "melding=verlopen"
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+func (s *Server) forbidden(w http.ResponseWriter, r *http.Request, msg string) {
+	err := mgz.Errorf(mgz.ECodeForbidden, "%s", msg)
+	if isAPI(r) {
+		s.writeAPIError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusForbidden, "error", pageData{Title: "Geen toegang", Problem: msg})
+}
+
+func (s *Server) setCookie(w http.ResponseWriter, r *http.Request, secret string) {
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: secret, Path: "/", HttpOnly: true,
+		SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil || s.cfg.SecureCookies})
+}
+
+func (s *Server) clearCookie(w http.ResponseWriter, r *http.Request) {
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
+		SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil || s.cfg.SecureCookies})
+}
+
+// localPath accepts only a path on this site as a place to return to after login.
+func localPath(p string) string {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || p == "/inloggen" {
+		return "/"
+	}
+	return p
+}
+
+type loginData struct {
+	Return string
+}
+
+func (s *Server) pageLogin(w http.ResponseWriter, r *http.Request) error {
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		if _, _, err := s.cfg.Service.Authenticate(r.Context(), c.Value, clientAddress(r)); err == nil {
+			http.Redirect(w, r, localPath(r.URL.Query().Get("terug")), http.StatusSeeOther)
+			return nil
+		}
+	}
+	s.render(w, r, http.StatusOK, "login", pageData{Title: "Inloggen", Data: loginData{Return: localPath(r.URL.Query().Get("terug"))},
+		Form: Form{Values: url.Values{}}})
+	return nil
+}
+
+func (s *Server) pageLoginPost(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return mgz.Errorf(mgz.ECodeBadRequest, "Het formulier kon niet gelezen worden. Probeer het opnieuw.")
+	}
+	back := localPath(r.PostForm.Get("terug"))
+	in, err := s.cfg.Service.Login(r.Context(), r.PostForm.Get("email"), r.PostForm.Get("password"), clientAddress(r))
+	if mgz.ErrorCode(err) == mgz.ECodeUnauthenticated {
+		v := url.Values{"email": {r.PostForm.Get("email")}}
+		s.render(w, r, http.StatusUnauthorized, "login", pageData{Title: "Inloggen", Problem: mgz.ErrorMessage(err),
+			Data: loginData{Return: back}, Form: Form{Values: v}})
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	s.setCookie(w, r, in.Secret)
+	if in.Actor.User.MustChangePassword {
+		back = "/account/wachtwoord"
+	}
+	http.Redirect(w, r, back, http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) pageLogout(w http.ResponseWriter, r *http.Request) error {
+	if secret := authOf(r).secret; secret != "" {
+		if err := s.cfg.Service.Logout(r.Context(), actorOf(r), secret); err != nil {
+			return err
+		}
+	}
+	s.clearCookie(w, r)
+	redirect(w, r, "/inloggen", "uitgelogd")
+	return nil
+}
