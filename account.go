@@ -178,6 +178,7 @@ type AccountStore interface {
 
 	CreateToken(ctx context.Context, t *APIToken, secretHash string) error
 	TokenBySecret(ctx context.Context, secretHash string) (APIToken, error)
+	Token(ctx context.Context, id int64) (APIToken, error)
 	Tokens(ctx context.Context, userID int64) ([]APIToken, error)
 	RevokeToken(ctx context.Context, userID, tokenID int64, at time.Time) error
 	TouchToken(ctx context.Context, tokenID int64, at time.Time) error

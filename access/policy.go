@@ -103,15 +103,25 @@ func Decide(a mgz.Actor, act Action, r Resource) Decision {
 			}
 			return deny("Alleen een beheerder van de RHO verwijdert organisaties uit het register.")
 		}
-	case Location, ContactPoint:
+	case Location:
+		switch act {
+		case Read:
+			return allow("het register is leesbaar voor iedere ingelogde gebruiker")
+		case Create, Update, Delete:
+			if own(a, r) && a.OrgKind == mgz.KindCareProvider && has(a, mgz.RoleEditor) {
+				return allow("een zorgaanbieder beheert haar eigen locaties")
+			}
+			return deny("Alleen een zorgaanbieder wijzigt locaties, en alleen de eigen, met de rol bewerker of beheerder.")
+		}
+	case ContactPoint:
 		switch act {
 		case Read:
 			return allow("het register is leesbaar voor iedere ingelogde gebruiker")
 		case Create, Update, Delete:
 			if own(a, r) && has(a, mgz.RoleEditor) {
-				return allow("een organisatie beheert haar eigen locaties en contactpunten")
+				return allow("een organisatie beheert haar eigen contactpunten en die van haar locaties")
 			}
-			return deny("U kunt alleen locaties en contactpunten van uw eigen organisatie wijzigen, met de rol bewerker of beheerder.")
+			return deny("U kunt alleen contactpunten van uw eigen organisatie en haar locaties wijzigen, met de rol bewerker of beheerder.")
 		}
 	case Settings:
 		switch act {

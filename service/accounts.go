@@ -387,9 +387,17 @@ func (s *Service) Tokens(ctx context.Context, a mgz.Actor) ([]mgz.APIToken, erro
 	return s.store.Accounts().Tokens(ctx, a.User.ID)
 }
 
-// RevokeToken revokes one of the user's tokens.
-func (s *Service) RevokeToken(ctx context.Context, a mgz.Actor, userID, tokenID int64) error {
-	u, err := s.store.Accounts().User(ctx, userID)
+// RevokeToken revokes an API token; the policy lets users revoke their own. Someone else's token
+// is answered as not found, and the attempt is audited.
+func (s *Service) RevokeToken(ctx context.Context, a mgz.Actor, tokenID int64) error {
+	t, err := s.store.Accounts().Token(ctx, tokenID)
+	if mgz.ErrorCode(err) == mgz.ECodeNotFound {
+		return mgz.Errorf(mgz.ECodeNotFound, "Dit bestaat niet, of u heeft er geen toegang toe.")
+	}
+	if err != nil {
+		return err
+	}
+	u, err := s.store.Accounts().User(ctx, t.UserID)
 	if err != nil {
 		return err
 	}
@@ -397,7 +405,7 @@ func (s *Service) RevokeToken(ctx context.Context, a mgz.Actor, userID, tokenID 
 		return err
 	}
 	return s.audited(ctx, s.store, func(tx mgz.Tx) (*mgz.AuditEntry, error) {
-		if err := tx.Accounts().RevokeToken(ctx, userID, tokenID, s.now()); err != nil {
+		if err := tx.Accounts().RevokeToken(ctx, u.ID, tokenID, s.now()); err != nil {
 			return nil, err
 		}
 		return entry(a, mgz.AuditDelete, "api_token", tokenID, u.OrganisationID), nil

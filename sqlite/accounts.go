@@ -263,6 +263,15 @@ func (a *Accounts) TokenBySecret(ctx context.Context, secretHash string) (mgz.AP
 	return t, err
 }
 
+// Token implements mgz.AccountStore.
+func (a *Accounts) Token(ctx context.Context, id int64) (mgz.APIToken, error) {
+	t, err := scanToken(a.q().QueryRowContext(ctx, "SELECT "+tokenColumns+" FROM api_tokens WHERE id = $1", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return t, mgz.NotFound("Token", id)
+	}
+	return t, err
+}
+
 // Tokens implements mgz.AccountStore.
 func (a *Accounts) Tokens(ctx context.Context, userID int64) ([]mgz.APIToken, error) {
 	rows, err := a.q().QueryContext(ctx, "SELECT "+tokenColumns+" FROM api_tokens WHERE user_id = $1 ORDER BY id", userID)

@@ -172,8 +172,7 @@ func (s *Server) apiRevokeToken(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	a := actorOf(r)
-	if err := s.cfg.Service.RevokeToken(r.Context(), a, a.User.ID, id); err != nil {
+	if err := s.cfg.Service.RevokeToken(r.Context(), actorOf(r), id); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -370,8 +369,7 @@ func (s *Server) pageRevokeToken(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	a := actorOf(r)
-	if err := s.cfg.Service.RevokeToken(r.Context(), a, a.User.ID, id); err != nil {
+	if err := s.cfg.Service.RevokeToken(r.Context(), actorOf(r), id); err != nil {
 		return err
 	}
 	redirect(w, r, "/account", "ingetrokken")
@@ -386,9 +384,12 @@ func (s *Server) pagePassword(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) pagePasswordPost(w http.ResponseWriter, r *http.Request) error {
 	a := actorOf(r)
 	next := r.PostFormValue("password")
-	err := s.cfg.Service.ChangePassword(r.Context(), a, r.PostFormValue("current"), next)
-	if err == nil && next != r.PostFormValue("repeat") {
+	var err error
+	if next != r.PostFormValue("repeat") {
+		// Checked first: nothing may change when the two differ.
 		err = &mgz.Error{Code: mgz.ECodeInvalid, Message: "De wachtwoorden verschillen.", Fields: map[string]string{"repeat": "Herhaal precies hetzelfde nieuwe wachtwoord."}}
+	} else {
+		err = s.cfg.Service.ChangePassword(r.Context(), a, r.PostFormValue("current"), next)
 	}
 	if fields, msg, ok := formProblem(err); ok {
 		s.render(w, r, http.StatusUnprocessableEntity, "password", pageData{Title: "Wachtwoord wijzigen", Nav: "account", Problem: msg,

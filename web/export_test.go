@@ -8,3 +8,13 @@ func (s *Server) APIRoutes() []string {
 	}
 	return out
 }
+
+// PageRoutes lists "METHOD /path" of every page route, for the test that no page is reachable
+// without signing in.
+func (s *Server) PageRoutes() []string {
+	var out []string
+	for _, rt := range s.pageRoutes() {
+		out = append(out, rt.Method+" "+rt.Path)
+	}
+	return out
+}

@@ -1,0 +1,510 @@
+package web_test
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/regio-mgz/mgz"
+	"github.com/regio-mgz/mgz/service"
+)
+
+var updateMatrix = flag.Bool("update-matrix", false, "rewrite docs/toegang.md from the permission matrix")
+
+// who is one column of the permission matrix: a role of a user of an organisation kind.
+type who struct {
+	kind mgz.OrgKind
+	role mgz.UserRole
+}
+
+// rule is the expected answer of the access policy for a column, written here independently of
+// package access so that the test checks the policy rather than repeating it.
+type rule struct {
+	text  string // Dutch, for docs/toegang.md
+	allow func(who) bool
+}
+
+func editorRole(r mgz.UserRole) bool { return r == mgz.RoleEditor || r == mgz.RoleAdmin }
+
+var (
+	everyone       = rule{"iedere ingelogde gebruiker", func(who) bool { return true }}
+	nobody         = rule{"niemand", func(who) bool { return false }}
+	ownAdmin       = rule{"beheerder van de eigen organisatie", func(w who) bool { return w.role == mgz.RoleAdmin }}
+	ownEditor      = rule{"bewerker of beheerder van de eigen organisatie", func(w who) bool { return editorRole(w.role) }}
+	rhoEditor      = rule{"bewerker of beheerder van de RHO", func(w who) bool { return w.kind == mgz.KindRegionalGPOrg && editorRole(w.role) }}
+	rhoAdmin       = rule{"beheerder van de RHO", func(w who) bool { return w.kind == mgz.KindRegionalGPOrg && w.role == mgz.RoleAdmin }}
+	providerEditor = rule{"bewerker of beheerder van de eigen zorgaanbieder", func(w who) bool { return w.kind == mgz.KindCareProvider && editorRole(w.role) }}
+)
+
+// cell is the data one column acts on: its own organisation, a colleague, and records made
+// fresh for the actions that change or remove something.
+type cell struct {
+	who        who
+	c          *client
+	own        mgz.Organisation
+	other      mgz.Organisation // another organisation, of another kind
+	colleague  mgz.User
+	stranger   mgz.User // a user of the other organisation
+	ownLoc     mgz.Location
+	otherLoc   mgz.Location // a location of another care provider
+	ownCP      mgz.ContactPoint
+	otherCP    mgz.ContactPoint
+	ownToken   int64
+	otherToken int64
+}
+
+// endpoint is one row: a request made for a cell. Denied requests answer 403, or 404 where the
+// policy hides that the object exists.
+type endpoint struct {
+	name   string
+	method string
+	path   func(*matrix, *cell) string
+	body   func(*matrix, *cell) any // JSON for the API, url.Values for pages
+	rule   rule
+	ok     int
+	denied int
+	shown  string // the path in docs/toegang.md, for paths that make a fresh record
+}
+
+type matrix struct {
+	t   *testing.T
+	ts  *testServer
+	n   int
+	dem map[mgz.OrgKind]mgz.Organisation
+}
+
+func (m *matrix) unique() int { m.n++; return m.n }
+
+// freshOrg adds an organisation nobody refers to, for delete cells.
+func (m *matrix) freshOrg() mgz.Organisation {
+	n := m.unique()
+	o := mgz.Organisation{Kind: mgz.KindGPPractice, Name: fmt.Sprintf("Praktijk Matrix %d", n), AGB: fmt.Sprintf("01%06d", 900000+n),
+		KvK: fmt.Sprintf("%08d", 66000000+n), Address: "Matrixweg 1", Postcode: "9901 AB", City: "Voorbeeldstad", Phone: "0120 555123",
+		CareOfficeRegion: "Regio Voorbeeld"}
+	if err := m.ts.reg.CreateOrganisation(context.Background(), &o); err != nil {
+		m.t.Fatal(err)
+	}
+	return o
+}
+
+func (m *matrix) freshLocation(provider int64) mgz.Location {
+	l := mgz.Location{ProviderID: provider, Name: fmt.Sprintf("Woonvorm Matrix %d", m.unique()), Address: "Matrixpad 2", Postcode: "9902 AB",
+		Municipality: "Proefhoven", Setting: mgz.SettingClusteredHousing, Sector: mgz.SectorElderly, Deliveries: []mgz.Delivery{mgz.DeliveryVPT}, Places: 8}
+	if err := m.ts.reg.CreateLocation(context.Background(), &l); err != nil {
+		m.t.Fatal(err)
+	}
+	return l
+}
+
+func (m *matrix) freshContact(org int64) mgz.ContactPoint {
+	c := mgz.ContactPoint{OrganisationID: &org, Role: mgz.RoleFirstLine, Phone: "0612345678", Hours: mgz.Hours24x7}
+	if err := m.ts.reg.CreateContactPoint(context.Background(), &c); err != nil {
+		m.t.Fatal(err)
+	}
+	return c
+}
+
+func (m *matrix) token(u mgz.User) int64 {
+	tok, _, err := m.ts.svc.CreateToken(context.Background(), service.System(), u.ID, "matrix")
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	return tok.ID
+}
+
+func (m *matrix) orgJSON(id int64) mgz.Organisation {
+	o, err := m.ts.reg.Organisation(context.Background(), id)
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	return o
+}
+
+func (m *matrix) locJSON(id int64) mgz.Location {
+	l, err := m.ts.reg.Location(context.Background(), id)
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	return l
+}
+
+func (m *matrix) newOrgJSON() mgz.Organisation {
+	o := m.freshOrg()
+	// Not stored: the same values with a new AGB and KvK.
+	n := m.unique()
+	o.ID, o.AGB, o.KvK, o.Name = 0, fmt.Sprintf("01%06d", 800000+n), fmt.Sprintf("%08d", 55000000+n), fmt.Sprintf("Praktijk Nieuw %d", n)
+	return o
+}
+
+func (m *matrix) newLocJSON(provider int64) mgz.Location {
+	return mgz.Location{ProviderID: provider, Name: fmt.Sprintf("Woonvorm Nieuw %d", m.unique()), Address: "Nieuwpad 3", Postcode: "9903 AB",
+		Municipality: "Proefhoven", Setting: mgz.SettingInstitution, Sector: mgz.SectorDisability, Deliveries: []mgz.Delivery{mgz.DeliveryStayWithTreatment}, Places: 20}
+}
+
+func orgForm(o mgz.Organisation) url.Values {
+	return url.Values{"kind": {string(o.Kind)}, "name": {o.Name}, "agb": {o.AGB}, "kvk": {o.KvK}, "address": {o.Address},
+		"postcode": {o.Postcode}, "city": {o.City}, "phone": {o.Phone}, "care_office_region": {o.CareOfficeRegion}}
+}
+
+func locForm(l mgz.Location) url.Values {
+	v := url.Values{"provider_id": {itoa(l.ProviderID)}, "name": {l.Name}, "address": {l.Address}, "postcode": {l.Postcode},
+		"municipality": {l.Municipality}, "setting": {string(l.Setting)}, "sector": {string(l.Sector)}, "places": {fmt.Sprint(l.Places)}}
+	for _, d := range l.Deliveries {
+		v.Add("deliveries", string(d))
+	}
+	return v
+}
+
+func p(s string) func(*matrix, *cell) string { return func(*matrix, *cell) string { return s } }
+
+// endpoints is the permission matrix: every route of the API and of the pages, each action on
+// one's own data and on another organisation's. The session routes (login, logout, password) are
+// tested with a browser session in auth_test.go and the browser test.
+func endpoints() []endpoint {
+	decide := `{"situation":{"setting":"institution","wlz":"with_treatment","delivery":"stay_with_treatment","sector":"disability"},"question":{"category":"gp_care","at":"2026-09-12T10:00:00+02:00"}}`
+	settings := func(m *matrix, c *cell) any {
+		r := c.c.do(m.t, "GET", "/api/v1/settings/calendar", nil)
+		var v map[string]any
+		r.json(m.t, &v)
+		return v
+	}
+	return []endpoint{
+		// The API.
+		{name: "API overzicht", method: "GET", path: p("/api/v1/overview"), rule: everyone},
+		{name: "API-beschrijving", method: "GET", path: p("/api/v1/openapi.json"), rule: everyone},
+		{name: "wie ben ik", method: "GET", path: p("/api/v1/me"), rule: everyone},
+		{name: "besluit (regels)", method: "POST", path: p("/api/v1/decide"), body: func(*matrix, *cell) any { return decide }, rule: everyone, ok: 200},
+		{name: "regio-instellingen lezen", method: "GET", path: p("/api/v1/settings/calendar"), rule: everyone},
+		{name: "regio-instellingen wijzigen", method: "PUT", path: p("/api/v1/settings/calendar"), body: settings, rule: rhoAdmin},
+		{name: "organisaties zoeken", method: "GET", path: p("/api/v1/organisations"), rule: everyone},
+		{name: "eigen organisatie lezen", method: "GET", path: func(_ *matrix, c *cell) string { return "/api/v1/organisations/" + itoa(c.own.ID) }, rule: everyone},
+		{name: "andere organisatie lezen", method: "GET", path: func(_ *matrix, c *cell) string { return "/api/v1/organisations/" + itoa(c.other.ID) }, rule: everyone},
+		{name: "organisatie toevoegen", method: "POST", path: p("/api/v1/organisations"), body: func(m *matrix, _ *cell) any { return m.newOrgJSON() }, rule: rhoEditor},
+		{name: "eigen organisatie wijzigen", method: "PUT", path: func(_ *matrix, c *cell) string { return "/api/v1/organisations/" + itoa(c.own.ID) },
+			body: func(m *matrix, c *cell) any { return m.orgJSON(c.own.ID) }, rule: ownEditor},
+		{name: "andere organisatie wijzigen", method: "PUT", path: func(_ *matrix, c *cell) string { return "/api/v1/organisations/" + itoa(c.other.ID) },
+			body: func(m *matrix, c *cell) any { return m.orgJSON(c.other.ID) }, rule: rhoEditor},
+		{name: "eigen organisatie verwijderen", method: "DELETE", path: func(_ *matrix, c *cell) string { return "/api/v1/organisations/" + itoa(c.own.ID) }, rule: nobody},
+		{name: "andere organisatie verwijderen", shown: "/api/v1/organisations/{ander}", method: "DELETE", path: func(m *matrix, _ *cell) string { return "/api/v1/organisations/" + itoa(m.freshOrg().ID) }, rule: rhoAdmin},
+		{name: "locaties zoeken", method: "GET", path: p("/api/v1/locations"), rule: everyone},
+		{name: "locatie lezen", method: "GET", path: func(_ *matrix, c *cell) string { return "/api/v1/locations/" + itoa(c.otherLoc.ID) }, rule: everyone},
+		{name: "eigen locatie toevoegen", method: "POST", path: p("/api/v1/locations"), body: func(m *matrix, c *cell) any { return m.newLocJSON(c.own.ID) }, rule: providerEditor},
+		{name: "locatie van een ander toevoegen", method: "POST", path: p("/api/v1/locations"), body: func(m *matrix, c *cell) any { return m.newLocJSON(c.otherLoc.ProviderID) }, rule: nobody},
+		{name: "eigen locatie wijzigen", method: "PUT", path: func(_ *matrix, c *cell) string { return "/api/v1/locations/" + itoa(c.ownLoc.ID) },
+			body: func(m *matrix, c *cell) any { return m.locJSON(c.ownLoc.ID) }, rule: providerEditor},
+		{name: "locatie van een ander wijzigen", method: "PUT", path: func(_ *matrix, c *cell) string { return "/api/v1/locations/" + itoa(c.otherLoc.ID) },
+			body: func(m *matrix, c *cell) any { return m.locJSON(c.otherLoc.ID) }, rule: nobody},
+		{name: "eigen locatie verwijderen", shown: "/api/v1/locations/{eigen-locatie}", method: "DELETE", path: func(m *matrix, c *cell) string {
+			if c.who.kind != mgz.KindCareProvider {
+				return "/api/v1/locations/" + itoa(c.otherLoc.ID) // has none: tries another's
+			}
+			return "/api/v1/locations/" + itoa(m.freshLocation(c.own.ID).ID)
+		}, rule: providerEditor},
+		{name: "locatie van een ander verwijderen", method: "DELETE", path: func(_ *matrix, c *cell) string { return "/api/v1/locations/" + itoa(c.otherLoc.ID) }, rule: nobody},
+		{name: "contactpunten zoeken", method: "GET", path: p("/api/v1/contact-points"), rule: everyone},
+		{name: "contactpunt lezen", method: "GET", path: func(_ *matrix, c *cell) string { return "/api/v1/contact-points/" + itoa(c.otherCP.ID) }, rule: everyone},
+		{name: "eigen contactpunt toevoegen", method: "POST", path: p("/api/v1/contact-points"), body: func(_ *matrix, c *cell) any {
+			return map[string]any{"organisation_id": c.own.ID, "role": "management", "phone": "0120 555 777", "hours": "office_hours"}
+		}, rule: ownEditor},
+		{name: "contactpunt van een ander toevoegen", method: "POST", path: p("/api/v1/contact-points"), body: func(_ *matrix, c *cell) any {
+			return map[string]any{"organisation_id": c.other.ID, "role": "management", "phone": "0120 555 777", "hours": "office_hours"}
+		}, rule: nobody},
+		{name: "eigen contactpunt wijzigen", method: "PUT", path: func(_ *matrix, c *cell) string { return "/api/v1/contact-points/" + itoa(c.ownCP.ID) },
+			body: func(_ *matrix, c *cell) any { return c.ownCP }, rule: ownEditor},
+		{name: "contactpunt van een ander wijzigen", method: "PUT", path: func(_ *matrix, c *cell) string { return "/api/v1/contact-points/" + itoa(c.otherCP.ID) },
+			body: func(_ *matrix, c *cell) any { return c.otherCP }, rule: nobody},
+		{name: "eigen contactpunt verwijderen", shown: "/api/v1/contact-points/{eigen-contactpunt}", method: "DELETE", path: func(m *matrix, c *cell) string { return "/api/v1/contact-points/" + itoa(m.freshContact(c.own.ID).ID) }, rule: ownEditor},
+		{name: "contactpunt van een ander verwijderen", method: "DELETE", path: func(_ *matrix, c *cell) string { return "/api/v1/contact-points/" + itoa(c.otherCP.ID) }, rule: nobody},
+		{name: "gebruikers van de eigen organisatie", method: "GET", path: p("/api/v1/users"), rule: ownAdmin},
+		{name: "gebruikers van een andere organisatie", method: "GET", path: func(_ *matrix, c *cell) string { return "/api/v1/users?organisation_id=" + itoa(c.other.ID) }, rule: nobody, denied: 404},
+		{name: "gebruiker toevoegen", method: "POST", path: p("/api/v1/users"), body: func(m *matrix, _ *cell) any {
+			return map[string]any{"email": fmt.Sprintf("nieuw%d@matrix.example", m.unique()), "name": "Nieuwe Collega", "roles": []string{"viewer"}}
+		}, rule: ownAdmin},
+		{name: "gebruiker toevoegen bij een ander", method: "POST", path: p("/api/v1/users"), body: func(m *matrix, c *cell) any {
+			return map[string]any{"organisation_id": c.other.ID, "email": fmt.Sprintf("nieuw%d@matrix.example", m.unique()), "name": "Indringer", "roles": []string{"admin"}}
+		}, rule: nobody, denied: 404},
+		{name: "eigen account lezen", method: "GET", path: func(_ *matrix, c *cell) string { return "/api/v1/users/" + itoa(c.c.user.ID) }, rule: everyone},
+		{name: "collega lezen", method: "GET", path: func(_ *matrix, c *cell) string { return "/api/v1/users/" + itoa(c.colleague.ID) }, rule: ownAdmin},
+		{name: "gebruiker van een ander lezen", method: "GET", path: func(_ *matrix, c *cell) string { return "/api/v1/users/" + itoa(c.stranger.ID) }, rule: nobody, denied: 404},
+		{name: "eigen rollen wijzigen", method: "PUT", path: func(_ *matrix, c *cell) string { return "/api/v1/users/" + itoa(c.c.user.ID) },
+			body: func(_ *matrix, c *cell) any { return map[string]any{"name": c.c.user.Name, "roles": c.c.user.Roles} }, rule: ownAdmin},
+		{name: "collega wijzigen", method: "PUT", path: func(_ *matrix, c *cell) string { return "/api/v1/users/" + itoa(c.colleague.ID) },
+			body: func(_ *matrix, c *cell) any { return map[string]any{"name": "Collega", "roles": []string{"editor"}} }, rule: ownAdmin},
+		{name: "gebruiker van een ander wijzigen", method: "PUT", path: func(_ *matrix, c *cell) string { return "/api/v1/users/" + itoa(c.stranger.ID) },
+			body: func(_ *matrix, c *cell) any {
+				return map[string]any{"name": "Overgenomen", "roles": []string{"viewer"}, "disabled": true}
+			}, rule: nobody, denied: 404},
+		{name: "eigen API-tokens", method: "GET", path: p("/api/v1/tokens"), rule: everyone},
+		{name: "API-token maken", method: "POST", path: p("/api/v1/tokens"), body: func(*matrix, *cell) any { return map[string]any{"name": "matrix"} }, rule: everyone},
+		{name: "eigen API-token intrekken", method: "DELETE", path: func(_ *matrix, c *cell) string { return "/api/v1/tokens/" + itoa(c.ownToken) }, rule: everyone},
+		{name: "API-token van een ander intrekken", method: "DELETE", path: func(_ *matrix, c *cell) string { return "/api/v1/tokens/" + itoa(c.otherToken) }, rule: nobody, denied: 404},
+		{name: "auditlog van de eigen organisatie", method: "GET", path: p("/api/v1/audit"), rule: ownAdmin},
+		{name: "auditlog exporteren", method: "GET", path: p("/api/v1/audit/export?format=csv"), rule: ownAdmin},
+
+		// The pages.
+		{name: "pagina: start", method: "GET", path: p("/"), rule: everyone},
+		{name: "pagina: organisaties", method: "GET", path: p("/organisaties"), rule: everyone},
+		{name: "pagina: andere organisatie", method: "GET", path: func(_ *matrix, c *cell) string { return "/organisaties/" + itoa(c.other.ID) }, rule: everyone},
+		{name: "pagina: nieuwe organisatie", method: "GET", path: p("/organisaties/nieuw"), rule: rhoEditor},
+		{name: "formulier: organisatie toevoegen", method: "POST", path: p("/organisaties"), body: func(m *matrix, _ *cell) any { return orgForm(m.newOrgJSON()) }, rule: rhoEditor, ok: 303},
+		{name: "pagina: eigen organisatie bewerken", method: "GET", path: func(_ *matrix, c *cell) string { return "/organisaties/" + itoa(c.own.ID) + "/bewerken" }, rule: ownEditor},
+		{name: "formulier: eigen organisatie wijzigen", method: "POST", path: func(_ *matrix, c *cell) string { return "/organisaties/" + itoa(c.own.ID) },
+			body: func(m *matrix, c *cell) any { return orgForm(m.orgJSON(c.own.ID)) }, rule: ownEditor, ok: 303},
+		{name: "pagina: andere organisatie bewerken", method: "GET", path: func(_ *matrix, c *cell) string { return "/organisaties/" + itoa(c.other.ID) + "/bewerken" }, rule: rhoEditor},
+		{name: "formulier: andere organisatie wijzigen", method: "POST", path: func(_ *matrix, c *cell) string { return "/organisaties/" + itoa(c.other.ID) },
+			body: func(m *matrix, c *cell) any { return orgForm(m.orgJSON(c.other.ID)) }, rule: rhoEditor, ok: 303},
+		{name: "pagina: organisatie verwijderen", method: "GET", path: func(_ *matrix, c *cell) string { return "/organisaties/" + itoa(c.other.ID) + "/verwijderen" }, rule: rhoAdmin},
+		{name: "formulier: organisatie verwijderen", shown: "/organisaties/{ander}/verwijderen", method: "POST", path: func(m *matrix, _ *cell) string { return "/organisaties/" + itoa(m.freshOrg().ID) + "/verwijderen" },
+			body: func(*matrix, *cell) any { return url.Values{} }, rule: rhoAdmin, ok: 303},
+		{name: "pagina: locaties", method: "GET", path: p("/locaties"), rule: everyone},
+		{name: "pagina: locatie", method: "GET", path: func(_ *matrix, c *cell) string { return "/locaties/" + itoa(c.otherLoc.ID) }, rule: everyone},
+		{name: "pagina: nieuwe locatie", method: "GET", path: p("/locaties/nieuw"), rule: providerEditor},
+		{name: "formulier: eigen locatie toevoegen", method: "POST", path: p("/locaties"), body: func(m *matrix, c *cell) any { return locForm(m.newLocJSON(c.own.ID)) }, rule: providerEditor, ok: 303},
+		{name: "pagina: eigen locatie bewerken", method: "GET", path: func(_ *matrix, c *cell) string { return "/locaties/" + itoa(c.ownLoc.ID) + "/bewerken" }, rule: providerEditor},
+		{name: "formulier: eigen locatie wijzigen", method: "POST", path: func(_ *matrix, c *cell) string { return "/locaties/" + itoa(c.ownLoc.ID) },
+			body: func(m *matrix, c *cell) any { return locForm(m.locJSON(c.ownLoc.ID)) }, rule: providerEditor, ok: 303},
+		{name: "pagina: locatie van een ander bewerken", method: "GET", path: func(_ *matrix, c *cell) string { return "/locaties/" + itoa(c.otherLoc.ID) + "/bewerken" }, rule: nobody},
+		{name: "formulier: locatie van een ander wijzigen", method: "POST", path: func(_ *matrix, c *cell) string { return "/locaties/" + itoa(c.otherLoc.ID) },
+			body: func(m *matrix, c *cell) any { return locForm(m.locJSON(c.otherLoc.ID)) }, rule: nobody},
+		{name: "pagina: locatie verwijderen", method: "GET", path: func(_ *matrix, c *cell) string { return "/locaties/" + itoa(c.ownLoc.ID) + "/verwijderen" }, rule: providerEditor},
+		{name: "formulier: locatie van een ander verwijderen", method: "POST", path: func(_ *matrix, c *cell) string { return "/locaties/" + itoa(c.otherLoc.ID) + "/verwijderen" },
+			body: func(*matrix, *cell) any { return url.Values{} }, rule: nobody},
+		{name: "pagina: nieuw eigen contactpunt", method: "GET", path: func(_ *matrix, c *cell) string { return "/contactpunten/nieuw?organisatie=" + itoa(c.own.ID) }, rule: ownEditor},
+		{name: "pagina: nieuw contactpunt van een ander", method: "GET", path: func(_ *matrix, c *cell) string { return "/contactpunten/nieuw?organisatie=" + itoa(c.other.ID) }, rule: nobody},
+		{name: "formulier: eigen contactpunt toevoegen", method: "POST", path: p("/contactpunten"), body: func(_ *matrix, c *cell) any {
+			return url.Values{"organisation_id": {itoa(c.own.ID)}, "role": {"management"}, "phone": {"0120 555 777"}, "hours": {"office_hours"}}
+		}, rule: ownEditor, ok: 303},
+		{name: "pagina: eigen contactpunt bewerken", method: "GET", path: func(_ *matrix, c *cell) string { return "/contactpunten/" + itoa(c.ownCP.ID) + "/bewerken" }, rule: ownEditor},
+		{name: "formulier: contactpunt van een ander wijzigen", method: "POST", path: func(_ *matrix, c *cell) string { return "/contactpunten/" + itoa(c.otherCP.ID) },
+			body: func(_ *matrix, c *cell) any {
+				return url.Values{"organisation_id": {itoa(c.other.ID)}, "role": {"first_line"}, "phone": {"0612345678"}, "hours": {"24_7"}}
+			}, rule: nobody},
+		{name: "pagina: contactpunt van een ander verwijderen", method: "GET", path: func(_ *matrix, c *cell) string { return "/contactpunten/" + itoa(c.otherCP.ID) + "/verwijderen" }, rule: nobody},
+		{name: "formulier: eigen contactpunt verwijderen", shown: "/contactpunten/{eigen-contactpunt}/verwijderen", method: "POST", path: func(m *matrix, c *cell) string {
+			return "/contactpunten/" + itoa(m.freshContact(c.own.ID).ID) + "/verwijderen"
+		},
+			body: func(*matrix, *cell) any { return url.Values{} }, rule: ownEditor, ok: 303},
+		{name: "pagina: wie is er verantwoordelijk", method: "GET", path: p("/wie-is-verantwoordelijk"), rule: everyone},
+		{name: "pagina: regio-instellingen", method: "GET", path: p("/instellingen"), rule: everyone},
+		{name: "formulier: regio-instellingen", method: "POST", path: p("/instellingen"), body: func(*matrix, *cell) any { return url.Values{"preset": {"default"}} }, rule: rhoAdmin, ok: 303},
+		{name: "pagina: mijn account", method: "GET", path: p("/account"), rule: everyone},
+		{name: "formulier: API-token maken", method: "POST", path: p("/account/tokens"), body: func(*matrix, *cell) any { return url.Values{"name": {"matrix"}} }, rule: everyone, ok: 200},
+		{name: "formulier: eigen API-token intrekken", shown: "/account/tokens/{eigen-token}/intrekken", method: "POST", path: func(m *matrix, c *cell) string { return "/account/tokens/" + itoa(m.token(c.c.user)) + "/intrekken" },
+			body: func(*matrix, *cell) any { return url.Values{} }, rule: everyone, ok: 303},
+		{name: "formulier: API-token van een ander intrekken", method: "POST", path: func(_ *matrix, c *cell) string { return "/account/tokens/" + itoa(c.otherToken) + "/intrekken" },
+			body: func(*matrix, *cell) any { return url.Values{} }, rule: nobody, denied: 404},
+		{name: "pagina: gebruikers", method: "GET", path: p("/gebruikers"), rule: ownAdmin},
+		{name: "formulier: gebruiker toevoegen", method: "POST", path: p("/gebruikers"), body: func(m *matrix, _ *cell) any {
+			return url.Values{"email": {fmt.Sprintf("pagina%d@matrix.example", m.unique())}, "name": {"Nieuwe Collega"}, "roles": {"viewer"}}
+		}, rule: ownAdmin, ok: 200},
+		{name: "pagina: collega", method: "GET", path: func(_ *matrix, c *cell) string { return "/gebruikers/" + itoa(c.colleague.ID) }, rule: ownAdmin},
+		{name: "formulier: collega wijzigen", method: "POST", path: func(_ *matrix, c *cell) string { return "/gebruikers/" + itoa(c.colleague.ID) },
+			body: func(*matrix, *cell) any { return url.Values{"name": {"Collega"}, "roles": {"viewer"}} }, rule: ownAdmin, ok: 303},
+		{name: "pagina: gebruiker van een ander", method: "GET", path: func(_ *matrix, c *cell) string { return "/gebruikers/" + itoa(c.stranger.ID) }, rule: nobody, denied: 404},
+		{name: "pagina: auditlog", method: "GET", path: p("/audit"), rule: ownAdmin},
+		{name: "pagina: auditlog exporteren", method: "GET", path: p("/audit/export?format=csv"), rule: ownAdmin},
+	}
+}
+
+// TestPermissionMatrix runs every endpoint for every role of every organisation kind of the demo
+// region over HTTP and checks allow or deny against the rules above. Every denial is audited.
+// With -update-matrix it rewrites docs/toegang.md; otherwise the document must match.
+func TestPermissionMatrix(t *testing.T) {
+	ts := newTestServer(t, true)
+	ctx := context.Background()
+	m := &matrix{t: t, ts: ts, dem: map[mgz.OrgKind]mgz.Organisation{}}
+	orgs, _, err := ts.reg.Organisations(ctx, mgz.OrganisationFilter{Page: mgz.Page{Limit: mgz.MaxLimit}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range orgs {
+		if _, ok := m.dem[o.Kind]; !ok {
+			m.dem[o.Kind] = o
+		}
+	}
+	// Another care provider than the one whose users act, with a location and a contact point.
+	var otherProvider mgz.Organisation
+	for _, o := range orgs {
+		if o.Kind == mgz.KindCareProvider && o.ID != m.dem[mgz.KindCareProvider].ID {
+			otherProvider = o
+			break
+		}
+	}
+	otherLoc := m.freshLocation(otherProvider.ID)
+
+	var cols []who
+	for _, k := range mgz.OrgKinds.Options() {
+		for _, r := range mgz.UserRoles.Options() {
+			if r.Value == mgz.RolePhysician && k.Value != mgz.KindGPPractice && k.Value != mgz.KindGPPost && k.Value != mgz.KindPhysicianService {
+				continue // only physicians' organisations have physicians
+			}
+			cols = append(cols, who{k.Value, r.Value})
+		}
+	}
+	eps := endpoints()
+	observed := make([]map[who]bool, len(eps))
+	for i := range observed {
+		observed[i] = map[who]bool{}
+	}
+	deniedBefore := countDenied(t, ts)
+	denials := 0
+	for _, w := range cols {
+		own := m.dem[w.kind]
+		other := m.dem[mgz.KindCareOffice]
+		if w.kind == mgz.KindCareOffice {
+			other = m.dem[mgz.KindPublicHealthService]
+		}
+		c := &cell{who: w, c: ts.as(t, own.ID, w.role), own: own, other: other, otherLoc: otherLoc}
+		c.colleague, _ = ts.newUser(t, own.ID, "", mgz.RoleViewer)
+		c.stranger, _ = ts.newUser(t, other.ID, "", mgz.RoleAdmin)
+		c.ownToken, c.otherToken = m.token(c.c.user), m.token(c.stranger)
+		c.ownCP, c.otherCP = m.freshContact(own.ID), m.freshContact(other.ID)
+		if w.kind == mgz.KindCareProvider {
+			c.ownLoc = m.freshLocation(own.ID)
+		} else {
+			c.ownLoc = m.freshLocation(otherProvider.ID) // a non-provider has no locations of its own
+		}
+		for i, ep := range eps {
+			path := ep.path(m, c)
+			var r response
+			switch b := func() any {
+				if ep.body == nil {
+					return nil
+				}
+				return ep.body(m, c)
+			}().(type) {
+			case url.Values:
+				r = c.c.postForm(t, path, b)
+			default:
+				r = c.c.do(t, ep.method, path, b)
+			}
+			want := ep.rule.allow(w)
+			okStatus := ep.ok
+			if okStatus == 0 {
+				okStatus = map[string]int{"GET": 200, "POST": 201, "PUT": 200, "DELETE": 204}[ep.method]
+			}
+			deniedStatus := ep.denied
+			if deniedStatus == 0 {
+				deniedStatus = http.StatusForbidden
+			}
+			switch {
+			case want && r.status != okStatus:
+				t.Errorf("%s (%s %s) as %s %s: status %d, want %d (allowed for %s)\n%.300s", ep.name, ep.method, path, w.kind, w.role, r.status, okStatus, ep.rule.text, r.body)
+			case !want && r.status != deniedStatus:
+				t.Errorf("%s (%s %s) as %s %s: status %d, want %d (only %s)\n%.300s", ep.name, ep.method, path, w.kind, w.role, r.status, deniedStatus, ep.rule.text, r.body)
+			}
+			if !want {
+				denials++
+				if last := lastAudit(t, ts); last.Outcome != mgz.OutcomeDenied || last.UserID != c.c.user.ID || last.Reason == "" {
+					t.Errorf("%s (%s %s) as %s %s: denied without its audit entry; the last entry is %+v", ep.name, ep.method, path, w.kind, w.role, last)
+				}
+			}
+			observed[i][w] = r.status == okStatus
+		}
+	}
+	// Every denial went into the audit log, with its reason.
+	if got := countDenied(t, ts) - deniedBefore; got < denials {
+		t.Errorf("%d denials audited, want at least %d", got, denials)
+	}
+	t.Logf("%d columns × %d endpoints = %d cells, %d denied", len(cols), len(eps), len(cols)*len(eps), denials)
+
+	doc := matrixDoc(eps, cols, observed)
+	const path = "../docs/toegang.md"
+	if *updateMatrix {
+		if err := os.WriteFile(path, []byte(doc), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	if b, err := os.ReadFile(path); err != nil || string(b) != doc {
+		t.Errorf("docs/toegang.md is not the matrix the server enforces: run go test ./web -run TestPermissionMatrix -update-matrix (%v)", err)
+	}
+}
+
+func lastAudit(t *testing.T, ts *testServer) mgz.AuditEntry {
+	t.Helper()
+	es, _, err := ts.db.Store().Audit().Entries(context.Background(), mgz.AuditFilter{Page: mgz.Page{Limit: 1}})
+	if err != nil || len(es) == 0 {
+		t.Fatalf("audit log: %v", err)
+	}
+	return es[0]
+}
+
+func countDenied(t *testing.T, ts *testServer) int {
+	t.Helper()
+	n := 0
+	err := ts.db.Store().Audit().Each(context.Background(), mgz.AuditFilter{}, func(e mgz.AuditEntry) error {
+		if e.Outcome == mgz.OutcomeDenied {
+			n++
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// matrixDoc writes the observed matrix as a Markdown table: one row per endpoint, one column per
+// organisation kind, each cell listing the roles that were allowed.
+func matrixDoc(eps []endpoint, cols []who, observed []map[who]bool) string {
+	var b strings.Builder
+	b.WriteString("# Wie mag wat in mgz\n\n")
+	b.WriteString("Deze tabel komt uit de test `TestPermissionMatrix` (web/matrix_test.go), die elke rol van elke soort\n")
+	b.WriteString("organisatie elk adres laat proberen op een server met de demoregio. Per soort organisatie staan de rollen\n")
+	b.WriteString("die het mocht: **L** lezer, **B** bewerker, **H** beheerder, **A** arts; — betekent niemand van die soort.\n")
+	b.WriteString("\"Eigen\" is de organisatie van de gebruiker; \"ander\" een organisatie van een andere soort. De inlog-,\n")
+	b.WriteString("uitlog- en wachtwoordpagina's horen bij een sessie en worden apart getest (web/auth_test.go).\n\n")
+	var kinds []mgz.OrgKind
+	for _, c := range cols {
+		if !slices.Contains(kinds, c.kind) {
+			kinds = append(kinds, c.kind)
+		}
+	}
+	b.WriteString("| Handeling | Adres | Regel |")
+	for _, k := range kinds {
+		b.WriteString(" " + k.Label() + " |")
+	}
+	b.WriteString("\n|---|---|---|")
+	for range kinds {
+		b.WriteString("---|")
+	}
+	b.WriteString("\n")
+	letter := map[mgz.UserRole]string{mgz.RoleViewer: "L", mgz.RoleEditor: "B", mgz.RoleAdmin: "H", mgz.RolePhysician: "A"}
+	for i, ep := range eps {
+		fmt.Fprintf(&b, "| %s | `%s %s` | %s |", ep.name, ep.method, templatePath(ep), ep.rule.text)
+		for _, k := range kinds {
+			var rs []string
+			for _, c := range cols {
+				if c.kind == k && observed[i][c] {
+					rs = append(rs, letter[c.role])
+				}
+			}
+			if len(rs) == 0 {
+				b.WriteString(" — |")
+			} else {
+				b.WriteString(" " + strings.Join(rs, " ") + " |")
+			}
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+// templatePath shows an endpoint's path with placeholders instead of the test's ids.
+func templatePath(ep endpoint) (shown string) {
+	if ep.shown != "" {
+		return ep.shown
+	}
+	c := &cell{own: mgz.Organisation{ID: -1}, other: mgz.Organisation{ID: -2}, colleague: mgz.User{ID: -3}, stranger: mgz.User{ID: -4},
+		ownLoc: mgz.Location{ID: -5}, otherLoc: mgz.Location{ID: -6}, ownCP: mgz.ContactPoint{ID: -7}, otherCP: mgz.ContactPoint{ID: -8},
+		ownToken: -9, otherToken: -10, c: &client{user: mgz.User{ID: -11}}, who: who{kind: mgz.KindGPPractice}}
+	return strings.NewReplacer("-11", "{ik}", "-10", "{token-ander}", "-1", "{eigen}", "-2", "{ander}", "-3", "{collega}", "-4", "{gebruiker-ander}",
+		"-5", "{eigen-locatie}", "-6", "{locatie-ander}", "-7", "{eigen-contactpunt}", "-8", "{contactpunt-ander}", "-9", "{eigen-token}").Replace(ep.path(nil, c))
+}
