@@ -584,3 +584,27 @@ func rolesText(rs []mgz.UserRole) string {
 	}
 	return strings.Join(out, ", ")
 }
+
+// objectLabels name the audit log's object types in Dutch.
+var objectLabels = map[string]string{"organisation": "organisatie", "location": "locatie", "contact_point": "contactpunt",
+	"user": "gebruiker", "api_token": "API-token", "session": "sessie", "settings": "regio-instellingen",
+	"audit_log": "auditlog", "decision": "regels"}
+
+func objectLabel(t string) string {
+	if l, ok := objectLabels[t]; ok {
+		return l
+	}
+	return t
+}
+
+// auditRoles turns the comma-separated roles of an audit entry into Dutch.
+func auditRoles(s string) string {
+	if s == "system" {
+		return "beheerder van de server"
+	}
+	var rs []mgz.UserRole
+	for _, r := range strings.Split(s, ",") {
+		rs = append(rs, mgz.UserRole(r))
+	}
+	return rolesText(rs)
+}

@@ -262,7 +262,7 @@ func TestAdminCreatesAUserAndSeesTheAuditLog(t *testing.T) {
 		t.Fatalf("physician role at the RHO: %d", r.status)
 	}
 	page := string(ts.do(t, "GET", "/audit", nil).body)
-	for _, want := range []string{"Aanmaken", ts.user.Email, "user"} {
+	for _, want := range []string{"Aanmaken", ts.user.Email, "gebruiker", "beheerder"} {
 		if !strings.Contains(page, want) && !strings.Contains(page, strings.ToLower(want)) {
 			t.Errorf("audit page lacks %q", want)
 		}

@@ -87,6 +87,16 @@ func (d pageData) Can(act, kind string, org int64) bool {
 	return service.Allowed(d.Actor, access.Action(act), access.Resource{Kind: access.Kind(kind), OrganisationID: org})
 }
 
+// PhysicianOrg reports whether the signed-in user's organisation can have physicians (GP practice,
+// GP post, SO/AVG service), to offer the physician role only there.
+func (d pageData) PhysicianOrg() bool {
+	switch d.Actor.OrgKind {
+	case mgz.KindGPPractice, mgz.KindGPPost, mgz.KindPhysicianService:
+		return true
+	}
+	return false
+}
+
 // IsAdmin reports whether the signed-in user administers their organisation.
 func (d pageData) IsAdmin() bool { return d.Actor.User.Has(mgz.RoleAdmin) }
 
@@ -142,6 +152,8 @@ var funcs = template.FuncMap{
 	"rolesText":   rolesText,
 	"userRoles":   mgz.UserRoles.Options,
 	"actionLabel": func(a mgz.AuditAction) string { return a.Label() },
+	"objectLabel": objectLabel,
+	"auditRoles":  auditRoles,
 	"timePtr": func(t *time.Time) string {
 		if t == nil {
 			return "nooit"
