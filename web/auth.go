@@ -123,6 +123,9 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			http.Redirect(w, r, "/account/wachtwoord", http.StatusSeeOther)
 			return
 		}
+		// What a signed-in user sees stays out of shared and browser caches, so that the back
+		// button after logging out shows nothing.
+		w.Header().Set("Cache-Control", "no-store")
 		ctx = context.WithValue(ctx, actorKey, a)
 		ctx = context.WithValue(ctx, authKey, info)
 		next.ServeHTTP(w, r.WithContext(ctx))

@@ -401,6 +401,7 @@ func TestSecurityHeadersAndCrossOriginPosts(t *testing.T) {
 		"Content-Security-Policy": "frame-ancestors 'none'",
 		"X-Content-Type-Options":  "nosniff",
 		"Referrer-Policy":         "same-origin",
+		"Cache-Control":           "no-store",
 	} {
 		if !strings.Contains(r.header.Get(h), want) {
 			t.Errorf("%s = %q, want it to contain %q", h, r.header.Get(h), want)
