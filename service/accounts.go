@@ -304,8 +304,8 @@ func (s *Service) UpdateUser(ctx context.Context, a mgz.Actor, u *mgz.User) erro
 	})
 }
 
-// ChangePassword sets a user's own new password after checking the current one, and ends their
-// other sessions.
+// ChangePassword sets a user's own new password after checking the current one. The caller ends
+// the user's other sessions (EndOtherSessions), keeping the one in use.
 func (s *Service) ChangePassword(ctx context.Context, a mgz.Actor, current, next string) error {
 	if err := s.authorize(ctx, s.store, a, access.Update, access.Resource{Kind: access.User, OrganisationID: a.User.OrganisationID, UserID: a.User.ID}, mgz.AuditUpdate, a.User.ID); err != nil {
 		return err
@@ -358,6 +358,10 @@ func (s *Service) EndOtherSessions(ctx context.Context, a mgz.Actor, keepSecret 
 // CreateToken makes an API token for actor; the secret is returned once and stored only hashed.
 func (s *Service) CreateToken(ctx context.Context, a mgz.Actor, userID int64, name string) (mgz.APIToken, string, error) {
 	u, err := s.store.Accounts().User(ctx, userID)
+	if mgz.ErrorCode(err) == mgz.ECodeNotFound {
+		// The same answer as for someone else's account: user ids must not be probed.
+		return mgz.APIToken{}, "", mgz.Errorf(mgz.ECodeNotFound, "Dit bestaat niet, of u heeft er geen toegang toe.")
+	}
 	if err != nil {
 		return mgz.APIToken{}, "", err
 	}

@@ -58,9 +58,18 @@ func (r *register) CreateOrganisation(ctx context.Context, o *mgz.Organisation) 
 		func(reg mgz.RegisterService) error { return reg.CreateOrganisation(ctx, o) })
 }
 
+// UpdateOrganisation: an organisation keeps its own data; changing what kind of organisation it
+// is re-shapes its rights (an organisation that became the RHO would keep the register), so that
+// is asked of the policy as adding an organisation to the register.
 func (r *register) UpdateOrganisation(ctx context.Context, o *mgz.Organisation) error {
-	if _, err := r.store.Register().Organisation(ctx, o.ID); err != nil {
+	old, err := r.store.Register().Organisation(ctx, o.ID)
+	if err != nil {
 		return err
+	}
+	if o.Kind != old.Kind {
+		if err := r.s.authorize(ctx, r.store, r.a, access.Create, access.Resource{Kind: access.Organisation}, mgz.AuditUpdate, o.ID); err != nil {
+			return err
+		}
 	}
 	return r.change(ctx, access.Organisation, access.Update, o.ID, func() int64 { return o.ID },
 		func(reg mgz.RegisterService) error { return reg.UpdateOrganisation(ctx, o) })

@@ -152,7 +152,7 @@ func (a *Accounts) UpdateUser(ctx context.Context, u *mgz.User) error {
 	})
 }
 
-// SetPassword implements mgz.AccountStore; it ends the user's other sessions.
+// SetPassword implements mgz.AccountStore. Sessions are left alone: the service ends them.
 func (a *Accounts) SetPassword(ctx context.Context, userID int64, passwordHash string, mustChange bool) error {
 	return a.write(ctx, func(q querier) error {
 		res, err := q.ExecContext(ctx, "UPDATE users SET password_hash = $1, must_change_password = $2, updated_at = $3 WHERE id = $4",

@@ -1,0 +1,376 @@
+package access
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"unicode"
+
+	"github.com/regio-mgz/mgz"
+)
+
+// The organisations of the tests: the region's RHO, a GP practice, a care provider and a care
+// provider of someone else.
+const (
+	rhoOrg      int64 = 1
+	practiceOrg int64 = 2
+	providerOrg int64 = 3
+	otherOrg    int64 = 4
+)
+
+// user returns a signed-in actor: user id of org (of kind) with roles.
+func user(id, org int64, kind mgz.OrgKind, roles ...mgz.UserRole) mgz.Actor {
+	return mgz.Actor{User: mgz.User{ID: id, OrganisationID: org, Email: fmt.Sprintf("u%d@test.example", id), Roles: roles},
+		OrgKind: kind}
+}
+
+var (
+	rhoViewer   = user(101, rhoOrg, mgz.KindRegionalGPOrg, mgz.RoleViewer)
+	rhoEditor   = user(102, rhoOrg, mgz.KindRegionalGPOrg, mgz.RoleEditor)
+	rhoAdmin    = user(103, rhoOrg, mgz.KindRegionalGPOrg, mgz.RoleAdmin)
+	gpViewer    = user(201, practiceOrg, mgz.KindGPPractice, mgz.RoleViewer)
+	gpEditor    = user(202, practiceOrg, mgz.KindGPPractice, mgz.RoleEditor)
+	gpAdmin     = user(203, practiceOrg, mgz.KindGPPractice, mgz.RoleAdmin)
+	gpPhysician = user(204, practiceOrg, mgz.KindGPPractice, mgz.RolePhysician)
+	cpViewer    = user(301, providerOrg, mgz.KindCareProvider, mgz.RoleViewer)
+	cpEditor    = user(302, providerOrg, mgz.KindCareProvider, mgz.RoleEditor)
+	cpAdmin     = user(303, providerOrg, mgz.KindCareProvider, mgz.RoleAdmin)
+
+	// disabledAdmin would be allowed much as rhoAdmin, were the account not disabled.
+	disabledAdmin = func() mgz.Actor {
+		a := user(104, rhoOrg, mgz.KindRegionalGPOrg, mgz.RoleAdmin)
+		a.User.Disabled = true
+		return a
+	}()
+
+	everyUser = []mgz.Actor{rhoViewer, rhoEditor, rhoAdmin, gpViewer, gpEditor, gpAdmin, gpPhysician, cpViewer, cpEditor, cpAdmin}
+
+	allKinds   = []Kind{Organisation, Location, ContactPoint, Settings, Rules, User, Token, AuditLog}
+	allActions = []Action{Read, Create, Update, Delete, Export}
+)
+
+func who(a mgz.Actor) string {
+	if a.System {
+		return "system"
+	}
+	roles := make([]string, len(a.User.Roles))
+	for i, r := range a.User.Roles {
+		roles[i] = string(r)
+	}
+	return fmt.Sprintf("%s-%d(%s)", a.OrgKind, a.User.OrganisationID, strings.Join(roles, ","))
+}
+
+type policyCase struct {
+	name  string
+	a     mgz.Actor
+	act   Action
+	r     Resource
+	allow bool
+	hide  bool
+}
+
+func runPolicyCases(t *testing.T, cases []policyCase) {
+	t.Helper()
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			d := Decide(c.a, c.act, c.r)
+			if d.Allow != c.allow {
+				t.Fatalf("Decide(%s, %s, %+v).Allow = %v (reason %q), want %v", who(c.a), c.act, c.r, d.Allow, d.Reason, c.allow)
+			}
+			if d.Hide != c.hide {
+				t.Errorf("Decide(%s, %s, %+v).Hide = %v, want %v", who(c.a), c.act, c.r, d.Hide, c.hide)
+			}
+			if d.Reason == "" {
+				t.Errorf("Decide(%s, %s, %+v) has no reason", who(c.a), c.act, c.r)
+			}
+		})
+	}
+}
+
+func TestSystemActorIsAllowedEverything(t *testing.T) {
+	sys := mgz.Actor{System: true, Address: "opdrachtregel"}
+	for _, k := range append(allKinds, Kind("patient")) {
+		for _, act := range allActions {
+			for _, org := range []int64{0, rhoOrg, otherOrg} {
+				if d := Decide(sys, act, Resource{Kind: k, OrganisationID: org, UserID: 7}); !d.Allow {
+					t.Errorf("system %s %s of organisation %d: denied (%q), want allowed", act, k, org, d.Reason)
+				}
+			}
+		}
+	}
+}
+
+func TestNobodyAndDisabledUsersAreDeniedEverything(t *testing.T) {
+	actors := map[string]mgz.Actor{
+		"zero actor":                        {},
+		"user without id, admin of the RHO": {OrgKind: mgz.KindRegionalGPOrg, User: mgz.User{OrganisationID: rhoOrg, Roles: []mgz.UserRole{mgz.RoleAdmin}}},
+		"disabled admin of the RHO":         disabledAdmin,
+	}
+	for name, a := range actors {
+		t.Run(name, func(t *testing.T) {
+			for _, k := range allKinds {
+				for _, act := range allActions {
+					r := Resource{Kind: k, OrganisationID: a.User.OrganisationID, UserID: a.User.ID}
+					d := Decide(a, act, r)
+					if d.Allow {
+						t.Errorf("%s %s: allowed (%q), want denied", act, k, d.Reason)
+					}
+					if d.Reason == "" {
+						t.Errorf("%s %s: denial without a reason", act, k)
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestUnknownKindOrActionIsDeniedByDefault(t *testing.T) {
+	runPolicyCases(t, []policyCase{
+		{"unknown kind, read, by RHO admin", rhoAdmin, Read, Resource{Kind: "patient", OrganisationID: rhoOrg}, false, false},
+		{"unknown kind, create, by RHO admin", rhoAdmin, Create, Resource{Kind: "patient", OrganisationID: rhoOrg}, false, false},
+		{"empty kind, read", gpAdmin, Read, Resource{OrganisationID: practiceOrg}, false, false},
+		{"unknown action on organisation", rhoAdmin, Action("approve"), Resource{Kind: Organisation, OrganisationID: practiceOrg}, false, false},
+		{"unknown action on location", cpAdmin, Action("approve"), Resource{Kind: Location, OrganisationID: providerOrg}, false, false},
+		{"unknown action on settings", rhoAdmin, Action("approve"), Resource{Kind: Settings}, false, false},
+		{"export organisation", rhoAdmin, Export, Resource{Kind: Organisation, OrganisationID: practiceOrg}, false, false},
+		{"export locations", cpAdmin, Export, Resource{Kind: Location, OrganisationID: providerOrg}, false, false},
+		{"export contact points", gpAdmin, Export, Resource{Kind: ContactPoint, OrganisationID: practiceOrg}, false, false},
+		{"create settings", rhoAdmin, Create, Resource{Kind: Settings}, false, false},
+		{"delete settings", rhoAdmin, Delete, Resource{Kind: Settings}, false, false},
+		{"change the rules", rhoAdmin, Update, Resource{Kind: Rules}, false, false},
+		{"create rules", rhoAdmin, Create, Resource{Kind: Rules}, false, false},
+	})
+}
+
+func TestRegisterAndRulesAreReadableByEverySignedInUser(t *testing.T) {
+	var cases []policyCase
+	for _, a := range everyUser {
+		for _, k := range []Kind{Organisation, Location, ContactPoint, Rules} {
+			for _, org := range []int64{a.User.OrganisationID, otherOrg} {
+				cases = append(cases, policyCase{fmt.Sprintf("%s reads %s of organisation %d", who(a), k, org), a, Read,
+					Resource{Kind: k, OrganisationID: org}, true, false})
+			}
+		}
+	}
+	runPolicyCases(t, cases)
+}
+
+func TestOrganisationIsCreatedOnlyByRHOEditorOrAdmin(t *testing.T) {
+	res := Resource{Kind: Organisation}
+	runPolicyCases(t, []policyCase{
+		{"RHO editor", rhoEditor, Create, res, true, false},
+		{"RHO admin", rhoAdmin, Create, res, true, false},
+		{"RHO viewer", rhoViewer, Create, res, false, false},
+		{"practice editor", gpEditor, Create, res, false, false},
+		{"practice admin", gpAdmin, Create, res, false, false},
+		{"care provider admin", cpAdmin, Create, res, false, false},
+	})
+}
+
+func TestOrganisationIsUpdatedByItsOwnEditorsOrAnyRHOEditor(t *testing.T) {
+	own := func(a mgz.Actor) Resource { return Resource{Kind: Organisation, OrganisationID: a.User.OrganisationID} }
+	other := Resource{Kind: Organisation, OrganisationID: otherOrg}
+	runPolicyCases(t, []policyCase{
+		{"practice editor updates own", gpEditor, Update, own(gpEditor), true, false},
+		{"practice admin updates own", gpAdmin, Update, own(gpAdmin), true, false},
+		{"care provider editor updates own", cpEditor, Update, own(cpEditor), true, false},
+		{"practice viewer cannot update own", gpViewer, Update, own(gpViewer), false, false},
+		{"practice physician cannot update own", gpPhysician, Update, own(gpPhysician), false, false},
+		{"practice editor cannot update another", gpEditor, Update, other, false, false},
+		{"practice admin cannot update another", gpAdmin, Update, other, false, false},
+		{"care provider admin cannot update another", cpAdmin, Update, Resource{Kind: Organisation, OrganisationID: practiceOrg}, false, false},
+		{"RHO editor updates own", rhoEditor, Update, own(rhoEditor), true, false},
+		{"RHO editor updates another", rhoEditor, Update, other, true, false},
+		{"RHO admin updates another", rhoAdmin, Update, other, true, false},
+		{"RHO viewer cannot update another", rhoViewer, Update, other, false, false},
+		{"RHO viewer cannot update own", rhoViewer, Update, own(rhoViewer), false, false},
+	})
+}
+
+func TestOrganisationIsDeletedOnlyByRHOAdminAndNeverItsOwn(t *testing.T) {
+	other := Resource{Kind: Organisation, OrganisationID: otherOrg}
+	runPolicyCases(t, []policyCase{
+		{"RHO admin deletes another", rhoAdmin, Delete, other, true, false},
+		{"RHO admin cannot delete the RHO itself", rhoAdmin, Delete, Resource{Kind: Organisation, OrganisationID: rhoOrg}, false, false},
+		{"RHO editor cannot delete", rhoEditor, Delete, other, false, false},
+		{"RHO viewer cannot delete", rhoViewer, Delete, other, false, false},
+		{"practice admin cannot delete own", gpAdmin, Delete, Resource{Kind: Organisation, OrganisationID: practiceOrg}, false, false},
+		{"practice admin cannot delete another", gpAdmin, Delete, other, false, false},
+		{"care provider admin cannot delete another", cpAdmin, Delete, other, false, false},
+	})
+}
+
+func TestLocationsAreChangedOnlyByAnEditorOfTheOwningCareProvider(t *testing.T) {
+	var cases []policyCase
+	for _, act := range []Action{Create, Update, Delete} {
+		own := Resource{Kind: Location, OrganisationID: providerOrg}
+		other := Resource{Kind: Location, OrganisationID: otherOrg}
+		cases = append(cases,
+			policyCase{string(act) + " own by care provider editor", cpEditor, act, own, true, false},
+			policyCase{string(act) + " own by care provider admin", cpAdmin, act, own, true, false},
+			policyCase{string(act) + " own by care provider viewer", cpViewer, act, own, false, false},
+			policyCase{string(act) + " another provider's by care provider admin", cpAdmin, act, other, false, false},
+			policyCase{string(act) + " by RHO editor", rhoEditor, act, own, false, false},
+			policyCase{string(act) + " by RHO admin", rhoAdmin, act, own, false, false},
+			// Owning the resource is not enough: only a care provider has locations.
+			policyCase{string(act) + " owned by a practice, by its editor", gpEditor, act, Resource{Kind: Location, OrganisationID: practiceOrg}, false, false},
+			policyCase{string(act) + " without owner", cpAdmin, act, Resource{Kind: Location}, false, false},
+		)
+	}
+	runPolicyCases(t, cases)
+}
+
+func TestContactPointsAreChangedByAnEditorOfTheOwningOrganisation(t *testing.T) {
+	var cases []policyCase
+	for _, act := range []Action{Create, Update, Delete} {
+		cases = append(cases,
+			policyCase{string(act) + " own by practice editor", gpEditor, act, Resource{Kind: ContactPoint, OrganisationID: practiceOrg}, true, false},
+			policyCase{string(act) + " own by practice admin", gpAdmin, act, Resource{Kind: ContactPoint, OrganisationID: practiceOrg}, true, false},
+			policyCase{string(act) + " own by care provider editor", cpEditor, act, Resource{Kind: ContactPoint, OrganisationID: providerOrg}, true, false},
+			policyCase{string(act) + " own by RHO editor", rhoEditor, act, Resource{Kind: ContactPoint, OrganisationID: rhoOrg}, true, false},
+			policyCase{string(act) + " another's by practice admin", gpAdmin, act, Resource{Kind: ContactPoint, OrganisationID: providerOrg}, false, false},
+			policyCase{string(act) + " another's by RHO admin", rhoAdmin, act, Resource{Kind: ContactPoint, OrganisationID: practiceOrg}, false, false},
+			policyCase{string(act) + " without owner", gpAdmin, act, Resource{Kind: ContactPoint}, false, false},
+		)
+	}
+	runPolicyCases(t, cases)
+}
+
+func TestViewersAndPhysiciansNeverChangeTheRegisterOrSettings(t *testing.T) {
+	var cases []policyCase
+	for _, a := range []mgz.Actor{rhoViewer, gpViewer, gpPhysician, cpViewer} {
+		for _, k := range []Kind{Organisation, Location, ContactPoint} {
+			for _, act := range []Action{Create, Update, Delete} {
+				cases = append(cases, policyCase{fmt.Sprintf("%s %s own %s", who(a), act, k), a, act,
+					Resource{Kind: k, OrganisationID: a.User.OrganisationID}, false, false})
+			}
+		}
+		cases = append(cases, policyCase{who(a) + " update settings", a, Update, Resource{Kind: Settings}, false, false})
+	}
+	runPolicyCases(t, cases)
+}
+
+func TestSettingsAreReadByAllAndUpdatedOnlyByRHOAdmin(t *testing.T) {
+	var cases []policyCase
+	for _, a := range everyUser {
+		cases = append(cases, policyCase{who(a) + " reads", a, Read, Resource{Kind: Settings}, true, false})
+		cases = append(cases, policyCase{who(a) + " updates", a, Update, Resource{Kind: Settings}, a.User.ID == rhoAdmin.User.ID, false})
+	}
+	runPolicyCases(t, cases)
+}
+
+func TestUsersSelfOwnOrganisationAdminAndOtherOrganisationsHidden(t *testing.T) {
+	self := func(a mgz.Actor) Resource {
+		return Resource{Kind: User, OrganisationID: a.User.OrganisationID, UserID: a.User.ID}
+	}
+	colleague := Resource{Kind: User, OrganisationID: practiceOrg, UserID: 9999}
+	stranger := Resource{Kind: User, OrganisationID: providerOrg, UserID: 9998}
+	runPolicyCases(t, []policyCase{
+		{"viewer reads self", gpViewer, Read, self(gpViewer), true, false},
+		{"viewer updates self", gpViewer, Update, self(gpViewer), true, false},
+		{"physician reads self", gpPhysician, Read, self(gpPhysician), true, false},
+		{"viewer cannot delete self", gpViewer, Delete, self(gpViewer), false, false},
+		{"viewer cannot export self", gpViewer, Export, self(gpViewer), false, false},
+		{"viewer cannot read colleague", gpViewer, Read, colleague, false, false},
+		{"editor cannot update colleague", gpEditor, Update, colleague, false, false},
+		{"editor cannot list own organisation's users", gpEditor, Read, Resource{Kind: User, OrganisationID: practiceOrg}, false, false},
+		{"admin lists own organisation's users", gpAdmin, Read, Resource{Kind: User, OrganisationID: practiceOrg}, true, false},
+		{"admin creates user in own organisation", gpAdmin, Create, Resource{Kind: User, OrganisationID: practiceOrg}, true, false},
+		{"admin reads colleague", gpAdmin, Read, colleague, true, false},
+		{"admin updates colleague", gpAdmin, Update, colleague, true, false},
+		{"admin deletes colleague", gpAdmin, Delete, colleague, true, false},
+		{"admin cannot export colleague", gpAdmin, Export, colleague, false, false},
+		{"admin cannot read user of another organisation", gpAdmin, Read, stranger, false, true},
+		{"admin cannot update user of another organisation", gpAdmin, Update, stranger, false, true},
+		{"admin cannot create user in another organisation", gpAdmin, Create, Resource{Kind: User, OrganisationID: providerOrg}, false, true},
+		{"RHO admin cannot read user of another organisation", rhoAdmin, Read, stranger, false, true},
+		{"viewer cannot read user of another organisation", gpViewer, Read, stranger, false, true},
+		{"admin cannot act on users without organisation", gpAdmin, Read, Resource{Kind: User}, false, true},
+	})
+}
+
+func TestTokensOnlyBySelfAndOthersHidden(t *testing.T) {
+	mine := func(a mgz.Actor) Resource {
+		return Resource{Kind: Token, OrganisationID: a.User.OrganisationID, UserID: a.User.ID}
+	}
+	colleagues := Resource{Kind: Token, OrganisationID: practiceOrg, UserID: 9999}
+	strangers := Resource{Kind: Token, OrganisationID: providerOrg, UserID: 9998}
+	var cases []policyCase
+	for _, act := range []Action{Read, Create, Update, Delete} {
+		cases = append(cases,
+			policyCase{"viewer " + string(act) + " own", gpViewer, act, mine(gpViewer), true, false},
+			policyCase{"physician " + string(act) + " own", gpPhysician, act, mine(gpPhysician), true, false},
+			policyCase{"admin " + string(act) + " colleague's", gpAdmin, act, colleagues, false, true},
+			policyCase{"RHO admin " + string(act) + " stranger's", rhoAdmin, act, strangers, false, true},
+		)
+	}
+	cases = append(cases, policyCase{"viewer export own", gpViewer, Export, mine(gpViewer), false, true})
+	runPolicyCases(t, cases)
+}
+
+func TestAuditLogOnlyReadAndExportedByOwnOrganisationAdmin(t *testing.T) {
+	own := Resource{Kind: AuditLog, OrganisationID: practiceOrg}
+	other := Resource{Kind: AuditLog, OrganisationID: providerOrg}
+	runPolicyCases(t, []policyCase{
+		{"admin reads own", gpAdmin, Read, own, true, false},
+		{"admin exports own", gpAdmin, Export, own, true, false},
+		{"admin cannot update own", gpAdmin, Update, own, false, false},
+		{"admin cannot delete own", gpAdmin, Delete, own, false, false},
+		{"admin cannot create in own", gpAdmin, Create, own, false, false},
+		{"editor cannot read own", gpEditor, Read, own, false, false},
+		{"viewer cannot read own", gpViewer, Read, own, false, false},
+		{"physician cannot export own", gpPhysician, Export, own, false, false},
+		{"admin cannot read another organisation's", gpAdmin, Read, other, false, false},
+		{"RHO admin cannot read another organisation's", rhoAdmin, Read, other, false, false},
+		{"RHO admin cannot read the whole region's", rhoAdmin, Read, Resource{Kind: AuditLog}, false, false},
+		{"RHO admin reads own", rhoAdmin, Read, Resource{Kind: AuditLog, OrganisationID: rhoOrg}, true, false},
+	})
+}
+
+// dutchWords are common Dutch words; a user-facing reason contains at least one of them.
+var dutchWords = map[string]bool{"de": true, "het": true, "een": true, "niet": true, "alleen": true, "uw": true, "u": true, "van": true}
+
+func TestEveryDenialCarriesADutchReason(t *testing.T) {
+	actors := append([]mgz.Actor{{}, disabledAdmin}, everyUser...)
+	seen := map[string]bool{}
+	for _, a := range actors {
+		for _, k := range append(allKinds, Kind("patient")) {
+			for _, act := range append(allActions, Action("approve")) {
+				for _, org := range []int64{0, a.User.OrganisationID, otherOrg} {
+					for _, uid := range []int64{0, a.User.ID, 9999} {
+						d := Decide(a, act, Resource{Kind: k, OrganisationID: org, UserID: uid})
+						if d.Allow || seen[d.Reason] {
+							continue
+						}
+						seen[d.Reason] = true
+						if msg := checkDutchReason(d.Reason); msg != "" {
+							t.Errorf("%s %s %s (organisation %d, user %d): reason %q %s", who(a), act, k, org, uid, d.Reason, msg)
+						}
+					}
+				}
+			}
+		}
+	}
+	if len(seen) < 5 {
+		t.Fatalf("only %d distinct denial reasons seen, want the policy's several: %v", len(seen), seen)
+	}
+}
+
+// checkDutchReason returns what is wrong with a denial's reason, or "".
+func checkDutchReason(reason string) string {
+	if strings.TrimSpace(reason) == "" {
+		return "is empty"
+	}
+	if first := []rune(reason)[0]; !unicode.IsUpper(first) {
+		return "does not start with a capital, as a sentence shown to a user does"
+	}
+	if !strings.HasSuffix(reason, ".") {
+		return "does not end with a full stop"
+	}
+	for _, w := range strings.FieldsFunc(strings.ToLower(reason), func(r rune) bool { return !unicode.IsLetter(r) }) {
+		if dutchWords[w] {
+			return ""
+		}
+	}
+	return "contains none of the common Dutch words"
+}
