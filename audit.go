@@ -93,6 +93,7 @@ type Tx interface {
 	Accounts() AccountStore
 	Audit() AuditLog
 	Settings() SettingsService
+	Prerequisites() PrerequisiteStore
 }
 
 // Store is the storage the service layer runs on.

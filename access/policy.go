@@ -32,6 +32,9 @@ const (
 	User         Kind = "user"
 	Token        Kind = "api_token"
 	AuditLog     Kind = "audit_log"
+	// Prerequisite is a location's checklist of domain.md §5 with its documents; OrganisationID
+	// is the location's care provider.
+	Prerequisite Kind = "prerequisite"
 )
 
 // Resource is what an action is about.
@@ -122,6 +125,22 @@ func Decide(a mgz.Actor, act Action, r Resource) Decision {
 				return allow("een organisatie beheert haar eigen contactpunten en die van haar locaties")
 			}
 			return deny("U kunt alleen contactpunten van uw eigen organisatie en haar locaties wijzigen, met de rol bewerker of beheerder.")
+		}
+	case Prerequisite:
+		switch act {
+		case Read:
+			switch {
+			case own(a, r):
+				return allow("een zorgaanbieder ziet de randvoorwaarden van haar eigen locaties")
+			case a.OrgKind == mgz.KindGPPractice, a.OrgKind == mgz.KindRegionalGPOrg, a.OrgKind == mgz.KindCareOffice:
+				return allow("huisartsenpraktijken, de RHO en het zorgkantoor zien de randvoorwaarden van locaties")
+			}
+			return deny("Alleen de zorgaanbieder, huisartsenpraktijken, de RHO en het zorgkantoor zien de randvoorwaarden van een locatie.")
+		case Update:
+			if own(a, r) && a.OrgKind == mgz.KindCareProvider && has(a, mgz.RoleEditor) {
+				return allow("een zorgaanbieder legt de randvoorwaarden van haar eigen locaties vast")
+			}
+			return deny("Alleen de zorgaanbieder van de locatie legt randvoorwaarden vast, met de rol bewerker of beheerder.")
 		}
 	case Settings:
 		switch act {

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/regio-mgz/mgz"
 	"github.com/regio-mgz/mgz/audit"
@@ -412,4 +413,51 @@ func TestAuditTamperingIsDetectedAndNamed(t *testing.T) {
 	broken(5)
 	db.sql.Exec("DELETE FROM audit_log WHERE id = 2")
 	broken(2) // the deleted row is named
+}
+
+func TestPrerequisiteVersionsDocumentsAndLocationDelete(t *testing.T) {
+	db, _ := openTestDB(t)
+	ctx := context.Background()
+	reg, pre := db.Register(), db.Store().Prerequisites()
+	p := provider("Zorg Prerequisites", "")
+	if err := reg.CreateOrganisation(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	l := location(p.ID, "Huis met checklist")
+	if err := reg.CreateLocation(ctx, l); err != nil {
+		t.Fatal(err)
+	}
+	doc := &mgz.Document{LocationID: l.ID, Key: mgz.PrereqWzdProtocol, Name: "wzd.pdf", ContentType: "application/pdf", Size: 4, SHA256: "x", UploadedAt: time.Now()}
+	if err := pre.AddDocument(ctx, doc, []byte("%PDF")); err != nil {
+		t.Fatal(err)
+	}
+	until := time.Date(2027, 1, 31, 0, 0, 0, 0, time.UTC)
+	for _, st := range []mgz.PrerequisiteStatus{mgz.StatusNotMet, mgz.StatusMet} {
+		it := &mgz.PrerequisiteItem{LocationID: l.ID, Key: mgz.PrereqWzdProtocol, Status: st, DocumentID: &doc.ID, ValidUntil: &until,
+			ConfirmedByName: "Test", ConfirmedAt: time.Now()}
+		if err := pre.Record(ctx, it); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A document of another key is refused, and nothing is written.
+	wrong := &mgz.PrerequisiteItem{LocationID: l.ID, Key: mgz.PrereqFixedTeam, Status: mgz.StatusMet, DocumentID: &doc.ID, ConfirmedAt: time.Now()}
+	mustCode(t, pre.Record(ctx, wrong), mgz.ECodeInvalid, "document_id")
+	items, err := pre.Items(ctx, l.ID)
+	if err != nil || len(items) != 1 || items[0].Status != mgz.StatusMet || !items[0].ValidUntil.Equal(until) {
+		t.Fatalf("current items %+v, %v", items, err)
+	}
+	hist, _ := pre.History(ctx, l.ID, "")
+	if len(hist) != 2 {
+		t.Fatalf("history has %d versions, want 2", len(hist))
+	}
+	if _, content, err := pre.Document(ctx, doc.ID); err != nil || string(content) != "%PDF" {
+		t.Fatalf("document: %q %v", content, err)
+	}
+	// Deleting the location takes its checklist and documents with it.
+	if err := reg.DeleteLocation(ctx, l.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := pre.Document(ctx, doc.ID); mgz.ErrorCode(err) != mgz.ECodeNotFound {
+		t.Fatalf("document after the location was deleted: %v", err)
+	}
 }

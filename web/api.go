@@ -54,6 +54,7 @@ func (s *Server) apiRoutes() []route {
 		id: func(c *mgz.ContactPoint) *int64 { return &c.ID },
 	}.routes()...)
 	routes = append(routes, s.accountRoutes()...)
+	routes = append(routes, s.prerequisiteRoutes()...)
 	return routes
 }
 

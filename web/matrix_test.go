@@ -33,12 +33,18 @@ type rule struct {
 func editorRole(r mgz.UserRole) bool { return r == mgz.RoleEditor || r == mgz.RoleAdmin }
 
 var (
-	everyone       = rule{"iedere ingelogde gebruiker", func(who) bool { return true }}
-	nobody         = rule{"niemand", func(who) bool { return false }}
-	ownAdmin       = rule{"beheerder van de eigen organisatie", func(w who) bool { return w.role == mgz.RoleAdmin }}
-	ownEditor      = rule{"bewerker of beheerder van de eigen organisatie", func(w who) bool { return editorRole(w.role) }}
-	rhoEditor      = rule{"bewerker of beheerder van de RHO", func(w who) bool { return w.kind == mgz.KindRegionalGPOrg && editorRole(w.role) }}
-	rhoAdmin       = rule{"beheerder van de RHO", func(w who) bool { return w.kind == mgz.KindRegionalGPOrg && w.role == mgz.RoleAdmin }}
+	everyone      = rule{"iedere ingelogde gebruiker", func(who) bool { return true }}
+	nobody        = rule{"niemand", func(who) bool { return false }}
+	ownAdmin      = rule{"beheerder van de eigen organisatie", func(w who) bool { return w.role == mgz.RoleAdmin }}
+	ownEditor     = rule{"bewerker of beheerder van de eigen organisatie", func(w who) bool { return editorRole(w.role) }}
+	rhoEditor     = rule{"bewerker of beheerder van de RHO", func(w who) bool { return w.kind == mgz.KindRegionalGPOrg && editorRole(w.role) }}
+	rhoAdmin      = rule{"beheerder van de RHO", func(w who) bool { return w.kind == mgz.KindRegionalGPOrg && w.role == mgz.RoleAdmin }}
+	prereqReaders = rule{"huisartsenpraktijken, de RHO en het zorgkantoor", func(w who) bool {
+		return w.kind == mgz.KindGPPractice || w.kind == mgz.KindRegionalGPOrg || w.kind == mgz.KindCareOffice
+	}}
+	prereqOwn = rule{"de eigen zorgaanbieder, huisartsenpraktijken, de RHO en het zorgkantoor", func(w who) bool {
+		return w.kind == mgz.KindCareProvider || prereqReaders.allow(w)
+	}}
 	providerEditor = rule{"bewerker of beheerder van de eigen zorgaanbieder", func(w who) bool { return w.kind == mgz.KindCareProvider && editorRole(w.role) }}
 )
 
@@ -246,6 +252,19 @@ func endpoints() []endpoint {
 		{name: "API-token van een ander intrekken", method: "DELETE", path: func(_ *matrix, c *cell) string { return "/api/v1/tokens/" + itoa(c.otherToken) }, rule: nobody, denied: 404},
 		{name: "auditlog van de eigen organisatie", method: "GET", path: p("/api/v1/audit"), rule: ownAdmin},
 		{name: "auditlog exporteren", method: "GET", path: p("/api/v1/audit/export?format=csv"), rule: ownAdmin},
+		{name: "randvoorwaarden van een eigen locatie", method: "GET", path: func(_ *matrix, c *cell) string { return "/api/v1/locations/" + itoa(c.ownLoc.ID) + "/prerequisites" }, rule: prereqOwn},
+		{name: "randvoorwaarden van een locatie van een ander", method: "GET", path: func(_ *matrix, c *cell) string { return "/api/v1/locations/" + itoa(c.otherLoc.ID) + "/prerequisites" }, rule: prereqReaders},
+		{name: "geschiedenis van de randvoorwaarden", method: "GET", path: func(_ *matrix, c *cell) string {
+			return "/api/v1/locations/" + itoa(c.ownLoc.ID) + "/prerequisites/history"
+		}, rule: prereqOwn},
+		{name: "randvoorwaarde van een eigen locatie vastleggen", method: "POST", path: func(_ *matrix, c *cell) string {
+			return "/api/v1/locations/" + itoa(c.ownLoc.ID) + "/prerequisites/first_line_24h"
+		}, body: func(*matrix, *cell) any {
+			return map[string]any{"status": "met", "note": "Voorwacht dag en nacht via de regionale dienst."}
+		}, rule: providerEditor},
+		{name: "randvoorwaarde van een ander vastleggen", method: "POST", path: func(_ *matrix, c *cell) string {
+			return "/api/v1/locations/" + itoa(c.otherLoc.ID) + "/prerequisites/first_line_24h"
+		}, body: func(*matrix, *cell) any { return map[string]any{"status": "met", "note": "Overgenomen."} }, rule: nobody},
 
 		// The pages.
 		{name: "pagina: start", method: "GET", path: p("/"), rule: everyone},
@@ -275,6 +294,15 @@ func endpoints() []endpoint {
 		{name: "pagina: locatie verwijderen", method: "GET", path: func(_ *matrix, c *cell) string { return "/locaties/" + itoa(c.ownLoc.ID) + "/verwijderen" }, rule: providerEditor},
 		{name: "formulier: locatie van een ander verwijderen", method: "POST", path: func(_ *matrix, c *cell) string { return "/locaties/" + itoa(c.otherLoc.ID) + "/verwijderen" },
 			body: func(*matrix, *cell) any { return url.Values{} }, rule: nobody},
+		{name: "pagina: randvoorwaarde van een eigen locatie", method: "GET", path: func(_ *matrix, c *cell) string {
+			return "/locaties/" + itoa(c.ownLoc.ID) + "/randvoorwaarden/wzd_protocol"
+		}, rule: providerEditor},
+		{name: "formulier: randvoorwaarde van een eigen locatie", method: "POST", path: func(_ *matrix, c *cell) string {
+			return "/locaties/" + itoa(c.ownLoc.ID) + "/randvoorwaarden/wzd_protocol"
+		}, body: func(*matrix, *cell) any { return url.Values{"status": {"not_met"}, "note": {"In voorbereiding."}} }, rule: providerEditor, ok: 303},
+		{name: "formulier: randvoorwaarde van een ander", method: "POST", path: func(_ *matrix, c *cell) string {
+			return "/locaties/" + itoa(c.otherLoc.ID) + "/randvoorwaarden/wzd_protocol"
+		}, body: func(*matrix, *cell) any { return url.Values{"status": {"met"}, "note": {"Overgenomen."}} }, rule: nobody},
 		{name: "pagina: nieuw eigen contactpunt", method: "GET", path: func(_ *matrix, c *cell) string { return "/contactpunten/nieuw?organisatie=" + itoa(c.own.ID) }, rule: ownEditor},
 		{name: "pagina: nieuw contactpunt van een ander", method: "GET", path: func(_ *matrix, c *cell) string { return "/contactpunten/nieuw?organisatie=" + itoa(c.other.ID) }, rule: nobody},
 		{name: "formulier: eigen contactpunt toevoegen", method: "POST", path: p("/contactpunten"), body: func(_ *matrix, c *cell) any {

@@ -50,6 +50,9 @@ func (s *Server) pageRoutes() []route {
 		{"GET", "/locaties/{id}/bewerken", s.pageLocationEdit},
 		{"POST", "/locaties/{id}", s.pageLocationUpdate},
 		{"GET", "/locaties/{id}/verwijderen", s.pageLocationConfirmDelete},
+		{"GET", "/locaties/{id}/randvoorwaarden/{key}", s.pagePrerequisite},
+		{"POST", "/locaties/{id}/randvoorwaarden/{key}", s.pagePrerequisitePost},
+		{"GET", "/documenten/{id}", s.serveDocument},
 		{"POST", "/locaties/{id}/verwijderen", s.pageLocationDelete},
 
 		{"GET", "/contactpunten/nieuw", s.pageContactNew},
@@ -361,6 +364,7 @@ func (s *Server) pageLocations(w http.ResponseWriter, r *http.Request) error {
 }
 
 type locDetailData struct {
+	Readiness *mgz.Readiness
 	Loc              mgz.Location
 	Provider         mgz.Organisation
 	FixedGP          *mgz.Organisation
@@ -406,6 +410,14 @@ func (s *Server) pageLocation(w http.ResponseWriter, r *http.Request) error {
 	}
 	for _, c := range append(d.ContactPoints, d.ProviderContacts...) {
 		d.HasFirstLine = d.HasFirstLine || c.Role == mgz.RoleFirstLine
+	}
+	// The checklist of §5 for those who may see it.
+	if service.Allowed(actorOf(r), access.Read, access.Resource{Kind: access.Prerequisite, OrganisationID: d.Loc.ProviderID}) {
+		_, rd, err := s.cfg.Service.Readiness(ctx, actorOf(r), id)
+		if err != nil {
+			return err
+		}
+		d.Readiness = &rd
 	}
 	s.render(w, r, http.StatusOK, "location", pageData{Title: d.Loc.Name, Nav: "locaties", Data: d})
 	return nil

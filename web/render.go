@@ -153,6 +153,16 @@ var funcs = template.FuncMap{
 	"userRoles":   mgz.UserRoles.Options,
 	"actionLabel": func(a mgz.AuditAction) string { return a.Label() },
 	"objectLabel": objectLabel,
+	"day": func(t *time.Time) string {
+		if t == nil {
+			return ""
+		}
+		return t.Format("02-01-2006")
+	},
+	"prereqLabel": func(k mgz.PrerequisiteKey) string {
+		d, _ := mgz.PrerequisiteByKey(k)
+		return d.Requirement
+	},
 	"auditRoles":  auditRoles,
 	"timePtr": func(t *time.Time) string {
 		if t == nil {

@@ -1,0 +1,177 @@
+package service
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/regio-mgz/mgz"
+	"github.com/regio-mgz/mgz/access"
+	"github.com/regio-mgz/mgz/calendar"
+)
+
+// Upload is a document sent as evidence for a prerequisite.
+type Upload struct {
+	Name    string
+	Content []byte
+}
+
+// today is now in the region's time zone, whose calendar date is today.
+func (s *Service) today() time.Time { return s.now().In(calendar.Location()) }
+
+func (s *Service) location(ctx context.Context, id int64) (mgz.Location, error) {
+	return s.store.Register().Location(ctx, id)
+}
+
+// Readiness returns a location's checklist of domain.md §5, evaluated today.
+func (s *Service) Readiness(ctx context.Context, a mgz.Actor, locationID int64) (mgz.Location, mgz.Readiness, error) {
+	l, err := s.location(ctx, locationID)
+	if err != nil {
+		return l, mgz.Readiness{}, err
+	}
+	if err := s.authorize(ctx, s.store, a, access.Read, access.Resource{Kind: access.Prerequisite, OrganisationID: l.ProviderID}, mgz.AuditRead, l.ID); err != nil {
+		return l, mgz.Readiness{}, err
+	}
+	items, err := s.store.Prerequisites().Items(ctx, l.ID)
+	if err != nil {
+		return l, mgz.Readiness{}, err
+	}
+	return l, mgz.Evaluate(l.ID, items, s.today()), nil
+}
+
+// ReadinessOf evaluates many locations at once, for lists. Locations whose checklist the actor
+// may not read are left out; nothing is audited, since a refusal is not asked for.
+func (s *Service) ReadinessOf(ctx context.Context, a mgz.Actor, locs []mgz.Location) (map[int64]mgz.Readiness, error) {
+	ids := make([]int64, 0, len(locs))
+	for _, l := range locs {
+		if access.Decide(a, access.Read, access.Resource{Kind: access.Prerequisite, OrganisationID: l.ProviderID}).Allow {
+			ids = append(ids, l.ID)
+		}
+	}
+	items, err := s.store.Prerequisites().ItemsOf(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]mgz.Readiness, len(ids))
+	today := s.today()
+	for _, id := range ids {
+		out[id] = mgz.Evaluate(id, items[id], today)
+	}
+	return out, nil
+}
+
+// PrerequisiteHistory returns every recorded version of a location's items, newest first.
+func (s *Service) PrerequisiteHistory(ctx context.Context, a mgz.Actor, locationID int64, key mgz.PrerequisiteKey) ([]mgz.PrerequisiteItem, error) {
+	l, err := s.location(ctx, locationID)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.authorize(ctx, s.store, a, access.Read, access.Resource{Kind: access.Prerequisite, OrganisationID: l.ProviderID}, mgz.AuditRead, l.ID); err != nil {
+		return nil, err
+	}
+	return s.store.Prerequisites().History(ctx, l.ID, key)
+}
+
+// RecordPrerequisite records a new version of an item, confirmed by the actor now, with an
+// optional document as evidence; the document, the item and their audit entries are written
+// together or not at all.
+func (s *Service) RecordPrerequisite(ctx context.Context, a mgz.Actor, it *mgz.PrerequisiteItem, up *Upload) error {
+	l, err := s.location(ctx, it.LocationID)
+	if err != nil {
+		return err
+	}
+	if err := s.authorize(ctx, s.store, a, access.Update, access.Resource{Kind: access.Prerequisite, OrganisationID: l.ProviderID}, mgz.AuditUpdate, l.ID); err != nil {
+		return err
+	}
+	var doc *mgz.Document
+	if up != nil {
+		if doc, err = checkUpload(it.Key, l.ID, up); err != nil {
+			return err
+		}
+		one := int64(-1) // a placeholder: the stored document's id follows
+		it.DocumentID = &one
+	}
+	it.ConfirmedBy, it.ConfirmedByName, it.ConfirmedAt = a.User.ID, a.User.Name, s.now()
+	if a.System {
+		it.ConfirmedByName = "opdrachtregel"
+	}
+	if err := it.Normalise(s.today()); err != nil {
+		return err
+	}
+	return s.audited(ctx, s.store, func(tx mgz.Tx) (*mgz.AuditEntry, error) {
+		if doc != nil {
+			doc.UploadedBy, doc.UploadedAt = a.User.ID, it.ConfirmedAt
+			if err := tx.Prerequisites().AddDocument(ctx, doc, up.Content); err != nil {
+				return nil, err
+			}
+			e := entry(a, mgz.AuditCreate, "prerequisite_document", doc.ID, l.ProviderID)
+			e.Reason = fmt.Sprintf("bewijs bij %s van locatie %d", it.Key, l.ID)
+			if err := tx.Audit().Append(ctx, e); err != nil {
+				return nil, err
+			}
+			it.DocumentID = &doc.ID
+		}
+		if err := tx.Prerequisites().Record(ctx, it); err != nil {
+			return nil, err
+		}
+		e := entry(a, mgz.AuditUpdate, "prerequisite", it.ID, l.ProviderID)
+		e.Reason = fmt.Sprintf("%s van locatie %d: %s", it.Key, l.ID, it.Status)
+		return e, nil
+	})
+}
+
+// checkUpload accepts a PDF, PNG or JPEG up to mgz.MaxDocumentSize, judged by its content, not by
+// its name.
+func checkUpload(key mgz.PrerequisiteKey, locationID int64, up *Upload) (*mgz.Document, error) {
+	bad := func(msg string) error {
+		return &mgz.Error{Code: mgz.ECodeInvalid, Message: "Het document kan niet worden opgeslagen.", Fields: map[string]string{"document": msg}}
+	}
+	switch {
+	case len(up.Content) == 0:
+		return nil, bad("Het bestand is leeg. Kies het document opnieuw.")
+	case len(up.Content) > mgz.MaxDocumentSize:
+		return nil, bad(fmt.Sprintf("Het bestand is te groot: hoogstens %d MB. Verklein het of maak er een pdf van.", mgz.MaxDocumentSize>>20))
+	}
+	ct := http.DetectContentType(up.Content)
+	if i := strings.IndexByte(ct, ';'); i >= 0 {
+		ct = ct[:i]
+	}
+	ext, ok := mgz.DocumentTypes[ct]
+	if !ok {
+		return nil, bad("Alleen een pdf of een afbeelding (png, jpg) kan als bewijs dienen; dit bestand is geen van die drie, wat de naam ook zegt.")
+	}
+	name := strings.TrimSpace(filepath.Base(strings.ReplaceAll(up.Name, `\`, "/")))
+	if name == "" || name == "." || name == "/" || !utf8.ValidString(name) {
+		name = "document"
+	}
+	if len([]rune(name)) > 200 {
+		name = string([]rune(name)[:200])
+	}
+	if !strings.HasSuffix(strings.ToLower(name), "."+ext) && !(ext == "jpg" && strings.HasSuffix(strings.ToLower(name), ".jpeg")) {
+		name += "." + ext
+	}
+	sum := sha256.Sum256(up.Content)
+	return &mgz.Document{LocationID: locationID, Key: key, Name: name, ContentType: ct, Size: int64(len(up.Content)), SHA256: hex.EncodeToString(sum[:])}, nil
+}
+
+// PrerequisiteDocument returns a document for those who may read the location's checklist.
+func (s *Service) PrerequisiteDocument(ctx context.Context, a mgz.Actor, id int64) (mgz.Document, []byte, error) {
+	d, content, err := s.store.Prerequisites().Document(ctx, id)
+	if err != nil {
+		return d, nil, err
+	}
+	l, err := s.location(ctx, d.LocationID)
+	if err != nil {
+		return d, nil, err
+	}
+	if err := s.authorize(ctx, s.store, a, access.Read, access.Resource{Kind: access.Prerequisite, OrganisationID: l.ProviderID}, mgz.AuditRead, id); err != nil {
+		return mgz.Document{}, nil, err
+	}
+	return d, content, nil
+}

@@ -1,0 +1,136 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"mime/multipart"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/regio-mgz/mgz"
+)
+
+// multipartItem builds the form of one prerequisite with an optional file.
+func multipartItem(t *testing.T, fields map[string]string, fileName string, content []byte) (*bytes.Buffer, string) {
+	t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	for k, v := range fields {
+		mw.WriteField(k, v)
+	}
+	if fileName != "" {
+		fw, _ := mw.CreateFormFile("document", fileName)
+		fw.Write(content)
+	}
+	mw.Close()
+	return &buf, mw.FormDataContentType()
+}
+
+var pdf = []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+
+func TestPrerequisitesChecklistDocumentsAndHistory(t *testing.T) {
+	ts := newTestServer(t, true)
+	ctx := context.Background()
+	provs, _, _ := ts.reg.Organisations(ctx, mgz.OrganisationFilter{Kind: mgz.KindCareProvider, Page: mgz.Page{Limit: 1}})
+	locs, _, _ := ts.reg.Locations(ctx, mgz.LocationFilter{ProviderID: provs[0].ID, Page: mgz.Page{Limit: 1}})
+	loc := locs[0]
+	pc := ts.as(t, provs[0].ID, mgz.RoleEditor)
+	gps, _, _ := ts.reg.Organisations(ctx, mgz.OrganisationFilter{Kind: mgz.KindGPPractice, Page: mgz.Page{Limit: 1}})
+	gp := ts.as(t, gps[0].ID, mgz.RoleViewer)
+	base := "/api/v1/locations/" + itoa(loc.ID) + "/prerequisites"
+
+	var rd mgz.Readiness
+	gp.do(t, "GET", base, nil).json(t, &rd)
+	if rd.Ready || len(rd.Items) != 11 || len(rd.Open) != 10 {
+		t.Fatalf("nothing recorded: ready %v, %d items, %d open", rd.Ready, len(rd.Items), len(rd.Open))
+	}
+
+	// Every required item met, one with a PDF, one ending soon.
+	for _, d := range mgz.Prerequisites {
+		if d.Strength != mgz.Required {
+			continue
+		}
+		body := map[string]any{"status": "met", "note": "Op orde volgens de kwaliteitsmanager."}
+		if d.Key == mgz.PrereqPhysicianContract {
+			body["valid_until"] = "2026-12-01"
+		}
+		if r := pc.do(t, "POST", base+"/"+string(d.Key), body); r.status != 201 {
+			t.Fatalf("record %s: %d %s", d.Key, r.status, r.body)
+		}
+	}
+	buf, ct := multipartItem(t, map[string]string{"status": "met"}, "wzd-protocol.pdf", pdf)
+	req, _ := http.NewRequest("POST", ts.URL+base+"/wzd_protocol", buf)
+	req.Header.Set("Content-Type", ct)
+	r := pc.send(t, req)
+	if r.status != 201 {
+		t.Fatalf("record with a PDF: %d %s", r.status, r.body)
+	}
+	var withDoc mgz.PrerequisiteItem
+	r.json(t, &withDoc)
+	if withDoc.DocumentID == nil || withDoc.ConfirmedByName != pc.user.Name {
+		t.Fatalf("recorded item %+v: no document or confirmer", withDoc)
+	}
+
+	gp.do(t, "GET", base, nil).json(t, &rd)
+	if !rd.Ready {
+		t.Fatalf("§5 all required items met, yet not ready: open %v", rd.Open)
+	}
+
+	// Documents are judged by their content and their size; nothing is stored when refused.
+	for _, tc := range []struct {
+		name    string
+		content []byte
+	}{
+		{"text posing as a PDF", []byte("dit is geen pdf maar tekst")},
+		{"empty", nil},
+		{"too large", append(append([]byte{}, pdf...), bytes.Repeat([]byte{' '}, mgz.MaxDocumentSize)...)},
+	} {
+		buf, ct := multipartItem(t, map[string]string{"status": "met"}, "protocol.pdf", tc.content)
+		req, _ := http.NewRequest("POST", ts.URL+base+"/infection_protocol", buf)
+		req.Header.Set("Content-Type", ct)
+		wantError(t, pc.send(t, req), 422, "invalid_request", "document")
+	}
+
+	// The document is a download for those who may read the checklist, and for nobody else.
+	dl := gp.do(t, "GET", "/api/v1/prerequisite-documents/"+itoa(*withDoc.DocumentID), nil)
+	if dl.status != 200 || !bytes.Equal(dl.body, pdf) || dl.header.Get("Content-Type") != "application/pdf" ||
+		!strings.HasPrefix(dl.header.Get("Content-Disposition"), "attachment") {
+		t.Fatalf("download: %d %q %q", dl.status, dl.header.Get("Content-Type"), dl.header.Get("Content-Disposition"))
+	}
+	posts, _, _ := ts.reg.Organisations(ctx, mgz.OrganisationFilter{Kind: mgz.KindGPPost, Page: mgz.Page{Limit: 1}})
+	post := ts.as(t, posts[0].ID, mgz.RoleAdmin)
+	wantError(t, post.do(t, "GET", "/api/v1/prerequisite-documents/"+itoa(*withDoc.DocumentID), nil), 403, "forbidden")
+
+	// Expired items make the location not ready again; the history keeps every version.
+	if r := pc.do(t, "POST", base+"/infection_protocol", map[string]any{"status": "not_met", "note": "Protocol wordt herzien."}); r.status != 201 {
+		t.Fatalf("record not met: %d", r.status)
+	}
+	gp.do(t, "GET", base, nil).json(t, &rd)
+	if rd.Ready || len(rd.Open) != 1 || rd.Open[0] != mgz.PrereqInfectionProtocol {
+		t.Fatalf("after one item not met: ready %v open %v", rd.Ready, rd.Open)
+	}
+	var hist struct {
+		Items []mgz.PrerequisiteItem `json:"items"`
+	}
+	gp.do(t, "GET", base+"/history?key=infection_protocol", nil).json(t, &hist)
+	if len(hist.Items) != 2 || hist.Items[0].Status != mgz.StatusNotMet || hist.Items[1].Status != mgz.StatusMet {
+		t.Fatalf("history %+v, want not_met then met", hist.Items)
+	}
+
+	// The location page shows the checklist with the flag for what ends soon.
+	page := string(gp.do(t, "GET", "/locaties/"+itoa(loc.ID), nil).body)
+	for _, want := range []string{"Randvoorwaarden", "Niet klaar", "Verloopt binnen 30 dagen", "Protocol Wet zorg en dwang", "document"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("location page lacks %q", want)
+		}
+	}
+	if strings.Contains(page, "/randvoorwaarden/wzd_protocol") {
+		t.Errorf("a GP practice is offered to record the provider's prerequisites")
+	}
+	// The form keeps what was typed and names the field.
+	r = pc.postForm(t, "/locaties/"+itoa(loc.ID)+"/randvoorwaarden/fixed_team", map[string][]string{"status": {"met"}, "valid_until": {"2026-13-01"}})
+	if r.status != 422 || !strings.Contains(string(r.body), `id="f-valid_until-error"`) {
+		t.Fatalf("bad form: %d", r.status)
+	}
+}
