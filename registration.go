@@ -1,0 +1,260 @@
+package mgz
+
+import (
+	"slices"
+	"strings"
+	"time"
+)
+
+// Capacity is how much room a GP practice has for new patients (domain.md §6: a (nearly) full
+// practice is a known problem; replacement residents should be registered where capacity allows).
+type Capacity string
+
+// The capacities of a practice.
+const (
+	CapacityOpen       Capacity = "open"
+	CapacityNearlyFull Capacity = "nearly_full"
+	CapacityFull       Capacity = "full"
+)
+
+// Capacities lists the capacities with Dutch names.
+var Capacities = newEnum(
+	Option[Capacity]{CapacityOpen, "Open"},
+	Option[Capacity]{CapacityNearlyFull, "Bijna vol"},
+	Option[Capacity]{CapacityFull, "Vol"},
+)
+
+// Label returns the Dutch name of the capacity.
+func (c Capacity) Label() string { return Capacities.Label(c) }
+
+// PracticeProfile is what a GP practice tells the region about registering patients: its capacity
+// and the postcode areas it serves (domain.md §6).
+type PracticeProfile struct {
+	OrganisationID int64    `json:"organisation_id"`
+	Capacity       Capacity `json:"capacity"`
+	// PostcodeAreas are the four-digit areas of Dutch postcodes (e.g. "9901") the practice serves.
+	PostcodeAreas []string  `json:"postcode_areas"`
+	UpdatedAt     time.Time `json:"updated_at"`
+}
+
+const msgPostcodeArea = "Een postcodegebied bestaat uit de 4 cijfers van een postcode, niet beginnend met 0, bijvoorbeeld 9901."
+
+// validPostcodeArea reports whether s is the four-digit part of a Dutch postcode (domain.md §10).
+func validPostcodeArea(s string) bool {
+	return len(s) == 4 && onlyDigits(s) && s[0] != '0'
+}
+
+// Normalise cleans pp's fields in place (areas trimmed, deduplicated and sorted) and validates
+// them. It returns an *Error with code invalid_request naming every offending field, in Dutch.
+func (pp *PracticeProfile) Normalise() error {
+	fe := fieldErrors{}
+	if pp.OrganisationID <= 0 {
+		fe.add("organisation_id", "Kies de huisartsenpraktijk van dit profiel.")
+	}
+	if !Capacities.Valid(pp.Capacity) {
+		if pp.Capacity == "" {
+			fe.add("capacity", "Ruimte voor nieuwe patiënten is verplicht. Kies een van: "+Capacities.List()+".")
+		} else {
+			fe.add("capacity", "Onbekende ruimte voor nieuwe patiënten "+quote(string(pp.Capacity))+". Kies een van: "+Capacities.List()+".")
+		}
+	}
+	areas := make([]string, 0, len(pp.PostcodeAreas))
+	for _, a := range pp.PostcodeAreas {
+		a = strings.TrimSpace(a)
+		switch {
+		case a == "":
+			// an empty line in a form is no area
+		case !validPostcodeArea(a):
+			fe.add("postcode_areas", "Postcodegebied "+quote(a)+" klopt niet. "+msgPostcodeArea)
+		default:
+			areas = append(areas, a)
+		}
+	}
+	slices.Sort(areas)
+	pp.PostcodeAreas = slices.Compact(areas)
+	return fe.err()
+}
+
+// postcodeAreaOf returns the four-digit area of a Dutch postcode ("9901 AB" → "9901").
+func postcodeAreaOf(postcode string) (string, bool) {
+	pc, ok := NormalisePostcode(postcode)
+	if !ok {
+		return "", false
+	}
+	return pc[:4], true
+}
+
+// Serves reports whether postcode lies in one of the practice's postcode areas. An invalid
+// postcode lies in none.
+func (pp PracticeProfile) Serves(postcode string) bool {
+	area, ok := postcodeAreaOf(postcode)
+	return ok && slices.Contains(pp.PostcodeAreas, area)
+}
+
+// PriorityGround is the reason a practice gives a patient priority when registering (domain.md §6,
+// L-Conv 1): a practice may not favour one patient except on these grounds.
+type PriorityGround string
+
+// The grounds for priority.
+const (
+	PriorityNone                    PriorityGround = "none"
+	PriorityOutsideMunicipalityNoGP PriorityGround = "outside_municipality_no_gp"
+	PriorityLocationCommunity       PriorityGround = "location_community"
+)
+
+// PriorityGrounds lists the grounds with Dutch names.
+var PriorityGrounds = newEnum(
+	Option[PriorityGround]{PriorityNone, "Geen voorrang"},
+	Option[PriorityGround]{PriorityOutsideMunicipalityNoGP, "Cliënt van buiten de gemeente zonder eigen huisarts in de buurt"},
+	Option[PriorityGround]{PriorityLocationCommunity, "Bewoners van de locatie als gemeenschap, met afspraak tussen huisarts, locatie en zorgverzekeraar (nog te toetsen door ACM)"},
+)
+
+// Label returns the Dutch name of the ground.
+func (g PriorityGround) Label() string { return PriorityGrounds.Label(g) }
+
+// Registration records that a patient was registered by name with a GP practice (domain.md §6).
+type Registration struct {
+	ID         int64  `json:"id"`
+	PatientID  int64  `json:"patient_id"`
+	PracticeID int64  `json:"practice_id"`
+	LocationID *int64 `json:"location_id"`
+	// Priority and PriorityGround: a priority registration states one of the §6 grounds.
+	Priority       bool           `json:"priority"`
+	PriorityGround PriorityGround `json:"priority_ground"`
+	// SwitchFromPracticeID is the practice the client leaves, if any. A switch is recorded only
+	// with the client's consent (SwitchConsent): a client is never forced to leave their GP.
+	SwitchFromPracticeID *int64 `json:"switch_from_practice_id"`
+	SwitchConsent        bool   `json:"switch_consent"`
+	// OpenItemsAcknowledged are the keys of the location's prerequisites (domain.md §5) that were
+	// not met when registering and that the practice acknowledged knowing about.
+	OpenItemsAcknowledged []string `json:"open_items_acknowledged"`
+	// RegisteredBy (a user id) and RegisteredAt are set by the service, not by the request.
+	RegisteredBy int64     `json:"registered_by"`
+	RegisteredAt time.Time `json:"registered_at"`
+}
+
+// msgPriorityGrounds states the §6 rule on priority for every message about it.
+const msgPriorityGrounds = "Een praktijk mag één patiënt bij inschrijving geen voorrang geven, behalve op deze gronden: " +
+	"een cliënt van buiten de gemeente zonder eigen huisarts in de buurt, of de bewoners van een locatie als gemeenschap, " +
+	"met een afspraak tussen huisarts, locatie en zorgverzekeraar (nog te toetsen door ACM)."
+
+// Validate cleans r's fields in place and checks the rules of domain.md §6 that a registration
+// must meet on its own. openItems are the keys of the prerequisites of the location that are not
+// met now (domain.md §5); each must be acknowledged, because the product warns and records but
+// never forbids. The practice's capacity is not checked here: a full practice may still register
+// a replacement resident. It returns an *Error with code invalid_request naming every offending
+// field, in Dutch.
+func (r *Registration) Validate(openItems []string) error {
+	fe := fieldErrors{}
+	if r.PatientID <= 0 {
+		fe.add("patient_id", "Kies de patiënt die u inschrijft.")
+	}
+	if r.PracticeID <= 0 {
+		fe.add("practice_id", "Kies de huisartsenpraktijk waar de patiënt wordt ingeschreven.")
+	}
+	r.LocationID = positiveOrNil(r.LocationID)
+	r.SwitchFromPracticeID = positiveOrNil(r.SwitchFromPracticeID)
+
+	if r.PriorityGround == "" {
+		r.PriorityGround = PriorityNone
+	}
+	switch {
+	case !PriorityGrounds.Valid(r.PriorityGround):
+		fe.add("priority_ground", "Onbekende grond voor voorrang "+quote(string(r.PriorityGround))+". Kies een van: "+PriorityGrounds.List()+".")
+	case r.Priority && r.PriorityGround == PriorityNone:
+		fe.add("priority_ground", msgPriorityGrounds+" Kies de grond waarop deze cliënt voorrang krijgt, of schrijf in zonder voorrang.")
+	case !r.Priority && r.PriorityGround != PriorityNone:
+		msg := "U koos een grond voor voorrang, maar voorrang staat uit. " + msgPriorityGrounds +
+			" Zet voorrang aan als de cliënt op deze grond voorrang krijgt, of kies " + quote(PriorityNone.Label()) + "."
+		fe.add("priority", msg)
+		fe.add("priority_ground", msg)
+	}
+
+	if r.SwitchFromPracticeID != nil {
+		switch {
+		case *r.SwitchFromPracticeID == r.PracticeID:
+			fe.add("switch_from_practice_id", "De cliënt kan niet overstappen van de praktijk waar u de cliënt nu inschrijft. Laat de vorige praktijk leeg, of kies de praktijk die de cliënt verlaat.")
+		case !r.SwitchConsent:
+			fe.add("switch_consent", "mgz schrijft een cliënt nooit over zonder diens toestemming; een overstap wordt alleen vastgelegd met toestemming. "+
+				"Vraag de cliënt of die wil overstappen en vink de toestemming aan, of laat de vorige praktijk leeg.")
+		}
+	}
+
+	// Keep only acknowledgements of items that are open now, so the record says exactly which
+	// unmet prerequisites the practice knew about when it registered.
+	open := map[string]bool{}
+	for _, k := range openItems {
+		if k = strings.TrimSpace(k); k != "" {
+			open[k] = true
+		}
+	}
+	acked := map[string]bool{}
+	clean := make([]string, 0, len(r.OpenItemsAcknowledged))
+	for _, k := range r.OpenItemsAcknowledged {
+		if k = strings.TrimSpace(k); open[k] && !acked[k] {
+			acked[k] = true
+			clean = append(clean, k)
+		}
+	}
+	slices.Sort(clean)
+	r.OpenItemsAcknowledged = clean
+	var missing []string
+	for k := range open {
+		if !acked[k] {
+			missing = append(missing, k)
+		}
+	}
+	if len(missing) > 0 {
+		slices.Sort(missing)
+		fe.add("open_items_acknowledged", "De locatie is nog niet klaar: niet aan alle randvoorwaarden is voldaan. "+
+			"Bevestig dat u deze open punten kent om door te gaan met de inschrijving: "+strings.Join(missing, ", ")+".")
+	}
+	return fe.err()
+}
+
+// RelocationAdvice is what the product tells a practice whose registered client moves to another
+// location (domain.md §6).
+type RelocationAdvice struct {
+	// StaysResponsible reports that the client stays with the practice: the new location lies in
+	// one of its postcode areas, or the practice is the location's fixed GP. When false the
+	// practice discusses finding a practice nearby with the client, and is still responsible
+	// until another practice takes over.
+	StaysResponsible bool `json:"stays_responsible"`
+	// SuggestSwitchTo is the new location's fixed GP practice when that is another practice: a
+	// switch to discuss with the client, never to force.
+	SuggestSwitchTo *int64 `json:"suggest_switch_to"`
+	// Notes are Dutch sentences for the screen, in the order to act on them.
+	Notes []string `json:"notes"`
+}
+
+// AdviseRelocation advises the practice currentPracticeID, whose profile is profile, on a
+// registered client who moves to newLoc (domain.md §6). It advises; it never moves a patient.
+func AdviseRelocation(profile PracticeProfile, newLoc Location, currentPracticeID int64) RelocationAdvice {
+	var a RelocationAdvice
+	name := quote(newLoc.Name)
+	fixed := newLoc.FixedGPPracticeID
+	switch area, _ := postcodeAreaOf(newLoc.Postcode); {
+	case fixed != nil && *fixed == currentPracticeID:
+		a.StaysResponsible = true
+		a.Notes = append(a.Notes, "De praktijk is de vaste huisarts van de nieuwe locatie "+name+
+			" en blijft verantwoordelijk voor de cliënt.")
+	case profile.Serves(newLoc.Postcode):
+		a.StaysResponsible = true
+		a.Notes = append(a.Notes, "De nieuwe locatie "+name+" ligt in postcodegebied "+area+
+			", waar de praktijk werkt. De praktijk blijft verantwoordelijk voor de cliënt tot een andere praktijk de zorg overneemt.")
+	default:
+		a.Notes = append(a.Notes, "De nieuwe locatie "+name+" ligt buiten de postcodegebieden van de praktijk. "+
+			"Bespreek met de cliënt het zoeken van een huisartsenpraktijk in de buurt. "+
+			"De praktijk blijft verantwoordelijk tot een andere praktijk de zorg overneemt: laat de cliënt nooit zonder huisarts.")
+	}
+	if fixed != nil && *fixed > 0 && *fixed != currentPracticeID {
+		id := *fixed
+		a.SuggestSwitchTo = &id
+		a.Notes = append(a.Notes, "De nieuwe locatie heeft een andere vaste huisartsenpraktijk. "+
+			"Bespreek met de cliënt of die wil overstappen naar die praktijk; dwing een overstap nooit af. "+
+			"Zonder toestemming van de cliënt blijft de praktijk verantwoordelijk.")
+	}
+	a.Notes = append(a.Notes, "Controleer vóór de verhuizing of de nieuwe locatie "+name+
+		" aan de randvoorwaarden voldoet (voorwacht, gedragskundige, contract met SO of AVG en de andere punten).")
+	return a
+}
