@@ -364,7 +364,7 @@ func (s *Server) pageLocations(w http.ResponseWriter, r *http.Request) error {
 }
 
 type locDetailData struct {
-	Readiness *mgz.Readiness
+	Readiness        *mgz.Readiness
 	Loc              mgz.Location
 	Provider         mgz.Organisation
 	FixedGP          *mgz.Organisation

@@ -163,7 +163,7 @@ var funcs = template.FuncMap{
 		d, _ := mgz.PrerequisiteByKey(k)
 		return d.Requirement
 	},
-	"auditRoles":  auditRoles,
+	"auditRoles": auditRoles,
 	"timePtr": func(t *time.Time) string {
 		if t == nil {
 			return "nooit"
