@@ -94,6 +94,7 @@ type Tx interface {
 	Audit() AuditLog
 	Settings() SettingsService
 	Prerequisites() PrerequisiteStore
+	Patients() PatientStore
 }
 
 // Store is the storage the service layer runs on.

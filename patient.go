@@ -460,5 +460,8 @@ type PatientFilter struct {
 	LocationID   int64
 	GPPracticeID int64
 	Query        string // part of the name, case-insensitive
+	// VisibleTo keeps the patients this organisation may see (the access policy's parties);
+	// zero keeps all, for the command line.
+	VisibleTo int64
 	Page
 }

@@ -35,6 +35,14 @@ const (
 	// Prerequisite is a location's checklist of domain.md §5 with its documents; OrganisationID
 	// is the location's care provider.
 	Prerequisite Kind = "prerequisite"
+	// Patient is a client's record; Parties are the organisations involved in the client's care.
+	Patient Kind = "patient"
+	// Registration is a registration by name; OrganisationID is the registering practice.
+	Registration Kind = "registration"
+	// PracticeProfile is a practice's capacity and postcode areas; OrganisationID the practice.
+	PracticeProfile Kind = "practice_profile"
+	// Coverage is the region's overview of fixed GP practices per location.
+	Coverage Kind = "coverage"
 )
 
 // Resource is what an action is about.
@@ -46,7 +54,23 @@ type Resource struct {
 	OrganisationID int64
 	// UserID is the user a user or token resource belongs to.
 	UserID int64
+	// Parties are the organisations involved in a patient's care: the registered practice, the
+	// care provider of the patient's location, the lead physician's organisation and the SO/AVG
+	// service contracted for the location.
+	Parties []int64
 }
+
+func party(a mgz.Actor, r Resource) bool {
+	for _, id := range r.Parties {
+		if id != 0 && id == a.User.OrganisationID {
+			return true
+		}
+	}
+	return false
+}
+
+// carer is a role that may change a patient's record: an editor or a physician.
+func carer(a mgz.Actor) bool { return has(a, mgz.RoleEditor) || has(a, mgz.RolePhysician) }
 
 // Decision is the policy's answer. Hide means a denial must not reveal that the resource exists
 // (404 rather than 403).
@@ -142,6 +166,39 @@ func Decide(a mgz.Actor, act Action, r Resource) Decision {
 			}
 			return deny("Alleen de zorgaanbieder van de locatie legt randvoorwaarden vast, met de rol bewerker of beheerder.")
 		}
+	case Patient:
+		if !party(a, r) {
+			return denyHidden("Deze patiënt is niet zichtbaar voor uw organisatie: alleen de ingeschreven praktijk, de zorgaanbieder van de locatie, de organisatie van de regiebehandelaar en de SO/AVG-dienst van de locatie zien een patiënt.")
+		}
+		switch act {
+		case Read:
+			return allow("de organisatie is betrokken bij de zorg voor deze patiënt")
+		case Create, Update:
+			if carer(a) {
+				return allow("een bewerker of arts van een betrokken organisatie legt de gegevens van de patiënt vast")
+			}
+			return deny("Alleen een bewerker, beheerder of arts van een betrokken organisatie wijzigt de gegevens van een patiënt.")
+		}
+	case Registration:
+		if act == Create && own(a, r) && a.OrgKind == mgz.KindGPPractice && carer(a) {
+			return allow("een huisartsenpraktijk schrijft een cliënt op naam in")
+		}
+		return deny("Alleen een huisartsenpraktijk schrijft cliënten op naam in bij zichzelf, met de rol bewerker, beheerder of arts.")
+	case PracticeProfile:
+		switch act {
+		case Read:
+			return allow("capaciteit en postcodegebieden van praktijken zijn zichtbaar voor iedere ingelogde gebruiker")
+		case Update:
+			if own(a, r) && a.OrgKind == mgz.KindGPPractice && has(a, mgz.RoleEditor) {
+				return allow("een praktijk houdt haar eigen capaciteit en postcodegebieden bij")
+			}
+			return deny("Alleen de praktijk zelf wijzigt haar capaciteit en postcodegebieden, met de rol bewerker of beheerder.")
+		}
+	case Coverage:
+		if act == Read && (steward(a) || a.OrgKind == mgz.KindCareOffice) {
+			return allow("de RHO en het zorgkantoor volgen de dekking met vaste huisartsen in de regio")
+		}
+		return deny("Alleen de RHO en het zorgkantoor zien het overzicht van vaste huisartsen per locatie.")
 	case Settings:
 		switch act {
 		case Read:

@@ -45,7 +45,7 @@ var (
 
 	everyUser = []mgz.Actor{rhoViewer, rhoEditor, rhoAdmin, gpViewer, gpEditor, gpAdmin, gpPhysician, cpViewer, cpEditor, cpAdmin}
 
-	allKinds   = []Kind{Organisation, Location, ContactPoint, Settings, Rules, User, Token, AuditLog}
+	allKinds   = []Kind{Organisation, Location, ContactPoint, Settings, Rules, User, Token, AuditLog, Prerequisite, Patient, Registration, PracticeProfile, Coverage}
 	allActions = []Action{Read, Create, Update, Delete, Export}
 )
 
@@ -126,8 +126,8 @@ func TestNobodyAndDisabledUsersAreDeniedEverything(t *testing.T) {
 
 func TestUnknownKindOrActionIsDeniedByDefault(t *testing.T) {
 	runPolicyCases(t, []policyCase{
-		{"unknown kind, read, by RHO admin", rhoAdmin, Read, Resource{Kind: "patient", OrganisationID: rhoOrg}, false, false},
-		{"unknown kind, create, by RHO admin", rhoAdmin, Create, Resource{Kind: "patient", OrganisationID: rhoOrg}, false, false},
+		{"unknown kind, read, by RHO admin", rhoAdmin, Read, Resource{Kind: "escalation", OrganisationID: rhoOrg}, false, false},
+		{"unknown kind, create, by RHO admin", rhoAdmin, Create, Resource{Kind: "escalation", OrganisationID: rhoOrg}, false, false},
 		{"empty kind, read", gpAdmin, Read, Resource{OrganisationID: practiceOrg}, false, false},
 		{"unknown action on organisation", rhoAdmin, Action("approve"), Resource{Kind: Organisation, OrganisationID: practiceOrg}, false, false},
 		{"unknown action on location", cpAdmin, Action("approve"), Resource{Kind: Location, OrganisationID: providerOrg}, false, false},
@@ -373,4 +373,28 @@ func checkDutchReason(reason string) string {
 		}
 	}
 	return "contains none of the common Dutch words"
+}
+
+func TestPatientsAreSeenOnlyByThePartiesInTheirCare(t *testing.T) {
+	mine := Resource{Kind: Patient, Parties: []int64{practiceOrg, providerOrg}}
+	theirs := Resource{Kind: Patient, Parties: []int64{otherOrg}}
+	runPolicyCases(t, []policyCase{
+		{"§6 the registered practice reads its patient", gpViewer, Read, mine, true, false},
+		{"the care provider of the location reads its resident", cpViewer, Read, mine, true, false},
+		{"a physician of the practice changes the record", gpPhysician, Update, mine, true, false},
+		{"an editor of the provider records a new resident", cpEditor, Create, mine, true, false},
+		{"a viewer of a party does not change the record", gpViewer, Update, mine, false, false},
+		{"the RHO does not see patients", rhoAdmin, Read, mine, false, true},
+		{"another practice does not see the patient, nor that it exists", gpAdmin, Read, theirs, false, true},
+		{"another practice cannot change the patient", gpPhysician, Update, theirs, false, true},
+		{"a patient without parties is seen by nobody", gpAdmin, Read, Resource{Kind: Patient}, false, true},
+		{"§6 a practice registers by name at itself", gpPhysician, Create, Resource{Kind: Registration, OrganisationID: practiceOrg}, true, false},
+		{"a practice does not register for another practice", gpPhysician, Create, Resource{Kind: Registration, OrganisationID: otherOrg}, false, false},
+		{"a care provider does not register by name", cpAdmin, Create, Resource{Kind: Registration, OrganisationID: providerOrg}, false, false},
+		{"a practice keeps its own capacity", gpEditor, Update, Resource{Kind: PracticeProfile, OrganisationID: practiceOrg}, true, false},
+		{"capacity is readable for everyone", cpViewer, Read, Resource{Kind: PracticeProfile, OrganisationID: practiceOrg}, true, false},
+		{"a practice does not change another's capacity", gpEditor, Update, Resource{Kind: PracticeProfile, OrganisationID: otherOrg}, false, false},
+		{"the RHO sees the coverage of fixed GPs", rhoViewer, Read, Resource{Kind: Coverage}, true, false},
+		{"a practice does not see the region's coverage", gpAdmin, Read, Resource{Kind: Coverage}, false, false},
+	})
 }

@@ -132,3 +132,5 @@ func (s *Service) audited(ctx context.Context, store mgz.Store, change func(mgz.
 
 // Ping reports whether the store answers.
 func (s *Service) Ping(ctx context.Context) error { return s.store.Ping(ctx) }
+
+func asError(err error, target **mgz.Error) bool { return errors.As(err, target) }

@@ -269,8 +269,16 @@ func (r *Register) UpdateLocation(ctx context.Context, l *mgz.Location) error {
 // DeleteLocation implements mgz.RegisterService.
 func (r *Register) DeleteLocation(ctx context.Context, id int64) error {
 	return r.write(ctx, func(q querier) error {
-		if _, err := getLocation(ctx, q, id); err != nil {
+		l, err := getLocation(ctx, q, id)
+		if err != nil {
 			return err
+		}
+		var residents int
+		if err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM patients WHERE location_id = $1", id).Scan(&residents); err != nil {
+			return fmt.Errorf("bewoners van locatie %d tellen: %w", id, err)
+		}
+		if residents > 0 {
+			return mgz.Errorf(mgz.ECodeConflict, "%s kan niet worden verwijderd: er wonen nog %d cliënt(en) die in mgz staan. Verhuis hen eerst naar hun nieuwe locatie of adres.", l.Name, residents)
 		}
 		if _, err := q.ExecContext(ctx, "DELETE FROM locations WHERE id = $1", id); err != nil {
 			return fmt.Errorf("locatie %d verwijderen: %w", id, err)

@@ -293,6 +293,13 @@ func (r *Register) DeleteOrganisation(ctx context.Context, id int64) error {
 		if err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM users WHERE organisation_id = $1", id).Scan(&users); err != nil {
 			return fmt.Errorf("gebruikers van organisatie %d tellen: %w", id, err)
 		}
+		var patients int
+		if err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM patients WHERE gp_practice_id = $1 OR lead_physician_org_id = $1", id).Scan(&patients); err != nil {
+			return fmt.Errorf("patiënten van organisatie %d tellen: %w", id, err)
+		}
+		if patients > 0 {
+			return mgz.Errorf(mgz.ECodeConflict, "%s kan niet worden verwijderd: %d patiënt(en) staan ingeschreven of hebben hier hun regiebehandelaar. Regel eerst een andere praktijk of regiebehandelaar.", o.Name, patients)
+		}
 		if users > 0 {
 			return mgz.Errorf(mgz.ECodeConflict, "%s kan niet worden verwijderd: er zijn %d gebruikersaccount(s) van deze organisatie. Accounts blijven bewaard voor het auditlog; blokkeer ze als de organisatie stopt.", o.Name, users)
 		}

@@ -55,6 +55,7 @@ func (s *Server) apiRoutes() []route {
 	}.routes()...)
 	routes = append(routes, s.accountRoutes()...)
 	routes = append(routes, s.prerequisiteRoutes()...)
+	routes = append(routes, s.patientRoutes()...)
 	return routes
 }
 

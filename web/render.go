@@ -97,6 +97,16 @@ func (d pageData) PhysicianOrg() bool {
 	return false
 }
 
+// Kind reports whether the signed-in user's organisation is of one of kinds, for the menu.
+func (d pageData) Kind(kinds ...string) bool {
+	for _, k := range kinds {
+		if string(d.Actor.OrgKind) == k {
+			return true
+		}
+	}
+	return false
+}
+
 // IsAdmin reports whether the signed-in user administers their organisation.
 func (d pageData) IsAdmin() bool { return d.Actor.User.Has(mgz.RoleAdmin) }
 
@@ -108,17 +118,20 @@ type contactList struct {
 }
 
 var notices = map[string]string{
-	"opgeslagen":     "De gegevens zijn opgeslagen.",
-	"verwijderd":     "Het gegeven is verwijderd.",
-	"toegevoegd":     "Het contactpunt is toegevoegd.",
-	"aangemaakt":     "De nieuwe gegevens zijn opgeslagen.",
-	"contactweg":     "Het contactpunt is verwijderd.",
-	"locatieweg":     "De locatie is verwijderd.",
-	"organisatieweg": "De organisatie is verwijderd.",
-	"uitgelogd":      "U bent uitgelogd.",
-	"verlopen":       "Uw sessie is verlopen. Log opnieuw in.",
-	"ingetrokken":    "Het API-token is ingetrokken.",
-	"wachtwoord":     "Uw nieuwe wachtwoord is opgeslagen. Andere sessies van uw account zijn beëindigd.",
+	"opgeslagen":          "De gegevens zijn opgeslagen.",
+	"verwijderd":          "Het gegeven is verwijderd.",
+	"toegevoegd":          "Het contactpunt is toegevoegd.",
+	"aangemaakt":          "De nieuwe gegevens zijn opgeslagen.",
+	"contactweg":          "Het contactpunt is verwijderd.",
+	"locatieweg":          "De locatie is verwijderd.",
+	"organisatieweg":      "De organisatie is verwijderd.",
+	"uitgelogd":           "U bent uitgelogd.",
+	"ingeschreven":        "De cliënt is ingeschreven.",
+	"ingeschreven-let-op": "De cliënt is ingeschreven, met een waarschuwing: uw praktijk staat op (bijna) vol, of de Wlz-raadpleging is ouder dan 90 dagen.",
+	"verhuisd":            "De verhuizing is vastgelegd. De ingeschreven praktijk blijft verantwoordelijk tot een andere praktijk de zorg overneemt.",
+	"verlopen":            "Uw sessie is verlopen. Log opnieuw in.",
+	"ingetrokken":         "Het API-token is ingetrokken.",
+	"wachtwoord":          "Uw nieuwe wachtwoord is opgeslagen. Andere sessies van uw account zijn beëindigd.",
 }
 
 var funcs = template.FuncMap{
@@ -159,9 +172,28 @@ var funcs = template.FuncMap{
 		}
 		return t.Format("02-01-2006")
 	},
-	"prereqLabel": func(k mgz.PrerequisiteKey) string {
-		d, _ := mgz.PrerequisiteByKey(k)
-		return d.Requirement
+	"wlzLabel": func(w mgz.WlzIndication) string { return w.Label() },
+	"wlzCheck": func(p mgz.Patient) string { return p.WlzCheckNote(time.Now()) },
+	"wlzStale": func(p mgz.Patient) bool { return p.WlzCheckStale(time.Now()) },
+	"deref": func(p *int64) int64 {
+		if p == nil {
+			return 0
+		}
+		return *p
+	},
+	"neg":             func(n int64) int64 { return -n },
+	"wlzOptions":      mgz.WlzIndications.Options,
+	"sourceOptions":   mgz.WlzSources.Options,
+	"leadOptions":     mgz.LeadPhysicians.Options,
+	"groundOptions":   mgz.PriorityGrounds.Options,
+	"capacityOptions": mgz.Capacities.Options,
+	"sectorOptions":   mgz.Sectors.Options,
+	"deliveryOptions": mgz.Deliveries.Options,
+	"prereqLabel": func(k any) string {
+		if d, ok := mgz.PrerequisiteByKey(mgz.PrerequisiteKey(fmt.Sprint(k))); ok {
+			return d.Requirement
+		}
+		return fmt.Sprint(k)
 	},
 	"auditRoles": auditRoles,
 	"timePtr": func(t *time.Time) string {

@@ -6,9 +6,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -72,7 +74,7 @@ func newTestServer(t *testing.T, withDemo bool) *testServer {
 			t.Fatal(err)
 		}
 	}
-	srv, err := web.New(web.Config{Service: svc, Enrich: directory.New(db.Register()).Enrich})
+	srv, err := web.New(web.Config{Service: svc, Enrich: directory.New(db.Register()).Enrich, Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))})
 	if err != nil {
 		t.Fatal(err)
 	}

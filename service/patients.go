@@ -1,0 +1,386 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/regio-mgz/mgz"
+	"github.com/regio-mgz/mgz/access"
+)
+
+// parties are the organisations involved in p's care (access.Resource.Parties): the registered
+// practice, the lead physician's organisation, the care provider of the location and the SO/AVG
+// service contracted for it.
+func (s *Service) parties(ctx context.Context, p mgz.Patient) ([]int64, *mgz.Location, error) {
+	var ids []int64
+	for _, id := range []*int64{p.GPPracticeID, p.LeadPhysicianOrgID} {
+		if id != nil {
+			ids = append(ids, *id)
+		}
+	}
+	if p.LocationID == nil {
+		return ids, nil, nil
+	}
+	l, err := s.store.Register().Location(ctx, *p.LocationID)
+	if mgz.ErrorCode(err) == mgz.ECodeNotFound {
+		return ids, nil, nil // the reference is refused with a field message when stored
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	ids = append(ids, l.ProviderID)
+	if l.PhysicianServiceID != nil {
+		ids = append(ids, *l.PhysicianServiceID)
+	}
+	return ids, &l, nil
+}
+
+func (s *Service) authorizePatient(ctx context.Context, a mgz.Actor, act access.Action, p mgz.Patient) error {
+	ids, _, err := s.parties(ctx, p)
+	if err != nil {
+		return err
+	}
+	d := access.Decide(a, act, access.Resource{Kind: access.Patient, Parties: ids})
+	if d.Allow {
+		return nil
+	}
+	// A denial about a patient names the patient (by internal id) in the audit log.
+	de := entry(a, auditAction[act], "patient", p.ID, 0)
+	de.Outcome, de.Reason, de.PatientID = mgz.OutcomeDenied, d.Reason, p.ID
+	if err := s.store.Audit().Append(ctx, de); err != nil {
+		s.log.Error("writing the audit entry of a denial failed", "err", err)
+	}
+	s.log.Warn("access to a patient denied", "user_id", a.User.ID, "organisation_id", a.User.OrganisationID, "action", act, "patient_id", p.ID)
+	if d.Hide {
+		return mgz.Errorf(mgz.ECodeNotFound, "Dit bestaat niet, of u heeft er geen toegang toe.")
+	}
+	return mgz.Errorf(mgz.ECodeForbidden, "Geen toegang: %s", d.Reason)
+}
+
+func patientEntry(a mgz.Actor, act mgz.AuditAction, p mgz.Patient, reason string) *mgz.AuditEntry {
+	e := entry(a, act, "patient", p.ID, 0)
+	e.PatientID, e.Reason = p.ID, reason
+	return e
+}
+
+// Patient returns a patient to a party in the patient's care; every read is audited.
+func (s *Service) Patient(ctx context.Context, a mgz.Actor, id int64) (mgz.Patient, error) {
+	p, err := s.store.Patients().Patient(ctx, id)
+	if mgz.ErrorCode(err) == mgz.ECodeNotFound {
+		return p, mgz.Errorf(mgz.ECodeNotFound, "Dit bestaat niet, of u heeft er geen toegang toe.")
+	}
+	if err != nil {
+		return p, err
+	}
+	if err := s.authorizePatient(ctx, a, access.Read, p); err != nil {
+		return mgz.Patient{}, err
+	}
+	if err := s.store.Audit().Append(ctx, patientEntry(a, mgz.AuditRead, p, "")); err != nil {
+		return mgz.Patient{}, fmt.Errorf("auditregel schrijven: %w", err)
+	}
+	return p, nil
+}
+
+// Patients lists the patients the actor's organisation is a party of; every listed patient is
+// audited as read, in one transaction with the listing.
+func (s *Service) Patients(ctx context.Context, a mgz.Actor, f mgz.PatientFilter) ([]mgz.Patient, int, error) {
+	if a.User.ID == 0 && !a.System {
+		return nil, 0, mgz.Errorf(mgz.ECodeUnauthenticated, "U bent niet ingelogd.")
+	}
+	if !a.System {
+		f.VisibleTo = a.User.OrganisationID
+	}
+	var ps []mgz.Patient
+	var total int
+	err := s.store.Atomic(ctx, func(tx mgz.Tx) error {
+		var err error
+		if ps, total, err = tx.Patients().Patients(ctx, f); err != nil {
+			return err
+		}
+		for _, p := range ps {
+			if err := tx.Audit().Append(ctx, patientEntry(a, mgz.AuditRead, p, "in een lijst")); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return ps, total, err
+}
+
+// CreatePatient records a patient; the actor's organisation must be one of the parties in the
+// patient's care (for a practice registering by name, use RegisterPatient).
+func (s *Service) CreatePatient(ctx context.Context, a mgz.Actor, p *mgz.Patient) error {
+	p.ID = 0
+	if err := p.Normalise(s.today()); err != nil {
+		return err
+	}
+	if err := s.authorizePatient(ctx, a, access.Create, *p); err != nil {
+		return err
+	}
+	return s.audited(ctx, s.store, func(tx mgz.Tx) (*mgz.AuditEntry, error) {
+		if err := tx.Patients().CreatePatient(ctx, p); err != nil {
+			return nil, err
+		}
+		return patientEntry(a, mgz.AuditCreate, *p, ""), nil
+	})
+}
+
+// UpdatePatient changes a patient's data. The registered practice changes only through a
+// registration, and the location only through a relocation, so both keep their stored values.
+func (s *Service) UpdatePatient(ctx context.Context, a mgz.Actor, p *mgz.Patient) error {
+	old, err := s.store.Patients().Patient(ctx, p.ID)
+	if mgz.ErrorCode(err) == mgz.ECodeNotFound {
+		return mgz.Errorf(mgz.ECodeNotFound, "Dit bestaat niet, of u heeft er geen toegang toe.")
+	}
+	if err != nil {
+		return err
+	}
+	if err := s.authorizePatient(ctx, a, access.Update, old); err != nil {
+		return err
+	}
+	p.GPPracticeID, p.LocationID, p.HomePostcode = old.GPPracticeID, old.LocationID, old.HomePostcode
+	if err := p.Normalise(s.today()); err != nil {
+		return err
+	}
+	return s.audited(ctx, s.store, func(tx mgz.Tx) (*mgz.AuditEntry, error) {
+		if err := tx.Patients().UpdatePatient(ctx, p); err != nil {
+			return nil, err
+		}
+		return patientEntry(a, mgz.AuditUpdate, *p, ""), nil
+	})
+}
+
+// RegistrationResult tells a practice what its registration did.
+type RegistrationResult struct {
+	Patient      mgz.Patient      `json:"patient"`
+	Registration mgz.Registration `json:"registration"`
+	// Readiness of the patient's location, when the patient lives at one.
+	Readiness *mgz.Readiness `json:"readiness,omitempty"`
+	// Warnings in Dutch: a full practice, a stale Wlz lookup. They never block.
+	Warnings []string `json:"warnings"`
+}
+
+// PreviewRegistration returns the readiness of a location before a practice registers a client
+// there (domain.md §6: check the location's prerequisites first), for any GP practice.
+func (s *Service) PreviewRegistration(ctx context.Context, a mgz.Actor, locationID int64) (mgz.Location, mgz.Readiness, error) {
+	return s.Readiness(ctx, a, locationID)
+}
+
+// RegisterPatient registers a client by name with the actor's practice (domain.md §6). A client
+// already in mgz is found by BSN; a switch away from another practice is recorded only with the
+// client's consent. When the location is not ready, the practice must acknowledge every open
+// prerequisite, and the acknowledgement is recorded. Patient, registration and their audit
+// entries are written together or not at all.
+func (s *Service) RegisterPatient(ctx context.Context, a mgz.Actor, p *mgz.Patient, r *mgz.Registration) (RegistrationResult, error) {
+	var res RegistrationResult
+	r.PracticeID = a.User.OrganisationID
+	if err := s.authorize(ctx, s.store, a, access.Create, access.Resource{Kind: access.Registration, OrganisationID: r.PracticeID}, mgz.AuditCreate, 0); err != nil {
+		return res, err
+	}
+	practice := r.PracticeID
+	p.GPPracticeID = &practice
+	if err := p.Normalise(s.today()); err != nil {
+		return res, err
+	}
+	// A client already in mgz (by BSN) is the same patient: a registration changes the practice.
+	var existing *mgz.Patient
+	if p.BSN != "" {
+		old, err := s.store.Patients().PatientByBSN(ctx, p.BSN)
+		switch {
+		case err == nil:
+			existing = &old
+			p.ID, p.CreatedAt = old.ID, old.CreatedAt
+			if old.GPPracticeID != nil && *old.GPPracticeID != practice {
+				r.SwitchFromPracticeID = old.GPPracticeID
+			}
+		case mgz.ErrorCode(err) != mgz.ECodeNotFound:
+			return res, err
+		}
+	}
+	var open []string
+	if p.LocationID != nil {
+		l, rd, err := s.Readiness(ctx, a, *p.LocationID)
+		if err != nil {
+			return res, err
+		}
+		if err := p.FitsLocation(l); err != nil {
+			return res, err
+		}
+		res.Readiness = &rd
+		for _, k := range rd.Open {
+			open = append(open, string(k))
+		}
+		loc := l.ID
+		r.LocationID = &loc
+	}
+	if r.PatientID = p.ID; r.PatientID == 0 {
+		r.PatientID = -1 // checked below once the new patient has its id
+	}
+	if err := r.Validate(open); err != nil {
+		var e *mgz.Error
+		if r.PatientID == -1 && asError(err, &e) {
+			delete(e.Fields, "patient_id")
+			if len(e.Fields) == 0 {
+				err = nil
+			}
+		}
+		if err != nil {
+			return res, err
+		}
+	}
+	if pp, err := s.store.Patients().PracticeProfile(ctx, practice); err == nil && pp.Capacity != mgz.CapacityOpen {
+		res.Warnings = append(res.Warnings, fmt.Sprintf("Uw praktijk staat op %q. De inschrijving gaat door; pas de capaciteit aan als die niet meer klopt.", strings.ToLower(pp.Capacity.Label())))
+	}
+	if note := p.WlzCheckNote(s.today()); p.WlzCheckStale(s.today()) && note != "" {
+		res.Warnings = append(res.Warnings, note)
+	}
+	r.RegisteredBy, r.RegisteredAt = a.User.ID, s.now()
+	err := s.audited(ctx, s.store, func(tx mgz.Tx) (*mgz.AuditEntry, error) {
+		if existing == nil {
+			if err := tx.Patients().CreatePatient(ctx, p); err != nil {
+				return nil, err
+			}
+			if err := tx.Audit().Append(ctx, patientEntry(a, mgz.AuditCreate, *p, "inschrijving op naam")); err != nil {
+				return nil, err
+			}
+		} else {
+			if err := tx.Patients().UpdatePatient(ctx, p); err != nil {
+				return nil, err
+			}
+			reason := "inschrijving op naam"
+			if r.SwitchFromPracticeID != nil {
+				reason = fmt.Sprintf("overstap van praktijk %d met toestemming van de cliënt", *r.SwitchFromPracticeID)
+			}
+			if err := tx.Audit().Append(ctx, patientEntry(a, mgz.AuditUpdate, *p, reason)); err != nil {
+				return nil, err
+			}
+		}
+		r.PatientID = p.ID
+		if err := tx.Patients().AddRegistration(ctx, r); err != nil {
+			return nil, err
+		}
+		e := patientEntry(a, mgz.AuditCreate, *p, "")
+		e.ObjectType, e.ObjectID, e.ObjectOrganisationID = "registration", r.ID, practice
+		if len(r.OpenItemsAcknowledged) > 0 {
+			e.Reason = "open randvoorwaarden erkend: " + strings.Join(r.OpenItemsAcknowledged, ", ")
+		}
+		if r.Priority {
+			e.Reason = strings.TrimPrefix(e.Reason+"; voorrang: "+string(r.PriorityGround), "; ")
+		}
+		return e, nil
+	})
+	if err != nil {
+		return res, err
+	}
+	res.Patient, res.Registration = *p, *r
+	if res.Warnings == nil {
+		res.Warnings = []string{}
+	}
+	return res, nil
+}
+
+// Registrations lists a patient's registrations, newest first.
+func (s *Service) Registrations(ctx context.Context, a mgz.Actor, patientID int64) ([]mgz.Registration, error) {
+	p, err := s.Patient(ctx, a, patientID)
+	if err != nil {
+		return nil, err
+	}
+	return s.store.Patients().Registrations(ctx, p.ID)
+}
+
+// RelocationPreview is what a practice sees before a registered client moves.
+type RelocationPreview struct {
+	Patient   mgz.Patient          `json:"patient"`
+	Location  mgz.Location         `json:"location"`
+	Advice    mgz.RelocationAdvice `json:"advice"`
+	Readiness mgz.Readiness        `json:"readiness"`
+}
+
+// PreviewRelocation advises on moving a patient to another location (domain.md §6), with the new
+// location's readiness; it changes nothing.
+func (s *Service) PreviewRelocation(ctx context.Context, a mgz.Actor, patientID, locationID int64) (RelocationPreview, error) {
+	var pv RelocationPreview
+	p, err := s.Patient(ctx, a, patientID)
+	if err != nil {
+		return pv, err
+	}
+	if err := s.authorizePatient(ctx, a, access.Update, p); err != nil {
+		return pv, err
+	}
+	l, rd, err := s.Readiness(ctx, a, locationID)
+	if err != nil {
+		return pv, err
+	}
+	current := int64(0)
+	profile := mgz.PracticeProfile{}
+	if p.GPPracticeID != nil {
+		current = *p.GPPracticeID
+		if profile, err = s.store.Patients().PracticeProfile(ctx, current); err != nil {
+			return pv, err
+		}
+	}
+	return RelocationPreview{Patient: p, Location: l, Advice: mgz.AdviseRelocation(profile, l, current), Readiness: rd}, nil
+}
+
+// Relocate moves a patient to another location. The registered practice stays (it is
+// responsible until another practice takes over); the product never changes it on its own.
+func (s *Service) Relocate(ctx context.Context, a mgz.Actor, patientID, locationID int64) (RelocationPreview, error) {
+	pv, err := s.PreviewRelocation(ctx, a, patientID, locationID)
+	if err != nil {
+		return pv, err
+	}
+	p := pv.Patient
+	if p.LocationID != nil && *p.LocationID == locationID {
+		return pv, &mgz.Error{Code: mgz.ECodeInvalid, Message: "De cliënt woont al op deze locatie.",
+			Fields: map[string]string{"location_id": "Kies de locatie waar de cliënt naartoe verhuist."}}
+	}
+	loc := locationID
+	p.LocationID, p.HomePostcode = &loc, ""
+	if err := p.FitsLocation(pv.Location); err != nil {
+		return pv, err
+	}
+	err = s.audited(ctx, s.store, func(tx mgz.Tx) (*mgz.AuditEntry, error) {
+		if err := tx.Patients().UpdatePatient(ctx, &p); err != nil {
+			return nil, err
+		}
+		return patientEntry(a, mgz.AuditUpdate, p, fmt.Sprintf("verhuisd naar locatie %d", locationID)), nil
+	})
+	pv.Patient = p
+	return pv, err
+}
+
+// PracticeProfile returns a practice's capacity and postcode areas.
+func (s *Service) PracticeProfile(ctx context.Context, a mgz.Actor, orgID int64) (mgz.PracticeProfile, error) {
+	if err := s.authorize(ctx, s.store, a, access.Read, access.Resource{Kind: access.PracticeProfile, OrganisationID: orgID}, mgz.AuditRead, orgID); err != nil {
+		return mgz.PracticeProfile{}, err
+	}
+	return s.store.Patients().PracticeProfile(ctx, orgID)
+}
+
+// SetPracticeProfile records a practice's capacity and the postcode areas it serves.
+func (s *Service) SetPracticeProfile(ctx context.Context, a mgz.Actor, pp *mgz.PracticeProfile) error {
+	if err := s.authorize(ctx, s.store, a, access.Update, access.Resource{Kind: access.PracticeProfile, OrganisationID: pp.OrganisationID}, mgz.AuditUpdate, pp.OrganisationID); err != nil {
+		return err
+	}
+	if err := pp.Normalise(); err != nil {
+		return err
+	}
+	return s.audited(ctx, s.store, func(tx mgz.Tx) (*mgz.AuditEntry, error) {
+		if err := tx.Patients().SetPracticeProfile(ctx, pp); err != nil {
+			return nil, err
+		}
+		e := entry(a, mgz.AuditUpdate, "practice_profile", pp.OrganisationID, pp.OrganisationID)
+		e.Reason = fmt.Sprintf("capaciteit %s, postcodegebieden %s", pp.Capacity, strings.Join(pp.PostcodeAreas, " "))
+		return e, nil
+	})
+}
+
+// Coverage lists, per location, the fixed GP practice and how many Wlz residents are registered
+// with it, for the RHO and the zorgkantoor.
+func (s *Service) Coverage(ctx context.Context, a mgz.Actor) ([]mgz.LocationCoverage, error) {
+	if err := s.authorize(ctx, s.store, a, access.Read, access.Resource{Kind: access.Coverage}, mgz.AuditRead, 0); err != nil {
+		return nil, err
+	}
+	return s.store.Patients().Coverage(ctx)
+}

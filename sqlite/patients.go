@@ -1,0 +1,341 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/regio-mgz/mgz"
+)
+
+// Patients implements mgz.PatientStore.
+type Patients struct{ scope }
+
+var _ mgz.PatientStore = (*Patients)(nil)
+
+// Patients implements mgz.Tx.
+func (s *Store) Patients() mgz.PatientStore { return &Patients{s.scope} }
+
+const patientColumns = "p.id, p.name, p.birth_date, p.bsn, p.location_id, p.home_postcode, p.sector, p.wlz, p.wlz_source, p.wlz_checked_on, p.delivery, p.gp_practice_id, p.lead_physician, p.lead_physician_org_id, p.created_at, p.updated_at"
+
+func idPtr(n sql.NullInt64) *int64 {
+	if !n.Valid {
+		return nil
+	}
+	v := n.Int64
+	return &v
+}
+
+func scanPatient(row interface{ Scan(...any) error }) (mgz.Patient, error) {
+	var p mgz.Patient
+	var birth, sector, wlz, src, delivery, lead, created, updated string
+	var bsn, checked sql.NullString
+	var loc, gp, leadOrg sql.NullInt64
+	if err := row.Scan(&p.ID, &p.Name, &birth, &bsn, &loc, &p.HomePostcode, &sector, &wlz, &src, &checked, &delivery, &gp, &lead, &leadOrg, &created, &updated); err != nil {
+		return p, err
+	}
+	var err error
+	if p.BirthDate, err = mgz.ParseDate(birth); err != nil {
+		return p, err
+	}
+	if checked.Valid {
+		if p.WlzCheckedOn, err = mgz.ParseDate(checked.String); err != nil {
+			return p, err
+		}
+	}
+	p.BSN, p.LocationID, p.GPPracticeID, p.LeadPhysicianOrgID = bsn.String, idPtr(loc), idPtr(gp), idPtr(leadOrg)
+	p.Sector, p.Wlz, p.WlzSource, p.Delivery, p.LeadPhysician = mgz.Sector(sector), mgz.WlzIndication(wlz), mgz.WlzSource(src), mgz.Delivery(delivery), mgz.LeadPhysician(lead)
+	if p.CreatedAt, err = parseTime(created); err != nil {
+		return p, err
+	}
+	p.UpdatedAt, err = parseTime(updated)
+	return p, err
+}
+
+func patientArgs(p *mgz.Patient) []any {
+	var bsn, checked any
+	if p.BSN != "" {
+		bsn = p.BSN
+	}
+	if !p.WlzCheckedOn.IsZero() {
+		checked = p.WlzCheckedOn.String()
+	}
+	return []any{p.Name, p.BirthDate.String(), bsn, nullID(p.LocationID), p.HomePostcode, string(p.Sector), string(p.Wlz), string(p.WlzSource),
+		checked, string(p.Delivery), nullID(p.GPPracticeID), string(p.LeadPhysician), nullID(p.LeadPhysicianOrgID)}
+}
+
+// checkPatientRefs checks the references with Dutch messages, before the foreign keys would.
+func checkPatientRefs(ctx context.Context, q querier, p *mgz.Patient) error {
+	fe := map[string]string{}
+	if p.LocationID != nil {
+		l, err := getLocation(ctx, q, *p.LocationID)
+		if mgz.ErrorCode(err) == mgz.ECodeNotFound {
+			fe["location_id"] = fmt.Sprintf("Locatie %d bestaat niet. Kies een locatie uit het register.", *p.LocationID)
+		} else if err != nil {
+			return err
+		} else if err := p.FitsLocation(l); err != nil {
+			return err
+		}
+	}
+	for field, ref := range map[string]struct {
+		id    *int64
+		kinds []mgz.OrgKind
+		what  string
+	}{
+		"gp_practice_id":        {p.GPPracticeID, []mgz.OrgKind{mgz.KindGPPractice}, "een huisartsenpraktijk"},
+		"lead_physician_org_id": {p.LeadPhysicianOrgID, []mgz.OrgKind{mgz.KindGPPractice, mgz.KindPhysicianService, mgz.KindCareProvider}, "een huisartsenpraktijk, SO/AVG-dienst of zorgaanbieder"},
+	} {
+		if ref.id == nil {
+			continue
+		}
+		o, err := getOrganisation(ctx, q, *ref.id)
+		switch {
+		case mgz.ErrorCode(err) == mgz.ECodeNotFound:
+			fe[field] = fmt.Sprintf("Organisatie %d bestaat niet. Kies %s uit het register.", *ref.id, ref.what)
+		case err != nil:
+			return err
+		default:
+			ok := false
+			for _, k := range ref.kinds {
+				ok = ok || o.Kind == k
+			}
+			if !ok {
+				fe[field] = fmt.Sprintf("%s is %s; kies %s.", o.Name, strings.ToLower(o.Kind.Label()), ref.what)
+			}
+		}
+	}
+	if len(fe) > 0 {
+		return &mgz.Error{Code: mgz.ECodeInvalid, Message: "De patiënt verwijst naar iets dat niet klopt.", Fields: fe}
+	}
+	return nil
+}
+
+func bsnConflict(err error) error {
+	if err != nil && strings.Contains(err.Error(), "UNIQUE") && strings.Contains(err.Error(), "bsn") {
+		return &mgz.Error{Code: mgz.ECodeConflict, Message: "Er staat al een patiënt met dit BSN in mgz.",
+			Fields: map[string]string{"bsn": "Dit BSN hoort al bij een andere patiënt. Zoek die patiënt op in plaats van een nieuwe aan te maken."}}
+	}
+	return err
+}
+
+// CreatePatient implements mgz.PatientStore.
+func (ps *Patients) CreatePatient(ctx context.Context, p *mgz.Patient) error {
+	return ps.write(ctx, func(q querier) error {
+		if err := checkPatientRefs(ctx, q, p); err != nil {
+			return err
+		}
+		now := time.Now().UTC().Truncate(time.Millisecond)
+		args := append(patientArgs(p), formatTime(now), formatTime(now))
+		err := q.QueryRowContext(ctx, `INSERT INTO patients (name, birth_date, bsn, location_id, home_postcode, sector, wlz, wlz_source, wlz_checked_on,
+			delivery, gp_practice_id, lead_physician, lead_physician_org_id, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`, args...).Scan(&p.ID)
+		if err != nil {
+			return bsnConflict(err)
+		}
+		p.CreatedAt, p.UpdatedAt = now, now
+		return nil
+	})
+}
+
+// UpdatePatient implements mgz.PatientStore.
+func (ps *Patients) UpdatePatient(ctx context.Context, p *mgz.Patient) error {
+	return ps.write(ctx, func(q querier) error {
+		old, err := getPatient(ctx, q, p.ID)
+		if err != nil {
+			return err
+		}
+		if err := checkPatientRefs(ctx, q, p); err != nil {
+			return err
+		}
+		now := time.Now().UTC().Truncate(time.Millisecond)
+		args := append(patientArgs(p), formatTime(now), p.ID)
+		_, err = q.ExecContext(ctx, `UPDATE patients SET name = $1, birth_date = $2, bsn = $3, location_id = $4, home_postcode = $5, sector = $6, wlz = $7,
+			wlz_source = $8, wlz_checked_on = $9, delivery = $10, gp_practice_id = $11, lead_physician = $12, lead_physician_org_id = $13, updated_at = $14
+			WHERE id = $15`, args...)
+		if err != nil {
+			return bsnConflict(err)
+		}
+		p.CreatedAt, p.UpdatedAt = old.CreatedAt, now
+		return nil
+	})
+}
+
+func getPatient(ctx context.Context, q querier, id int64) (mgz.Patient, error) {
+	p, err := scanPatient(q.QueryRowContext(ctx, "SELECT "+patientColumns+" FROM patients p WHERE p.id = $1", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, mgz.NotFound("Patiënt", id)
+	}
+	return p, err
+}
+
+// Patient implements mgz.PatientStore.
+func (ps *Patients) Patient(ctx context.Context, id int64) (mgz.Patient, error) {
+	return getPatient(ctx, ps.q(), id)
+}
+
+// PatientByBSN implements mgz.PatientStore.
+func (ps *Patients) PatientByBSN(ctx context.Context, bsn string) (mgz.Patient, error) {
+	p, err := scanPatient(ps.q().QueryRowContext(ctx, "SELECT "+patientColumns+" FROM patients p WHERE p.bsn = $1", bsn))
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, mgz.Errorf(mgz.ECodeNotFound, "Geen patiënt met dit BSN.")
+	}
+	return p, err
+}
+
+// Patients implements mgz.PatientStore.
+func (ps *Patients) Patients(ctx context.Context, f mgz.PatientFilter) ([]mgz.Patient, int, error) {
+	w := &where{}
+	if f.LocationID != 0 {
+		w.add("p.location_id = %s", f.LocationID)
+	}
+	if f.GPPracticeID != 0 {
+		w.add("p.gp_practice_id = %s", f.GPPracticeID)
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		w.add(`LOWER(p.name) LIKE %s ESCAPE '\'`, likePattern(q))
+	}
+	if f.VisibleTo != 0 {
+		w.add("(p.gp_practice_id = %s OR p.lead_physician_org_id = %s OR l.provider_id = %s OR l.physician_service_id = %s)", f.VisibleTo, f.VisibleTo, f.VisibleTo, f.VisibleTo)
+	}
+	from := " FROM patients p LEFT JOIN locations l ON l.id = p.location_id" + w.String()
+	var total int
+	if err := ps.q().QueryRowContext(ctx, "SELECT COUNT(*)"+from, w.args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("patiënten tellen: %w", err)
+	}
+	rows, err := ps.q().QueryContext(ctx, "SELECT "+patientColumns+from+" ORDER BY p.name, p.id"+w.page(f.Page), w.args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("patiënten lezen: %w", err)
+	}
+	defer rows.Close()
+	out := []mgz.Patient{}
+	for rows.Next() {
+		p, err := scanPatient(rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, p)
+	}
+	return out, total, rows.Err()
+}
+
+// PracticeProfile implements mgz.PatientStore.
+func (ps *Patients) PracticeProfile(ctx context.Context, orgID int64) (mgz.PracticeProfile, error) {
+	pp := mgz.PracticeProfile{OrganisationID: orgID, Capacity: mgz.CapacityOpen, PostcodeAreas: []string{}}
+	var capacity, areas, updated string
+	err := ps.q().QueryRowContext(ctx, "SELECT capacity, postcode_areas, updated_at FROM practice_profiles WHERE organisation_id = $1", orgID).Scan(&capacity, &areas, &updated)
+	if errors.Is(err, sql.ErrNoRows) {
+		return pp, nil
+	}
+	if err != nil {
+		return pp, err
+	}
+	pp.Capacity = mgz.Capacity(capacity)
+	if areas != "" {
+		pp.PostcodeAreas = strings.Split(areas, ",")
+	}
+	pp.UpdatedAt, err = parseTime(updated)
+	return pp, err
+}
+
+// SetPracticeProfile implements mgz.PatientStore.
+func (ps *Patients) SetPracticeProfile(ctx context.Context, pp *mgz.PracticeProfile) error {
+	return ps.write(ctx, func(q querier) error {
+		o, err := getOrganisation(ctx, q, pp.OrganisationID)
+		if err != nil {
+			return err
+		}
+		if o.Kind != mgz.KindGPPractice {
+			return mgz.Errorf(mgz.ECodeInvalid, "Alleen een huisartsenpraktijk heeft een capaciteit en postcodegebieden.")
+		}
+		pp.UpdatedAt = time.Now().UTC().Truncate(time.Millisecond)
+		_, err = q.ExecContext(ctx, `INSERT INTO practice_profiles (organisation_id, capacity, postcode_areas, updated_at) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (organisation_id) DO UPDATE SET capacity = excluded.capacity, postcode_areas = excluded.postcode_areas, updated_at = excluded.updated_at`,
+			pp.OrganisationID, string(pp.Capacity), strings.Join(pp.PostcodeAreas, ","), formatTime(pp.UpdatedAt))
+		return err
+	})
+}
+
+// AddRegistration implements mgz.PatientStore.
+func (ps *Patients) AddRegistration(ctx context.Context, r *mgz.Registration) error {
+	return ps.write(ctx, func(q querier) error {
+		var by any
+		if r.RegisteredBy != 0 {
+			by = r.RegisteredBy
+		}
+		return q.QueryRowContext(ctx, `INSERT INTO registrations (patient_id, practice_id, location_id, priority, priority_ground, switch_from_practice_id,
+			switch_consent, open_items_acknowledged, registered_by, registered_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+			r.PatientID, r.PracticeID, nullID(r.LocationID), boolInt(r.Priority), string(r.PriorityGround), nullID(r.SwitchFromPracticeID),
+			boolInt(r.SwitchConsent), strings.Join(r.OpenItemsAcknowledged, ","), by, formatTime(r.RegisteredAt)).Scan(&r.ID)
+	})
+}
+
+// Registrations implements mgz.PatientStore.
+func (ps *Patients) Registrations(ctx context.Context, patientID int64) ([]mgz.Registration, error) {
+	rows, err := ps.q().QueryContext(ctx, `SELECT id, patient_id, practice_id, location_id, priority, priority_ground, switch_from_practice_id, switch_consent,
+		open_items_acknowledged, registered_by, registered_at FROM registrations WHERE patient_id = $1 ORDER BY id DESC`, patientID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []mgz.Registration{}
+	for rows.Next() {
+		var r mgz.Registration
+		var loc, from, by sql.NullInt64
+		var prio, consent int
+		var ground, open, at string
+		if err := rows.Scan(&r.ID, &r.PatientID, &r.PracticeID, &loc, &prio, &ground, &from, &consent, &open, &by, &at); err != nil {
+			return nil, err
+		}
+		r.LocationID, r.SwitchFromPracticeID, r.RegisteredBy = idPtr(loc), idPtr(from), by.Int64
+		r.Priority, r.SwitchConsent, r.PriorityGround = prio == 1, consent == 1, mgz.PriorityGround(ground)
+		r.OpenItemsAcknowledged = []string{}
+		if open != "" {
+			r.OpenItemsAcknowledged = strings.Split(open, ",")
+		}
+		if r.RegisteredAt, err = parseTime(at); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// Coverage implements mgz.PatientStore.
+func (ps *Patients) Coverage(ctx context.Context) ([]mgz.LocationCoverage, error) {
+	rows, err := ps.q().QueryContext(ctx, `SELECT l.id,
+		(SELECT COUNT(*) FROM patients p WHERE p.location_id = l.id AND p.wlz <> 'none'),
+		(SELECT COUNT(*) FROM patients p WHERE p.location_id = l.id AND p.wlz <> 'none' AND p.gp_practice_id = l.fixed_gp_practice_id)
+		FROM locations l ORDER BY l.name, l.id`)
+	if err != nil {
+		return nil, err
+	}
+	type counts struct {
+		id         int64
+		wlz, fixed int
+	}
+	var cs []counts
+	for rows.Next() {
+		var c counts
+		if err := rows.Scan(&c.id, &c.wlz, &c.fixed); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		cs = append(cs, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]mgz.LocationCoverage, 0, len(cs))
+	for _, c := range cs {
+		l, err := getLocation(ctx, ps.q(), c.id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, mgz.LocationCoverage{Location: l, WlzResidents: c.wlz, WithFixedGP: c.fixed})
+	}
+	return out, nil
+}

@@ -1,0 +1,544 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/regio-mgz/mgz"
+	"github.com/regio-mgz/mgz/access"
+	"github.com/regio-mgz/mgz/rules"
+	"github.com/regio-mgz/mgz/service"
+)
+
+func (s *Server) patientRoutes() []route {
+	return []route{
+		{"GET", "/api/v1/patients", s.apiPatients},
+		{"POST", "/api/v1/patients", s.apiCreatePatient},
+		{"GET", "/api/v1/patients/{id}", s.apiPatient},
+		{"PUT", "/api/v1/patients/{id}", s.apiUpdatePatient},
+		{"GET", "/api/v1/patients/{id}/registrations", s.apiRegistrations},
+		{"GET", "/api/v1/patients/{id}/relocation", s.apiPreviewRelocation},
+		{"POST", "/api/v1/patients/{id}/relocation", s.apiRelocate},
+		{"POST", "/api/v1/registrations", s.apiRegister},
+		{"GET", "/api/v1/practices/{id}/profile", s.apiPracticeProfile},
+		{"PUT", "/api/v1/practices/{id}/profile", s.apiSetPracticeProfile},
+		{"GET", "/api/v1/coverage", s.apiCoverage},
+	}
+}
+
+// patientView is a patient as the API shows it: the BSN masked, with the rules engine's
+// classification of the patient's situation (domain.md §3).
+type patientView struct {
+	mgz.Patient
+	BSN            string                `json:"bsn,omitempty"`
+	Classification *rules.Classification `json:"classification"`
+	// ClassificationProblem says in Dutch why the situation could not be classified.
+	ClassificationProblem string `json:"classification_problem,omitempty"`
+}
+
+// classify runs the rules engine on a patient's situation.
+func (s *Server) classify(r *http.Request, p mgz.Patient) patientView {
+	v := patientView{Patient: p, BSN: p.MaskedBSN()}
+	sit := rules.Situation{Setting: rules.SettingHome, Wlz: rules.Wlz(p.Wlz), Delivery: rules.Delivery(p.Delivery), Sector: rules.Sector(p.Sector)}
+	if p.LocationID != nil {
+		l, err := s.reg(r).Location(r.Context(), *p.LocationID)
+		if err == nil {
+			sit.Setting = rules.Setting(l.Setting)
+		}
+	}
+	e, err := s.engine(r)
+	if err != nil {
+		v.ClassificationProblem = mgz.ErrorMessage(err)
+		return v
+	}
+	resp, err := e.Decide(rules.Request{Situation: sit})
+	if err != nil {
+		v.ClassificationProblem = "De situatie kan niet worden ingedeeld: " + err.Error()
+		return v
+	}
+	v.Classification = &resp.Classification
+	return v
+}
+
+func (s *Server) apiPatients(w http.ResponseWriter, r *http.Request) error {
+	q := newQueryParams(r)
+	f := mgz.PatientFilter{LocationID: q.int("location_id"), GPPracticeID: q.int("gp_practice_id"), Query: q.str("q"), Page: q.page()}
+	if err := q.err(); err != nil {
+		return err
+	}
+	ps, total, err := s.cfg.Service.Patients(r.Context(), actorOf(r), f)
+	if err != nil {
+		return err
+	}
+	views := make([]patientView, len(ps))
+	for i, p := range ps {
+		views[i] = patientView{Patient: p, BSN: p.MaskedBSN()}
+	}
+	return writeList(w, views, total, f.Page, nil)
+}
+
+func (s *Server) apiPatient(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "Patiënt")
+	if err != nil {
+		return err
+	}
+	p, err := s.cfg.Service.Patient(r.Context(), actorOf(r), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, s.classify(r, p))
+	return nil
+}
+
+func (s *Server) apiCreatePatient(w http.ResponseWriter, r *http.Request) error {
+	var p mgz.Patient
+	if err := decodeJSON(r, &p); err != nil {
+		return err
+	}
+	if err := s.cfg.Service.CreatePatient(r.Context(), actorOf(r), &p); err != nil {
+		return err
+	}
+	w.Header().Set("Location", fmt.Sprintf("/api/v1/patients/%d", p.ID))
+	writeJSON(w, http.StatusCreated, s.classify(r, p))
+	return nil
+}
+
+func (s *Server) apiUpdatePatient(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "Patiënt")
+	if err != nil {
+		return err
+	}
+	var p mgz.Patient
+	if err := decodeJSON(r, &p); err != nil {
+		return err
+	}
+	p.ID = id
+	if err := s.cfg.Service.UpdatePatient(r.Context(), actorOf(r), &p); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, s.classify(r, p))
+	return nil
+}
+
+func (s *Server) apiRegistrations(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "Patiënt")
+	if err != nil {
+		return err
+	}
+	rs, err := s.cfg.Service.Registrations(r.Context(), actorOf(r), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, list[mgz.Registration]{rs, len(rs), len(rs), 0})
+	return nil
+}
+
+type registrationJSON struct {
+	Patient      mgz.Patient      `json:"patient"`
+	Registration mgz.Registration `json:"registration"`
+}
+
+func (s *Server) apiRegister(w http.ResponseWriter, r *http.Request) error {
+	var in registrationJSON
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	res, err := s.cfg.Service.RegisterPatient(r.Context(), actorOf(r), &in.Patient, &in.Registration)
+	if err != nil {
+		return err
+	}
+	res.Patient.BSN = res.Patient.MaskedBSN()
+	writeJSON(w, http.StatusCreated, res)
+	return nil
+}
+
+func relocationTarget(r *http.Request, v url.Values) (int64, error) {
+	id, err := strconv.ParseInt(v.Get("location_id"), 10, 64)
+	if err != nil || id <= 0 {
+		_ = r
+		return 0, &mgz.Error{Code: mgz.ECodeInvalid, Message: "Kies de nieuwe locatie.", Fields: map[string]string{"location_id": "Kies de locatie waar de cliënt naartoe verhuist."}}
+	}
+	return id, nil
+}
+
+func (s *Server) apiPreviewRelocation(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "Patiënt")
+	if err != nil {
+		return err
+	}
+	loc, err := relocationTarget(r, r.URL.Query())
+	if err != nil {
+		return err
+	}
+	pv, err := s.cfg.Service.PreviewRelocation(r.Context(), actorOf(r), id, loc)
+	if err != nil {
+		return err
+	}
+	pv.Patient.BSN = pv.Patient.MaskedBSN()
+	writeJSON(w, http.StatusOK, pv)
+	return nil
+}
+
+func (s *Server) apiRelocate(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "Patiënt")
+	if err != nil {
+		return err
+	}
+	var in struct {
+		LocationID int64 `json:"location_id"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	loc, err := relocationTarget(r, url.Values{"location_id": {strconv.FormatInt(in.LocationID, 10)}})
+	if err != nil {
+		return err
+	}
+	pv, err := s.cfg.Service.Relocate(r.Context(), actorOf(r), id, loc)
+	if err != nil {
+		return err
+	}
+	pv.Patient.BSN = pv.Patient.MaskedBSN()
+	writeJSON(w, http.StatusOK, pv)
+	return nil
+}
+
+func (s *Server) apiPracticeProfile(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "Praktijk")
+	if err != nil {
+		return err
+	}
+	pp, err := s.cfg.Service.PracticeProfile(r.Context(), actorOf(r), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, pp)
+	return nil
+}
+
+func (s *Server) apiSetPracticeProfile(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "Praktijk")
+	if err != nil {
+		return err
+	}
+	var pp mgz.PracticeProfile
+	if err := decodeJSON(r, &pp); err != nil {
+		return err
+	}
+	pp.OrganisationID = id
+	if err := s.cfg.Service.SetPracticeProfile(r.Context(), actorOf(r), &pp); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, pp)
+	return nil
+}
+
+func (s *Server) apiCoverage(w http.ResponseWriter, r *http.Request) error {
+	cs, err := s.cfg.Service.Coverage(r.Context(), actorOf(r))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, list[mgz.LocationCoverage]{cs, len(cs), len(cs), 0})
+	return nil
+}
+
+// ---- pages ----
+
+type patientsPageData struct {
+	Patients []mgz.Patient
+	Pager    pager
+	Places   names
+}
+
+func (s *Server) pagePatients(w http.ResponseWriter, r *http.Request) error {
+	f := mgz.PatientFilter{Query: r.URL.Query().Get("q"), Page: listPage(r)}
+	ps, total, err := s.cfg.Service.Patients(r.Context(), actorOf(r), f)
+	if err != nil {
+		return err
+	}
+	d := patientsPageData{Patients: ps, Pager: newPager(r, f.Page, len(ps), total), Places: names{}}
+	if err := s.placeNames(r, d.Places); err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "patients", pageData{Title: "Cliënten", Nav: "clienten", Data: d, Form: Form{Values: r.URL.Query()}})
+	return nil
+}
+
+// placeNames fills n with the names of locations and organisations, to show references.
+func (s *Server) placeNames(r *http.Request, n names) error {
+	locs, _, err := s.reg(r).Locations(r.Context(), mgz.LocationFilter{Page: mgz.Page{Limit: mgz.MaxLimit}})
+	if err != nil {
+		return err
+	}
+	for _, l := range locs {
+		n[-l.ID] = l.Name // locations by negative id, organisations by positive id
+	}
+	orgs, _, err := s.reg(r).Organisations(r.Context(), mgz.OrganisationFilter{Page: mgz.Page{Limit: mgz.MaxLimit}})
+	if err != nil {
+		return err
+	}
+	for _, o := range orgs {
+		n[o.ID] = o.Name
+	}
+	return nil
+}
+
+type patientPageData struct {
+	View          patientView
+	Registrations []mgz.Registration
+	Names         names
+	Locations     []mgz.Location
+	CanChange     bool
+}
+
+func (s *Server) pagePatient(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "Patiënt")
+	if err != nil {
+		return err
+	}
+	a := actorOf(r)
+	p, err := s.cfg.Service.Patient(r.Context(), a, id)
+	if err != nil {
+		return err
+	}
+	d := patientPageData{View: s.classify(r, p), Names: names{}}
+	if d.Registrations, err = s.cfg.Service.Registrations(r.Context(), a, id); err != nil {
+		return err
+	}
+	if err := s.placeNames(r, d.Names); err != nil {
+		return err
+	}
+	if d.Locations, _, err = s.reg(r).Locations(r.Context(), mgz.LocationFilter{Page: mgz.Page{Limit: mgz.MaxLimit}}); err != nil {
+		return err
+	}
+	d.CanChange = a.User.Has(mgz.RoleEditor) || a.User.Has(mgz.RolePhysician)
+	s.render(w, r, http.StatusOK, "patient", pageData{Title: p.Name, Nav: "clienten", Data: d})
+	return nil
+}
+
+type registerPageData struct {
+	Locations  []mgz.Location
+	Location   *mgz.Location
+	Readiness  *mgz.Readiness
+	Result     *service.RegistrationResult
+	Practices  []mgz.Organisation
+	Physicians []mgz.Organisation
+}
+
+func (s *Server) registerForm(r *http.Request, locID int64) (registerPageData, error) {
+	var d registerPageData
+	var err error
+	if d.Locations, _, err = s.reg(r).Locations(r.Context(), mgz.LocationFilter{Page: mgz.Page{Limit: mgz.MaxLimit}}); err != nil {
+		return d, err
+	}
+	if d.Physicians, _, err = s.orgNames(r, mgz.KindPhysicianService); err != nil {
+		return d, err
+	}
+	if locID > 0 {
+		l, rd, err := s.cfg.Service.PreviewRegistration(r.Context(), actorOf(r), locID)
+		if err != nil {
+			return d, err
+		}
+		d.Location, d.Readiness = &l, &rd
+	}
+	return d, nil
+}
+
+// pageRegister is "Cliënt inschrijven": first the location and its readiness, then the client.
+func (s *Server) pageRegister(w http.ResponseWriter, r *http.Request) error {
+	a := actorOf(r)
+	if err := s.may(r, access.Create, access.Registration, a.User.OrganisationID); err != nil {
+		return err
+	}
+	loc, _ := strconv.ParseInt(r.URL.Query().Get("locatie"), 10, 64)
+	d, err := s.registerForm(r, loc)
+	if err != nil {
+		return err
+	}
+	v := url.Values{"location_id": {r.URL.Query().Get("locatie")}, "wlz_checked_on": {s.today(r)}, "wlz_source": {"vecozo"}}
+	if d.Location != nil {
+		v.Set("sector", string(d.Location.Sector))
+	}
+	s.render(w, r, http.StatusOK, "register", pageData{Title: "Cliënt inschrijven", Nav: "clienten", Data: d, Form: Form{Values: v}})
+	return nil
+}
+
+func (s *Server) today(r *http.Request) string { return mgz.DateOf(time.Now()).String() }
+
+func patientFromForm(v url.Values) (mgz.Patient, map[string]string) {
+	bad := map[string]string{}
+	p := mgz.Patient{Name: v.Get("name"), BSN: v.Get("bsn"), HomePostcode: v.Get("home_postcode"), Sector: mgz.Sector(v.Get("sector")),
+		Wlz: mgz.WlzIndication(v.Get("wlz")), WlzSource: mgz.WlzSource(v.Get("wlz_source")), Delivery: mgz.Delivery(v.Get("delivery")),
+		LeadPhysician: mgz.LeadPhysician(v.Get("lead_physician"))}
+	if s := v.Get("birth_date"); s != "" {
+		d, err := mgz.ParseDate(s)
+		if err != nil {
+			bad["birth_date"] = "Vul de geboortedatum in als dag, maand en jaar."
+		}
+		p.BirthDate = d
+	}
+	if s := v.Get("wlz_checked_on"); s != "" {
+		d, err := mgz.ParseDate(s)
+		if err != nil {
+			bad["wlz_checked_on"] = "Vul de datum van de raadpleging in."
+		}
+		p.WlzCheckedOn = d
+	}
+	if id, err := strconv.ParseInt(v.Get("location_id"), 10, 64); err == nil && id > 0 {
+		p.LocationID = &id
+	}
+	if id, err := strconv.ParseInt(v.Get("lead_physician_org_id"), 10, 64); err == nil && id > 0 {
+		p.LeadPhysicianOrgID = &id
+	}
+	return p, bad
+}
+
+func (s *Server) pageRegisterPost(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return mgz.Errorf(mgz.ECodeBadRequest, "Het formulier kon niet gelezen worden. Probeer het opnieuw.")
+	}
+	v := r.PostForm
+	p, bad := patientFromForm(v)
+	reg := mgz.Registration{Priority: v.Get("priority") == "1", PriorityGround: mgz.PriorityGround(v.Get("priority_ground")),
+		SwitchConsent: v.Get("switch_consent") == "1", OpenItemsAcknowledged: v["open_items_acknowledged"]}
+	var err error
+	var res service.RegistrationResult
+	if len(bad) > 0 {
+		err = &mgz.Error{Code: mgz.ECodeInvalid, Message: "Niet alle gegevens kloppen.", Fields: bad}
+	} else {
+		res, err = s.cfg.Service.RegisterPatient(r.Context(), actorOf(r), &p, &reg)
+	}
+	if fields, msg, ok := formProblem(err); ok {
+		loc := int64(0)
+		if p.LocationID != nil {
+			loc = *p.LocationID
+		}
+		d, derr := s.registerForm(r, loc)
+		if derr != nil {
+			return derr
+		}
+		if fields["switch_consent"] != "" {
+			fields["switch_consent"] += " Deze cliënt staat in mgz ingeschreven bij een andere praktijk."
+		}
+		s.render(w, r, httpStatus(err), "register", pageData{Title: "Cliënt inschrijven", Nav: "clienten", Problem: msg, Data: d,
+			Form: Form{Values: v, Errors: fields}})
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	notice := "ingeschreven"
+	if len(res.Warnings) > 0 {
+		notice = "ingeschreven-let-op"
+	}
+	redirect(w, r, fmt.Sprintf("/clienten/%d", res.Patient.ID), notice)
+	return nil
+}
+
+type relocatePageData struct {
+	Patient   mgz.Patient
+	Locations []mgz.Location
+	Preview   *service.RelocationPreview
+	Names     names
+}
+
+func (s *Server) pageRelocate(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "Patiënt")
+	if err != nil {
+		return err
+	}
+	a := actorOf(r)
+	p, err := s.cfg.Service.Patient(r.Context(), a, id)
+	if err != nil {
+		return err
+	}
+	d := relocatePageData{Patient: p, Names: names{}}
+	if d.Locations, _, err = s.reg(r).Locations(r.Context(), mgz.LocationFilter{Page: mgz.Page{Limit: mgz.MaxLimit}}); err != nil {
+		return err
+	}
+	if err := s.placeNames(r, d.Names); err != nil {
+		return err
+	}
+	form := Form{Values: url.Values{"location_id": {r.URL.Query().Get("naar")}}}
+	if loc, _ := strconv.ParseInt(r.URL.Query().Get("naar"), 10, 64); loc > 0 {
+		pv, err := s.cfg.Service.PreviewRelocation(r.Context(), a, id, loc)
+		if err != nil {
+			return err
+		}
+		d.Preview = &pv
+	}
+	s.render(w, r, http.StatusOK, "relocate", pageData{Title: p.Name + " verhuist", Nav: "clienten", Data: d, Form: form})
+	return nil
+}
+
+func (s *Server) pageRelocatePost(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "Patiënt")
+	if err != nil {
+		return err
+	}
+	loc, err := relocationTarget(r, r.PostForm)
+	if err == nil {
+		_, err = s.cfg.Service.Relocate(r.Context(), actorOf(r), id, loc)
+	}
+	if _, msg, ok := formProblem(err); ok {
+		return mgz.Errorf(mgz.ECodeInvalid, "%s", msg)
+	}
+	if err != nil {
+		return err
+	}
+	redirect(w, r, fmt.Sprintf("/clienten/%d", id), "verhuisd")
+	return nil
+}
+
+func (s *Server) pagePractice(w http.ResponseWriter, r *http.Request) error {
+	a := actorOf(r)
+	if a.OrgKind != mgz.KindGPPractice {
+		return mgz.Errorf(mgz.ECodeForbidden, "Geen toegang: capaciteit en postcodegebieden horen bij een huisartsenpraktijk.")
+	}
+	pp, err := s.cfg.Service.PracticeProfile(r.Context(), a, a.User.OrganisationID)
+	if err != nil {
+		return err
+	}
+	v := url.Values{"capacity": {string(pp.Capacity)}, "postcode_areas": {strings.Join(pp.PostcodeAreas, " ")}}
+	s.render(w, r, http.StatusOK, "practice", pageData{Title: "Capaciteit en postcodegebieden", Nav: "praktijk", Data: pp, Form: Form{Values: v}})
+	return nil
+}
+
+func (s *Server) pagePracticePost(w http.ResponseWriter, r *http.Request) error {
+	a := actorOf(r)
+	pp := mgz.PracticeProfile{OrganisationID: a.User.OrganisationID, Capacity: mgz.Capacity(r.PostFormValue("capacity")),
+		PostcodeAreas: strings.FieldsFunc(r.PostFormValue("postcode_areas"), func(c rune) bool { return c == ' ' || c == ',' || c == ';' || c == '\n' || c == '\r' })}
+	err := s.cfg.Service.SetPracticeProfile(r.Context(), a, &pp)
+	if fields, msg, ok := formProblem(err); ok {
+		s.render(w, r, httpStatus(err), "practice", pageData{Title: "Capaciteit en postcodegebieden", Nav: "praktijk", Problem: msg, Data: pp,
+			Form: Form{Values: r.PostForm, Errors: fields}})
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	redirect(w, r, "/praktijk", "opgeslagen")
+	return nil
+}
+
+type coveragePageData struct {
+	Rows  []mgz.LocationCoverage
+	Names names
+}
+
+func (s *Server) pageCoverage(w http.ResponseWriter, r *http.Request) error {
+	cs, err := s.cfg.Service.Coverage(r.Context(), actorOf(r))
+	if err != nil {
+		return err
+	}
+	d := coveragePageData{Rows: cs, Names: names{}}
+	if err := s.placeNames(r, d.Names); err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "coverage", pageData{Title: "Vaste huisarts per locatie", Nav: "dekking", Data: d})
+	return nil
+}

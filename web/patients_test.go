@@ -1,0 +1,228 @@
+package web_test
+
+import (
+	"context"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/regio-mgz/mgz"
+)
+
+// patientFixture is a demo region with a practice, a care provider with a location that is not
+// ready, and users of the organisations involved.
+type patientFixture struct {
+	ts       *testServer
+	gp, gp2  mgz.Organisation
+	provider mgz.Organisation
+	loc      mgz.Location
+	other    mgz.Location // another location, of another provider
+	gpDoc    *client      // a physician of the practice
+	gp2Doc   *client      // a physician of another practice
+	carer    *client      // an editor of the care provider
+	rho      *client
+}
+
+func newPatientFixture(t *testing.T) *patientFixture {
+	ts := newTestServer(t, true)
+	ctx := context.Background()
+	f := &patientFixture{ts: ts, rho: ts.client}
+	gps, _, _ := ts.reg.Organisations(ctx, mgz.OrganisationFilter{Kind: mgz.KindGPPractice, Page: mgz.Page{Limit: 2}})
+	f.gp, f.gp2 = gps[0], gps[1]
+	locs, _, _ := ts.reg.Locations(ctx, mgz.LocationFilter{Setting: mgz.SettingClusteredHousing, Page: mgz.Page{Limit: mgz.MaxLimit}})
+	f.loc = locs[0]
+	for _, l := range locs {
+		if l.ProviderID != f.loc.ProviderID {
+			f.other = l
+			break
+		}
+	}
+	f.provider, _ = ts.reg.Organisation(ctx, f.loc.ProviderID)
+	f.gpDoc = ts.as(t, f.gp.ID, mgz.RolePhysician)
+	f.gp2Doc = ts.as(t, f.gp2.ID, mgz.RolePhysician)
+	f.carer = ts.as(t, f.provider.ID, mgz.RoleEditor)
+	return f
+}
+
+func (f *patientFixture) client(name string) map[string]any {
+	return map[string]any{"name": name, "birth_date": "1941-03-02", "location_id": f.loc.ID, "sector": string(f.loc.Sector),
+		"wlz": "without_treatment", "wlz_source": "vecozo", "wlz_checked_on": "2026-11-20", "delivery": "vpt"}
+}
+
+func TestRegistrationByNameAtAnUnreadyLocation(t *testing.T) {
+	f := newPatientFixture(t)
+	var rd mgz.Readiness
+	f.gpDoc.do(t, "GET", "/api/v1/locations/"+itoa(f.loc.ID)+"/prerequisites", nil).json(t, &rd)
+	if rd.Ready {
+		t.Fatal("the demo location should not be ready")
+	}
+	reg := map[string]any{"patient": f.client("Mevrouw Eerste"), "registration": map[string]any{}}
+	t.Run("§6 an unready location needs every open item acknowledged", func(t *testing.T) {
+		r := f.gpDoc.do(t, "POST", "/api/v1/registrations", reg)
+		wantError(t, r, 422, "invalid_request", "open_items_acknowledged")
+	})
+	t.Run("§6 priority needs one of the grounds", func(t *testing.T) {
+		bad := map[string]any{"patient": f.client("Mevrouw Voorrang"), "registration": map[string]any{"priority": true, "open_items_acknowledged": rd.Open}}
+		wantError(t, f.gpDoc.do(t, "POST", "/api/v1/registrations", bad), 422, "invalid_request", "priority_ground")
+	})
+	t.Run("a care provider does not register by name", func(t *testing.T) {
+		wantError(t, f.carer.do(t, "POST", "/api/v1/registrations", reg), 403, "forbidden")
+	})
+	var res struct {
+		Patient      mgz.Patient      `json:"patient"`
+		Registration mgz.Registration `json:"registration"`
+	}
+	reg["registration"] = map[string]any{"open_items_acknowledged": rd.Open, "priority": true, "priority_ground": "outside_municipality_no_gp"}
+	p := f.client("Mevrouw Eerste")
+	p["bsn"] = "123456782"
+	reg["patient"] = p
+	r := f.gpDoc.do(t, "POST", "/api/v1/registrations", reg)
+	if r.status != 201 {
+		t.Fatalf("register with acknowledgement: %d %s", r.status, r.body)
+	}
+	r.json(t, &res)
+	if len(res.Registration.OpenItemsAcknowledged) != len(rd.Open) || res.Patient.GPPracticeID == nil || *res.Patient.GPPracticeID != f.gp.ID {
+		t.Fatalf("registration %+v, patient practice %v", res.Registration, res.Patient.GPPracticeID)
+	}
+	if strings.Contains(string(r.body), "123456782") {
+		t.Fatal("the BSN came back unmasked")
+	}
+	id := itoa(res.Patient.ID)
+
+	t.Run("§6 a switch from another practice needs the client's consent", func(t *testing.T) {
+		again := map[string]any{"patient": p, "registration": map[string]any{"open_items_acknowledged": rd.Open}}
+		wantError(t, f.gp2Doc.do(t, "POST", "/api/v1/registrations", again), 422, "invalid_request", "switch_consent")
+		// Nothing changed: the first practice still has the patient.
+		var v mgz.Patient
+		f.gpDoc.do(t, "GET", "/api/v1/patients/"+id, nil).json(t, &v)
+		if *v.GPPracticeID != f.gp.ID {
+			t.Fatal("a refused switch moved the patient")
+		}
+	})
+
+	t.Run("who may see the patient", func(t *testing.T) {
+		for _, tc := range []struct {
+			who    string
+			c      *client
+			status int
+		}{
+			{"the registered practice", f.gpDoc, 200},
+			{"the care provider of the location", f.carer, 200},
+			{"another practice", f.gp2Doc, 404},
+			{"the RHO", f.rho, 404},
+		} {
+			before := lastAudit(t, f.ts)
+			r := tc.c.do(t, "GET", "/api/v1/patients/"+id, nil)
+			if r.status != tc.status {
+				t.Fatalf("%s: %d, want %d", tc.who, r.status, tc.status)
+			}
+			e := lastAudit(t, f.ts)
+			if e.ID == before.ID || e.PatientID != res.Patient.ID || e.UserID != tc.c.user.ID {
+				t.Fatalf("%s: the read was not audited with the patient: %+v", tc.who, e)
+			}
+			if (tc.status == 200) != (e.Outcome == mgz.OutcomeAllowed) {
+				t.Fatalf("%s: audited outcome %s", tc.who, e.Outcome)
+			}
+		}
+		var l struct {
+			Total int `json:"total"`
+		}
+		f.gp2Doc.do(t, "GET", "/api/v1/patients", nil).json(t, &l)
+		if l.Total != 0 {
+			t.Fatalf("another practice lists %d patients", l.Total)
+		}
+	})
+
+	var v struct {
+		Classification struct {
+			Group            string `json:"group"`
+			RegisteredByName bool   `json:"registered_by_name"`
+		} `json:"classification"`
+	}
+	f.gpDoc.do(t, "GET", "/api/v1/patients/"+id, nil).json(t, &v)
+	if v.Classification.Group != "at_provider" || !v.Classification.RegisteredByName {
+		t.Fatalf("classification shown with the patient: %+v", v.Classification)
+	}
+
+	t.Run("§6 relocation inside the practice's postcode areas", func(t *testing.T) {
+		area := f.other.Postcode[:4]
+		if r := f.gpDoc.do(t, "PUT", "/api/v1/practices/"+itoa(f.gp.ID)+"/profile", map[string]any{"capacity": "nearly_full", "postcode_areas": []string{area}}); r.status != 403 {
+			t.Fatalf("a physician without the editor role sets the profile: %d", r.status)
+		}
+		ed := f.ts.as(t, f.gp.ID, mgz.RoleEditor)
+		if r := ed.do(t, "PUT", "/api/v1/practices/"+itoa(f.gp.ID)+"/profile", map[string]any{"capacity": "nearly_full", "postcode_areas": []string{area}}); r.status != 200 {
+			t.Fatalf("profile: %d %s", r.status, r.body)
+		}
+		var pv struct {
+			Advice mgz.RelocationAdvice `json:"advice"`
+		}
+		f.gpDoc.do(t, "GET", "/api/v1/patients/"+id+"/relocation?location_id="+itoa(f.other.ID), nil).json(t, &pv)
+		if !pv.Advice.StaysResponsible || len(pv.Advice.Notes) == 0 {
+			t.Fatalf("inside the areas: %+v", pv.Advice)
+		}
+		ed.do(t, "PUT", "/api/v1/practices/"+itoa(f.gp.ID)+"/profile", map[string]any{"capacity": "open", "postcode_areas": []string{"1011"}})
+		f.gpDoc.do(t, "GET", "/api/v1/patients/"+id+"/relocation?location_id="+itoa(f.other.ID), nil).json(t, &pv)
+		if pv.Advice.StaysResponsible && (f.other.FixedGPPracticeID == nil || *f.other.FixedGPPracticeID != f.gp.ID) {
+			t.Fatalf("outside the areas: %+v", pv.Advice)
+		}
+		if r := f.gpDoc.do(t, "POST", "/api/v1/patients/"+id+"/relocation", map[string]any{"location_id": f.other.ID}); r.status != 200 {
+			t.Fatalf("relocate: %d %s", r.status, r.body)
+		}
+		var moved mgz.Patient
+		f.gpDoc.do(t, "GET", "/api/v1/patients/"+id, nil).json(t, &moved)
+		if moved.LocationID == nil || *moved.LocationID != f.other.ID || *moved.GPPracticeID != f.gp.ID {
+			t.Fatalf("after the move: location %v, practice %v; the practice must stay", moved.LocationID, moved.GPPracticeID)
+		}
+		// The old provider no longer sees the client; the new one does.
+		wantError(t, f.carer.do(t, "GET", "/api/v1/patients/"+id, nil), 404, "not_found")
+	})
+
+	t.Run("the RHO sees the coverage of fixed GPs, a practice does not", func(t *testing.T) {
+		var cov struct {
+			Items []mgz.LocationCoverage `json:"items"`
+		}
+		f.rho.do(t, "GET", "/api/v1/coverage", nil).json(t, &cov)
+		if len(cov.Items) < 25 {
+			t.Fatalf("coverage lists %d locations", len(cov.Items))
+		}
+		wantError(t, f.gpDoc.do(t, "GET", "/api/v1/coverage", nil), 403, "forbidden")
+		page := string(f.rho.do(t, "GET", "/dekking", nil).body)
+		if !strings.Contains(page, "Geen vaste huisarts") {
+			t.Fatal("the coverage page does not show locations without a fixed GP")
+		}
+	})
+
+	// The pages render for those involved.
+	for _, path := range []string{"/clienten", "/clienten/" + id, "/clienten/" + id + "/verhuizen?naar=" + itoa(f.loc.ID), "/inschrijven", "/inschrijven?locatie=" + itoa(f.loc.ID), "/praktijk"} {
+		if r := f.gpDoc.do(t, "GET", path, nil); r.status != 200 {
+			t.Errorf("GET %s = %d\n%.500s", path, r.status, r.body)
+		}
+	}
+}
+
+func TestRegistrationFormShowsTheAcknowledgementStep(t *testing.T) {
+	f := newPatientFixture(t)
+	page := string(f.gpDoc.do(t, "GET", "/inschrijven?locatie="+itoa(f.loc.ID), nil).body)
+	if !strings.Contains(page, "Niet klaar") || !strings.Contains(page, `name="open_items_acknowledged"`) {
+		t.Fatal("the form does not show the location's readiness and the acknowledgement")
+	}
+	form := url.Values{"location_id": {itoa(f.loc.ID)}, "name": {"Meneer Formulier"}, "birth_date": {"1939-12-01"}, "sector": {string(f.loc.Sector)},
+		"wlz": {"without_treatment"}, "wlz_source": {"vecozo"}, "wlz_checked_on": {"2026-11-20"}, "delivery": {"vpt"}, "priority_ground": {"none"}}
+	r := f.gpDoc.postForm(t, "/inschrijven", form)
+	if r.status != 422 || !strings.Contains(string(r.body), `id="f-open_items_acknowledged-error"`) || !strings.Contains(string(r.body), `value="Meneer Formulier"`) {
+		t.Fatalf("without acknowledgement: %d", r.status)
+	}
+	var rd mgz.Readiness
+	f.gpDoc.do(t, "GET", "/api/v1/locations/"+itoa(f.loc.ID)+"/prerequisites", nil).json(t, &rd)
+	for _, k := range rd.Open {
+		form.Add("open_items_acknowledged", string(k))
+	}
+	r = f.gpDoc.postForm(t, "/inschrijven", form)
+	if r.status != 303 || !strings.HasPrefix(r.header.Get("Location"), "/clienten/") {
+		t.Fatalf("with acknowledgement: %d %s", r.status, r.body)
+	}
+	page = string(f.gpDoc.do(t, "GET", strings.Split(r.header.Get("Location"), "?")[0], nil).body)
+	if !strings.Contains(page, "Meneer Formulier") || !strings.Contains(page, "Open randvoorwaarden erkend") {
+		t.Fatal("the patient page lacks the patient or the recorded acknowledgement")
+	}
+}
