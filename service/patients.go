@@ -294,7 +294,9 @@ type RelocationPreview struct {
 	Patient   mgz.Patient          `json:"patient"`
 	Location  mgz.Location         `json:"location"`
 	Advice    mgz.RelocationAdvice `json:"advice"`
-	Readiness mgz.Readiness        `json:"readiness"`
+	// Readiness of the new location, for those who may read its prerequisites (a GP practice
+	// always may); nil otherwise.
+	Readiness *mgz.Readiness `json:"readiness"`
 }
 
 // PreviewRelocation advises on moving a patient to another location (domain.md §6), with the new
@@ -308,9 +310,17 @@ func (s *Service) PreviewRelocation(ctx context.Context, a mgz.Actor, patientID,
 	if err := s.authorizePatient(ctx, a, access.Update, p); err != nil {
 		return pv, err
 	}
-	l, rd, err := s.Readiness(ctx, a, locationID)
+	l, err := s.location(ctx, locationID)
 	if err != nil {
 		return pv, err
+	}
+	var rd *mgz.Readiness
+	if access.Decide(a, access.Read, access.Resource{Kind: access.Prerequisite, OrganisationID: l.ProviderID}).Allow {
+		_, r, err := s.Readiness(ctx, a, locationID)
+		if err != nil {
+			return pv, err
+		}
+		rd = &r
 	}
 	current := int64(0)
 	profile := mgz.PracticeProfile{}

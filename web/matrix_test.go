@@ -75,7 +75,9 @@ type endpoint struct {
 	rule   rule
 	ok     int
 	denied int
-	shown  string // the path in docs/toegang.md, for paths that make a fresh record
+	// deniedFor, when set, gives the denied status per column.
+	deniedFor func(who) int
+	shown     string // the path in docs/toegang.md, for paths that make a fresh record
 }
 
 type matrix struct {
@@ -83,6 +85,23 @@ type matrix struct {
 	ts  *testServer
 	n   int
 	dem map[mgz.OrgKind]mgz.Organisation
+	// patient is registered with the demo practice and lives at a location of the demo care
+	// provider whose SO/AVG service is the demo physician service: those three are its parties.
+	patient mgz.Patient
+}
+
+// patientParties are the organisation kinds of the matrix patient's parties.
+func patientParty(w who) bool {
+	return w.kind == mgz.KindGPPractice || w.kind == mgz.KindCareProvider || w.kind == mgz.KindPhysicianService
+}
+
+// partyDenied: a party that may not do something is told so (403); anyone else does not learn
+// that the patient exists (404).
+func partyDenied(w who) int {
+	if patientParty(w) {
+		return http.StatusForbidden
+	}
+	return http.StatusNotFound
 }
 
 func (m *matrix) unique() int { m.n++; return m.n }
@@ -266,6 +285,32 @@ func endpoints() []endpoint {
 			return "/api/v1/locations/" + itoa(c.otherLoc.ID) + "/prerequisites/first_line_24h"
 		}, body: func(*matrix, *cell) any { return map[string]any{"status": "met", "note": "Overgenomen."} }, rule: nobody},
 
+		{name: "cliënten zoeken (alleen betrokkenen komen in de lijst)", method: "GET", path: p("/api/v1/patients"), rule: everyone},
+		{name: "cliënt lezen", shown: "/api/v1/patients/{cliënt}", method: "GET", path: func(m *matrix, _ *cell) string { return "/api/v1/patients/" + itoa(m.patient.ID) },
+			rule: rule{"iedere gebruiker van een betrokken organisatie (praktijk, zorgaanbieder, SO/AVG-dienst, regiebehandelaar)", patientParty}, denied: 404},
+		{name: "cliënt wijzigen", shown: "/api/v1/patients/{cliënt}", method: "PUT", path: func(m *matrix, _ *cell) string { return "/api/v1/patients/" + itoa(m.patient.ID) },
+			body: func(m *matrix, _ *cell) any { return m.patient },
+			rule: rule{"bewerker, beheerder of arts van een betrokken organisatie", func(w who) bool { return patientParty(w) && w.role != mgz.RoleViewer }}, deniedFor: partyDenied},
+		{name: "inschrijvingen van een cliënt", shown: "/api/v1/patients/{cliënt}/registrations", method: "GET", path: func(m *matrix, _ *cell) string { return "/api/v1/patients/" + itoa(m.patient.ID) + "/registrations" },
+			rule: rule{"iedere gebruiker van een betrokken organisatie", patientParty}, denied: 404},
+		{name: "verhuizing bekijken", shown: "/api/v1/patients/{cliënt}/relocation?location_id={locatie-ander}", method: "GET", path: func(m *matrix, c *cell) string {
+			return "/api/v1/patients/" + itoa(m.patient.ID) + "/relocation?location_id=" + itoa(c.otherLoc.ID)
+		}, rule: rule{"bewerker, beheerder of arts van een betrokken organisatie", func(w who) bool { return patientParty(w) && w.role != mgz.RoleViewer }}, deniedFor: partyDenied},
+		{name: "cliënt op naam inschrijven", method: "POST", path: p("/api/v1/registrations"), body: func(m *matrix, _ *cell) any {
+			return map[string]any{"patient": map[string]any{"name": fmt.Sprintf("Cliënt Thuis %d", m.unique()), "birth_date": "1938-01-01", "home_postcode": "9901 AB",
+				"sector": "elderly", "wlz": "without_treatment", "wlz_source": "vecozo", "wlz_checked_on": "2026-11-01", "delivery": "mpt"}, "registration": map[string]any{}}
+		}, rule: rule{"bewerker, beheerder of arts van een huisartsenpraktijk", func(w who) bool { return w.kind == mgz.KindGPPractice && w.role != mgz.RoleViewer }}},
+		{name: "capaciteit van een praktijk lezen", shown: "/api/v1/practices/{praktijk}/profile", method: "GET", path: func(m *matrix, _ *cell) string {
+			return "/api/v1/practices/" + itoa(m.dem[mgz.KindGPPractice].ID) + "/profile"
+		}, rule: everyone},
+		{name: "eigen capaciteit en postcodegebieden wijzigen", method: "PUT", path: func(_ *matrix, c *cell) string { return "/api/v1/practices/" + itoa(c.own.ID) + "/profile" },
+			body: func(*matrix, *cell) any {
+				return map[string]any{"capacity": "nearly_full", "postcode_areas": []string{"9901"}}
+			},
+			rule: rule{"bewerker of beheerder van de eigen huisartsenpraktijk", func(w who) bool { return w.kind == mgz.KindGPPractice && editorRole(w.role) }}},
+		{name: "vaste huisarts per locatie", method: "GET", path: p("/api/v1/coverage"),
+			rule: rule{"de RHO en het zorgkantoor", func(w who) bool { return w.kind == mgz.KindRegionalGPOrg || w.kind == mgz.KindCareOffice }}},
+
 		// The pages.
 		{name: "pagina: start", method: "GET", path: p("/"), rule: everyone},
 		{name: "pagina: organisaties", method: "GET", path: p("/organisaties"), rule: everyone},
@@ -327,6 +372,14 @@ func endpoints() []endpoint {
 			body: func(*matrix, *cell) any { return url.Values{} }, rule: everyone, ok: 303},
 		{name: "formulier: API-token van een ander intrekken", method: "POST", path: func(_ *matrix, c *cell) string { return "/account/tokens/" + itoa(c.otherToken) + "/intrekken" },
 			body: func(*matrix, *cell) any { return url.Values{} }, rule: nobody, denied: 404},
+		{name: "pagina: cliënten", method: "GET", path: p("/clienten"), rule: everyone},
+		{name: "pagina: cliënt", shown: "/clienten/{cliënt}", method: "GET", path: func(m *matrix, _ *cell) string { return "/clienten/" + itoa(m.patient.ID) },
+			rule: rule{"iedere gebruiker van een betrokken organisatie", patientParty}, denied: 404},
+		{name: "pagina: cliënt inschrijven", method: "GET", path: p("/inschrijven"),
+			rule: rule{"bewerker, beheerder of arts van een huisartsenpraktijk", func(w who) bool { return w.kind == mgz.KindGPPractice && w.role != mgz.RoleViewer }}},
+		{name: "pagina: praktijk", method: "GET", path: p("/praktijk"), rule: rule{"iedere gebruiker van een huisartsenpraktijk", func(w who) bool { return w.kind == mgz.KindGPPractice }}},
+		{name: "pagina: vaste huisarts per locatie", method: "GET", path: p("/dekking"),
+			rule: rule{"de RHO en het zorgkantoor", func(w who) bool { return w.kind == mgz.KindRegionalGPOrg || w.kind == mgz.KindCareOffice }}},
 		{name: "pagina: gebruikers", method: "GET", path: p("/gebruikers"), rule: ownAdmin},
 		{name: "formulier: gebruiker toevoegen", method: "POST", path: p("/gebruikers"), body: func(m *matrix, _ *cell) any {
 			return url.Values{"email": {fmt.Sprintf("pagina%d@matrix.example", m.unique())}, "name": {"Nieuwe Collega"}, "roles": {"viewer"}}
@@ -365,6 +418,17 @@ func TestPermissionMatrix(t *testing.T) {
 		}
 	}
 	otherLoc := m.freshLocation(otherProvider.ID)
+	home := m.freshLocation(m.dem[mgz.KindCareProvider].ID)
+	home.PhysicianServiceID = &[]int64{m.dem[mgz.KindPhysicianService].ID}[0]
+	if err := ts.reg.UpdateLocation(ctx, &home); err != nil {
+		t.Fatal(err)
+	}
+	gpID := m.dem[mgz.KindGPPractice].ID
+	m.patient = mgz.Patient{Name: "Cliënt Matrix", BirthDate: mgz.NewDate(1940, 5, 1), LocationID: &home.ID, Sector: home.Sector,
+		Wlz: mgz.WlzWithoutTreatment, WlzSource: mgz.WlzSourceVECOZO, WlzCheckedOn: mgz.NewDate(2026, 11, 1), Delivery: mgz.DeliveryVPT, GPPracticeID: &gpID}
+	if err := ts.db.Store().Patients().CreatePatient(ctx, &m.patient); err != nil {
+		t.Fatal(err)
+	}
 
 	var cols []who
 	for _, k := range mgz.OrgKinds.Options() {
@@ -399,6 +463,7 @@ func TestPermissionMatrix(t *testing.T) {
 			c.ownLoc = m.freshLocation(otherProvider.ID) // a non-provider has no locations of its own
 		}
 		for i, ep := range eps {
+			_, entriesBefore := lastAuditAndCount(t, ts)
 			path := ep.path(m, c)
 			var r response
 			switch b := func() any {
@@ -418,6 +483,9 @@ func TestPermissionMatrix(t *testing.T) {
 				okStatus = map[string]int{"GET": 200, "POST": 201, "PUT": 200, "DELETE": 204}[ep.method]
 			}
 			deniedStatus := ep.denied
+			if ep.deniedFor != nil {
+				deniedStatus = ep.deniedFor(w)
+			}
 			if deniedStatus == 0 {
 				deniedStatus = http.StatusForbidden
 			}
@@ -429,7 +497,7 @@ func TestPermissionMatrix(t *testing.T) {
 			}
 			if !want {
 				denials++
-				if last := lastAudit(t, ts); last.Outcome != mgz.OutcomeDenied || last.UserID != c.c.user.ID || last.Reason == "" {
+				if last, n := lastAuditAndCount(t, ts); n == entriesBefore || last.Outcome != mgz.OutcomeDenied || last.UserID != c.c.user.ID || last.Reason == "" {
 					t.Errorf("%s (%s %s) as %s %s: denied without its audit entry; the last entry is %+v", ep.name, ep.method, path, w.kind, w.role, last)
 				}
 			}
@@ -453,6 +521,18 @@ func TestPermissionMatrix(t *testing.T) {
 	if b, err := os.ReadFile(path); err != nil || string(b) != doc {
 		t.Errorf("docs/toegang.md is not the matrix the server enforces: run go test ./web -run TestPermissionMatrix -update-matrix (%v)", err)
 	}
+}
+
+func lastAuditAndCount(t *testing.T, ts *testServer) (mgz.AuditEntry, int) {
+	t.Helper()
+	es, n, err := ts.db.Store().Audit().Entries(context.Background(), mgz.AuditFilter{Page: mgz.Page{Limit: 1}})
+	if err != nil {
+		t.Fatalf("audit log: %v", err)
+	}
+	if len(es) == 0 {
+		return mgz.AuditEntry{}, 0
+	}
+	return es[0], n
 }
 
 func lastAudit(t *testing.T, ts *testServer) mgz.AuditEntry {

@@ -497,7 +497,11 @@ func (s *Server) pageRelocatePost(w http.ResponseWriter, r *http.Request) error 
 func (s *Server) pagePractice(w http.ResponseWriter, r *http.Request) error {
 	a := actorOf(r)
 	if a.OrgKind != mgz.KindGPPractice {
-		return mgz.Errorf(mgz.ECodeForbidden, "Geen toegang: capaciteit en postcodegebieden horen bij een huisartsenpraktijk.")
+		// Capacity and postcode areas belong to a practice: asked of the policy, so the refusal
+		// is audited like any other.
+		if err := s.may(r, access.Update, access.PracticeProfile, a.User.OrganisationID); err != nil {
+			return err
+		}
 	}
 	pp, err := s.cfg.Service.PracticeProfile(r.Context(), a, a.User.OrganisationID)
 	if err != nil {
