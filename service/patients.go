@@ -291,9 +291,9 @@ func (s *Service) Registrations(ctx context.Context, a mgz.Actor, patientID int6
 
 // RelocationPreview is what a practice sees before a registered client moves.
 type RelocationPreview struct {
-	Patient   mgz.Patient          `json:"patient"`
-	Location  mgz.Location         `json:"location"`
-	Advice    mgz.RelocationAdvice `json:"advice"`
+	Patient  mgz.Patient          `json:"patient"`
+	Location mgz.Location         `json:"location"`
+	Advice   mgz.RelocationAdvice `json:"advice"`
 	// Readiness of the new location, for those who may read its prerequisites (a GP practice
 	// always may); nil otherwise.
 	Readiness *mgz.Readiness `json:"readiness"`
