@@ -10,6 +10,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/regio-mgz/mgz"
+	"github.com/regio-mgz/mgz/service"
 )
 
 // browser starts a real headless Chromium for the test and returns its tab's context, limited to
@@ -280,5 +281,61 @@ func TestBrowserLoginRefusedElsewhereLogout(t *testing.T) {
 	do(t, ctx, chromedp.Navigate(ts.URL+"/organisaties/"+itoa(gps[0].ID)), chromedp.WaitVisible(chromedp.ID("f-email")))
 	if h1 := text(t, ctx, "h1"); h1 != "Inloggen" {
 		t.Fatalf("after logout a page shows %q, want the login page", h1)
+	}
+}
+
+// TestBrowserRegisterAtAnUnreadyLocation: a GP registers a demo client at a location that is not
+// ready, sees the acknowledgement step, acknowledges the open items and finds them recorded.
+func TestBrowserRegisterAtAnUnreadyLocation(t *testing.T) {
+	ts := newTestServer(t, true)
+	ctx := browser(t)
+	bg := context.Background()
+	gps, _, _ := ts.reg.Organisations(bg, mgz.OrganisationFilter{Kind: mgz.KindGPPractice, Page: mgz.Page{Limit: 1}})
+	locs, _, _ := ts.reg.Locations(bg, mgz.LocationFilter{Setting: mgz.SettingClusteredHousing, Page: mgz.Page{Limit: 1}})
+	u, _ := ts.newUser(t, gps[0].ID, browserPassword, mgz.RolePhysician)
+	login(t, ctx, ts, u.Email, browserPassword)
+
+	do(t, ctx,
+		chromedp.Click(chromedp.CSS(`nav a[href="/clienten"]`)),
+		chromedp.Click(chromedp.CSS(`a[href="/inschrijven"]`), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.ID("f-locatie")),
+		chromedp.SetValue(chromedp.ID("f-locatie"), itoa(locs[0].ID)),
+		chromedp.Submit(chromedp.ID("f-locatie")),
+		chromedp.WaitVisible(chromedp.CSS(".not-ready")),
+	)
+	if msg := text(t, ctx, ".not-ready"); !strings.Contains(msg, "Niet klaar") {
+		t.Fatalf("readiness = %q", msg)
+	}
+	do(t, ctx,
+		chromedp.SendKeys(chromedp.ID("f-name"), "Mevrouw Browsertest"),
+		chromedp.SetValue(chromedp.ID("f-birth_date"), "1940-02-03"),
+		chromedp.SetValue(chromedp.ID("f-sector"), string(locs[0].Sector)),
+		chromedp.Click(chromedp.ID("f-wlz-without_treatment")),
+		chromedp.SetValue(chromedp.ID("f-delivery"), "vpt"),
+		chromedp.Click(chromedp.CSS(`form[action="/inschrijven"][method="post"] button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.ID("f-open_items_acknowledged-error")),
+	)
+	kept, err := chromedp.Run(ctx, chromedp.Value(chromedp.ID("f-name")))
+	if err != nil || kept != "Mevrouw Browsertest" {
+		t.Fatalf("typed name not kept: %q (%v)", kept, err)
+	}
+	n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`(() => { const bs = document.querySelectorAll('input[name=open_items_acknowledged]'); bs.forEach(b => b.checked = true); return bs.length })()`))
+	if err != nil || n == 0 {
+		t.Fatalf("no open items to acknowledge: %d %v", n, err)
+	}
+	do(t, ctx,
+		chromedp.Click(chromedp.CSS(`form[action="/inschrijven"][method="post"] button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(".notice")),
+	)
+	if h1 := text(t, ctx, "h1"); h1 != "Mevrouw Browsertest" {
+		t.Fatalf("after registering: %q", h1)
+	}
+	_, rd, err := ts.svc.Readiness(bg, service.System(), locs[0].ID)
+	if err != nil || len(rd.Open) == 0 {
+		t.Fatalf("readiness: %v", err)
+	}
+	first, _ := mgz.PrerequisiteByKey(rd.Open[0])
+	if regs := text(t, ctx, "section[aria-labelledby=inschrijvingen] table"); !strings.Contains(regs, first.Requirement) {
+		t.Fatalf("the registration does not show the acknowledged item %q: %q", first.Requirement, regs)
 	}
 }
