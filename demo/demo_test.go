@@ -9,7 +9,9 @@ import (
 	"time"
 
 	"github.com/regio-mgz/mgz"
+	"github.com/regio-mgz/mgz/auth"
 	"github.com/regio-mgz/mgz/demo"
+	"github.com/regio-mgz/mgz/service"
 	"github.com/regio-mgz/mgz/sqlite"
 )
 
@@ -86,5 +88,37 @@ func TestDemoNeverTouchesANonEmptyDatabase(t *testing.T) {
 	ov, _ := reg.Overview(ctx)
 	if ov.Locations != sum.Locations {
 		t.Fatalf("second load changed the register: %d locations, was %d", ov.Locations, sum.Locations)
+	}
+}
+
+func TestDemoRecordsMakeSomeLocationsReadyAndSomeNot(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "mgz.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	svc := service.New(db.Store(), service.Config{Params: auth.Params{Memory: 64, Time: 1, Threads: 1}})
+	if _, err := demo.Load(ctx, svc.Register(service.System())); err != nil {
+		t.Fatal(err)
+	}
+	locs, patients, err := demo.LoadRecords(ctx, svc)
+	if err != nil || locs < 25 || patients < 3 {
+		t.Fatalf("records: %d locations, %d clients, %v", locs, patients, err)
+	}
+	all, _, _ := db.Register().Locations(ctx, mgz.LocationFilter{Page: mgz.Page{Limit: mgz.MaxLimit}})
+	rs, err := svc.ReadinessOf(ctx, service.System(), all)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ready, expiring := 0, 0
+	for _, r := range rs {
+		if r.Ready {
+			ready++
+		}
+		expiring += len(r.Expiring)
+	}
+	if ready == 0 || ready == len(all) || expiring == 0 {
+		t.Fatalf("%d of %d locations ready, %d expiring: the demo should show both and a flag", ready, len(all), expiring)
 	}
 }

@@ -175,3 +175,6 @@ func (s *Service) PrerequisiteDocument(ctx context.Context, a mgz.Actor, id int6
 	}
 	return d, content, nil
 }
+
+// Today is now in the region's time zone; its calendar date is the region's today.
+func (s *Service) Today() time.Time { return s.today() }

@@ -172,6 +172,11 @@ func loadDemo(ctx context.Context, env *environment, log *slog.Logger, svc *serv
 			return err
 		}
 		log.Info("demo users created", "users", len(accounts))
+		locs, patients, err := demo.LoadRecords(ctx, svc)
+		if err != nil {
+			return err
+		}
+		log.Info("demo checklists and clients recorded", "locations", locs, "clients", patients)
 	}
 	if len(accounts) == 0 {
 		return nil
