@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -30,9 +31,11 @@ type importKind struct {
 	help    string // Dutch, the columns explained, for the usage text
 	// columns lists every header name the kind knows, in the order problems are reported.
 	columns []string
-	// required columns must be in the header; of each oneOf group at least one.
+	// required columns must be in the header; of each oneOf group at least one; of each together
+	// group all or none.
 	required []string
 	oneOf    [][]string
+	together [][]string
 	// atomic runs fn in one transaction of svc as actor: fn's batch checks and writes inside it,
 	// and everything commits when fn returns nil, nothing otherwise.
 	atomic func(ctx context.Context, svc *service.Service, actor mgz.Actor, fn func(importBatch) error) error
@@ -41,8 +44,9 @@ type importKind struct {
 // importBatch checks and writes the rows of one file, inside the import's transaction.
 type importBatch interface {
 	// check validates row r without writing and tells what importing it would do. A row without
-	// problems is kept for write; problems name the column (the header name) they are about.
-	check(ctx context.Context, r csvRow) (importOutcome, []rowProblem)
+	// problems is kept for write; problems name the column (the header name) they are about. An
+	// error is not the row's fault (the database failed) and ends the import.
+	check(ctx context.Context, r csvRow) (importOutcome, []rowProblem, error)
 	// write stores the kept rows in file order, calling progress after each written row.
 	write(ctx context.Context, progress func()) error
 }
@@ -65,7 +69,7 @@ type rowProblem struct {
 
 // importKinds lists the kinds mgz import reads. A new kind is one more entry here.
 func importKinds() []importKind {
-	return []importKind{locationImport()}
+	return []importKind{locationImport(), patientImport()}
 }
 
 func importKindNames() string {
@@ -213,7 +217,10 @@ func importRows(ctx context.Context, kind importKind, svc *service.Service, file
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			outcome, ps := b.check(ctx, r)
+			outcome, ps, err := b.check(ctx, r)
+			if err != nil {
+				return err
+			}
 			if len(ps) > 0 {
 				res.problems = append(res.problems, ps...)
 			} else {
@@ -469,6 +476,15 @@ func checkHeader(header []string, kind importKind) (map[string]int, error) {
 			problems = append(problems, "ontbrekende kolom: "+strings.Join(group, " of "))
 		}
 	}
+	for _, group := range kind.together {
+		if slices.ContainsFunc(group, func(c string) bool { return hasKey(columns, c) }) {
+			for _, c := range group {
+				if !hasKey(columns, c) {
+					problems = append(problems, fmt.Sprintf("ontbrekende kolom %s: de kolommen %s horen bij elkaar", c, strings.Join(group, " en ")))
+				}
+			}
+		}
+	}
 	if len(problems) == 0 {
 		return columns, nil
 	}
@@ -634,7 +650,7 @@ func (p *rowProblems) add(column, message string) {
 	p.list = append(p.list, rowProblem{line: p.line, column: column, message: message})
 }
 
-func (b *locationBatch) check(ctx context.Context, r csvRow) (importOutcome, []rowProblem) {
+func (b *locationBatch) check(ctx context.Context, r csvRow) (importOutcome, []rowProblem, error) {
 	p := &rowProblems{line: r.line}
 	l := mgz.Location{
 		Name:         r.value("name"),
@@ -663,7 +679,7 @@ func (b *locationBatch) check(ctx context.Context, r csvRow) (importOutcome, []r
 	if err := l.Normalise(); err != nil {
 		var e *mgz.Error
 		if !errors.As(err, &e) {
-			return 0, []rowProblem{{line: r.line, message: err.Error()}}
+			return 0, []rowProblem{{line: r.line, message: err.Error()}}, nil
 		}
 		for _, f := range e.FieldNames() {
 			switch f {
@@ -707,17 +723,17 @@ func (b *locationBatch) check(ctx context.Context, r csvRow) (importOutcome, []r
 		}
 	}
 	if len(p.list) > 0 {
-		return 0, p.list
+		return 0, p.list, nil
 	}
 	if l.ID == 0 {
 		b.pending = append(b.pending, pendingLocation{r.line, l})
-		return importCreated, nil
+		return importCreated, nil, nil
 	}
 	if sameLocation(l, b.existing[keyOf(l)][0]) {
-		return importUnchanged, nil
+		return importUnchanged, nil, nil
 	}
 	b.pending = append(b.pending, pendingLocation{r.line, l})
-	return importUpdated, nil
+	return importUpdated, nil, nil
 }
 
 // provider returns the id of the row's care provider, by AGB code or KvK number, or 0 after
@@ -784,18 +800,32 @@ func (b *locationBatch) reference(r csvRow, p *rowProblems, column string, kind 
 
 // organisation finds the organisation of kind with AGB code v, or adds a problem on column.
 func (b *locationBatch) organisation(p *rowProblems, column, v string, kind mgz.OrgKind) (mgz.Organisation, bool) {
+	return findOrganisation(b.byAGB, p, column, v, kind)
+}
+
+// findOrganisation finds the organisation with AGB code v in byAGB, of one of kinds, or adds a
+// problem on column.
+func findOrganisation(byAGB map[string]mgz.Organisation, p *rowProblems, column, v string, kinds ...mgz.OrgKind) (mgz.Organisation, bool) {
 	agb, ok := mgz.NormaliseAGB(v)
 	if !ok {
 		p.add(column, fmt.Sprintf("AGB-code “%s” klopt niet: een AGB-code bestaat uit 8 cijfers, bijvoorbeeld 01234567.%s", v, leadingZeroHint(agb)))
 		return mgz.Organisation{}, false
 	}
-	o, ok := b.byAGB[agb]
+	names := make([]string, len(kinds))
+	for i, k := range kinds {
+		names[i] = kindName(k)
+	}
+	what := names[len(names)-1]
+	if len(names) > 1 {
+		what = strings.Join(names[:len(names)-1], ", ") + " of " + what
+	}
+	o, ok := byAGB[agb]
 	switch {
 	case !ok:
-		p.add(column, fmt.Sprintf("Er staat geen organisatie met AGB-code %s in het register. Controleer de code, of voeg de %s eerst toe op de website.", agb, kindName(kind)))
+		p.add(column, fmt.Sprintf("Er staat geen organisatie met AGB-code %s in het register. Controleer de code, of voeg de %s eerst toe op de website.", agb, what))
 		return o, false
-	case o.Kind != kind:
-		p.add(column, fmt.Sprintf("AGB-code %s hoort bij %s, een %s, geen %s. Gebruik de AGB-code van de %s.", agb, o.Name, kindName(o.Kind), kindName(kind), kindName(kind)))
+	case !slices.Contains(kinds, o.Kind):
+		p.add(column, fmt.Sprintf("AGB-code %s hoort bij %s, een %s, geen %s. Gebruik de AGB-code van de %s.", agb, o.Name, kindName(o.Kind), what, what))
 		return o, false
 	}
 	return o, true
@@ -855,4 +885,254 @@ func (b *locationBatch) write(ctx context.Context, progress func()) error {
 		progress()
 	}
 	return nil
+}
+
+// ---- patients ----
+
+func patientImport() importKind {
+	return importKind{
+		name:    "patients",
+		summary: "cliënten (dezelfde cliënt: zelfde BSN, of zonder BSN zelfde naam, geboortedatum en woonplek)",
+		help: `Cliënten (mgz import patients), één cliënt per regel:
+  name                naam van de cliënt
+  birth_date          geboortedatum, als jjjj-mm-dd of dd-mm-jjjj
+  bsn                 (kolom mag ontbreken) burgerservicenummer; moet voldoen aan de elfproef
+  provider_agb en location_name
+                      AGB-code van de zorgaanbieder en naam van de locatie waar de cliënt woont of
+                      verblijft, zoals in het register (hoofdletters tellen niet)
+  home_postcode       of: de postcode van het huisadres, als de cliënt thuis woont
+  sector              elderly of disability
+  wlz                 none, without_treatment of with_treatment, zoals de VECOZO
+                      Wlz-raadpleegfunctie of het CIZ aangeeft
+  wlz_source          vecozo, ciz of other; verplicht bij een Wlz-indicatie
+  wlz_checked_on      datum waarop de Wlz-indicatie is opgezocht; verplicht bij een Wlz-indicatie
+  delivery            stay_with_treatment, stay_without_treatment, vpt, mpt of pgb; leeg bij none
+  gp_practice_agb     (kolom mag ontbreken) AGB-code van de praktijk waar de cliënt op naam staat
+  lead_physician      (kolom mag ontbreken) regiebehandelaar: gp, elderly_care_physician of id_physician
+  lead_physician_agb  (kolom mag ontbreken) AGB-code van de organisatie van de regiebehandelaar
+Een cliënt die al in mgz staat, wordt bijgewerkt. mgz herkent hem aan het BSN; zonder BSN aan
+dezelfde naam (hoofdletters tellen niet), geboortedatum en woonplek (locatie of postcode van het
+huisadres). Een BSN dat nog niet in mgz staat, wordt zo bij een cliënt zonder BSN ingevuld. Een
+lege bsn-cel wist nooit een bekend BSN. Een lege cel in gp_practice_agb, lead_physician of
+lead_physician_agb wist de waarde; zonder die kolom blijft hij zoals hij is. De import kan een
+cliënt naar een andere locatie verhuizen.
+De praktijk in gp_practice_agb wordt overgenomen zoals hij in het bestand staat: zo laadt de
+beheerder van een regio de inschrijvingen op naam die er al zijn. Er wordt dan geen inschrijving
+met toestemming of controle van de randvoorwaarden vastgelegd; dat doet een praktijk op de website.
+Elke nieuwe of bijgewerkte cliënt krijgt een auditregel met de reden "import". Meldingen noemen
+nooit het BSN of de naam van een cliënt, alleen de regel en de kolom. Voorbeeld:
+  name;birth_date;bsn;provider_agb;location_name;home_postcode;sector;wlz;wlz_source;wlz_checked_on;delivery;gp_practice_agb
+  A. de Vries;14-05-1938;123456782;73990031;Woonzorg De Linde;;elderly;without_treatment;vecozo;2025-03-01;vpt;01990011
+  B. Jansen;1941-02-03;;;;9901 AB;elderly;none;;;;01990011
+`,
+		columns:  patientColumns,
+		required: []string{"name", "birth_date", "sector", "wlz", "wlz_source", "wlz_checked_on", "delivery"},
+		oneOf:    [][]string{{"location_name", "home_postcode"}},
+		together: [][]string{{"provider_agb", "location_name"}},
+		atomic: func(ctx context.Context, svc *service.Service, actor mgz.Actor, fn func(importBatch) error) error {
+			return svc.ImportPatients(ctx, actor, func(imp *service.PatientImport) error {
+				return fn(newPatientBatch(imp, svc.Today()))
+			})
+		},
+	}
+}
+
+// patientColumns are the columns of mgz import patients, in the order problems are reported. Most
+// are named as the fields of mgz.Patient; the organisations and the location are found by AGB code.
+var patientColumns = []string{"name", "birth_date", "bsn", "provider_agb", "location_name", "home_postcode", "sector", "wlz",
+	"wlz_source", "wlz_checked_on", "delivery", "gp_practice_agb", "lead_physician", "lead_physician_agb"}
+
+// locationName identifies a location for a patient import: its provider and its name, in any case
+// and spacing.
+type locationName struct {
+	provider int64
+	name     string
+}
+
+func foldName(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
+
+// patientBatch imports patients. It turns a row into an mgz.Patient with the organisations and
+// locations the service read once, and leaves the rest of the checking and the writing to the
+// service's import.
+type patientBatch struct {
+	imp       *service.PatientImport
+	today     time.Time
+	byAGB     map[string]mgz.Organisation
+	locations map[locationName][]mgz.Location
+}
+
+func newPatientBatch(imp *service.PatientImport, today time.Time) *patientBatch {
+	b := &patientBatch{imp: imp, today: today, byAGB: map[string]mgz.Organisation{}, locations: map[locationName][]mgz.Location{}}
+	for _, o := range imp.Organisations() {
+		if o.AGB != "" {
+			b.byAGB[o.AGB] = o
+		}
+	}
+	for _, l := range imp.Locations() {
+		k := locationName{l.ProviderID, foldName(l.Name)}
+		b.locations[k] = append(b.locations[k], l)
+	}
+	return b
+}
+
+var importOutcomes = [...]importOutcome{service.ImportCreated: importCreated, service.ImportUpdated: importUpdated, service.ImportUnchanged: importUnchanged}
+
+func (b *patientBatch) check(ctx context.Context, r csvRow) (importOutcome, []rowProblem, error) {
+	p := &rowProblems{line: r.line}
+	pat := mgz.Patient{
+		Name:          r.value("name"),
+		BSN:           r.value("bsn"),
+		HomePostcode:  r.value("home_postcode"),
+		Sector:        mgz.Sector(strings.ToLower(r.value("sector"))),
+		Wlz:           mgz.WlzIndication(strings.ToLower(r.value("wlz"))),
+		WlzSource:     mgz.WlzSource(strings.ToLower(r.value("wlz_source"))),
+		Delivery:      mgz.Delivery(strings.ToLower(r.value("delivery"))),
+		LeadPhysician: mgz.LeadPhysician(strings.ToLower(r.value("lead_physician"))),
+	}
+	pat.BirthDate = importDate(r, p, "birth_date", "De geboortedatum")
+	pat.WlzCheckedOn = importDate(r, p, "wlz_checked_on", "De datum van raadpleging")
+	var placeKnown bool
+	pat.LocationID, placeKnown = b.location(r, p)
+	pat.GPPracticeID = b.reference(r, p, "gp_practice_agb", mgz.KindGPPractice)
+	pat.LeadPhysicianOrgID = b.reference(r, p, "lead_physician_agb", mgz.KindGPPractice, mgz.KindPhysicianService, mgz.KindCareProvider)
+
+	if len(p.list) > 0 {
+		// Name the row's other problems too, without the register. Where the client lives is
+		// unknown when the location was not found: that is no second problem.
+		if !placeKnown {
+			pat.HomePostcode = ""
+		}
+		if err := pat.Normalise(b.today); err != nil {
+			addPatientProblems(r, p, err, placeKnown)
+		}
+		return 0, p.list, nil
+	}
+
+	// An absent optional column leaves the stored patient's value as it is.
+	var keep []string
+	for column, field := range map[string]string{"gp_practice_agb": service.KeepGPPractice,
+		"lead_physician": service.KeepLeadPhysician, "lead_physician_agb": service.KeepLeadPhysicianOrg} {
+		if !r.has(column) {
+			keep = append(keep, field)
+		}
+	}
+	outcome, err := b.imp.Check(ctx, r.line, pat, keep...)
+	if err != nil {
+		if mgz.ErrorCode(err) != mgz.ECodeInvalid {
+			return 0, nil, err
+		}
+		addPatientProblems(r, p, err, true)
+		return 0, p.list, nil
+	}
+	return importOutcomes[outcome], nil, nil
+}
+
+// addPatientProblems adds the field problems of err (an *mgz.Error of the service or of
+// mgz.Patient.Normalise) to p, each on the column it came from.
+func addPatientProblems(r csvRow, p *rowProblems, err error, placeKnown bool) {
+	var e *mgz.Error
+	if !errors.As(err, &e) || len(e.Fields) == 0 {
+		p.add("", mgz.ErrorMessage(err))
+		return
+	}
+	for _, f := range e.FieldNames() {
+		column := f
+		switch f {
+		case "location_id":
+			if !placeKnown {
+				continue
+			}
+			column = "home_postcode"
+			if r.has("location_name") {
+				column = "location_name"
+			}
+		case "gp_practice_id":
+			column = "gp_practice_agb"
+		case "lead_physician_org_id":
+			column = "lead_physician_agb"
+		}
+		if !slices.Contains(patientColumns, column) || !r.has(column) {
+			column = ""
+		}
+		p.add(column, e.Fields[f])
+	}
+}
+
+// importDate reads the date in column as jjjj-mm-dd or dd-mm-jjjj (also with / or . between), or
+// adds a problem. The value is not repeated: a birth date is personal data.
+func importDate(r csvRow, p *rowProblems, column, what string) mgz.Date {
+	v := r.value(column)
+	if v == "" {
+		return mgz.Date{}
+	}
+	d, ok := parseImportDate(v)
+	if !ok {
+		p.add(column, what+" klopt niet. Schrijf een bestaande datum als jjjj-mm-dd of dd-mm-jjjj, bijvoorbeeld 1938-05-14 of 14-05-1938.")
+	}
+	return d
+}
+
+func parseImportDate(v string) (mgz.Date, bool) {
+	s := strings.NewReplacer("/", "-", ".", "-").Replace(strings.TrimSpace(v))
+	for _, layout := range []string{"2006-1-2", "2-1-2006"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return mgz.NewDate(t.Date()), true
+		}
+	}
+	return mgz.Date{}, false
+}
+
+// location returns the id of the row's location, found by provider AGB and location name, or nil
+// for a client at home; placeKnown is false after adding a problem.
+func (b *patientBatch) location(r csvRow, p *rowProblems) (id *int64, placeKnown bool) {
+	name, agb := r.value("location_name"), r.value("provider_agb")
+	switch {
+	case name == "" && agb == "":
+		return nil, true
+	case name == "":
+		p.add("location_name", "Vul de naam in van de locatie waar de cliënt woont, of laat provider_agb leeg als de cliënt thuis woont en vul dan home_postcode in.")
+		return nil, false
+	case agb == "":
+		p.add("provider_agb", "Vul de AGB-code in van de zorgaanbieder van deze locatie: mgz zoekt de locatie op zorgaanbieder en naam.")
+		return nil, false
+	}
+	o, ok := findOrganisation(b.byAGB, p, "provider_agb", agb, mgz.KindCareProvider)
+	if !ok {
+		return nil, false
+	}
+	locs := b.locations[locationName{o.ID, foldName(name)}]
+	switch len(locs) {
+	case 0:
+		p.add("location_name", fmt.Sprintf("%s (AGB-code %s) heeft geen locatie “%s” in het register. Controleer de naam, of importeer de locatie eerst met mgz import locations.", o.Name, o.AGB, name))
+		return nil, false
+	case 1:
+		id := locs[0].ID
+		return &id, true
+	}
+	ids := make([]string, len(locs))
+	for i, l := range locs {
+		ids[i] = strconv.FormatInt(l.ID, 10)
+	}
+	p.add("location_name", fmt.Sprintf("%s heeft %d locaties met de naam “%s” (nummers %s); mgz weet niet welke. Geef ze op de website verschillende namen en importeer opnieuw.",
+		o.Name, len(locs), name, strings.Join(ids, ", ")))
+	return nil, false
+}
+
+// reference returns the id of the organisation, of one of kinds, whose AGB code is in column: nil
+// for an empty cell or an absent column, nil after adding a problem.
+func (b *patientBatch) reference(r csvRow, p *rowProblems, column string, kinds ...mgz.OrgKind) *int64 {
+	v := r.value(column)
+	if v == "" {
+		return nil
+	}
+	o, ok := findOrganisation(b.byAGB, p, column, v, kinds...)
+	if !ok {
+		return nil
+	}
+	id := o.ID
+	return &id
+}
+
+func (b *patientBatch) write(ctx context.Context, progress func()) error {
+	return b.imp.Write(ctx, progress)
 }

@@ -63,7 +63,7 @@ func commands() []command {
 		{"user", "gebruikers aanmaken vanaf de opdrachtregel (de eerste beheerder)", runUser},
 		{"token", "API-tokens maken voor programma's", runToken},
 		{"audit", "het auditlog controleren (verify) of exporteren (export)", runAudit},
-		{"import", "een CSV-bestand inlezen (locations): eerst elke regel gecontroleerd, dan alles of niets", runImport},
+		{"import", "een CSV-bestand inlezen (locations, patients): eerst elke regel gecontroleerd, dan alles of niets", runImport},
 		{"version", "toon de versie van mgz", runVersion},
 		{"help", "toon deze hulp", runHelp},
 	}
