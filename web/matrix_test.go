@@ -375,6 +375,14 @@ func endpoints() []endpoint {
 		{name: "pagina: cliënten", method: "GET", path: p("/clienten"), rule: everyone},
 		{name: "pagina: cliënt", shown: "/clienten/{cliënt}", method: "GET", path: func(m *matrix, _ *cell) string { return "/clienten/" + itoa(m.patient.ID) },
 			rule: rule{"iedere gebruiker van een betrokken organisatie", patientParty}, denied: 404},
+		{name: "pagina: cliënt bewerken", shown: "/clienten/{cliënt}/bewerken", method: "GET", path: func(m *matrix, _ *cell) string { return "/clienten/" + itoa(m.patient.ID) + "/bewerken" },
+			rule: rule{"iedere gebruiker van een betrokken organisatie (opslaan: bewerker, beheerder of arts)", patientParty}, denied: 404},
+		{name: "formulier: cliënt bewerken", shown: "/clienten/{cliënt}/bewerken", method: "POST", path: func(m *matrix, _ *cell) string { return "/clienten/" + itoa(m.patient.ID) + "/bewerken" },
+			body: func(m *matrix, _ *cell) any {
+				return url.Values{"name": {m.patient.Name}, "birth_date": {m.patient.BirthDate.String()}, "sector": {string(m.patient.Sector)}, "wlz": {string(m.patient.Wlz)},
+					"wlz_source": {string(m.patient.WlzSource)}, "wlz_checked_on": {m.patient.WlzCheckedOn.String()}, "delivery": {string(m.patient.Delivery)}}
+			},
+			rule: rule{"bewerker, beheerder of arts van een betrokken organisatie", func(w who) bool { return patientParty(w) && w.role != mgz.RoleViewer }}, deniedFor: partyDenied, ok: 303},
 		{name: "pagina: cliënt inschrijven", method: "GET", path: p("/inschrijven"),
 			rule: rule{"bewerker, beheerder of arts van een huisartsenpraktijk", func(w who) bool { return w.kind == mgz.KindGPPractice && w.role != mgz.RoleViewer }}},
 		{name: "pagina: praktijk", method: "GET", path: p("/praktijk"), rule: rule{"iedere gebruiker van een huisartsenpraktijk", func(w who) bool { return w.kind == mgz.KindGPPractice }}},

@@ -55,6 +55,8 @@ func (s *Server) pageRoutes() []route {
 		{"GET", "/documenten/{id}", s.serveDocument},
 		{"GET", "/clienten", s.pagePatients},
 		{"GET", "/clienten/{id}", s.pagePatient},
+		{"GET", "/clienten/{id}/bewerken", s.pagePatientEdit},
+		{"POST", "/clienten/{id}/bewerken", s.pagePatientEditPost},
 		{"GET", "/clienten/{id}/verhuizen", s.pageRelocate},
 		{"POST", "/clienten/{id}/verhuizen", s.pageRelocatePost},
 		{"GET", "/inschrijven", s.pageRegister},

@@ -546,3 +546,91 @@ func (s *Server) pageCoverage(w http.ResponseWriter, r *http.Request) error {
 	s.render(w, r, http.StatusOK, "coverage", pageData{Title: "Vaste huisarts per locatie", Nav: "dekking", Data: d})
 	return nil
 }
+
+func patientToForm(p mgz.Patient) url.Values {
+	v := url.Values{"name": {p.Name}, "birth_date": {p.BirthDate.String()}, "sector": {string(p.Sector)}, "wlz": {string(p.Wlz)},
+		"wlz_source": {string(p.WlzSource)}, "delivery": {string(p.Delivery)}, "lead_physician": {string(p.LeadPhysician)}}
+	if !p.WlzCheckedOn.IsZero() {
+		v.Set("wlz_checked_on", p.WlzCheckedOn.String())
+	}
+	if p.LeadPhysicianOrgID != nil {
+		v.Set("lead_physician_org_id", strconv.FormatInt(*p.LeadPhysicianOrgID, 10))
+	}
+	return v
+}
+
+type patientFormData struct {
+	Patient mgz.Patient
+	Leads   []mgz.Organisation
+}
+
+func (s *Server) patientForm(r *http.Request, p mgz.Patient) (patientFormData, error) {
+	d := patientFormData{Patient: p}
+	for _, k := range []mgz.OrgKind{mgz.KindGPPractice, mgz.KindPhysicianService} {
+		orgs, _, err := s.orgNames(r, k)
+		if err != nil {
+			return d, err
+		}
+		d.Leads = append(d.Leads, orgs...)
+	}
+	return d, nil
+}
+
+// pagePatientEdit corrects a patient's data; the practice changes by registration and the
+// location by relocation, so neither is on this form.
+func (s *Server) pagePatientEdit(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "Patiënt")
+	if err != nil {
+		return err
+	}
+	p, err := s.cfg.Service.Patient(r.Context(), actorOf(r), id)
+	if err != nil {
+		return err
+	}
+	d, err := s.patientForm(r, p)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "patient_form", pageData{Title: p.Name + " bewerken", Nav: "clienten", Data: d, Form: Form{Values: patientToForm(p)}})
+	return nil
+}
+
+func (s *Server) pagePatientEditPost(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "Patiënt")
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return mgz.Errorf(mgz.ECodeBadRequest, "Het formulier kon niet gelezen worden. Probeer het opnieuw.")
+	}
+	old, err := s.cfg.Service.Patient(r.Context(), actorOf(r), id)
+	if err != nil {
+		return err
+	}
+	p, bad := patientFromForm(r.PostForm)
+	p.ID = id
+	if p.BSN == "" {
+		p.BSN = old.BSN // an empty field keeps the BSN: the form never shows it in full
+	}
+	if len(bad) > 0 {
+		err = &mgz.Error{Code: mgz.ECodeInvalid, Message: "Niet alle gegevens kloppen.", Fields: bad}
+	} else {
+		err = s.cfg.Service.UpdatePatient(r.Context(), actorOf(r), &p)
+	}
+	if fields, msg, ok := formProblem(err); ok {
+		d, derr := s.patientForm(r, old)
+		if derr != nil {
+			return derr
+		}
+		v := r.PostForm
+		v.Del("bsn")
+		s.render(w, r, httpStatus(err), "patient_form", pageData{Title: old.Name + " bewerken", Nav: "clienten", Problem: msg, Data: d,
+			Form: Form{Values: v, Errors: fields}})
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	redirect(w, r, fmt.Sprintf("/clienten/%d", id), "opgeslagen")
+	return nil
+}

@@ -192,8 +192,26 @@ func TestRegistrationByNameAtAnUnreadyLocation(t *testing.T) {
 		}
 	})
 
+	// Correcting the data through the form keeps the BSN when the field is left empty.
+	form := url.Values{"name": {"Mevrouw Eerste-Verbeterd"}, "birth_date": {"1941-03-02"}, "sector": {string(f.loc.Sector)}, "wlz": {"without_treatment"},
+		"wlz_source": {"ciz"}, "wlz_checked_on": {"2026-11-21"}, "delivery": {"vpt"}}
+	if r := f.gpDoc.postForm(t, "/clienten/"+id+"/bewerken", form); r.status != 303 {
+		t.Fatalf("edit form: %d %s", r.status, r.body)
+	}
+	stored, _ := f.ts.db.Store().Patients().Patient(context.Background(), res.Patient.ID)
+	if stored.Name != "Mevrouw Eerste-Verbeterd" || stored.BSN != "123456782" || stored.WlzSource != mgz.WlzSourceCIZ {
+		t.Fatalf("after the edit: %q, BSN kept %v, source %s", stored.Name, stored.BSN == "123456782", stored.WlzSource)
+	}
+	form.Set("birth_date", "2999-01-01")
+	if r := f.gpDoc.postForm(t, "/clienten/"+id+"/bewerken", form); r.status != 422 || !strings.Contains(string(r.body), `id="f-birth_date-error"`) {
+		t.Fatalf("a birth date in the future: %d", r.status)
+	}
+	if r := f.gp2Doc.do(t, "GET", "/clienten/"+id+"/bewerken", nil); r.status != 404 {
+		t.Fatalf("another practice opens the edit form: %d", r.status)
+	}
+
 	// The pages render for those involved.
-	for _, path := range []string{"/clienten", "/clienten/" + id, "/clienten/" + id + "/verhuizen?naar=" + itoa(f.loc.ID), "/inschrijven", "/inschrijven?locatie=" + itoa(f.loc.ID), "/praktijk"} {
+	for _, path := range []string{"/clienten", "/clienten/" + id, "/clienten/" + id + "/bewerken", "/clienten/" + id + "/verhuizen?naar=" + itoa(f.loc.ID), "/inschrijven", "/inschrijven?locatie=" + itoa(f.loc.ID), "/praktijk"} {
 		if r := f.gpDoc.do(t, "GET", path, nil); r.status != 200 {
 			t.Errorf("GET %s = %d\n%.500s", path, r.status, r.body)
 		}
