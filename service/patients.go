@@ -183,6 +183,11 @@ func (s *Service) RegisterPatient(ctx context.Context, a mgz.Actor, p *mgz.Patie
 	if err := p.Normalise(s.today()); err != nil {
 		return res, err
 	}
+	if p.Wlz == mgz.WlzWithTreatment {
+		// domain.md §3.2: the institution provides GP care (subcontract); no registration by name.
+		return res, &mgz.Error{Code: mgz.ECodeInvalid, Message: "Deze cliënt wordt niet op naam ingeschreven.",
+			Fields: map[string]string{"wlz": "Met een Wlz-indicatie met verblijf en behandeling levert de instelling de huisartsenzorg, uit de Wlz; de huisarts werkt dan als onderaannemer van de instelling en schrijft de cliënt niet op naam in (Toelichting, §3.2)."}}
+	}
 	// A client already in mgz (by BSN) is the same patient: a registration changes the practice.
 	var existing *mgz.Patient
 	if p.BSN != "" {

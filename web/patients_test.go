@@ -65,6 +65,17 @@ func TestRegistrationByNameAtAnUnreadyLocation(t *testing.T) {
 		bad := map[string]any{"patient": f.client("Mevrouw Voorrang"), "registration": map[string]any{"priority": true, "open_items_acknowledged": rd.Open}}
 		wantError(t, f.gpDoc.do(t, "POST", "/api/v1/registrations", bad), 422, "invalid_request", "priority_ground")
 	})
+	t.Run("§3.2 a client with treatment is not registered by name", func(t *testing.T) {
+		insts, _, _ := f.ts.reg.Locations(context.Background(), mgz.LocationFilter{Setting: mgz.SettingInstitution, Page: mgz.Page{Limit: 1}})
+		inst := f.client("Meneer Behandeling")
+		inst["location_id"], inst["sector"] = insts[0].ID, string(insts[0].Sector)
+		inst["wlz"], inst["delivery"] = "with_treatment", "stay_with_treatment"
+		r := f.gpDoc.do(t, "POST", "/api/v1/registrations", map[string]any{"patient": inst, "registration": map[string]any{}})
+		wantError(t, r, 422, "invalid_request", "wlz")
+		if !strings.Contains(string(r.body), "niet op naam") {
+			t.Fatalf("the refusal does not explain §3.2: %s", r.body)
+		}
+	})
 	t.Run("a care provider does not register by name", func(t *testing.T) {
 		wantError(t, f.carer.do(t, "POST", "/api/v1/registrations", reg), 403, "forbidden")
 	})
