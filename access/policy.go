@@ -43,6 +43,9 @@ const (
 	PracticeProfile Kind = "practice_profile"
 	// Coverage is the region's overview of fixed GP practices per location.
 	Coverage Kind = "coverage"
+	// AgreementProposal is which model agreement a location needs (domain.md §8); OrganisationID
+	// is the location's care provider.
+	AgreementProposal Kind = "agreement_proposal"
 )
 
 // Resource is what an action is about.
@@ -150,6 +153,11 @@ func Decide(a mgz.Actor, act Action, r Resource) Decision {
 			}
 			return deny("U kunt alleen contactpunten van uw eigen organisatie en haar locaties wijzigen, met de rol bewerker of beheerder.")
 		}
+	case AgreementProposal:
+		if act == Read && (own(a, r) || a.OrgKind == mgz.KindGPPractice || steward(a) || a.OrgKind == mgz.KindCareOffice) {
+			return allow("de zorgaanbieder, huisartsenpraktijken, de RHO en het zorgkantoor zien welke overeenkomst een locatie nodig heeft")
+		}
+		return deny("Alleen de zorgaanbieder, huisartsenpraktijken, de RHO en het zorgkantoor zien welke overeenkomst een locatie nodig heeft.")
 	case Prerequisite:
 		switch act {
 		case Read:

@@ -45,7 +45,7 @@ var (
 
 	everyUser = []mgz.Actor{rhoViewer, rhoEditor, rhoAdmin, gpViewer, gpEditor, gpAdmin, gpPhysician, cpViewer, cpEditor, cpAdmin}
 
-	allKinds   = []Kind{Organisation, Location, ContactPoint, Settings, Rules, User, Token, AuditLog, Prerequisite, Patient, Registration, PracticeProfile, Coverage}
+	allKinds   = []Kind{Organisation, Location, ContactPoint, Settings, Rules, User, Token, AuditLog, Prerequisite, Patient, Registration, PracticeProfile, Coverage, AgreementProposal}
 	allActions = []Action{Read, Create, Update, Delete, Export}
 )
 

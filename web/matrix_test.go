@@ -276,6 +276,9 @@ func endpoints() []endpoint {
 		{name: "geschiedenis van de randvoorwaarden", method: "GET", path: func(_ *matrix, c *cell) string {
 			return "/api/v1/locations/" + itoa(c.ownLoc.ID) + "/prerequisites/history"
 		}, rule: prereqOwn},
+		{name: "welke overeenkomst een locatie van een ander nodig heeft", method: "GET", path: func(_ *matrix, c *cell) string {
+			return "/api/v1/locations/" + itoa(c.otherLoc.ID) + "/agreement-proposal"
+		}, rule: prereqReaders},
 		{name: "randvoorwaarde van een eigen locatie vastleggen", method: "POST", path: func(_ *matrix, c *cell) string {
 			return "/api/v1/locations/" + itoa(c.ownLoc.ID) + "/prerequisites/first_line_24h"
 		}, body: func(*matrix, *cell) any {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/regio-mgz/mgz"
 	"github.com/regio-mgz/mgz/access"
+	"github.com/regio-mgz/mgz/agreement"
 	"github.com/regio-mgz/mgz/service"
 )
 
@@ -376,6 +377,8 @@ func (s *Server) pageLocations(w http.ResponseWriter, r *http.Request) error {
 
 type locDetailData struct {
 	Readiness        *mgz.Readiness
+	Proposals        []agreement.Proposal
+	ShowProposals    bool
 	Loc              mgz.Location
 	Provider         mgz.Organisation
 	FixedGP          *mgz.Organisation
@@ -429,6 +432,16 @@ func (s *Server) pageLocation(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		d.Readiness = &rd
+	}
+	if service.Allowed(actorOf(r), access.Read, access.Resource{Kind: access.AgreementProposal, OrganisationID: d.Loc.ProviderID}) {
+		e, err := s.engine(r)
+		if err != nil {
+			return err
+		}
+		if _, d.Proposals, err = s.cfg.Service.ProposeAgreements(ctx, actorOf(r), e, id); err != nil {
+			return err
+		}
+		d.ShowProposals = true
 	}
 	s.render(w, r, http.StatusOK, "location", pageData{Title: d.Loc.Name, Nav: "locaties", Data: d})
 	return nil

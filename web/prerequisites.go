@@ -12,6 +12,7 @@ import (
 
 	"github.com/regio-mgz/mgz"
 	"github.com/regio-mgz/mgz/access"
+	"github.com/regio-mgz/mgz/agreement"
 	"github.com/regio-mgz/mgz/calendar"
 	"github.com/regio-mgz/mgz/service"
 )
@@ -40,7 +41,28 @@ func (s *Server) prerequisiteRoutes() []route {
 		{"GET", "/api/v1/locations/{id}/prerequisites/history", s.apiPrerequisiteHistory},
 		{"POST", "/api/v1/locations/{id}/prerequisites/{key}", s.apiRecordPrerequisite},
 		{"GET", "/api/v1/prerequisite-documents/{id}", s.serveDocument},
+		{"GET", "/api/v1/locations/{id}/agreement-proposal", s.apiAgreementProposal},
 	}
+}
+
+func (s *Server) apiAgreementProposal(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "Locatie")
+	if err != nil {
+		return err
+	}
+	e, err := s.engine(r)
+	if err != nil {
+		return err
+	}
+	_, ps, err := s.cfg.Service.ProposeAgreements(r.Context(), actorOf(r), e, id)
+	if err != nil {
+		return err
+	}
+	if ps == nil {
+		ps = []agreement.Proposal{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"location_id": id, "proposals": ps})
+	return nil
 }
 
 func (s *Server) apiReadiness(w http.ResponseWriter, r *http.Request) error {

@@ -134,3 +134,36 @@ func TestPrerequisitesChecklistDocumentsAndHistory(t *testing.T) {
 		t.Fatalf("bad form: %d", r.status)
 	}
 }
+
+func TestAgreementProposalOfALocation(t *testing.T) {
+	ts := newTestServer(t, true)
+	ctx := context.Background()
+	insts, _, _ := ts.reg.Locations(ctx, mgz.LocationFilter{Setting: mgz.SettingInstitution, Page: mgz.Page{Limit: mgz.MaxLimit}})
+	var both mgz.Location
+	for _, l := range insts {
+		if len(l.Deliveries) == 2 {
+			both = l
+		}
+	}
+	if both.ID == 0 {
+		t.Skip("the demo has no institution offering both stays")
+	}
+	gps, _, _ := ts.reg.Organisations(ctx, mgz.OrganisationFilter{Kind: mgz.KindGPPractice, Page: mgz.Page{Limit: 1}})
+	gp := ts.as(t, gps[0].ID, mgz.RoleViewer)
+	var out struct {
+		Proposals []struct {
+			Type    string `json:"type"`
+			Reasons []struct {
+				Sources []string `json:"sources"`
+			} `json:"reasons"`
+		} `json:"proposals"`
+	}
+	gp.do(t, "GET", "/api/v1/locations/"+itoa(both.ID)+"/agreement-proposal", nil).json(t, &out)
+	if len(out.Proposals) != 2 || out.Proposals[0].Type != "subcontract" || out.Proposals[1].Type != "cooperation" || len(out.Proposals[0].Reasons) == 0 {
+		t.Fatalf("§8 an institution with both kinds of residents needs both agreements: %+v", out.Proposals)
+	}
+	page := string(gp.do(t, "GET", "/locaties/"+itoa(both.ID), nil).body)
+	if !strings.Contains(page, "Onderaannemingsovereenkomst") || !strings.Contains(page, "Samenwerkingsovereenkomst") {
+		t.Fatal("the location page does not show both proposed agreements")
+	}
+}

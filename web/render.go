@@ -15,6 +15,7 @@ import (
 
 	"github.com/regio-mgz/mgz"
 	"github.com/regio-mgz/mgz/access"
+	"github.com/regio-mgz/mgz/agreement"
 	"github.com/regio-mgz/mgz/rules"
 	"github.com/regio-mgz/mgz/service"
 )
@@ -162,10 +163,11 @@ var funcs = template.FuncMap{
 	"contacts": func(items []mgz.ContactPoint, edit bool) contactList {
 		return contactList{Items: items, Edit: edit}
 	},
-	"rolesText":   rolesText,
-	"userRoles":   mgz.UserRoles.Options,
-	"actionLabel": func(a mgz.AuditAction) string { return a.Label() },
-	"objectLabel": objectLabel,
+	"rolesText":      rolesText,
+	"userRoles":      mgz.UserRoles.Options,
+	"actionLabel":    func(a mgz.AuditAction) string { return a.Label() },
+	"objectLabel":    objectLabel,
+	"agreementLabel": func(t agreement.Type) string { return agreement.Labels[t] },
 	"day": func(t *time.Time) string {
 		if t == nil {
 			return ""
