@@ -95,6 +95,7 @@ type Tx interface {
 	Settings() SettingsService
 	Prerequisites() PrerequisiteStore
 	Patients() PatientStore
+	Agreements() AgreementStore
 }
 
 // Store is the storage the service layer runs on.

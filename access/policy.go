@@ -17,6 +17,8 @@ const (
 	Update Action = "update"
 	Delete Action = "delete"
 	Export Action = "export"
+	// Sign is a party's signature on an agreement.
+	Sign Action = "sign"
 )
 
 // Kind is the kind of resource.
@@ -43,6 +45,8 @@ const (
 	PracticeProfile Kind = "practice_profile"
 	// Coverage is the region's overview of fixed GP practices per location.
 	Coverage Kind = "coverage"
+	// Agreement is an agreement of domain.md §8; Parties are its parties.
+	Agreement Kind = "agreement"
 	// AgreementProposal is which model agreement a location needs (domain.md §8); OrganisationID
 	// is the location's care provider.
 	AgreementProposal Kind = "agreement_proposal"
@@ -152,6 +156,24 @@ func Decide(a mgz.Actor, act Action, r Resource) Decision {
 				return allow("een organisatie beheert haar eigen contactpunten en die van haar locaties")
 			}
 			return deny("U kunt alleen contactpunten van uw eigen organisatie en haar locaties wijzigen, met de rol bewerker of beheerder.")
+		}
+	case Agreement:
+		if !party(a, r) {
+			return denyHidden("Alleen de partijen zien een overeenkomst.")
+		}
+		switch act {
+		case Read:
+			return allow("een partij ziet de overeenkomst")
+		case Create, Update:
+			if has(a, mgz.RoleEditor) {
+				return allow("een bewerker of beheerder van een partij stelt de overeenkomst op en houdt haar bij")
+			}
+			return deny("Alleen een bewerker of beheerder van een partij wijzigt een overeenkomst.")
+		case Sign:
+			if has(a, mgz.RoleEditor) || has(a, mgz.RolePhysician) {
+				return allow("een partij ondertekent voor zichzelf")
+			}
+			return deny("Alleen een bewerker, beheerder of arts ondertekent namens de eigen organisatie.")
 		}
 	case AgreementProposal:
 		if act == Read && (own(a, r) || a.OrgKind == mgz.KindGPPractice || steward(a) || a.OrgKind == mgz.KindCareOffice) {

@@ -45,8 +45,8 @@ var (
 
 	everyUser = []mgz.Actor{rhoViewer, rhoEditor, rhoAdmin, gpViewer, gpEditor, gpAdmin, gpPhysician, cpViewer, cpEditor, cpAdmin}
 
-	allKinds   = []Kind{Organisation, Location, ContactPoint, Settings, Rules, User, Token, AuditLog, Prerequisite, Patient, Registration, PracticeProfile, Coverage, AgreementProposal}
-	allActions = []Action{Read, Create, Update, Delete, Export}
+	allKinds   = []Kind{Organisation, Location, ContactPoint, Settings, Rules, User, Token, AuditLog, Prerequisite, Patient, Registration, PracticeProfile, Coverage, AgreementProposal, Agreement}
+	allActions = []Action{Read, Create, Update, Delete, Export, Sign}
 )
 
 func who(a mgz.Actor) string {

@@ -2,6 +2,8 @@ package service
 
 import (
 	"context"
+	"fmt"
+	"strings"
 
 	"github.com/regio-mgz/mgz"
 	"github.com/regio-mgz/mgz/access"
@@ -32,4 +34,308 @@ func (s *Service) ProposeAgreements(ctx context.Context, a mgz.Actor, e *rules.E
 		}
 	}
 	return l, agreement.Propose(e, l, residents), nil
+}
+
+func (s *Service) authorizeAgreement(ctx context.Context, a mgz.Actor, act access.Action, ag mgz.Agreement) error {
+	return s.authorize(ctx, s.store, a, act, access.Resource{Kind: access.Agreement, Parties: ag.Parties()}, auditAction[act], ag.ID)
+}
+
+func agreementEntry(a mgz.Actor, act mgz.AuditAction, ag mgz.Agreement, reason string) *mgz.AuditEntry {
+	e := entry(a, act, "agreement", ag.ID, ag.Provider)
+	e.Reason = reason
+	return e
+}
+
+func byName(a mgz.Actor) string {
+	if a.System {
+		return "opdrachtregel"
+	}
+	return a.User.Name
+}
+
+// lifecycleError is a refused transition, in Dutch, naming the status.
+func lifecycleError(ag mgz.Agreement, what string) error {
+	return mgz.Errorf(mgz.ECodeConflict, "%s kan niet: de overeenkomst is %s.", what, strings.ToLower(ag.Status.Label()))
+}
+
+// Agreement returns an agreement to one of its parties.
+func (s *Service) Agreement(ctx context.Context, a mgz.Actor, id int64) (mgz.Agreement, error) {
+	ag, err := s.store.Agreements().Agreement(ctx, id)
+	if mgz.ErrorCode(err) == mgz.ECodeNotFound {
+		return ag, mgz.Errorf(mgz.ECodeNotFound, "Dit bestaat niet, of u heeft er geen toegang toe.")
+	}
+	if err != nil {
+		return ag, err
+	}
+	if err := s.authorizeAgreement(ctx, a, access.Read, ag); err != nil {
+		return mgz.Agreement{}, err
+	}
+	return ag, nil
+}
+
+// Agreements lists the agreements the actor's organisation is a party of.
+func (s *Service) Agreements(ctx context.Context, a mgz.Actor) ([]mgz.Agreement, error) {
+	if a.User.ID == 0 && !a.System {
+		return nil, mgz.Errorf(mgz.ECodeUnauthenticated, "U bent niet ingelogd.")
+	}
+	org := a.User.OrganisationID
+	if a.System {
+		org = 0
+	}
+	return s.store.Agreements().Agreements(ctx, org)
+}
+
+// AgreementVersions returns every version of an agreement, newest first.
+func (s *Service) AgreementVersions(ctx context.Context, a mgz.Actor, id int64) ([]mgz.AgreementVersion, error) {
+	if _, err := s.Agreement(ctx, a, id); err != nil {
+		return nil, err
+	}
+	return s.store.Agreements().Versions(ctx, id)
+}
+
+// CreateAgreement makes a draft, version 1; the actor's organisation must be a party.
+func (s *Service) CreateAgreement(ctx context.Context, a mgz.Actor, ag *mgz.Agreement) error {
+	ag.ID, ag.Version, ag.Status, ag.Signatures = 0, 0, mgz.AgreementDraft, nil
+	ag.GPPostInformedAt, ag.LastEvaluation, ag.EndedOn, ag.EndReason, ag.EvaluationNote = nil, nil, nil, "", ""
+	if err := ag.Normalise(); err != nil {
+		return err
+	}
+	if err := s.authorizeAgreement(ctx, a, access.Create, *ag); err != nil {
+		return err
+	}
+	ag.UpdatedBy, ag.UpdatedAt = byName(a), s.now()
+	return s.audited(ctx, s.store, func(tx mgz.Tx) (*mgz.AuditEntry, error) {
+		if err := tx.Agreements().SaveVersion(ctx, ag, "opgesteld"); err != nil {
+			return nil, err
+		}
+		return agreementEntry(a, mgz.AuditCreate, *ag, "versie 1"), nil
+	})
+}
+
+// UpdateAgreement changes the terms: a new version, the signatures drop and the agreement is a
+// draft again. An ended agreement does not change.
+func (s *Service) UpdateAgreement(ctx context.Context, a mgz.Actor, ag *mgz.Agreement) error {
+	old, err := s.Agreement(ctx, a, ag.ID)
+	if err != nil {
+		return err
+	}
+	if err := s.authorizeAgreement(ctx, a, access.Update, old); err != nil {
+		return err
+	}
+	if old.Status == mgz.AgreementEnded {
+		return lifecycleError(old, "Wijzigen")
+	}
+	if err := ag.Normalise(); err != nil {
+		return err
+	}
+	if ag.Provider != old.Provider || ag.Practice != old.Practice || ag.Type != old.Type {
+		return &mgz.Error{Code: mgz.ECodeInvalid, Message: "De soort en de partijen van een overeenkomst veranderen niet.",
+			Fields: map[string]string{"type": "Maak een nieuwe overeenkomst voor andere partijen of een andere soort, en beëindig deze."}}
+	}
+	changes := mgz.Diff(old, *ag)
+	if len(changes) == 0 {
+		*ag = old
+		return nil
+	}
+	ag.Version, ag.Status, ag.Signatures = old.Version, mgz.AgreementDraft, nil
+	ag.GPPostInformedAt, ag.LastEvaluation, ag.EvaluationNote = old.GPPostInformedAt, old.LastEvaluation, old.EvaluationNote
+	ag.UpdatedBy, ag.UpdatedAt = byName(a), s.now()
+	var fields []string
+	for _, c := range changes {
+		fields = append(fields, c.Field)
+	}
+	note := "gewijzigd: " + strings.Join(fields, ", ")
+	return s.audited(ctx, s.store, func(tx mgz.Tx) (*mgz.AuditEntry, error) {
+		if err := tx.Agreements().SaveVersion(ctx, ag, note); err != nil {
+			return nil, err
+		}
+		return agreementEntry(a, mgz.AuditUpdate, *ag, fmt.Sprintf("versie %d, %s", ag.Version, note)), nil
+	})
+}
+
+// transition applies a state change to the current version, audited.
+func (s *Service) transition(ctx context.Context, a mgz.Actor, id int64, act access.Action, apply func(*mgz.Agreement) error, reason func(mgz.Agreement) string) (mgz.Agreement, error) {
+	ag, err := s.Agreement(ctx, a, id)
+	if err != nil {
+		return ag, err
+	}
+	if err := s.authorizeAgreement(ctx, a, act, ag); err != nil {
+		return ag, err
+	}
+	if err := apply(&ag); err != nil {
+		return ag, err
+	}
+	ag.UpdatedBy, ag.UpdatedAt = byName(a), s.now()
+	err = s.audited(ctx, s.store, func(tx mgz.Tx) (*mgz.AuditEntry, error) {
+		if err := tx.Agreements().Update(ctx, &ag); err != nil {
+			return nil, err
+		}
+		return agreementEntry(a, mgz.AuditUpdate, ag, reason(ag)), nil
+	})
+	return ag, err
+}
+
+// SendForSigning offers a draft to the parties for signing.
+func (s *Service) SendForSigning(ctx context.Context, a mgz.Actor, id int64) (mgz.Agreement, error) {
+	return s.transition(ctx, a, id, access.Update, func(ag *mgz.Agreement) error {
+		if ag.Status != mgz.AgreementDraft {
+			return lifecycleError(*ag, "Ter ondertekening aanbieden")
+		}
+		ag.Status = mgz.AgreementSigning
+		return nil
+	}, func(ag mgz.Agreement) string { return fmt.Sprintf("versie %d ter ondertekening", ag.Version) })
+}
+
+// SignAgreement records the actor's organisation's signature on the current version; a party
+// signs only for itself. When every party signed, the agreement is active.
+func (s *Service) SignAgreement(ctx context.Context, a mgz.Actor, id int64, role string) (mgz.Agreement, error) {
+	return s.transition(ctx, a, id, access.Sign, func(ag *mgz.Agreement) error {
+		if ag.Status != mgz.AgreementSigning {
+			return lifecycleError(*ag, "Ondertekenen")
+		}
+		org := a.User.OrganisationID
+		if ag.SignedBy(org) {
+			return mgz.Errorf(mgz.ECodeConflict, "Uw organisatie heeft versie %d al ondertekend.", ag.Version)
+		}
+		role = strings.TrimSpace(role)
+		if role == "" {
+			return &mgz.Error{Code: mgz.ECodeInvalid, Message: "Vul uw functie in.", Fields: map[string]string{"role": "In welke functie tekent u, bijvoorbeeld huisarts-eigenaar of bestuurder?"}}
+		}
+		ag.Signatures = append(ag.Signatures, mgz.Signature{OrganisationID: org, UserID: a.User.ID, Name: a.User.Name, Role: role, At: s.now()})
+		all := true
+		for _, p := range ag.Parties() {
+			all = all && ag.SignedBy(p)
+		}
+		if all {
+			ag.Status = mgz.AgreementActive
+		}
+		return nil
+	}, func(ag mgz.Agreement) string {
+		if ag.Status == mgz.AgreementActive {
+			return fmt.Sprintf("versie %d ondertekend door alle partijen: actief", ag.Version)
+		}
+		return fmt.Sprintf("versie %d ondertekend", ag.Version)
+	})
+}
+
+// InformGPPost records that the region's GP post was informed of a cooperation agreement (§8).
+func (s *Service) InformGPPost(ctx context.Context, a mgz.Actor, id int64) (mgz.Agreement, error) {
+	return s.transition(ctx, a, id, access.Update, func(ag *mgz.Agreement) error {
+		if ag.Type != mgz.AgreementCooperation {
+			return mgz.Errorf(mgz.ECodeInvalid, "Alleen bij een samenwerkingsovereenkomst wordt de huisartsenpost geïnformeerd.")
+		}
+		if ag.Status == mgz.AgreementEnded {
+			return lifecycleError(*ag, "De huisartsenpost informeren")
+		}
+		at := s.now()
+		ag.GPPostInformedAt = &at
+		return nil
+	}, func(mgz.Agreement) string { return "huisartsenpost geïnformeerd" })
+}
+
+// EvaluateAgreement records an evaluation of an active agreement (progress, quality of care and
+// cooperation), which renews it until the next one is due.
+func (s *Service) EvaluateAgreement(ctx context.Context, a mgz.Actor, id int64, on mgz.Date, note string) (mgz.Agreement, error) {
+	return s.transition(ctx, a, id, access.Update, func(ag *mgz.Agreement) error {
+		if ag.Status != mgz.AgreementActive {
+			return lifecycleError(*ag, "Evalueren")
+		}
+		note = strings.TrimSpace(note)
+		fe := map[string]string{}
+		if on.IsZero() || on.After(s.today()) {
+			fe["evaluated_on"] = "Vul de datum van de evaluatie in; die ligt niet in de toekomst."
+		}
+		if note == "" {
+			fe["note"] = "Vat de evaluatie samen: voortgang, kwaliteit van zorg en samenwerking."
+		}
+		if len(fe) > 0 {
+			return &mgz.Error{Code: mgz.ECodeInvalid, Message: "De evaluatie is niet compleet.", Fields: fe}
+		}
+		ag.LastEvaluation, ag.EvaluationNote = &on, note
+		return nil
+	}, func(ag mgz.Agreement) string { return "geëvalueerd op " + ag.LastEvaluation.String() })
+}
+
+// EndAgreement ends an agreement with a reason.
+func (s *Service) EndAgreement(ctx context.Context, a mgz.Actor, id int64, on mgz.Date, reason string) (mgz.Agreement, error) {
+	return s.transition(ctx, a, id, access.Update, func(ag *mgz.Agreement) error {
+		if ag.Status == mgz.AgreementEnded {
+			return lifecycleError(*ag, "Beëindigen")
+		}
+		reason = strings.TrimSpace(reason)
+		fe := map[string]string{}
+		if on.IsZero() {
+			fe["ended_on"] = "Vul de einddatum in."
+		}
+		if reason == "" {
+			fe["reason"] = "Vul de reden van beëindiging in."
+		}
+		if len(fe) > 0 {
+			return &mgz.Error{Code: mgz.ECodeInvalid, Message: "Een beëindiging vraagt een datum en een reden.", Fields: fe}
+		}
+		ag.Status, ag.EndedOn, ag.EndReason = mgz.AgreementEnded, &on, reason
+		return nil
+	}, func(ag mgz.Agreement) string { return "beëindigd: " + ag.EndReason })
+}
+
+// Reminder is something a party should act on, in Dutch.
+type Reminder struct {
+	Kind        string `json:"kind"` // evaluation_due, ending, missing_agreement
+	AgreementID int64  `json:"agreement_id,omitempty"`
+	LocationID  int64  `json:"location_id,omitempty"`
+	Due         string `json:"due,omitempty"`
+	Text        string `json:"text"`
+}
+
+// Reminders lists, for the actor's organisation: evaluations due within 60 days, agreements
+// ending within 90 days, and its locations (or those of the care providers it works with as a
+// practice) with residents but no active agreement of a needed type.
+func (s *Service) Reminders(ctx context.Context, a mgz.Actor, e *rules.Engine) ([]Reminder, error) {
+	ags, err := s.Agreements(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	today := mgz.DateOf(s.today())
+	out := []Reminder{}
+	covered := map[int64]map[mgz.AgreementType]bool{}
+	for _, ag := range ags {
+		if ag.Status != mgz.AgreementActive {
+			continue
+		}
+		for _, l := range ag.Locations {
+			if covered[l] == nil {
+				covered[l] = map[mgz.AgreementType]bool{}
+			}
+			covered[l][ag.Type] = true
+		}
+		if next := ag.NextEvaluation(); !next.IsZero() && !next.After(today.AddDate(0, 0, 60)) {
+			out = append(out, Reminder{Kind: "evaluation_due", AgreementID: ag.ID, Due: next.String(),
+				Text: fmt.Sprintf("Evaluatie van %s %d is uiterlijk %s aan de beurt.", strings.ToLower(ag.Type.Label()), ag.ID, next)})
+		}
+		if end := ag.End(); !end.IsZero() && !end.After(today.AddDate(0, 0, 90)) {
+			out = append(out, Reminder{Kind: "ending", AgreementID: ag.ID, Due: end.String(),
+				Text: fmt.Sprintf("%s %d loopt af op %s: verleng of beëindig haar tijdig.", ag.Type.Label(), ag.ID, end)})
+		}
+	}
+	if a.OrgKind != mgz.KindCareProvider || e == nil {
+		return out, nil
+	}
+	locs, _, err := s.store.Register().Locations(ctx, mgz.LocationFilter{ProviderID: a.User.OrganisationID, Page: mgz.Page{Limit: mgz.MaxLimit}})
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range locs {
+		_, ps, err := s.ProposeAgreements(ctx, a, e, l.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range ps {
+			if p.Residents == 0 || covered[l.ID][mgz.AgreementType(p.Type)] {
+				continue
+			}
+			out = append(out, Reminder{Kind: "missing_agreement", LocationID: l.ID,
+				Text: fmt.Sprintf("%s heeft %d bewoner(s) voor wie een %s nodig is, maar er is geen actieve.", l.Name, p.Residents, strings.ToLower(mgz.AgreementType(p.Type).Label()))})
+		}
+	}
+	return out, nil
 }

@@ -293,6 +293,13 @@ func (r *Register) DeleteOrganisation(ctx context.Context, id int64) error {
 		if err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM users WHERE organisation_id = $1", id).Scan(&users); err != nil {
 			return fmt.Errorf("gebruikers van organisatie %d tellen: %w", id, err)
 		}
+		var agreements int
+		if err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM agreements WHERE provider_id = $1 OR practice_id = $1 OR gp_post_id = $1", id).Scan(&agreements); err != nil {
+			return fmt.Errorf("overeenkomsten van organisatie %d tellen: %w", id, err)
+		}
+		if agreements > 0 {
+			return mgz.Errorf(mgz.ECodeConflict, "%s kan niet worden verwijderd: de organisatie is partij bij %d overeenkomst(en), die bewaard blijven.", o.Name, agreements)
+		}
 		var patients int
 		if err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM patients WHERE gp_practice_id = $1 OR lead_physician_org_id = $1", id).Scan(&patients); err != nil {
 			return fmt.Errorf("patiënten van organisatie %d tellen: %w", id, err)
