@@ -58,8 +58,18 @@ func (s *Service) authorizePatient(ctx context.Context, a mgz.Actor, act access.
 	return mgz.Errorf(mgz.ECodeForbidden, "Geen toegang: %s", d.Reason)
 }
 
+// patientEntry is the audit entry of an access to p. Its object organisation is the registered
+// practice (else the lead physician's organisation), so that practice's admins see who read or
+// changed their patient under "wie heeft wat ingezien".
 func patientEntry(a mgz.Actor, act mgz.AuditAction, p mgz.Patient, reason string) *mgz.AuditEntry {
-	e := entry(a, act, "patient", p.ID, 0)
+	owner := int64(0)
+	switch {
+	case p.GPPracticeID != nil:
+		owner = *p.GPPracticeID
+	case p.LeadPhysicianOrgID != nil:
+		owner = *p.LeadPhysicianOrgID
+	}
+	e := entry(a, act, "patient", p.ID, owner)
 	e.PatientID, e.Reason = p.ID, reason
 	return e
 }
@@ -112,6 +122,10 @@ func (s *Service) Patients(ctx context.Context, a mgz.Actor, f mgz.PatientFilter
 // patient's care (for a practice registering by name, use RegisterPatient).
 func (s *Service) CreatePatient(ctx context.Context, a mgz.Actor, p *mgz.Patient) error {
 	p.ID = 0
+	if p.GPPracticeID != nil && !a.System {
+		return &mgz.Error{Code: mgz.ECodeInvalid, Message: "Een praktijk schrijft een cliënt in via een inschrijving op naam.",
+			Fields: map[string]string{"gp_practice_id": "Laat de praktijk leeg; de praktijk schrijft de cliënt in via Cliënt inschrijven (POST /api/v1/registrations), met de controle van de randvoorwaarden."}}
+	}
 	if err := p.Normalise(s.today()); err != nil {
 		return err
 	}
@@ -140,6 +154,12 @@ func (s *Service) UpdatePatient(ctx context.Context, a mgz.Actor, p *mgz.Patient
 		return err
 	}
 	p.GPPracticeID, p.LocationID, p.HomePostcode = old.GPPracticeID, old.LocationID, old.HomePostcode
+	if p.BSN == "" {
+		p.BSN = old.BSN // leaving the BSN out keeps it: screens and answers only ever show it masked
+	}
+	if err := checkLead(*p); err != nil {
+		return err
+	}
 	if err := p.Normalise(s.today()); err != nil {
 		return err
 	}
@@ -188,14 +208,31 @@ func (s *Service) RegisterPatient(ctx context.Context, a mgz.Actor, p *mgz.Patie
 		return res, &mgz.Error{Code: mgz.ECodeInvalid, Message: "Deze cliënt wordt niet op naam ingeschreven.",
 			Fields: map[string]string{"wlz": "Met een Wlz-indicatie met verblijf en behandeling levert de instelling de huisartsenzorg, uit de Wlz; de huisarts werkt dan als onderaannemer van de instelling en schrijft de cliënt niet op naam in (Toelichting, §3.2)."}}
 	}
-	// A client already in mgz (by BSN) is the same patient: a registration changes the practice.
+	// The location and the practice left are the server's to determine, never the request's.
+	r.LocationID, r.SwitchFromPracticeID = nil, nil
+	if err := checkLead(*p); err != nil {
+		return res, err
+	}
+	// A client already in mgz (by BSN) is the same patient: a registration changes only the
+	// practice. The birth date must match, so a mistyped BSN never touches someone else's
+	// record; the client's data and place stay as they are (a move is a relocation).
 	var existing *mgz.Patient
 	if p.BSN != "" {
 		old, err := s.store.Patients().PatientByBSN(ctx, p.BSN)
 		switch {
 		case err == nil:
+			// Finding a patient by BSN is a read of that patient: audited.
+			if aerr := s.store.Audit().Append(ctx, patientEntry(a, mgz.AuditRead, old, "gevonden op BSN bij inschrijving")); aerr != nil {
+				return res, aerr
+			}
+			if !old.BirthDate.Equal(p.BirthDate.Time) {
+				return res, &mgz.Error{Code: mgz.ECodeInvalid, Message: "Het BSN en de geboortedatum horen niet bij dezelfde cliënt in mgz.",
+					Fields: map[string]string{"bsn": "Controleer het BSN en de geboortedatum met de cliënt of de VECOZO-raadpleging."}}
+			}
 			existing = &old
-			p.ID, p.CreatedAt = old.ID, old.CreatedAt
+			keep := old
+			keep.GPPracticeID = &practice
+			*p = keep
 			if old.GPPracticeID != nil && *old.GPPracticeID != practice {
 				r.SwitchFromPracticeID = old.GPPracticeID
 			}
@@ -398,4 +435,18 @@ func (s *Service) Coverage(ctx context.Context, a mgz.Actor) ([]mgz.LocationCove
 		return nil, err
 	}
 	return s.store.Patients().Coverage(ctx)
+}
+
+// checkLead refuses a lead physician's organisation of the wrong kind for the lead physician: it
+// decides who sees the patient, so it must be plausible (a GP works at a practice, an SO or AVG
+// at an SO/AVG service or a care provider).
+func checkLead(p mgz.Patient) error {
+	if p.LeadPhysicianOrgID == nil {
+		return nil
+	}
+	if p.LeadPhysician == "" {
+		return &mgz.Error{Code: mgz.ECodeInvalid, Message: "Kies eerst de regiebehandelaar.",
+			Fields: map[string]string{"lead_physician": "Kies of de regiebehandelaar een huisarts, SO of AVG is, bij de organisatie die u koos."}}
+	}
+	return nil
 }

@@ -97,6 +97,16 @@ func (s *Service) RecordPrerequisite(ctx context.Context, a mgz.Actor, it *mgz.P
 		one := int64(-1) // a placeholder: the stored document's id follows
 		it.DocumentID = &one
 	}
+	if up == nil && it.DocumentID == nil {
+		// Confirming again without a new upload keeps the evidence already on file.
+		if cur, err := s.store.Prerequisites().Items(ctx, l.ID); err == nil {
+			for _, c := range cur {
+				if c.Key == it.Key {
+					it.DocumentID = c.DocumentID
+				}
+			}
+		}
+	}
 	it.ConfirmedBy, it.ConfirmedByName, it.ConfirmedAt = a.User.ID, a.User.Name, s.now()
 	if a.System {
 		it.ConfirmedByName = "opdrachtregel"

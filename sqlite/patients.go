@@ -67,6 +67,21 @@ func patientArgs(p *mgz.Patient) []any {
 		checked, string(p.Delivery), nullID(p.GPPracticeID), string(p.LeadPhysician), nullID(p.LeadPhysicianOrgID)}
 }
 
+type orgRef struct {
+	id    *int64
+	kinds []mgz.OrgKind
+	what  string
+}
+
+// leadKinds are the organisations a lead physician can work for: a GP at a practice, an SO or AVG
+// at an SO/AVG service or a care provider.
+func leadKinds(p *mgz.Patient) orgRef {
+	if p.LeadPhysician == mgz.LeadGP {
+		return orgRef{p.LeadPhysicianOrgID, []mgz.OrgKind{mgz.KindGPPractice}, "een huisartsenpraktijk (de regiebehandelaar is een huisarts)"}
+	}
+	return orgRef{p.LeadPhysicianOrgID, []mgz.OrgKind{mgz.KindPhysicianService, mgz.KindCareProvider}, "een SO/AVG-dienst of zorgaanbieder (de regiebehandelaar is een SO of AVG)"}
+}
+
 // checkPatientRefs checks the references with Dutch messages, before the foreign keys would.
 func checkPatientRefs(ctx context.Context, q querier, p *mgz.Patient) error {
 	fe := map[string]string{}
@@ -80,13 +95,9 @@ func checkPatientRefs(ctx context.Context, q querier, p *mgz.Patient) error {
 			return err
 		}
 	}
-	for field, ref := range map[string]struct {
-		id    *int64
-		kinds []mgz.OrgKind
-		what  string
-	}{
+	for field, ref := range map[string]orgRef{
 		"gp_practice_id":        {p.GPPracticeID, []mgz.OrgKind{mgz.KindGPPractice}, "een huisartsenpraktijk"},
-		"lead_physician_org_id": {p.LeadPhysicianOrgID, []mgz.OrgKind{mgz.KindGPPractice, mgz.KindPhysicianService, mgz.KindCareProvider}, "een huisartsenpraktijk, SO/AVG-dienst of zorgaanbieder"},
+		"lead_physician_org_id": leadKinds(p),
 	} {
 		if ref.id == nil {
 			continue

@@ -186,8 +186,15 @@ func (s *Server) clearCookie(w http.ResponseWriter, r *http.Request) {
 
 // localPath accepts only a path on this site as a place to return to after login.
 func localPath(p string) string {
-	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || p == "/inloggen" {
+	// Browsers drop tabs and newlines and read a backslash as a slash, so "/\t/evil.example"
+	// would become "//evil.example": refuse every control character and backslash.
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.ContainsAny(p, "\\") || p == "/inloggen" {
 		return "/"
+	}
+	for _, c := range p {
+		if c < 0x20 || c == 0x7f {
+			return "/"
+		}
 	}
 	return p
 }

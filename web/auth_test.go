@@ -276,3 +276,15 @@ func TestAdminCreatesAUserAndSeesTheAuditLog(t *testing.T) {
 		t.Fatalf("a wrong date in the audit filter: %d", r.status)
 	}
 }
+
+func TestLoginNeverRedirectsOffSite(t *testing.T) {
+	ts := newTestServer(t, false)
+	u, _ := ts.newUser(t, ts.rho.ID, "een lang genoeg wachtwoord", mgz.RoleViewer)
+	for _, back := range []string{"//evil.example", "/\\evil.example", "/\t/evil.example", "/\n/evil.example", "https://evil.example", "/%0a/x\\y"} {
+		b := newBrowserClient(t, ts)
+		r := b.post("/inloggen", url.Values{"email": {u.Email}, "password": {"een lang genoeg wachtwoord"}, "terug": {back}})
+		if loc := r.header.Get("Location"); r.status != 303 || loc != "/" {
+			t.Errorf("return path %q: redirected to %q, want /", back, loc)
+		}
+	}
+}

@@ -255,3 +255,79 @@ func TestRegistrationFormShowsTheAcknowledgementStep(t *testing.T) {
 		t.Fatal("the patient page lacks the patient or the recorded acknowledgement")
 	}
 }
+
+// TestRegistrationNeverOverwritesAnotherPracticesPatient: found by BSN, a patient switches
+// practice only; the data stays, a wrong birth date is refused, and the request cannot set
+// the location or the practice it comes from.
+func TestRegistrationNeverOverwritesAnotherPracticesPatient(t *testing.T) {
+	f := newPatientFixture(t)
+	var rd mgz.Readiness
+	f.gpDoc.do(t, "GET", "/api/v1/locations/"+itoa(f.loc.ID)+"/prerequisites", nil).json(t, &rd)
+	p := f.client("Mevrouw Origineel")
+	p["bsn"] = "111222333"
+	r := f.gpDoc.do(t, "POST", "/api/v1/registrations", map[string]any{"patient": p, "registration": map[string]any{"open_items_acknowledged": rd.Open}})
+	if r.status != 201 {
+		t.Fatalf("first registration: %d %s", r.status, r.body)
+	}
+	var first struct {
+		Patient mgz.Patient `json:"patient"`
+	}
+	r.json(t, &first)
+	other := f.client("Iemand Anders")
+	other["bsn"], other["birth_date"] = "111222333", "1950-01-01"
+	wantError(t, f.gp2Doc.do(t, "POST", "/api/v1/registrations", map[string]any{"patient": other,
+		"registration": map[string]any{"switch_consent": true, "open_items_acknowledged": rd.Open}}), 422, "invalid_request", "bsn")
+	other["birth_date"] = "1941-03-02"
+	r = f.gp2Doc.do(t, "POST", "/api/v1/registrations", map[string]any{"patient": other,
+		"registration": map[string]any{"switch_consent": true, "open_items_acknowledged": rd.Open, "location_id": f.other.ID, "switch_from_practice_id": f.gp2.ID}})
+	if r.status != 201 {
+		t.Fatalf("switch with consent: %d %s", r.status, r.body)
+	}
+	stored, _ := f.ts.db.Store().Patients().Patient(context.Background(), first.Patient.ID)
+	if stored.Name != "Mevrouw Origineel" || *stored.GPPracticeID != f.gp2.ID || *stored.LocationID != f.loc.ID {
+		t.Fatalf("after the switch: name %q, practice %d, location %d; only the practice may change", stored.Name, *stored.GPPracticeID, *stored.LocationID)
+	}
+	regs, _ := f.ts.db.Store().Patients().Registrations(context.Background(), first.Patient.ID)
+	if regs[0].SwitchFromPracticeID == nil || *regs[0].SwitchFromPracticeID != f.gp.ID || *regs[0].LocationID != f.loc.ID {
+		t.Fatalf("the registration records what the request claimed: %+v", regs[0])
+	}
+	// The first practice's admin sees that another organisation took over and read the patient.
+	admin := f.ts.as(t, f.gp.ID, mgz.RoleAdmin)
+	var audit struct {
+		Items []mgz.AuditEntry `json:"items"`
+	}
+	admin.do(t, "GET", "/api/v1/audit?patient_id="+itoa(first.Patient.ID), nil).json(t, &audit)
+	seen := false
+	for _, e := range audit.Items {
+		seen = seen || e.OrganisationID == f.gp2.ID
+	}
+	if !seen {
+		t.Fatal("the practice's audit view does not show the other practice's access to its patient")
+	}
+}
+
+func TestPatientAPIKeepsRegistrationAndBSNSafe(t *testing.T) {
+	f := newPatientFixture(t)
+	p := f.client("Meneer Zonder Inschrijving")
+	p["gp_practice_id"] = f.gp.ID
+	wantError(t, f.carer.do(t, "POST", "/api/v1/patients", p), 422, "invalid_request", "gp_practice_id")
+	delete(p, "gp_practice_id")
+	p["bsn"] = "123456782"
+	r := f.carer.do(t, "POST", "/api/v1/patients", p)
+	if r.status != 201 {
+		t.Fatalf("a provider records its resident: %d %s", r.status, r.body)
+	}
+	var v mgz.Patient
+	r.json(t, &v)
+	delete(p, "bsn")
+	p["name"] = "Meneer Verbeterd"
+	if r := f.carer.do(t, "PUT", "/api/v1/patients/"+itoa(v.ID), p); r.status != 200 {
+		t.Fatalf("update: %d %s", r.status, r.body)
+	}
+	stored, _ := f.ts.db.Store().Patients().Patient(context.Background(), v.ID)
+	if stored.BSN != "123456782" {
+		t.Fatal("an update without the BSN erased it")
+	}
+	p["lead_physician"], p["lead_physician_org_id"] = "gp", f.provider.ID
+	wantError(t, f.carer.do(t, "PUT", "/api/v1/patients/"+itoa(v.ID), p), 422, "invalid_request", "lead_physician_org_id")
+}
