@@ -88,6 +88,20 @@ type matrix struct {
 	// patient is registered with the demo practice and lives at a location of the demo care
 	// provider whose SO/AVG service is the demo physician service: those three are its parties.
 	patient mgz.Patient
+	// agreement is a cooperation agreement of the demo care provider, practice and GP post.
+	agreement mgz.Agreement
+}
+
+// agreementParty are the organisation kinds of the matrix agreement's parties.
+func agreementParty(w who) bool {
+	return w.kind == mgz.KindCareProvider || w.kind == mgz.KindGPPractice || w.kind == mgz.KindGPPost
+}
+
+func agreementDenied(w who) int {
+	if agreementParty(w) {
+		return http.StatusForbidden
+	}
+	return http.StatusNotFound
 }
 
 // patientParties are the organisation kinds of the matrix patient's parties.
@@ -314,6 +328,16 @@ func endpoints() []endpoint {
 		{name: "vaste huisarts per locatie", method: "GET", path: p("/api/v1/coverage"),
 			rule: rule{"de RHO en het zorgkantoor", func(w who) bool { return w.kind == mgz.KindRegionalGPOrg || w.kind == mgz.KindCareOffice }}},
 
+		{name: "eigen overeenkomsten", method: "GET", path: p("/api/v1/agreements"), rule: everyone},
+		{name: "overeenkomst lezen", shown: "/api/v1/agreements/{overeenkomst}", method: "GET", path: func(m *matrix, _ *cell) string { return "/api/v1/agreements/" + itoa(m.agreement.ID) },
+			rule: rule{"iedere gebruiker van een partij (zorgaanbieder, huisartsenpraktijk, huisartsenpost)", agreementParty}, denied: 404},
+		{name: "versies van een overeenkomst", shown: "/api/v1/agreements/{overeenkomst}/versions", method: "GET", path: func(m *matrix, _ *cell) string { return "/api/v1/agreements/" + itoa(m.agreement.ID) + "/versions" },
+			rule: rule{"iedere gebruiker van een partij", agreementParty}, denied: 404},
+		{name: "overeenkomst wijzigen", shown: "/api/v1/agreements/{overeenkomst}", method: "PUT", path: func(m *matrix, _ *cell) string { return "/api/v1/agreements/" + itoa(m.agreement.ID) },
+			body: func(m *matrix, _ *cell) any { return m.agreement },
+			rule: rule{"bewerker of beheerder van een partij", func(w who) bool { return agreementParty(w) && editorRole(w.role) }}, deniedFor: agreementDenied},
+		{name: "herinneringen", method: "GET", path: p("/api/v1/reminders"), rule: everyone},
+
 		// The pages.
 		{name: "pagina: start", method: "GET", path: p("/"), rule: everyone},
 		{name: "pagina: organisaties", method: "GET", path: p("/organisaties"), rule: everyone},
@@ -391,6 +415,9 @@ func endpoints() []endpoint {
 		{name: "pagina: praktijk", method: "GET", path: p("/praktijk"), rule: rule{"iedere gebruiker van een huisartsenpraktijk", func(w who) bool { return w.kind == mgz.KindGPPractice }}},
 		{name: "pagina: vaste huisarts per locatie", method: "GET", path: p("/dekking"),
 			rule: rule{"de RHO en het zorgkantoor", func(w who) bool { return w.kind == mgz.KindRegionalGPOrg || w.kind == mgz.KindCareOffice }}},
+		{name: "pagina: overeenkomsten", method: "GET", path: p("/overeenkomsten"), rule: everyone},
+		{name: "pagina: overeenkomst", shown: "/overeenkomsten/{overeenkomst}", method: "GET", path: func(m *matrix, _ *cell) string { return "/overeenkomsten/" + itoa(m.agreement.ID) },
+			rule: rule{"iedere gebruiker van een partij", agreementParty}, denied: 404},
 		{name: "pagina: gebruikers", method: "GET", path: p("/gebruikers"), rule: ownAdmin},
 		{name: "formulier: gebruiker toevoegen", method: "POST", path: p("/gebruikers"), body: func(m *matrix, _ *cell) any {
 			return url.Values{"email": {fmt.Sprintf("pagina%d@matrix.example", m.unique())}, "name": {"Nieuwe Collega"}, "roles": {"viewer"}}
@@ -438,6 +465,12 @@ func TestPermissionMatrix(t *testing.T) {
 	m.patient = mgz.Patient{Name: "Cliënt Matrix", BirthDate: mgz.NewDate(1940, 5, 1), LocationID: &home.ID, Sector: home.Sector,
 		Wlz: mgz.WlzWithoutTreatment, WlzSource: mgz.WlzSourceVECOZO, WlzCheckedOn: mgz.NewDate(2026, 11, 1), Delivery: mgz.DeliveryVPT, GPPracticeID: &gpID}
 	if err := ts.db.Store().Patients().CreatePatient(ctx, &m.patient); err != nil {
+		t.Fatal(err)
+	}
+	postID := m.dem[mgz.KindGPPost].ID
+	m.agreement = mgz.Agreement{Type: mgz.AgreementCooperation, Provider: m.dem[mgz.KindCareProvider].ID, Practice: gpID, GPPost: &postID,
+		Locations: []int64{home.ID}, Start: mgz.NewDate(2026, 1, 1), TermMonths: 24, NoticeMonths: 3, EvaluationMonths: 12}
+	if err := ts.svc.CreateAgreement(ctx, service.System(), &m.agreement); err != nil {
 		t.Fatal(err)
 	}
 

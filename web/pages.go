@@ -65,6 +65,13 @@ func (s *Server) pageRoutes() []route {
 		{"GET", "/praktijk", s.pagePractice},
 		{"POST", "/praktijk", s.pagePracticePost},
 		{"GET", "/dekking", s.pageCoverage},
+		{"GET", "/overeenkomsten", s.pageAgreements},
+		{"GET", "/overeenkomsten/nieuw", s.pageAgreementNew},
+		{"POST", "/overeenkomsten", s.pageAgreementCreate},
+		{"GET", "/overeenkomsten/{id}", s.pageAgreement},
+		{"GET", "/overeenkomsten/{id}/bewerken", s.pageAgreementEdit},
+		{"POST", "/overeenkomsten/{id}/bewerken", s.pageAgreementUpdate},
+		{"POST", "/overeenkomsten/{id}/stap/{step}", s.pageAgreementStep},
 		{"POST", "/locaties/{id}/verwijderen", s.pageLocationDelete},
 
 		{"GET", "/contactpunten/nieuw", s.pageContactNew},

@@ -480,6 +480,9 @@ func (s *Server) pageRelocatePost(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
+	if err := r.ParseForm(); err != nil {
+		return mgz.Errorf(mgz.ECodeBadRequest, "Het formulier kon niet gelezen worden. Probeer het opnieuw.")
+	}
 	loc, err := relocationTarget(r, r.PostForm)
 	if err == nil {
 		_, err = s.cfg.Service.Relocate(r.Context(), actorOf(r), id, loc)

@@ -111,6 +111,13 @@ func (d pageData) Kind(kinds ...string) bool {
 // IsAdmin reports whether the signed-in user administers their organisation.
 func (d pageData) IsAdmin() bool { return d.Actor.User.Has(mgz.RoleAdmin) }
 
+// orgSelectView is a labelled select of organisations; Locked shows it but keeps its value.
+type orgSelectView struct {
+	Name, Label, Value, Error string
+	Orgs                      []mgz.Organisation
+	Locked                    bool
+}
+
 // contactList is what the "contacts" partial shows: the contact points, and whether the viewer
 // may change them.
 type contactList struct {
@@ -167,6 +174,10 @@ var funcs = template.FuncMap{
 	"userRoles":      mgz.UserRoles.Options,
 	"actionLabel":    func(a mgz.AuditAction) string { return a.Label() },
 	"objectLabel":    objectLabel,
+	"agreementTypes": mgz.AgreementTypes.Options,
+	"orgSelect": func(f Form, name, label string, orgs []mgz.Organisation, locked int64) orgSelectView {
+		return orgSelectView{Name: name, Label: label, Orgs: orgs, Value: f.Get(name), Error: f.Err(name), Locked: locked != 0}
+	},
 	"agreementLabel": func(t agreement.Type) string { return agreement.Labels[t] },
 	"day": func(t *time.Time) string {
 		if t == nil {
