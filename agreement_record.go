@@ -89,6 +89,16 @@ type Agreement struct {
 	EndReason        string     `json:"end_reason"`
 	UpdatedBy        string     `json:"updated_by"`
 	UpdatedAt        time.Time  `json:"updated_at"`
+	// Snapshot holds the parties and locations as they were when this version was made, so the
+	// version's document stays the same when the register changes later.
+	Snapshot *AgreementSnapshot `json:"snapshot,omitempty"`
+}
+
+// AgreementSnapshot is the register data a version's document shows.
+type AgreementSnapshot struct {
+	Organisations map[int64]Organisation `json:"organisations"`
+	Locations     []Location             `json:"locations"`
+	Region        string                 `json:"region"`
 }
 
 // Parties are the organisations that sign.

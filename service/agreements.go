@@ -8,6 +8,8 @@ import (
 	"github.com/regio-mgz/mgz"
 	"github.com/regio-mgz/mgz/access"
 	"github.com/regio-mgz/mgz/agreement"
+	"github.com/regio-mgz/mgz/agreementdoc"
+	"github.com/regio-mgz/mgz/calendar"
 	"github.com/regio-mgz/mgz/rules"
 )
 
@@ -104,6 +106,9 @@ func (s *Service) CreateAgreement(ctx context.Context, a mgz.Actor, ag *mgz.Agre
 		return err
 	}
 	ag.UpdatedBy, ag.UpdatedAt = byName(a), s.now()
+	if err := s.snapshot(ctx, ag); err != nil {
+		return err
+	}
 	return s.audited(ctx, s.store, func(tx mgz.Tx) (*mgz.AuditEntry, error) {
 		if err := tx.Agreements().SaveVersion(ctx, ag, "opgesteld"); err != nil {
 			return nil, err
@@ -145,6 +150,9 @@ func (s *Service) UpdateAgreement(ctx context.Context, a mgz.Actor, ag *mgz.Agre
 		fields = append(fields, c.Field)
 	}
 	note := "gewijzigd: " + strings.Join(fields, ", ")
+	if err := s.snapshot(ctx, ag); err != nil {
+		return err
+	}
 	return s.audited(ctx, s.store, func(tx mgz.Tx) (*mgz.AuditEntry, error) {
 		if err := tx.Agreements().SaveVersion(ctx, ag, note); err != nil {
 			return nil, err
@@ -338,4 +346,121 @@ func (s *Service) Reminders(ctx context.Context, a mgz.Actor, e *rules.Engine) (
 		}
 	}
 	return out, nil
+}
+
+// snapshot records the parties and locations of ag as the register has them now.
+func (s *Service) snapshot(ctx context.Context, ag *mgz.Agreement) error {
+	snap := &mgz.AgreementSnapshot{Organisations: map[int64]mgz.Organisation{}}
+	for _, id := range ag.Parties() {
+		o, err := s.store.Register().Organisation(ctx, id)
+		if mgz.ErrorCode(err) == mgz.ECodeNotFound {
+			continue // refused with a field message when stored
+		}
+		if err != nil {
+			return err
+		}
+		snap.Organisations[id] = o
+		snap.Region = o.CareOfficeRegion
+	}
+	for _, id := range ag.Locations {
+		l, err := s.store.Register().Location(ctx, id)
+		if mgz.ErrorCode(err) == mgz.ECodeNotFound {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		snap.Locations = append(snap.Locations, l)
+	}
+	ag.Snapshot = snap
+	return nil
+}
+
+// AgreementDocument returns one version of an agreement as a document: the terms and parties of
+// that version, its signatures, and for cooperation the §5 prerequisites of its locations as
+// they were recorded when the version was made. The same version always gives the same document.
+func (s *Service) AgreementDocument(ctx context.Context, a mgz.Actor, id int64, version int) (agreementdoc.Document, error) {
+	cur, err := s.Agreement(ctx, a, id)
+	if err != nil {
+		return agreementdoc.Document{}, err
+	}
+	if version == 0 {
+		version = cur.Version
+	}
+	v, err := s.store.Agreements().Version(ctx, id, version)
+	if err != nil {
+		return agreementdoc.Document{}, err
+	}
+	ag := v.Agreement
+	ag.ID = id
+	snap := ag.Snapshot
+	if snap == nil {
+		snap = &mgz.AgreementSnapshot{Organisations: map[int64]mgz.Organisation{}}
+	}
+	tz := calendar.Location()
+	d := agreementdoc.Document{Type: string(ag.Type), Number: fmt.Sprintf("MGZ-%d-%04d", ag.Start.Year(), id), Version: ag.Version,
+		VersionDate: v.At.In(tz), Start: ag.Start.Time, TermMonths: ag.TermMonths, NoticeMonths: ag.NoticeMonths,
+		EvaluationMonths: ag.EvaluationMonths, HoursCovered: ag.HoursCovered, TariffUnit: ag.TariffUnit, Region: snap.Region}
+	if ag.TariffCents > 0 {
+		d.TariffAmount = fmt.Sprintf("€ %d,%02d", ag.TariffCents/100, ag.TariffCents%100)
+	}
+	roles := map[int64]string{}
+	if ag.Type == mgz.AgreementSubcontract {
+		roles[ag.Provider], roles[ag.Practice] = agreementdoc.RolePrincipal, agreementdoc.RoleSubcontractor
+	} else {
+		roles[ag.Practice], roles[ag.Provider] = agreementdoc.RolePractice, agreementdoc.RoleHousing
+		if ag.GPPost != nil {
+			roles[*ag.GPPost] = agreementdoc.RoleGPPost
+		}
+	}
+	order := ag.Parties()
+	if ag.Type == mgz.AgreementCooperation {
+		order[0], order[1] = order[1], order[0] // the practice first, as the text names it
+	}
+	for _, pid := range order {
+		o := snap.Organisations[pid]
+		p := agreementdoc.Party{Role: roles[pid], Name: o.Name, AGB: o.AGB, KvK: o.KvK, Address: o.Address, Postcode: o.Postcode, City: o.City}
+		for _, sg := range ag.Signatures {
+			if sg.OrganisationID == pid {
+				p.Signed = &agreementdoc.Signature{Name: sg.Name, Role: sg.Role, At: sg.At.In(tz)}
+			}
+		}
+		d.Parties = append(d.Parties, p)
+	}
+	for _, l := range snap.Locations {
+		d.Locations = append(d.Locations, agreementdoc.Location{Name: l.Name, Address: l.Address, Postcode: l.Postcode, Municipality: l.Municipality, Setting: l.Setting.Label()})
+	}
+	if ag.Type == mgz.AgreementCooperation {
+		for _, l := range snap.Locations {
+			hist, err := s.store.Prerequisites().History(ctx, l.ID, "")
+			if err != nil {
+				return d, err
+			}
+			// The newest version of each item recorded before this version was made.
+			asOf := map[mgz.PrerequisiteKey]mgz.PrerequisiteItem{}
+			for _, it := range hist {
+				if it.ConfirmedAt.After(v.At) {
+					continue
+				}
+				if _, seen := asOf[it.Key]; !seen {
+					asOf[it.Key] = it
+				}
+			}
+			for _, def := range mgz.Prerequisites {
+				item := agreementdoc.AnnexItem{Requirement: l.Name + ": " + def.Requirement, Status: mgz.StatusUnknown.Label(), Sources: def.Sources}
+				if it, ok := asOf[def.Key]; ok {
+					item.Status, item.Note = it.Status.Label(), it.Note
+					if it.ValidUntil != nil {
+						item.ValidUntil = it.ValidUntil.Format("02-01-2006")
+					}
+				}
+				d.Annex = append(d.Annex, item)
+			}
+		}
+	}
+	// Making the document to print or save is recorded (NEN 7513 "print").
+	if err := s.store.Audit().Append(ctx, agreementEntry(a, mgz.AuditPrint, ag, fmt.Sprintf("document van versie %d", ag.Version))); err != nil {
+		return d, err
+	}
+	return d, nil
 }

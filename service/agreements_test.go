@@ -91,7 +91,8 @@ func TestAgreementLifecycleFromDraftToActiveToEnded(t *testing.T) {
 			t.Fatalf("after a change: version %d, %s, %d signatures", changed.Version, changed.Status, len(changed.Signatures))
 		}
 		vs, err := f.s.AgreementVersions(f.ctx, practiceViewer, ag.ID)
-		if err != nil || len(vs) != 2 || vs[1].Agreement.NoticeMonths != 3 || vs[1].Agreement.Status != mgz.AgreementDraft {
+		// The old version keeps its terms and the signatures it had.
+		if err != nil || len(vs) != 2 || vs[1].Agreement.NoticeMonths != 3 || vs[1].Agreement.Status != mgz.AgreementActive || len(vs[1].Agreement.Signatures) != 3 {
 			t.Fatalf("versions: %+v %v", vs, err)
 		}
 		diff := mgz.Diff(vs[1].Agreement, vs[0].Agreement)

@@ -89,9 +89,21 @@ func (as *Agreements) SaveVersion(ctx context.Context, a *mgz.Agreement, note st
 	})
 }
 
-// Update implements mgz.AgreementStore.
+// Update implements mgz.AgreementStore. The current version's record follows its state
+// (signatures, status), so an older version keeps the signatures it had when it was replaced;
+// its terms never change.
 func (as *Agreements) Update(ctx context.Context, a *mgz.Agreement) error {
-	return as.write(ctx, func(q querier) error { return as.writeState(ctx, q, a) })
+	return as.write(ctx, func(q querier) error {
+		if err := as.writeState(ctx, q, a); err != nil {
+			return err
+		}
+		terms, err := json.Marshal(a)
+		if err != nil {
+			return err
+		}
+		_, err = q.ExecContext(ctx, "UPDATE agreement_versions SET terms = $1 WHERE agreement_id = $2 AND version = $3", string(terms), a.ID, a.Version)
+		return err
+	})
 }
 
 // Agreement implements mgz.AgreementStore.

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -8,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/regio-mgz/mgz"
+	"github.com/regio-mgz/mgz/agreementdoc"
 	"github.com/regio-mgz/mgz/service"
 )
 
@@ -20,6 +22,7 @@ func (s *Server) agreementRoutes() []route {
 		{"GET", "/api/v1/agreements/{id}/versions", s.apiAgreementVersions},
 		{"POST", "/api/v1/agreements/{id}/{step}", s.apiAgreementStep},
 		{"GET", "/api/v1/reminders", s.apiReminders},
+		{"GET", "/api/v1/agreements/{id}/document", s.serveAgreementDocument},
 	}
 }
 
@@ -457,5 +460,51 @@ func (s *Server) pageAgreementStep(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	redirect(w, r, fmt.Sprintf("/overeenkomsten/%d", id), "opgeslagen")
+	return nil
+}
+
+// serveAgreementDocument sends a version of an agreement as print-ready HTML or as PDF
+// (?format=pdf, or a path ending in .pdf); ?version= (API) or ?versie= (pages) picks a version.
+func (s *Server) serveAgreementDocument(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "Overeenkomst")
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	vs := q.Get("version")
+	if vs == "" {
+		vs = q.Get("versie")
+	}
+	version := 0
+	if vs != "" {
+		if version, err = strconv.Atoi(vs); err != nil || version < 1 {
+			return &mgz.Error{Code: mgz.ECodeInvalid, Message: "Onbekende versie.", Fields: map[string]string{"version": "Kies een versienummer vanaf 1."}}
+		}
+	}
+	pdf := q.Get("format") == "pdf" || strings.HasSuffix(r.URL.Path, ".pdf")
+	if f := q.Get("format"); f != "" && f != "pdf" && f != "html" {
+		return &mgz.Error{Code: mgz.ECodeInvalid, Message: "Onbekend formaat.", Fields: map[string]string{"format": "Kies html of pdf."}}
+	}
+	doc, err := s.cfg.Service.AgreementDocument(r.Context(), actorOf(r), id, version)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	name := fmt.Sprintf("overeenkomst-%d-versie-%d", id, doc.Version)
+	if pdf {
+		if err := agreementdoc.WritePDF(&buf, doc); err != nil {
+			return err
+		}
+		w.Header().Set("Content-Type", "application/pdf")
+		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.pdf"`)
+	} else {
+		if err := agreementdoc.WriteHTML(&buf, doc); err != nil {
+			return err
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		// The document carries its own print styles inline and no scripts at all.
+		w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
+	}
+	w.Write(buf.Bytes())
 	return nil
 }

@@ -1,8 +1,11 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"net/url"
+	"os"
+	"os/exec"
 	"strings"
 	"testing"
 
@@ -83,4 +86,43 @@ func TestAgreementLifecycleOverHTTP(t *testing.T) {
 	if list := string(provider.do(t, "GET", "/overeenkomsten", nil).body); !strings.Contains(list, "Samenwerkingsovereenkomst") {
 		t.Fatal("the list of agreements lacks the agreement")
 	}
+
+	// The document of version 1 (signed by all) is the same every time, as HTML and as PDF.
+	html := practice.do(t, "GET", path+"/document?versie=1", nil)
+	if html.status != 200 || !strings.Contains(string(html.body), provs[0].Name) || !strings.Contains(string(html.body), "Protocol infectiepreventie") ||
+		!strings.HasPrefix(html.header.Get("Content-Security-Policy"), "default-src 'none'") || strings.Contains(string(html.body), "<script") {
+		t.Fatalf("HTML document: %d, CSP %q", html.status, html.header.Get("Content-Security-Policy"))
+	}
+	pdf1 := practice.do(t, "GET", api+"/document?format=pdf&version=1", nil)
+	pdf2 := provider.do(t, "GET", path+"/document.pdf?versie=1", nil)
+	if pdf1.status != 200 || pdf1.header.Get("Content-Type") != "application/pdf" || !bytes.Equal(pdf1.body, pdf2.body) {
+		t.Fatalf("PDF: %d %q, reproducible %v", pdf1.status, pdf1.header.Get("Content-Type"), bytes.Equal(pdf1.body, pdf2.body))
+	}
+	wantError(t, outsider.do(t, "GET", api+"/document?format=pdf", nil), 404, "not_found")
+	text := pdfText(t, pdf1.body)
+	for _, want := range []string{provs[0].Name, gps[0].Name, posts[0].Name, "Protocol infectiepreventie", "Pagina 1 van"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the PDF's text lacks %q", want)
+		}
+	}
+}
+
+// pdfText extracts a PDF's text with pdftotext (poppler-utils). Without it the test is skipped,
+// except under CI=true, where .ci/run installs it.
+func pdfText(t *testing.T, pdf []byte) string {
+	t.Helper()
+	bin, err := exec.LookPath("pdftotext")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("CI=true but pdftotext is missing: .ci/run installs poppler-utils")
+		}
+		t.Skip("pdftotext not installed (apt-get install poppler-utils)")
+	}
+	cmd := exec.Command(bin, "-raw", "-", "-")
+	cmd.Stdin = bytes.NewReader(pdf)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	return strings.Join(strings.Fields(string(out)), " ") // table cells wrap: compare words
 }

@@ -336,6 +336,11 @@ func endpoints() []endpoint {
 		{name: "overeenkomst wijzigen", shown: "/api/v1/agreements/{overeenkomst}", method: "PUT", path: func(m *matrix, _ *cell) string { return "/api/v1/agreements/" + itoa(m.agreement.ID) },
 			body: func(m *matrix, _ *cell) any { return m.agreement },
 			rule: rule{"bewerker of beheerder van een partij", func(w who) bool { return agreementParty(w) && editorRole(w.role) }}, deniedFor: agreementDenied},
+		{name: "document van een overeenkomst (pdf)", shown: "/api/v1/agreements/{overeenkomst}/document?format=pdf", method: "GET",
+			path: func(m *matrix, _ *cell) string {
+				return "/api/v1/agreements/" + itoa(m.agreement.ID) + "/document?format=pdf"
+			},
+			rule: rule{"iedere gebruiker van een partij", agreementParty}, denied: 404},
 		{name: "herinneringen", method: "GET", path: p("/api/v1/reminders"), rule: everyone},
 
 		// The pages.

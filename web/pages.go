@@ -72,6 +72,8 @@ func (s *Server) pageRoutes() []route {
 		{"GET", "/overeenkomsten/{id}/bewerken", s.pageAgreementEdit},
 		{"POST", "/overeenkomsten/{id}/bewerken", s.pageAgreementUpdate},
 		{"POST", "/overeenkomsten/{id}/stap/{step}", s.pageAgreementStep},
+		{"GET", "/overeenkomsten/{id}/document", s.serveAgreementDocument},
+		{"GET", "/overeenkomsten/{id}/document.pdf", s.serveAgreementDocument},
 		{"POST", "/locaties/{id}/verwijderen", s.pageLocationDelete},
 
 		{"GET", "/contactpunten/nieuw", s.pageContactNew},
