@@ -339,3 +339,64 @@ func TestBrowserRegisterAtAnUnreadyLocation(t *testing.T) {
 		t.Fatalf("the registration does not show the acknowledged item %q: %q", first.Requirement, regs)
 	}
 }
+
+// TestBrowserAgreementFromDraftToActive: an editor of a care provider drafts a subcontract, offers
+// it for signing and signs; a physician of the practice signs too, and the agreement is active.
+func TestBrowserAgreementFromDraftToActive(t *testing.T) {
+	ts := newTestServer(t, true)
+	ctx := browser(t)
+	bg := context.Background()
+	insts, _, _ := ts.reg.Locations(bg, mgz.LocationFilter{Setting: mgz.SettingInstitution, Page: mgz.Page{Limit: 1}})
+	gps, _, _ := ts.reg.Organisations(bg, mgz.OrganisationFilter{Kind: mgz.KindGPPractice, Page: mgz.Page{Limit: 1}})
+	providerUser, _ := ts.newUser(t, insts[0].ProviderID, browserPassword, mgz.RoleEditor)
+	practiceUser, _ := ts.newUser(t, gps[0].ID, browserPassword, mgz.RolePhysician)
+
+	login(t, ctx, ts, providerUser.Email, browserPassword)
+	do(t, ctx,
+		chromedp.Click(chromedp.CSS(`nav a[href="/overeenkomsten"]`)),
+		chromedp.Click(chromedp.CSS(`a[href="/overeenkomsten/nieuw"]`), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.ID("f-type-subcontract")),
+		chromedp.Click(chromedp.ID("f-type-subcontract")),
+		chromedp.SetValue(chromedp.ID("f-practice_id"), itoa(gps[0].ID)),
+		chromedp.Click(chromedp.ID("f-loc-"+itoa(insts[0].ID))),
+		chromedp.SetValue(chromedp.ID("f-start"), "2027-01-01"),
+		chromedp.SendKeys(chromedp.ID("f-tariff"), "95,00"),
+		chromedp.SendKeys(chromedp.ID("f-tariff_unit"), "per uur"),
+		chromedp.SendKeys(chromedp.ID("f-hours_covered"), "werkdagen 08:00–17:00"),
+		chromedp.Click(chromedp.CSS(`main form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`form[action$="/stap/send"] button`)),
+	)
+	if st := text(t, ctx, "dl.facts dd strong"); st != "Concept" {
+		t.Fatalf("new agreement status %q", st)
+	}
+	agreementURL, err := chromedp.Run(ctx, chromedp.Evaluate[string](`location.pathname`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	do(t, ctx,
+		chromedp.Click(chromedp.CSS(`form[action$="/stap/send"] button`)),
+		chromedp.WaitVisible(chromedp.ID("f-role")),
+		chromedp.SendKeys(chromedp.ID("f-role"), "bestuurder"),
+		chromedp.Submit(chromedp.ID("f-role")),
+		chromedp.WaitVisible(chromedp.CSS(".notice")),
+	)
+	if st := text(t, ctx, "dl.facts dd strong"); st != "Ter ondertekening" {
+		t.Fatalf("after the provider signed: %q", st)
+	}
+	do(t, ctx, chromedp.Click(chromedp.CSS(`.who button`)), chromedp.WaitVisible(chromedp.ID("f-email")))
+
+	login(t, ctx, ts, practiceUser.Email, browserPassword)
+	do(t, ctx,
+		chromedp.Navigate(ts.URL+agreementURL),
+		chromedp.WaitVisible(chromedp.ID("f-role")),
+		chromedp.SendKeys(chromedp.ID("f-role"), "huisarts-eigenaar"),
+		chromedp.Submit(chromedp.ID("f-role")),
+		chromedp.WaitVisible(chromedp.CSS(".notice")),
+	)
+	if st := text(t, ctx, "dl.facts dd strong"); st != "Actief" {
+		t.Fatalf("after both parties signed: %q", st)
+	}
+	if sigs := text(t, ctx, "section[aria-labelledby=handtekeningen] ul"); !strings.Contains(sigs, "bestuurder") || !strings.Contains(sigs, "huisarts-eigenaar") {
+		t.Fatalf("signatures shown: %q", sigs)
+	}
+}

@@ -126,6 +126,7 @@ func (s *Server) orgNames(r *http.Request, kind mgz.OrgKind) ([]mgz.Organisation
 // ---- start page ----
 
 type homeData struct {
+	Reminders        []service.Reminder
 	Overview         mgz.Overview
 	Kinds            []kindCount
 	WithoutFixedGP   []mgz.Location
@@ -158,6 +159,17 @@ func (s *Server) pageHome(w http.ResponseWriter, r *http.Request) error {
 	}
 	if _, d.Providers, err = s.orgNames(r, mgz.KindCareProvider); err != nil {
 		return err
+	}
+	// Each party sees what to act on in its agreements (issue: agreements, reminders).
+	switch actorOf(r).OrgKind {
+	case mgz.KindCareProvider, mgz.KindGPPractice, mgz.KindGPPost:
+		e, err := s.engine(r)
+		if err != nil {
+			return err
+		}
+		if d.Reminders, err = s.cfg.Service.Reminders(ctx, actorOf(r), e); err != nil {
+			return err
+		}
 	}
 	s.render(w, r, http.StatusOK, "home", pageData{Title: "Regio in één oogopslag", Nav: "home", Data: d})
 	return nil
