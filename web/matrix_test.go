@@ -373,7 +373,7 @@ func endpoints() []endpoint {
 			body: func(*matrix, *cell) any { return url.Values{} }, rule: nobody},
 		{name: "pagina: randvoorwaarde van een eigen locatie", method: "GET", path: func(_ *matrix, c *cell) string {
 			return "/locaties/" + itoa(c.ownLoc.ID) + "/randvoorwaarden/wzd_protocol"
-		}, rule: providerEditor},
+		}, rule: prereqOwn},
 		{name: "formulier: randvoorwaarde van een eigen locatie", method: "POST", path: func(_ *matrix, c *cell) string {
 			return "/locaties/" + itoa(c.ownLoc.ID) + "/randvoorwaarden/wzd_protocol"
 		}, body: func(*matrix, *cell) any { return url.Values{"status": {"not_met"}, "note": {"In voorbereiding."}} }, rule: providerEditor, ok: 303},

@@ -42,26 +42,42 @@ type patientView struct {
 
 // classify runs the rules engine on a patient's situation.
 func (s *Server) classify(r *http.Request, p mgz.Patient) patientView {
-	v := patientView{Patient: p, BSN: p.MaskedBSN()}
-	sit := rules.Situation{Setting: rules.SettingHome, Wlz: rules.Wlz(p.Wlz), Delivery: rules.Delivery(p.Delivery), Sector: rules.Sector(p.Sector)}
-	if p.LocationID != nil {
-		l, err := s.reg(r).Location(r.Context(), *p.LocationID)
-		if err == nil {
-			sit.Setting = rules.Setting(l.Setting)
+	c := s.classifier(r)
+	return c(p)
+}
+
+// classifier returns a function that classifies patients with one engine and a cache of their
+// locations, for lists.
+func (s *Server) classifier(r *http.Request) func(mgz.Patient) patientView {
+	e, engineErr := s.engine(r)
+	settings := map[int64]rules.Setting{}
+	return func(p mgz.Patient) patientView {
+		v := patientView{Patient: p, BSN: p.MaskedBSN()}
+		if engineErr != nil {
+			v.ClassificationProblem = mgz.ErrorMessage(engineErr)
+			return v
 		}
-	}
-	e, err := s.engine(r)
-	if err != nil {
-		v.ClassificationProblem = mgz.ErrorMessage(err)
+		sit := rules.Situation{Setting: rules.SettingHome, Wlz: rules.Wlz(p.Wlz), Delivery: rules.Delivery(p.Delivery), Sector: rules.Sector(p.Sector)}
+		if p.LocationID != nil {
+			st, ok := settings[*p.LocationID]
+			if !ok {
+				if l, err := s.reg(r).Location(r.Context(), *p.LocationID); err == nil {
+					st = rules.Setting(l.Setting)
+					settings[*p.LocationID] = st
+				}
+			}
+			if st != "" {
+				sit.Setting = st
+			}
+		}
+		resp, err := e.Decide(rules.Request{Situation: sit})
+		if err != nil {
+			v.ClassificationProblem = "De situatie kan niet worden ingedeeld: " + err.Error()
+			return v
+		}
+		v.Classification = &resp.Classification
 		return v
 	}
-	resp, err := e.Decide(rules.Request{Situation: sit})
-	if err != nil {
-		v.ClassificationProblem = "De situatie kan niet worden ingedeeld: " + err.Error()
-		return v
-	}
-	v.Classification = &resp.Classification
-	return v
 }
 
 func (s *Server) apiPatients(w http.ResponseWriter, r *http.Request) error {
@@ -75,8 +91,9 @@ func (s *Server) apiPatients(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	views := make([]patientView, len(ps))
+	classify := s.classifier(r)
 	for i, p := range ps {
-		views[i] = patientView{Patient: p, BSN: p.MaskedBSN()}
+		views[i] = classify(p)
 	}
 	return writeList(w, views, total, f.Page, nil)
 }
@@ -249,7 +266,7 @@ func (s *Server) apiCoverage(w http.ResponseWriter, r *http.Request) error {
 // ---- pages ----
 
 type patientsPageData struct {
-	Patients []mgz.Patient
+	Patients []patientView
 	Pager    pager
 	Places   names
 }
@@ -260,7 +277,11 @@ func (s *Server) pagePatients(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := patientsPageData{Patients: ps, Pager: newPager(r, f.Page, len(ps), total), Places: names{}}
+	d := patientsPageData{Pager: newPager(r, f.Page, len(ps), total), Places: names{}}
+	classify := s.classifier(r)
+	for _, p := range ps {
+		d.Patients = append(d.Patients, classify(p))
+	}
 	if err := s.placeNames(r, d.Places); err != nil {
 		return err
 	}

@@ -195,11 +195,13 @@ func (s *Server) serveDocument(w http.ResponseWriter, r *http.Request) error {
 // ---- pages ----
 
 type prereqPageData struct {
-	Loc      mgz.Location
-	Def      mgz.PrerequisiteDef
-	State    mgz.ItemState
-	History  []mgz.PrerequisiteItem
-	Statuses []mgz.Option[mgz.PrerequisiteStatus]
+	// CanRecord shows the form; others who may read the checklist see the item and its history.
+	CanRecord bool
+	Loc       mgz.Location
+	Def       mgz.PrerequisiteDef
+	State     mgz.ItemState
+	History   []mgz.PrerequisiteItem
+	Statuses  []mgz.Option[mgz.PrerequisiteStatus]
 }
 
 func (s *Server) prereqPage(w http.ResponseWriter, r *http.Request, status int, problem string, form Form) error {
@@ -216,10 +218,8 @@ func (s *Server) prereqPage(w http.ResponseWriter, r *http.Request, status int, 
 	if err != nil {
 		return err
 	}
-	if err := s.may(r, access.Update, access.Prerequisite, l.ProviderID); err != nil {
-		return err
-	}
-	d := prereqPageData{Loc: l, Statuses: mgz.PrerequisiteStatuses.Options()}
+	d := prereqPageData{Loc: l, Statuses: mgz.PrerequisiteStatuses.Options(),
+		CanRecord: service.Allowed(a, access.Update, access.Resource{Kind: access.Prerequisite, OrganisationID: l.ProviderID})}
 	for _, st := range rd.Items {
 		if st.Def.Key == key {
 			d.Def, d.State = st.Def, st

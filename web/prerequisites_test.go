@@ -125,8 +125,11 @@ func TestPrerequisitesChecklistDocumentsAndHistory(t *testing.T) {
 			t.Errorf("location page lacks %q", want)
 		}
 	}
-	if strings.Contains(page, "/randvoorwaarden/wzd_protocol") {
-		t.Errorf("a GP practice is offered to record the provider's prerequisites")
+	if strings.Contains(page, ">Vastleggen<") || !strings.Contains(page, ">Geschiedenis<") {
+		t.Errorf("a GP practice is offered to record the provider's prerequisites, or not their history")
+	}
+	if item := string(gp.do(t, "GET", "/locaties/"+itoa(loc.ID)+"/randvoorwaarden/infection_protocol", nil).body); strings.Contains(item, `name="status"`) || !strings.Contains(item, "Protocol wordt herzien.") {
+		t.Errorf("a GP practice sees the item's history read-only")
 	}
 	// The form keeps what was typed and names the field.
 	r = pc.postForm(t, "/locaties/"+itoa(loc.ID)+"/randvoorwaarden/fixed_team", map[string][]string{"status": {"met"}, "valid_until": {"2026-13-01"}})
