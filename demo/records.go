@@ -57,5 +57,21 @@ func LoadRecords(ctx context.Context, svc *service.Service) (locations, patients
 		}
 		n++
 	}
+	// One draft cooperation agreement, for a location with a fixed practice, to show the flow.
+	posts, _, err := svc.Register(sys).Organisations(ctx, mgz.OrganisationFilter{Kind: mgz.KindGPPost, Page: mgz.Page{Limit: 1}})
+	if err != nil || len(posts) == 0 {
+		return locations, n, err
+	}
+	for _, l := range locs {
+		if l.FixedGPPracticeID == nil || l.Setting != mgz.SettingClusteredHousing {
+			continue
+		}
+		ag := mgz.Agreement{Type: mgz.AgreementCooperation, Provider: l.ProviderID, Practice: *l.FixedGPPracticeID, GPPost: &posts[0].ID,
+			Locations: []int64{l.ID}, Start: mgz.DateOf(svc.Today()), TermMonths: 24, NoticeMonths: 3, EvaluationMonths: 12}
+		if err := svc.CreateAgreement(ctx, sys, &ag); err != nil {
+			return locations, n, fmt.Errorf("demo-overeenkomst: %w", err)
+		}
+		break
+	}
 	return locations, n, nil
 }
