@@ -41,21 +41,7 @@ func (s *Service) authorizePatient(ctx context.Context, a mgz.Actor, act access.
 	if err != nil {
 		return err
 	}
-	d := access.Decide(a, act, access.Resource{Kind: access.Patient, Parties: ids})
-	if d.Allow {
-		return nil
-	}
-	// A denial about a patient names the patient (by internal id) in the audit log.
-	de := entry(a, auditAction[act], "patient", p.ID, 0)
-	de.Outcome, de.Reason, de.PatientID = mgz.OutcomeDenied, d.Reason, p.ID
-	if err := s.store.Audit().Append(ctx, de); err != nil {
-		s.log.Error("writing the audit entry of a denial failed", "err", err)
-	}
-	s.log.Warn("access to a patient denied", "user_id", a.User.ID, "organisation_id", a.User.OrganisationID, "action", act, "patient_id", p.ID)
-	if d.Hide {
-		return mgz.Errorf(mgz.ECodeNotFound, "Dit bestaat niet, of u heeft er geen toegang toe.")
-	}
-	return mgz.Errorf(mgz.ECodeForbidden, "Geen toegang: %s", d.Reason)
+	return s.authorize(ctx, s.store, a, act, access.Resource{Kind: access.Patient, Parties: ids}, auditAction[act], p.ID)
 }
 
 // patientEntry is the audit entry of an access to p. Its object organisation is the registered

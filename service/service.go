@@ -95,6 +95,9 @@ func (s *Service) authorize(ctx context.Context, store mgz.Store, a mgz.Actor, a
 	}
 	e := entry(a, auditAct, string(r.Kind), objID, r.OrganisationID)
 	e.Outcome, e.Reason = mgz.OutcomeDenied, d.Reason
+	if r.Kind == access.Patient {
+		e.PatientID = objID // a denial about a patient names the patient, by internal id
+	}
 	if err := store.Audit().Append(ctx, e); err != nil {
 		s.log.Error("writing the audit entry of a denial failed", "err", err)
 	}

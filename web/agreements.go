@@ -333,8 +333,8 @@ func (s *Server) pageAgreementNew(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (s *Server) saveAgreement(w http.ResponseWriter, r *http.Request, id int64) error {
-	if err := r.ParseForm(); err != nil {
-		return mgz.Errorf(mgz.ECodeBadRequest, "Het formulier kon niet gelezen worden. Probeer het opnieuw.")
+	if err := parseForm(r); err != nil {
+		return err
 	}
 	ag, bad := agreementFromForm(r.PostForm)
 	ag.ID = id
@@ -418,7 +418,7 @@ func (s *Server) renderAgreement(w http.ResponseWriter, r *http.Request, id int6
 	if err != nil {
 		return err
 	}
-	d := agreementPageData{Agreement: ag, Versions: withChanges(vs), Names: names{}, MySigned: ag.SignedBy(a.User.OrganisationID), Today: s.today(r)}
+	d := agreementPageData{Agreement: ag, Versions: withChanges(vs), Names: names{}, MySigned: ag.SignedBy(a.User.OrganisationID), Today: s.today()}
 	for _, p := range ag.Parties() {
 		d.MyParty = d.MyParty || p == a.User.OrganisationID
 	}
@@ -445,8 +445,8 @@ func (s *Server) pageAgreementStep(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	if err := r.ParseForm(); err != nil {
-		return mgz.Errorf(mgz.ECodeBadRequest, "Het formulier kon niet gelezen worden. Probeer het opnieuw.")
+	if err := parseForm(r); err != nil {
+		return err
 	}
 	v := r.PostForm
 	_, err = s.step(r, id, r.PathValue("step"), stepInput{Role: v.Get("role"), On: v.Get("on"), Note: v.Get("note"), Reason: v.Get("reason")})

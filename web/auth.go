@@ -216,8 +216,8 @@ func (s *Server) pageLogin(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) pageLoginPost(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
-		return mgz.Errorf(mgz.ECodeBadRequest, "Het formulier kon niet gelezen worden. Probeer het opnieuw.")
+	if err := parseForm(r); err != nil {
+		return err
 	}
 	back := localPath(r.PostForm.Get("terug"))
 	in, err := s.cfg.Service.Login(r.Context(), r.PostForm.Get("email"), r.PostForm.Get("password"), clientAddress(r))

@@ -352,8 +352,8 @@ func calendarForm(cs calendar.Settings) url.Values {
 }
 
 func (s *Server) pageSettingsSave(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
-		return mgz.Errorf(mgz.ECodeBadRequest, "Het formulier kon niet gelezen worden. Probeer het opnieuw.")
+	if err := parseForm(r); err != nil {
+		return err
 	}
 	var cs calendar.Settings
 	var err error

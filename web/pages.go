@@ -279,8 +279,8 @@ func (s *Server) pageOrganisationEdit(w http.ResponseWriter, r *http.Request) er
 }
 
 func (s *Server) pageOrganisationCreate(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
-		return mgz.Errorf(mgz.ECodeBadRequest, "Het formulier kon niet gelezen worden. Probeer het opnieuw.")
+	if err := parseForm(r); err != nil {
+		return err
 	}
 	o := orgFromForm(r.PostForm)
 	err := s.reg(r).CreateOrganisation(r.Context(), &o)
@@ -301,8 +301,8 @@ func (s *Server) pageOrganisationUpdate(w http.ResponseWriter, r *http.Request) 
 	if err != nil {
 		return err
 	}
-	if err := r.ParseForm(); err != nil {
-		return mgz.Errorf(mgz.ECodeBadRequest, "Het formulier kon niet gelezen worden. Probeer het opnieuw.")
+	if err := parseForm(r); err != nil {
+		return err
 	}
 	o := orgFromForm(r.PostForm)
 	o.ID = id
@@ -587,8 +587,8 @@ func (s *Server) pageLocationEdit(w http.ResponseWriter, r *http.Request) error 
 
 // saveLocation handles the form post of a new (id 0) or existing location.
 func (s *Server) saveLocation(w http.ResponseWriter, r *http.Request, id int64) error {
-	if err := r.ParseForm(); err != nil {
-		return mgz.Errorf(mgz.ECodeBadRequest, "Het formulier kon niet gelezen worden. Probeer het opnieuw.")
+	if err := parseForm(r); err != nil {
+		return err
 	}
 	l, bad := locFromForm(r.PostForm)
 	l.ID = id
@@ -775,8 +775,8 @@ func (s *Server) pageContactEdit(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) saveContact(w http.ResponseWriter, r *http.Request, id int64) error {
-	if err := r.ParseForm(); err != nil {
-		return mgz.Errorf(mgz.ECodeBadRequest, "Het formulier kon niet gelezen worden. Probeer het opnieuw.")
+	if err := parseForm(r); err != nil {
+		return err
 	}
 	c := cpFromForm(r.PostForm)
 	c.ID = id

@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/regio-mgz/mgz"
 	"github.com/regio-mgz/mgz/access"
@@ -173,10 +172,10 @@ func (s *Server) apiRegister(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func relocationTarget(r *http.Request, v url.Values) (int64, error) {
-	id, err := strconv.ParseInt(v.Get("location_id"), 10, 64)
+// relocationTarget reads the new location's id of a relocation.
+func relocationTarget(s string) (int64, error) {
+	id, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || id <= 0 {
-		_ = r
 		return 0, &mgz.Error{Code: mgz.ECodeInvalid, Message: "Kies de nieuwe locatie.", Fields: map[string]string{"location_id": "Kies de locatie waar de cliënt naartoe verhuist."}}
 	}
 	return id, nil
@@ -187,7 +186,7 @@ func (s *Server) apiPreviewRelocation(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	loc, err := relocationTarget(r, r.URL.Query())
+	loc, err := relocationTarget(r.URL.Query().Get("location_id"))
 	if err != nil {
 		return err
 	}
@@ -211,7 +210,7 @@ func (s *Server) apiRelocate(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(r, &in); err != nil {
 		return err
 	}
-	loc, err := relocationTarget(r, url.Values{"location_id": {strconv.FormatInt(in.LocationID, 10)}})
+	loc, err := relocationTarget(strconv.FormatInt(in.LocationID, 10))
 	if err != nil {
 		return err
 	}
@@ -380,7 +379,7 @@ func (s *Server) pageRegister(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v := url.Values{"location_id": {r.URL.Query().Get("locatie")}, "wlz_checked_on": {s.today(r)}, "wlz_source": {"vecozo"}}
+	v := url.Values{"location_id": {r.URL.Query().Get("locatie")}, "wlz_checked_on": {s.today()}, "wlz_source": {"vecozo"}}
 	if d.Location != nil {
 		v.Set("sector", string(d.Location.Sector))
 	}
@@ -388,7 +387,8 @@ func (s *Server) pageRegister(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) today(r *http.Request) string { return mgz.DateOf(time.Now()).String() }
+// today is the region's date, by the service's clock.
+func (s *Server) today() string { return mgz.DateOf(s.cfg.Service.Today()).String() }
 
 func patientFromForm(v url.Values) (mgz.Patient, map[string]string) {
 	bad := map[string]string{}
@@ -419,8 +419,8 @@ func patientFromForm(v url.Values) (mgz.Patient, map[string]string) {
 }
 
 func (s *Server) pageRegisterPost(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
-		return mgz.Errorf(mgz.ECodeBadRequest, "Het formulier kon niet gelezen worden. Probeer het opnieuw.")
+	if err := parseForm(r); err != nil {
+		return err
 	}
 	v := r.PostForm
 	p, bad := patientFromForm(v)
@@ -501,10 +501,10 @@ func (s *Server) pageRelocatePost(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	if err := r.ParseForm(); err != nil {
-		return mgz.Errorf(mgz.ECodeBadRequest, "Het formulier kon niet gelezen worden. Probeer het opnieuw.")
+	if err := parseForm(r); err != nil {
+		return err
 	}
-	loc, err := relocationTarget(r, r.PostForm)
+	loc, err := relocationTarget(r.PostForm.Get("location_id"))
 	if err == nil {
 		_, err = s.cfg.Service.Relocate(r.Context(), actorOf(r), id, loc)
 	}
@@ -624,8 +624,8 @@ func (s *Server) pagePatientEditPost(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	if err := r.ParseForm(); err != nil {
-		return mgz.Errorf(mgz.ECodeBadRequest, "Het formulier kon niet gelezen worden. Probeer het opnieuw.")
+	if err := parseForm(r); err != nil {
+		return err
 	}
 	old, err := s.cfg.Service.Patient(r.Context(), actorOf(r), id)
 	if err != nil {

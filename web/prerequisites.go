@@ -117,7 +117,7 @@ func parseItem(r *http.Request, locationID int64, key mgz.PrerequisiteKey) (mgz.
 				return it, nil, values, &mgz.Error{Code: mgz.ECodeInvalid, Message: "Het document is te groot.",
 					Fields: map[string]string{"document": fmt.Sprintf("Hoogstens %d MB. Verklein het bestand of maak er een pdf van.", mgz.MaxDocumentSize>>20)}}
 			}
-			return it, nil, values, mgz.Errorf(mgz.ECodeBadRequest, "Het formulier kon niet gelezen worden. Probeer het opnieuw.")
+			return it, nil, values, errUnreadableForm
 		}
 		values = r.PostForm
 		in = itemInput{Status: mgz.PrerequisiteStatus(values.Get("status")), Note: values.Get("note"), ValidUntil: values.Get("valid_until")}

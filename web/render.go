@@ -286,6 +286,17 @@ func (s *Server) page(h func(http.ResponseWriter, *http.Request) error) http.Han
 	})
 }
 
+// errUnreadableForm answers a form body that cannot be parsed.
+var errUnreadableForm = mgz.Errorf(mgz.ECodeBadRequest, "Het formulier kon niet gelezen worden. Probeer het opnieuw.")
+
+// parseForm parses a posted form, with the Dutch answer when that fails.
+func parseForm(r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return errUnreadableForm
+	}
+	return nil
+}
+
 // redirect answers a successful form post (post/redirect/get), with a notice for the next page.
 func redirect(w http.ResponseWriter, r *http.Request, to, notice string) {
 	if notice != "" {
