@@ -161,19 +161,8 @@ func (p *scanner) object(member func(p *scanner, key rawField) *RequestError) *R
 		if err := member(p, key); err != nil {
 			return err
 		}
-		p.ws()
-		if p.pos >= len(p.data) {
-			return p.fail("onverwacht einde")
-		}
-		switch p.data[p.pos] {
-		case ',':
-			p.pos++
-		case '}':
-			p.pos++
-			p.depth--
-			return nil
-		default:
-			return p.fail("',' of '}' verwacht")
+		if done, err := p.separator('}'); done || err != nil {
+			return err
 		}
 	}
 }
@@ -344,19 +333,8 @@ func (p *scanner) array() *RequestError {
 		if _, err := p.skip(); err != nil {
 			return err
 		}
-		p.ws()
-		if p.pos >= len(p.data) {
-			return p.fail("onverwacht einde")
-		}
-		switch p.data[p.pos] {
-		case ',':
-			p.pos++
-		case ']':
-			p.pos++
-			p.depth--
-			return nil
-		default:
-			return p.fail("',' of ']' verwacht")
+		if done, err := p.separator(']'); done || err != nil {
+			return err
 		}
 	}
 }
@@ -583,4 +561,23 @@ func enumField(p *problems, bad *fieldSet, f rawField, spec enumSpec, required b
 		p.add(spec.field, spec.wrongType(kindDutch[f.kind]))
 	}
 	*bad |= 1 << spec.field
+}
+
+// separator reads what follows a member or element: a comma (more follows) or the closing byte
+// of the object or array, which ends it (done).
+func (p *scanner) separator(closing byte) (done bool, err *RequestError) {
+	p.ws()
+	if p.pos >= len(p.data) {
+		return false, p.fail("onverwacht einde")
+	}
+	switch p.data[p.pos] {
+	case ',':
+		p.pos++
+		return false, nil
+	case closing:
+		p.pos++
+		p.depth--
+		return true, nil
+	}
+	return false, p.fail("',' of '" + string(closing) + "' verwacht")
 }
