@@ -172,12 +172,17 @@ func (s *Server) apiAgreementStep(w http.ResponseWriter, r *http.Request) error 
 	return nil
 }
 
-func (s *Server) apiReminders(w http.ResponseWriter, r *http.Request) error {
+// reminders are the actor's reminders, with the rules engine for missing agreements.
+func (s *Server) reminders(r *http.Request) ([]service.Reminder, error) {
 	e, err := s.engine(r)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	rs, err := s.cfg.Service.Reminders(r.Context(), actorOf(r), e)
+	return s.cfg.Service.Reminders(r.Context(), actorOf(r), e)
+}
+
+func (s *Server) apiReminders(w http.ResponseWriter, r *http.Request) error {
+	rs, err := s.reminders(r)
 	if err != nil {
 		return err
 	}
@@ -198,12 +203,8 @@ func (s *Server) pageAgreements(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	e, err := s.engine(r)
-	if err != nil {
-		return err
-	}
 	d := agreementsPageData{Agreements: ags, Names: names{}}
-	if d.Reminders, err = s.cfg.Service.Reminders(r.Context(), actorOf(r), e); err != nil {
+	if d.Reminders, err = s.reminders(r); err != nil {
 		return err
 	}
 	if err := s.placeNames(r, d.Names); err != nil {

@@ -163,11 +163,7 @@ func (s *Server) pageHome(w http.ResponseWriter, r *http.Request) error {
 	// Each party sees what to act on in its agreements (issue: agreements, reminders).
 	switch actorOf(r).OrgKind {
 	case mgz.KindCareProvider, mgz.KindGPPractice, mgz.KindGPPost:
-		e, err := s.engine(r)
-		if err != nil {
-			return err
-		}
-		if d.Reminders, err = s.cfg.Service.Reminders(ctx, actorOf(r), e); err != nil {
+		if d.Reminders, err = s.reminders(r); err != nil {
 			return err
 		}
 	}
