@@ -17,6 +17,11 @@ const (
 	ECodeForbidden       = "forbidden"       // signed in, but the policy denies it; HTTP 403
 	ECodeUnauthenticated = "unauthenticated" // no valid session or token; HTTP 401
 	ECodeInternal        = "internal"        // anything else; HTTP 500
+	// ECodeTooManyRequests: the caller tried too often in a short time; HTTP 429 with Retry-After.
+	ECodeTooManyRequests = "too_many_requests"
+	// ECodeStorageUnavailable: the store cannot write (disk full, read-only file, corrupt page);
+	// nothing was changed; HTTP 503 with Retry-After.
+	ECodeStorageUnavailable = "storage_unavailable"
 )
 
 // Error is the domain error: a code for programs, a Dutch message for people, and the offending
@@ -96,4 +101,17 @@ func (fe fieldErrors) err() error {
 		msg = fmt.Sprintf("%d gegevens kloppen niet. Verbeter de gemarkeerde velden en probeer het opnieuw.", len(fe))
 	}
 	return &Error{Code: ECodeInvalid, Message: msg, Fields: map[string]string(fe)}
+}
+
+// StaleEdit is the answer to an edit made on an older revision of a record than the stored one
+// (optimistic concurrency: ETag/If-Match in the API, a hidden "revision" field in forms). what
+// names the record in Dutch ("De overeenkomst"), changed says what changed since, in Dutch, one
+// item each ("ondertekend door Huisartsenpraktijk De Linde"). The answer is a conflict (HTTP 409)
+// that tells the person to reload and make the change again; nothing was stored.
+func StaleEdit(what string, yours, current int64, changed []string) *Error {
+	msg := fmt.Sprintf("%s is gewijzigd nadat u deze opende (uw versie %d, nu %d)", what, yours, current)
+	if len(changed) > 0 {
+		msg += ": " + strings.Join(changed, "; ")
+	}
+	return &Error{Code: ECodeConflict, Message: msg + ". Uw wijziging is niet opgeslagen. Open de nieuwste versie en voer uw wijziging opnieuw in."}
 }

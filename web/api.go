@@ -97,6 +97,9 @@ func (s *Server) writeAPIError(w http.ResponseWriter, r *http.Request, err error
 			body.Error.Details = append(body.Error.Details, fieldDetail{f, e.Fields[f]})
 		}
 	}
+	if status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", retryAfterSeconds)
+	}
 	if status == http.StatusRequestEntityTooLarge {
 		body.Error.Code = mgz.ECodeBadRequest
 		body.Error.Message = fmt.Sprintf("Het verzoek is groter dan %d bytes. Stuur minder gegevens tegelijk.", maxBodyBytes)

@@ -280,6 +280,12 @@ func (s *Server) page(h func(http.ResponseWriter, *http.Request) error) http.Han
 				title = "Dit kan niet"
 			case http.StatusForbidden:
 				title = "Geen toegang"
+			case http.StatusTooManyRequests:
+				title = "Te veel pogingen"
+				w.Header().Set("Retry-After", retryAfterSeconds)
+			case http.StatusServiceUnavailable:
+				title = "Tijdelijk niet beschikbaar"
+				w.Header().Set("Retry-After", retryAfterSeconds)
 			}
 			s.render(w, r, status, "error", pageData{Title: title, Problem: mgz.ErrorMessage(err)})
 		}

@@ -203,6 +203,10 @@ func httpStatus(err error) int {
 		return http.StatusForbidden
 	case mgz.ECodeUnauthenticated:
 		return http.StatusUnauthorized
+	case mgz.ECodeTooManyRequests:
+		return http.StatusTooManyRequests
+	case mgz.ECodeStorageUnavailable:
+		return http.StatusServiceUnavailable
 	}
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
