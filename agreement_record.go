@@ -65,6 +65,7 @@ type Agreement struct {
 	Type     AgreementType   `json:"type"`
 	Status   AgreementStatus `json:"status"`
 	Version  int             `json:"version"`
+	Revision int64           `json:"revision"` // grows with every stored change: edit, send, sign, inform, evaluate, end
 	Provider int64           `json:"provider_id"`
 	Practice int64           `json:"practice_id"`
 	GPPost   *int64          `json:"gp_post_id"`
@@ -89,6 +90,12 @@ type Agreement struct {
 	EndReason        string     `json:"end_reason"`
 	UpdatedBy        string     `json:"updated_by"`
 	UpdatedAt        time.Time  `json:"updated_at"`
+	// VersionRevision is the revision at which the current version was made: a signature given
+	// on an older revision than that was given on other terms and is refused.
+	VersionRevision int64 `json:"version_revision"`
+	// Former is set only when a former party reads the agreement: the agreement is then the
+	// newest version it was party to, and Former says who removed it when. Never stored.
+	Former *FormerParty `json:"former_party,omitempty"`
 	// Snapshot holds the parties and locations as they were when this version was made, so the
 	// version's document stays the same when the register changes later.
 	Snapshot *AgreementSnapshot `json:"snapshot,omitempty"`
@@ -247,13 +254,32 @@ type AgreementVersion struct {
 	Note      string    `json:"note"`
 }
 
+// FormerParty is an organisation that a new version removed as a party (a swapped GP post). It
+// keeps read access to the versions up to LastVersion and is told on its start page.
+type FormerParty struct {
+	AgreementID    int64         `json:"agreement_id"`
+	AgreementType  AgreementType `json:"agreement_type"`
+	OrganisationID int64         `json:"organisation_id"`
+	LastVersion    int           `json:"last_version"`
+	RemovedBy      string        `json:"removed_by"`     // the person, by name
+	RemovedByOrg   int64         `json:"removed_by_org"` // their organisation (0: the operator)
+	RemovedAt      time.Time     `json:"removed_at"`
+}
+
 // AgreementStore keeps agreements with every version.
 type AgreementStore interface {
 	// SaveVersion stores a as a new version (a.Version is set) and makes it current; a.ID is set
 	// for a new agreement.
 	SaveVersion(ctx context.Context, a *Agreement, note string) error
 	// Update changes the current version's state (status, signatures, dates) without a new version.
+	// Both SaveVersion and Update store a only when the stored revision is still a.Revision, and
+	// raise a.Revision by one.
 	Update(ctx context.Context, a *Agreement) error
+	// AddFormerParty records that a new version removed an organisation as a party.
+	AddFormerParty(ctx context.Context, f FormerParty) error
+	// FormerParties lists the removals of agreement id (id 0: all) of organisation org (0: any),
+	// newest first.
+	FormerParties(ctx context.Context, id, org int64) ([]FormerParty, error)
 	Agreement(ctx context.Context, id int64) (Agreement, error)
 	Version(ctx context.Context, id int64, version int) (AgreementVersion, error)
 	Versions(ctx context.Context, id int64) ([]AgreementVersion, error)

@@ -96,6 +96,7 @@ type Tx interface {
 	Prerequisites() PrerequisiteStore
 	Patients() PatientStore
 	Agreements() AgreementStore
+	Changes() ChangeLog
 }
 
 // Store is the storage the service layer runs on.

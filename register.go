@@ -202,6 +202,7 @@ type Organisation struct {
 	City             string    `json:"city"`
 	Phone            string    `json:"phone"`
 	CareOfficeRegion string    `json:"care_office_region"`
+	Revision         int64     `json:"revision"` // grows with every stored change; an update names the one it was made on (0: none)
 	CreatedAt        time.Time `json:"created_at"`
 	UpdatedAt        time.Time `json:"updated_at"`
 }
@@ -221,6 +222,7 @@ type Location struct {
 	FixedGPPracticeID *int64     `json:"fixed_gp_practice_id"`
 	// PhysicianServiceID is the SO/AVG service contracted for the location (domain.md §5).
 	PhysicianServiceID *int64    `json:"physician_service_id"`
+	Revision           int64     `json:"revision"` // see Organisation.Revision
 	CreatedAt          time.Time `json:"created_at"`
 	UpdatedAt          time.Time `json:"updated_at"`
 }
@@ -235,6 +237,7 @@ type ContactPoint struct {
 	Name           string      `json:"name"`
 	Phone          string      `json:"phone"`
 	Hours          Hours       `json:"hours"`
+	Revision       int64       `json:"revision"` // see Organisation.Revision
 	CreatedAt      time.Time   `json:"created_at"`
 	UpdatedAt      time.Time   `json:"updated_at"`
 }
@@ -538,4 +541,9 @@ type RegisterService interface {
 type SettingsService interface {
 	CalendarSettings(ctx context.Context) (calendar.Settings, error)
 	SetCalendarSettings(ctx context.Context, s calendar.Settings) error
+	// CalendarRevision is the revision of the stored calendar settings (1 before any change).
+	CalendarRevision(ctx context.Context) (int64, error)
+	// UpdateCalendarSettings stores s when the stored revision is still rev (0: whatever it is)
+	// and returns the new revision; an older rev is refused as a stale edit (409).
+	UpdateCalendarSettings(ctx context.Context, s calendar.Settings, rev int64) (int64, error)
 }

@@ -60,19 +60,76 @@ func lifecycleError(ag mgz.Agreement, what string) error {
 	return mgz.Errorf(mgz.ECodeConflict, "%s kan niet: de overeenkomst is %s.", what, strings.ToLower(ag.Status.Label()))
 }
 
-// Agreement returns an agreement to one of its parties.
+// isParty reports whether the actor's organisation is a party of ag now.
+func isParty(a mgz.Actor, ag mgz.Agreement) bool {
+	for _, p := range ag.Parties() {
+		if p == a.User.OrganisationID {
+			return true
+		}
+	}
+	return false
+}
+
+// hidden is the answer for an agreement that does not exist or that the actor may not see.
+func hidden() error {
+	return mgz.Errorf(mgz.ECodeNotFound, "Dit bestaat niet, of u heeft er geen toegang toe.")
+}
+
+// Agreement returns an agreement to one of its parties. An organisation that a later version
+// removed as a party gets the newest version it was party to, marked with Former: it keeps
+// reading what it signed, but not the terms that others agreed without it.
 func (s *Service) Agreement(ctx context.Context, a mgz.Actor, id int64) (mgz.Agreement, error) {
 	ag, err := s.store.Agreements().Agreement(ctx, id)
 	if mgz.ErrorCode(err) == mgz.ECodeNotFound {
-		return ag, mgz.Errorf(mgz.ECodeNotFound, "Dit bestaat niet, of u heeft er geen toegang toe.")
+		return ag, hidden()
 	}
 	if err != nil {
 		return ag, err
+	}
+	if !a.System && !isParty(a, ag) && Allowed(a, access.Read, access.Resource{Kind: access.Agreement, Parties: []int64{a.User.OrganisationID}}) {
+		fps, err := s.store.Agreements().FormerParties(ctx, id, a.User.OrganisationID)
+		if err != nil {
+			return mgz.Agreement{}, err
+		}
+		if len(fps) > 0 {
+			v, err := s.store.Agreements().Version(ctx, id, fps[0].LastVersion)
+			if err != nil {
+				return mgz.Agreement{}, err
+			}
+			old := v.Agreement
+			old.ID, old.Revision, old.Former = id, 0, &fps[0]
+			return old, nil
+		}
 	}
 	if err := s.authorizeAgreement(ctx, a, access.Read, ag); err != nil {
 		return mgz.Agreement{}, err
 	}
 	return ag, nil
+}
+
+// currentAgreement returns the current state for a change by a party, authorised (and a denial
+// audited) against the parties as they are now.
+func (s *Service) currentAgreement(ctx context.Context, a mgz.Actor, id int64, act access.Action) (mgz.Agreement, error) {
+	ag, err := s.store.Agreements().Agreement(ctx, id)
+	if mgz.ErrorCode(err) == mgz.ECodeNotFound {
+		return ag, hidden()
+	}
+	if err != nil {
+		return ag, err
+	}
+	if err := s.authorizeAgreement(ctx, a, act, ag); err != nil {
+		return mgz.Agreement{}, err
+	}
+	return ag, nil
+}
+
+// stillAllowed re-asks the policy inside the write transaction, against the parties as stored
+// there: a version made in between may have removed the actor's organisation.
+func stillAllowed(a mgz.Actor, act access.Action, ag mgz.Agreement) error {
+	if Allowed(a, act, access.Resource{Kind: access.Agreement, Parties: ag.Parties()}) {
+		return nil
+	}
+	return mgz.Errorf(mgz.ECodeConflict, "De partijen van overeenkomst %d zijn intussen gewijzigd en uw organisatie is geen partij meer. Er is niets opgeslagen; zie de melding op uw startpagina.", ag.ID)
 }
 
 // Agreements lists the agreements the actor's organisation is a party of.
@@ -87,17 +144,29 @@ func (s *Service) Agreements(ctx context.Context, a mgz.Actor) ([]mgz.Agreement,
 	return s.store.Agreements().Agreements(ctx, org)
 }
 
-// AgreementVersions returns every version of an agreement, newest first.
+// AgreementVersions returns every version of an agreement, newest first; to a former party only
+// the versions it was party to.
 func (s *Service) AgreementVersions(ctx context.Context, a mgz.Actor, id int64) ([]mgz.AgreementVersion, error) {
-	if _, err := s.Agreement(ctx, a, id); err != nil {
+	ag, err := s.Agreement(ctx, a, id)
+	if err != nil {
 		return nil, err
 	}
-	return s.store.Agreements().Versions(ctx, id)
+	vs, err := s.store.Agreements().Versions(ctx, id)
+	if err != nil || ag.Former == nil {
+		return vs, err
+	}
+	out := vs[:0]
+	for _, v := range vs {
+		if v.Version <= ag.Former.LastVersion {
+			out = append(out, v)
+		}
+	}
+	return out, nil
 }
 
 // CreateAgreement makes a draft, version 1; the actor's organisation must be a party.
 func (s *Service) CreateAgreement(ctx context.Context, a mgz.Actor, ag *mgz.Agreement) error {
-	ag.ID, ag.Version, ag.Status, ag.Signatures = 0, 0, mgz.AgreementDraft, nil
+	ag.ID, ag.Version, ag.Revision, ag.VersionRevision, ag.Status, ag.Signatures, ag.Former = 0, 0, 0, 0, mgz.AgreementDraft, nil, nil
 	ag.GPPostInformedAt, ag.LastEvaluation, ag.EndedOn, ag.EndReason, ag.EvaluationNote = nil, nil, nil, "", ""
 	if err := ag.Normalise(); err != nil {
 		return err
@@ -113,91 +182,194 @@ func (s *Service) CreateAgreement(ctx context.Context, a mgz.Actor, ag *mgz.Agre
 		if err := tx.Agreements().SaveVersion(ctx, ag, "opgesteld"); err != nil {
 			return nil, err
 		}
+		if err := s.logChange(ctx, tx, a, "agreement", ag.ID, ag.Revision, "versie 1 opgesteld door "+s.who(ctx, tx, a)); err != nil {
+			return nil, err
+		}
 		return agreementEntry(a, mgz.AuditCreate, *ag, "versie 1"), nil
 	})
 }
 
 // UpdateAgreement changes the terms: a new version, the signatures drop and the agreement is a
-// draft again. An ended agreement does not change.
+// draft again. An ended agreement does not change. ag.Revision is the revision the edit was
+// made on (0: not said); an edit on an older revision is refused with what changed since.
+//
+// A change of parties (for cooperation: another GP post) is a new version like any other, so
+// every party signs again; the organisation removed is recorded as a former party, keeps
+// reading the versions it was party to and is told on its start page.
 func (s *Service) UpdateAgreement(ctx context.Context, a mgz.Actor, ag *mgz.Agreement) error {
-	old, err := s.Agreement(ctx, a, ag.ID)
-	if err != nil {
+	if _, err := s.currentAgreement(ctx, a, ag.ID, access.Update); err != nil {
 		return err
 	}
-	if err := s.authorizeAgreement(ctx, a, access.Update, old); err != nil {
-		return err
-	}
-	if old.Status == mgz.AgreementEnded {
-		return lifecycleError(old, "Wijzigen")
-	}
+	expected := ag.Revision
 	if err := ag.Normalise(); err != nil {
 		return err
 	}
-	if ag.Provider != old.Provider || ag.Practice != old.Practice || ag.Type != old.Type {
-		return &mgz.Error{Code: mgz.ECodeInvalid, Message: "De soort en de partijen van een overeenkomst veranderen niet.",
-			Fields: map[string]string{"type": "Maak een nieuwe overeenkomst voor andere partijen of een andere soort, en beëindig deze."}}
-	}
-	changes := mgz.Diff(old, *ag)
-	if len(changes) == 0 {
-		*ag = old
-		return nil
-	}
-	ag.Version, ag.Status, ag.Signatures = old.Version, mgz.AgreementDraft, nil
-	ag.GPPostInformedAt, ag.LastEvaluation, ag.EvaluationNote = old.GPPostInformedAt, old.LastEvaluation, old.EvaluationNote
-	ag.UpdatedBy, ag.UpdatedAt = byName(a), s.now()
-	var fields []string
-	for _, c := range changes {
-		fields = append(fields, c.Field)
-	}
-	note := "gewijzigd: " + strings.Join(fields, ", ")
 	if err := s.snapshot(ctx, ag); err != nil {
 		return err
 	}
-	return s.audited(ctx, s.store, func(tx mgz.Tx) (*mgz.AuditEntry, error) {
+	var unchanged *mgz.Agreement
+	err := s.audited(ctx, s.store, func(tx mgz.Tx) (*mgz.AuditEntry, error) {
+		old, err := tx.Agreements().Agreement(ctx, ag.ID)
+		if err != nil {
+			return nil, err
+		}
+		if err := stillAllowed(a, access.Update, old); err != nil {
+			return nil, err
+		}
+		if mgz.Stale(expected, old.Revision) {
+			return nil, staleEdit(ctx, tx, "De overeenkomst", "agreement", old.ID, expected, old.Revision)
+		}
+		if old.Status == mgz.AgreementEnded {
+			return nil, lifecycleError(old, "Wijzigen")
+		}
+		if ag.Provider != old.Provider || ag.Practice != old.Practice || ag.Type != old.Type {
+			return nil, &mgz.Error{Code: mgz.ECodeInvalid, Message: "De soort, de zorgaanbieder en de huisartsenpraktijk van een overeenkomst veranderen niet.",
+				Fields: map[string]string{"type": "Maak een nieuwe overeenkomst voor andere partijen of een andere soort, en beëindig deze."}}
+		}
+		changes := mgz.Diff(old, *ag)
+		if len(changes) == 0 {
+			unchanged = &old
+			return nil, errUnchanged
+		}
+		ag.Version, ag.Revision, ag.Status, ag.Signatures = old.Version, old.Revision, mgz.AgreementDraft, nil
+		ag.GPPostInformedAt, ag.LastEvaluation, ag.EvaluationNote = old.GPPostInformedAt, old.LastEvaluation, old.EvaluationNote
+		ag.UpdatedBy, ag.UpdatedAt, ag.Former = byName(a), s.now(), nil
+		var fields []string
+		for _, c := range changes {
+			fields = append(fields, c.Field)
+		}
+		note := "gewijzigd: " + strings.Join(fields, ", ")
+		removed := removedParties(old, *ag)
+		if len(removed) > 0 {
+			ag.GPPostInformedAt = nil // the new GP post has not been informed yet
+			var names []string
+			for _, id := range removed {
+				names = append(names, orgName(ctx, tx, id))
+			}
+			note += "; partij verwijderd: " + strings.Join(names, ", ") + "; alle partijen tekenen opnieuw"
+		}
 		if err := tx.Agreements().SaveVersion(ctx, ag, note); err != nil {
+			return nil, err
+		}
+		for _, id := range removed {
+			if err := tx.Agreements().AddFormerParty(ctx, mgz.FormerParty{AgreementID: ag.ID, OrganisationID: id, LastVersion: old.Version,
+				RemovedBy: byName(a), RemovedByOrg: a.User.OrganisationID, RemovedAt: ag.UpdatedAt}); err != nil {
+				return nil, err
+			}
+		}
+		if err := s.logChange(ctx, tx, a, "agreement", ag.ID, ag.Revision, fmt.Sprintf("versie %d opgesteld door %s (%s)", ag.Version, s.who(ctx, tx, a), note)); err != nil {
 			return nil, err
 		}
 		return agreementEntry(a, mgz.AuditUpdate, *ag, fmt.Sprintf("versie %d, %s", ag.Version, note)), nil
 	})
+	if err == errUnchanged {
+		*ag = *unchanged
+		return nil
+	}
+	return err
 }
 
-// transition applies a state change to the current version, audited.
-func (s *Service) transition(ctx context.Context, a mgz.Actor, id int64, act access.Action, apply func(*mgz.Agreement) error, reason func(mgz.Agreement) string) (mgz.Agreement, error) {
-	ag, err := s.Agreement(ctx, a, id)
-	if err != nil {
-		return ag, err
+// errUnchanged rolls back an edit that changes nothing: nothing is stored and nothing audited.
+var errUnchanged = fmt.Errorf("service: nothing changed")
+
+// removedParties lists the parties of old that new no longer has.
+func removedParties(old, new mgz.Agreement) []int64 {
+	var out []int64
+	for _, p := range old.Parties() {
+		found := false
+		for _, q := range new.Parties() {
+			found = found || p == q
+		}
+		if !found {
+			out = append(out, p)
+		}
 	}
-	if err := s.authorizeAgreement(ctx, a, act, ag); err != nil {
-		return ag, err
+	return out
+}
+
+// Basis is what a step on an agreement was based on: the revision the actor saw (If-Match, or the
+// form's hidden field) and the version whose terms were shown. Zero fields are not checked. A
+// step is refused when the terms changed since: a party signs the terms it read, no others.
+type Basis struct {
+	Revision int64
+	Version  int
+}
+
+// checkBasis refuses a step based on terms that a newer version replaced.
+func checkBasis(ctx context.Context, tx mgz.Tx, ag mgz.Agreement, seen Basis) error {
+	if seen.Revision > ag.Revision {
+		return staleEdit(ctx, tx, "De overeenkomst", "agreement", ag.ID, seen.Revision, ag.Revision)
 	}
-	if err := apply(&ag); err != nil {
-		return ag, err
+	newer := (seen.Version != 0 && seen.Version != ag.Version) || (seen.Revision != 0 && seen.Revision < ag.VersionRevision)
+	if !newer {
+		return nil
 	}
-	ag.UpdatedBy, ag.UpdatedAt = byName(a), s.now()
-	err = s.audited(ctx, s.store, func(tx mgz.Tx) (*mgz.AuditEntry, error) {
+	since := seen.Revision
+	if since == 0 {
+		since = ag.VersionRevision - 1
+	}
+	err := staleEdit(ctx, tx, "De overeenkomst", "agreement", ag.ID, since, ag.Revision)
+	if e, ok := err.(*mgz.Error); ok {
+		e.Message = fmt.Sprintf("De voorwaarden zijn gewijzigd nadat u de overeenkomst opende: nu geldt versie %d. %s", ag.Version, e.Message)
+		e.Message = strings.Replace(e.Message, "Open de nieuwste versie en voer uw wijziging opnieuw in.", "Lees versie "+fmt.Sprint(ag.Version)+" en doe de stap opnieuw als u met die voorwaarden instemt.", 1)
+	}
+	return err
+}
+
+// transition applies a state change to the current version: the state is read, changed and
+// written in one transaction, so concurrent steps (three parties signing at once) all count.
+// summary is the change log's line, given the actor's name.
+func (s *Service) transition(ctx context.Context, a mgz.Actor, id int64, act access.Action, seen Basis, apply func(*mgz.Agreement) error, reason func(mgz.Agreement) string, summary func(ag mgz.Agreement, who string) string) (mgz.Agreement, error) {
+	if _, err := s.currentAgreement(ctx, a, id, act); err != nil {
+		return mgz.Agreement{}, err
+	}
+	var out mgz.Agreement
+	err := s.audited(ctx, s.store, func(tx mgz.Tx) (*mgz.AuditEntry, error) {
+		ag, err := tx.Agreements().Agreement(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if err := stillAllowed(a, act, ag); err != nil {
+			return nil, err
+		}
+		if err := checkBasis(ctx, tx, ag, seen); err != nil {
+			return nil, err
+		}
+		if err := apply(&ag); err != nil {
+			return nil, err
+		}
+		ag.UpdatedBy, ag.UpdatedAt = byName(a), s.now()
 		if err := tx.Agreements().Update(ctx, &ag); err != nil {
 			return nil, err
 		}
+		if err := s.logChange(ctx, tx, a, "agreement", ag.ID, ag.Revision, summary(ag, s.who(ctx, tx, a))); err != nil {
+			return nil, err
+		}
+		out = ag
 		return agreementEntry(a, mgz.AuditUpdate, ag, reason(ag)), nil
 	})
-	return ag, err
+	return out, err
 }
 
 // SendForSigning offers a draft to the parties for signing.
-func (s *Service) SendForSigning(ctx context.Context, a mgz.Actor, id int64) (mgz.Agreement, error) {
-	return s.transition(ctx, a, id, access.Update, func(ag *mgz.Agreement) error {
+func (s *Service) SendForSigning(ctx context.Context, a mgz.Actor, id int64, seen Basis) (mgz.Agreement, error) {
+	return s.transition(ctx, a, id, access.Update, seen, func(ag *mgz.Agreement) error {
 		if ag.Status != mgz.AgreementDraft {
 			return lifecycleError(*ag, "Ter ondertekening aanbieden")
 		}
 		ag.Status = mgz.AgreementSigning
 		return nil
-	}, func(ag mgz.Agreement) string { return fmt.Sprintf("versie %d ter ondertekening", ag.Version) })
+	}, func(ag mgz.Agreement) string { return fmt.Sprintf("versie %d ter ondertekening", ag.Version) },
+		func(ag mgz.Agreement, who string) string {
+			return fmt.Sprintf("versie %d ter ondertekening aangeboden door %s", ag.Version, who)
+		})
 }
 
 // SignAgreement records the actor's organisation's signature on the current version; a party
-// signs only for itself. When every party signed, the agreement is active.
-func (s *Service) SignAgreement(ctx context.Context, a mgz.Actor, id int64, role string) (mgz.Agreement, error) {
-	return s.transition(ctx, a, id, access.Sign, func(ag *mgz.Agreement) error {
+// signs only for itself, and only the version it read (seen). When every party signed, the
+// agreement is active.
+func (s *Service) SignAgreement(ctx context.Context, a mgz.Actor, id int64, seen Basis, role string) (mgz.Agreement, error) {
+	return s.transition(ctx, a, id, access.Sign, seen, func(ag *mgz.Agreement) error {
 		if ag.Status != mgz.AgreementSigning {
 			return lifecycleError(*ag, "Ondertekenen")
 		}
@@ -223,12 +395,18 @@ func (s *Service) SignAgreement(ctx context.Context, a mgz.Actor, id int64, role
 			return fmt.Sprintf("versie %d ondertekend door alle partijen: actief", ag.Version)
 		}
 		return fmt.Sprintf("versie %d ondertekend", ag.Version)
+	}, func(ag mgz.Agreement, who string) string {
+		line := fmt.Sprintf("versie %d ondertekend door %s", ag.Version, who)
+		if ag.Status == mgz.AgreementActive {
+			line += "; alle partijen hebben getekend, de overeenkomst is actief"
+		}
+		return line
 	})
 }
 
 // InformGPPost records that the region's GP post was informed of a cooperation agreement (§8).
-func (s *Service) InformGPPost(ctx context.Context, a mgz.Actor, id int64) (mgz.Agreement, error) {
-	return s.transition(ctx, a, id, access.Update, func(ag *mgz.Agreement) error {
+func (s *Service) InformGPPost(ctx context.Context, a mgz.Actor, id int64, seen Basis) (mgz.Agreement, error) {
+	return s.transition(ctx, a, id, access.Update, seen, func(ag *mgz.Agreement) error {
 		if ag.Type != mgz.AgreementCooperation {
 			return mgz.Errorf(mgz.ECodeInvalid, "Alleen bij een samenwerkingsovereenkomst wordt de huisartsenpost geïnformeerd.")
 		}
@@ -238,13 +416,14 @@ func (s *Service) InformGPPost(ctx context.Context, a mgz.Actor, id int64) (mgz.
 		at := s.now()
 		ag.GPPostInformedAt = &at
 		return nil
-	}, func(mgz.Agreement) string { return "huisartsenpost geïnformeerd" })
+	}, func(mgz.Agreement) string { return "huisartsenpost geïnformeerd" },
+		func(_ mgz.Agreement, who string) string { return "huisartsenpost geïnformeerd door " + who })
 }
 
 // EvaluateAgreement records an evaluation of an active agreement (progress, quality of care and
 // cooperation), which renews it until the next one is due.
-func (s *Service) EvaluateAgreement(ctx context.Context, a mgz.Actor, id int64, on mgz.Date, note string) (mgz.Agreement, error) {
-	return s.transition(ctx, a, id, access.Update, func(ag *mgz.Agreement) error {
+func (s *Service) EvaluateAgreement(ctx context.Context, a mgz.Actor, id int64, seen Basis, on mgz.Date, note string) (mgz.Agreement, error) {
+	return s.transition(ctx, a, id, access.Update, seen, func(ag *mgz.Agreement) error {
 		if ag.Status != mgz.AgreementActive {
 			return lifecycleError(*ag, "Evalueren")
 		}
@@ -261,12 +440,15 @@ func (s *Service) EvaluateAgreement(ctx context.Context, a mgz.Actor, id int64, 
 		}
 		ag.LastEvaluation, ag.EvaluationNote = &on, note
 		return nil
-	}, func(ag mgz.Agreement) string { return "geëvalueerd op " + ag.LastEvaluation.String() })
+	}, func(ag mgz.Agreement) string { return "geëvalueerd op " + ag.LastEvaluation.String() },
+		func(ag mgz.Agreement, who string) string {
+			return fmt.Sprintf("evaluatie van %s vastgelegd door %s", ag.LastEvaluation, who)
+		})
 }
 
 // EndAgreement ends an agreement with a reason.
-func (s *Service) EndAgreement(ctx context.Context, a mgz.Actor, id int64, on mgz.Date, reason string) (mgz.Agreement, error) {
-	return s.transition(ctx, a, id, access.Update, func(ag *mgz.Agreement) error {
+func (s *Service) EndAgreement(ctx context.Context, a mgz.Actor, id int64, seen Basis, on mgz.Date, reason string) (mgz.Agreement, error) {
+	return s.transition(ctx, a, id, access.Update, seen, func(ag *mgz.Agreement) error {
 		if ag.Status == mgz.AgreementEnded {
 			return lifecycleError(*ag, "Beëindigen")
 		}
@@ -283,7 +465,10 @@ func (s *Service) EndAgreement(ctx context.Context, a mgz.Actor, id int64, on mg
 		}
 		ag.Status, ag.EndedOn, ag.EndReason = mgz.AgreementEnded, &on, reason
 		return nil
-	}, func(ag mgz.Agreement) string { return "beëindigd: " + ag.EndReason })
+	}, func(ag mgz.Agreement) string { return "beëindigd: " + ag.EndReason },
+		func(ag mgz.Agreement, who string) string {
+			return fmt.Sprintf("beëindigd per %s door %s", ag.EndedOn, who)
+		})
 }
 
 // Reminder is something a party should act on, in Dutch.
@@ -295,7 +480,10 @@ type Reminder struct {
 	Text        string `json:"text"`
 }
 
-// Reminders lists, for the actor's organisation: evaluations due within 60 days, agreements
+// removedNoticeDays is how long an organisation removed as a party is told so on its start page.
+const removedNoticeDays = 90
+
+// Reminders lists, for the actor's organisation: notices of its removal as a party (90 days), evaluations due within 60 days, agreements
 // ending within 90 days, and its locations (or those of the care providers it works with as a
 // practice) with residents but no active agreement of a needed type.
 func (s *Service) Reminders(ctx context.Context, a mgz.Actor, e *rules.Engine) ([]Reminder, error) {
@@ -323,6 +511,27 @@ func (s *Service) Reminders(ctx context.Context, a mgz.Actor, e *rules.Engine) (
 		if end := ag.End(); !end.IsZero() && !end.After(today.AddDate(0, 0, 90)) {
 			out = append(out, Reminder{Kind: "ending", AgreementID: ag.ID, Due: end.String(),
 				Text: fmt.Sprintf("%s %d loopt af op %s: verleng of beëindig haar tijdig.", ag.Type.Label(), ag.ID, end)})
+		}
+	}
+	if !a.System {
+		fps, err := s.store.Agreements().FormerParties(ctx, 0, a.User.OrganisationID)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range fps {
+			if f.RemovedAt.Before(s.now().AddDate(0, 0, -removedNoticeDays)) {
+				continue
+			}
+			by := f.RemovedBy
+			if f.RemovedByOrg != 0 {
+				if o, err := s.store.Register().Organisation(ctx, f.RemovedByOrg); err == nil {
+					by += " (" + o.Name + ")"
+				}
+			}
+			at := f.RemovedAt.In(calendar.Location())
+			out = append(out, Reminder{Kind: "removed_party", AgreementID: f.AgreementID, Due: mgz.DateOf(at).String(),
+				Text: fmt.Sprintf("Uw organisatie is op %s door %s verwijderd als partij bij %s %d. De nieuwe versie geldt zonder u; de versies tot en met versie %d, waarbij u partij was, kunt u blijven inzien. Klopt dit niet, neem dan contact op met de andere partijen.",
+					at.Format("02-01-2006 om 15:04"), by, strings.ToLower(f.AgreementType.Label()), f.AgreementID, f.LastVersion)})
 		}
 	}
 	if a.OrgKind != mgz.KindCareProvider || e == nil {
@@ -386,6 +595,9 @@ func (s *Service) AgreementDocument(ctx context.Context, a mgz.Actor, id int64, 
 	}
 	if version == 0 {
 		version = cur.Version
+	}
+	if cur.Former != nil && version > cur.Former.LastVersion {
+		return agreementdoc.Document{}, hidden() // a version made after the organisation was removed
 	}
 	v, err := s.store.Agreements().Version(ctx, id, version)
 	if err != nil {

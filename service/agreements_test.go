@@ -46,38 +46,38 @@ func TestAgreementLifecycleFromDraftToActiveToEnded(t *testing.T) {
 		}
 	})
 	t.Run("signing a draft is refused", func(t *testing.T) {
-		_, err := f.s.SignAgreement(f.ctx, providerEd, ag.ID, "bestuurder")
+		_, err := f.s.SignAgreement(f.ctx, providerEd, ag.ID, Basis{}, "bestuurder")
 		wantCode(t, err, mgz.ECodeConflict, "")
 	})
-	if _, err := f.s.SendForSigning(f.ctx, providerEd, ag.ID); err != nil {
+	if _, err := f.s.SendForSigning(f.ctx, providerEd, ag.ID, Basis{}); err != nil {
 		t.Fatal(err)
 	}
 	t.Run("sending twice is refused", func(t *testing.T) {
-		_, err := f.s.SendForSigning(f.ctx, providerEd, ag.ID)
+		_, err := f.s.SendForSigning(f.ctx, providerEd, ag.ID, Basis{})
 		wantCode(t, err, mgz.ECodeConflict, "")
 	})
-	if _, err := f.s.SignAgreement(f.ctx, providerEd, ag.ID, "bestuurder"); err != nil {
+	if _, err := f.s.SignAgreement(f.ctx, providerEd, ag.ID, Basis{}, "bestuurder"); err != nil {
 		t.Fatal(err)
 	}
 	t.Run("a party signs once, and only for itself", func(t *testing.T) {
-		_, err := f.s.SignAgreement(f.ctx, providerEd, ag.ID, "bestuurder")
+		_, err := f.s.SignAgreement(f.ctx, providerEd, ag.ID, Basis{}, "bestuurder")
 		wantCode(t, err, mgz.ECodeConflict, "")
-		_, err = f.s.SignAgreement(f.ctx, practiceViewer, ag.ID, "lezer")
+		_, err = f.s.SignAgreement(f.ctx, practiceViewer, ag.ID, Basis{}, "lezer")
 		wantCode(t, err, mgz.ECodeForbidden, "")
-		_, err = f.s.SignAgreement(f.ctx, strangerAdmin, ag.ID, "huisarts")
+		_, err = f.s.SignAgreement(f.ctx, strangerAdmin, ag.ID, Basis{}, "huisarts")
 		wantCode(t, err, mgz.ECodeNotFound, "")
-		_, err = f.s.SignAgreement(f.ctx, practiceDoc, ag.ID, " ")
+		_, err = f.s.SignAgreement(f.ctx, practiceDoc, ag.ID, Basis{}, " ")
 		wantCode(t, err, mgz.ECodeInvalid, "role")
 	})
-	got, err := f.s.SignAgreement(f.ctx, practiceDoc, ag.ID, "huisarts-eigenaar")
+	got, err := f.s.SignAgreement(f.ctx, practiceDoc, ag.ID, Basis{}, "huisarts-eigenaar")
 	if err != nil || got.Status != mgz.AgreementSigning {
 		t.Fatalf("two of three signed: %s %v", got.Status, err)
 	}
-	got, err = f.s.SignAgreement(f.ctx, postAdmin, ag.ID, "directeur")
+	got, err = f.s.SignAgreement(f.ctx, postAdmin, ag.ID, Basis{}, "directeur")
 	if err != nil || got.Status != mgz.AgreementActive || len(got.Signatures) != 3 || got.Signatures[1].Name == "" {
 		t.Fatalf("all signed: %+v %v", got, err)
 	}
-	if got, err = f.s.InformGPPost(f.ctx, providerEd, ag.ID); err != nil || got.GPPostInformedAt == nil {
+	if got, err = f.s.InformGPPost(f.ctx, providerEd, ag.ID, Basis{}); err != nil || got.GPPostInformedAt == nil {
 		t.Fatalf("informing the GP post is recorded with its date: %v", err)
 	}
 
@@ -109,28 +109,28 @@ func TestAgreementLifecycleFromDraftToActiveToEnded(t *testing.T) {
 	})
 
 	t.Run("evaluation and ending", func(t *testing.T) {
-		_, err := f.s.EvaluateAgreement(f.ctx, providerEd, ag.ID, mgz.NewDate(2026, 3, 1), "Goed")
+		_, err := f.s.EvaluateAgreement(f.ctx, providerEd, ag.ID, Basis{}, mgz.NewDate(2026, 3, 1), "Goed")
 		wantCode(t, err, mgz.ECodeConflict, "") // a draft is not evaluated
-		if _, err := f.s.SendForSigning(f.ctx, providerEd, ag.ID); err != nil {
+		if _, err := f.s.SendForSigning(f.ctx, providerEd, ag.ID, Basis{}); err != nil {
 			t.Fatal(err)
 		}
 		for _, a := range []mgz.Actor{providerEd, practiceDoc, postAdmin} {
-			if _, err := f.s.SignAgreement(f.ctx, a, ag.ID, "bestuurder"); err != nil {
+			if _, err := f.s.SignAgreement(f.ctx, a, ag.ID, Basis{}, "bestuurder"); err != nil {
 				t.Fatal(err)
 			}
 		}
-		_, err = f.s.EvaluateAgreement(f.ctx, providerEd, ag.ID, mgz.NewDate(2026, 3, 1), " ")
+		_, err = f.s.EvaluateAgreement(f.ctx, providerEd, ag.ID, Basis{}, mgz.NewDate(2026, 3, 1), " ")
 		wantCode(t, err, mgz.ECodeInvalid, "note")
-		ev, err := f.s.EvaluateAgreement(f.ctx, providerEd, ag.ID, mgz.NewDate(2026, 3, 1), "Voortgang goed; bereikbaarheid 's nachts verbeterd.")
+		ev, err := f.s.EvaluateAgreement(f.ctx, providerEd, ag.ID, Basis{}, mgz.NewDate(2026, 3, 1), "Voortgang goed; bereikbaarheid 's nachts verbeterd.")
 		if err != nil || ev.NextEvaluation().String() != "2027-03-01" {
 			t.Fatalf("evaluation: next %s, %v", ev.NextEvaluation(), err)
 		}
-		_, err = f.s.EndAgreement(f.ctx, providerEd, ag.ID, mgz.NewDate(2026, 6, 30), "")
+		_, err = f.s.EndAgreement(f.ctx, providerEd, ag.ID, Basis{}, mgz.NewDate(2026, 6, 30), "")
 		wantCode(t, err, mgz.ECodeInvalid, "reason")
 		// A physician signs for the practice but does not manage the agreement.
-		_, err = f.s.EndAgreement(f.ctx, practiceDoc, ag.ID, mgz.NewDate(2026, 6, 30), "De locatie sluit.")
+		_, err = f.s.EndAgreement(f.ctx, practiceDoc, ag.ID, Basis{}, mgz.NewDate(2026, 6, 30), "De locatie sluit.")
 		wantCode(t, err, mgz.ECodeForbidden, "")
-		end, err := f.s.EndAgreement(f.ctx, providerEd, ag.ID, mgz.NewDate(2026, 6, 30), "De locatie sluit.")
+		end, err := f.s.EndAgreement(f.ctx, providerEd, ag.ID, Basis{}, mgz.NewDate(2026, 6, 30), "De locatie sluit.")
 		if err != nil || end.Status != mgz.AgreementEnded || end.EndReason == "" {
 			t.Fatalf("end: %+v %v", end, err)
 		}
@@ -193,9 +193,9 @@ func TestRemindersForEvaluationsEndingsAndMissingAgreements(t *testing.T) {
 	if err := f.s.CreateAgreement(f.ctx, providerEd, &ag); err != nil {
 		t.Fatal(err)
 	}
-	f.s.SendForSigning(f.ctx, providerEd, ag.ID)
+	f.s.SendForSigning(f.ctx, providerEd, ag.ID, Basis{})
 	for _, a := range []mgz.Actor{providerEd, practiceDoc, postAdmin} {
-		if _, err := f.s.SignAgreement(f.ctx, a, ag.ID, "bestuurder"); err != nil {
+		if _, err := f.s.SignAgreement(f.ctx, a, ag.ID, Basis{}, "bestuurder"); err != nil {
 			t.Fatal(err)
 		}
 	}

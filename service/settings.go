@@ -2,6 +2,8 @@ package service
 
 import (
 	"context"
+	"fmt"
+	"strings"
 
 	"github.com/regio-mgz/mgz"
 	"github.com/regio-mgz/mgz/access"
@@ -25,17 +27,62 @@ func (g settings) CalendarSettings(ctx context.Context) (calendar.Settings, erro
 }
 
 func (g settings) SetCalendarSettings(ctx context.Context, cs calendar.Settings) error {
-	if err := g.s.authorize(ctx, g.s.store, g.a, access.Update, access.Resource{Kind: access.Settings}, mgz.AuditUpdate, 0); err != nil {
-		return err
+	_, err := g.UpdateCalendarSettings(ctx, cs, 0)
+	return err
+}
+
+func (g settings) CalendarRevision(ctx context.Context) (int64, error) {
+	if err := g.s.authorize(ctx, g.s.store, g.a, access.Read, access.Resource{Kind: access.Settings}, mgz.AuditRead, 0); err != nil {
+		return 0, err
 	}
-	return g.s.audited(ctx, g.s.store, func(tx mgz.Tx) (*mgz.AuditEntry, error) {
-		if err := tx.Settings().SetCalendarSettings(ctx, cs); err != nil {
+	return g.s.store.Settings().CalendarRevision(ctx)
+}
+
+// UpdateCalendarSettings stores the settings when rev is still the stored revision (0: not
+// said); a change made on an older revision is refused with what changed since.
+func (g settings) UpdateCalendarSettings(ctx context.Context, cs calendar.Settings, rev int64) (int64, error) {
+	if err := g.s.authorize(ctx, g.s.store, g.a, access.Update, access.Resource{Kind: access.Settings}, mgz.AuditUpdate, 0); err != nil {
+		return 0, err
+	}
+	var next int64
+	err := g.s.audited(ctx, g.s.store, func(tx mgz.Tx) (*mgz.AuditEntry, error) {
+		cur, err := tx.Settings().CalendarRevision(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if mgz.Stale(rev, cur) {
+			return nil, staleEdit(ctx, tx, "De kalenderinstelling", string(access.Settings), 0, rev, cur)
+		}
+		old, err := tx.Settings().CalendarSettings(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if next, err = tx.Settings().UpdateCalendarSettings(ctx, cs, cur); err != nil {
+			return nil, err
+		}
+		if err := g.s.logChange(ctx, tx, g.a, string(access.Settings), 0, next, calendarChange(old, cs)+" door "+g.s.who(ctx, tx, g.a)); err != nil {
 			return nil, err
 		}
 		e := entry(g.a, mgz.AuditUpdate, string(access.Settings), 0, 0)
 		e.Reason = "kantooruren en vrije dagen"
 		return e, nil
 	})
+	return next, err
+}
+
+// calendarChange says in Dutch what a change of the calendar settings changed.
+func calendarChange(old, new calendar.Settings) string {
+	var parts []string
+	if old.OfficeStart != new.OfficeStart || old.OfficeEnd != new.OfficeEnd {
+		parts = append(parts, fmt.Sprintf("kantooruren %s–%s gewijzigd in %s–%s", old.OfficeStart, old.OfficeEnd, new.OfficeStart, new.OfficeEnd))
+	}
+	if old.FreeDays != new.FreeDays {
+		parts = append(parts, "vrije dagen gewijzigd")
+	}
+	if len(parts) == 0 {
+		return "opnieuw opgeslagen zonder wijziging"
+	}
+	return strings.Join(parts, ", ")
 }
 
 // Authorize asks the policy for an action that has no data of its own to guard, such as

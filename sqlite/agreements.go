@@ -50,21 +50,42 @@ func (as *Agreements) checkParties(ctx context.Context, q querier, a *mgz.Agreem
 }
 
 func (as *Agreements) writeState(ctx context.Context, q querier, a *mgz.Agreement) error {
+	if a.ID == 0 {
+		a.Revision = 1
+		state, err := json.Marshal(a)
+		if err != nil {
+			return err
+		}
+		return q.QueryRowContext(ctx, `INSERT INTO agreements (provider_id, practice_id, gp_post_id, status, state, updated_at, revision) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+			a.Provider, a.Practice, nullID(a.GPPost), string(a.Status), string(state), formatTime(a.UpdatedAt), a.Revision).Scan(&a.ID)
+	}
+	// The guard on the revision keeps a state read before another writer's change from being
+	// written back over it: the service reads and writes in one transaction, so it never trips
+	// there, but a caller that does not is refused instead of losing that change.
+	prev := a.Revision
+	a.Revision = prev + 1
 	state, err := json.Marshal(a)
 	if err != nil {
+		a.Revision = prev
 		return err
 	}
-	if a.ID == 0 {
-		return q.QueryRowContext(ctx, `INSERT INTO agreements (provider_id, practice_id, gp_post_id, status, state, updated_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-			a.Provider, a.Practice, nullID(a.GPPost), string(a.Status), string(state), formatTime(a.UpdatedAt)).Scan(&a.ID)
-	}
-	res, err := q.ExecContext(ctx, `UPDATE agreements SET provider_id = $1, practice_id = $2, gp_post_id = $3, status = $4, state = $5, updated_at = $6 WHERE id = $7`,
-		a.Provider, a.Practice, nullID(a.GPPost), string(a.Status), string(state), formatTime(a.UpdatedAt), a.ID)
+	res, err := q.ExecContext(ctx, `UPDATE agreements SET provider_id = $1, practice_id = $2, gp_post_id = $3, status = $4, state = $5, updated_at = $6, revision = $7 WHERE id = $8 AND revision = $9`,
+		a.Provider, a.Practice, nullID(a.GPPost), string(a.Status), string(state), formatTime(a.UpdatedAt), a.Revision, a.ID, prev)
 	if err != nil {
+		a.Revision = prev
 		return err
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return mgz.NotFound("Overeenkomst", a.ID)
+		a.Revision = prev
+		var cur int64
+		err := q.QueryRowContext(ctx, "SELECT revision FROM agreements WHERE id = $1", a.ID).Scan(&cur)
+		if errors.Is(err, sql.ErrNoRows) {
+			return mgz.NotFound("Overeenkomst", a.ID)
+		}
+		if err != nil {
+			return err
+		}
+		return mgz.StaleEdit("De overeenkomst", prev, cur, nil)
 	}
 	return nil
 }
@@ -76,7 +97,9 @@ func (as *Agreements) SaveVersion(ctx context.Context, a *mgz.Agreement, note st
 			return err
 		}
 		a.Version++
+		a.VersionRevision = a.Revision + 1 // the revision this write makes
 		if err := as.writeState(ctx, q, a); err != nil {
+			a.Version--
 			return err
 		}
 		terms, err := json.Marshal(a)
@@ -110,7 +133,8 @@ func (as *Agreements) Update(ctx context.Context, a *mgz.Agreement) error {
 func (as *Agreements) Agreement(ctx context.Context, id int64) (mgz.Agreement, error) {
 	var a mgz.Agreement
 	var state string
-	err := as.q().QueryRowContext(ctx, "SELECT state FROM agreements WHERE id = $1", id).Scan(&state)
+	var rev int64
+	err := as.q().QueryRowContext(ctx, "SELECT state, revision FROM agreements WHERE id = $1", id).Scan(&state, &rev)
 	if errors.Is(err, sql.ErrNoRows) {
 		return a, mgz.NotFound("Overeenkomst", id)
 	}
@@ -120,7 +144,7 @@ func (as *Agreements) Agreement(ctx context.Context, id int64) (mgz.Agreement, e
 	if err := json.Unmarshal([]byte(state), &a); err != nil {
 		return a, fmt.Errorf("overeenkomst %d lezen: %w", id, err)
 	}
-	a.ID = id
+	a.ID, a.Revision = id, rev
 	return a, nil
 }
 
@@ -167,9 +191,9 @@ func (as *Agreements) Versions(ctx context.Context, id int64) ([]mgz.AgreementVe
 
 // Agreements implements mgz.AgreementStore.
 func (as *Agreements) Agreements(ctx context.Context, org int64) ([]mgz.Agreement, error) {
-	query, args := "SELECT id, state FROM agreements ORDER BY id", []any{}
+	query, args := "SELECT id, state, revision FROM agreements ORDER BY id", []any{}
 	if org != 0 {
-		query, args = "SELECT id, state FROM agreements WHERE provider_id = $1 OR practice_id = $1 OR gp_post_id = $1 ORDER BY id", []any{org}
+		query, args = "SELECT id, state, revision FROM agreements WHERE provider_id = $1 OR practice_id = $1 OR gp_post_id = $1 ORDER BY id", []any{org}
 	}
 	rows, err := as.q().QueryContext(ctx, query, args...)
 	if err != nil {
@@ -178,17 +202,61 @@ func (as *Agreements) Agreements(ctx context.Context, org int64) ([]mgz.Agreemen
 	defer rows.Close()
 	out := []mgz.Agreement{}
 	for rows.Next() {
-		var id int64
+		var id, rev int64
 		var state string
-		if err := rows.Scan(&id, &state); err != nil {
+		if err := rows.Scan(&id, &state, &rev); err != nil {
 			return nil, err
 		}
 		var a mgz.Agreement
 		if err := json.Unmarshal([]byte(state), &a); err != nil {
 			return nil, err
 		}
-		a.ID = id
+		a.ID, a.Revision = id, rev
 		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// AddFormerParty implements mgz.AgreementStore.
+func (as *Agreements) AddFormerParty(ctx context.Context, f mgz.FormerParty) error {
+	return as.write(ctx, func(q querier) error {
+		_, err := q.ExecContext(ctx, `INSERT INTO agreement_former_parties (agreement_id, organisation_id, last_version, removed_by, removed_by_org, removed_at)
+			VALUES ($1, $2, $3, $4, $5, $6)`, f.AgreementID, f.OrganisationID, f.LastVersion, f.RemovedBy, f.RemovedByOrg, formatTime(f.RemovedAt))
+		return err
+	})
+}
+
+// FormerParties implements mgz.AgreementStore.
+func (as *Agreements) FormerParties(ctx context.Context, id, org int64) ([]mgz.FormerParty, error) {
+	var w where
+	if id != 0 {
+		w.add("f.agreement_id = %s", id)
+	}
+	if org != 0 {
+		w.add("f.organisation_id = %s", org)
+	}
+	rows, err := as.q().QueryContext(ctx, `SELECT f.agreement_id, a.state, f.organisation_id, f.last_version, f.removed_by, f.removed_by_org, f.removed_at
+		FROM agreement_former_parties f JOIN agreements a ON a.id = f.agreement_id`+w.String()+" ORDER BY f.removed_at DESC, f.agreement_id", w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("vroegere partijen lezen: %w", err)
+	}
+	defer rows.Close()
+	out := []mgz.FormerParty{}
+	for rows.Next() {
+		var f mgz.FormerParty
+		var state, at string
+		if err := rows.Scan(&f.AgreementID, &state, &f.OrganisationID, &f.LastVersion, &f.RemovedBy, &f.RemovedByOrg, &at); err != nil {
+			return nil, err
+		}
+		var a mgz.Agreement
+		if err := json.Unmarshal([]byte(state), &a); err != nil {
+			return nil, err
+		}
+		f.AgreementType = a.Type
+		if f.RemovedAt, err = parseTime(at); err != nil {
+			return nil, err
+		}
+		out = append(out, f)
 	}
 	return out, rows.Err()
 }

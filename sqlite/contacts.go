@@ -9,13 +9,13 @@ import (
 	"github.com/regio-mgz/mgz"
 )
 
-const cpColumns = "id, organisation_id, location_id, role, name, phone, hours, created_at, updated_at"
+const cpColumns = "id, organisation_id, location_id, role, name, phone, hours, created_at, updated_at, revision"
 
 func scanContactPoint(row interface{ Scan(...any) error }) (mgz.ContactPoint, error) {
 	var c mgz.ContactPoint
 	var org, loc sql.NullInt64
 	var created, updated string
-	err := row.Scan(&c.ID, &org, &loc, &c.Role, &c.Name, &c.Phone, &c.Hours, &created, &updated)
+	err := row.Scan(&c.ID, &org, &loc, &c.Role, &c.Name, &c.Phone, &c.Hours, &created, &updated, &c.Revision)
 	if err != nil {
 		return c, err
 	}
@@ -115,7 +115,7 @@ func (r *Register) CreateContactPoint(ctx context.Context, c *mgz.ContactPoint) 
 		if err != nil {
 			return fmt.Errorf("contactpunt opslaan: %w", err)
 		}
-		c.CreatedAt, c.UpdatedAt = now.Truncate(1e6), now.Truncate(1e6)
+		c.CreatedAt, c.UpdatedAt, c.Revision = now.Truncate(1e6), now.Truncate(1e6), 1
 		return nil
 	})
 }
@@ -130,17 +130,20 @@ func (r *Register) UpdateContactPoint(ctx context.Context, c *mgz.ContactPoint) 
 		if err != nil {
 			return err
 		}
+		if mgz.Stale(c.Revision, old.Revision) {
+			return mgz.StaleEdit("Het contactpunt", c.Revision, old.Revision, nil)
+		}
 		if err := checkContactRefs(ctx, q, c); err != nil {
 			return err
 		}
 		now := r.db.now()
 		_, err = q.ExecContext(ctx, `UPDATE contact_points SET organisation_id = $1, location_id = $2, role = $3, name = $4,
-			phone = $5, hours = $6, updated_at = $7 WHERE id = $8`,
-			nullID(c.OrganisationID), nullID(c.LocationID), c.Role, c.Name, c.Phone, c.Hours, formatTime(now), c.ID)
+			phone = $5, hours = $6, updated_at = $7, revision = $8 WHERE id = $9`,
+			nullID(c.OrganisationID), nullID(c.LocationID), c.Role, c.Name, c.Phone, c.Hours, formatTime(now), old.Revision+1, c.ID)
 		if err != nil {
 			return fmt.Errorf("contactpunt %d bijwerken: %w", c.ID, err)
 		}
-		c.CreatedAt, c.UpdatedAt = old.CreatedAt, now.Truncate(1e6)
+		c.CreatedAt, c.UpdatedAt, c.Revision = old.CreatedAt, now.Truncate(1e6), old.Revision+1
 		return nil
 	})
 }

@@ -10,14 +10,14 @@ import (
 	"github.com/regio-mgz/mgz"
 )
 
-const locColumns = "id, provider_id, name, address, postcode, municipality, setting, sector, places, fixed_gp_practice_id, physician_service_id, created_at, updated_at"
+const locColumns = "id, provider_id, name, address, postcode, municipality, setting, sector, places, fixed_gp_practice_id, physician_service_id, created_at, updated_at, revision"
 
 func scanLocation(row interface{ Scan(...any) error }) (mgz.Location, error) {
 	var l mgz.Location
 	var fixed, physician sql.NullInt64
 	var created, updated string
 	err := row.Scan(&l.ID, &l.ProviderID, &l.Name, &l.Address, &l.Postcode, &l.Municipality, &l.Setting, &l.Sector,
-		&l.Places, &fixed, &physician, &created, &updated)
+		&l.Places, &fixed, &physician, &created, &updated, &l.Revision)
 	if err != nil {
 		return l, err
 	}
@@ -234,7 +234,7 @@ func (r *Register) CreateLocation(ctx context.Context, l *mgz.Location) error {
 		if err != nil {
 			return fmt.Errorf("locatie opslaan: %w", err)
 		}
-		l.CreatedAt, l.UpdatedAt = now.Truncate(1e6), now.Truncate(1e6)
+		l.CreatedAt, l.UpdatedAt, l.Revision = now.Truncate(1e6), now.Truncate(1e6), 1
 		return writeDeliveries(ctx, q, l)
 	})
 }
@@ -249,19 +249,22 @@ func (r *Register) UpdateLocation(ctx context.Context, l *mgz.Location) error {
 		if err != nil {
 			return err
 		}
+		if mgz.Stale(l.Revision, old.Revision) {
+			return mgz.StaleEdit("De locatie", l.Revision, old.Revision, nil)
+		}
 		if err := checkLocationRefs(ctx, q, l); err != nil {
 			return err
 		}
 		now := r.db.now()
 		_, err = q.ExecContext(ctx, `UPDATE locations SET provider_id = $1, name = $2, address = $3, postcode = $4,
 			municipality = $5, setting = $6, sector = $7, places = $8, fixed_gp_practice_id = $9,
-			physician_service_id = $10, updated_at = $11 WHERE id = $12`,
+			physician_service_id = $10, updated_at = $11, revision = $12 WHERE id = $13`,
 			l.ProviderID, l.Name, l.Address, l.Postcode, l.Municipality, l.Setting, l.Sector, l.Places,
-			nullID(l.FixedGPPracticeID), nullID(l.PhysicianServiceID), formatTime(now), l.ID)
+			nullID(l.FixedGPPracticeID), nullID(l.PhysicianServiceID), formatTime(now), old.Revision+1, l.ID)
 		if err != nil {
 			return fmt.Errorf("locatie %d bijwerken: %w", l.ID, err)
 		}
-		l.CreatedAt, l.UpdatedAt = old.CreatedAt, now.Truncate(1e6)
+		l.CreatedAt, l.UpdatedAt, l.Revision = old.CreatedAt, now.Truncate(1e6), old.Revision+1
 		return writeDeliveries(ctx, q, l)
 	})
 }

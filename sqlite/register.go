@@ -115,14 +115,14 @@ func (r *Register) count(ctx context.Context, from string, w *where) (int, error
 
 // ---- organisations ----
 
-const orgColumns = "id, kind, name, agb, kvk, address, postcode, city, phone, care_office_region, created_at, updated_at"
+const orgColumns = "id, kind, name, agb, kvk, address, postcode, city, phone, care_office_region, created_at, updated_at, revision"
 
 func scanOrganisation(row interface{ Scan(...any) error }) (mgz.Organisation, error) {
 	var o mgz.Organisation
 	var agb sql.NullString
 	var created, updated string
 	err := row.Scan(&o.ID, &o.Kind, &o.Name, &agb, &o.KvK, &o.Address, &o.Postcode, &o.City, &o.Phone,
-		&o.CareOfficeRegion, &created, &updated)
+		&o.CareOfficeRegion, &created, &updated, &o.Revision)
 	if err != nil {
 		return o, err
 	}
@@ -220,7 +220,7 @@ func (r *Register) CreateOrganisation(ctx context.Context, o *mgz.Organisation) 
 		if err != nil {
 			return fmt.Errorf("organisatie opslaan: %w", err)
 		}
-		o.CreatedAt, o.UpdatedAt = now.Truncate(1e6), now.Truncate(1e6)
+		o.CreatedAt, o.UpdatedAt, o.Revision = now.Truncate(1e6), now.Truncate(1e6), 1
 		return nil
 	})
 }
@@ -236,6 +236,9 @@ func (r *Register) UpdateOrganisation(ctx context.Context, o *mgz.Organisation) 
 		if err != nil {
 			return err
 		}
+		if mgz.Stale(o.Revision, old.Revision) {
+			return mgz.StaleEdit("De organisatie", o.Revision, old.Revision, nil)
+		}
 		if old.Kind != o.Kind {
 			if err := r.refuseIfReferenced(ctx, q, old, "De soort van "+old.Name+" kan niet veranderen"); err != nil {
 				return err
@@ -246,13 +249,13 @@ func (r *Register) UpdateOrganisation(ctx context.Context, o *mgz.Organisation) 
 		}
 		now := r.db.now()
 		_, err = q.ExecContext(ctx, `UPDATE organisations SET kind = $1, name = $2, agb = $3, kvk = $4, address = $5,
-			postcode = $6, city = $7, phone = $8, care_office_region = $9, updated_at = $10 WHERE id = $11`,
+			postcode = $6, city = $7, phone = $8, care_office_region = $9, updated_at = $10, revision = $11 WHERE id = $12`,
 			o.Kind, o.Name, nullString(o.AGB), o.KvK, o.Address, o.Postcode, o.City, o.Phone, o.CareOfficeRegion,
-			formatTime(now), o.ID)
+			formatTime(now), old.Revision+1, o.ID)
 		if err != nil {
 			return fmt.Errorf("organisatie %d bijwerken: %w", o.ID, err)
 		}
-		o.CreatedAt, o.UpdatedAt = old.CreatedAt, now.Truncate(1e6)
+		o.CreatedAt, o.UpdatedAt, o.Revision = old.CreatedAt, now.Truncate(1e6), old.Revision+1
 		return nil
 	})
 }
@@ -294,7 +297,8 @@ func (r *Register) DeleteOrganisation(ctx context.Context, id int64) error {
 			return fmt.Errorf("gebruikers van organisatie %d tellen: %w", id, err)
 		}
 		var agreements int
-		if err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM agreements WHERE provider_id = $1 OR practice_id = $1 OR gp_post_id = $1", id).Scan(&agreements); err != nil {
+		if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM agreements WHERE provider_id = $1 OR practice_id = $1 OR gp_post_id = $1
+			OR id IN (SELECT agreement_id FROM agreement_former_parties WHERE organisation_id = $1)`, id).Scan(&agreements); err != nil {
 			return fmt.Errorf("overeenkomsten van organisatie %d tellen: %w", id, err)
 		}
 		if agreements > 0 {

@@ -2,7 +2,10 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/regio-mgz/mgz"
@@ -21,6 +24,7 @@ const (
 	keyOfficeStart = "calendar.office_start"
 	keyOfficeEnd   = "calendar.office_end"
 	keyFreeDays    = "calendar.free_days"
+	keyRevision    = "calendar.revision"
 )
 
 // CalendarSettings returns the region's calendar settings; calendar.Default where none are stored.
@@ -65,10 +69,39 @@ func (s *Settings) CalendarSettings(ctx context.Context) (calendar.Settings, err
 	return cs, rows.Err()
 }
 
-// SetCalendarSettings validates and stores the region's calendar settings in one transaction.
+// SetCalendarSettings validates and stores the region's calendar settings in one transaction,
+// whatever the stored revision.
 func (s *Settings) SetCalendarSettings(ctx context.Context, cs calendar.Settings) error {
+	_, err := s.UpdateCalendarSettings(ctx, cs, 0)
+	return err
+}
+
+// CalendarRevision implements mgz.SettingsService.
+func (s *Settings) CalendarRevision(ctx context.Context) (int64, error) {
+	return calendarRevision(ctx, s.q())
+}
+
+func calendarRevision(ctx context.Context, q querier) (int64, error) {
+	var v string
+	err := q.QueryRowContext(ctx, "SELECT value FROM region_settings WHERE key = $1", keyRevision).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 1, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("regio-instellingen lezen: %w", err)
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 1 {
+		return 0, fmt.Errorf("regio-instelling %s: onleesbaar getal %q", keyRevision, v)
+	}
+	return n, nil
+}
+
+// UpdateCalendarSettings implements mgz.SettingsService: the revision is read and raised in the
+// same transaction as the settings are written.
+func (s *Settings) UpdateCalendarSettings(ctx context.Context, cs calendar.Settings, rev int64) (int64, error) {
 	if err := cs.Validate(); err != nil {
-		return &mgz.Error{Code: mgz.ECodeInvalid, Message: err.Error(), Fields: map[string]string{"office_hours": err.Error()}}
+		return 0, &mgz.Error{Code: mgz.ECodeInvalid, Message: err.Error(), Fields: map[string]string{"office_hours": err.Error()}}
 	}
 	keys := make([]string, 0, 11)
 	for _, h := range cs.FreeDays.Holidays() {
@@ -80,8 +113,18 @@ func (s *Settings) SetCalendarSettings(ctx context.Context, cs calendar.Settings
 		keyFreeDays:    strings.Join(keys, ","),
 	}
 	now := formatTime(s.db.now())
-	return s.write(ctx, func(tx querier) error {
-		for _, k := range []string{keyOfficeStart, keyOfficeEnd, keyFreeDays} {
+	var next int64
+	err := s.write(ctx, func(tx querier) error {
+		cur, err := calendarRevision(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if mgz.Stale(rev, cur) {
+			return mgz.StaleEdit("De kalenderinstelling", rev, cur, nil)
+		}
+		next = cur + 1
+		values[keyRevision] = strconv.FormatInt(next, 10)
+		for _, k := range []string{keyOfficeStart, keyOfficeEnd, keyFreeDays, keyRevision} {
 			// Portable upsert: PostgreSQL and SQLite both have ON CONFLICT … DO UPDATE.
 			_, err := tx.ExecContext(ctx, `INSERT INTO region_settings (key, value, updated_at) VALUES ($1, $2, $3)
 				ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`, k, values[k], now)
@@ -91,4 +134,5 @@ func (s *Settings) SetCalendarSettings(ctx context.Context, cs calendar.Settings
 		}
 		return nil
 	})
+	return next, err
 }

@@ -57,6 +57,9 @@ func (s *Server) apiAgreement(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if ag.Former == nil { // a former party reads an old version, which it cannot edit
+		setETag(w, ag.Revision)
+	}
 	writeJSON(w, http.StatusOK, ag)
 	return nil
 }
@@ -71,9 +74,18 @@ func (s *Server) apiUpdateAgreement(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	ag.ID = id
+	// The revision the edit was made on: If-Match, else the body's own revision (a GET sent back).
+	rev, err := expectedRevision(r)
+	if err != nil {
+		return err
+	}
+	if rev != 0 {
+		ag.Revision = rev
+	}
 	if err := s.cfg.Service.UpdateAgreement(r.Context(), actorOf(r), &ag); err != nil {
 		return err
 	}
+	setETag(w, ag.Revision)
 	writeJSON(w, http.StatusOK, ag)
 	return nil
 }
@@ -110,10 +122,12 @@ func (s *Server) apiAgreementVersions(w http.ResponseWriter, r *http.Request) er
 
 // stepInput is the body of a lifecycle step.
 type stepInput struct {
-	Role   string `json:"role"`
-	On     string `json:"on"`
-	Note   string `json:"note"`
-	Reason string `json:"reason"`
+	// Version is the version whose terms the caller read; a step on a replaced version is refused.
+	Version int    `json:"version"`
+	Role    string `json:"role"`
+	On      string `json:"on"`
+	Note    string `json:"note"`
+	Reason  string `json:"reason"`
 }
 
 func stepDate(s, field string) (mgz.Date, error) {
@@ -128,27 +142,35 @@ func stepDate(s, field string) (mgz.Date, error) {
 }
 
 // step runs a lifecycle step: send, sign, inform-gp-post, evaluate or end.
+//
+// The step is based on what the caller saw: the revision (If-Match, or the form's hidden field)
+// and the version; a step on terms that a newer version replaced is refused (409).
 func (s *Server) step(r *http.Request, id int64, step string, in stepInput) (mgz.Agreement, error) {
 	ctx, a := r.Context(), actorOf(r)
+	rev, err := expectedRevision(r)
+	if err != nil {
+		return mgz.Agreement{}, err
+	}
+	seen := service.Basis{Revision: rev, Version: in.Version}
 	switch step {
 	case "send":
-		return s.cfg.Service.SendForSigning(ctx, a, id)
+		return s.cfg.Service.SendForSigning(ctx, a, id, seen)
 	case "sign":
-		return s.cfg.Service.SignAgreement(ctx, a, id, in.Role)
+		return s.cfg.Service.SignAgreement(ctx, a, id, seen, in.Role)
 	case "inform-gp-post":
-		return s.cfg.Service.InformGPPost(ctx, a, id)
+		return s.cfg.Service.InformGPPost(ctx, a, id, seen)
 	case "evaluate":
 		d, err := stepDate(in.On, "evaluated_on")
 		if err != nil {
 			return mgz.Agreement{}, err
 		}
-		return s.cfg.Service.EvaluateAgreement(ctx, a, id, d, in.Note)
+		return s.cfg.Service.EvaluateAgreement(ctx, a, id, seen, d, in.Note)
 	case "end":
 		d, err := stepDate(in.On, "ended_on")
 		if err != nil {
 			return mgz.Agreement{}, err
 		}
-		return s.cfg.Service.EndAgreement(ctx, a, id, d, in.Reason)
+		return s.cfg.Service.EndAgreement(ctx, a, id, seen, d, in.Reason)
 	}
 	return mgz.Agreement{}, mgz.Errorf(mgz.ECodeNotFound, "Onbekende stap %q. Kies send, sign, inform-gp-post, evaluate of end.", step)
 }
@@ -168,6 +190,7 @@ func (s *Server) apiAgreementStep(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
+	setETag(w, ag.Revision)
 	writeJSON(w, http.StatusOK, ag)
 	return nil
 }
@@ -242,7 +265,11 @@ func (s *Server) agreementForm(r *http.Request, ag mgz.Agreement, action string)
 func agreementToForm(ag mgz.Agreement) url.Values {
 	v := url.Values{"type": {string(ag.Type)}, "provider_id": {idStr(ag.Provider)}, "practice_id": {idStr(ag.Practice)},
 		"start": {ag.Start.String()}, "term_months": {strconv.Itoa(ag.TermMonths)}, "notice_months": {strconv.Itoa(ag.NoticeMonths)},
-		"evaluation_months": {strconv.Itoa(ag.EvaluationMonths)}, "tariff": {""}, "tariff_unit": {ag.TariffUnit}, "hours_covered": {ag.HoursCovered}}
+		"evaluation_months": {strconv.Itoa(ag.EvaluationMonths)}, "tariff": {""}, "tariff_unit": {ag.TariffUnit}, "hours_covered": {ag.HoursCovered},
+		"revision": {""}}
+	if ag.Revision > 0 {
+		v.Set("revision", strconv.FormatInt(ag.Revision, 10))
+	}
 	if ag.Start.IsZero() {
 		v.Set("start", "")
 	}
@@ -339,8 +366,10 @@ func (s *Server) saveAgreement(w http.ResponseWriter, r *http.Request, id int64)
 	}
 	ag, bad := agreementFromForm(r.PostForm)
 	ag.ID = id
-	var err error
+	rev, err := expectedRevision(r)
+	ag.Revision = rev
 	switch {
+	case err != nil:
 	case len(bad) > 0:
 		err = &mgz.Error{Code: mgz.ECodeInvalid, Message: "Niet alle gegevens kloppen.", Fields: bad}
 	case id == 0:
@@ -421,7 +450,7 @@ func (s *Server) renderAgreement(w http.ResponseWriter, r *http.Request, id int6
 	}
 	d := agreementPageData{Agreement: ag, Versions: withChanges(vs), Names: names{}, MySigned: ag.SignedBy(a.User.OrganisationID), Today: s.today()}
 	for _, p := range ag.Parties() {
-		d.MyParty = d.MyParty || p == a.User.OrganisationID
+		d.MyParty = d.MyParty || (p == a.User.OrganisationID && ag.Former == nil)
 	}
 	if err := s.placeNames(r, d.Names); err != nil {
 		return err
@@ -450,7 +479,8 @@ func (s *Server) pageAgreementStep(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	v := r.PostForm
-	_, err = s.step(r, id, r.PathValue("step"), stepInput{Role: v.Get("role"), On: v.Get("on"), Note: v.Get("note"), Reason: v.Get("reason")})
+	version, _ := strconv.Atoi(v.Get("version"))
+	_, err = s.step(r, id, r.PathValue("step"), stepInput{Version: version, Role: v.Get("role"), On: v.Get("on"), Note: v.Get("note"), Reason: v.Get("reason")})
 	if fields, msg, ok := formProblem(err); ok {
 		return s.renderAgreement(w, r, id, httpStatus(err), msg, Form{Values: v, Errors: fields})
 	}

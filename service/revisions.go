@@ -1,0 +1,61 @@
+package service
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/regio-mgz/mgz"
+	"github.com/regio-mgz/mgz/calendar"
+)
+
+// Optimistic concurrency (architecture.md, "Read-modify-write happens inside the write
+// transaction"): a change reads the current record inside its write transaction, compares the
+// revision the editor saw with the stored one, applies the change there and records one Dutch
+// line in the change log, so that a later stale edit can be told what changed since.
+
+// staleEdit is the 409 for an edit made on revision yours of a record now at current, listing
+// the changes since from the change log, in the transaction tx.
+func staleEdit(ctx context.Context, tx mgz.Tx, what, objType string, id, yours, current int64) error {
+	var lines []string
+	if yours < current {
+		chs, err := tx.Changes().Since(ctx, objType, id, yours)
+		if err != nil {
+			return err
+		}
+		tz := calendar.Location()
+		for _, c := range chs {
+			lines = append(lines, fmt.Sprintf("%s (%s)", c.Summary, c.At.In(tz).Format("02-01-2006 15:04")))
+		}
+	}
+	return mgz.StaleEdit(what, yours, current, lines)
+}
+
+// who names the actor for the change log and for other parties: the person with their
+// organisation, e.g. "J. de Vries (Huisartsenpraktijk De Linde)". It never names a patient.
+func (s *Service) who(ctx context.Context, tx mgz.Tx, a mgz.Actor) string {
+	if a.System {
+		return "de beheerder (opdrachtregel)"
+	}
+	name := a.User.Name
+	if name == "" {
+		name = a.User.Email
+	}
+	if o, err := tx.Register().Organisation(ctx, a.User.OrganisationID); err == nil {
+		return name + " (" + o.Name + ")"
+	}
+	return name
+}
+
+// orgName is an organisation's name for a Dutch line, or its number when it is gone.
+func orgName(ctx context.Context, tx mgz.Tx, id int64) string {
+	if o, err := tx.Register().Organisation(ctx, id); err == nil {
+		return o.Name
+	}
+	return fmt.Sprintf("organisatie %d", id)
+}
+
+// logChange records revision rev of a record in the change log of tx.
+func (s *Service) logChange(ctx context.Context, tx mgz.Tx, a mgz.Actor, objType string, id, rev int64, summary string) error {
+	return tx.Changes().Add(ctx, mgz.RecordChange{ObjectType: objType, ObjectID: id, Revision: rev,
+		Summary: summary, By: s.who(ctx, tx, a), At: s.now()})
+}
