@@ -108,6 +108,7 @@ type PrerequisiteItem struct {
 	// ConfirmedByName is the user's name as it was when they confirmed.
 	ConfirmedByName string    `json:"confirmed_by_name"`
 	ConfirmedAt     time.Time `json:"confirmed_at"`
+	Revision        int64     `json:"revision"` // of the item after this version: 1 + versions up to it (see service)
 }
 
 const maxNote = 2000

@@ -31,7 +31,7 @@ func LoadRecords(ctx context.Context, svc *service.Service) (locations, patients
 			case i%3 == 2 && j >= 6:
 				continue // not recorded yet: unknown
 			}
-			if err := svc.RecordPrerequisite(ctx, sys, &it, nil); err != nil {
+			if err := svc.RecordPrerequisite(ctx, sys, &it, nil, 0); err != nil {
 				return locations, 0, fmt.Errorf("randvoorwaarde %s van %s: %w", d.Key, l.Name, err)
 			}
 		}

@@ -42,7 +42,19 @@ func (s *Service) Readiness(ctx context.Context, a mgz.Actor, locationID int64) 
 	if err != nil {
 		return l, mgz.Readiness{}, err
 	}
-	return l, mgz.Evaluate(l.ID, items, s.today()), nil
+	hist, err := s.store.Prerequisites().History(ctx, l.ID, "")
+	if err != nil {
+		return l, mgz.Readiness{}, err
+	}
+	versions := map[mgz.PrerequisiteKey]int64{}
+	for _, h := range hist {
+		versions[h.Key]++
+	}
+	rd := mgz.Evaluate(l.ID, items, s.today())
+	for i := range rd.Items {
+		rd.Items[i].Item.Revision = versions[rd.Items[i].Def.Key] + 1
+	}
+	return l, rd, nil
 }
 
 // ReadinessOf evaluates many locations at once, for lists. Locations whose checklist the actor
@@ -75,13 +87,28 @@ func (s *Service) PrerequisiteHistory(ctx context.Context, a mgz.Actor, location
 	if err := s.authorize(ctx, s.store, a, access.Read, access.Resource{Kind: access.Prerequisite, OrganisationID: l.ProviderID}, mgz.AuditRead, l.ID); err != nil {
 		return nil, err
 	}
-	return s.store.Prerequisites().History(ctx, l.ID, key)
+	hist, err := s.store.Prerequisites().History(ctx, l.ID, key)
+	if err != nil {
+		return nil, err
+	}
+	// Number the versions per key, oldest first, as the revision each made.
+	seen := map[mgz.PrerequisiteKey]int64{}
+	for i := len(hist) - 1; i >= 0; i-- {
+		seen[hist[i].Key]++
+		hist[i].Revision = seen[hist[i].Key] + 1
+	}
+	return hist, nil
 }
+
+// PrerequisiteRevision is the revision of a location's item: 1 before anything was recorded,
+// one more with every recorded version. It is the ETag of the item and the hidden form field.
+func PrerequisiteRevision(history []mgz.PrerequisiteItem) int64 { return int64(len(history)) + 1 }
 
 // RecordPrerequisite records a new version of an item, confirmed by the actor now, with an
 // optional document as evidence; the document, the item and their audit entries are written
-// together or not at all.
-func (s *Service) RecordPrerequisite(ctx context.Context, a mgz.Actor, it *mgz.PrerequisiteItem, up *Upload) error {
+// together or not at all. rev is the item's revision the actor saw (0: not said); when another
+// version was recorded since, nothing is stored and the answer (409) says what was recorded.
+func (s *Service) RecordPrerequisite(ctx context.Context, a mgz.Actor, it *mgz.PrerequisiteItem, up *Upload, rev int64) error {
 	l, err := s.location(ctx, it.LocationID)
 	if err != nil {
 		return err
@@ -97,16 +124,7 @@ func (s *Service) RecordPrerequisite(ctx context.Context, a mgz.Actor, it *mgz.P
 		one := int64(-1) // a placeholder: the stored document's id follows
 		it.DocumentID = &one
 	}
-	if up == nil && it.DocumentID == nil {
-		// Confirming again without a new upload keeps the evidence already on file.
-		if cur, err := s.store.Prerequisites().Items(ctx, l.ID); err == nil {
-			for _, c := range cur {
-				if c.Key == it.Key {
-					it.DocumentID = c.DocumentID
-				}
-			}
-		}
-	}
+	keepEvidence := up == nil && it.DocumentID == nil
 	it.ConfirmedBy, it.ConfirmedByName, it.ConfirmedAt = a.User.ID, a.User.Name, s.now()
 	if a.System {
 		it.ConfirmedByName = "opdrachtregel"
@@ -115,6 +133,25 @@ func (s *Service) RecordPrerequisite(ctx context.Context, a mgz.Actor, it *mgz.P
 		return err
 	}
 	return s.audited(ctx, s.store, func(tx mgz.Tx) (*mgz.AuditEntry, error) {
+		// The item's versions are read in the write transaction: a version recorded by someone
+		// else since the actor opened the item is never silently replaced.
+		hist, err := tx.Prerequisites().History(ctx, l.ID, it.Key)
+		if err != nil {
+			return nil, err
+		}
+		if cur := PrerequisiteRevision(hist); mgz.Stale(rev, cur) {
+			var lines []string
+			for i := len(hist) - 1; i >= 0; i-- {
+				if h := hist[i]; PrerequisiteRevision(hist[i:]) > rev {
+					lines = append(lines, fmt.Sprintf("vastgelegd als %s door %s (%s)", strings.ToLower(h.Status.Label()), h.ConfirmedByName, h.ConfirmedAt.In(calendar.Location()).Format("02-01-2006 15:04")))
+				}
+			}
+			return nil, mgz.StaleEdit("De randvoorwaarde", rev, cur, lines)
+		}
+		if keepEvidence && len(hist) > 0 {
+			// Confirming again without a new upload keeps the evidence already on file.
+			it.DocumentID = hist[0].DocumentID
+		}
 		if doc != nil {
 			doc.UploadedBy, doc.UploadedAt = a.User.ID, it.ConfirmedAt
 			if err := tx.Prerequisites().AddDocument(ctx, doc, up.Content); err != nil {
@@ -130,6 +167,7 @@ func (s *Service) RecordPrerequisite(ctx context.Context, a mgz.Actor, it *mgz.P
 		if err := tx.Prerequisites().Record(ctx, it); err != nil {
 			return nil, err
 		}
+		it.Revision = PrerequisiteRevision(hist) + 1
 		e := entry(a, mgz.AuditUpdate, "prerequisite", it.ID, l.ProviderID)
 		e.Reason = fmt.Sprintf("%s van locatie %d: %s", it.Key, l.ID, it.Status)
 		return e, nil
@@ -156,7 +194,7 @@ func checkUpload(key mgz.PrerequisiteKey, locationID int64, up *Upload) (*mgz.Do
 	if !ok {
 		return nil, bad("Alleen een pdf of een afbeelding (png, jpg) kan als bewijs dienen; dit bestand is geen van die drie, wat de naam ook zegt.")
 	}
-	name := strings.TrimSpace(filepath.Base(strings.ReplaceAll(up.Name, `\`, "/")))
+	name := strings.TrimSpace(filepath.Base(strings.ReplaceAll(stripBidi(up.Name), `\`, "/")))
 	if name == "" || name == "." || name == "/" || !utf8.ValidString(name) {
 		name = "document"
 	}
@@ -188,3 +226,16 @@ func (s *Service) PrerequisiteDocument(ctx context.Context, a mgz.Actor, id int6
 
 // Today is now in the region's time zone; its calendar date is the region's today.
 func (s *Service) Today() time.Time { return s.today() }
+
+// stripBidi removes the characters that change the direction text is shown in (the embeddings
+// and overrides U+202A–U+202E, the isolates U+2066–U+2069 and the marks U+200E/U+200F): in a
+// file name they make "factuur\u202Efdp.exe" look like "factuurexe.pdf".
+func stripBidi(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= '\u202A' && r <= '\u202E', r >= '\u2066' && r <= '\u2069', r == '\u200E', r == '\u200F':
+			return -1
+		}
+		return r
+	}, s)
+}

@@ -2,6 +2,9 @@ package service
 
 import (
 	"context"
+	"encoding/json"
+	"sort"
+	"strings"
 
 	"github.com/regio-mgz/mgz"
 	"github.com/regio-mgz/mgz/access"
@@ -39,6 +42,73 @@ func (r *register) change(ctx context.Context, k access.Kind, act access.Action,
 	})
 }
 
+// revised runs an update of a register record owned by owner as one read-modify-write: the
+// current record is read inside the write transaction (read returns it, its owner and its
+// revision), an edit made on an older revision than the stored one (expected; 0: not said) is
+// refused with what changed since, and the change is stored with its audit entry and a line in
+// the change log naming the fields that changed.
+func (r *register) revised(ctx context.Context, k access.Kind, what string, id, owner, expected int64,
+	read func(mgz.RegisterService) (before any, owner, rev int64, err error),
+	write func(mgz.RegisterService) (after any, rev int64, err error)) error {
+	if err := r.s.authorize(ctx, r.store, r.a, access.Update, access.Resource{Kind: k, OrganisationID: owner}, mgz.AuditUpdate, id); err != nil {
+		return err
+	}
+	return r.s.audited(ctx, r.store, func(tx mgz.Tx) (*mgz.AuditEntry, error) {
+		before, nowOwner, cur, err := read(tx.Register())
+		if err != nil {
+			return nil, err
+		}
+		if mgz.Stale(expected, cur) {
+			return nil, staleEdit(ctx, tx, what, string(k), id, expected, cur)
+		}
+		if nowOwner != owner && !Allowed(r.a, access.Update, access.Resource{Kind: k, OrganisationID: nowOwner}) {
+			return nil, mgz.Errorf(mgz.ECodeConflict, "%s is intussen bij een andere organisatie ondergebracht. Er is niets opgeslagen; open de pagina opnieuw.", what)
+		}
+		after, rev, err := write(tx.Register())
+		if err != nil {
+			return nil, err
+		}
+		summary := "gewijzigd door " + r.s.who(ctx, tx, r.a)
+		if fields := changedFields(before, after); len(fields) > 0 {
+			summary += ": " + strings.Join(fields, ", ")
+		}
+		if err := r.s.logChange(ctx, tx, r.a, string(k), id, rev, summary); err != nil {
+			return nil, err
+		}
+		return entry(r.a, mgz.AuditUpdate, string(k), id, owner), nil
+	})
+}
+
+// fieldLabels are the Dutch names of the register's fields, for the change log.
+var fieldLabels = map[string]string{
+	"kind": "soort", "name": "naam", "agb": "AGB-code", "kvk": "KvK-nummer", "address": "adres", "postcode": "postcode",
+	"city": "plaats", "phone": "telefoonnummer", "care_office_region": "zorgkantoorregio", "provider_id": "zorgaanbieder",
+	"municipality": "gemeente", "setting": "woonvorm", "sector": "sector", "deliveries": "leveringsvormen", "places": "plaatsen",
+	"fixed_gp_practice_id": "vaste huisartsenpraktijk", "physician_service_id": "SO/AVG-dienst", "organisation_id": "organisatie",
+	"location_id": "locatie", "role": "rol", "hours": "bereikbaarheid",
+}
+
+// changedFields names, in Dutch, the fields whose JSON values differ between two records.
+func changedFields(before, after any) []string {
+	asMap := func(v any) map[string]json.RawMessage {
+		m := map[string]json.RawMessage{}
+		if b, err := json.Marshal(v); err == nil {
+			_ = json.Unmarshal(b, &m)
+		}
+		return m
+	}
+	b, a := asMap(before), asMap(after)
+	var out []string
+	for k, v := range a {
+		label, ok := fieldLabels[k]
+		if ok && string(b[k]) != string(v) {
+			out = append(out, label)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
 func (r *register) Organisation(ctx context.Context, id int64) (mgz.Organisation, error) {
 	if err := r.read(ctx, access.Organisation); err != nil {
 		return mgz.Organisation{}, err
@@ -71,8 +141,18 @@ func (r *register) UpdateOrganisation(ctx context.Context, o *mgz.Organisation) 
 			return err
 		}
 	}
-	return r.change(ctx, access.Organisation, access.Update, o.ID, func() int64 { return o.ID },
-		func(reg mgz.RegisterService) error { return reg.UpdateOrganisation(ctx, o) })
+	return r.revised(ctx, access.Organisation, "De organisatie", o.ID, o.ID, o.Revision,
+		func(reg mgz.RegisterService) (any, int64, int64, error) {
+			cur, err := reg.Organisation(ctx, o.ID)
+			if err == nil && o.Revision == 0 && cur.Kind != old.Kind { // the policy was asked about the kind it had
+				err = mgz.Errorf(mgz.ECodeConflict, "De soort van %s is intussen gewijzigd. Er is niets opgeslagen; open de pagina opnieuw.", cur.Name)
+			}
+			return cur, cur.ID, cur.Revision, err
+		},
+		func(reg mgz.RegisterService) (any, int64, error) {
+			err := reg.UpdateOrganisation(ctx, o)
+			return *o, o.Revision, err
+		})
 }
 
 func (r *register) DeleteOrganisation(ctx context.Context, id int64) error {
@@ -114,8 +194,15 @@ func (r *register) UpdateLocation(ctx context.Context, l *mgz.Location) error {
 			return err
 		}
 	}
-	return r.change(ctx, access.Location, access.Update, old.ProviderID, func() int64 { return l.ID },
-		func(reg mgz.RegisterService) error { return reg.UpdateLocation(ctx, l) })
+	return r.revised(ctx, access.Location, "De locatie", l.ID, old.ProviderID, l.Revision,
+		func(reg mgz.RegisterService) (any, int64, int64, error) {
+			cur, err := reg.Location(ctx, l.ID)
+			return cur, cur.ProviderID, cur.Revision, err
+		},
+		func(reg mgz.RegisterService) (any, int64, error) {
+			err := reg.UpdateLocation(ctx, l)
+			return *l, l.Revision, err
+		})
 }
 
 func (r *register) DeleteLocation(ctx context.Context, id int64) error {
@@ -170,8 +257,15 @@ func (r *register) UpdateContactPoint(ctx context.Context, c *mgz.ContactPoint) 
 			return err
 		}
 	}
-	return r.change(ctx, access.ContactPoint, access.Update, r.contactOwner(ctx, old), func() int64 { return c.ID },
-		func(reg mgz.RegisterService) error { return reg.UpdateContactPoint(ctx, c) })
+	return r.revised(ctx, access.ContactPoint, "Het contactpunt", c.ID, r.contactOwner(ctx, old), c.Revision,
+		func(reg mgz.RegisterService) (any, int64, int64, error) {
+			cur, err := reg.ContactPoint(ctx, c.ID)
+			return cur, r.contactOwner(ctx, cur), cur.Revision, err
+		},
+		func(reg mgz.RegisterService) (any, int64, error) {
+			err := reg.UpdateContactPoint(ctx, c)
+			return *c, c.Revision, err
+		})
 }
 
 func (r *register) DeleteContactPoint(ctx context.Context, id int64) error {

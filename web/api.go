@@ -39,19 +39,19 @@ func (s *Server) apiRoutes() []route {
 		what: "Organisatie", path: "/api/v1/organisations", list: s.apiListOrganisations, reg: s.reg,
 		get: mgz.RegisterService.Organisation, create: mgz.RegisterService.CreateOrganisation,
 		update: mgz.RegisterService.UpdateOrganisation, del: mgz.RegisterService.DeleteOrganisation,
-		id: func(o *mgz.Organisation) *int64 { return &o.ID },
+		id: func(o *mgz.Organisation) *int64 { return &o.ID }, rev: func(o *mgz.Organisation) *int64 { return &o.Revision },
 	}.routes()...)
 	routes = append(routes, resource[mgz.Location]{
 		what: "Locatie", path: "/api/v1/locations", list: s.apiListLocations, reg: s.reg,
 		get: mgz.RegisterService.Location, create: mgz.RegisterService.CreateLocation,
 		update: mgz.RegisterService.UpdateLocation, del: mgz.RegisterService.DeleteLocation,
-		id: func(l *mgz.Location) *int64 { return &l.ID },
+		id: func(l *mgz.Location) *int64 { return &l.ID }, rev: func(l *mgz.Location) *int64 { return &l.Revision },
 	}.routes()...)
 	routes = append(routes, resource[mgz.ContactPoint]{
 		what: "Contactpunt", path: "/api/v1/contact-points", list: s.apiListContactPoints, reg: s.reg,
 		get: mgz.RegisterService.ContactPoint, create: mgz.RegisterService.CreateContactPoint,
 		update: mgz.RegisterService.UpdateContactPoint, del: mgz.RegisterService.DeleteContactPoint,
-		id: func(c *mgz.ContactPoint) *int64 { return &c.ID },
+		id: func(c *mgz.ContactPoint) *int64 { return &c.ID }, rev: func(c *mgz.ContactPoint) *int64 { return &c.Revision },
 	}.routes()...)
 	routes = append(routes, s.accountRoutes()...)
 	routes = append(routes, s.prerequisiteRoutes()...)
@@ -254,7 +254,8 @@ func (s *Server) apiOverview(w http.ResponseWriter, r *http.Request) error {
 }
 
 // resource describes a register collection with the usual five endpoints: list, create, get,
-// replace (PUT) and delete.
+// replace (PUT) and delete. A record is read with its revision as ETag; a PUT names the revision
+// it was made on in If-Match (or in the body's "revision") and is refused with 409 when stale.
 type resource[T any] struct {
 	what   string // Dutch name for messages, e.g. "Locatie"
 	path   string
@@ -265,6 +266,7 @@ type resource[T any] struct {
 	update func(mgz.RegisterService, context.Context, *T) error
 	del    func(mgz.RegisterService, context.Context, int64) error
 	id     func(*T) *int64
+	rev    func(*T) *int64
 }
 
 func (res resource[T]) routes() []route {
@@ -286,6 +288,7 @@ func (res resource[T]) handleGet(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	setETag(w, *res.rev(&v))
 	writeJSON(w, http.StatusOK, v)
 	return nil
 }
@@ -295,11 +298,12 @@ func (res resource[T]) handleCreate(w http.ResponseWriter, r *http.Request) erro
 	if err := decodeJSON(r, &v); err != nil {
 		return err
 	}
-	*res.id(&v) = 0 // the store assigns ids
+	*res.id(&v), *res.rev(&v) = 0, 0 // the store assigns ids and revisions
 	if err := res.create(res.reg(r), r.Context(), &v); err != nil {
 		return err
 	}
 	w.Header().Set("Location", fmt.Sprintf("%s/%d", res.path, *res.id(&v)))
+	setETag(w, *res.rev(&v))
 	writeJSON(w, http.StatusCreated, v)
 	return nil
 }
@@ -315,9 +319,17 @@ func (res resource[T]) handleUpdate(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	*res.id(&v) = id
+	rev, err := expectedRevision(r)
+	if err != nil {
+		return err
+	}
+	if rev != 0 {
+		*res.rev(&v) = rev
+	}
 	if err := res.update(res.reg(r), r.Context(), &v); err != nil {
 		return err
 	}
+	setETag(w, *res.rev(&v))
 	writeJSON(w, http.StatusOK, v)
 	return nil
 }

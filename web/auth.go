@@ -108,6 +108,9 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			http.Error(w, "Er ging intern iets mis. Probeer het opnieuw.", http.StatusInternalServerError)
 			return
 		}
+		if info.secret != "" && !safeMethod(r.Method) && s.refuseOversizedForm(w, r) {
+			return
+		}
 		if info.secret != "" && !safeMethod(r.Method) && !s.csrfOK(r, info.csrf) {
 			s.log.Warn("CSRF token missing or wrong", "method", r.Method, "path", r.URL.Path, "user_id", a.User.ID)
 			s.forbidden(w, r, "Het formulier is verlopen of kwam niet van deze site. Ga terug, laad de pagina opnieuw en probeer het nog eens.")

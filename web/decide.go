@@ -260,6 +260,8 @@ type calendarSettingsJSON struct {
 	OfficeStart string   `json:"office_start"`
 	OfficeEnd   string   `json:"office_end"`
 	FreeDays    []string `json:"free_days"`
+	// Revision is the stored revision (also the ETag); a PUT may send it back instead of If-Match.
+	Revision int64 `json:"revision,omitempty"`
 }
 
 func toCalendarJSON(cs calendar.Settings) calendarSettingsJSON {
@@ -304,7 +306,14 @@ func (s *Server) apiGetCalendarSettings(w http.ResponseWriter, r *http.Request) 
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, toCalendarJSON(cs))
+	rev, err := s.settings(r).CalendarRevision(r.Context())
+	if err != nil {
+		return err
+	}
+	out := toCalendarJSON(cs)
+	out.Revision = rev
+	setETag(w, rev)
+	writeJSON(w, http.StatusOK, out)
 	return nil
 }
 
@@ -317,10 +326,20 @@ func (s *Server) apiPutCalendarSettings(w http.ResponseWriter, r *http.Request) 
 	if err != nil {
 		return err
 	}
-	if err := s.settings(r).SetCalendarSettings(r.Context(), cs); err != nil {
+	rev, err := expectedRevision(r)
+	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, toCalendarJSON(cs))
+	if rev == 0 {
+		rev = in.Revision
+	}
+	if rev, err = s.settings(r).UpdateCalendarSettings(r.Context(), cs, rev); err != nil {
+		return err
+	}
+	out := toCalendarJSON(cs)
+	out.Revision = rev
+	setETag(w, rev)
+	writeJSON(w, http.StatusOK, out)
 	return nil
 }
 
@@ -341,8 +360,14 @@ func (s *Server) pageSettings(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	rev, err := s.settings(r).CalendarRevision(r.Context())
+	if err != nil {
+		return err
+	}
+	v := calendarForm(cs)
+	v.Set(revisionField, strconv.FormatInt(rev, 10))
 	s.render(w, r, http.StatusOK, "settings", pageData{Title: "Regio-instellingen", Nav: "instellingen",
-		Data: settingsPageData{holidayOptions()}, Form: Form{Values: calendarForm(cs)}})
+		Data: settingsPageData{holidayOptions()}, Form: Form{Values: v}})
 	return nil
 }
 
@@ -366,8 +391,12 @@ func (s *Server) pageSettingsSave(w http.ResponseWriter, r *http.Request) error 
 		cs, err = fromCalendarJSON(calendarSettingsJSON{OfficeStart: r.PostForm.Get("office_start"),
 			OfficeEnd: r.PostForm.Get("office_end"), FreeDays: r.PostForm["free_days"]})
 	}
+	var rev int64
 	if err == nil {
-		err = s.settings(r).SetCalendarSettings(r.Context(), cs)
+		rev, err = expectedRevision(r)
+	}
+	if err == nil {
+		_, err = s.settings(r).UpdateCalendarSettings(r.Context(), cs, rev)
 	}
 	if fields, msg, ok := formProblem(err); ok {
 		s.render(w, r, http.StatusUnprocessableEntity, "settings", pageData{Title: "Regio-instellingen", Nav: "instellingen",

@@ -229,7 +229,16 @@ func (s *Server) pageOrganisation(w http.ResponseWriter, r *http.Request) error 
 
 func orgToForm(o mgz.Organisation) url.Values {
 	return url.Values{"kind": {string(o.Kind)}, "name": {o.Name}, "agb": {o.AGB}, "kvk": {o.KvK}, "address": {o.Address},
-		"postcode": {o.Postcode}, "city": {o.City}, "phone": {mgz.FormatPhone(o.Phone)}, "care_office_region": {o.CareOfficeRegion}}
+		"postcode": {o.Postcode}, "city": {o.City}, "phone": {mgz.FormatPhone(o.Phone)}, "care_office_region": {o.CareOfficeRegion},
+		"revision": {revisionValue(o.Revision)}}
+}
+
+// revisionValue is the hidden form field "revision" of a record: the revision it was read at.
+func revisionValue(rev int64) string {
+	if rev <= 0 {
+		return ""
+	}
+	return strconv.FormatInt(rev, 10)
 }
 
 func orgFromForm(v url.Values) mgz.Organisation {
@@ -302,6 +311,9 @@ func (s *Server) pageOrganisationUpdate(w http.ResponseWriter, r *http.Request) 
 	}
 	o := orgFromForm(r.PostForm)
 	o.ID = id
+	if o.Revision, err = expectedRevision(r); err != nil {
+		return err
+	}
 	err = s.reg(r).UpdateOrganisation(r.Context(), &o)
 	if fields, msg, ok := formProblem(err); ok {
 		s.render(w, r, httpStatus(err), "organisation_form", pageData{Title: "Organisatie bewerken", Nav: "organisaties",
@@ -467,7 +479,7 @@ func (s *Server) pageLocation(w http.ResponseWriter, r *http.Request) error {
 func locToForm(l mgz.Location) url.Values {
 	v := url.Values{"provider_id": {strconv.FormatInt(l.ProviderID, 10)}, "name": {l.Name}, "address": {l.Address},
 		"postcode": {l.Postcode}, "municipality": {l.Municipality}, "setting": {string(l.Setting)}, "sector": {string(l.Sector)},
-		"places": {strconv.Itoa(l.Places)}}
+		"places": {strconv.Itoa(l.Places)}, "revision": {revisionValue(l.Revision)}}
 	if l.FixedGPPracticeID != nil {
 		v.Set("fixed_gp_practice_id", strconv.FormatInt(*l.FixedGPPracticeID, 10))
 	}
@@ -588,7 +600,11 @@ func (s *Server) saveLocation(w http.ResponseWriter, r *http.Request, id int64) 
 	}
 	l, bad := locFromForm(r.PostForm)
 	l.ID = id
-	var err error
+	rev, err := expectedRevision(r)
+	if err != nil {
+		return err
+	}
+	l.Revision = rev
 	switch {
 	case len(bad) > 0:
 		// Report the unreadable numbers together with every other problem of the form.
@@ -686,7 +702,8 @@ type contactFormData struct {
 }
 
 func cpToForm(c mgz.ContactPoint) url.Values {
-	v := url.Values{"role": {string(c.Role)}, "name": {c.Name}, "phone": {mgz.FormatPhone(c.Phone)}, "hours": {string(c.Hours)}}
+	v := url.Values{"role": {string(c.Role)}, "name": {c.Name}, "phone": {mgz.FormatPhone(c.Phone)}, "hours": {string(c.Hours)},
+		"revision": {revisionValue(c.Revision)}}
 	if c.OrganisationID != nil {
 		v.Set("organisation_id", strconv.FormatInt(*c.OrganisationID, 10))
 	}
@@ -776,6 +793,11 @@ func (s *Server) saveContact(w http.ResponseWriter, r *http.Request, id int64) e
 	}
 	c := cpFromForm(r.PostForm)
 	c.ID = id
+	rev, err := expectedRevision(r)
+	if err != nil {
+		return err
+	}
+	c.Revision = rev
 	owner, back, _, err := s.contactOwner(r, c)
 	if err != nil {
 		return err

@@ -35,6 +35,41 @@ func limitBodies(next http.Handler) http.Handler {
 	})
 }
 
+// refuseOversizedForm reads a posted form before its CSRF token is checked, and answers a body
+// over the size limit with "bestand te groot" and the limit (413). Without it the token read
+// from a cut-off body is empty and the person is told the form expired, which sends them
+// round in circles with the same file.
+func (s *Server) refuseOversizedForm(w http.ResponseWriter, r *http.Request) bool {
+	if r.Header.Get("X-CSRF-Token") != "" {
+		return false // nothing to read from the body for the check; the handler reads it
+	}
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	var err error
+	switch ct {
+	case "multipart/form-data":
+		err = r.ParseMultipartForm(1 << 20)
+	case "application/x-www-form-urlencoded":
+		err = r.ParseForm()
+	default:
+		return false
+	}
+	var mbe *http.MaxBytesError
+	if !errors.As(err, &mbe) {
+		return false // other problems are the handler's, as before
+	}
+	msg := fmt.Sprintf("Bestand te groot: een document mag hoogstens %d MB zijn. Ga terug, verklein het bestand of maak er een pdf van, en probeer het opnieuw.", mgz.MaxDocumentSize>>20)
+	if bodyLimit(r) < uploadBodyBytes {
+		msg = fmt.Sprintf("Bestand te groot: dit formulier neemt hoogstens %d KB aan. Ga terug, verstuur minder tekst of geen bestand, en probeer het opnieuw.", mbe.Limit>>10)
+	}
+	err = &mgz.Error{Code: mgz.ECodeInvalid, Message: msg, Fields: map[string]string{"document": msg}}
+	if isAPI(r) {
+		s.writeAPIError(w, r, err)
+		return true
+	}
+	s.render(w, r, http.StatusRequestEntityTooLarge, "error", pageData{Title: "Bestand te groot", Problem: msg})
+	return true
+}
+
 func (s *Server) prerequisiteRoutes() []route {
 	return []route{
 		{"GET", "/api/v1/locations/{id}/prerequisites", s.apiReadiness},
@@ -100,6 +135,8 @@ type itemInput struct {
 	Status     mgz.PrerequisiteStatus `json:"status"`
 	Note       string                 `json:"note"`
 	ValidUntil string                 `json:"valid_until"`
+	// Revision is the item's revision the version was made on (as If-Match; 0: not said).
+	Revision int64 `json:"revision"`
 }
 
 // parseItem reads an item from JSON or from a (multipart) form with an optional document.
@@ -121,6 +158,11 @@ func parseItem(r *http.Request, locationID int64, key mgz.PrerequisiteKey) (mgz.
 		}
 		values = r.PostForm
 		in = itemInput{Status: mgz.PrerequisiteStatus(values.Get("status")), Note: values.Get("note"), ValidUntil: values.Get("valid_until")}
+		rev, err := expectedRevision(r)
+		if err != nil {
+			return it, nil, values, err
+		}
+		in.Revision = rev
 		if f, h, err := r.FormFile("document"); err == nil {
 			defer f.Close()
 			content, err := io.ReadAll(io.LimitReader(f, mgz.MaxDocumentSize+1))
@@ -133,8 +175,13 @@ func parseItem(r *http.Request, locationID int64, key mgz.PrerequisiteKey) (mgz.
 		if err := decodeJSON(r, &in); err != nil {
 			return it, nil, values, err
 		}
+		if rev, err := expectedRevision(r); err != nil {
+			return it, nil, values, err
+		} else if rev != 0 {
+			in.Revision = rev
+		}
 	}
-	it.Status, it.Note = in.Status, in.Note
+	it.Status, it.Note, it.Revision = in.Status, in.Note, in.Revision
 	if in.ValidUntil != "" {
 		d, err := time.ParseInLocation("2006-01-02", in.ValidUntil, calendar.Location())
 		if err != nil {
@@ -167,9 +214,10 @@ func (s *Server) apiRecordPrerequisite(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	if err := s.cfg.Service.RecordPrerequisite(r.Context(), actorOf(r), &it, up); err != nil {
+	if err := s.cfg.Service.RecordPrerequisite(r.Context(), actorOf(r), &it, up, it.Revision); err != nil {
 		return err
 	}
+	setETag(w, it.Revision)
 	writeJSON(w, http.StatusCreated, it)
 	return nil
 }
@@ -229,7 +277,7 @@ func (s *Server) prereqPage(w http.ResponseWriter, r *http.Request, status int, 
 		return err
 	}
 	if form.Values == nil {
-		form.Values = url.Values{"status": {string(d.State.Item.Status)}, "note": {d.State.Item.Note}}
+		form.Values = url.Values{"status": {string(d.State.Item.Status)}, "note": {d.State.Item.Note}, revisionField: {fmt.Sprint(d.State.Item.Revision)}}
 		if v := d.State.Item.ValidUntil; v != nil {
 			form.Values.Set("valid_until", v.Format("2006-01-02"))
 		}
@@ -253,7 +301,7 @@ func (s *Server) pagePrerequisitePost(w http.ResponseWriter, r *http.Request) er
 	}
 	it, up, values, err := parseItem(r, id, key)
 	if err == nil {
-		err = s.cfg.Service.RecordPrerequisite(r.Context(), actorOf(r), &it, up)
+		err = s.cfg.Service.RecordPrerequisite(r.Context(), actorOf(r), &it, up, it.Revision)
 	}
 	if fields, msg, ok := formProblem(err); ok {
 		return s.prereqPage(w, r, httpStatus(err), msg, Form{Values: values, Errors: fields})
