@@ -1,0 +1,197 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/regio-mgz/mgz"
+)
+
+// etag reads a response's strong ETag as a revision.
+func etag(t *testing.T, r response) int64 {
+	t.Helper()
+	n, err := strconv.ParseInt(strings.Trim(r.header.Get("ETag"), `"`), 10, 64)
+	if err != nil || n <= 0 {
+		t.Fatalf("ETag %q is not a revision (status %d)\n%s", r.header.Get("ETag"), r.status, r.body)
+	}
+	return n
+}
+
+// doMatch sends a JSON request with If-Match set to rev.
+func (c *client) doMatch(t *testing.T, method, path string, body any, rev int64) response {
+	t.Helper()
+	var rd io.Reader
+	if body != nil {
+		buf, _ := json.Marshal(body)
+		rd = bytes.NewReader(buf)
+	}
+	req, _ := http.NewRequest(method, c.ts.URL+path, rd)
+	if rd != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	req.Header.Set("If-Match", `"`+strconv.FormatInt(rev, 10)+`"`)
+	return c.send(t, req)
+}
+
+// wantStale fails unless r is the 409 of a stale edit whose Dutch message has every one of want.
+func wantStale(t *testing.T, r response, want ...string) {
+	t.Helper()
+	wantError(t, r, 409, "conflict")
+	var e apiError
+	r.json(t, &e)
+	for _, w := range append([]string{"gewijzigd nadat u deze opende", "niet opgeslagen"}, want...) {
+		if !strings.Contains(e.Error.Message, w) {
+			t.Errorf("409 message %q lacks %q", e.Error.Message, w)
+		}
+	}
+}
+
+func TestRegisterRecordsCarryAnETagAndAStaleIfMatchGets409(t *testing.T) {
+	ts := newTestServer(t, true)
+	ctx := context.Background()
+	locs, _, _ := ts.reg.Locations(ctx, mgz.LocationFilter{Page: mgz.Page{Limit: 1}})
+	cps, _, _ := ts.reg.ContactPoints(ctx, mgz.ContactPointFilter{LocationID: locs[0].ID, Page: mgz.Page{Limit: 1}})
+	if len(cps) == 0 {
+		t.Fatal("the demo location has no contact point")
+	}
+	owner := ts.as(t, locs[0].ProviderID, mgz.RoleAdmin)
+	tests := []struct {
+		c      *client
+		path   string
+		rename func(m map[string]any)
+		field  string // in Dutch, as the 409 names it
+	}{
+		{ts.client, "/api/v1/organisations/" + itoa(ts.rho.ID), func(m map[string]any) { m["name"] = m["name"].(string) + " x" }, "naam"},
+		{owner, "/api/v1/locations/" + itoa(locs[0].ID), func(m map[string]any) { m["places"] = m["places"].(float64) + 1 }, "plaatsen"},
+		{owner, "/api/v1/contact-points/" + itoa(cps[0].ID), func(m map[string]any) { m["name"] = "Nieuwe omschrijving" }, "naam"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			r := tt.c.do(t, "GET", tt.path, nil)
+			rev := etag(t, r)
+			var m map[string]any
+			r.json(t, &m)
+			if m["revision"].(float64) != float64(rev) {
+				t.Fatalf("body revision %v, ETag %d", m["revision"], rev)
+			}
+			tt.rename(m)
+			ok := tt.c.doMatch(t, "PUT", tt.path, m, rev)
+			if ok.status != 200 || etag(t, ok) != rev+1 {
+				t.Fatalf("PUT with the current If-Match: %d, ETag %q\n%s", ok.status, ok.header.Get("ETag"), ok.body)
+			}
+			// A second editor who read the same revision is refused and told what changed.
+			wantStale(t, tt.c.doMatch(t, "PUT", tt.path, m, rev), "gewijzigd door", tt.field)
+			// So is a body that sends the old revision back without If-Match.
+			wantStale(t, tt.c.do(t, "PUT", tt.path, m))
+			wantError(t, tt.c.doMatch(t, "PUT", tt.path, m, 0), 422, "invalid_request", "If-Match")
+		})
+	}
+}
+
+func TestAgreementAndSettingsCarryAnETagAndAStaleIfMatchGets409(t *testing.T) {
+	ts := newTestServer(t, true)
+	ctx := context.Background()
+	provs, _, _ := ts.reg.Organisations(ctx, mgz.OrganisationFilter{Kind: mgz.KindCareProvider, Page: mgz.Page{Limit: 1}})
+	gps, _, _ := ts.reg.Organisations(ctx, mgz.OrganisationFilter{Kind: mgz.KindGPPractice, Page: mgz.Page{Limit: 1}})
+	locs, _, _ := ts.reg.Locations(ctx, mgz.LocationFilter{ProviderID: provs[0].ID, Page: mgz.Page{Limit: 1}})
+	provider := ts.as(t, provs[0].ID, mgz.RoleEditor)
+	practice := ts.as(t, gps[0].ID, mgz.RolePhysician)
+	var ag mgz.Agreement
+	r := provider.do(t, "POST", "/api/v1/agreements", map[string]any{"type": "subcontract", "provider_id": provs[0].ID, "practice_id": gps[0].ID,
+		"location_ids": []int64{locs[0].ID}, "start": "2026-01-01", "term_months": 12, "tariff_cents": 9500, "tariff_unit": "per uur", "hours_covered": "werkdagen"})
+	r.json(t, &ag)
+	api := "/api/v1/agreements/" + itoa(ag.ID)
+	rev := etag(t, provider.do(t, "GET", api, nil))
+	sent := provider.doMatch(t, "POST", api+"/send", nil, rev)
+	if sent.status != 200 || etag(t, sent) != rev+1 {
+		t.Fatalf("send with If-Match: %d", sent.status)
+	}
+	signed := practice.do(t, "POST", api+"/sign", map[string]any{"role": "huisarts", "version": 1})
+	if signed.status != 200 {
+		t.Fatalf("sign: %d %s", signed.status, signed.body)
+	}
+	ag.NoticeMonths = 2
+	wantStale(t, provider.doMatch(t, "PUT", api, ag, rev+1), "ondertekend door", gps[0].Name)
+
+	set := ts.do(t, "GET", "/api/v1/settings/calendar", nil)
+	srev := etag(t, set)
+	var cal map[string]any
+	set.json(t, &cal)
+	cal["office_start"] = "07:30"
+	if r := ts.doMatch(t, "PUT", "/api/v1/settings/calendar", cal, srev); r.status != 200 || etag(t, r) != srev+1 {
+		t.Fatalf("settings PUT: %d %s", r.status, r.body)
+	}
+	cal["office_start"] = "09:00"
+	wantStale(t, ts.doMatch(t, "PUT", "/api/v1/settings/calendar", cal, srev), "kantooruren", "07:30")
+}
+
+var revisionInput = regexp.MustCompile(`name="revision" value="(\d+)"`)
+
+func TestFormsCarryTheRevisionAndAStaleOneShowsTheConflict(t *testing.T) {
+	ts := newTestServer(t, true)
+	ctx := context.Background()
+	locs, _, _ := ts.reg.Locations(ctx, mgz.LocationFilter{Page: mgz.Page{Limit: 1}})
+	loc := locs[0]
+	key := string(mgz.Prerequisites[0].Key)
+	provider := ts.as(t, loc.ProviderID, mgz.RoleAdmin)
+	o := ts.rho
+	orgForm := url.Values{"kind": {string(o.Kind)}, "name": {o.Name + " (gewijzigd)"}, "kvk": {o.KvK}, "address": {o.Address},
+		"postcode": {o.Postcode}, "city": {o.City}, "phone": {o.Phone}, "care_office_region": {o.CareOfficeRegion}}
+	tests := []struct {
+		name, page, post string
+		c                *client
+		form             url.Values
+	}{
+		{"organisation", "/organisaties/" + itoa(o.ID) + "/bewerken", "/organisaties/" + itoa(o.ID), ts.client, orgForm},
+		{"settings", "/instellingen", "/instellingen", ts.client, url.Values{"office_start": {"08:00"}, "office_end": {"17:30"}}},
+		{"prerequisite", "/locaties/" + itoa(loc.ID) + "/randvoorwaarden/" + key, "/locaties/" + itoa(loc.ID) + "/randvoorwaarden/" + key,
+			provider, url.Values{"status": {"met"}, "note": {"Gecontroleerd."}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := revisionInput.FindStringSubmatch(string(tt.c.do(t, "GET", tt.page, nil).body))
+			if m == nil {
+				t.Fatalf("%s has no hidden revision field", tt.page)
+			}
+			tt.form.Set("revision", m[1])
+			if r := tt.c.postForm(t, tt.post, tt.form); r.status != 303 {
+				t.Fatalf("first save: %d\n%s", r.status, r.body)
+			}
+			// The same form sent again (a second tab, a colleague) was made on the old revision.
+			r := tt.c.postForm(t, tt.post, tt.form)
+			if r.status != 409 || !strings.Contains(string(r.body), "gewijzigd nadat u deze opende") || !strings.Contains(string(r.body), "Uw wijziging is niet opgeslagen") {
+				t.Fatalf("stale form: %d, want 409 with the Dutch explanation\n%s", r.status, r.body)
+			}
+		})
+	}
+}
+
+func TestAnOversizedUploadSaysFileTooLarge(t *testing.T) {
+	ts := newTestServer(t, true)
+	ctx := context.Background()
+	locs, _, _ := ts.reg.Locations(ctx, mgz.LocationFilter{Page: mgz.Page{Limit: 1}})
+	u, _ := ts.newUser(t, locs[0].ProviderID, "een lang genoeg wachtwoord", mgz.RoleAdmin)
+	b := newBrowserClient(t, ts)
+	if r := b.post("/inloggen", url.Values{"email": {u.Email}, "password": {"een lang genoeg wachtwoord"}}); r.status != 303 {
+		t.Fatalf("login: %d", r.status)
+	}
+	path := "/locaties/" + itoa(locs[0].ID) + "/randvoorwaarden/" + string(mgz.Prerequisites[0].Key)
+	token := b.csrf(path)
+	big := append(append([]byte{}, pdf...), bytes.Repeat([]byte("x"), mgz.MaxDocumentSize+512<<10)...)
+	body, ct := multipartItem(t, map[string]string{"csrf": token, "status": "met"}, "groot.pdf", big)
+	req, _ := http.NewRequest("POST", ts.URL+path, body)
+	req.Header.Set("Content-Type", ct)
+	r := b.send(req)
+	page := string(r.body)
+	if r.status != 413 || !strings.Contains(page, "Bestand te groot") || !strings.Contains(page, "5 MB") || strings.Contains(page, "verlopen") {
+		t.Fatalf("oversized upload: %d, want 413 saying the file is too large and the limit\n%s", r.status, page)
+	}
+}
