@@ -44,6 +44,7 @@ func (s *Server) apiCreateAgreement(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	w.Header().Set("Location", fmt.Sprintf("/api/v1/agreements/%d", ag.ID))
+	setETag(w, ag.Revision)
 	writeJSON(w, http.StatusCreated, ag)
 	return nil
 }
