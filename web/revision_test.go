@@ -195,3 +195,52 @@ func TestAnOversizedUploadSaysFileTooLarge(t *testing.T) {
 		t.Fatalf("oversized upload: %d, want 413 saying the file is too large and the limit\n%s", r.status, page)
 	}
 }
+
+func TestARemovedGPPostIsToldAndKeepsOnlyItsOldVersions(t *testing.T) {
+	ts := newTestServer(t, true)
+	ctx := context.Background()
+	provs, _, _ := ts.reg.Organisations(ctx, mgz.OrganisationFilter{Kind: mgz.KindCareProvider, Page: mgz.Page{Limit: 1}})
+	gps, _, _ := ts.reg.Organisations(ctx, mgz.OrganisationFilter{Kind: mgz.KindGPPractice, Page: mgz.Page{Limit: 1}})
+	posts, _, _ := ts.reg.Organisations(ctx, mgz.OrganisationFilter{Kind: mgz.KindGPPost, Page: mgz.Page{Limit: 1}})
+	locs, _, _ := ts.reg.Locations(ctx, mgz.LocationFilter{ProviderID: provs[0].ID, Page: mgz.Page{Limit: 1}})
+	other := mgz.Organisation{Kind: mgz.KindGPPost, Name: "Huisartsenpost Elders", AGB: "05999999", KvK: "77999999", Address: "Postweg 1",
+		Postcode: "9900 AB", City: "Elders", Phone: "0120 555999", CareOfficeRegion: posts[0].CareOfficeRegion}
+	if err := ts.reg.CreateOrganisation(ctx, &other); err != nil {
+		t.Fatal(err)
+	}
+	provider := ts.as(t, provs[0].ID, mgz.RoleEditor)
+	practice := ts.as(t, gps[0].ID, mgz.RoleEditor)
+	removed := ts.as(t, posts[0].ID, mgz.RoleAdmin)
+
+	var ag mgz.Agreement
+	provider.do(t, "POST", "/api/v1/agreements", map[string]any{"type": "cooperation", "provider_id": provs[0].ID, "practice_id": gps[0].ID,
+		"gp_post_id": posts[0].ID, "location_ids": []int64{locs[0].ID}, "start": "2026-01-01", "term_months": 12}).json(t, &ag)
+	api := "/api/v1/agreements/" + itoa(ag.ID)
+	ag.GPPost = &other.ID
+	r := practice.doMatch(t, "PUT", api, ag, ag.Revision)
+	if r.status != 200 {
+		t.Fatalf("swapping the GP post: %d %s", r.status, r.body)
+	}
+
+	home := string(removed.do(t, "GET", "/", nil).body)
+	if !strings.Contains(home, "verwijderd als partij") || !strings.Contains(home, gps[0].Name) {
+		t.Errorf("the removed post's start page does not tell it")
+	}
+	var old mgz.Agreement
+	got := removed.do(t, "GET", api, nil)
+	got.json(t, &old)
+	if got.status != 200 || old.Former == nil || old.Version != 1 || got.header.Get("ETag") != "" {
+		t.Fatalf("the removed post reads %d %+v (ETag %q), want version 1 marked former", got.status, old, got.header.Get("ETag"))
+	}
+	page := removed.do(t, "GET", "/overeenkomsten/"+itoa(ag.ID), nil)
+	if page.status != 200 || !strings.Contains(string(page.body), "geen partij meer") || strings.Contains(string(page.body), "/stap/") {
+		t.Errorf("the removed post's agreement page: %d, notice shown %v, steps offered %v", page.status,
+			strings.Contains(string(page.body), "geen partij meer"), strings.Contains(string(page.body), "/stap/"))
+	}
+	if r := removed.do(t, "GET", api+"/document?version=2", nil); r.status != 404 {
+		t.Errorf("the removed post reads the new version's document: %d", r.status)
+	}
+	if r := removed.do(t, "POST", api+"/send", nil); r.status < 400 || r.status >= 500 {
+		t.Errorf("the removed post still acts: %d", r.status)
+	}
+}
