@@ -305,15 +305,18 @@ func checkBasis(ctx context.Context, tx mgz.Tx, ag mgz.Agreement, seen Basis) er
 		return nil
 	}
 	since := seen.Revision
-	if since == 0 {
-		since = ag.VersionRevision - 1
+	if since == 0 || since >= ag.VersionRevision {
+		since = ag.VersionRevision - 1 // from the making of the current version on
 	}
-	err := staleEdit(ctx, tx, "De overeenkomst", "agreement", ag.ID, since, ag.Revision)
-	if e, ok := err.(*mgz.Error); ok {
-		e.Message = fmt.Sprintf("De voorwaarden zijn gewijzigd nadat u de overeenkomst opende: nu geldt versie %d. %s", ag.Version, e.Message)
-		e.Message = strings.Replace(e.Message, "Open de nieuwste versie en voer uw wijziging opnieuw in.", "Lees versie "+fmt.Sprint(ag.Version)+" en doe de stap opnieuw als u met die voorwaarden instemt.", 1)
+	lines, err := changesSince(ctx, tx, "agreement", ag.ID, since)
+	if err != nil {
+		return err
 	}
-	return err
+	msg := fmt.Sprintf("De voorwaarden zijn gewijzigd nadat u de overeenkomst opende: nu geldt versie %d", ag.Version)
+	if len(lines) > 0 {
+		msg += ". Sindsdien: " + strings.Join(lines, "; ")
+	}
+	return mgz.Errorf(mgz.ECodeConflict, "%s. Er is niets opgeslagen. Lees versie %d en doe de stap opnieuw als u met die voorwaarden instemt.", msg, ag.Version)
 }
 
 // transition applies a state change to the current version: the state is read, changed and

@@ -287,6 +287,7 @@ func TestStaleAgreementEditsAndSignaturesSayWhatChanged(t *testing.T) {
 			if mgz.ErrorCode(err) != mgz.ECodeConflict {
 				t.Fatalf("got %v (%s), want a 409", err, mgz.ErrorCode(err))
 			}
+			t.Logf("409: %s", mgz.ErrorMessage(err))
 			for _, w := range tt.want {
 				if !strings.Contains(mgz.ErrorMessage(err), w) {
 					t.Errorf("message %q does not contain %q", mgz.ErrorMessage(err), w)

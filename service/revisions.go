@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/regio-mgz/mgz"
 	"github.com/regio-mgz/mgz/calendar"
@@ -16,18 +17,30 @@ import (
 // staleEdit is the 409 for an edit made on revision yours of a record now at current, listing
 // the changes since from the change log, in the transaction tx.
 func staleEdit(ctx context.Context, tx mgz.Tx, what, objType string, id, yours, current int64) error {
-	var lines []string
-	if yours < current {
-		chs, err := tx.Changes().Since(ctx, objType, id, yours)
-		if err != nil {
-			return err
-		}
-		tz := calendar.Location()
-		for _, c := range chs {
-			lines = append(lines, fmt.Sprintf("%s (%s)", c.Summary, c.At.In(tz).Format("02-01-2006 15:04")))
-		}
+	lines, err := changesSince(ctx, tx, objType, id, yours)
+	if err != nil {
+		return err
 	}
-	return mgz.StaleEdit(what, yours, current, lines)
+	e := mgz.StaleEdit(what, yours, current, lines)
+	if objType == "agreement" {
+		// An agreement also has versions of its terms; the revision is not one of them.
+		e.Message = strings.Replace(e.Message, fmt.Sprintf("(uw versie %d, nu %d)", yours, current),
+			fmt.Sprintf("(u opende wijziging %d, nu is het wijziging %d)", yours, current), 1)
+	}
+	return e
+}
+
+// changesSince lists, in Dutch and oldest first, the changes of a record after revision rev.
+func changesSince(ctx context.Context, tx mgz.Tx, objType string, id, rev int64) ([]string, error) {
+	chs, err := tx.Changes().Since(ctx, objType, id, rev)
+	if err != nil {
+		return nil, err
+	}
+	var lines []string
+	for _, c := range chs {
+		lines = append(lines, fmt.Sprintf("%s (%s)", c.Summary, c.At.In(calendar.Location()).Format("02-01-2006 15:04")))
+	}
+	return lines, nil
 }
 
 // who names the actor for the change log and for other parties: the person with their
