@@ -244,3 +244,108 @@ func TestARemovedGPPostIsToldAndKeepsOnlyItsOldVersions(t *testing.T) {
 		t.Errorf("the removed post still acts: %d", r.status)
 	}
 }
+
+// post sends a JSON POST from any goroutine and returns the status (0 when it could not be sent).
+func (c *client) post(path string, body any) int {
+	buf, _ := json.Marshal(body)
+	req, _ := http.NewRequest("POST", c.ts.URL+path, bytes.NewReader(buf))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+c.token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0
+	}
+	io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	return res.StatusCode
+}
+
+func TestThreePartiesSigningAtOnceOverHTTPAllCount(t *testing.T) {
+	ts := newTestServer(t, true)
+	ctx := context.Background()
+	provs, _, _ := ts.reg.Organisations(ctx, mgz.OrganisationFilter{Kind: mgz.KindCareProvider, Page: mgz.Page{Limit: 1}})
+	gps, _, _ := ts.reg.Organisations(ctx, mgz.OrganisationFilter{Kind: mgz.KindGPPractice, Page: mgz.Page{Limit: 1}})
+	posts, _, _ := ts.reg.Organisations(ctx, mgz.OrganisationFilter{Kind: mgz.KindGPPost, Page: mgz.Page{Limit: 1}})
+	locs, _, _ := ts.reg.Locations(ctx, mgz.LocationFilter{ProviderID: provs[0].ID, Page: mgz.Page{Limit: 1}})
+	signers := []*client{ts.as(t, provs[0].ID, mgz.RoleEditor), ts.as(t, gps[0].ID, mgz.RolePhysician), ts.as(t, posts[0].ID, mgz.RoleAdmin)}
+	const rounds = 20
+	races, acked, lost := 0, 0, 0
+	for round := 0; round < rounds; round++ {
+		var ag mgz.Agreement
+		signers[0].do(t, "POST", "/api/v1/agreements", map[string]any{"type": "cooperation", "provider_id": provs[0].ID, "practice_id": gps[0].ID,
+			"gp_post_id": posts[0].ID, "location_ids": []int64{locs[0].ID}, "start": "2026-01-01", "term_months": 12}).json(t, &ag)
+		api := "/api/v1/agreements/" + itoa(ag.ID)
+		if r := signers[0].do(t, "POST", api+"/send", map[string]any{"version": 1}); r.status != 200 {
+			t.Fatalf("send: %d %s", r.status, r.body)
+		}
+		statuses := make([]int, len(signers))
+		start := make(chan struct{})
+		done := make(chan int)
+		for i, c := range signers {
+			go func() {
+				<-start
+				statuses[i] = c.post(api+"/sign", map[string]any{"role": "bestuurder", "version": 1})
+				done <- i
+			}()
+		}
+		close(start)
+		for range signers {
+			<-done
+		}
+		races++
+		var got mgz.Agreement
+		signers[0].do(t, "GET", api, nil).json(t, &got)
+		for i, st := range statuses {
+			if st != 200 {
+				t.Errorf("round %d: signer %d got %d; want 200", round, i, st)
+				continue
+			}
+			acked++
+			if !got.SignedBy(signers[i].user.OrganisationID) {
+				lost++
+			}
+		}
+		if got.Status != mgz.AgreementActive || len(got.Signatures) != 3 {
+			t.Errorf("round %d: %s with %d signatures", round, got.Status, len(got.Signatures))
+		}
+	}
+	t.Logf("HTTP: races tried %d, signatures acknowledged %d, lost %d", races, acked, lost)
+	if lost > 0 {
+		t.Errorf("%d acknowledged signatures lost", lost)
+	}
+}
+
+func TestASignatureFormOnAReplacedVersionShowsTheConflict(t *testing.T) {
+	ts := newTestServer(t, true)
+	ctx := context.Background()
+	provs, _, _ := ts.reg.Organisations(ctx, mgz.OrganisationFilter{Kind: mgz.KindCareProvider, Page: mgz.Page{Limit: 1}})
+	gps, _, _ := ts.reg.Organisations(ctx, mgz.OrganisationFilter{Kind: mgz.KindGPPractice, Page: mgz.Page{Limit: 1}})
+	locs, _, _ := ts.reg.Locations(ctx, mgz.LocationFilter{ProviderID: provs[0].ID, Page: mgz.Page{Limit: 1}})
+	provider := ts.as(t, provs[0].ID, mgz.RoleEditor)
+	practice := ts.as(t, gps[0].ID, mgz.RolePhysician)
+	var ag mgz.Agreement
+	provider.do(t, "POST", "/api/v1/agreements", map[string]any{"type": "subcontract", "provider_id": provs[0].ID, "practice_id": gps[0].ID,
+		"location_ids": []int64{locs[0].ID}, "start": "2026-01-01", "term_months": 12, "tariff_cents": 9500, "tariff_unit": "per uur", "hours_covered": "werkdagen"}).json(t, &ag)
+	api, page := "/api/v1/agreements/"+itoa(ag.ID), "/overeenkomsten/"+itoa(ag.ID)
+	provider.do(t, "POST", api+"/send", nil)
+	// The physician opens the page to sign version 1 ...
+	body := string(practice.do(t, "GET", page, nil).body)
+	m := revisionInput.FindStringSubmatch(body)
+	if m == nil || !strings.Contains(body, `name="version" value="1"`) {
+		t.Fatalf("the signature form lacks the revision and version it was shown at")
+	}
+	// ... meanwhile the provider changes the tariff and offers version 2.
+	provider.do(t, "GET", api, nil).json(t, &ag)
+	ag.TariffCents = 12000
+	provider.do(t, "PUT", api, ag)
+	provider.do(t, "POST", api+"/send", nil)
+	r := practice.postForm(t, page+"/stap/sign", url.Values{"role": {"huisarts"}, "revision": {m[1]}, "version": {"1"}})
+	if r.status != 409 || !strings.Contains(string(r.body), "nu geldt versie 2") || !strings.Contains(string(r.body), "Tarief") {
+		t.Fatalf("signing a replaced version: %d, want 409 naming version 2 and the change\n%s", r.status, r.body)
+	}
+	var got mgz.Agreement
+	provider.do(t, "GET", api, nil).json(t, &got)
+	if got.SignedBy(gps[0].ID) {
+		t.Fatal("the signature on other terms was stored")
+	}
+}
