@@ -476,10 +476,10 @@ func (s *Service) EndAgreement(ctx context.Context, a mgz.Actor, id int64, seen 
 
 // Reminder is something a party should act on, in Dutch.
 type Reminder struct {
-	Kind        string `json:"kind"` // evaluation_due, ending, missing_agreement
+	Kind        string `json:"kind"` // evaluation_due, ending, missing_agreement, removed_party
 	AgreementID int64  `json:"agreement_id,omitempty"`
 	LocationID  int64  `json:"location_id,omitempty"`
-	Due         string `json:"due,omitempty"`
+	Due         string `json:"due,omitempty"` // for removed_party: the day of the removal
 	Text        string `json:"text"`
 }
 
