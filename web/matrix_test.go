@@ -14,7 +14,8 @@
 //  5. ok when success is not 200/201/200/204 for GET/POST/PUT/DELETE (forms answer 303);
 //     denied (or deniedFor) when a refusal is not 403, e.g. 404 where it must not reveal that the
 //     record exists.
-//  6. For a list, add a check to TestListsShowOnlyWhatTheCallerMaySee (web/matrix_lists_test.go).
+//  6. For a list (API or page), set only to a check that the body holds only what the caller may
+//     see, and what it must see; the checks are in web/matrix_lists_test.go.
 //
 // Then run go test ./web -run TestPermissionMatrix -update-matrix and commit docs/toegang.md with
 // the row. Session routes (login, logout, password) are listed in sessionRoutes with their test.
@@ -124,6 +125,9 @@ type endpoint struct {
 	// deniedFor, when set, gives the denied status per column.
 	deniedFor func(who) int
 	shown     string // the path in docs/toegang.md, for paths that make a fresh record
+	// only, for lists, checks an allowed answer's body: it holds only what the caller may see,
+	// and what it must see. It returns "" or what is wrong (see matrix_lists_test.go).
+	only func(m *matrix, c *cell, r response) string
 }
 
 type matrix struct {
@@ -136,6 +140,9 @@ type matrix struct {
 	patient mgz.Patient
 	// agreement is a cooperation agreement of the demo care provider, practice and GP post.
 	agreement mgz.Agreement
+	// active is an agreement of the same parties signed by all, whose evaluation is due within a
+	// month: its parties, and only they, get a reminder.
+	active mgz.Agreement
 	// home is the demo care provider's location the matrix patients live at; its SO/AVG service
 	// is the demo physician service.
 	home mgz.Location
@@ -238,6 +245,29 @@ func (m *matrix) freshAgreement(signing bool) int64 {
 		}
 	}
 	return ag.ID
+}
+
+// signedByAll stores ag and has an editor of each party sign it, so that it is active.
+func (m *matrix) signedByAll(ag mgz.Agreement) mgz.Agreement {
+	ctx := context.Background()
+	if err := m.ts.svc.CreateAgreement(ctx, service.System(), &ag); err != nil {
+		m.t.Fatal(err)
+	}
+	if _, err := m.ts.svc.SendForSigning(ctx, service.System(), ag.ID); err != nil {
+		m.t.Fatal(err)
+	}
+	for _, party := range ag.Parties() {
+		o := m.orgJSON(party)
+		u, _ := m.ts.newUser(m.t, party, "", mgz.RoleEditor)
+		var err error
+		if ag, err = m.ts.svc.SignAgreement(ctx, mgz.Actor{User: u, OrgKind: o.Kind}, ag.ID, "bestuurder"); err != nil {
+			m.t.Fatalf("%s signs agreement %d: %v", o.Name, ag.ID, err)
+		}
+	}
+	if ag.Status != mgz.AgreementActive {
+		m.t.Fatalf("agreement %d signed by every party is %s, want active", ag.ID, ag.Status)
+	}
+	return ag
 }
 
 // freshPatient adds a patient with the same parties as the matrix patient, for cells that move one.
@@ -371,7 +401,7 @@ func endpoints() []endpoint {
 			body: func(_ *matrix, c *cell) any { return c.otherCP }, rule: nobody},
 		{name: "eigen contactpunt verwijderen", shown: "/api/v1/contact-points/{eigen-contactpunt}", method: "DELETE", path: func(m *matrix, c *cell) string { return "/api/v1/contact-points/" + itoa(m.freshContact(c.own.ID).ID) }, rule: ownEditor},
 		{name: "contactpunt van een ander verwijderen", method: "DELETE", path: func(_ *matrix, c *cell) string { return "/api/v1/contact-points/" + itoa(c.otherCP.ID) }, rule: nobody},
-		{name: "gebruikers van de eigen organisatie", method: "GET", path: p("/api/v1/users"), rule: ownAdmin},
+		{name: "gebruikers van de eigen organisatie", method: "GET", path: p("/api/v1/users"), rule: ownAdmin, only: onlyOwnUsers},
 		{name: "gebruikers van een andere organisatie", method: "GET", path: func(_ *matrix, c *cell) string { return "/api/v1/users?organisation_id=" + itoa(c.other.ID) }, rule: nobody, denied: 404},
 		{name: "gebruiker toevoegen", method: "POST", path: p("/api/v1/users"), body: func(m *matrix, _ *cell) any {
 			return map[string]any{"email": fmt.Sprintf("nieuw%d@matrix.example", m.unique()), "name": "Nieuwe Collega", "roles": []string{"viewer"}}
@@ -390,12 +420,12 @@ func endpoints() []endpoint {
 			body: func(_ *matrix, c *cell) any {
 				return map[string]any{"name": "Overgenomen", "roles": []string{"viewer"}, "disabled": true}
 			}, rule: nobody, denied: 404},
-		{name: "eigen API-tokens", method: "GET", path: p("/api/v1/tokens"), rule: everyone},
+		{name: "eigen API-tokens", method: "GET", path: p("/api/v1/tokens"), rule: everyone, only: onlyOwnTokens},
 		{name: "API-token maken", method: "POST", path: p("/api/v1/tokens"), body: func(*matrix, *cell) any { return map[string]any{"name": "matrix"} }, rule: everyone},
 		{name: "eigen API-token intrekken", method: "DELETE", path: func(_ *matrix, c *cell) string { return "/api/v1/tokens/" + itoa(c.ownToken) }, rule: everyone},
 		{name: "API-token van een ander intrekken", method: "DELETE", path: func(_ *matrix, c *cell) string { return "/api/v1/tokens/" + itoa(c.otherToken) }, rule: nobody, denied: 404},
-		{name: "auditlog van de eigen organisatie", method: "GET", path: p("/api/v1/audit"), rule: ownAdmin},
-		{name: "auditlog exporteren", method: "GET", path: p("/api/v1/audit/export?format=csv"), rule: ownAdmin},
+		{name: "auditlog van de eigen organisatie", method: "GET", path: p("/api/v1/audit"), rule: ownAdmin, only: onlyOwnAudit},
+		{name: "auditlog exporteren", method: "GET", path: p("/api/v1/audit/export?format=csv"), rule: ownAdmin, only: onlyOwnAuditCSV},
 		{name: "randvoorwaarden van een eigen locatie", method: "GET", path: func(_ *matrix, c *cell) string { return "/api/v1/locations/" + itoa(c.ownLoc.ID) + "/prerequisites" }, rule: prereqOwn},
 		{name: "randvoorwaarden van een locatie van een ander", method: "GET", path: func(_ *matrix, c *cell) string { return "/api/v1/locations/" + itoa(c.otherLoc.ID) + "/prerequisites" }, rule: prereqReaders},
 		{name: "geschiedenis van de randvoorwaarden", method: "GET", path: func(_ *matrix, c *cell) string {
@@ -413,7 +443,7 @@ func endpoints() []endpoint {
 			return "/api/v1/locations/" + itoa(c.otherLoc.ID) + "/prerequisites/first_line_24h"
 		}, body: func(*matrix, *cell) any { return map[string]any{"status": "met", "note": "Overgenomen."} }, rule: nobody},
 
-		{name: "cliënten zoeken (alleen betrokkenen komen in de lijst)", method: "GET", path: p("/api/v1/patients"), rule: everyone},
+		{name: "cliënten zoeken (alleen betrokkenen komen in de lijst)", method: "GET", path: p("/api/v1/patients"), rule: everyone, only: onlyPartyPatients},
 		{name: "cliënt lezen", shown: "/api/v1/patients/{cliënt}", method: "GET", path: func(m *matrix, _ *cell) string { return "/api/v1/patients/" + itoa(m.patient.ID) },
 			rule: rule{"iedere gebruiker van een betrokken organisatie (praktijk, zorgaanbieder, SO/AVG-dienst, regiebehandelaar)", patientParty}, denied: 404},
 		{name: "cliënt wijzigen", shown: "/api/v1/patients/{cliënt}", method: "PUT", path: func(m *matrix, _ *cell) string { return "/api/v1/patients/" + itoa(m.patient.ID) },
@@ -449,7 +479,7 @@ func endpoints() []endpoint {
 		{name: "vaste huisarts per locatie", method: "GET", path: p("/api/v1/coverage"),
 			rule: rule{"de RHO en het zorgkantoor", func(w who) bool { return w.kind == mgz.KindRegionalGPOrg || w.kind == mgz.KindCareOffice }}},
 
-		{name: "eigen overeenkomsten", method: "GET", path: p("/api/v1/agreements"), rule: everyone},
+		{name: "eigen overeenkomsten", method: "GET", path: p("/api/v1/agreements"), rule: everyone, only: onlyPartyAgreements},
 		{name: "overeenkomst lezen", shown: "/api/v1/agreements/{overeenkomst}", method: "GET", path: func(m *matrix, _ *cell) string { return "/api/v1/agreements/" + itoa(m.agreement.ID) },
 			rule: rule{"iedere gebruiker van een partij (zorgaanbieder, huisartsenpraktijk, huisartsenpost)", agreementParty}, denied: 404},
 		{name: "versies van een overeenkomst", shown: "/api/v1/agreements/{overeenkomst}/versions", method: "GET", path: func(m *matrix, _ *cell) string { return "/api/v1/agreements/" + itoa(m.agreement.ID) + "/versions" },
@@ -475,7 +505,7 @@ func endpoints() []endpoint {
 		{name: "overeenkomst ondertekenen", shown: "/api/v1/agreements/{overeenkomst}/sign", method: "POST", path: func(m *matrix, _ *cell) string {
 			return "/api/v1/agreements/" + itoa(m.freshAgreement(true)) + "/sign"
 		}, body: func(*matrix, *cell) any { return map[string]any{"role": "bestuurder"} }, rule: agreementSigner, deniedFor: agreementDenied, ok: 200},
-		{name: "herinneringen", method: "GET", path: p("/api/v1/reminders"), rule: everyone},
+		{name: "herinneringen", method: "GET", path: p("/api/v1/reminders"), rule: everyone, only: onlyOwnReminders},
 
 		// The pages.
 		{name: "pagina: start", method: "GET", path: p("/"), rule: everyone},
@@ -538,7 +568,7 @@ func endpoints() []endpoint {
 			body: func(*matrix, *cell) any { return url.Values{} }, rule: everyone, ok: 303},
 		{name: "formulier: API-token van een ander intrekken", method: "POST", path: func(_ *matrix, c *cell) string { return "/account/tokens/" + itoa(c.otherToken) + "/intrekken" },
 			body: func(*matrix, *cell) any { return url.Values{} }, rule: nobody, denied: 404},
-		{name: "pagina: cliënten", method: "GET", path: p("/clienten"), rule: everyone},
+		{name: "pagina: cliënten", method: "GET", path: p("/clienten"), rule: everyone, only: onlyPartyPatientLinks},
 		{name: "pagina: cliënt", shown: "/clienten/{cliënt}", method: "GET", path: func(m *matrix, _ *cell) string { return "/clienten/" + itoa(m.patient.ID) },
 			rule: rule{"iedere gebruiker van een betrokken organisatie", patientParty}, denied: 404},
 		{name: "pagina: cliënt bewerken", shown: "/clienten/{cliënt}/bewerken", method: "GET", path: func(m *matrix, _ *cell) string { return "/clienten/" + itoa(m.patient.ID) + "/bewerken" },
@@ -588,7 +618,7 @@ func endpoints() []endpoint {
 		{name: "pagina: document van een overeenkomst (pdf)", shown: "/overeenkomsten/{overeenkomst}/document.pdf", method: "GET", path: func(m *matrix, _ *cell) string {
 			return "/overeenkomsten/" + itoa(m.agreement.ID) + "/document.pdf"
 		}, rule: agreementReader, denied: 404},
-		{name: "pagina: gebruikers", method: "GET", path: p("/gebruikers"), rule: ownAdmin},
+		{name: "pagina: gebruikers", method: "GET", path: p("/gebruikers"), rule: ownAdmin, only: onlyOwnUserLinks},
 		{name: "formulier: gebruiker toevoegen", method: "POST", path: p("/gebruikers"), body: func(m *matrix, _ *cell) any {
 			return url.Values{"email": {fmt.Sprintf("pagina%d@matrix.example", m.unique())}, "name": {"Nieuwe Collega"}, "roles": {"viewer"}}
 		}, rule: ownAdmin, ok: 200},
@@ -652,6 +682,9 @@ func TestPermissionMatrix(t *testing.T) {
 	if err := ts.svc.CreateAgreement(ctx, service.System(), &m.agreement); err != nil {
 		t.Fatal(err)
 	}
+	m.active = m.agreementTerms()
+	m.active.Start = mgz.DateOf(ts.svc.Today().AddDate(0, -11, 0))
+	m.active = m.signedByAll(m.active)
 
 	var cols []who
 	for _, k := range mgz.OrgKinds.Options() {
@@ -722,6 +755,11 @@ func TestPermissionMatrix(t *testing.T) {
 				t.Errorf("%s (%s %s) as %s %s: status %d, want %d (allowed for %s)\n%.300s", ep.name, ep.method, path, w.kind, w.role, r.status, okStatus, ep.rule.text, r.body)
 			case !want && r.status != deniedStatus:
 				t.Errorf("%s (%s %s) as %s %s: status %d, want %d (only %s)\n%.300s", ep.name, ep.method, path, w.kind, w.role, r.status, deniedStatus, ep.rule.text, r.body)
+			}
+			if want && r.status == okStatus && ep.only != nil {
+				if msg := ep.only(m, c, r); msg != "" {
+					t.Errorf("%s (%s %s) as %s %s: %s", ep.name, ep.method, path, w.kind, w.role, msg)
+				}
 			}
 			if !want {
 				denials++
