@@ -235,3 +235,30 @@ func onlyOwnUserLinks(_ *matrix, c *cell, r response) string {
 	}
 	return ""
 }
+
+// onlyPartyAgreementLinks: a page links to no agreement the caller's organisation is not a party
+// to (in its list or its reminders).
+func onlyPartyAgreementLinks(m *matrix, c *cell, r response) string {
+	ags, err := m.ts.svc.Agreements(context.Background(), service.System())
+	if err != nil {
+		m.t.Fatalf("listing every agreement: %v", err)
+	}
+	for _, ag := range ags {
+		if !slices.Contains(ag.Parties(), c.own.ID) && strings.Contains(string(r.body), `href="/overeenkomsten/`+itoa(ag.ID)+`"`) {
+			return fmt.Sprintf("the page links to agreement %d, whose parties %v do not include organisation %d", ag.ID, ag.Parties(), c.own.ID)
+		}
+	}
+	return ""
+}
+
+// partyAgreementLinks is onlyPartyAgreementLinks for the agreements page, which must also link a
+// party to the matrix agreement.
+func partyAgreementLinks(m *matrix, c *cell, r response) string {
+	if msg := onlyPartyAgreementLinks(m, c, r); msg != "" {
+		return msg
+	}
+	if agreementParty(c.who) && !strings.Contains(string(r.body), `href="/overeenkomsten/`+itoa(m.agreement.ID)+`"`) {
+		return fmt.Sprintf("the page does not link party %d to agreement %d", c.own.ID, m.agreement.ID)
+	}
+	return ""
+}

@@ -444,6 +444,10 @@ func endpoints() []endpoint {
 		}, body: func(*matrix, *cell) any { return map[string]any{"status": "met", "note": "Overgenomen."} }, rule: nobody},
 
 		{name: "cliënten zoeken (alleen betrokkenen komen in de lijst)", method: "GET", path: p("/api/v1/patients"), rule: everyone, only: onlyPartyPatients},
+		{name: "cliënten van een praktijk zoeken (alleen betrokkenen komen in de lijst)", shown: "/api/v1/patients?gp_practice_id={praktijk}", method: "GET",
+			path: func(m *matrix, _ *cell) string {
+				return "/api/v1/patients?gp_practice_id=" + itoa(m.dem[mgz.KindGPPractice].ID)
+			}, rule: everyone, only: onlyPartyPatients},
 		{name: "cliënt lezen", shown: "/api/v1/patients/{cliënt}", method: "GET", path: func(m *matrix, _ *cell) string { return "/api/v1/patients/" + itoa(m.patient.ID) },
 			rule: rule{"iedere gebruiker van een betrokken organisatie (praktijk, zorgaanbieder, SO/AVG-dienst, regiebehandelaar)", patientParty}, denied: 404},
 		{name: "cliënt wijzigen", shown: "/api/v1/patients/{cliënt}", method: "PUT", path: func(m *matrix, _ *cell) string { return "/api/v1/patients/" + itoa(m.patient.ID) },
@@ -508,7 +512,7 @@ func endpoints() []endpoint {
 		{name: "herinneringen", method: "GET", path: p("/api/v1/reminders"), rule: everyone, only: onlyOwnReminders},
 
 		// The pages.
-		{name: "pagina: start", method: "GET", path: p("/"), rule: everyone},
+		{name: "pagina: start", method: "GET", path: p("/"), rule: everyone, only: onlyPartyAgreementLinks},
 		{name: "pagina: organisaties", method: "GET", path: p("/organisaties"), rule: everyone},
 		{name: "pagina: andere organisatie", method: "GET", path: func(_ *matrix, c *cell) string { return "/organisaties/" + itoa(c.other.ID) }, rule: everyone},
 		{name: "pagina: nieuwe organisatie", method: "GET", path: p("/organisaties/nieuw"), rule: rhoEditor},
@@ -596,7 +600,7 @@ func endpoints() []endpoint {
 		{name: "pagina: praktijk", method: "GET", path: p("/praktijk"), rule: rule{"iedere gebruiker van een huisartsenpraktijk", func(w who) bool { return w.kind == mgz.KindGPPractice }}},
 		{name: "pagina: vaste huisarts per locatie", method: "GET", path: p("/dekking"),
 			rule: rule{"de RHO en het zorgkantoor", func(w who) bool { return w.kind == mgz.KindRegionalGPOrg || w.kind == mgz.KindCareOffice }}},
-		{name: "pagina: overeenkomsten", method: "GET", path: p("/overeenkomsten"), rule: everyone},
+		{name: "pagina: overeenkomsten", method: "GET", path: p("/overeenkomsten"), rule: everyone, only: partyAgreementLinks},
 		{name: "pagina: overeenkomst", shown: "/overeenkomsten/{overeenkomst}", method: "GET", path: func(m *matrix, _ *cell) string { return "/overeenkomsten/" + itoa(m.agreement.ID) },
 			rule: agreementReader, denied: 404},
 		{name: "pagina: nieuwe overeenkomst", method: "GET", path: p("/overeenkomsten/nieuw"),
