@@ -262,3 +262,15 @@ func partyAgreementLinks(m *matrix, c *cell, r response) string {
 	}
 	return ""
 }
+
+// noPatientDetails: the region's coverage counts residents per location; neither the RHO nor the
+// care office is a party in a client's care, so it names no patient and shows no birth date or BSN.
+func noPatientDetails(m *matrix, _ *cell, r response) string {
+	body := string(r.body)
+	for _, leak := range []string{m.patient.Name, m.patient.BirthDate.String(), `"bsn"`, `"birth_date"`, `href="/clienten/`} {
+		if strings.Contains(body, leak) {
+			return fmt.Sprintf("the coverage answer holds %q, a detail of a patient the caller is not a party to", leak)
+		}
+	}
+	return ""
+}

@@ -481,7 +481,7 @@ func endpoints() []endpoint {
 			},
 			rule: rule{"bewerker of beheerder van de eigen huisartsenpraktijk", func(w who) bool { return w.kind == mgz.KindGPPractice && editorRole(w.role) }}},
 		{name: "vaste huisarts per locatie", method: "GET", path: p("/api/v1/coverage"),
-			rule: rule{"de RHO en het zorgkantoor", func(w who) bool { return w.kind == mgz.KindRegionalGPOrg || w.kind == mgz.KindCareOffice }}},
+			rule: rule{"de RHO en het zorgkantoor", func(w who) bool { return w.kind == mgz.KindRegionalGPOrg || w.kind == mgz.KindCareOffice }}, only: noPatientDetails},
 
 		{name: "eigen overeenkomsten", method: "GET", path: p("/api/v1/agreements"), rule: everyone, only: onlyPartyAgreements},
 		{name: "overeenkomst lezen", shown: "/api/v1/agreements/{overeenkomst}", method: "GET", path: func(m *matrix, _ *cell) string { return "/api/v1/agreements/" + itoa(m.agreement.ID) },
@@ -599,7 +599,7 @@ func endpoints() []endpoint {
 			rule: rule{"bewerker, beheerder of arts van een huisartsenpraktijk", func(w who) bool { return w.kind == mgz.KindGPPractice && w.role != mgz.RoleViewer }}},
 		{name: "pagina: praktijk", method: "GET", path: p("/praktijk"), rule: rule{"iedere gebruiker van een huisartsenpraktijk", func(w who) bool { return w.kind == mgz.KindGPPractice }}},
 		{name: "pagina: vaste huisarts per locatie", method: "GET", path: p("/dekking"),
-			rule: rule{"de RHO en het zorgkantoor", func(w who) bool { return w.kind == mgz.KindRegionalGPOrg || w.kind == mgz.KindCareOffice }}},
+			rule: rule{"de RHO en het zorgkantoor", func(w who) bool { return w.kind == mgz.KindRegionalGPOrg || w.kind == mgz.KindCareOffice }}, only: noPatientDetails},
 		{name: "pagina: overeenkomsten", method: "GET", path: p("/overeenkomsten"), rule: everyone, only: partyAgreementLinks},
 		{name: "pagina: overeenkomst", shown: "/overeenkomsten/{overeenkomst}", method: "GET", path: func(m *matrix, _ *cell) string { return "/overeenkomsten/" + itoa(m.agreement.ID) },
 			rule: agreementReader, denied: 404},
