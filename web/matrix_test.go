@@ -838,7 +838,10 @@ func matrixDoc(eps []endpoint, cols []who, observed []map[who]bool) string {
 	b.WriteString("organisatie elk adres laat proberen op een server met de demoregio. Per soort organisatie staan de rollen\n")
 	b.WriteString("die het mocht: **L** lezer, **B** bewerker, **H** beheerder, **A** arts; — betekent niemand van die soort.\n")
 	b.WriteString("\"Eigen\" is de organisatie van de gebruiker; \"ander\" een organisatie van een andere soort. De inlog-,\n")
-	b.WriteString("uitlog- en wachtwoordpagina's horen bij een sessie en worden apart getest (web/auth_test.go).\n\n")
+	b.WriteString("uitlog- en wachtwoordpagina's horen bij een sessie en worden apart getest (web/auth_test.go). Bij lijsten\n")
+	b.WriteString("(cliënten, overeenkomsten, gebruikers, API-tokens, auditlog, herinneringen, dekking) controleert de test ook\n")
+	b.WriteString("dat het antwoord alleen toont wat de gebruiker mag zien. Elk adres van mgz staat in deze tabel; een nieuw\n")
+	b.WriteString("adres zonder regel laat de test falen.\n\n")
 	var kinds []mgz.OrgKind
 	for _, c := range cols {
 		if !slices.Contains(kinds, c.kind) {
