@@ -43,7 +43,9 @@ var (
 		return a
 	}()
 
-	everyUser = []mgz.Actor{rhoViewer, rhoEditor, rhoAdmin, gpViewer, gpEditor, gpAdmin, gpPhysician, cpViewer, cpEditor, cpAdmin}
+	everyUser = []mgz.Actor{rhoViewer, rhoEditor, rhoAdmin, gpViewer, gpEditor, gpAdmin, gpPhysician, cpViewer, cpEditor, cpAdmin,
+		postViewer, postEditor, postAdmin, postPhysician, serviceViewer, serviceEditor, serviceAdmin, servicePhysician,
+		officeViewer, officeEditor, officeAdmin, ggdAdmin}
 
 	allKinds   = []Kind{Organisation, Location, ContactPoint, Settings, Rules, User, Token, AuditLog, Prerequisite, Patient, Registration, PracticeProfile, Coverage, AgreementProposal, Agreement}
 	allActions = []Action{Read, Create, Update, Delete, Export, Sign}
@@ -397,4 +399,163 @@ func TestPatientsAreSeenOnlyByThePartiesInTheirCare(t *testing.T) {
 		{"the RHO sees the coverage of fixed GPs", rhoViewer, Read, Resource{Kind: Coverage}, true, false},
 		{"a practice does not see the region's coverage", gpAdmin, Read, Resource{Kind: Coverage}, false, false},
 	})
+}
+
+// The organisations of the other kinds in these tests.
+const (
+	postOrg    int64 = 5 // a GP post (huisartsenpost)
+	serviceOrg int64 = 6 // an SO/AVG service
+	officeOrg  int64 = 7 // a care office (zorgkantoor)
+	ggdOrg     int64 = 8 // a public health service (GGD)
+)
+
+var (
+	postViewer       = user(501, postOrg, mgz.KindGPPost, mgz.RoleViewer)
+	postEditor       = user(502, postOrg, mgz.KindGPPost, mgz.RoleEditor)
+	postAdmin        = user(503, postOrg, mgz.KindGPPost, mgz.RoleAdmin)
+	postPhysician    = user(504, postOrg, mgz.KindGPPost, mgz.RolePhysician)
+	serviceViewer    = user(601, serviceOrg, mgz.KindPhysicianService, mgz.RoleViewer)
+	serviceEditor    = user(602, serviceOrg, mgz.KindPhysicianService, mgz.RoleEditor)
+	serviceAdmin     = user(603, serviceOrg, mgz.KindPhysicianService, mgz.RoleAdmin)
+	servicePhysician = user(604, serviceOrg, mgz.KindPhysicianService, mgz.RolePhysician)
+	officeViewer     = user(701, officeOrg, mgz.KindCareOffice, mgz.RoleViewer)
+	officeEditor     = user(702, officeOrg, mgz.KindCareOffice, mgz.RoleEditor)
+	officeAdmin      = user(703, officeOrg, mgz.KindCareOffice, mgz.RoleAdmin)
+	ggdAdmin         = user(803, ggdOrg, mgz.KindPublicHealthService, mgz.RoleAdmin)
+	// otherProviderEditor is an editor of a care provider that is not the resource's.
+	otherProviderEditor = user(402, otherOrg, mgz.KindCareProvider, mgz.RoleEditor)
+)
+
+// cooperation is a cooperation agreement (domain.md §8) of the care provider, the practice and
+// the GP post: its parties.
+var cooperation = Resource{Kind: Agreement, Parties: []int64{providerOrg, practiceOrg, postOrg}}
+
+// From docs/toegang.md: the parties read an agreement and its documents; a party's editor or
+// admin drafts, changes and sends it; a party's editor, admin or physician signs for the own
+// organisation; a party's viewer is told no (403); who is not a party does not learn that the
+// agreement exists (404), whatever the role.
+func TestAgreementsAreSeenByTheirPartiesAndSignedByTheirEditorsAdminsAndPhysicians(t *testing.T) {
+	var cases []policyCase
+	parties := []mgz.Actor{gpViewer, gpEditor, gpAdmin, gpPhysician, cpViewer, cpEditor, cpAdmin, postViewer, postEditor, postAdmin, postPhysician}
+	outsiders := []mgz.Actor{rhoViewer, rhoAdmin, serviceEditor, serviceAdmin, servicePhysician, officeViewer, officeAdmin, ggdAdmin, otherProviderEditor}
+	for _, a := range parties {
+		role := a.User.Roles[0]
+		editor := role == mgz.RoleEditor || role == mgz.RoleAdmin
+		cases = append(cases,
+			policyCase{fmt.Sprintf("a party's %s reads the agreement (%s)", role, who(a)), a, Read, cooperation, true, false},
+			policyCase{fmt.Sprintf("only a party's editor or admin drafts an agreement (%s)", who(a)), a, Create, cooperation, editor, false},
+			policyCase{fmt.Sprintf("only a party's editor or admin changes or sends the agreement (%s)", who(a)), a, Update, cooperation, editor, false},
+			policyCase{fmt.Sprintf("a party's editor, admin or physician signs, never a viewer (%s)", who(a)), a, Sign, cooperation, role != mgz.RoleViewer, false},
+			policyCase{fmt.Sprintf("nobody deletes an agreement (%s)", who(a)), a, Delete, cooperation, false, false},
+		)
+	}
+	for _, a := range outsiders {
+		for _, act := range []Action{Read, Create, Update, Sign, Delete} {
+			cases = append(cases, policyCase{fmt.Sprintf("%s: who is not a party cannot %s, nor learn that it exists", who(a), act), a, act, cooperation, false, true})
+		}
+	}
+	cases = append(cases,
+		policyCase{"a subcontract's parties are the provider and the practice: the GP post is not one", postAdmin, Read,
+			Resource{Kind: Agreement, Parties: []int64{providerOrg, practiceOrg}}, false, true},
+		policyCase{"a party of another agreement does not sign this one", gpEditor, Sign,
+			Resource{Kind: Agreement, Parties: []int64{otherOrg, postOrg}}, false, true},
+		policyCase{"an agreement without parties is seen by nobody", gpAdmin, Read, Resource{Kind: Agreement}, false, true},
+	)
+	runPolicyCases(t, cases)
+}
+
+// From docs/toegang.md: which agreement a location needs is seen by its own care provider, every
+// GP practice, the RHO and the care office; not by a GP post, an SO/AVG service, the GGD or another
+// care provider. Nobody changes it: it follows from the rules.
+func TestAgreementProposalIsSeenByTheProviderPracticesRHOAndCareOffice(t *testing.T) {
+	loc := Resource{Kind: AgreementProposal, OrganisationID: providerOrg}
+	var cases []policyCase
+	for _, a := range []mgz.Actor{cpViewer, cpAdmin, gpViewer, gpPhysician, rhoViewer, rhoAdmin, officeViewer, officeAdmin} {
+		cases = append(cases, policyCase{fmt.Sprintf("%s reads the proposal", who(a)), a, Read, loc, true, false})
+	}
+	for _, a := range []mgz.Actor{postAdmin, postPhysician, serviceAdmin, servicePhysician, ggdAdmin, otherProviderEditor} {
+		cases = append(cases, policyCase{fmt.Sprintf("%s does not read the proposal", who(a)), a, Read, loc, false, false})
+	}
+	for _, act := range []Action{Create, Update, Delete, Sign} {
+		cases = append(cases, policyCase{fmt.Sprintf("not even the provider's admin can %s a proposal", act), cpAdmin, act, loc, false, false})
+	}
+	runPolicyCases(t, cases)
+}
+
+// From docs/toegang.md (domain.md §5): a location's prerequisites and their documents are read by
+// its own care provider, every GP practice, the RHO and the care office; only an editor or admin
+// of the own care provider records them.
+func TestPrerequisitesAreRecordedOnlyByTheirOwnCareProvidersEditors(t *testing.T) {
+	loc := Resource{Kind: Prerequisite, OrganisationID: providerOrg}
+	var cases []policyCase
+	for _, a := range []mgz.Actor{cpViewer, cpEditor, cpAdmin, gpViewer, gpPhysician, rhoViewer, officeViewer, officeAdmin} {
+		cases = append(cases, policyCase{fmt.Sprintf("%s reads the checklist", who(a)), a, Read, loc, true, false})
+	}
+	for _, a := range []mgz.Actor{postAdmin, postPhysician, serviceAdmin, servicePhysician, ggdAdmin, otherProviderEditor} {
+		cases = append(cases, policyCase{fmt.Sprintf("%s does not read the checklist", who(a)), a, Read, loc, false, false})
+	}
+	for _, a := range []mgz.Actor{cpEditor, cpAdmin} {
+		cases = append(cases, policyCase{fmt.Sprintf("§5 the provider's %s records an item", a.User.Roles[0]), a, Update, loc, true, false})
+	}
+	for _, a := range []mgz.Actor{cpViewer, otherProviderEditor, gpAdmin, rhoAdmin, officeAdmin, serviceAdmin, postAdmin} {
+		cases = append(cases, policyCase{fmt.Sprintf("%s does not record the provider's items", who(a)), a, Update, loc, false, false})
+	}
+	// A care office, GP post or SO/AVG service has no locations, even when named as the owner.
+	for _, a := range []mgz.Actor{officeAdmin, postAdmin, serviceAdmin} {
+		cases = append(cases, policyCase{fmt.Sprintf("%s records no prerequisites, not even under its own id", who(a)), a, Update,
+			Resource{Kind: Prerequisite, OrganisationID: a.User.OrganisationID}, false, false})
+	}
+	runPolicyCases(t, cases)
+}
+
+// The care office (zorgkantoor), the GP post and the SO/AVG service, from docs/toegang.md: they
+// keep their own organisation's data, users and audit log like anyone; the care office follows the
+// region's coverage; an SO/AVG service is a party in the care of the clients of the locations it
+// serves; a GP post sees no client records and none of them registers clients or keeps a
+// practice's capacity.
+func TestCareOfficeGPPostAndSOAVGServiceUsers(t *testing.T) {
+	// A client at a location whose SO/AVG service is serviceOrg.
+	client := Resource{Kind: Patient, Parties: []int64{practiceOrg, providerOrg, serviceOrg}}
+	cases := []policyCase{
+		{"the care office follows the coverage of fixed GPs", officeViewer, Read, Resource{Kind: Coverage}, true, false},
+		{"a GP post does not see the region's coverage", postAdmin, Read, Resource{Kind: Coverage}, false, false},
+		{"an SO/AVG service does not see the region's coverage", serviceAdmin, Read, Resource{Kind: Coverage}, false, false},
+
+		{"the SO/AVG service of the location reads its client", serviceViewer, Read, client, true, false},
+		{"the SO/AVG physician changes the client's record", servicePhysician, Update, client, true, false},
+		{"an SO/AVG editor changes the client's record", serviceEditor, Update, client, true, false},
+		{"an SO/AVG viewer does not change the record", serviceViewer, Update, client, false, false},
+		{"the SO/AVG service records a new resident of its location", servicePhysician, Create, client, true, false},
+		{"the GP post sees no client record, nor that it exists", postPhysician, Read, client, false, true},
+		{"the GP post changes no client record", postAdmin, Update, client, false, true},
+		{"the care office sees no client record, nor that it exists", officeAdmin, Read, client, false, true},
+		{"an SO/AVG service of another location does not see the client", serviceAdmin, Read, Resource{Kind: Patient, Parties: []int64{practiceOrg, providerOrg}}, false, true},
+
+		{"a GP post does not register clients by name", postPhysician, Create, Resource{Kind: Registration, OrganisationID: postOrg}, false, false},
+		{"an SO/AVG service does not register clients by name", servicePhysician, Create, Resource{Kind: Registration, OrganisationID: serviceOrg}, false, false},
+		{"the care office does not register clients by name", officeAdmin, Create, Resource{Kind: Registration, OrganisationID: officeOrg}, false, false},
+		{"the care office keeps no practice capacity, not even under its own id", officeAdmin, Update, Resource{Kind: PracticeProfile, OrganisationID: officeOrg}, false, false},
+		{"a GP post keeps no practice capacity", postEditor, Update, Resource{Kind: PracticeProfile, OrganisationID: postOrg}, false, false},
+		{"the care office reads a practice's capacity", officeViewer, Read, Resource{Kind: PracticeProfile, OrganisationID: practiceOrg}, true, false},
+
+		{"a GP post updates its own organisation", postEditor, Update, Resource{Kind: Organisation, OrganisationID: postOrg}, true, false},
+		{"the care office updates its own organisation", officeEditor, Update, Resource{Kind: Organisation, OrganisationID: officeOrg}, true, false},
+		{"an SO/AVG viewer does not update its organisation", serviceViewer, Update, Resource{Kind: Organisation, OrganisationID: serviceOrg}, false, false},
+		{"the care office does not update another organisation", officeAdmin, Update, Resource{Kind: Organisation, OrganisationID: practiceOrg}, false, false},
+		{"the care office does not add organisations", officeAdmin, Create, Resource{Kind: Organisation}, false, false},
+		{"the care office has no locations to add", officeAdmin, Create, Resource{Kind: Location, OrganisationID: officeOrg}, false, false},
+		{"an SO/AVG service has no locations to change", serviceEditor, Update, Resource{Kind: Location, OrganisationID: serviceOrg}, false, false},
+		{"the GP post keeps its own contact points", postEditor, Create, Resource{Kind: ContactPoint, OrganisationID: postOrg}, true, false},
+		{"the GP post does not change another's contact points", postAdmin, Update, Resource{Kind: ContactPoint, OrganisationID: providerOrg}, false, false},
+		{"the care office does not change the region's settings", officeAdmin, Update, Resource{Kind: Settings}, false, false},
+
+		{"the care office's admin manages its users", officeAdmin, Create, Resource{Kind: User, OrganisationID: officeOrg}, true, false},
+		{"an SO/AVG editor does not manage users", serviceEditor, Update, Resource{Kind: User, OrganisationID: serviceOrg, UserID: 699}, false, false},
+		{"a GP post admin does not see another organisation's users", postAdmin, Read, Resource{Kind: User, OrganisationID: officeOrg, UserID: 799}, false, true},
+		{"the care office's admin reads its audit log", officeAdmin, Read, Resource{Kind: AuditLog, OrganisationID: officeOrg}, true, false},
+		{"an SO/AVG physician does not read the audit log", servicePhysician, Read, Resource{Kind: AuditLog, OrganisationID: serviceOrg}, false, false},
+		{"a GP post admin does not read another's audit log", postAdmin, Read, Resource{Kind: AuditLog, OrganisationID: practiceOrg}, false, false},
+		{"a GP post physician revokes no one else's token", postPhysician, Delete, Resource{Kind: Token, UserID: 501}, false, true},
+	}
+	runPolicyCases(t, cases)
 }

@@ -125,9 +125,12 @@ func TestMigrationUpgradePath(t *testing.T) {
 		t.Fatalf("current binary on an older database: %v", err)
 	}
 	defer db.Close()
-	all, _ := loadMigrations(migrationFiles)
-	if v, _ := db.SchemaVersion(ctx); v != len(all) || v < 2 {
-		t.Fatalf("version after upgrade = %d, want %d", v, len(all))
+	all, err := loadMigrations(migrationFiles)
+	if err != nil {
+		t.Fatalf("loading the embedded migrations: %v", err)
+	}
+	if v, err := db.SchemaVersion(ctx); err != nil || v != len(all) || v < 2 {
+		t.Fatalf("version after upgrade = %d (%v), want %d", v, err, len(all))
 	}
 	l, err := db.Register().Location(ctx, 1)
 	if err != nil || l.Name != "Oude Hof" || l.PhysicianServiceID != nil {
@@ -277,9 +280,8 @@ func TestRegisterCRUD(t *testing.T) {
 		if cp.Phone != "0612345678" {
 			t.Errorf("phone = %q, want 0612345678", cp.Phone)
 		}
-		ov, _ = r.Overview(ctx)
-		if ov.WithoutFirstLine != 0 || ov.ContactPoints != 1 {
-			t.Fatalf("overview after first-line contact = %+v", ov)
+		if ov, err = r.Overview(ctx); err != nil || ov.WithoutFirstLine != 0 || ov.ContactPoints != 1 {
+			t.Fatalf("overview after first-line contact = %+v, %v", ov, err)
 		}
 		bad := &mgz.ContactPoint{LocationID: &loc.ID, OrganisationID: &prov.ID, Role: mgz.RoleFirstLine, Phone: "0612345678", Hours: mgz.Hours24x7}
 		mustCode(t, r.CreateContactPoint(ctx, bad), mgz.ECodeInvalid, "location_id")
@@ -309,21 +311,21 @@ func TestRegisterCRUD(t *testing.T) {
 		if err != nil || total != 5 || len(ls) != 2 || ls[0].Name != "Extra C" {
 			t.Fatalf("page = %v names, total %d, err %v", len(ls), total, err)
 		}
-		ls, total, _ = r.Locations(ctx, mgz.LocationFilter{Query: "lind"})
-		if total != 1 || ls[0].ID != loc.ID {
-			t.Fatalf("search 'lind' found %d", total)
+		ls, total, err = r.Locations(ctx, mgz.LocationFilter{Query: "lind"})
+		if err != nil || total != 1 || len(ls) != 1 || ls[0].ID != loc.ID {
+			t.Fatalf("search 'lind' found %d (%v), want location %d only", total, err, loc.ID)
 		}
-		_, total, _ = r.Locations(ctx, mgz.LocationFilter{WithoutFixedGP: true})
-		if total != 5 {
-			t.Fatalf("without fixed GP = %d, want 5", total)
+		_, total, err = r.Locations(ctx, mgz.LocationFilter{WithoutFixedGP: true})
+		if err != nil || total != 5 {
+			t.Fatalf("without fixed GP = %d (%v), want 5", total, err)
 		}
-		_, total, _ = r.Locations(ctx, mgz.LocationFilter{Query: "100%_"})
-		if total != 0 {
-			t.Fatalf("LIKE wildcards in a search must be literal, found %d", total)
+		_, total, err = r.Locations(ctx, mgz.LocationFilter{Query: "100%_"})
+		if err != nil || total != 0 {
+			t.Fatalf("LIKE wildcards in a search must be literal, found %d (%v)", total, err)
 		}
-		os, total, _ := r.Organisations(ctx, mgz.OrganisationFilter{Kind: mgz.KindGPPractice})
-		if total != 1 || os[0].ID != gp.ID {
-			t.Fatalf("organisations of kind gp_practice = %d", total)
+		os, total, err := r.Organisations(ctx, mgz.OrganisationFilter{Kind: mgz.KindGPPractice})
+		if err != nil || total != 1 || len(os) != 1 || os[0].ID != gp.ID {
+			t.Fatalf("organisations of kind gp_practice = %d (%v), want practice %d only", total, err, gp.ID)
 		}
 	})
 
@@ -333,9 +335,9 @@ func TestRegisterCRUD(t *testing.T) {
 		}
 		_, err := r.Location(ctx, loc.ID)
 		mustCode(t, err, mgz.ECodeNotFound, "")
-		_, total, _ := r.ContactPoints(ctx, mgz.ContactPointFilter{LocationID: loc.ID})
-		if total != 0 {
-			t.Fatalf("contact points left: %d", total)
+		_, total, err := r.ContactPoints(ctx, mgz.ContactPointFilter{LocationID: loc.ID})
+		if err != nil || total != 0 {
+			t.Fatalf("contact points left: %d (%v), want 0", total, err)
 		}
 		if err := r.DeleteOrganisation(ctx, gp.ID); err != nil {
 			t.Fatalf("delete practice that is no longer a fixed GP: %v", err)
@@ -367,14 +369,14 @@ func TestCalendarSettingsRoundTrip(t *testing.T) {
 	if err := s.SetCalendarSettings(ctx, nza); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ = s.CalendarSettings(ctx); got != nza {
-		t.Fatalf("after storing NZa 2023: %+v, want %+v", got, nza)
+	if got, err = s.CalendarSettings(ctx); err != nil || got != nza {
+		t.Fatalf("after storing NZa 2023: %+v (%v), want %+v", got, err, nza)
 	}
 	bad := nza
 	bad.OfficeStart, bad.OfficeEnd = calendar.At(18, 0), calendar.At(8, 0)
 	mustCode(t, s.SetCalendarSettings(ctx, bad), mgz.ECodeInvalid, "office_hours")
-	if got, _ = s.CalendarSettings(ctx); got != nza {
-		t.Fatalf("refused settings changed what was stored: %+v", got)
+	if got, err = s.CalendarSettings(ctx); err != nil || got != nza {
+		t.Fatalf("refused settings changed what was stored: %+v (%v)", got, err)
 	}
 }
 
@@ -405,13 +407,19 @@ func TestAuditTamperingIsDetectedAndNamed(t *testing.T) {
 		t.Fatal(err)
 	}
 	broken(3)
-	db.sql.Exec("UPDATE audit_log SET outcome = 'allowed' WHERE id = 3")
+	exec := func(stmt string) {
+		t.Helper()
+		if _, err := db.sql.Exec(stmt); err != nil {
+			t.Fatalf("%s: %v", stmt, err)
+		}
+	}
+	exec("UPDATE audit_log SET outcome = 'allowed' WHERE id = 3")
 	if _, err := log.Verify(ctx); err != nil {
 		t.Fatalf("restored row: %v", err)
 	}
-	db.sql.Exec("DELETE FROM audit_log WHERE id = 5")
+	exec("DELETE FROM audit_log WHERE id = 5")
 	broken(5)
-	db.sql.Exec("DELETE FROM audit_log WHERE id = 2")
+	exec("DELETE FROM audit_log WHERE id = 2")
 	broken(2) // the deleted row is named
 }
 
@@ -446,9 +454,9 @@ func TestPrerequisiteVersionsDocumentsAndLocationDelete(t *testing.T) {
 	if err != nil || len(items) != 1 || items[0].Status != mgz.StatusMet || !items[0].ValidUntil.Equal(until) {
 		t.Fatalf("current items %+v, %v", items, err)
 	}
-	hist, _ := pre.History(ctx, l.ID, "")
-	if len(hist) != 2 {
-		t.Fatalf("history has %d versions, want 2", len(hist))
+	hist, err := pre.History(ctx, l.ID, "")
+	if err != nil || len(hist) != 2 {
+		t.Fatalf("history has %d versions (%v), want 2", len(hist), err)
 	}
 	if _, content, err := pre.Document(ctx, doc.ID); err != nil || string(content) != "%PDF" {
 		t.Fatalf("document: %q %v", content, err)

@@ -1,3 +1,25 @@
+// The permission matrix: every route of the API and the pages, tried by every role of every
+// organisation kind of the demo region, against who may use it.
+//
+// Adding a route? Add a row (an endpoint) for it to endpoints() below, else
+// TestPermissionMatrixCoversEveryRoute fails and names the route:
+//
+//  1. name: what the row does, in Dutch (it is a row of docs/toegang.md).
+//  2. method and path; when the path names a record made fresh for each cell, or a record of the
+//     matrix (m.patient, m.agreement, m.document, ...), set shown to the path with placeholders
+//     such as {overeenkomst}, so the document stays the same from run to run.
+//  3. body, for POST and PUT: a value marshalled as JSON for the API, url.Values for a form.
+//  4. rule: who may, written here from domain.md and the product's decisions, never copied from
+//     package access. Reuse a rule below or write one: rule{"Dutch text", func(w who) bool {...}}.
+//  5. ok when success is not 200/201/200/204 for GET/POST/PUT/DELETE (forms answer 303);
+//     denied (or deniedFor) when a refusal is not 403, e.g. 404 where it must not reveal that the
+//     record exists.
+//  6. For a list (API or page), set only to a check that the body holds only what the caller may
+//     see, and what it must see; the checks are in web/matrix_lists_test.go.
+//
+// Then run go test ./web -run TestPermissionMatrix -update-matrix and commit docs/toegang.md with
+// the row. Session routes (login, logout, password) are listed in sessionRoutes with their test.
+
 package web_test
 
 import (
@@ -46,7 +68,32 @@ var (
 		return w.kind == mgz.KindCareProvider || prereqReaders.allow(w)
 	}}
 	providerEditor = rule{"bewerker of beheerder van de eigen zorgaanbieder", func(w who) bool { return w.kind == mgz.KindCareProvider && editorRole(w.role) }}
+	// The matrix agreement's and patient's parties.
+	agreementReader = rule{"iedere gebruiker van een partij", agreementParty}
+	agreementEditor = rule{"bewerker of beheerder van een partij", func(w who) bool { return agreementParty(w) && editorRole(w.role) }}
+	agreementSigner = rule{"bewerker, beheerder of arts van een partij (ondertekent voor de eigen organisatie)", func(w who) bool {
+		return agreementParty(w) && w.role != mgz.RoleViewer
+	}}
+	patientReader = rule{"iedere gebruiker van een betrokken organisatie", patientParty}
+	patientCarer  = rule{"bewerker, beheerder of arts van een betrokken organisatie", func(w who) bool { return patientParty(w) && w.role != mgz.RoleViewer }}
+	gpCarer       = rule{"bewerker, beheerder of arts van een huisartsenpraktijk", func(w who) bool { return w.kind == mgz.KindGPPractice && w.role != mgz.RoleViewer }}
+	gpEditor      = rule{"bewerker of beheerder van de eigen huisartsenpraktijk", func(w who) bool { return w.kind == mgz.KindGPPractice && editorRole(w.role) }}
+	// A patient added without a practice has the care provider of its location and that
+	// location's SO/AVG service as parties.
+	newPatientCarer = rule{"bewerker, beheerder of arts van de zorgaanbieder of de SO/AVG-dienst van de locatie", func(w who) bool {
+		return (w.kind == mgz.KindCareProvider || w.kind == mgz.KindPhysicianService) && w.role != mgz.RoleViewer
+	}}
+	documentReaders = rule{"de zorgaanbieder van de locatie, huisartsenpraktijken, de RHO en het zorgkantoor", prereqOwn.allow}
 )
+
+// newPatientDenied: the location's parties that may not add a patient are told so (403); anyone
+// else does not learn more (404).
+func newPatientDenied(w who) int {
+	if w.kind == mgz.KindCareProvider || w.kind == mgz.KindPhysicianService {
+		return http.StatusForbidden
+	}
+	return http.StatusNotFound
+}
 
 // cell is the data one column acts on: its own organisation, a colleague, and records made
 // fresh for the actions that change or remove something.
@@ -78,6 +125,9 @@ type endpoint struct {
 	// deniedFor, when set, gives the denied status per column.
 	deniedFor func(who) int
 	shown     string // the path in docs/toegang.md, for paths that make a fresh record
+	// only, for lists, checks an allowed answer's body: it holds only what the caller may see,
+	// and what it must see. It returns "" or what is wrong (see matrix_lists_test.go).
+	only func(m *matrix, c *cell, r response) string
 }
 
 type matrix struct {
@@ -90,6 +140,14 @@ type matrix struct {
 	patient mgz.Patient
 	// agreement is a cooperation agreement of the demo care provider, practice and GP post.
 	agreement mgz.Agreement
+	// active is an agreement of the same parties signed by all, whose evaluation is due within a
+	// month: its parties, and only they, get a reminder.
+	active mgz.Agreement
+	// home is the demo care provider's location the matrix patients live at; its SO/AVG service
+	// is the demo physician service.
+	home mgz.Location
+	// document is a prerequisite document of home.
+	document int64
 }
 
 // agreementParty are the organisation kinds of the matrix agreement's parties.
@@ -155,6 +213,89 @@ func (m *matrix) token(u mgz.User) int64 {
 		m.t.Fatal(err)
 	}
 	return tok.ID
+}
+
+// agreementTerms are the matrix agreement's terms, for a new agreement of the same parties.
+func (m *matrix) agreementTerms() mgz.Agreement {
+	ag := m.agreement
+	ag.ID, ag.Version, ag.Status, ag.Signatures, ag.Snapshot = 0, 0, "", nil, nil
+	return ag
+}
+
+// currentAgreement is the matrix agreement as stored now, for edits made on its latest version.
+func (m *matrix) currentAgreement() mgz.Agreement {
+	ag, err := m.ts.svc.Agreement(context.Background(), service.System(), m.agreement.ID)
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	return ag
+}
+
+// freshAgreement adds an agreement of the matrix agreement's parties, for lifecycle cells: a
+// draft, or, with signing, one sent for signing.
+func (m *matrix) freshAgreement(signing bool) int64 {
+	ctx := context.Background()
+	ag := m.agreementTerms()
+	if err := m.ts.svc.CreateAgreement(ctx, service.System(), &ag); err != nil {
+		m.t.Fatal(err)
+	}
+	if signing {
+		if _, err := m.ts.svc.SendForSigning(ctx, service.System(), ag.ID); err != nil {
+			m.t.Fatal(err)
+		}
+	}
+	return ag.ID
+}
+
+// signedByAll stores ag and has an editor of each party sign it, so that it is active.
+func (m *matrix) signedByAll(ag mgz.Agreement) mgz.Agreement {
+	ctx := context.Background()
+	if err := m.ts.svc.CreateAgreement(ctx, service.System(), &ag); err != nil {
+		m.t.Fatal(err)
+	}
+	if _, err := m.ts.svc.SendForSigning(ctx, service.System(), ag.ID); err != nil {
+		m.t.Fatal(err)
+	}
+	for _, party := range ag.Parties() {
+		o := m.orgJSON(party)
+		u, _ := m.ts.newUser(m.t, party, "", mgz.RoleEditor)
+		var err error
+		if ag, err = m.ts.svc.SignAgreement(ctx, mgz.Actor{User: u, OrgKind: o.Kind}, ag.ID, "bestuurder"); err != nil {
+			m.t.Fatalf("%s signs agreement %d: %v", o.Name, ag.ID, err)
+		}
+	}
+	if ag.Status != mgz.AgreementActive {
+		m.t.Fatalf("agreement %d signed by every party is %s, want active", ag.ID, ag.Status)
+	}
+	return ag
+}
+
+// freshPatient adds a patient with the same parties as the matrix patient, for cells that move one.
+func (m *matrix) freshPatient() int64 {
+	p := m.patient
+	p.ID, p.Name = 0, fmt.Sprintf("Cliënt Verhuizing %d", m.unique())
+	if err := m.ts.db.Store().Patients().CreatePatient(context.Background(), &p); err != nil {
+		m.t.Fatal(err)
+	}
+	return p.ID
+}
+
+func agreementForm(ag mgz.Agreement) url.Values {
+	v := url.Values{"type": {string(ag.Type)}, "provider_id": {itoa(ag.Provider)}, "practice_id": {itoa(ag.Practice)},
+		"start": {ag.Start.String()}, "term_months": {fmt.Sprint(ag.TermMonths)}, "notice_months": {fmt.Sprint(ag.NoticeMonths)},
+		"evaluation_months": {fmt.Sprint(ag.EvaluationMonths)}}
+	if ag.GPPost != nil {
+		v.Set("gp_post_id", itoa(*ag.GPPost))
+	}
+	for _, l := range ag.Locations {
+		v.Add("location_ids", itoa(l))
+	}
+	return v
+}
+
+func registrationForm(n int) url.Values {
+	return url.Values{"name": {fmt.Sprintf("Cliënt Formulier %d", n)}, "birth_date": {"1938-01-01"}, "home_postcode": {"9901 AB"},
+		"sector": {"elderly"}, "wlz": {"without_treatment"}, "wlz_source": {"vecozo"}, "wlz_checked_on": {"2026-11-01"}, "delivery": {"mpt"}}
 }
 
 func (m *matrix) orgJSON(id int64) mgz.Organisation {
@@ -260,7 +401,7 @@ func endpoints() []endpoint {
 			body: func(_ *matrix, c *cell) any { return c.otherCP }, rule: nobody},
 		{name: "eigen contactpunt verwijderen", shown: "/api/v1/contact-points/{eigen-contactpunt}", method: "DELETE", path: func(m *matrix, c *cell) string { return "/api/v1/contact-points/" + itoa(m.freshContact(c.own.ID).ID) }, rule: ownEditor},
 		{name: "contactpunt van een ander verwijderen", method: "DELETE", path: func(_ *matrix, c *cell) string { return "/api/v1/contact-points/" + itoa(c.otherCP.ID) }, rule: nobody},
-		{name: "gebruikers van de eigen organisatie", method: "GET", path: p("/api/v1/users"), rule: ownAdmin},
+		{name: "gebruikers van de eigen organisatie", method: "GET", path: p("/api/v1/users"), rule: ownAdmin, only: onlyOwnUsers},
 		{name: "gebruikers van een andere organisatie", method: "GET", path: func(_ *matrix, c *cell) string { return "/api/v1/users?organisation_id=" + itoa(c.other.ID) }, rule: nobody, denied: 404},
 		{name: "gebruiker toevoegen", method: "POST", path: p("/api/v1/users"), body: func(m *matrix, _ *cell) any {
 			return map[string]any{"email": fmt.Sprintf("nieuw%d@matrix.example", m.unique()), "name": "Nieuwe Collega", "roles": []string{"viewer"}}
@@ -279,12 +420,12 @@ func endpoints() []endpoint {
 			body: func(_ *matrix, c *cell) any {
 				return map[string]any{"name": "Overgenomen", "roles": []string{"viewer"}, "disabled": true}
 			}, rule: nobody, denied: 404},
-		{name: "eigen API-tokens", method: "GET", path: p("/api/v1/tokens"), rule: everyone},
+		{name: "eigen API-tokens", method: "GET", path: p("/api/v1/tokens"), rule: everyone, only: onlyOwnTokens},
 		{name: "API-token maken", method: "POST", path: p("/api/v1/tokens"), body: func(*matrix, *cell) any { return map[string]any{"name": "matrix"} }, rule: everyone},
 		{name: "eigen API-token intrekken", method: "DELETE", path: func(_ *matrix, c *cell) string { return "/api/v1/tokens/" + itoa(c.ownToken) }, rule: everyone},
 		{name: "API-token van een ander intrekken", method: "DELETE", path: func(_ *matrix, c *cell) string { return "/api/v1/tokens/" + itoa(c.otherToken) }, rule: nobody, denied: 404},
-		{name: "auditlog van de eigen organisatie", method: "GET", path: p("/api/v1/audit"), rule: ownAdmin},
-		{name: "auditlog exporteren", method: "GET", path: p("/api/v1/audit/export?format=csv"), rule: ownAdmin},
+		{name: "auditlog van de eigen organisatie", method: "GET", path: p("/api/v1/audit"), rule: ownAdmin, only: onlyOwnAudit},
+		{name: "auditlog exporteren", method: "GET", path: p("/api/v1/audit/export?format=csv"), rule: ownAdmin, only: onlyOwnAuditCSV},
 		{name: "randvoorwaarden van een eigen locatie", method: "GET", path: func(_ *matrix, c *cell) string { return "/api/v1/locations/" + itoa(c.ownLoc.ID) + "/prerequisites" }, rule: prereqOwn},
 		{name: "randvoorwaarden van een locatie van een ander", method: "GET", path: func(_ *matrix, c *cell) string { return "/api/v1/locations/" + itoa(c.otherLoc.ID) + "/prerequisites" }, rule: prereqReaders},
 		{name: "geschiedenis van de randvoorwaarden", method: "GET", path: func(_ *matrix, c *cell) string {
@@ -302,7 +443,11 @@ func endpoints() []endpoint {
 			return "/api/v1/locations/" + itoa(c.otherLoc.ID) + "/prerequisites/first_line_24h"
 		}, body: func(*matrix, *cell) any { return map[string]any{"status": "met", "note": "Overgenomen."} }, rule: nobody},
 
-		{name: "cliënten zoeken (alleen betrokkenen komen in de lijst)", method: "GET", path: p("/api/v1/patients"), rule: everyone},
+		{name: "cliënten zoeken (alleen betrokkenen komen in de lijst)", method: "GET", path: p("/api/v1/patients"), rule: everyone, only: onlyPartyPatients},
+		{name: "cliënten van een praktijk zoeken (alleen betrokkenen komen in de lijst)", shown: "/api/v1/patients?gp_practice_id={praktijk}", method: "GET",
+			path: func(m *matrix, _ *cell) string {
+				return "/api/v1/patients?gp_practice_id=" + itoa(m.dem[mgz.KindGPPractice].ID)
+			}, rule: everyone, only: onlyPartyPatients},
 		{name: "cliënt lezen", shown: "/api/v1/patients/{cliënt}", method: "GET", path: func(m *matrix, _ *cell) string { return "/api/v1/patients/" + itoa(m.patient.ID) },
 			rule: rule{"iedere gebruiker van een betrokken organisatie (praktijk, zorgaanbieder, SO/AVG-dienst, regiebehandelaar)", patientParty}, denied: 404},
 		{name: "cliënt wijzigen", shown: "/api/v1/patients/{cliënt}", method: "PUT", path: func(m *matrix, _ *cell) string { return "/api/v1/patients/" + itoa(m.patient.ID) },
@@ -313,6 +458,16 @@ func endpoints() []endpoint {
 		{name: "verhuizing bekijken", shown: "/api/v1/patients/{cliënt}/relocation?location_id={locatie-ander}", method: "GET", path: func(m *matrix, c *cell) string {
 			return "/api/v1/patients/" + itoa(m.patient.ID) + "/relocation?location_id=" + itoa(c.otherLoc.ID)
 		}, rule: rule{"bewerker, beheerder of arts van een betrokken organisatie", func(w who) bool { return patientParty(w) && w.role != mgz.RoleViewer }}, deniedFor: partyDenied},
+		{name: "cliënt toevoegen (zonder praktijk)", method: "POST", path: p("/api/v1/patients"), body: func(m *matrix, _ *cell) any {
+			return map[string]any{"name": fmt.Sprintf("Cliënt Locatie %d", m.unique()), "birth_date": "1941-02-03", "location_id": m.home.ID,
+				"sector": string(m.home.Sector), "wlz": "without_treatment", "wlz_source": "vecozo", "wlz_checked_on": "2026-11-01", "delivery": "vpt"}
+		}, rule: newPatientCarer, deniedFor: newPatientDenied},
+		{name: "cliënt verhuizen", shown: "/api/v1/patients/{cliënt}/relocation", method: "POST", path: func(m *matrix, _ *cell) string {
+			return "/api/v1/patients/" + itoa(m.freshPatient()) + "/relocation"
+		}, body: func(_ *matrix, c *cell) any { return map[string]any{"location_id": c.otherLoc.ID} }, rule: patientCarer, deniedFor: partyDenied, ok: 200},
+		{name: "document bij een randvoorwaarde", shown: "/api/v1/prerequisite-documents/{document}", method: "GET", path: func(m *matrix, _ *cell) string {
+			return "/api/v1/prerequisite-documents/" + itoa(m.document)
+		}, rule: documentReaders},
 		{name: "cliënt op naam inschrijven", method: "POST", path: p("/api/v1/registrations"), body: func(m *matrix, _ *cell) any {
 			return map[string]any{"patient": map[string]any{"name": fmt.Sprintf("Cliënt Thuis %d", m.unique()), "birth_date": "1938-01-01", "home_postcode": "9901 AB",
 				"sector": "elderly", "wlz": "without_treatment", "wlz_source": "vecozo", "wlz_checked_on": "2026-11-01", "delivery": "mpt"}, "registration": map[string]any{}}
@@ -326,9 +481,9 @@ func endpoints() []endpoint {
 			},
 			rule: rule{"bewerker of beheerder van de eigen huisartsenpraktijk", func(w who) bool { return w.kind == mgz.KindGPPractice && editorRole(w.role) }}},
 		{name: "vaste huisarts per locatie", method: "GET", path: p("/api/v1/coverage"),
-			rule: rule{"de RHO en het zorgkantoor", func(w who) bool { return w.kind == mgz.KindRegionalGPOrg || w.kind == mgz.KindCareOffice }}},
+			rule: rule{"de RHO en het zorgkantoor", func(w who) bool { return w.kind == mgz.KindRegionalGPOrg || w.kind == mgz.KindCareOffice }}, only: noPatientDetails},
 
-		{name: "eigen overeenkomsten", method: "GET", path: p("/api/v1/agreements"), rule: everyone},
+		{name: "eigen overeenkomsten", method: "GET", path: p("/api/v1/agreements"), rule: everyone, only: onlyPartyAgreements},
 		{name: "overeenkomst lezen", shown: "/api/v1/agreements/{overeenkomst}", method: "GET", path: func(m *matrix, _ *cell) string { return "/api/v1/agreements/" + itoa(m.agreement.ID) },
 			rule: rule{"iedere gebruiker van een partij (zorgaanbieder, huisartsenpraktijk, huisartsenpost)", agreementParty}, denied: 404},
 		{name: "versies van een overeenkomst", shown: "/api/v1/agreements/{overeenkomst}/versions", method: "GET", path: func(m *matrix, _ *cell) string { return "/api/v1/agreements/" + itoa(m.agreement.ID) + "/versions" },
@@ -340,11 +495,24 @@ func endpoints() []endpoint {
 			path: func(m *matrix, _ *cell) string {
 				return "/api/v1/agreements/" + itoa(m.agreement.ID) + "/document?format=pdf"
 			},
-			rule: rule{"iedere gebruiker van een partij", agreementParty}, denied: 404},
-		{name: "herinneringen", method: "GET", path: p("/api/v1/reminders"), rule: everyone},
+			rule: agreementReader, denied: 404},
+		{name: "document van een overeenkomst (html)", shown: "/api/v1/agreements/{overeenkomst}/document?format=html", method: "GET",
+			path: func(m *matrix, _ *cell) string {
+				return "/api/v1/agreements/" + itoa(m.agreement.ID) + "/document?format=html"
+			},
+			rule: agreementReader, denied: 404},
+		{name: "overeenkomst opstellen", method: "POST", path: p("/api/v1/agreements"), body: func(m *matrix, _ *cell) any { return m.agreementTerms() },
+			rule: agreementEditor, deniedFor: agreementDenied},
+		{name: "overeenkomst ter ondertekening aanbieden", shown: "/api/v1/agreements/{overeenkomst}/send", method: "POST", path: func(m *matrix, _ *cell) string {
+			return "/api/v1/agreements/" + itoa(m.freshAgreement(false)) + "/send"
+		}, rule: agreementEditor, deniedFor: agreementDenied, ok: 200},
+		{name: "overeenkomst ondertekenen", shown: "/api/v1/agreements/{overeenkomst}/sign", method: "POST", path: func(m *matrix, _ *cell) string {
+			return "/api/v1/agreements/" + itoa(m.freshAgreement(true)) + "/sign"
+		}, body: func(*matrix, *cell) any { return map[string]any{"role": "bestuurder"} }, rule: agreementSigner, deniedFor: agreementDenied, ok: 200},
+		{name: "herinneringen", method: "GET", path: p("/api/v1/reminders"), rule: everyone, only: onlyOwnReminders},
 
 		// The pages.
-		{name: "pagina: start", method: "GET", path: p("/"), rule: everyone},
+		{name: "pagina: start", method: "GET", path: p("/"), rule: everyone, only: onlyPartyAgreementLinks},
 		{name: "pagina: organisaties", method: "GET", path: p("/organisaties"), rule: everyone},
 		{name: "pagina: andere organisatie", method: "GET", path: func(_ *matrix, c *cell) string { return "/organisaties/" + itoa(c.other.ID) }, rule: everyone},
 		{name: "pagina: nieuwe organisatie", method: "GET", path: p("/organisaties/nieuw"), rule: rhoEditor},
@@ -404,7 +572,7 @@ func endpoints() []endpoint {
 			body: func(*matrix, *cell) any { return url.Values{} }, rule: everyone, ok: 303},
 		{name: "formulier: API-token van een ander intrekken", method: "POST", path: func(_ *matrix, c *cell) string { return "/account/tokens/" + itoa(c.otherToken) + "/intrekken" },
 			body: func(*matrix, *cell) any { return url.Values{} }, rule: nobody, denied: 404},
-		{name: "pagina: cliënten", method: "GET", path: p("/clienten"), rule: everyone},
+		{name: "pagina: cliënten", method: "GET", path: p("/clienten"), rule: everyone, only: onlyPartyPatientLinks},
 		{name: "pagina: cliënt", shown: "/clienten/{cliënt}", method: "GET", path: func(m *matrix, _ *cell) string { return "/clienten/" + itoa(m.patient.ID) },
 			rule: rule{"iedere gebruiker van een betrokken organisatie", patientParty}, denied: 404},
 		{name: "pagina: cliënt bewerken", shown: "/clienten/{cliënt}/bewerken", method: "GET", path: func(m *matrix, _ *cell) string { return "/clienten/" + itoa(m.patient.ID) + "/bewerken" },
@@ -415,15 +583,46 @@ func endpoints() []endpoint {
 					"wlz_source": {string(m.patient.WlzSource)}, "wlz_checked_on": {m.patient.WlzCheckedOn.String()}, "delivery": {string(m.patient.Delivery)}}
 			},
 			rule: rule{"bewerker, beheerder of arts van een betrokken organisatie", func(w who) bool { return patientParty(w) && w.role != mgz.RoleViewer }}, deniedFor: partyDenied, ok: 303},
+		{name: "pagina: cliënt verhuizen", shown: "/clienten/{cliënt}/verhuizen", method: "GET", path: func(m *matrix, _ *cell) string { return "/clienten/" + itoa(m.patient.ID) + "/verhuizen" },
+			rule: rule{"iedere gebruiker van een betrokken organisatie (verhuizen: bewerker, beheerder of arts)", patientParty}, denied: 404},
+		{name: "formulier: cliënt verhuizen", shown: "/clienten/{cliënt}/verhuizen", method: "POST", path: func(m *matrix, _ *cell) string {
+			return "/clienten/" + itoa(m.freshPatient()) + "/verhuizen"
+		}, body: func(_ *matrix, c *cell) any { return url.Values{"location_id": {itoa(c.otherLoc.ID)}} }, rule: patientCarer, deniedFor: partyDenied, ok: 303},
+		{name: "formulier: cliënt inschrijven", method: "POST", path: p("/inschrijven"), body: func(m *matrix, _ *cell) any { return registrationForm(m.unique()) },
+			rule: gpCarer, ok: 303},
+		{name: "formulier: capaciteit en postcodegebieden", method: "POST", path: p("/praktijk"), body: func(*matrix, *cell) any {
+			return url.Values{"capacity": {"nearly_full"}, "postcode_areas": {"9901 9902"}}
+		}, rule: gpEditor, ok: 303},
+		{name: "pagina: document bij een randvoorwaarde", shown: "/documenten/{document}", method: "GET", path: func(m *matrix, _ *cell) string { return "/documenten/" + itoa(m.document) },
+			rule: documentReaders},
 		{name: "pagina: cliënt inschrijven", method: "GET", path: p("/inschrijven"),
 			rule: rule{"bewerker, beheerder of arts van een huisartsenpraktijk", func(w who) bool { return w.kind == mgz.KindGPPractice && w.role != mgz.RoleViewer }}},
 		{name: "pagina: praktijk", method: "GET", path: p("/praktijk"), rule: rule{"iedere gebruiker van een huisartsenpraktijk", func(w who) bool { return w.kind == mgz.KindGPPractice }}},
 		{name: "pagina: vaste huisarts per locatie", method: "GET", path: p("/dekking"),
-			rule: rule{"de RHO en het zorgkantoor", func(w who) bool { return w.kind == mgz.KindRegionalGPOrg || w.kind == mgz.KindCareOffice }}},
-		{name: "pagina: overeenkomsten", method: "GET", path: p("/overeenkomsten"), rule: everyone},
+			rule: rule{"de RHO en het zorgkantoor", func(w who) bool { return w.kind == mgz.KindRegionalGPOrg || w.kind == mgz.KindCareOffice }}, only: noPatientDetails},
+		{name: "pagina: overeenkomsten", method: "GET", path: p("/overeenkomsten"), rule: everyone, only: partyAgreementLinks},
 		{name: "pagina: overeenkomst", shown: "/overeenkomsten/{overeenkomst}", method: "GET", path: func(m *matrix, _ *cell) string { return "/overeenkomsten/" + itoa(m.agreement.ID) },
-			rule: rule{"iedere gebruiker van een partij", agreementParty}, denied: 404},
-		{name: "pagina: gebruikers", method: "GET", path: p("/gebruikers"), rule: ownAdmin},
+			rule: agreementReader, denied: 404},
+		{name: "pagina: nieuwe overeenkomst", method: "GET", path: p("/overeenkomsten/nieuw"),
+			rule: rule{"iedere ingelogde gebruiker (opslaan: bewerker of beheerder van een partij)", everyone.allow}},
+		{name: "formulier: overeenkomst opstellen", method: "POST", path: p("/overeenkomsten"), body: func(m *matrix, _ *cell) any { return agreementForm(m.agreementTerms()) },
+			rule: agreementEditor, deniedFor: agreementDenied, ok: 303},
+		{name: "pagina: overeenkomst bewerken", shown: "/overeenkomsten/{overeenkomst}/bewerken", method: "GET", path: func(m *matrix, _ *cell) string {
+			return "/overeenkomsten/" + itoa(m.agreement.ID) + "/bewerken"
+		}, rule: rule{"iedere gebruiker van een partij (opslaan: bewerker of beheerder)", agreementParty}, denied: 404},
+		{name: "formulier: overeenkomst wijzigen", shown: "/overeenkomsten/{overeenkomst}/bewerken", method: "POST", path: func(m *matrix, _ *cell) string {
+			return "/overeenkomsten/" + itoa(m.agreement.ID) + "/bewerken"
+		}, body: func(m *matrix, _ *cell) any { return agreementForm(m.currentAgreement()) }, rule: agreementEditor, deniedFor: agreementDenied, ok: 303},
+		{name: "formulier: overeenkomst ondertekenen", shown: "/overeenkomsten/{overeenkomst}/stap/sign", method: "POST", path: func(m *matrix, _ *cell) string {
+			return "/overeenkomsten/" + itoa(m.freshAgreement(true)) + "/stap/sign"
+		}, body: func(*matrix, *cell) any { return url.Values{"role": {"bestuurder"}} }, rule: agreementSigner, deniedFor: agreementDenied, ok: 303},
+		{name: "pagina: document van een overeenkomst (html)", shown: "/overeenkomsten/{overeenkomst}/document", method: "GET", path: func(m *matrix, _ *cell) string {
+			return "/overeenkomsten/" + itoa(m.agreement.ID) + "/document"
+		}, rule: agreementReader, denied: 404},
+		{name: "pagina: document van een overeenkomst (pdf)", shown: "/overeenkomsten/{overeenkomst}/document.pdf", method: "GET", path: func(m *matrix, _ *cell) string {
+			return "/overeenkomsten/" + itoa(m.agreement.ID) + "/document.pdf"
+		}, rule: agreementReader, denied: 404},
+		{name: "pagina: gebruikers", method: "GET", path: p("/gebruikers"), rule: ownAdmin, only: onlyOwnUserLinks},
 		{name: "formulier: gebruiker toevoegen", method: "POST", path: p("/gebruikers"), body: func(m *matrix, _ *cell) any {
 			return url.Values{"email": {fmt.Sprintf("pagina%d@matrix.example", m.unique())}, "name": {"Nieuwe Collega"}, "roles": {"viewer"}}
 		}, rule: ownAdmin, ok: 200},
@@ -466,6 +665,15 @@ func TestPermissionMatrix(t *testing.T) {
 	if err := ts.reg.UpdateLocation(ctx, &home); err != nil {
 		t.Fatal(err)
 	}
+	m.home = home
+	item := mgz.PrerequisiteItem{LocationID: home.ID, Key: mgz.PrereqWzdProtocol, Status: mgz.StatusMet, Note: "Protocol in de bijlage."}
+	if err := ts.svc.RecordPrerequisite(ctx, service.System(), &item, &service.Upload{Name: "wzd-protocol.pdf", Content: pdf}); err != nil {
+		t.Fatal(err)
+	}
+	if item.DocumentID == nil {
+		t.Fatal("the matrix's prerequisite document was not stored")
+	}
+	m.document = *item.DocumentID
 	gpID := m.dem[mgz.KindGPPractice].ID
 	m.patient = mgz.Patient{Name: "Cliënt Matrix", BirthDate: mgz.NewDate(1940, 5, 1), LocationID: &home.ID, Sector: home.Sector,
 		Wlz: mgz.WlzWithoutTreatment, WlzSource: mgz.WlzSourceVECOZO, WlzCheckedOn: mgz.NewDate(2026, 11, 1), Delivery: mgz.DeliveryVPT, GPPracticeID: &gpID}
@@ -478,6 +686,9 @@ func TestPermissionMatrix(t *testing.T) {
 	if err := ts.svc.CreateAgreement(ctx, service.System(), &m.agreement); err != nil {
 		t.Fatal(err)
 	}
+	m.active = m.agreementTerms()
+	m.active.Start = mgz.DateOf(ts.svc.Today().AddDate(0, -11, 0))
+	m.active = m.signedByAll(m.active)
 
 	var cols []who
 	for _, k := range mgz.OrgKinds.Options() {
@@ -493,6 +704,7 @@ func TestPermissionMatrix(t *testing.T) {
 	for i := range observed {
 		observed[i] = map[who]bool{}
 	}
+	mux := newRouteMux(ts)
 	deniedBefore := countDenied(t, ts)
 	denials := 0
 	for _, w := range cols {
@@ -514,6 +726,10 @@ func TestPermissionMatrix(t *testing.T) {
 		for i, ep := range eps {
 			_, entriesBefore := lastAuditAndCount(t, ts)
 			path := ep.path(m, c)
+			if got, shown := mux.pattern(ep.method, path), mux.pattern(ep.method, templatePath(ep)); got != shown {
+				t.Errorf("%s: the request %s %s is served by route %q, but the path shown in docs/toegang.md (%s) by %q: fix the row's shown path",
+					ep.name, ep.method, path, got, templatePath(ep), shown)
+			}
 			var r response
 			switch b := func() any {
 				if ep.body == nil {
@@ -543,6 +759,11 @@ func TestPermissionMatrix(t *testing.T) {
 				t.Errorf("%s (%s %s) as %s %s: status %d, want %d (allowed for %s)\n%.300s", ep.name, ep.method, path, w.kind, w.role, r.status, okStatus, ep.rule.text, r.body)
 			case !want && r.status != deniedStatus:
 				t.Errorf("%s (%s %s) as %s %s: status %d, want %d (only %s)\n%.300s", ep.name, ep.method, path, w.kind, w.role, r.status, deniedStatus, ep.rule.text, r.body)
+			}
+			if want && r.status == okStatus && ep.only != nil {
+				if msg := ep.only(m, c, r); msg != "" {
+					t.Errorf("%s (%s %s) as %s %s: %s", ep.name, ep.method, path, w.kind, w.role, msg)
+				}
 			}
 			if !want {
 				denials++
@@ -617,7 +838,10 @@ func matrixDoc(eps []endpoint, cols []who, observed []map[who]bool) string {
 	b.WriteString("organisatie elk adres laat proberen op een server met de demoregio. Per soort organisatie staan de rollen\n")
 	b.WriteString("die het mocht: **L** lezer, **B** bewerker, **H** beheerder, **A** arts; — betekent niemand van die soort.\n")
 	b.WriteString("\"Eigen\" is de organisatie van de gebruiker; \"ander\" een organisatie van een andere soort. De inlog-,\n")
-	b.WriteString("uitlog- en wachtwoordpagina's horen bij een sessie en worden apart getest (web/auth_test.go).\n\n")
+	b.WriteString("uitlog- en wachtwoordpagina's horen bij een sessie en worden apart getest (web/auth_test.go). Bij lijsten\n")
+	b.WriteString("(cliënten, overeenkomsten, gebruikers, API-tokens, auditlog, herinneringen, dekking) controleert de test ook\n")
+	b.WriteString("dat het antwoord alleen toont wat de gebruiker mag zien. Elk adres van mgz staat in deze tabel; een nieuw\n")
+	b.WriteString("adres zonder regel laat de test falen.\n\n")
 	var kinds []mgz.OrgKind
 	for _, c := range cols {
 		if !slices.Contains(kinds, c.kind) {
@@ -664,4 +888,83 @@ func templatePath(ep endpoint) (shown string) {
 		ownToken: -9, otherToken: -10, c: &client{user: mgz.User{ID: -11}}, who: who{kind: mgz.KindGPPractice}}
 	return strings.NewReplacer("-11", "{ik}", "-10", "{token-ander}", "-1", "{eigen}", "-2", "{ander}", "-3", "{collega}", "-4", "{gebruiker-ander}",
 		"-5", "{eigen-locatie}", "-6", "{locatie-ander}", "-7", "{eigen-contactpunt}", "-8", "{contactpunt-ander}", "-9", "{eigen-token}").Replace(ep.path(nil, c))
+}
+
+// sessionRoutes are the routes the matrix leaves out on purpose, each with the test that covers it.
+var sessionRoutes = map[string]string{
+	"GET /inloggen":            "the login page needs no session (auth_test.go)",
+	"POST /inloggen":           "logging in needs no session (auth_test.go)",
+	"POST /uitloggen":          "logging out ends a browser session (auth_test.go)",
+	"GET /account/wachtwoord":  "the password page belongs to a browser session (auth_test.go)",
+	"POST /account/wachtwoord": "changing the password belongs to a browser session (auth_test.go)",
+}
+
+// routeMux matches a request to the pattern it was registered with, using the same ServeMux rules
+// as the server.
+type routeMux struct{ mux *http.ServeMux }
+
+func newRouteMux(ts *testServer) routeMux {
+	mux := http.NewServeMux()
+	for _, rt := range append(ts.srv.APIRoutes(), ts.srv.PageRoutes()...) {
+		mux.Handle(rt, http.NotFoundHandler())
+	}
+	return routeMux{mux}
+}
+
+// pattern returns the registered "METHOD /path" that serves method and path, or "".
+func (m routeMux) pattern(method, path string) string {
+	req, err := http.NewRequest(method, "http://mgz.test"+path, nil)
+	if err != nil {
+		return ""
+	}
+	_, pat := m.mux.Handler(req)
+	return pat
+}
+
+// shownPath is templatePath, false when the row's path needs the matrix's records (a row that
+// should have set shown).
+func shownPath(ep endpoint) (path string, ok bool) {
+	defer func() {
+		if recover() != nil {
+			path, ok = "", false
+		}
+	}()
+	return templatePath(ep), true
+}
+
+// TestPermissionMatrixCoversEveryRoute fails when a route of the API or the pages has no row in the
+// permission matrix, so that a new route cannot be added without saying who may use it.
+func TestPermissionMatrixCoversEveryRoute(t *testing.T) {
+	ts := newTestServer(t, false)
+	mux := newRouteMux(ts)
+	covered := map[string]bool{}
+	for _, ep := range endpoints() {
+		shown, ok := shownPath(ep)
+		if !ok {
+			t.Errorf("matrix row %q makes its path from the matrix's records but has no shown path: set shown to the path with placeholders", ep.name)
+			continue
+		}
+		pat := mux.pattern(ep.method, shown)
+		if pat == "" {
+			t.Errorf("matrix row %q (%s %s) matches no registered route: fix its method or path", ep.name, ep.method, shown)
+			continue
+		}
+		covered[pat] = true
+	}
+	for _, rt := range append(ts.srv.APIRoutes(), ts.srv.PageRoutes()...) {
+		if covered[rt] {
+			continue
+		}
+		if _, ok := sessionRoutes[rt]; ok {
+			continue
+		}
+		t.Errorf("route %s has no row in the permission matrix: add an endpoint for it to endpoints() in web/matrix_test.go "+
+			"(see the comment at the top of that file), then run go test ./web -run TestPermissionMatrix -update-matrix", rt)
+	}
+	registered := append(ts.srv.APIRoutes(), ts.srv.PageRoutes()...)
+	for rt := range sessionRoutes {
+		if !slices.Contains(registered, rt) {
+			t.Errorf("sessionRoutes names %s, which is no longer a route: remove it", rt)
+		}
+	}
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"mime/multipart"
-	"net/http"
 	"strings"
 	"testing"
 
@@ -17,13 +16,22 @@ func multipartItem(t *testing.T, fields map[string]string, fileName string, cont
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
 	for k, v := range fields {
-		mw.WriteField(k, v)
+		if err := mw.WriteField(k, v); err != nil {
+			t.Fatalf("writing form field %s: %v", k, err)
+		}
 	}
 	if fileName != "" {
-		fw, _ := mw.CreateFormFile("document", fileName)
-		fw.Write(content)
+		fw, err := mw.CreateFormFile("document", fileName)
+		if err != nil {
+			t.Fatalf("adding file %s to the form: %v", fileName, err)
+		}
+		if _, err := fw.Write(content); err != nil {
+			t.Fatalf("writing file %s into the form: %v", fileName, err)
+		}
 	}
-	mw.Close()
+	if err := mw.Close(); err != nil {
+		t.Fatalf("closing the multipart form: %v", err)
+	}
 	return &buf, mw.FormDataContentType()
 }
 
@@ -31,12 +39,10 @@ var pdf = []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Roo
 
 func TestPrerequisitesChecklistDocumentsAndHistory(t *testing.T) {
 	ts := newTestServer(t, true)
-	ctx := context.Background()
-	provs, _, _ := ts.reg.Organisations(ctx, mgz.OrganisationFilter{Kind: mgz.KindCareProvider, Page: mgz.Page{Limit: 1}})
-	locs, _, _ := ts.reg.Locations(ctx, mgz.LocationFilter{ProviderID: provs[0].ID, Page: mgz.Page{Limit: 1}})
-	loc := locs[0]
+	provs := demoOrgs(t, ts, mgz.KindCareProvider, 1)
+	loc := demoLocations(t, ts, mgz.LocationFilter{ProviderID: provs[0].ID}, 1)[0]
 	pc := ts.as(t, provs[0].ID, mgz.RoleEditor)
-	gps, _, _ := ts.reg.Organisations(ctx, mgz.OrganisationFilter{Kind: mgz.KindGPPractice, Page: mgz.Page{Limit: 1}})
+	gps := demoOrgs(t, ts, mgz.KindGPPractice, 1)
 	gp := ts.as(t, gps[0].ID, mgz.RoleViewer)
 	base := "/api/v1/locations/" + itoa(loc.ID) + "/prerequisites"
 
@@ -60,7 +66,7 @@ func TestPrerequisitesChecklistDocumentsAndHistory(t *testing.T) {
 		}
 	}
 	buf, ct := multipartItem(t, map[string]string{"status": "met"}, "wzd-protocol.pdf", pdf)
-	req, _ := http.NewRequest("POST", ts.URL+base+"/wzd_protocol", buf)
+	req := newRequest(t, "POST", ts.URL+base+"/wzd_protocol", buf)
 	req.Header.Set("Content-Type", ct)
 	r := pc.send(t, req)
 	if r.status != 201 {
@@ -87,7 +93,7 @@ func TestPrerequisitesChecklistDocumentsAndHistory(t *testing.T) {
 		{"too large", append(append([]byte{}, pdf...), bytes.Repeat([]byte{' '}, mgz.MaxDocumentSize)...)},
 	} {
 		buf, ct := multipartItem(t, map[string]string{"status": "met"}, "protocol.pdf", tc.content)
-		req, _ := http.NewRequest("POST", ts.URL+base+"/infection_protocol", buf)
+		req := newRequest(t, "POST", ts.URL+base+"/infection_protocol", buf)
 		req.Header.Set("Content-Type", ct)
 		wantError(t, pc.send(t, req), 422, "invalid_request", "document")
 	}
@@ -98,7 +104,7 @@ func TestPrerequisitesChecklistDocumentsAndHistory(t *testing.T) {
 		!strings.HasPrefix(dl.header.Get("Content-Disposition"), "attachment") {
 		t.Fatalf("download: %d %q %q", dl.status, dl.header.Get("Content-Type"), dl.header.Get("Content-Disposition"))
 	}
-	posts, _, _ := ts.reg.Organisations(ctx, mgz.OrganisationFilter{Kind: mgz.KindGPPost, Page: mgz.Page{Limit: 1}})
+	posts := demoOrgs(t, ts, mgz.KindGPPost, 1)
 	post := ts.as(t, posts[0].ID, mgz.RoleAdmin)
 	wantError(t, post.do(t, "GET", "/api/v1/prerequisite-documents/"+itoa(*withDoc.DocumentID), nil), 403, "forbidden")
 
@@ -141,7 +147,10 @@ func TestPrerequisitesChecklistDocumentsAndHistory(t *testing.T) {
 func TestAgreementProposalOfALocation(t *testing.T) {
 	ts := newTestServer(t, true)
 	ctx := context.Background()
-	insts, _, _ := ts.reg.Locations(ctx, mgz.LocationFilter{Setting: mgz.SettingInstitution, Page: mgz.Page{Limit: mgz.MaxLimit}})
+	insts, _, err := ts.reg.Locations(ctx, mgz.LocationFilter{Setting: mgz.SettingInstitution, Page: mgz.Page{Limit: mgz.MaxLimit}})
+	if err != nil {
+		t.Fatalf("listing the demo's institutions: %v", err)
+	}
 	var both mgz.Location
 	for _, l := range insts {
 		if len(l.Deliveries) == 2 {
@@ -149,9 +158,10 @@ func TestAgreementProposalOfALocation(t *testing.T) {
 		}
 	}
 	if both.ID == 0 {
-		t.Skip("the demo has no institution offering both stays")
+		// The demo region is fixed data: losing this location loses the test's case, so it fails.
+		t.Fatal("the demo region has no institution offering both stays (with and without treatment): add one to package demo")
 	}
-	gps, _, _ := ts.reg.Organisations(ctx, mgz.OrganisationFilter{Kind: mgz.KindGPPractice, Page: mgz.Page{Limit: 1}})
+	gps := demoOrgs(t, ts, mgz.KindGPPractice, 1)
 	gp := ts.as(t, gps[0].ID, mgz.RoleViewer)
 	var out struct {
 		Proposals []struct {

@@ -1,0 +1,276 @@
+package web_test
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/regio-mgz/mgz"
+	"github.com/regio-mgz/mgz/service"
+)
+
+// The checks of the list rows of the permission matrix. A status code says a caller may list; the
+// body must also hold only what the caller may see, and what it may see must be there (else an
+// empty list would pass every check). Each returns "" or what is wrong, in words a stranger
+// understands.
+
+// listItems decodes the items of a list answer into T.
+func listItems[T any](r response) ([]T, string) {
+	var l struct {
+		Items []T `json:"items"`
+	}
+	if err := json.Unmarshal(r.body, &l); err != nil {
+		return nil, fmt.Sprintf("the answer is not a list: %v", err)
+	}
+	return l.Items, ""
+}
+
+// patientParties are the organisations in a patient's care: the registered practice, the lead
+// physician's organisation, the care provider of the location and the location's SO/AVG service.
+func (m *matrix) patientParties(p mgz.Patient) []int64 {
+	var ids []int64
+	for _, id := range []*int64{p.GPPracticeID, p.LeadPhysicianOrgID} {
+		if id != nil {
+			ids = append(ids, *id)
+		}
+	}
+	if p.LocationID != nil {
+		l, err := m.ts.reg.Location(context.Background(), *p.LocationID)
+		if err != nil {
+			m.t.Fatalf("location %d of patient %d: %v", *p.LocationID, p.ID, err)
+		}
+		ids = append(ids, l.ProviderID)
+		if l.PhysicianServiceID != nil {
+			ids = append(ids, *l.PhysicianServiceID)
+		}
+	}
+	return ids
+}
+
+// onlyPartyPatients: every patient listed has the caller's organisation as a party, and a party
+// of the matrix patient finds it.
+func onlyPartyPatients(m *matrix, c *cell, r response) string {
+	ps, bad := listItems[mgz.Patient](r)
+	if bad != "" {
+		return bad
+	}
+	for _, p := range ps {
+		if !slices.Contains(m.patientParties(p), c.own.ID) {
+			return fmt.Sprintf("patient %d (%s) is listed, but organisation %d is not one of its parties %v", p.ID, p.Name, c.own.ID, m.patientParties(p))
+		}
+	}
+	if patientParty(c.who) {
+		found, bad := listItems[mgz.Patient](c.c.do(m.t, "GET", "/api/v1/patients?q="+url.QueryEscape(m.patient.Name), nil))
+		if bad != "" {
+			return bad
+		}
+		if !slices.ContainsFunc(found, func(p mgz.Patient) bool { return p.ID == m.patient.ID }) {
+			return fmt.Sprintf("a party searching for %q does not find patient %d", m.patient.Name, m.patient.ID)
+		}
+	}
+	return ""
+}
+
+// onlyPartyAgreements: every agreement listed has the caller's organisation as a party, and the
+// matrix agreement's parties find it.
+func onlyPartyAgreements(m *matrix, c *cell, r response) string {
+	ags, bad := listItems[mgz.Agreement](r)
+	if bad != "" {
+		return bad
+	}
+	for _, ag := range ags {
+		if !slices.Contains(ag.Parties(), c.own.ID) {
+			return fmt.Sprintf("agreement %d is listed, but organisation %d is not one of its parties %v", ag.ID, c.own.ID, ag.Parties())
+		}
+	}
+	if agreementParty(c.who) && !slices.ContainsFunc(ags, func(ag mgz.Agreement) bool { return ag.ID == m.agreement.ID }) {
+		return fmt.Sprintf("party %d does not find agreement %d in its list", c.own.ID, m.agreement.ID)
+	}
+	return ""
+}
+
+// onlyOwnUsers: every user listed is of the caller's organisation, the colleague among them.
+func onlyOwnUsers(_ *matrix, c *cell, r response) string {
+	us, bad := listItems[mgz.User](r)
+	if bad != "" {
+		return bad
+	}
+	for _, u := range us {
+		if u.OrganisationID != c.own.ID {
+			return fmt.Sprintf("user %d (%s) of organisation %d is listed to organisation %d", u.ID, u.Email, u.OrganisationID, c.own.ID)
+		}
+	}
+	if !slices.ContainsFunc(us, func(u mgz.User) bool { return u.ID == c.colleague.ID }) {
+		return fmt.Sprintf("colleague %d is missing from the list of organisation %d's users", c.colleague.ID, c.own.ID)
+	}
+	return ""
+}
+
+// onlyOwnTokens: every token listed is the caller's own, its own token among them.
+func onlyOwnTokens(_ *matrix, c *cell, r response) string {
+	ts, bad := listItems[mgz.APIToken](r)
+	if bad != "" {
+		return bad
+	}
+	for _, tok := range ts {
+		if tok.UserID != c.c.user.ID {
+			return fmt.Sprintf("token %d of user %d is listed to user %d", tok.ID, tok.UserID, c.c.user.ID)
+		}
+	}
+	if !slices.ContainsFunc(ts, func(tok mgz.APIToken) bool { return tok.ID == c.ownToken }) {
+		return fmt.Sprintf("the caller's own token %d is missing from its list", c.ownToken)
+	}
+	return ""
+}
+
+// visibleEntry: an organisation's admin sees the entries by its own users and those about its own
+// objects.
+func visibleEntry(own int64, e mgz.AuditEntry) bool {
+	return e.OrganisationID == own || e.ObjectOrganisationID == own
+}
+
+// onlyOwnAudit: every audit entry listed is by the caller's organisation or about its objects,
+// and there is at least one (the caller's own requests are in the log).
+func onlyOwnAudit(_ *matrix, c *cell, r response) string {
+	es, bad := listItems[mgz.AuditEntry](r)
+	if bad != "" {
+		return bad
+	}
+	if len(es) == 0 {
+		return "the audit log of the caller's organisation is empty, though its users' requests are in it"
+	}
+	for _, e := range es {
+		if !visibleEntry(c.own.ID, e) {
+			return fmt.Sprintf("audit entry %d (by organisation %d, about organisation %d) is shown to organisation %d", e.ID, e.OrganisationID, e.ObjectOrganisationID, c.own.ID)
+		}
+	}
+	return ""
+}
+
+// onlyOwnAuditCSV is onlyOwnAudit for the CSV export: it reads the organisation columns by their
+// header.
+func onlyOwnAuditCSV(_ *matrix, c *cell, r response) string {
+	rows, err := csv.NewReader(strings.NewReader(string(r.body))).ReadAll()
+	if err != nil || len(rows) < 2 {
+		return fmt.Sprintf("the export is not a CSV with a header and at least one row (%d rows, %v)", len(rows), err)
+	}
+	col := map[string]int{}
+	for i, h := range rows[0] {
+		col[h] = i
+	}
+	byCol, okBy := col["organisation_id"]
+	aboutCol, okAbout := col["object_organisation_id"]
+	if !okBy || !okAbout {
+		return fmt.Sprintf("the export's header %v lacks organisation_id or object_organisation_id", rows[0])
+	}
+	for _, row := range rows[1:] {
+		num := func(i int) int64 {
+			n, _ := strconv.ParseInt(strings.TrimLeft(row[i], "'"), 10, 64) // an empty cell is no organisation
+			return n
+		}
+		if e := (mgz.AuditEntry{OrganisationID: num(byCol), ObjectOrganisationID: num(aboutCol)}); !visibleEntry(c.own.ID, e) {
+			return fmt.Sprintf("the export holds a row by organisation %d about organisation %d, for organisation %d: %v", e.OrganisationID, e.ObjectOrganisationID, c.own.ID, row)
+		}
+	}
+	return ""
+}
+
+// onlyOwnReminders: every reminder about an agreement is about one the caller is a party to.
+func onlyOwnReminders(m *matrix, c *cell, r response) string {
+	type reminder struct {
+		Kind        string `json:"kind"`
+		AgreementID int64  `json:"agreement_id"`
+		LocationID  int64  `json:"location_id"`
+	}
+	rs, bad := listItems[reminder](r)
+	if bad != "" {
+		return bad
+	}
+	if agreementParty(c.who) && !slices.ContainsFunc(rs, func(rm reminder) bool { return rm.AgreementID == m.active.ID }) {
+		return fmt.Sprintf("party %d gets no reminder of the evaluation of agreement %d, due %s", c.own.ID, m.active.ID, m.active.NextEvaluation())
+	}
+	for _, rm := range rs {
+		if rm.AgreementID == 0 {
+			continue
+		}
+		ag, err := m.ts.svc.Agreement(context.Background(), service.System(), rm.AgreementID)
+		if err != nil {
+			m.t.Fatalf("agreement %d of a reminder: %v", rm.AgreementID, err)
+		}
+		if !slices.Contains(ag.Parties(), c.own.ID) {
+			return fmt.Sprintf("reminder %q about agreement %d (parties %v) is shown to organisation %d", rm.Kind, ag.ID, ag.Parties(), c.own.ID)
+		}
+	}
+	return ""
+}
+
+// onlyPartyPatientLinks: the patients page links to no patient the caller's organisation is not a
+// party of.
+func onlyPartyPatientLinks(m *matrix, c *cell, r response) string {
+	ps, _, err := m.ts.db.Store().Patients().Patients(context.Background(), mgz.PatientFilter{Page: mgz.Page{Limit: mgz.MaxLimit}})
+	if err != nil {
+		m.t.Fatalf("listing every patient: %v", err)
+	}
+	for _, p := range ps {
+		if !slices.Contains(m.patientParties(p), c.own.ID) && strings.Contains(string(r.body), `href="/clienten/`+itoa(p.ID)+`"`) {
+			return fmt.Sprintf("the page links to patient %d (%s), whose parties %v do not include organisation %d", p.ID, p.Name, m.patientParties(p), c.own.ID)
+		}
+	}
+	return ""
+}
+
+// onlyOwnUserLinks: the users page links to the colleague and not to the other organisation's user.
+func onlyOwnUserLinks(_ *matrix, c *cell, r response) string {
+	body := string(r.body)
+	if strings.Contains(body, `href="/gebruikers/`+itoa(c.stranger.ID)+`"`) || strings.Contains(body, c.stranger.Email) {
+		return fmt.Sprintf("the page shows user %d (%s) of organisation %d", c.stranger.ID, c.stranger.Email, c.stranger.OrganisationID)
+	}
+	if !strings.Contains(body, `href="/gebruikers/`+itoa(c.colleague.ID)+`"`) {
+		return fmt.Sprintf("the page does not show colleague %d", c.colleague.ID)
+	}
+	return ""
+}
+
+// onlyPartyAgreementLinks: a page links to no agreement the caller's organisation is not a party
+// to (in its list or its reminders).
+func onlyPartyAgreementLinks(m *matrix, c *cell, r response) string {
+	ags, err := m.ts.svc.Agreements(context.Background(), service.System())
+	if err != nil {
+		m.t.Fatalf("listing every agreement: %v", err)
+	}
+	for _, ag := range ags {
+		if !slices.Contains(ag.Parties(), c.own.ID) && strings.Contains(string(r.body), `href="/overeenkomsten/`+itoa(ag.ID)+`"`) {
+			return fmt.Sprintf("the page links to agreement %d, whose parties %v do not include organisation %d", ag.ID, ag.Parties(), c.own.ID)
+		}
+	}
+	return ""
+}
+
+// partyAgreementLinks is onlyPartyAgreementLinks for the agreements page, which must also link a
+// party to the matrix agreement.
+func partyAgreementLinks(m *matrix, c *cell, r response) string {
+	if msg := onlyPartyAgreementLinks(m, c, r); msg != "" {
+		return msg
+	}
+	if agreementParty(c.who) && !strings.Contains(string(r.body), `href="/overeenkomsten/`+itoa(m.agreement.ID)+`"`) {
+		return fmt.Sprintf("the page does not link party %d to agreement %d", c.own.ID, m.agreement.ID)
+	}
+	return ""
+}
+
+// noPatientDetails: the region's coverage counts residents per location; neither the RHO nor the
+// care office is a party in a client's care, so it names no patient and shows no birth date or BSN.
+func noPatientDetails(m *matrix, _ *cell, r response) string {
+	body := string(r.body)
+	for _, leak := range []string{m.patient.Name, m.patient.BirthDate.String(), `"bsn"`, `"birth_date"`, `href="/clienten/`} {
+		if strings.Contains(body, leak) {
+			return fmt.Sprintf("the coverage answer holds %q, a detail of a patient the caller is not a party to", leak)
+		}
+	}
+	return ""
+}
