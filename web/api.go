@@ -104,7 +104,7 @@ func (s *Server) writeAPIError(w http.ResponseWriter, r *http.Request, err error
 		body.Error.Code = mgz.ECodeBadRequest
 		body.Error.Message = fmt.Sprintf("Het verzoek is groter dan %d bytes. Stuur minder gegevens tegelijk.", maxBodyBytes)
 	}
-	if status == http.StatusInternalServerError {
+	if status >= http.StatusInternalServerError {
 		s.log.Error("api request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	writeJSON(w, status, body)
