@@ -1,0 +1,90 @@
+package web_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/regio-mgz/mgz"
+)
+
+func TestWrongMethodOnAKnownPathAnswers405WithAllow(t *testing.T) {
+	ts := newTestServer(t, false)
+	for _, tc := range []struct {
+		method, path string
+		allow        string
+	}{
+		{"DELETE", "/api/v1/overview", "GET, HEAD"},
+		{"GET", "/api/v1/decide", "POST"},
+		{"PATCH", "/api/v1/organisations", "GET, HEAD, POST"},
+		{"POST", "/api/v1/organisations/1", "GET, HEAD, PUT, DELETE"},
+		{"POST", "/api/v1/settings/calendar", "GET, HEAD, PUT"},
+	} {
+		t.Run("API "+tc.method+" "+tc.path, func(t *testing.T) {
+			r := ts.do(t, tc.method, tc.path, nil)
+			wantError(t, r, http.StatusMethodNotAllowed, "method_not_allowed")
+			if got := r.header.Get("Allow"); got != tc.allow {
+				t.Fatalf("Allow = %q, want %q", got, tc.allow)
+			}
+		})
+	}
+	for _, tc := range []struct {
+		method, path string
+		allow        string
+	}{
+		{"DELETE", "/organisaties", "GET, HEAD, POST"},
+		{"PUT", "/wie-is-verantwoordelijk", "GET, HEAD"},
+		{"GET", "/uitloggen", "POST"},
+	} {
+		t.Run("page "+tc.method+" "+tc.path, func(t *testing.T) {
+			req, _ := http.NewRequest(tc.method, ts.URL+tc.path, nil)
+			req.Header.Set("Sec-Fetch-Site", "same-origin")
+			r := ts.send(t, req)
+			if r.status != http.StatusMethodNotAllowed {
+				t.Fatalf("status = %d, want 405\n%s", r.status, r.body)
+			}
+			if got := r.header.Get("Allow"); got != tc.allow {
+				t.Fatalf("Allow = %q, want %q", got, tc.allow)
+			}
+			if !strings.HasPrefix(r.header.Get("Content-Type"), "text/html") || !strings.Contains(string(r.body), "Dit kan hier niet") {
+				t.Fatalf("not the Dutch page:\n%s", r.body)
+			}
+		})
+	}
+	// A path no route claims stays 404, whatever the method.
+	for _, m := range []string{"GET", "POST"} {
+		wantError(t, ts.do(t, m, "/api/v1/bestaat-niet", nil), http.StatusNotFound, "not_found")
+	}
+}
+
+func TestOpenAPIListsEveryErrorCode(t *testing.T) {
+	ts := newTestServer(t, false)
+	var doc struct {
+		Components struct {
+			Schemas struct {
+				Error struct {
+					Properties struct {
+						Error struct {
+							Properties struct {
+								Code struct {
+									Enum []string `json:"enum"`
+								} `json:"code"`
+							} `json:"properties"`
+						} `json:"error"`
+					} `json:"properties"`
+				} `json:"Error"`
+			} `json:"schemas"`
+		} `json:"components"`
+	}
+	ts.do(t, "GET", "/api/v1/openapi.json", nil).json(t, &doc)
+	listed := map[string]bool{}
+	for _, c := range doc.Components.Schemas.Error.Properties.Error.Properties.Code.Enum {
+		listed[c] = true
+	}
+	for _, code := range []string{mgz.ECodeInvalid, mgz.ECodeBadRequest, mgz.ECodeUnauthenticated, mgz.ECodeForbidden,
+		mgz.ECodeNotFound, "method_not_allowed", mgz.ECodeConflict, mgz.ECodeTooManyRequests, mgz.ECodeStorageUnavailable, mgz.ECodeInternal} {
+		if !listed[code] {
+			t.Errorf("openapi.json's Error.code does not list %q", code)
+		}
+	}
+}
