@@ -267,7 +267,11 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 // page adapts a page handler that returns an error: errors become a Dutch error page.
 func (s *Server) page(h func(http.ResponseWriter, *http.Request) error) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := h(w, r); err != nil {
+		err := checkQueryLengths(r)
+		if err == nil {
+			err = h(w, r)
+		}
+		if err != nil {
 			s.pageError(w, r, err)
 		}
 	})
@@ -283,6 +287,8 @@ func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
 	switch status {
 	case http.StatusNotFound:
 		title = "Niet gevonden"
+	case http.StatusUnprocessableEntity:
+		title = "Dit klopt niet"
 	case http.StatusMethodNotAllowed:
 		title = "Dit kan hier niet"
 	case http.StatusConflict:

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -85,6 +86,35 @@ func TestOpenAPIListsEveryErrorCode(t *testing.T) {
 		mgz.ECodeNotFound, "method_not_allowed", mgz.ECodeConflict, mgz.ECodeTooManyRequests, mgz.ECodeStorageUnavailable, mgz.ECodeInternal} {
 		if !listed[code] {
 			t.Errorf("openapi.json's Error.code does not list %q", code)
+		}
+	}
+}
+
+func TestSearchTermsOver200CharactersAre422NamingTheParameter(t *testing.T) {
+	ts := newTestServer(t, true)
+	long := strings.Repeat("ab%_", 50) + "x" // 201 characters, wildcards included
+	for _, path := range []string{"/api/v1/organisations", "/api/v1/locations", "/api/v1/contact-points", "/api/v1/patients",
+		"/api/v1/users", "/api/v1/audit", "/api/v1/agreements"} {
+		t.Run(path, func(t *testing.T) {
+			wantError(t, ts.do(t, "GET", path+"?q="+url.QueryEscape(long), nil), http.StatusUnprocessableEntity, "invalid_request", "q")
+		})
+	}
+	t.Run("another parameter is named too", func(t *testing.T) {
+		wantError(t, ts.do(t, "GET", "/api/v1/locations?municipality="+url.QueryEscape(long), nil), http.StatusUnprocessableEntity, "invalid_request", "municipality")
+	})
+	for _, path := range []string{"/organisaties", "/locaties", "/clienten", "/audit"} {
+		t.Run("page "+path, func(t *testing.T) {
+			r := ts.do(t, "GET", path+"?q="+url.QueryEscape(long), nil)
+			if r.status != http.StatusUnprocessableEntity || !strings.Contains(string(r.body), "zoekterm is te lang") {
+				t.Fatalf("status = %d, want 422 with a Dutch page\n%s", r.status, r.body)
+			}
+		})
+	}
+	// 200 characters is a search like any other.
+	exact := strings.Repeat("ab%_", 50)
+	for _, path := range []string{"/api/v1/organisations", "/api/v1/locations", "/organisaties", "/locaties"} {
+		if r := ts.do(t, "GET", path+"?q="+url.QueryEscape(exact), nil); r.status != http.StatusOK {
+			t.Errorf("%s with a 200-character term: status %d, want 200\n%s", path, r.status, r.body)
 		}
 	}
 }
