@@ -4,8 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -84,9 +86,7 @@ func TestSIGKILLDuringTheDemoLoadThenAStartLoadsTheWholeRegion(t *testing.T) {
 			if code := <-done; code != 0 {
 				t.Fatalf("the start after the kill exited %d: %s", code, errb.String())
 			}
-			if !strings.Contains(out2.String(), "huisartsen-regio-voorbeeld-rho@voorbeeld.test") {
-				t.Errorf("the start after the kill prints no demo logins: %s", out2.String())
-			}
+			checkREADMEDemoPromise(t, out2.String())
 			got := demoRowCounts(t, dbPath)
 			for tbl, n := range want {
 				if got[tbl] != n {
@@ -94,5 +94,27 @@ func TestSIGKILLDuringTheDemoLoadThenAStartLoadsTheWholeRegion(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// checkREADMEDemoPromise checks that what serve --demo printed keeps the README's promise: the
+// demo addresses the README names and the password are printed.
+func checkREADMEDemoPromise(t *testing.T, printed string) {
+	t.Helper()
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addresses := regexp.MustCompile(`[a-z0-9-]+@voorbeeld\.test`).FindAllString(string(readme), -1)
+	if len(addresses) == 0 || !strings.Contains(string(readme), "`"+demo.Password+"`") {
+		t.Fatal("the README no longer names a demo address and the demo password")
+	}
+	for _, a := range addresses {
+		if !strings.Contains(printed, a) {
+			t.Errorf("the README promises %s is printed at start; it is not:\n%s", a, printed)
+		}
+	}
+	if !strings.Contains(printed, "Wachtwoord voor allemaal: "+demo.Password) {
+		t.Errorf("the password is not printed at start:\n%s", printed)
 	}
 }

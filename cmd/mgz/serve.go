@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/regio-mgz/mgz"
 	"github.com/regio-mgz/mgz/demo"
@@ -179,8 +180,12 @@ func loadDemo(ctx context.Context, env *environment, log *slog.Logger, store mgz
 		return nil
 	}
 	fmt.Fprintf(env.stdout, "Demo-accounts, één per organisatie (beheerder; artsen ook met de rol arts). Wachtwoord voor allemaal: %s\n", demo.Password)
+	width := 0
 	for _, a := range accounts {
-		fmt.Fprintf(env.stdout, "  %-32s %s\n", a.Kind.Label(), a.Email)
+		width = max(width, utf8.RuneCountInString(a.Kind.Label()))
+	}
+	for _, a := range accounts {
+		fmt.Fprintf(env.stdout, "  %-*s  %s\n", width, a.Kind.Label(), a.Email)
 	}
 	return nil
 }
