@@ -83,12 +83,6 @@ func classify(h *health, err error) error {
 	return &faultError{public: &mgz.Error{Code: mgz.ECodeStorageUnavailable, Message: msg}, cause: err}
 }
 
-// IsStorageFault reports whether err is a storage fault (disk full, read-only, corrupt, I/O).
-func IsStorageFault(err error) bool {
-	var fe *faultError
-	return errors.As(err, &fe)
-}
-
 // health tracks whether the database can be written, for readiness: the last storage fault any
 // operation met, and a write probe run at most every probeEvery.
 type health struct {

@@ -160,7 +160,7 @@ func (s *Server) Handler() http.Handler {
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.log.Warn("cross-origin request refused", "method", r.Method, "path", r.URL.Path)
-		http.Error(w, "Dit verzoek komt van een andere website en is geweigerd. Gebruik het formulier op deze site.", http.StatusForbidden)
+		s.fail(w, r, mgz.Errorf(mgz.ECodeForbidden, "Dit verzoek komt van een andere website en is geweigerd. Gebruik het formulier op deze site."))
 	}))
 	h = cop.Handler(h)
 	h = s.securityHeaders(h)
@@ -225,7 +225,7 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 				}
 				s.log.Error("panic while serving", "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 				if rec.status == 0 {
-					http.Error(rec, "Er ging intern iets mis. Probeer het opnieuw.", http.StatusInternalServerError)
+					s.fail(rec, r, errors.New("panic")) // the JSON error object or a Dutch page, as for any 500
 				}
 			}
 			level := slog.LevelInfo

@@ -118,3 +118,26 @@ func TestSearchTermsOver200CharactersAre422NamingTheParameter(t *testing.T) {
 		}
 	}
 }
+
+func TestCrossOriginRefusalIsTheErrorObjectOrADutchPage(t *testing.T) {
+	ts := newTestServer(t, false)
+	for _, tc := range []struct {
+		path     string
+		wantType string
+	}{
+		{"/api/v1/organisations", "application/json"},
+		{"/organisaties", "text/html"},
+	} {
+		t.Run(tc.path, func(t *testing.T) {
+			req, _ := http.NewRequest("POST", ts.URL+tc.path, strings.NewReader("{}"))
+			req.Header.Set("Sec-Fetch-Site", "cross-site")
+			r := ts.send(t, req)
+			if r.status != http.StatusForbidden || !strings.HasPrefix(r.header.Get("Content-Type"), tc.wantType) {
+				t.Fatalf("status %d, Content-Type %q; want 403 %s\n%s", r.status, r.header.Get("Content-Type"), tc.wantType, r.body)
+			}
+			if !strings.Contains(string(r.body), "andere website") {
+				t.Fatalf("the refusal does not say why:\n%s", r.body)
+			}
+		})
+	}
+}
