@@ -170,9 +170,16 @@ func (c *faultConnector) Driver() driver.Driver { return c.inner.Driver() }
 
 // faultConn wraps a driver connection; it implements the optional interfaces database/sql uses
 // that the wrapped connection implements (modernc.org/sqlite implements all of these).
+//
+// After a storage fault inside a transaction SQLite may already have rolled the transaction
+// back by itself; a later statement would then run, and commit, on its own. So the first fault
+// in a transaction breaks it: every later statement returns that fault, and Commit rolls back
+// and returns it. database/sql uses a connection from one goroutine at a time.
 type faultConn struct {
-	conn driver.Conn
-	h    *health
+	conn   driver.Conn
+	h      *health
+	inTx   bool
+	broken error // the storage fault that broke the open transaction
 }
 
 var (
@@ -185,11 +192,24 @@ var (
 	_ driver.Validator          = (*faultConn)(nil)
 )
 
+// check classifies err, and remembers a storage fault met inside a transaction.
+func (c *faultConn) check(err error) error {
+	err = classify(c.h, err)
+	var fe *faultError
+	if c.inTx && c.broken == nil && errors.As(err, &fe) {
+		c.broken = err
+	}
+	return err
+}
+
 func (c *faultConn) Prepare(query string) (driver.Stmt, error) {
 	return c.PrepareContext(context.Background(), query)
 }
 
 func (c *faultConn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
+	if c.broken != nil {
+		return nil, c.broken
+	}
 	var st driver.Stmt
 	var err error
 	if p, ok := c.conn.(driver.ConnPrepareContext); ok {
@@ -198,9 +218,9 @@ func (c *faultConn) PrepareContext(ctx context.Context, query string) (driver.St
 		st, err = c.conn.Prepare(query)
 	}
 	if err != nil {
-		return nil, classify(c.h, err)
+		return nil, c.check(err)
 	}
-	return &faultStmt{stmt: st, h: c.h}, nil
+	return &faultStmt{stmt: st, c: c}, nil
 }
 
 func (c *faultConn) Close() error { return c.conn.Close() }
@@ -216,9 +236,10 @@ func (c *faultConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.
 	}
 	tx, err := b.BeginTx(ctx, opts)
 	if err != nil {
-		return nil, classify(c.h, err)
+		return nil, c.check(err)
 	}
-	return &faultTx{tx: tx, h: c.h}, nil
+	c.inTx, c.broken = true, nil
+	return &faultTx{tx: tx, c: c}, nil
 }
 
 func (c *faultConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
@@ -226,8 +247,11 @@ func (c *faultConn) ExecContext(ctx context.Context, query string, args []driver
 	if !ok {
 		return nil, driver.ErrSkip
 	}
+	if c.broken != nil {
+		return nil, c.broken
+	}
 	res, err := e.ExecContext(ctx, query, args)
-	return res, classify(c.h, err)
+	return res, c.check(err)
 }
 
 func (c *faultConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
@@ -235,16 +259,19 @@ func (c *faultConn) QueryContext(ctx context.Context, query string, args []drive
 	if !ok {
 		return nil, driver.ErrSkip
 	}
+	if c.broken != nil {
+		return nil, c.broken
+	}
 	rows, err := q.QueryContext(ctx, query, args)
 	if err != nil {
-		return nil, classify(c.h, err)
+		return nil, c.check(err)
 	}
-	return &faultRows{rows: rows, h: c.h}, nil
+	return &faultRows{rows: rows, c: c}, nil
 }
 
 func (c *faultConn) Ping(ctx context.Context) error {
 	if p, ok := c.conn.(driver.Pinger); ok {
-		return classify(c.h, p.Ping(ctx))
+		return c.check(p.Ping(ctx))
 	}
 	return nil
 }
@@ -265,15 +292,34 @@ func (c *faultConn) IsValid() bool {
 
 type faultTx struct {
 	tx driver.Tx
-	h  *health
+	c  *faultConn
 }
 
-func (t *faultTx) Commit() error   { return classify(t.h, t.tx.Commit()) }
-func (t *faultTx) Rollback() error { return classify(t.h, t.tx.Rollback()) }
+// Commit commits, unless a storage fault broke the transaction: then it rolls back (whatever
+// SQLite left of it) and returns the fault, so that nothing is acknowledged that is not stored.
+func (t *faultTx) Commit() error {
+	defer t.end()
+	if broken := t.c.broken; broken != nil {
+		_ = t.tx.Rollback()
+		return broken
+	}
+	return t.c.check(t.tx.Commit())
+}
+
+func (t *faultTx) Rollback() error {
+	defer t.end()
+	if t.c.broken != nil {
+		_ = t.tx.Rollback() // SQLite may have rolled back already: "no transaction is active"
+		return nil
+	}
+	return t.c.check(t.tx.Rollback())
+}
+
+func (t *faultTx) end() { t.c.inTx, t.c.broken = false, nil }
 
 type faultStmt struct {
 	stmt driver.Stmt
-	h    *health
+	c    *faultConn
 }
 
 var (
@@ -286,16 +332,22 @@ func (s *faultStmt) NumInput() int { return s.stmt.NumInput() }
 
 // Exec and Query are required by driver.Stmt; database/sql calls the context forms below.
 func (s *faultStmt) Exec(args []driver.Value) (driver.Result, error) {
+	if s.c.broken != nil {
+		return nil, s.c.broken
+	}
 	res, err := s.stmt.Exec(args)
-	return res, classify(s.h, err)
+	return res, s.c.check(err)
 }
 
 func (s *faultStmt) Query(args []driver.Value) (driver.Rows, error) {
+	if s.c.broken != nil {
+		return nil, s.c.broken
+	}
 	rows, err := s.stmt.Query(args)
 	if err != nil {
-		return nil, classify(s.h, err)
+		return nil, s.c.check(err)
 	}
-	return &faultRows{rows: rows, h: s.h}, nil
+	return &faultRows{rows: rows, c: s.c}, nil
 }
 
 func (s *faultStmt) ExecContext(ctx context.Context, args []driver.NamedValue) (driver.Result, error) {
@@ -303,8 +355,11 @@ func (s *faultStmt) ExecContext(ctx context.Context, args []driver.NamedValue) (
 	if !ok {
 		return nil, errors.New("sqlite: the driver cannot execute a statement with a context")
 	}
+	if s.c.broken != nil {
+		return nil, s.c.broken
+	}
 	res, err := e.ExecContext(ctx, args)
-	return res, classify(s.h, err)
+	return res, s.c.check(err)
 }
 
 func (s *faultStmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driver.Rows, error) {
@@ -312,20 +367,23 @@ func (s *faultStmt) QueryContext(ctx context.Context, args []driver.NamedValue) 
 	if !ok {
 		return nil, errors.New("sqlite: the driver cannot run a query with a context")
 	}
+	if s.c.broken != nil {
+		return nil, s.c.broken
+	}
 	rows, err := q.QueryContext(ctx, args)
 	if err != nil {
-		return nil, classify(s.h, err)
+		return nil, s.c.check(err)
 	}
-	return &faultRows{rows: rows, h: s.h}, nil
+	return &faultRows{rows: rows, c: s.c}, nil
 }
 
 // faultRows classifies errors met while stepping through rows (a corrupt page is often found
 // there); io.EOF, the end of the rows, is not a driver error and passes unchanged.
 type faultRows struct {
 	rows driver.Rows
-	h    *health
+	c    *faultConn
 }
 
 func (r *faultRows) Columns() []string              { return r.rows.Columns() }
-func (r *faultRows) Close() error                   { return classify(r.h, r.rows.Close()) }
-func (r *faultRows) Next(dest []driver.Value) error { return classify(r.h, r.rows.Next(dest)) }
+func (r *faultRows) Close() error                   { return r.c.check(r.rows.Close()) }
+func (r *faultRows) Next(dest []driver.Value) error { return r.c.check(r.rows.Next(dest)) }

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -417,5 +418,56 @@ func TestReadinessProbesAtMostOnceInAWhile(t *testing.T) {
 		if probes != step.wantProbes || (err == nil) != step.wantReady {
 			t.Fatalf("%s: probes = %d, ready err = %v; want %d probes, ready %v", step.name, probes, err, step.wantProbes, step.wantReady)
 		}
+	}
+}
+
+// TestAStorageFaultBreaksTheWholeTransaction: after a storage fault SQLite may have rolled the
+// transaction back by itself, so a later statement of the same transaction must not run on its
+// own, and a caller that ignores the fault and commits must not be told that it was stored.
+func TestAStorageFaultBreaksTheWholeTransaction(t *testing.T) {
+	db, _ := openTestDB(t)
+	db.sql.SetMaxOpenConns(1) // max_page_count is a setting of the connection
+	ctx := context.Background()
+	o := mgz.Organisation{Kind: mgz.KindCareOffice, Name: "Zorgkantoor Proef", KvK: "88000001", Address: "Proefweg 1",
+		Postcode: "9901 AB", City: "Voorbeeldstad", Phone: "0120 555000", CareOfficeRegion: "Regio Proef"}
+	if err := db.Register().CreateOrganisation(ctx, &o); err != nil {
+		t.Fatal(err)
+	}
+	var pages int
+	if err := db.sql.QueryRowContext(ctx, "PRAGMA page_count").Scan(&pages); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.sql.ExecContext(ctx, fmt.Sprintf("PRAGMA max_page_count = %d", pages)); err != nil {
+		t.Fatal(err)
+	}
+	err := inTx(ctx, db.sql, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, "INSERT INTO storage_probe (payload) VALUES ($1)", probePayload)
+		if mgz.ErrorCode(err) != mgz.ECodeStorageUnavailable {
+			t.Fatalf("insert into a full database: %v, want storage_unavailable", err)
+		}
+		// This update fits in its page and would succeed on its own.
+		_, err = tx.ExecContext(ctx, "UPDATE organisations SET name = 'Veranderd' WHERE id = $1", o.ID)
+		if mgz.ErrorCode(err) != mgz.ECodeStorageUnavailable {
+			t.Errorf("a statement after the fault in the same transaction: %v, want the fault", err)
+		}
+		return nil // a careless caller commits anyway
+	})
+	if mgz.ErrorCode(err) != mgz.ECodeStorageUnavailable {
+		t.Fatalf("commit of a transaction broken by a storage fault: %v, want storage_unavailable", err)
+	}
+	if _, err := db.sql.ExecContext(ctx, "PRAGMA max_page_count = 1073741823"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.Register().Organisation(ctx, o.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Name != o.Name {
+		t.Fatalf("name = %q after the broken transaction, want %q unchanged", got.Name, o.Name)
+	}
+	// The connection works normally afterwards.
+	o.Name = "Zorgkantoor Proef Hernoemd"
+	if err := db.Register().UpdateOrganisation(ctx, &o); err != nil {
+		t.Fatalf("update after making room: %v", err)
 	}
 }
