@@ -111,8 +111,13 @@ func (h *health) ready(ctx context.Context, probe func(context.Context) error) e
 	defer h.mu.Unlock()
 	now := h.now()
 	if h.probedAt.IsZero() || now.Sub(h.probedAt) >= h.probeEvery {
-		h.probeErr = probe(ctx)
-		h.probedAt = now
+		err := probe(ctx)
+		if ctx.Err() != nil {
+			// The caller gave up (a long write held the lock): not ready now, but this says
+			// nothing about the storage, so the next caller probes again.
+			return err
+		}
+		h.probeErr, h.probedAt = err, now
 	}
 	if h.probeErr != nil {
 		return h.probeErr
@@ -133,7 +138,7 @@ var probePayload = strings.Repeat("mgz-schrijftest ", 1500)
 func (db *DB) writeProbe(ctx context.Context) error {
 	tx, err := db.sql.BeginTx(ctx, nil)
 	if err != nil {
-		return classify(&db.health, fmt.Errorf("schrijftest starten: %w", err))
+		return fmt.Errorf("schrijftest starten: %w", err)
 	}
 	defer func() { _ = tx.Rollback() }()
 	if _, err := tx.ExecContext(ctx, "INSERT INTO storage_probe (payload) VALUES ($1)", probePayload); err != nil {

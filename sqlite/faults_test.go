@@ -387,24 +387,34 @@ func TestReadinessProbesAtMostOnceInAWhile(t *testing.T) {
 	h := &health{now: clock.now, probeEvery: 5 * time.Second, faultWindow: 10 * time.Second}
 	probes := 0
 	var probeErr error
-	probe := func(context.Context) error { probes++; return probeErr }
-	ctx := context.Background()
+	probe := func(ctx context.Context) error {
+		probes++
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return probeErr
+	}
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
 	for _, step := range []struct {
 		name       string
 		advance    time.Duration
 		probeFails bool
 		fault      bool // a request meets a storage fault just before readiness is asked
+		gaveUp     bool // the caller's deadline passed while the probe waited for the lock
 		wantProbes int
 		wantReady  bool
 	}{
-		{"first ask probes", 0, false, false, 1, true},
-		{"asking again soon reuses the probe", time.Second, false, false, 1, true},
-		{"a failed write makes it not ready at once", time.Second, false, true, 1, false},
-		{"after probeEvery it probes again, but the fault still counts", 4 * time.Second, false, false, 2, false},
-		{"after the fault window it is ready again", 8 * time.Second, false, false, 3, true},
-		{"a failing probe makes it not ready", 5 * time.Second, true, false, 4, false},
-		{"a failing probe is not repeated within probeEvery", time.Second, false, false, 4, false},
-		{"the next probe succeeds: ready", 5 * time.Second, false, false, 5, true},
+		{"first ask probes", 0, false, false, false, 1, true},
+		{"asking again soon reuses the probe", time.Second, false, false, false, 1, true},
+		{"a failed write makes it not ready at once", time.Second, false, true, false, 1, false},
+		{"after probeEvery it probes again, but the fault still counts", 4 * time.Second, false, false, false, 2, false},
+		{"after the fault window it is ready again", 8 * time.Second, false, false, false, 3, true},
+		{"a failing probe makes it not ready", 5 * time.Second, true, false, false, 4, false},
+		{"a failing probe is not repeated within probeEvery", time.Second, false, false, false, 4, false},
+		{"the next probe succeeds: ready", 5 * time.Second, false, false, false, 5, true},
+		{"a probe the caller gave up on: not ready now", 5 * time.Second, false, false, true, 6, false},
+		{"a probe the caller gave up on is not remembered", time.Second, false, false, false, 7, true},
 	} {
 		clock.advance(step.advance)
 		probeErr = nil
@@ -413,6 +423,10 @@ func TestReadinessProbesAtMostOnceInAWhile(t *testing.T) {
 		}
 		if step.fault {
 			h.fault()
+		}
+		ctx := context.Background()
+		if step.gaveUp {
+			ctx = cancelled
 		}
 		err := h.ready(ctx, probe)
 		if probes != step.wantProbes || (err == nil) != step.wantReady {
