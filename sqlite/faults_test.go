@@ -344,6 +344,13 @@ func TestReadOnlyDatabaseAnswers503ToWritesAndServesReads(t *testing.T) {
 	if got := rig.ready(t); got != http.StatusServiceUnavailable {
 		t.Fatalf("/readyz on a read-only database = %d, want 503", got)
 	}
+	// Signing in writes a session and an audit entry: with the right password or a wrong one,
+	// the person is told the storage fails, not that the password is wrong.
+	for _, pw := range []string{rigPassword, "een-verkeerd-wachtwoord"} {
+		req, _ := http.NewRequest("POST", rig.srv.URL+"/inloggen", strings.NewReader(url.Values{"email": {rigEmail}, "password": {pw}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		wantStoragePage(t, rig.send(t, req))
+	}
 }
 
 func TestCorruptPageAnswers503(t *testing.T) {
