@@ -2,7 +2,10 @@ package demo
 
 import (
 	"context"
+	"errors"
+	"runtime"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/regio-mgz/mgz"
@@ -54,8 +57,8 @@ func Email(orgName string) string {
 }
 
 // LoadUsers creates one demo user per organisation of the register, an admin of it (and a
-// physician for GP practices, the GP post and SO/AVG services), all with Password. It skips
-// organisations that already have their demo user, so it can run again after an interruption.
+// physician for GP practices, the GP post and SO/AVG services), all with Password, each hashed
+// with its own salt. It skips organisations that already have their demo user.
 func LoadUsers(ctx context.Context, svc *service.Service) ([]Account, error) {
 	return users(ctx, svc, true)
 }
@@ -67,42 +70,88 @@ func Accounts(ctx context.Context, svc *service.Service) ([]Account, error) {
 
 func users(ctx context.Context, svc *service.Service, create bool) ([]Account, error) {
 	sys := service.System()
-	var out []Account
-	hash := "" // hashed once: every demo account has the same password
+	type entry struct {
+		Account
+		orgID  int64
+		exists bool
+	}
+	var all []entry
 	for page := (mgz.Page{Limit: 200}); ; page.Offset += page.Limit {
 		orgs, total, err := svc.Register(sys).Organisations(ctx, mgz.OrganisationFilter{Page: page})
 		if err != nil {
-			return out, err
+			return nil, err
 		}
 		for _, o := range orgs {
-			a := Account{Email: Email(o.Name), Organisation: o.Name, Kind: o.Kind}
-			if _, err := svc.UserByEmail(ctx, sys, a.Email); err == nil {
-				out = append(out, a)
-				continue
+			e := entry{Account: Account{Email: Email(o.Name), Organisation: o.Name, Kind: o.Kind}, orgID: o.ID}
+			if _, err := svc.UserByEmail(ctx, sys, e.Email); err == nil {
+				e.exists = true
 			} else if mgz.ErrorCode(err) != mgz.ECodeNotFound {
-				return out, err
+				return nil, err
 			}
-			if !create {
-				continue
-			}
-			if hash == "" {
-				var err error
-				if hash, err = svc.HashPassword(Password); err != nil {
-					return out, err
-				}
-			}
-			roles := []mgz.UserRole{mgz.RoleAdmin}
-			if physicianKinds[o.Kind] {
-				roles = append(roles, mgz.RolePhysician)
-			}
-			if _, _, err := svc.CreateUser(ctx, sys, service.NewUser{OrganisationID: o.ID, Email: a.Email,
-				Name: "Demo " + o.Name, Roles: roles, PasswordHash: hash}); err != nil {
-				return out, err
-			}
-			out = append(out, a)
+			all = append(all, e)
 		}
 		if page.Offset+len(orgs) >= total || len(orgs) == 0 {
-			return out, nil
+			break
 		}
 	}
+	var out []Account
+	var missing []int // indexes into all of the accounts to create
+	for i, e := range all {
+		if e.exists {
+			continue
+		}
+		missing = append(missing, i)
+	}
+	var hashes []string
+	if create && len(missing) > 0 {
+		var err error
+		if hashes, err = hashEach(svc, len(missing)); err != nil {
+			return nil, err
+		}
+	}
+	for i, e := range all {
+		if !e.exists && create {
+			roles := []mgz.UserRole{mgz.RoleAdmin}
+			if physicianKinds[e.Kind] {
+				roles = append(roles, mgz.RolePhysician)
+			}
+			hash := hashes[0]
+			hashes = hashes[1:]
+			if _, _, err := svc.CreateUser(ctx, sys, service.NewUser{OrganisationID: e.orgID, Email: e.Email,
+				Name: "Demo " + e.Organisation, Roles: roles, PasswordHash: hash}); err != nil {
+				return out, err
+			}
+			e.exists = true
+			all[i] = e
+		}
+		if e.exists {
+			out = append(out, e.Account)
+		}
+	}
+	return out, nil
+}
+
+// hashEach hashes Password n times, each with its own salt, so that no two demo accounts share a
+// hash (one cracked hash must not open every account). The hashes are made side by side, one per
+// processor, to keep the first start quick.
+func hashEach(svc *service.Service, n int) ([]string, error) {
+	hashes := make([]string, n)
+	errs := make([]error, n)
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), n) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				hashes[i], errs[i] = svc.HashPassword(Password)
+			}
+		}()
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return hashes, errors.Join(errs...)
 }

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	"modernc.org/sqlite"
 )
 
 // DB is an open mgz database.
@@ -19,6 +19,8 @@ type DB struct {
 	sql *sql.DB
 	// now is the clock for created_at/updated_at; tests replace it.
 	now func() time.Time
+	// health tracks storage faults and the write probe, for Ready.
+	health health
 }
 
 // pragmas apply to every connection the pool opens. synchronous=FULL because an acknowledged
@@ -31,17 +33,30 @@ const pragmas = "_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synch
 // Open opens (creating it when needed) the database file at path and brings its schema up to date.
 // A database whose schema is newer than this binary knows is refused.
 func Open(ctx context.Context, path string) (*DB, error) {
+	return open(ctx, path, "")
+}
+
+// open is Open with extra DSN parameters for every connection (tests simulate a read-only file).
+func open(ctx context.Context, path, extra string) (*DB, error) {
 	if path == "" {
 		return nil, errors.New("geen databasebestand opgegeven: gebruik --db of MGZ_DB")
 	}
 	if strings.ContainsAny(path, "?#") {
 		return nil, fmt.Errorf("databasepad %q bevat ? of #: kies een pad zonder die tekens", path)
 	}
-	sqldb, err := sql.Open("sqlite", path+"?"+pragmas)
+	dsn := path + "?" + pragmas
+	if extra != "" {
+		dsn += "&" + extra
+	}
+	connector, err := sqlite.NewConnector(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("database %s openen: %w", path, err)
 	}
-	db := &DB{sql: sqldb, now: func() time.Time { return time.Now().UTC() }}
+	db := &DB{now: func() time.Time { return time.Now().UTC() }}
+	db.health = health{now: func() time.Time { return db.now() }, probeEvery: defaultProbeEvery, faultWindow: defaultFaultWindow}
+	// Every connection classifies storage faults (faults.go).
+	sqldb := sql.OpenDB(&faultConnector{inner: connector, h: &db.health})
+	db.sql = sqldb
 	if err := db.Ping(ctx); err != nil {
 		sqldb.Close()
 		return nil, fmt.Errorf("database %s openen: %w", path, err)

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"strconv"
@@ -69,11 +70,24 @@ func nullID(id *int64) any {
 	return *id
 }
 
-// likePattern makes a case-insensitive substring pattern for LIKE … ESCAPE '\'.
-func likePattern(s string) string {
-	s = strings.ToLower(strings.TrimSpace(s))
-	s = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
-	return "%" + s + "%"
+// likePattern makes a case-insensitive substring pattern for LIKE … ESCAPE '\', as a query
+// argument that refuses a term longer than mgz.MaxSearchLen (invalid input naming q, never a
+// "LIKE pattern too complex" from the database). The web layer bounds every query parameter
+// already; this keeps every list of the store safe for other callers too.
+func likePattern(s string) likeTerm {
+	term := strings.ToLower(strings.TrimSpace(s))
+	return likeTerm{term: term, pattern: "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(term) + "%"}
+}
+
+// likeTerm is a LIKE pattern argument made by likePattern.
+type likeTerm struct{ term, pattern string }
+
+// Value implements driver.Valuer.
+func (l likeTerm) Value() (driver.Value, error) {
+	if err := mgz.CheckSearch("q", l.term); err != nil {
+		return nil, err
+	}
+	return l.pattern, nil
 }
 
 // where builds a WHERE clause with numbered placeholders ($1, $2, …), which both SQLite and

@@ -38,5 +38,6 @@ func (s *Store) Atomic(ctx context.Context, fn func(mgz.Tx) error) error {
 	return inTx(ctx, s.db.sql, func(tx *sql.Tx) error { return fn(&Store{scope{db: s.db, tx: tx}}) })
 }
 
-// Ping implements mgz.Store.
-func (s *Store) Ping(ctx context.Context) error { return s.db.Ping(ctx) }
+// Ping implements mgz.Store: it reports whether the database answers and can take writes
+// (DB.Ready), for readiness.
+func (s *Store) Ping(ctx context.Context) error { return s.db.Ready(ctx) }

@@ -63,10 +63,41 @@ func (s *Server) apiRoutes() []route {
 // api adapts a handler that returns an error: errors become the contract's error object.
 func (s *Server) api(h func(http.ResponseWriter, *http.Request) error) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := h(w, r); err != nil {
+		err := checkQueryLengths(r)
+		if err == nil {
+			err = h(w, r)
+		}
+		if err != nil {
 			s.writeAPIError(w, r, err)
 		}
 	})
+}
+
+// longQueryParams may be longer than a search term: the return path after logging in, which
+// carries the query of the page it returns to.
+var longQueryParams = map[string]int{"terug": 2048}
+
+// checkQueryLengths bounds every query parameter of every API call and page before a handler
+// reads it (mgz.MaxSearchLen characters): search terms go into LIKE patterns, and nothing a
+// stranger types is unbounded. The answer is 422 naming the parameter.
+func checkQueryLengths(r *http.Request) error {
+	if r.URL.RawQuery == "" {
+		return nil
+	}
+	for name, vals := range r.URL.Query() {
+		for _, v := range vals {
+			if limit, ok := longQueryParams[name]; ok {
+				if len(v) > limit {
+					return mgz.Errorf(mgz.ECodeBadRequest, "Het adres is te lang. Ga naar de startpagina en probeer het opnieuw.")
+				}
+				continue
+			}
+			if err := mgz.CheckSearch(name, strings.TrimSpace(v)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // errorBody is the error object of ../shared/contract.md, with a Dutch message per field added.
@@ -104,7 +135,7 @@ func (s *Server) writeAPIError(w http.ResponseWriter, r *http.Request, err error
 		body.Error.Code = mgz.ECodeBadRequest
 		body.Error.Message = fmt.Sprintf("Het verzoek is groter dan %d bytes. Stuur minder gegevens tegelijk.", maxBodyBytes)
 	}
-	if status == http.StatusInternalServerError {
+	if status >= http.StatusInternalServerError {
 		s.log.Error("api request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	writeJSON(w, status, body)

@@ -105,7 +105,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 				return
 			}
 			s.log.Error("authentication failed", "err", err)
-			http.Error(w, "Er ging intern iets mis. Probeer het opnieuw.", http.StatusInternalServerError)
+			s.fail(w, r, err) // e.g. 503 when the storage fails, never a plain-text 500
 			return
 		}
 		if info.secret != "" && !safeMethod(r.Method) && s.refuseOversizedForm(w, r) {

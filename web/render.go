@@ -267,29 +267,52 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 // page adapts a page handler that returns an error: errors become a Dutch error page.
 func (s *Server) page(h func(http.ResponseWriter, *http.Request) error) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := h(w, r); err != nil {
-			status := httpStatus(err)
-			if status == http.StatusInternalServerError {
-				s.log.Error("page request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-			}
-			title := "Er ging iets mis"
-			switch status {
-			case http.StatusNotFound:
-				title = "Niet gevonden"
-			case http.StatusConflict:
-				title = "Dit kan niet"
-			case http.StatusForbidden:
-				title = "Geen toegang"
-			case http.StatusTooManyRequests:
-				title = "Te veel pogingen"
-				w.Header().Set("Retry-After", retryAfterSeconds)
-			case http.StatusServiceUnavailable:
-				title = "Tijdelijk niet beschikbaar"
-				w.Header().Set("Retry-After", retryAfterSeconds)
-			}
-			s.render(w, r, status, "error", pageData{Title: title, Problem: mgz.ErrorMessage(err)})
+		err := checkQueryLengths(r)
+		if err == nil {
+			err = h(w, r)
+		}
+		if err != nil {
+			s.pageError(w, r, err)
 		}
 	})
+}
+
+// pageError answers err with a Dutch error page whose status and title follow its code.
+func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
+	status := httpStatus(err)
+	if status >= http.StatusInternalServerError {
+		s.log.Error("page request failed", "method", r.Method, "path", r.URL.Path, "status", status, "err", err)
+	}
+	title := "Er ging iets mis"
+	switch status {
+	case http.StatusNotFound:
+		title = "Niet gevonden"
+	case http.StatusUnprocessableEntity:
+		title = "Dit klopt niet"
+	case http.StatusMethodNotAllowed:
+		title = "Dit kan hier niet"
+	case http.StatusConflict:
+		title = "Dit kan niet"
+	case http.StatusForbidden:
+		title = "Geen toegang"
+	case http.StatusTooManyRequests:
+		title = "Te veel pogingen"
+		w.Header().Set("Retry-After", retryAfterSeconds)
+	case http.StatusServiceUnavailable:
+		title = "Tijdelijk niet beschikbaar"
+		w.Header().Set("Retry-After", retryAfterSeconds)
+	}
+	s.render(w, r, status, "error", pageData{Title: title, Problem: mgz.ErrorMessage(err)})
+}
+
+// fail answers err the way the request expects: the JSON error object for the API, a Dutch
+// page otherwise. It is for middleware, before a request reaches its api or page handler.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if isAPI(r) {
+		s.writeAPIError(w, r, err)
+		return
+	}
+	s.pageError(w, r, err)
 }
 
 // errUnreadableForm answers a form body that cannot be parsed.

@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/regio-mgz/mgz"
@@ -80,24 +81,74 @@ func (s *Server) routes() {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		fmt.Fprintln(w, "ok")
 	})
+	// Readiness: 503 while the database does not answer or cannot take writes (a full disk, a
+	// read-only or corrupt file); it turns 200 again by itself once writes succeed.
 	s.mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
 		if err := s.cfg.Service.Ping(ctx); err != nil {
 			s.log.Error("readiness check failed", "err", err)
+			w.Header().Set("Retry-After", retryAfterSeconds)
 			w.WriteHeader(http.StatusServiceUnavailable)
-			fmt.Fprintln(w, "database niet bereikbaar")
+			fmt.Fprintln(w, "niet gereed: de database kan nu niet schrijven of antwoordt niet")
 			return
 		}
 		fmt.Fprintln(w, "ok")
 	})
-	s.mux.Handle("/api/", s.api(func(w http.ResponseWriter, r *http.Request) error {
+	s.mux.Handle(apiCatchAll, s.api(func(w http.ResponseWriter, r *http.Request) error {
+		if err := s.methodNotAllowed(w, r, apiCatchAll); err != nil {
+			return err
+		}
 		return mgz.Errorf(mgz.ECodeNotFound, "Onbekend API-adres %s %s. Zie /api/v1/openapi.json voor de adressen die er zijn.", r.Method, r.URL.Path)
 	}))
-	s.mux.Handle("/", s.page(func(w http.ResponseWriter, r *http.Request) error {
+	s.mux.Handle(pageCatchAll, s.page(func(w http.ResponseWriter, r *http.Request) error {
+		if err := s.methodNotAllowed(w, r, pageCatchAll); err != nil {
+			return err
+		}
 		return mgz.Errorf(mgz.ECodeNotFound, "Deze pagina bestaat niet. Ga naar de startpagina of gebruik het menu.")
 	}))
+}
+
+// The catch-all patterns answer paths no route claims. ServeMux would answer a known path with
+// a wrong method 405 itself, but these patterns match every method first; methodNotAllowed
+// restores that answer.
+const (
+	apiCatchAll  = "/api/"
+	pageCatchAll = "/"
+)
+
+// codeMethodNotAllowed is the error code of a known path asked with a method it does not take
+// (HTTP 405, with an Allow header listing the methods it does take).
+const codeMethodNotAllowed = "method_not_allowed"
+
+// methods are the methods a route of mgz may take; HEAD comes with GET.
+var methods = []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete}
+
+// methodNotAllowed returns the 405 error, and sets Allow, when r's path is a route for other
+// methods than r's: the mux would send r to a route other than catchAll if only its method
+// differed. It returns nil for a path that no route claims.
+func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request, catchAll string) error {
+	var allow []string
+	for _, m := range methods {
+		if m == r.Method {
+			continue
+		}
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := s.mux.Handler(probe); pattern != catchAll && pattern != "" {
+			allow = append(allow, m)
+		}
+	}
+	if len(allow) == 0 {
+		return nil
+	}
+	list := strings.Join(allow, ", ")
+	w.Header().Set("Allow", list)
+	if isAPI(r) {
+		return mgz.Errorf(codeMethodNotAllowed, "%s kan niet op %s. Dit adres neemt alleen %s; zie /api/v1/openapi.json.", r.Method, r.URL.Path, list)
+	}
+	return mgz.Errorf(codeMethodNotAllowed, "Deze pagina kan zo niet gebruikt worden (%s). Ga terug, laad de pagina opnieuw en gebruik de knoppen en formulieren op de pagina.", r.Method)
 }
 
 // Handler returns the server's handler with its middleware: panic recovery, request logging,
@@ -109,7 +160,7 @@ func (s *Server) Handler() http.Handler {
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.log.Warn("cross-origin request refused", "method", r.Method, "path", r.URL.Path)
-		http.Error(w, "Dit verzoek komt van een andere website en is geweigerd. Gebruik het formulier op deze site.", http.StatusForbidden)
+		s.fail(w, r, mgz.Errorf(mgz.ECodeForbidden, "Dit verzoek komt van een andere website en is geweigerd. Gebruik het formulier op deze site."))
 	}))
 	h = cop.Handler(h)
 	h = s.securityHeaders(h)
@@ -174,7 +225,7 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 				}
 				s.log.Error("panic while serving", "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 				if rec.status == 0 {
-					http.Error(rec, "Er ging intern iets mis. Probeer het opnieuw.", http.StatusInternalServerError)
+					s.fail(rec, r, errors.New("panic")) // the JSON error object or a Dutch page, as for any 500
 				}
 			}
 			level := slog.LevelInfo
@@ -207,6 +258,8 @@ func httpStatus(err error) int {
 		return http.StatusTooManyRequests
 	case mgz.ECodeStorageUnavailable:
 		return http.StatusServiceUnavailable
+	case codeMethodNotAllowed:
+		return http.StatusMethodNotAllowed
 	}
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {

@@ -10,7 +10,9 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 
+	"github.com/regio-mgz/mgz"
 	"github.com/regio-mgz/mgz/demo"
 	"github.com/regio-mgz/mgz/directory"
 	"github.com/regio-mgz/mgz/service"
@@ -99,9 +101,10 @@ func runServe(ctx context.Context, env *environment, args []string) int {
 		}
 	}()
 
-	svc := service.New(db.Store(), service.Config{SessionIdle: sessionIdle, SessionMax: sessionMax, Logger: log})
+	svcCfg := service.Config{SessionIdle: sessionIdle, SessionMax: sessionMax, Logger: log}
+	svc := service.New(db.Store(), svcCfg)
 	if *withDemo {
-		if err := loadDemo(ctx, env, log, svc); err != nil {
+		if err := loadDemo(ctx, env, log, db.Store(), svcCfg, svc); err != nil {
 			fmt.Fprintln(env.stderr, "mgz serve: demoregio laden:", err)
 			return 1
 		}
@@ -149,11 +152,16 @@ func runServe(ctx context.Context, env *environment, args []string) int {
 	return 0
 }
 
-// loadDemo fills an empty database with the demo region and its users, and prints the demo
-// logins; a database that holds data is left alone, and its demo logins, if any, are printed.
-func loadDemo(ctx context.Context, env *environment, log *slog.Logger, svc *service.Service) error {
+// loadDemo fills an empty database with the whole demo region and its users in one
+// transaction, and prints the demo logins; a database that holds data is left alone, and its
+// demo logins, if any, are printed. An interrupted load leaves the database empty, so the next
+// start loads the region whole.
+func loadDemo(ctx context.Context, env *environment, log *slog.Logger, store mgz.Store, cfg service.Config, svc *service.Service) error {
 	var accounts []demo.Account
-	sum, err := demo.Load(ctx, svc.Register(service.System()))
+	if isTerminal(env.stderr) {
+		fmt.Fprintln(env.stderr, "Demoregio laden als de database leeg is…")
+	}
+	loaded, err := demo.LoadRegion(ctx, store, cfg, nil)
 	switch {
 	case errors.Is(err, demo.ErrNotEmpty):
 		log.Info("demo region not loaded: the database already holds data")
@@ -163,27 +171,21 @@ func loadDemo(ctx context.Context, env *environment, log *slog.Logger, svc *serv
 	case err != nil:
 		return err
 	default:
-		log.Info("demo region loaded", "region", demo.Region, "organisations", sum.Organisations,
-			"locations", sum.Locations, "contact_points", sum.ContactPoints)
-		if isTerminal(env.stderr) {
-			fmt.Fprintln(env.stderr, "Demo-accounts aanmaken…")
-		}
-		if accounts, err = demo.LoadUsers(ctx, svc); err != nil {
-			return err
-		}
-		log.Info("demo users created", "users", len(accounts))
-		locs, patients, err := demo.LoadRecords(ctx, svc)
-		if err != nil {
-			return err
-		}
-		log.Info("demo checklists and clients recorded", "locations", locs, "clients", patients)
+		accounts = loaded.Accounts
+		log.Info("demo region loaded", "region", demo.Region, "organisations", loaded.Organisations,
+			"locations", loaded.Locations, "contact_points", loaded.ContactPoints, "users", len(loaded.Accounts),
+			"checklists", loaded.Checklists, "clients", loaded.Clients)
 	}
 	if len(accounts) == 0 {
 		return nil
 	}
 	fmt.Fprintf(env.stdout, "Demo-accounts, één per organisatie (beheerder; artsen ook met de rol arts). Wachtwoord voor allemaal: %s\n", demo.Password)
+	width := 0
 	for _, a := range accounts {
-		fmt.Fprintf(env.stdout, "  %-32s %s\n", a.Kind.Label(), a.Email)
+		width = max(width, utf8.RuneCountInString(a.Kind.Label()))
+	}
+	for _, a := range accounts {
+		fmt.Fprintf(env.stdout, "  %-*s  %s\n", width, a.Kind.Label(), a.Email)
 	}
 	return nil
 }
