@@ -33,16 +33,26 @@ func (s *Service) actorFor(ctx context.Context, u mgz.User, address string) (mgz
 }
 
 // Login checks an e-mail address and password and starts a session. Failures are throttled per
-// account and per address, audited as login_failed, and all answered with ErrLogin.
+// account and per address, audited as login_failed (bounded: see recordAnonymousFailure), and all
+// answered with ErrLogin.
 func (s *Service) Login(ctx context.Context, email, password, address string) (SignedIn, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
-	acctKey, addrKey := "account:"+email, "address:"+address
+	// No account has an address longer than this: whatever was typed beyond it is not kept, not
+	// even as a throttle's key in memory.
+	typed := mgz.TypedText(email)
+	acctKey, addrKey := "account:"+typed, "address:"+failureClient(address)
 	blockedA, _ := s.accountLimiter.Blocked(acctKey)
 	blockedB, _ := s.addressLimiter.Blocked(addrKey)
-	u, hash, err := s.store.Accounts().UserByEmail(ctx, email)
-	found := err == nil
-	if err != nil && mgz.ErrorCode(err) != mgz.ECodeNotFound {
-		return SignedIn{}, err
+	var u mgz.User
+	var hash string
+	found := false
+	if typed == email {
+		var err error
+		u, hash, err = s.store.Accounts().UserByEmail(ctx, email)
+		found = err == nil
+		if err != nil && mgz.ErrorCode(err) != mgz.ECodeNotFound {
+			return SignedIn{}, err
+		}
 	}
 	ok := false
 	switch {
@@ -57,11 +67,11 @@ func (s *Service) Login(ctx context.Context, email, password, address string) (S
 		s.accountLimiter.Fail(acctKey)
 		s.addressLimiter.Fail(addrKey)
 		e := &mgz.AuditEntry{Action: mgz.AuditLoginFailed, ObjectType: "session", Outcome: mgz.OutcomeDenied,
-			ClientAddress: address, UserEmail: email, Reason: loginFailure(found, u.Disabled, blockedA || blockedB)}
+			ClientAddress: address, UserEmail: typed, Reason: loginFailure(found, u.Disabled, blockedA || blockedB)}
 		if found {
 			e.UserID, e.OrganisationID = u.ID, u.OrganisationID
 		}
-		if err := s.store.Audit().Append(ctx, e); err != nil {
+		if err := s.recordAnonymousFailure(ctx, e); err != nil {
 			return SignedIn{}, err
 		}
 		s.log.Warn("login failed", "address", address, "reason", e.Reason)
@@ -153,14 +163,28 @@ func (s *Service) Logout(ctx context.Context, a mgz.Actor, secret string) error 
 	})
 }
 
-// AuthenticateToken returns the actor of a bearer token.
+// AuthenticateToken returns the actor of a bearer token. A token that is not mgz's, unknown,
+// revoked or of a disabled account is refused with ErrBadToken and audited as token_failed,
+// without the token, bounded like failed logins.
 func (s *Service) AuthenticateToken(ctx context.Context, token, address string) (mgz.Actor, error) {
-	if !strings.HasPrefix(token, auth.TokenPrefix) {
+	fail := func(reason string, t mgz.APIToken, u mgz.User) (mgz.Actor, error) {
+		e := &mgz.AuditEntry{Action: mgz.AuditTokenFailed, ObjectType: "api_token", ObjectID: t.ID, Outcome: mgz.OutcomeDenied,
+			ClientAddress: address, Reason: reason}
+		if u.ID != 0 {
+			e.UserID, e.UserEmail, e.OrganisationID, e.ObjectOrganisationID = u.ID, u.Email, u.OrganisationID, u.OrganisationID
+		}
+		if err := s.recordAnonymousFailure(ctx, e); err != nil {
+			return mgz.Actor{}, err
+		}
+		s.log.Warn("bearer authentication failed", "address", address, "reason", reason, "token_id", t.ID)
 		return mgz.Actor{}, ErrBadToken
 	}
+	if !strings.HasPrefix(token, auth.TokenPrefix) {
+		return fail("geen API-token van mgz", mgz.APIToken{}, mgz.User{})
+	}
 	t, err := s.store.Accounts().TokenBySecret(ctx, auth.SecretHash(token))
-	if mgz.ErrorCode(err) == mgz.ECodeNotFound || (err == nil && t.RevokedAt != nil) {
-		return mgz.Actor{}, ErrBadToken
+	if mgz.ErrorCode(err) == mgz.ECodeNotFound {
+		return fail("onbekend API-token", mgz.APIToken{}, mgz.User{})
 	}
 	if err != nil {
 		return mgz.Actor{}, err
@@ -169,8 +193,11 @@ func (s *Service) AuthenticateToken(ctx context.Context, token, address string) 
 	if err != nil {
 		return mgz.Actor{}, err
 	}
+	if t.RevokedAt != nil {
+		return fail("ingetrokken API-token", t, u)
+	}
 	if u.Disabled {
-		return mgz.Actor{}, ErrBadToken
+		return fail("API-token van een uitgeschakeld account", t, u)
 	}
 	now := s.now()
 	if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) > time.Minute {
