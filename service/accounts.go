@@ -298,10 +298,15 @@ func (s *Service) User(ctx context.Context, a mgz.Actor, id int64) (mgz.User, er
 	return u, nil
 }
 
-// UpdateUser changes a user's name, roles and whether they are disabled. An admin cannot take
-// their own admin role away or disable themselves, so an organisation keeps an admin.
+// UpdateUser changes a user's name, roles and whether they are disabled. u.Revision is the
+// revision the edit was made on (0: the current one); a stale edit is refused with
+// mgz.StaleEdit. The current row is read inside the write transaction, where also an
+// organisation is kept from losing its last active admin, whoever edits at the same moment. An
+// admin cannot take their own admin role away or disable themselves.
 func (s *Service) UpdateUser(ctx context.Context, a mgz.Actor, u *mgz.User) error {
-	old, err := s.store.Accounts().User(ctx, u.ID)
+	// A user's organisation never changes, so it can be authorised before the transaction (a
+	// denial's entry must not roll back with it).
+	pre, err := s.store.Accounts().User(ctx, u.ID)
 	if mgz.ErrorCode(err) == mgz.ECodeNotFound {
 		return mgz.Errorf(mgz.ECodeNotFound, "Dit bestaat niet, of u heeft er geen toegang toe.")
 	}
@@ -309,11 +314,11 @@ func (s *Service) UpdateUser(ctx context.Context, a mgz.Actor, u *mgz.User) erro
 		return err
 	}
 	// Only an admin changes roles: checking the organisation's admin role, not "self".
-	if err := s.authorize(ctx, s.store, a, access.Update, access.Resource{Kind: access.User, OrganisationID: old.OrganisationID}, mgz.AuditUpdate, u.ID); err != nil {
+	if err := s.authorize(ctx, s.store, a, access.Update, access.Resource{Kind: access.User, OrganisationID: pre.OrganisationID}, mgz.AuditUpdate, u.ID); err != nil {
 		return err
 	}
-	u.Email, u.OrganisationID = old.Email, old.OrganisationID
-	org, err := s.store.Register().Organisation(ctx, old.OrganisationID)
+	u.Email, u.OrganisationID = pre.Email, pre.OrganisationID
+	org, err := s.store.Register().Organisation(ctx, pre.OrganisationID)
 	if err != nil {
 		return err
 	}
@@ -324,11 +329,72 @@ func (s *Service) UpdateUser(ctx context.Context, a mgz.Actor, u *mgz.User) erro
 		return mgz.Errorf(mgz.ECodeConflict, "U kunt uw eigen beheerdersrol niet intrekken en uzelf niet uitschakelen: vraag dat een andere beheerder van uw organisatie.")
 	}
 	return s.audited(ctx, s.store, func(tx mgz.Tx) (*mgz.AuditEntry, error) {
+		old, err := tx.Accounts().User(ctx, u.ID)
+		if err != nil {
+			return nil, err
+		}
+		if u.Revision != 0 && u.Revision != old.Revision {
+			return nil, mgz.StaleEdit("De gebruiker "+old.Name, u.Revision, old.Revision, userNow(old))
+		}
+		activeAdmin := func(x mgz.User) bool { return !x.Disabled && x.Has(mgz.RoleAdmin) }
+		if activeAdmin(old) && !activeAdmin(*u) {
+			n, err := tx.Accounts().ActiveAdmins(ctx, old.OrganisationID)
+			if err != nil {
+				return nil, err
+			}
+			if n <= 1 {
+				return nil, &mgz.Error{Code: mgz.ECodeConflict, Message: old.Name + " is de laatste actieve beheerder van " + org.Name +
+					". Geef eerst een collega de rol beheerder; daarna kunt u deze rol intrekken of het account blokkeren.",
+					Fields: map[string]string{"roles": "De organisatie houdt minstens één actieve beheerder."}}
+			}
+		}
+		u.Revision = old.Revision
 		if err := tx.Accounts().UpdateUser(ctx, u); err != nil {
 			return nil, err
 		}
-		return entry(a, mgz.AuditUpdate, "user", u.ID, u.OrganisationID), nil
+		e := entry(a, mgz.AuditUpdate, "user", u.ID, u.OrganisationID)
+		e.Reason = userChange(old, *u)
+		return e, nil
 	})
+}
+
+// userNow says in Dutch what a user's record holds now, for the answer to a stale edit.
+func userNow(u mgz.User) []string {
+	state := "actief"
+	if u.Disabled {
+		state = "geblokkeerd"
+	}
+	return []string{"naam nu " + u.Name, "rollen nu " + rolesText(u.Roles), "account nu " + state}
+}
+
+// userChange says in Dutch what an update changed, for its audit entry.
+func userChange(old, u mgz.User) string {
+	var parts []string
+	if old.Name != u.Name {
+		parts = append(parts, "naam gewijzigd")
+	}
+	if rolesText(old.Roles) != rolesText(u.Roles) {
+		parts = append(parts, "rollen: "+rolesText(old.Roles)+" → "+rolesText(u.Roles))
+	}
+	if old.Disabled != u.Disabled {
+		if u.Disabled {
+			parts = append(parts, "account geblokkeerd")
+		} else {
+			parts = append(parts, "account weer actief")
+		}
+	}
+	if len(parts) == 0 {
+		return "niets gewijzigd"
+	}
+	return strings.Join(parts, "; ")
+}
+
+func rolesText(rs []mgz.UserRole) string {
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = strings.ToLower(r.Label())
+	}
+	return strings.Join(out, ", ")
 }
 
 // ChangePassword sets a user's own new password after checking the current one. The caller ends
