@@ -259,12 +259,42 @@ func (s *Service) CreateUser(ctx context.Context, a mgz.Actor, n NewUser) (mgz.U
 			return u, "", err
 		}
 	}
+	probeKey := fmt.Sprintf("user:%d", a.User.ID)
+	if !a.System {
+		if blocked, wait := s.accountGuards.emailProbe.Blocked(probeKey); blocked {
+			return u, "", tooManyAttempts("Er zijn te veel e-mailadressen geweigerd.",
+				"controleer de adressen van uw collega's voordat u ze invoert.", wait)
+		}
+	}
 	err = s.audited(ctx, s.store, func(tx mgz.Tx) (*mgz.AuditEntry, error) {
+		// Read inside the transaction: an address is free, in use in the actor's organisation,
+		// or in use elsewhere, which is not said (no oracle of other organisations' accounts).
+		other, _, err := tx.Accounts().UserByEmail(ctx, u.Email)
+		switch {
+		case err == nil && (other.OrganisationID == u.OrganisationID || a.System):
+			return nil, &mgz.Error{Code: mgz.ECodeConflict, Message: "Er is al een gebruiker met dit e-mailadres.",
+				Fields: map[string]string{"email": fmt.Sprintf("Dit e-mailadres is al in gebruik door %s (gebruiker %d). Elk account heeft een eigen e-mailadres.", other.Name, other.ID)}}
+		case err == nil:
+			return nil, errEmailUnavailable
+		case mgz.ErrorCode(err) != mgz.ECodeNotFound:
+			return nil, err
+		}
 		if err := tx.Accounts().CreateUser(ctx, &u, hash); err != nil {
 			return nil, err
 		}
 		return entry(a, mgz.AuditCreate, "user", u.ID, u.OrganisationID), nil
 	})
+	if errors.Is(err, errEmailUnavailable) {
+		// Audited and counted outside the rolled-back transaction, in neutral words: the
+		// organisation's own admins read this entry too.
+		s.accountGuards.emailProbe.Fail(probeKey)
+		e := entry(a, mgz.AuditCreate, "user", 0, n.OrganisationID)
+		e.Outcome, e.Reason = mgz.OutcomeDenied, "e-mailadres niet beschikbaar"
+		if aerr := s.store.Audit().Append(ctx, e); aerr != nil {
+			return u, "", aerr
+		}
+		s.log.Warn("new user refused: e-mail address not available", "user_id", a.User.ID, "organisation_id", n.OrganisationID)
+	}
 	if err != nil {
 		return u, "", err
 	}
@@ -273,6 +303,11 @@ func (s *Service) CreateUser(ctx context.Context, a mgz.Actor, n NewUser) (mgz.U
 	}
 	return u, password, nil
 }
+
+// errEmailUnavailable answers a new account with an address that belongs to an account of another
+// organisation. It is the same whoever holds it and says nothing about them.
+var errEmailUnavailable = &mgz.Error{Code: mgz.ECodeConflict, Message: "Dit e-mailadres kan niet voor een nieuw account worden gebruikt.",
+	Fields: map[string]string{"email": "Kies een ander e-mailadres, bijvoorbeeld het persoonlijke werkadres van uw collega. Lukt dat niet, neem dan contact op met de beheerder van mgz in uw regio."}}
 
 // Users lists the users of an organisation.
 func (s *Service) Users(ctx context.Context, a mgz.Actor, orgID int64) ([]mgz.User, error) {
@@ -397,17 +432,60 @@ func rolesText(rs []mgz.UserRole) string {
 	return strings.Join(out, ", ")
 }
 
-// ChangePassword sets a user's own new password after checking the current one. The caller ends
+// accountGuards throttle what a signed-in user could otherwise try endlessly: guessing their
+// own current password (a stolen session must not become a password) and probing which e-mail
+// addresses have an account elsewhere.
+type accountGuards struct {
+	currentPassword *auth.Throttle
+	emailProbe      *auth.Throttle
+}
+
+func newAccountGuards() accountGuards {
+	return accountGuards{
+		// Five wrong current passwords per account per quarter of an hour, as for logins.
+		currentPassword: auth.NewThrottle(5, 15*time.Minute),
+		// Five refused addresses per admin per hour: enough for typing errors, too few to probe.
+		emailProbe: auth.NewThrottle(5, time.Hour),
+	}
+}
+
+// tooManyAttempts is the 429 answer after wait, in Dutch.
+func tooManyAttempts(what, next string, wait time.Duration) error {
+	minutes := int(wait.Round(time.Minute) / time.Minute)
+	if minutes < 1 {
+		minutes = 1
+	}
+	return mgz.Errorf(mgz.ECodeTooManyRequests, "%s Wacht %d minuten en probeer het dan opnieuw; %s", what, minutes, next)
+}
+
+// ChangePassword sets a user's own new password after checking the current one. Wrong current
+// passwords are audited and throttled per account (5 per 15 minutes, then 429). The caller ends
 // the user's other sessions (EndOtherSessions), keeping the one in use.
 func (s *Service) ChangePassword(ctx context.Context, a mgz.Actor, current, next string) error {
 	if err := s.authorize(ctx, s.store, a, access.Update, access.Resource{Kind: access.User, OrganisationID: a.User.OrganisationID, UserID: a.User.ID}, mgz.AuditUpdate, a.User.ID); err != nil {
 		return err
+	}
+	key := fmt.Sprintf("user:%d", a.User.ID)
+	refuse := func(reason string) {
+		e := entry(a, mgz.AuditUpdate, "user", a.User.ID, a.User.OrganisationID)
+		e.Outcome, e.Reason = mgz.OutcomeDenied, reason
+		if err := s.store.Audit().Append(ctx, e); err != nil {
+			s.log.Error("writing the audit entry of a refused password change failed", "err", err)
+		}
+		s.log.Warn("password change refused", "user_id", a.User.ID, "reason", reason)
+	}
+	if blocked, wait := s.accountGuards.currentPassword.Blocked(key); blocked {
+		refuse("wachtwoord wijzigen geblokkeerd: te vaak een verkeerd huidig wachtwoord")
+		return tooManyAttempts("U heeft te vaak een verkeerd huidig wachtwoord ingevuld.",
+			"weet u het niet meer, vraag dan de beheerder van uw organisatie om een eenmalig wachtwoord.", wait)
 	}
 	_, hash, err := s.store.Accounts().UserByEmail(ctx, a.User.Email)
 	if err != nil {
 		return err
 	}
 	if !s.hasher.Verify(hash, current) {
+		s.accountGuards.currentPassword.Fail(key)
+		refuse("huidig wachtwoord onjuist bij wachtwoord wijzigen")
 		return &mgz.Error{Code: mgz.ECodeInvalid, Message: "Het huidige wachtwoord klopt niet.",
 			Fields: map[string]string{"current": "Het huidige wachtwoord klopt niet. Vul het wachtwoord in waarmee u net inlogde."}}
 	}
@@ -422,7 +500,7 @@ func (s *Service) ChangePassword(ctx context.Context, a mgz.Actor, current, next
 	if err != nil {
 		return err
 	}
-	return s.audited(ctx, s.store, func(tx mgz.Tx) (*mgz.AuditEntry, error) {
+	err = s.audited(ctx, s.store, func(tx mgz.Tx) (*mgz.AuditEntry, error) {
 		if err := tx.Accounts().SetPassword(ctx, a.User.ID, newHash, false); err != nil {
 			return nil, err
 		}
@@ -430,6 +508,10 @@ func (s *Service) ChangePassword(ctx context.Context, a mgz.Actor, current, next
 		e.Reason = "wachtwoord gewijzigd"
 		return e, nil
 	})
+	if err == nil {
+		s.accountGuards.currentPassword.Reset(key)
+	}
+	return err
 }
 
 // EndOtherSessions ends every session of the actor but the one with secret.

@@ -229,3 +229,70 @@ func TestAdminsRemovingEachOtherAtOnceLeaveAnAdmin(t *testing.T) {
 	}
 	t.Logf("%d races of %d admins removing each other: %d removals done, %d refused, never 0 admins left", races, admins, done, refused)
 }
+
+func TestWrongCurrentPasswordsAreThrottledPerAccount(t *testing.T) {
+	f := newFixture(t)
+	_, a := f.user(f.practice, mgz.RoleViewer)
+	_, b := f.user(f.practice, mgz.RoleViewer)
+	const next = "een heel nieuw wachtwoord"
+	for i := range 5 {
+		wantCode(t, f.s.ChangePassword(f.ctx, a, fmt.Sprintf("geraden wachtwoord %d", i), next), mgz.ECodeInvalid, "current")
+	}
+	n := len(f.entries())
+	err := f.s.ChangePassword(f.ctx, a, testPassword, next) // even the right one
+	wantCode(t, err, mgz.ECodeTooManyRequests, "")
+	if msg := mgz.ErrorMessage(err); !strings.Contains(msg, "Wacht 15 minuten") || !strings.Contains(msg, "beheerder") {
+		t.Errorf("429 message %q does not say how long to wait and whom to ask", msg)
+	}
+	if e := f.oneEntry(n); e.Outcome != mgz.OutcomeDenied || e.ObjectID != a.User.ID {
+		t.Fatalf("blocked attempt entry = %+v, want a denied entry about user %d", e, a.User.ID)
+	}
+	if _, err := f.s.Login(f.ctx, a.User.Email, testPassword, "192.0.2.61"); err != nil {
+		t.Fatalf("the password did not change, login with it: %v", err)
+	}
+	// The throttle is the account's: a colleague changes their password.
+	if err := f.s.ChangePassword(f.ctx, b, testPassword, next); err != nil {
+		t.Fatalf("another account: %v", err)
+	}
+}
+
+func TestAnAddressOfAnotherOrganisationIsNotRevealed(t *testing.T) {
+	f := newFixture(t)
+	_, admin := f.user(f.practice, mgz.RoleAdmin)
+	elsewhere, _ := f.user(f.provider, mgz.RoleViewer)
+	colleague, _ := f.user(f.practice, mgz.RoleViewer)
+	create := func(email string) error {
+		_, _, err := f.s.CreateUser(f.ctx, admin, NewUser{OrganisationID: f.practice.ID, Email: email, Name: "Nieuw", Roles: []mgz.UserRole{mgz.RoleViewer}})
+		return err
+	}
+	t.Run("an address of another organisation gets a neutral answer", func(t *testing.T) {
+		n := len(f.entries())
+		err := create(strings.ToUpper(elsewhere.Email))
+		wantCode(t, err, mgz.ECodeConflict, "email")
+		text := fmt.Sprint(err)
+		for _, leak := range []string{elsewhere.Name, f.provider.Name, "in gebruik", fmt.Sprint(elsewhere.ID), "al een gebruiker"} {
+			if strings.Contains(text, leak) {
+				t.Errorf("answer %q reveals %q", text, leak)
+			}
+		}
+		e := f.oneEntry(n)
+		if e.Outcome != mgz.OutcomeDenied || e.Reason != "e-mailadres niet beschikbaar" || e.ObjectOrganisationID != f.practice.ID ||
+			strings.Contains(fmt.Sprint(e), elsewhere.Email) {
+			t.Fatalf("entry = %+v, want a neutral denied entry about the admin's own organisation", e)
+		}
+	})
+	t.Run("an address of a colleague says so", func(t *testing.T) {
+		err := create(colleague.Email)
+		wantCode(t, err, mgz.ECodeConflict, "email")
+		if !strings.Contains(fmt.Sprint(err), colleague.Name) {
+			t.Fatalf("answer %q does not name the colleague who has the address", err)
+		}
+	})
+	t.Run("probing is throttled", func(t *testing.T) {
+		for range 4 {
+			wantCode(t, create(elsewhere.Email), mgz.ECodeConflict, "email")
+		}
+		wantCode(t, create(elsewhere.Email), mgz.ECodeTooManyRequests, "")
+		wantCode(t, create("vrij@test.example"), mgz.ECodeTooManyRequests, "")
+	})
+}

@@ -576,10 +576,11 @@ func TestChangePassword(t *testing.T) {
 	const next = "mijn eigen lange wachtwoord"
 	refused := []struct {
 		name, current, next, field string
+		denied                     bool // a wrong current password is audited as denied
 	}{
-		{"wrong current password", "niet het huidige wachtwoord", next, "current"},
-		{"new password too short", oneTime, "kort", "password"},
-		{"new password the same as the current", oneTime, oneTime, "password"},
+		{"wrong current password", "niet het huidige wachtwoord", next, "current", true},
+		{"new password too short", oneTime, "kort", "password", false},
+		{"new password the same as the current", oneTime, oneTime, "password", false},
 	}
 	for _, c := range refused {
 		t.Run(c.name, func(t *testing.T) {
@@ -588,7 +589,11 @@ func TestChangePassword(t *testing.T) {
 			if !f.storedUser(u.ID).MustChangePassword {
 				t.Error("a refused change cleared must-change-password")
 			}
-			if es := f.since(n); len(es) != 0 {
+			es := f.since(n)
+			switch {
+			case c.denied && (len(es) != 1 || es[0].Outcome != mgz.OutcomeDenied || es[0].ObjectID != u.ID):
+				t.Errorf("want one denied entry about user %d, got %+v", u.ID, es)
+			case !c.denied && len(es) != 0:
 				t.Errorf("a refused change wrote audit entries: %+v", es)
 			}
 		})

@@ -117,8 +117,9 @@ func (a *Accounts) CreateUser(ctx context.Context, u *mgz.User, passwordHash str
 			return err
 		}
 		if n > 0 {
-			return &mgz.Error{Code: mgz.ECodeConflict, Message: "Er is al een gebruiker met dit e-mailadres.",
-				Fields: map[string]string{"email": "Dit e-mailadres is al in gebruik. Elk account heeft een eigen e-mailadres."}}
+			// Neutral: the address may belong to another organisation's account (no oracle).
+			return &mgz.Error{Code: mgz.ECodeConflict, Message: "Dit e-mailadres kan niet voor een nieuw account worden gebruikt.",
+				Fields: map[string]string{"email": "Kies een ander e-mailadres. Elk account heeft een eigen e-mailadres."}}
 		}
 		now := a.db.now()
 		err := q.QueryRowContext(ctx, `INSERT INTO users (organisation_id, email, name, roles, password_hash, must_change_password,

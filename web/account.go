@@ -397,8 +397,13 @@ func (s *Server) pagePasswordPost(w http.ResponseWriter, r *http.Request) error 
 	} else {
 		err = s.cfg.Service.ChangePassword(r.Context(), a, r.PostFormValue("current"), next)
 	}
-	if fields, msg, ok := formProblem(err); ok {
-		s.render(w, r, http.StatusUnprocessableEntity, "password", pageData{Title: "Wachtwoord wijzigen", Nav: "account", Problem: msg,
+	if fields, msg, ok := formProblem(err); ok || mgz.ErrorCode(err) == mgz.ECodeTooManyRequests {
+		status := http.StatusUnprocessableEntity
+		if !ok {
+			status, msg = http.StatusTooManyRequests, mgz.ErrorMessage(err)
+			w.Header().Set("Retry-After", retryAfterSeconds)
+		}
+		s.render(w, r, status, "password", pageData{Title: "Wachtwoord wijzigen", Nav: "account", Problem: msg,
 			Data: a.User, Form: Form{Values: url.Values{}, Errors: fields}})
 		return nil
 	}

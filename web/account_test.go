@@ -140,3 +140,26 @@ func TestConcurrentUserEditsOverHTTPAnswerOnly200Or409(t *testing.T) {
 	}
 	t.Logf("%d concurrent edits over HTTP: %d × 200, %d × 409, revision %d", total, statuses[200], statuses[409], u.Revision)
 }
+
+func TestWrongCurrentPasswordsGet429OnThePasswordPage(t *testing.T) {
+	ts := newTestServer(t, false)
+	u, _ := ts.newUser(t, ts.rho.ID, "een lang genoeg wachtwoord", mgz.RoleViewer)
+	b := newBrowserClient(t, ts)
+	if r := b.post("/inloggen", url.Values{"email": {u.Email}, "password": {"een lang genoeg wachtwoord"}}); r.status != 303 {
+		t.Fatalf("login: %d", r.status)
+	}
+	token := b.csrf("/account/wachtwoord")
+	form := func(current string) url.Values {
+		return url.Values{"csrf": {token}, "current": {current}, "password": {"een nieuw wachtwoord"}, "repeat": {"een nieuw wachtwoord"}}
+	}
+	for i := range 5 {
+		if r := b.post("/account/wachtwoord", form(fmt.Sprintf("gok %d van het wachtwoord", i))); r.status != 422 {
+			t.Fatalf("wrong current password %d: %d", i, r.status)
+		}
+	}
+	r := b.post("/account/wachtwoord", form("een lang genoeg wachtwoord"))
+	if r.status != 429 || r.header.Get("Retry-After") == "" || !strings.Contains(string(r.body), "te vaak een verkeerd huidig wachtwoord") ||
+		!strings.Contains(string(r.body), `name="current"`) {
+		t.Fatalf("sixth attempt: %d, Retry-After %q; want 429 on the password page\n%.500s", r.status, r.header.Get("Retry-After"), r.body)
+	}
+}
