@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -266,4 +267,51 @@ func TestReadingTheAuditLogIsItselfAudited(t *testing.T) {
 			t.Fatalf("export entry = %+v, want its filter in the reason", e)
 		}
 	})
+}
+
+// TestConcurrentFailuresFromOneAddressAreCountedExactly: failed logins and bad tokens from one
+// address arrive at once; the window is read and changed inside the write transaction, so exactly
+// failuresInFull of each kind are written and the summary counts every other one.
+func TestConcurrentFailuresFromOneAddressAreCountedExactly(t *testing.T) {
+	f := newFixture(t)
+	const workers, each = 8, 25
+	n := len(f.entries())
+	var wg sync.WaitGroup
+	errs := make(chan error, 2*workers*each)
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range each {
+				if _, err := f.s.Login(f.ctx, fmt.Sprintf("w%d-%d@test.example", w, i), "verkeerd wachtwoord", "203.0.113.9"); !errors.Is(err, ErrLogin) {
+					errs <- err
+				}
+				if _, err := f.s.AuthenticateToken(f.ctx, auth.NewToken(), "203.0.113.9"); !errors.Is(err, ErrBadToken) {
+					errs <- err
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Errorf("a failure was answered with %v", err)
+	}
+	if got := len(f.since(n)); got != 2*failuresInFull {
+		t.Fatalf("%d entries written during the minute, want %d", got, 2*failuresInFull)
+	}
+	f.clock = f.clock.Add(failureWindow)
+	if err := f.s.CloseFailureWindows(f.ctx); err != nil {
+		t.Fatal(err)
+	}
+	counted := map[mgz.AuditAction]string{}
+	for _, e := range f.since(n)[2*failuresInFull:] {
+		counted[e.Action] = e.Reason
+	}
+	want := fmt.Sprintf("%d mislukte pogingen samengevat", workers*each-failuresInFull)
+	for _, act := range []mgz.AuditAction{mgz.AuditLoginFailed, mgz.AuditTokenFailed} {
+		if !strings.HasPrefix(counted[act], want) {
+			t.Errorf("summary of %s = %q, want %q…", act, counted[act], want)
+		}
+	}
 }
