@@ -3,6 +3,9 @@ package csvsafe
 import (
 	"bytes"
 	"encoding/csv"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -104,4 +107,44 @@ func FuzzCellIsReversibleAndNeutral(f *testing.F) {
 			t.Fatalf("Cell(%q) = %q still starts a formula", s, c)
 		}
 	})
+}
+
+// TestEveryCSVWriterOfMgzIsThisOne: a CSV written with encoding/csv directly would bypass the
+// neutraliser. Every non-test Go file of the module outside this package is searched for it.
+func TestEveryCSVWriterOfMgzIsThisOne(t *testing.T) {
+	root, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(root, "go.mod")); err != nil {
+		t.Fatalf("module root not found at %s: %v", root, err)
+	}
+	checked := 0
+	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == "csvsafe" || strings.HasPrefix(d.Name(), ".") || d.Name() == "testdata") {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		checked++
+		if bytes.Contains(b, []byte("csv.NewWriter(")) {
+			rel, _ := filepath.Rel(root, path)
+			t.Errorf("%s writes CSV with encoding/csv: use csvsafe.NewWriter, so no cell runs as a formula", rel)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if checked < 20 {
+		t.Fatalf("only %d Go files searched: the walk did not see the module", checked)
+	}
 }
