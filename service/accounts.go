@@ -235,6 +235,13 @@ func (s *Service) CreateUser(ctx context.Context, a mgz.Actor, n NewUser) (mgz.U
 	if err := s.authorize(ctx, s.store, a, access.Create, access.Resource{Kind: access.User, OrganisationID: n.OrganisationID}, mgz.AuditCreate, 0); err != nil {
 		return u, "", err
 	}
+	probeKey := fmt.Sprintf("user:%d", a.User.ID)
+	if !a.System {
+		if blocked, wait := s.accountGuards.emailProbe.Blocked(probeKey); blocked {
+			return u, "", tooManyAttempts("Er zijn te veel e-mailadressen geweigerd.",
+				"controleer de adressen van uw collega's voordat u ze invoert.", wait)
+		}
+	}
 	org, err := s.store.Register().Organisation(ctx, n.OrganisationID)
 	if mgz.ErrorCode(err) == mgz.ECodeNotFound {
 		return u, "", &mgz.Error{Code: mgz.ECodeInvalid, Message: "De organisatie bestaat niet.",
@@ -259,13 +266,7 @@ func (s *Service) CreateUser(ctx context.Context, a mgz.Actor, n NewUser) (mgz.U
 			return u, "", err
 		}
 	}
-	probeKey := fmt.Sprintf("user:%d", a.User.ID)
-	if !a.System {
-		if blocked, wait := s.accountGuards.emailProbe.Blocked(probeKey); blocked {
-			return u, "", tooManyAttempts("Er zijn te veel e-mailadressen geweigerd.",
-				"controleer de adressen van uw collega's voordat u ze invoert.", wait)
-		}
-	}
+	unavailable := false
 	err = s.audited(ctx, s.store, func(tx mgz.Tx) (*mgz.AuditEntry, error) {
 		// Read inside the transaction: an address is free, in use in the actor's organisation,
 		// or in use elsewhere, which is not said (no oracle of other organisations' accounts).
@@ -275,7 +276,8 @@ func (s *Service) CreateUser(ctx context.Context, a mgz.Actor, n NewUser) (mgz.U
 			return nil, &mgz.Error{Code: mgz.ECodeConflict, Message: "Er is al een gebruiker met dit e-mailadres.",
 				Fields: map[string]string{"email": fmt.Sprintf("Dit e-mailadres is al in gebruik door %s (gebruiker %d). Elk account heeft een eigen e-mailadres.", other.Name, other.ID)}}
 		case err == nil:
-			return nil, errEmailUnavailable
+			unavailable = true
+			return nil, emailUnavailable()
 		case mgz.ErrorCode(err) != mgz.ECodeNotFound:
 			return nil, err
 		}
@@ -284,7 +286,7 @@ func (s *Service) CreateUser(ctx context.Context, a mgz.Actor, n NewUser) (mgz.U
 		}
 		return entry(a, mgz.AuditCreate, "user", u.ID, u.OrganisationID), nil
 	})
-	if errors.Is(err, errEmailUnavailable) {
+	if unavailable {
 		// Audited and counted outside the rolled-back transaction, in neutral words: the
 		// organisation's own admins read this entry too.
 		s.accountGuards.emailProbe.Fail(probeKey)
@@ -304,10 +306,12 @@ func (s *Service) CreateUser(ctx context.Context, a mgz.Actor, n NewUser) (mgz.U
 	return u, password, nil
 }
 
-// errEmailUnavailable answers a new account with an address that belongs to an account of another
+// emailUnavailable answers a new account with an address that belongs to an account of another
 // organisation. It is the same whoever holds it and says nothing about them.
-var errEmailUnavailable = &mgz.Error{Code: mgz.ECodeConflict, Message: "Dit e-mailadres kan niet voor een nieuw account worden gebruikt.",
-	Fields: map[string]string{"email": "Kies een ander e-mailadres, bijvoorbeeld het persoonlijke werkadres van uw collega. Lukt dat niet, neem dan contact op met de beheerder van mgz in uw regio."}}
+func emailUnavailable() error {
+	return &mgz.Error{Code: mgz.ECodeConflict, Message: "Dit e-mailadres kan niet voor een nieuw account worden gebruikt.",
+		Fields: map[string]string{"email": "Kies een ander e-mailadres, bijvoorbeeld het persoonlijke werkadres van uw collega. Lukt dat niet, neem dan contact op met de beheerder van mgz in uw regio."}}
+}
 
 // Users lists the users of an organisation.
 func (s *Service) Users(ctx context.Context, a mgz.Actor, orgID int64) ([]mgz.User, error) {

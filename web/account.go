@@ -462,7 +462,11 @@ func (s *Server) pageCreateUser(w http.ResponseWriter, r *http.Request) error {
 	if oerr != nil {
 		return oerr
 	}
-	if fields, msg, ok := formProblem(err); ok {
+	if fields, msg, ok := formProblem(err); ok || mgz.ErrorCode(err) == mgz.ECodeTooManyRequests {
+		if !ok {
+			msg = mgz.ErrorMessage(err)
+			w.Header().Set("Retry-After", retryAfterSeconds)
+		}
 		s.render(w, r, httpStatus(err), "users", pageData{Title: "Gebruikers van " + org.Name, Nav: "gebruikers", Problem: msg,
 			Data: usersData{Users: us, Organisation: org}, Form: Form{Values: r.PostForm, Errors: fields}})
 		return nil

@@ -163,3 +163,24 @@ func TestWrongCurrentPasswordsGet429OnThePasswordPage(t *testing.T) {
 		t.Fatalf("sixth attempt: %d, Retry-After %q; want 429 on the password page\n%.500s", r.status, r.header.Get("Retry-After"), r.body)
 	}
 }
+
+func TestAnotherOrganisationsAddressGetsANeutralAnswerOnTheUsersPage(t *testing.T) {
+	ts := newTestServer(t, false)
+	other := mgz.Organisation{Kind: mgz.KindCareProvider, Name: "Zorggroep Elders", KvK: "77000002", Address: "Elders 1",
+		Postcode: "9900 AB", City: "Elders", Phone: "0120 555001", CareOfficeRegion: "Regio Test"}
+	if err := ts.reg.CreateOrganisation(t.Context(), &other); err != nil {
+		t.Fatal(err)
+	}
+	elsewhere, _ := ts.newUser(t, other.ID, "", mgz.RoleViewer)
+	for i := range 6 {
+		r := ts.postForm(t, "/gebruikers", url.Values{"email": {elsewhere.Email}, "name": {"Nieuw"}, "roles": {"viewer"}})
+		body := string(r.body)
+		want := 409
+		if i == 5 {
+			want = 429
+		}
+		if r.status != want || strings.Contains(body, other.Name) || strings.Contains(body, elsewhere.Name) || strings.Contains(body, "in gebruik") {
+			t.Fatalf("attempt %d: %d (want %d), or the page names the other organisation or its user\n%.400s", i+1, r.status, want, body)
+		}
+	}
+}
