@@ -49,6 +49,9 @@ type User struct {
 	LastLoginAt        *time.Time `json:"last_login_at"`
 	CreatedAt          time.Time  `json:"created_at"`
 	UpdatedAt          time.Time  `json:"updated_at"`
+	// Revision grows with every change of name, roles or disabled (optimistic concurrency: the
+	// ETag of the API, the hidden field of the form). An edit carries the revision it was made on.
+	Revision int64 `json:"revision"`
 }
 
 // Has reports whether u has role r. Admin implies editor, and editor implies viewer.
@@ -165,7 +168,11 @@ type AccountStore interface {
 	UserByEmail(ctx context.Context, email string) (User, string, error) // with the password hash
 	Users(ctx context.Context, f UserFilter) ([]User, int, error)
 	CreateUser(ctx context.Context, u *User, passwordHash string) error
+	// UpdateUser stores u's name, roles and disabled when the stored revision is still
+	// u.Revision, and sets u.Revision to the new one; a conflict error when it is not.
 	UpdateUser(ctx context.Context, u *User) error
+	// ActiveAdmins counts the users of an organisation with the admin role who are not disabled.
+	ActiveAdmins(ctx context.Context, orgID int64) (int, error)
 	SetPassword(ctx context.Context, userID int64, passwordHash string, mustChange bool) error
 	RecordLogin(ctx context.Context, userID int64, at time.Time) error
 

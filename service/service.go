@@ -37,6 +37,7 @@ type Service struct {
 	hasher         *auth.Hasher
 	accountLimiter *auth.Throttle
 	addressLimiter *auth.Throttle
+	accountGuards  accountGuards
 	now            func() time.Time
 }
 
@@ -59,6 +60,7 @@ func New(store mgz.Store, cfg Config) *Service {
 		// Five wrong passwords per account and twenty per address within a quarter of an hour.
 		accountLimiter: auth.NewThrottle(5, 15*time.Minute),
 		addressLimiter: auth.NewThrottle(20, 15*time.Minute),
+		accountGuards:  newAccountGuards(),
 		now:            func() time.Time { return time.Now().UTC() },
 	}
 }

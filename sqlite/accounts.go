@@ -16,14 +16,14 @@ type Accounts struct{ scope }
 
 var _ mgz.AccountStore = (*Accounts)(nil)
 
-const userColumns = "id, organisation_id, email, name, roles, must_change_password, disabled, last_login_at, created_at, updated_at"
+const userColumns = "id, organisation_id, email, name, roles, must_change_password, disabled, last_login_at, created_at, updated_at, revision"
 
 func scanUser(row interface{ Scan(...any) error }, extra ...any) (mgz.User, error) {
 	var u mgz.User
 	var roles, created, updated string
 	var last sql.NullString
 	var mustChange, disabled int
-	dest := append([]any{&u.ID, &u.OrganisationID, &u.Email, &u.Name, &roles, &mustChange, &disabled, &last, &created, &updated}, extra...)
+	dest := append([]any{&u.ID, &u.OrganisationID, &u.Email, &u.Name, &roles, &mustChange, &disabled, &last, &created, &updated, &u.Revision}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return u, err
 	}
@@ -117,8 +117,9 @@ func (a *Accounts) CreateUser(ctx context.Context, u *mgz.User, passwordHash str
 			return err
 		}
 		if n > 0 {
-			return &mgz.Error{Code: mgz.ECodeConflict, Message: "Er is al een gebruiker met dit e-mailadres.",
-				Fields: map[string]string{"email": "Dit e-mailadres is al in gebruik. Elk account heeft een eigen e-mailadres."}}
+			// Neutral: the address may belong to another organisation's account (no oracle).
+			return &mgz.Error{Code: mgz.ECodeConflict, Message: "Dit e-mailadres kan niet voor een nieuw account worden gebruikt.",
+				Fields: map[string]string{"email": "Kies een ander e-mailadres. Elk account heeft een eigen e-mailadres."}}
 		}
 		now := a.db.now()
 		err := q.QueryRowContext(ctx, `INSERT INTO users (organisation_id, email, name, roles, password_hash, must_change_password,
@@ -129,27 +130,63 @@ func (a *Accounts) CreateUser(ctx context.Context, u *mgz.User, passwordHash str
 			return fmt.Errorf("gebruiker opslaan: %w", err)
 		}
 		u.CreatedAt, u.UpdatedAt = now.Truncate(time.Millisecond), now.Truncate(time.Millisecond)
+		u.Revision = 1
 		return nil
 	})
 }
 
 // UpdateUser implements mgz.AccountStore: name, roles and disabled; e-mail and organisation stay.
+// The revision check is part of the UPDATE, so an edit made on an older revision never overwrites.
 func (a *Accounts) UpdateUser(ctx context.Context, u *mgz.User) error {
 	return a.write(ctx, func(q querier) error {
 		now := a.db.now()
-		res, err := q.ExecContext(ctx, "UPDATE users SET name = $1, roles = $2, disabled = $3, updated_at = $4 WHERE id = $5",
-			u.Name, joinRoles(u.Roles), boolInt(u.Disabled), formatTime(now), u.ID)
+		res, err := q.ExecContext(ctx, `UPDATE users SET name = $1, roles = $2, disabled = $3, updated_at = $4, revision = revision + 1
+			WHERE id = $5 AND revision = $6`, u.Name, joinRoles(u.Roles), boolInt(u.Disabled), formatTime(now), u.ID, u.Revision)
 		if err != nil {
 			return fmt.Errorf("gebruiker %d bijwerken: %w", u.ID, err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return mgz.NotFound("Gebruiker", u.ID)
+			var current int64
+			err := q.QueryRowContext(ctx, "SELECT revision FROM users WHERE id = $1", u.ID).Scan(&current)
+			if errors.Is(err, sql.ErrNoRows) {
+				return mgz.NotFound("Gebruiker", u.ID)
+			}
+			if err != nil {
+				return fmt.Errorf("gebruiker %d lezen: %w", u.ID, err)
+			}
+			return mgz.StaleEdit("De gebruiker", u.Revision, current, nil)
 		}
+		u.Revision++
+		u.UpdatedAt = now.Truncate(time.Millisecond)
 		if u.Disabled {
 			_, err = q.ExecContext(ctx, "DELETE FROM sessions WHERE user_id = $1", u.ID)
 		}
 		return err
 	})
+}
+
+// ActiveAdmins implements mgz.AccountStore. Roles are a comma-separated list, read here rather
+// than matched in SQL, so a role name that contains another can never count.
+func (a *Accounts) ActiveAdmins(ctx context.Context, orgID int64) (int, error) {
+	rows, err := a.q().QueryContext(ctx, "SELECT roles FROM users WHERE organisation_id = $1 AND disabled = 0", orgID)
+	if err != nil {
+		return 0, fmt.Errorf("beheerders tellen: %w", err)
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var roles string
+		if err := rows.Scan(&roles); err != nil {
+			return 0, err
+		}
+		for _, r := range strings.Split(roles, ",") {
+			if mgz.UserRole(r) == mgz.RoleAdmin {
+				n++
+				break
+			}
+		}
+	}
+	return n, rows.Err()
 }
 
 // SetPassword implements mgz.AccountStore. Sessions are left alone: the service ends them.

@@ -146,3 +146,85 @@ func (a *AuditLog) Verify(ctx context.Context) (int, error) {
 	}
 	return v.Count(), v.Finish(headID, headHash)
 }
+
+// FailureWindow implements mgz.AuditLog.
+func (a *AuditLog) FailureWindow(ctx context.Context, action mgz.AuditAction, client string) (mgz.FailureWindow, bool, error) {
+	w, err := scanFailureWindow(a.q().QueryRowContext(ctx, "SELECT "+failureWindowColumns+
+		" FROM audit_failure_windows WHERE action = $1 AND client = $2", string(action), client))
+	if errors.Is(err, sql.ErrNoRows) {
+		return w, false, nil
+	}
+	if err != nil {
+		return w, false, fmt.Errorf("telling van mislukte pogingen lezen: %w", err)
+	}
+	return w, true, nil
+}
+
+// SaveFailureWindow implements mgz.AuditLog.
+func (a *AuditLog) SaveFailureWindow(ctx context.Context, w mgz.FailureWindow) error {
+	_, err := a.q().ExecContext(ctx, `INSERT INTO audit_failure_windows (action, client, started_at, written, counted,
+		first_counted_at, last_counted_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+		ON CONFLICT (action, client) DO UPDATE SET started_at = excluded.started_at, written = excluded.written,
+		counted = excluded.counted, first_counted_at = excluded.first_counted_at, last_counted_at = excluded.last_counted_at`,
+		string(w.Action), w.Client, formatTime(w.Start), w.Written, w.Counted, nullTime(w.FirstCounted), nullTime(w.LastCounted))
+	if err != nil {
+		return fmt.Errorf("telling van mislukte pogingen opslaan: %w", err)
+	}
+	return nil
+}
+
+// FailureWindowsStartedBy implements mgz.AuditLog.
+func (a *AuditLog) FailureWindowsStartedBy(ctx context.Context, t time.Time) ([]mgz.FailureWindow, error) {
+	rows, err := a.q().QueryContext(ctx, "SELECT "+failureWindowColumns+
+		" FROM audit_failure_windows WHERE started_at <= $1 ORDER BY started_at, action, client", formatTime(t))
+	if err != nil {
+		return nil, fmt.Errorf("tellingen van mislukte pogingen lezen: %w", err)
+	}
+	defer rows.Close()
+	var out []mgz.FailureWindow
+	for rows.Next() {
+		w, err := scanFailureWindow(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, w)
+	}
+	return out, rows.Err()
+}
+
+// DeleteFailureWindow implements mgz.AuditLog.
+func (a *AuditLog) DeleteFailureWindow(ctx context.Context, action mgz.AuditAction, client string) error {
+	_, err := a.q().ExecContext(ctx, "DELETE FROM audit_failure_windows WHERE action = $1 AND client = $2", string(action), client)
+	return err
+}
+
+const failureWindowColumns = "action, client, started_at, written, counted, first_counted_at, last_counted_at"
+
+func scanFailureWindow(row interface{ Scan(...any) error }) (mgz.FailureWindow, error) {
+	var w mgz.FailureWindow
+	var started string
+	var first, last sql.NullString
+	if err := row.Scan(&w.Action, &w.Client, &started, &w.Written, &w.Counted, &first, &last); err != nil {
+		return w, err
+	}
+	var err error
+	if w.Start, err = parseTime(started); err != nil {
+		return w, err
+	}
+	if first.Valid {
+		if w.FirstCounted, err = parseTime(first.String); err != nil {
+			return w, err
+		}
+	}
+	if last.Valid {
+		w.LastCounted, err = parseTime(last.String)
+	}
+	return w, err
+}
+
+func nullTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return formatTime(t)
+}

@@ -105,6 +105,7 @@ func (s *Server) apiUser(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	setETag(w, u.Revision)
 	writeJSON(w, http.StatusOK, u)
 	return nil
 }
@@ -120,11 +121,15 @@ func (s *Server) apiUpdateUser(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	rev, err := expectedRevision(r)
+	if err != nil {
+		return err
+	}
 	var in userUpdateJSON
 	if err := decodeJSON(r, &in); err != nil {
 		return err
 	}
-	u := mgz.User{ID: id, Name: in.Name, Roles: in.Roles, Disabled: in.Disabled}
+	u := mgz.User{ID: id, Name: in.Name, Roles: in.Roles, Disabled: in.Disabled, Revision: rev}
 	if err := s.cfg.Service.UpdateUser(r.Context(), actorOf(r), &u); err != nil {
 		return err
 	}
@@ -132,6 +137,7 @@ func (s *Server) apiUpdateUser(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	setETag(w, u.Revision)
 	writeJSON(w, http.StatusOK, u)
 	return nil
 }
@@ -391,8 +397,13 @@ func (s *Server) pagePasswordPost(w http.ResponseWriter, r *http.Request) error 
 	} else {
 		err = s.cfg.Service.ChangePassword(r.Context(), a, r.PostFormValue("current"), next)
 	}
-	if fields, msg, ok := formProblem(err); ok {
-		s.render(w, r, http.StatusUnprocessableEntity, "password", pageData{Title: "Wachtwoord wijzigen", Nav: "account", Problem: msg,
+	if fields, msg, ok := formProblem(err); ok || mgz.ErrorCode(err) == mgz.ECodeTooManyRequests {
+		status := http.StatusUnprocessableEntity
+		if !ok {
+			status, msg = http.StatusTooManyRequests, mgz.ErrorMessage(err)
+			w.Header().Set("Retry-After", retryAfterSeconds)
+		}
+		s.render(w, r, status, "password", pageData{Title: "Wachtwoord wijzigen", Nav: "account", Problem: msg,
 			Data: a.User, Form: Form{Values: url.Values{}, Errors: fields}})
 		return nil
 	}
@@ -451,7 +462,11 @@ func (s *Server) pageCreateUser(w http.ResponseWriter, r *http.Request) error {
 	if oerr != nil {
 		return oerr
 	}
-	if fields, msg, ok := formProblem(err); ok {
+	if fields, msg, ok := formProblem(err); ok || mgz.ErrorCode(err) == mgz.ECodeTooManyRequests {
+		if !ok {
+			msg = mgz.ErrorMessage(err)
+			w.Header().Set("Retry-After", retryAfterSeconds)
+		}
 		s.render(w, r, httpStatus(err), "users", pageData{Title: "Gebruikers van " + org.Name, Nav: "gebruikers", Problem: msg,
 			Data: usersData{Users: us, Organisation: org}, Form: Form{Values: r.PostForm, Errors: fields}})
 		return nil
@@ -477,15 +492,20 @@ func (s *Server) pageUser(w http.ResponseWriter, r *http.Request) error {
 	if !s.canManageUsers(r, u.OrganisationID) {
 		return mgz.Errorf(mgz.ECodeForbidden, "Geen toegang: alleen een beheerder van uw organisatie beheert gebruikers.")
 	}
-	v := url.Values{"name": {u.Name}}
+	s.render(w, r, http.StatusOK, "user", pageData{Title: u.Name, Nav: "gebruikers", Data: u, Form: Form{Values: userForm(u)}})
+	return nil
+}
+
+// userForm fills the colleague form with u, and the revision the edit is made on.
+func userForm(u mgz.User) url.Values {
+	v := url.Values{"name": {u.Name}, revisionField: {strconv.FormatInt(u.Revision, 10)}}
 	for _, x := range u.Roles {
 		v.Add("roles", string(x))
 	}
 	if u.Disabled {
 		v.Set("disabled", "1")
 	}
-	s.render(w, r, http.StatusOK, "user", pageData{Title: u.Name, Nav: "gebruikers", Data: u, Form: Form{Values: v}})
-	return nil
+	return v
 }
 
 func (s *Server) pageUserPost(w http.ResponseWriter, r *http.Request) error {
@@ -493,15 +513,31 @@ func (s *Server) pageUserPost(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	u := mgz.User{ID: id, Name: r.PostFormValue("name"), Roles: rolesOf(r.PostForm), Disabled: r.PostFormValue("disabled") != ""}
+	rev, err := expectedRevision(r)
+	if err != nil {
+		return err
+	}
+	u := mgz.User{ID: id, Name: r.PostFormValue("name"), Roles: rolesOf(r.PostForm), Disabled: r.PostFormValue("disabled") != "", Revision: rev}
 	err = s.cfg.Service.UpdateUser(r.Context(), actorOf(r), &u)
-	if fields, msg, ok := formProblem(err); ok {
-		old, gerr := s.cfg.Service.User(r.Context(), actorOf(r), id)
+	fields, msg, ok := formProblem(err)
+	if ok || mgz.ErrorCode(err) == mgz.ECodeConflict {
+		current, gerr := s.cfg.Service.User(r.Context(), actorOf(r), id)
 		if gerr != nil {
 			return gerr
 		}
-		s.render(w, r, httpStatus(err), "user", pageData{Title: old.Name, Nav: "gebruikers", Problem: msg, Data: old,
-			Form: Form{Values: r.PostForm, Errors: fields}})
+		v := url.Values{}
+		for k, x := range r.PostForm {
+			v[k] = x
+		}
+		switch {
+		case !ok:
+			// A stale edit: the form shows the newest version to make the change on again.
+			msg, v = mgz.ErrorMessage(err), userForm(current)
+		case v.Get(revisionField) == "":
+			v.Set(revisionField, strconv.FormatInt(current.Revision, 10))
+		}
+		s.render(w, r, httpStatus(err), "user", pageData{Title: current.Name, Nav: "gebruikers", Problem: msg, Data: current,
+			Form: Form{Values: v, Errors: fields}})
 		return nil
 	}
 	if err != nil {

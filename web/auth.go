@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"crypto/subtle"
+	"errors"
 	"net"
 	"net/http"
 	"net/url"
@@ -73,6 +74,10 @@ func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/")
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if public(r.URL.Path) {
+			if r.URL.Path == "/inloggen" && r.Method == http.MethodPost {
+				// Whoever is not signed in may send no more than a login form holds.
+				r.Body = http.MaxBytesReader(w, r.Body, maxLoginBodyBytes)
+			}
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -84,6 +89,11 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		if h := r.Header.Get("Authorization"); h != "" {
 			token, ok := strings.CutPrefix(h, "Bearer ")
 			if !ok {
+				// Audited like any failed bearer authentication (the header itself is not kept).
+				if _, err := s.cfg.Service.AuthenticateToken(ctx, "", addr); mgz.ErrorCode(err) != mgz.ECodeUnauthenticated {
+					s.fail(w, r, err)
+					return
+				}
 				s.unauthenticated(w, r, mgz.Errorf(mgz.ECodeUnauthenticated, "Gebruik Authorization: Bearer <token>."))
 				return
 			}
@@ -104,7 +114,6 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 				s.unauthenticated(w, r, err)
 				return
 			}
-			s.log.Error("authentication failed", "err", err)
 			s.fail(w, r, err) // e.g. 503 when the storage fails, never a plain-text 500
 			return
 		}
@@ -218,9 +227,21 @@ func (s *Server) pageLogin(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// maxLoginBodyBytes bounds the body of the login form: an e-mail address, a password of at most
+// 256 characters and the page to return to fit in a few KB; nobody signed in sends more.
+const maxLoginBodyBytes = 8 << 10
+
 func (s *Server) pageLoginPost(w http.ResponseWriter, r *http.Request) error {
-	if err := parseForm(r); err != nil {
-		return err
+	if err := r.ParseForm(); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) || r.ContentLength > maxLoginBodyBytes {
+			// The connection is closed after this answer: the rest of the body is not read.
+			s.render(w, r, http.StatusRequestEntityTooLarge, "login", pageData{Title: "Inloggen",
+				Problem: "Het formulier is te groot om te verwerken. Vul alleen uw e-mailadres en wachtwoord in en probeer het opnieuw.",
+				Data:    loginData{Return: "/"}, Form: Form{Values: url.Values{}}})
+			return nil
+		}
+		return errUnreadableForm
 	}
 	back := localPath(r.PostForm.Get("terug"))
 	in, err := s.cfg.Service.Login(r.Context(), r.PostForm.Get("email"), r.PostForm.Get("password"), clientAddress(r))

