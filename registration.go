@@ -328,8 +328,11 @@ const maxReason = 1000
 // completes after the region's period (DueAt). Consent records how, when and by whom the client
 // agreed.
 type SwitchRequest struct {
-	ID             int64       `json:"id"`
-	PatientID      int64       `json:"patient_id"`
+	ID        int64 `json:"id"`
+	PatientID int64 `json:"patient_id"`
+	// PatientBSN is the client's BSN masked (only its last digits), so both practices recognise
+	// the client without the requester seeing the record.
+	PatientBSN     string      `json:"patient_bsn,omitempty"`
 	FromPracticeID int64       `json:"from_practice_id"`
 	ToPracticeID   int64       `json:"to_practice_id"`
 	State          SwitchState `json:"state"`

@@ -16,19 +16,23 @@ import (
 // part of mgz.PatientStore.
 
 const switchColumns = `id, patient_id, from_practice_id, to_practice_id, state, consent_method, consent_on, consent_by, location_id, priority,
-	priority_ground, open_items_acknowledged, requested_by, requested_at, due_at, decided_by, decided_at, reason, registration_id`
+	priority_ground, open_items_acknowledged, requested_by, requested_at, due_at, decided_by, decided_at, reason, registration_id,
+	(SELECT p.bsn FROM patients p WHERE p.id = switch_requests.patient_id)`
 
 func scanSwitch(row interface{ Scan(...any) error }) (mgz.SwitchRequest, error) {
 	var sr mgz.SwitchRequest
 	var state, method, on, ground, open, requested, due string
 	var loc, by, decidedBy, reg sql.NullInt64
-	var decidedAt sql.NullString
+	var decidedAt, bsn sql.NullString
 	var prio int
 	if err := row.Scan(&sr.ID, &sr.PatientID, &sr.FromPracticeID, &sr.ToPracticeID, &state, &method, &on, &sr.ConsentBy, &loc, &prio,
-		&ground, &open, &by, &requested, &due, &decidedBy, &decidedAt, &sr.Reason, &reg); err != nil {
+		&ground, &open, &by, &requested, &due, &decidedBy, &decidedAt, &sr.Reason, &reg, &bsn); err != nil {
 		return sr, err
 	}
 	var err error
+	if bsn.Valid && bsn.String != "" {
+		sr.PatientBSN = mgz.MaskBSN(bsn.String)
+	}
 	sr.State, sr.ConsentMethod, sr.PriorityGround = mgz.SwitchState(state), mgz.ConsentMethod(method), mgz.PriorityGround(ground)
 	sr.LocationID, sr.RegistrationID, sr.RequestedBy, sr.DecidedBy, sr.Priority = idPtr(loc), idPtr(reg), by.Int64, decidedBy.Int64, prio == 1
 	sr.OpenItemsAcknowledged = []string{}
