@@ -432,11 +432,11 @@ func (s *Server) pagePatient(w http.ResponseWriter, r *http.Request) error {
 type registerPageData struct {
 	ConsentMethods []mgz.Option[mgz.ConsentMethod]
 	Locations      []mgz.Location
-	Location   *mgz.Location
-	Readiness  *mgz.Readiness
-	Result     *service.RegistrationResult
-	Practices  []mgz.Organisation
-	Physicians []mgz.Organisation
+	Location       *mgz.Location
+	Readiness      *mgz.Readiness
+	Result         *service.RegistrationResult
+	Practices      []mgz.Organisation
+	Physicians     []mgz.Organisation
 }
 
 func (s *Server) registerForm(r *http.Request, locID int64) (registerPageData, error) {
