@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/regio-mgz/mgz"
 )
@@ -23,8 +24,10 @@ type patientFixture struct {
 	rho      *client
 }
 
-func newPatientFixture(t *testing.T) *patientFixture {
-	ts := newTestServer(t, true)
+func newPatientFixture(t *testing.T) *patientFixture { return patientFixtureOn(t, newTestServer(t, true)) }
+
+// patientFixtureOn builds the fixture on a test server with the demo region.
+func patientFixtureOn(t *testing.T, ts *testServer) *patientFixture {
 	ctx := context.Background()
 	f := &patientFixture{ts: ts, rho: ts.client}
 	gps, _, _ := ts.reg.Organisations(ctx, mgz.OrganisationFilter{Kind: mgz.KindGPPractice, Page: mgz.Page{Limit: 2}})
@@ -102,7 +105,7 @@ func TestRegistrationByNameAtAnUnreadyLocation(t *testing.T) {
 
 	t.Run("§6 a switch from another practice needs the client's consent", func(t *testing.T) {
 		again := map[string]any{"patient": p, "registration": map[string]any{"open_items_acknowledged": rd.Open}}
-		wantError(t, f.gp2Doc.do(t, "POST", "/api/v1/registrations", again), 422, "invalid_request", "switch_consent")
+		wantError(t, f.gp2Doc.do(t, "POST", "/api/v1/registrations", again), 422, "invalid_request", "switch_consent_method", "switch_consent_on", "switch_consent_by")
 		// Nothing changed: the first practice still has the patient.
 		var v mgz.Patient
 		f.gpDoc.do(t, "GET", "/api/v1/patients/"+id, nil).json(t, &v)
@@ -257,8 +260,8 @@ func TestRegistrationFormShowsTheAcknowledgementStep(t *testing.T) {
 }
 
 // TestRegistrationNeverOverwritesAnotherPracticesPatient: found by BSN, a patient switches
-// practice only; the data stays, a wrong birth date is refused, and the request cannot set
-// the location or the practice it comes from.
+// practice only, through a request the current practice confirms; the data stays, a wrong birth
+// date is refused, and the request cannot set the location or the practice it comes from.
 func TestRegistrationNeverOverwritesAnotherPracticesPatient(t *testing.T) {
 	f := newPatientFixture(t)
 	var rd mgz.Readiness
@@ -276,12 +279,19 @@ func TestRegistrationNeverOverwritesAnotherPracticesPatient(t *testing.T) {
 	other := f.client("Iemand Anders")
 	other["bsn"], other["birth_date"] = "111222333", "1950-01-01"
 	wantError(t, f.gp2Doc.do(t, "POST", "/api/v1/registrations", map[string]any{"patient": other,
-		"registration": map[string]any{"switch_consent": true, "open_items_acknowledged": rd.Open}}), 422, "invalid_request", "bsn")
+		"registration": consented(map[string]any{"open_items_acknowledged": rd.Open})}), 422, "invalid_request", "bsn")
 	other["birth_date"] = "1941-03-02"
 	r = f.gp2Doc.do(t, "POST", "/api/v1/registrations", map[string]any{"patient": other,
-		"registration": map[string]any{"switch_consent": true, "open_items_acknowledged": rd.Open, "location_id": f.other.ID, "switch_from_practice_id": f.gp2.ID}})
-	if r.status != 201 {
+		"registration": consented(map[string]any{"open_items_acknowledged": rd.Open, "location_id": f.other.ID, "switch_from_practice_id": f.gp2.ID})})
+	if r.status != 202 {
 		t.Fatalf("switch with consent: %d %s", r.status, r.body)
+	}
+	var req struct {
+		SwitchRequest mgz.SwitchRequest `json:"switch_request"`
+	}
+	r.json(t, &req)
+	if r := f.gpDoc.do(t, "POST", "/api/v1/switch-requests/"+itoa(req.SwitchRequest.ID)+"/confirm", nil); r.status != 200 {
+		t.Fatalf("confirm: %d %s", r.status, r.body)
 	}
 	stored, _ := f.ts.db.Store().Patients().Patient(context.Background(), first.Patient.ID)
 	if stored.Name != "Mevrouw Origineel" || *stored.GPPracticeID != f.gp2.ID || *stored.LocationID != f.loc.ID {
@@ -330,4 +340,10 @@ func TestPatientAPIKeepsRegistrationAndBSNSafe(t *testing.T) {
 	}
 	p["lead_physician"], p["lead_physician_org_id"] = "gp", f.provider.ID
 	wantError(t, f.carer.do(t, "PUT", "/api/v1/patients/"+itoa(v.ID), p), 422, "invalid_request", "lead_physician_org_id")
+}
+
+// consented adds a complete record of the client's consent to a registration.
+func consented(reg map[string]any) map[string]any {
+	reg["switch_consent_method"], reg["switch_consent_on"], reg["switch_consent_by"] = "in_writing", time.Now().AddDate(0, 0, -2).Format(mgz.DateLayout), "H. Jansen, praktijkondersteuner"
+	return reg
 }

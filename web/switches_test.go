@@ -1,0 +1,445 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/regio-mgz/mgz"
+	"github.com/regio-mgz/mgz/demo"
+	"github.com/regio-mgz/mgz/directory"
+	"github.com/regio-mgz/mgz/service"
+	"github.com/regio-mgz/mgz/sqlite"
+	"github.com/regio-mgz/mgz/web"
+)
+
+// testClock is a clock the test moves forward.
+type testClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *testClock) Add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// newClockedTestServer is newTestServer with the demo region and a service running on clock.
+func newClockedTestServer(t *testing.T, clock *testClock) *testServer {
+	t.Helper()
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "mgz.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	svc := service.New(db.Store(), service.Config{Params: testParams, Now: clock.Now})
+	ts := &testServer{db: db, reg: db.Register(), svc: svc}
+	if _, err := demo.Load(ctx, svc.Register(service.System())); err != nil {
+		t.Fatal(err)
+	}
+	orgs, _, err := db.Register().Organisations(ctx, mgz.OrganisationFilter{Kind: mgz.KindRegionalGPOrg})
+	if err != nil || len(orgs) != 1 {
+		t.Fatalf("demo RHO: %v %v", orgs, err)
+	}
+	ts.rho = orgs[0]
+	srv, err := web.New(web.Config{Service: svc, Enrich: directory.New(db.Register()).Enrich, Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts.srv = srv
+	ts.Server = httptest.NewServer(srv.Handler())
+	t.Cleanup(ts.Server.Close)
+	ts.client = ts.as(t, ts.rho.ID, mgz.RoleAdmin)
+	return ts
+}
+
+// switchFixture is a client registered at practice gp, and the readiness of its location.
+type switchFixture struct {
+	*patientFixture
+	open      []mgz.PrerequisiteKey
+	patientID int64
+	bsn       string
+	birth     string
+}
+
+// registerAtFirstPractice registers a client with bsn at f.gp.
+func registerAtFirstPractice(t *testing.T, f *patientFixture, name, bsn string) *switchFixture {
+	t.Helper()
+	var rd mgz.Readiness
+	f.gpDoc.do(t, "GET", "/api/v1/locations/"+itoa(f.loc.ID)+"/prerequisites", nil).json(t, &rd)
+	p := f.client(name)
+	p["bsn"] = bsn
+	r := f.gpDoc.do(t, "POST", "/api/v1/registrations", map[string]any{"patient": p, "registration": map[string]any{"open_items_acknowledged": rd.Open}})
+	if r.status != 201 {
+		t.Fatalf("first registration: %d %s", r.status, r.body)
+	}
+	var res struct {
+		Patient mgz.Patient `json:"patient"`
+	}
+	r.json(t, &res)
+	return &switchFixture{patientFixture: f, open: rd.Open, patientID: res.Patient.ID, bsn: bsn, birth: p["birth_date"].(string)}
+}
+
+// request asks for a switch of the fixture's client as c, with the given birth date and
+// registration fields.
+func (sf *switchFixture) request(t *testing.T, c *client, birth string, reg map[string]any) response {
+	t.Helper()
+	p := sf.client("Naam Zoals Getypt")
+	p["bsn"], p["birth_date"] = sf.bsn, birth
+	reg["open_items_acknowledged"] = sf.open
+	return c.do(t, "POST", "/api/v1/registrations", map[string]any{"patient": p, "registration": reg})
+}
+
+func switchOf(t *testing.T, r response) mgz.SwitchRequest {
+	t.Helper()
+	if r.status != 202 {
+		t.Fatalf("switch request: %d, want 202\n%s", r.status, r.body)
+	}
+	var out struct {
+		SwitchRequest mgz.SwitchRequest `json:"switch_request"`
+	}
+	r.json(t, &out)
+	if out.SwitchRequest.ID == 0 || out.SwitchRequest.State != mgz.SwitchOpen {
+		t.Fatalf("switch request = %+v", out.SwitchRequest)
+	}
+	return out.SwitchRequest
+}
+
+func practiceOf(t *testing.T, c *client, patientID int64) (int, int64) {
+	t.Helper()
+	r := c.do(t, "GET", "/api/v1/patients/"+itoa(patientID), nil)
+	if r.status != 200 {
+		return r.status, 0
+	}
+	var p mgz.Patient
+	r.json(t, &p)
+	if p.GPPracticeID == nil {
+		return r.status, 0
+	}
+	return r.status, *p.GPPracticeID
+}
+
+// TestSwitchIsATwoSidedStepNeverATakeover walks the switch flow over HTTP: the request, the notice
+// on the current practice's start page and client list, its full access while the request is
+// open, an objection with a reason, a second request and its confirmation, and the history both
+// practices see.
+func TestSwitchIsATwoSidedStepNeverATakeover(t *testing.T) {
+	f := newPatientFixture(t)
+	sf := registerAtFirstPractice(t, f, "Mevrouw Overstap", "111222333")
+	id := itoa(sf.patientID)
+
+	sr := switchOf(t, sf.request(t, f.gp2Doc, sf.birth, consented(map[string]any{})))
+	if sr.FromPracticeID != f.gp.ID || sr.ToPracticeID != f.gp2.ID || sr.ConsentMethod != mgz.ConsentInWriting || sr.ConsentBy == "" {
+		t.Fatalf("the request does not record who, from where and the consent: %+v", sr)
+	}
+	if !sr.DueAt.After(sr.RequestedAt.Add(13 * 24 * time.Hour)) {
+		t.Fatalf("the request is due at %v, requested %v: want the default 14 days", sr.DueAt, sr.RequestedAt)
+	}
+	srPath := "/api/v1/switch-requests/" + itoa(sr.ID)
+
+	t.Run("the current practice keeps the client and full access while the request is open", func(t *testing.T) {
+		if status, gp := practiceOf(t, f.gpDoc, sf.patientID); status != 200 || gp != f.gp.ID {
+			t.Fatalf("the current practice gets %d, practice %d", status, gp)
+		}
+		p := f.client("Mevrouw Overstap Verbeterd")
+		if r := f.gpDoc.do(t, "PUT", "/api/v1/patients/"+id, p); r.status != 200 {
+			t.Fatalf("the current practice cannot edit its client: %d %s", r.status, r.body)
+		}
+		wantError(t, f.gp2Doc.do(t, "GET", "/api/v1/patients/"+id, nil), 404, "not_found")
+	})
+	t.Run("the current practice is told on its start page and in its client list", func(t *testing.T) {
+		home := string(f.gpDoc.do(t, "GET", "/", nil).body)
+		if !strings.Contains(home, "Overstappen van cliënten") || !strings.Contains(home, "/overstappen/"+itoa(sr.ID)) || !strings.Contains(home, f.gp2.Name) {
+			t.Fatal("the start page of the current practice does not tell about the request")
+		}
+		var l struct {
+			Items []struct {
+				ID            int64              `json:"id"`
+				SwitchPending *mgz.SwitchRequest `json:"switch_pending"`
+			} `json:"items"`
+		}
+		f.gpDoc.do(t, "GET", "/api/v1/patients", nil).json(t, &l)
+		marked := false
+		for _, it := range l.Items {
+			marked = marked || (it.ID == sf.patientID && it.SwitchPending != nil && it.SwitchPending.ID == sr.ID)
+		}
+		if !marked {
+			t.Fatal("the client list of the API does not mark the pending switch")
+		}
+		if page := string(f.gpDoc.do(t, "GET", "/clienten", nil).body); !strings.Contains(page, "uw reactie gevraagd") {
+			t.Fatal("the client list page does not mark the pending switch")
+		}
+		page := string(f.gpDoc.do(t, "GET", "/clienten/"+id, nil).body)
+		if !strings.Contains(page, "Overstap aangevraagd") || !strings.Contains(page, f.gp.Name) {
+			t.Fatal("the patient page does not say who holds the registration and that a switch is pending")
+		}
+		if page := string(f.gpDoc.do(t, "GET", "/overstappen/"+itoa(sr.ID), nil).body); !strings.Contains(page, "Overstap bevestigen") || !strings.Contains(page, `for="f-reason"`) {
+			t.Fatal("the request page offers the current practice no confirmation or labelled objection")
+		}
+	})
+	t.Run("only the two practices see the request; only the right side decides", func(t *testing.T) {
+		if r := f.gp2Doc.do(t, "GET", srPath, nil); r.status != 200 {
+			t.Fatalf("the requester cannot see its request: %d", r.status)
+		}
+		wantError(t, f.carer.do(t, "GET", srPath, nil), 404, "not_found")
+		wantError(t, f.rho.do(t, "GET", srPath, nil), 404, "not_found")
+		wantError(t, f.gp2Doc.do(t, "POST", srPath+"/confirm", nil), 403, "forbidden")
+		wantError(t, f.gpDoc.do(t, "POST", srPath+"/withdraw", nil), 403, "forbidden")
+		viewer := f.ts.as(t, f.gp.ID, mgz.RoleViewer)
+		wantError(t, viewer.do(t, "POST", srPath+"/confirm", nil), 403, "forbidden")
+		wantError(t, f.gpDoc.do(t, "POST", srPath+"/object", map[string]any{"reason": "  "}), 422, "invalid_request", "reason")
+	})
+	t.Run("an objection keeps the client where it is, with the reason for both", func(t *testing.T) {
+		r := f.gpDoc.postForm(t, "/overstappen/"+itoa(sr.ID)+"/bezwaar", url.Values{"reason": {"De cliënt heeft ons gebeld: zij wil blijven."}})
+		if r.status != 303 {
+			t.Fatalf("object by form: %d %s", r.status, r.body)
+		}
+		var got mgz.SwitchRequest
+		f.gp2Doc.do(t, "GET", srPath, nil).json(t, &got)
+		if got.State != mgz.SwitchObjected || !strings.Contains(got.Reason, "blijven") {
+			t.Fatalf("after the objection the requester sees %+v", got)
+		}
+		if _, gp := practiceOf(t, f.gpDoc, sf.patientID); gp != f.gp.ID {
+			t.Fatal("an objected switch moved the client")
+		}
+		wantError(t, f.gpDoc.do(t, "POST", srPath+"/confirm", nil), 409, "conflict")
+	})
+	var second mgz.SwitchRequest
+	t.Run("a confirmed switch completes at once and the former practice loses access", func(t *testing.T) {
+		second = switchOf(t, sf.request(t, f.gp2Doc, sf.birth, consented(map[string]any{})))
+		wantError(t, f.carer.do(t, "POST", "/api/v1/switch-requests/"+itoa(second.ID)+"/confirm", nil), 404, "not_found")
+		r := f.gpDoc.do(t, "POST", "/api/v1/switch-requests/"+itoa(second.ID)+"/confirm", nil)
+		if r.status != 200 {
+			t.Fatalf("confirm: %d %s", r.status, r.body)
+		}
+		var done mgz.SwitchRequest
+		r.json(t, &done)
+		if done.State != mgz.SwitchCompleted || done.RegistrationID == nil || done.DecidedBy != f.gpDoc.user.ID {
+			t.Fatalf("confirmed request = %+v", done)
+		}
+		if status, gp := practiceOf(t, f.gp2Doc, sf.patientID); status != 200 || gp != f.gp2.ID {
+			t.Fatalf("the new practice gets %d, practice %d", status, gp)
+		}
+		wantError(t, f.gpDoc.do(t, "GET", "/api/v1/patients/"+id, nil), 404, "not_found")
+		var stored mgz.Patient
+		f.gp2Doc.do(t, "GET", "/api/v1/patients/"+id, nil).json(t, &stored)
+		if stored.Name != "Mevrouw Overstap Verbeterd" {
+			t.Fatalf("the switch changed the client's data: name %q", stored.Name)
+		}
+	})
+	t.Run("both practices see the history", func(t *testing.T) {
+		for _, c := range []*client{f.gpDoc, f.gp2Doc} {
+			var l struct {
+				Items []mgz.SwitchRequest `json:"items"`
+				Total int                 `json:"total"`
+			}
+			c.do(t, "GET", "/api/v1/switch-requests", nil).json(t, &l)
+			if l.Total != 2 || l.Items[0].State != mgz.SwitchCompleted || l.Items[1].State != mgz.SwitchObjected {
+				t.Fatalf("organisation %d sees %+v", c.user.OrganisationID, l.Items)
+			}
+			if page := string(c.do(t, "GET", "/overstappen", nil).body); !strings.Contains(page, "Bezwaar gemaakt") || !strings.Contains(page, "Overgestapt") {
+				t.Fatalf("the switches page of organisation %d lacks the outcomes", c.user.OrganisationID)
+			}
+		}
+		var l struct {
+			Items []mgz.SwitchRequest `json:"items"`
+		}
+		f.gp2Doc.do(t, "GET", "/api/v1/patients/"+id+"/switch-requests", nil).json(t, &l)
+		if len(l.Items) != 2 {
+			t.Fatalf("the patient's switch history holds %d requests", len(l.Items))
+		}
+	})
+	t.Run("a withdrawn request leaves the client where it is", func(t *testing.T) {
+		third := switchOf(t, sf.request(t, f.gpDoc, sf.birth, consented(map[string]any{})))
+		if r := f.gpDoc.postForm(t, "/overstappen/"+itoa(third.ID)+"/intrekken", url.Values{}); r.status != 303 {
+			t.Fatalf("withdraw by form: %d %s", r.status, r.body)
+		}
+		if _, gp := practiceOf(t, f.gp2Doc, sf.patientID); gp != f.gp2.ID {
+			t.Fatal("a withdrawn request moved the client")
+		}
+	})
+}
+
+// TestSwitchCompletesAfterTheRegionsPeriodWithoutObjection: with no answer from the current
+// practice the switch completes by itself once the region's period has passed, evaluated when
+// anyone reads, without a background job.
+func TestSwitchCompletesAfterTheRegionsPeriodWithoutObjection(t *testing.T) {
+	clock := &testClock{now: time.Now().UTC()}
+	f := patientFixtureOn(t, newClockedTestServer(t, clock))
+	practiceAdmin := f.ts.as(t, f.gp.ID, mgz.RoleAdmin)
+	wantError(t, practiceAdmin.do(t, "PUT", "/api/v1/settings/switch", map[string]any{"switch_period_days": 5}), 403, "forbidden")
+	wantError(t, f.rho.do(t, "PUT", "/api/v1/settings/switch", map[string]any{"switch_period_days": 0}), 422, "invalid_request", "switch_period_days")
+	if r := f.rho.do(t, "PUT", "/api/v1/settings/switch", map[string]any{"switch_period_days": 7}); r.status != 200 {
+		t.Fatalf("set the period: %d %s", r.status, r.body)
+	}
+	var set struct {
+		Days int `json:"switch_period_days"`
+	}
+	f.gpDoc.do(t, "GET", "/api/v1/settings/switch", nil).json(t, &set)
+	if set.Days != 7 {
+		t.Fatalf("period read back as %d", set.Days)
+	}
+	sf := registerAtFirstPractice(t, f, "Meneer Termijn", "123456782")
+	sr := switchOf(t, sf.request(t, f.gp2Doc, sf.birth, consented(map[string]any{})))
+
+	for _, tc := range []struct {
+		name     string
+		after    time.Duration
+		holder   int64
+		formerOK bool
+	}{
+		{"one day in, the current practice still holds the client", 24 * time.Hour, f.gp.ID, true},
+		{"a minute before the period ends, still open", 7*24*time.Hour - 24*time.Hour - 2*time.Minute, f.gp.ID, true},
+		{"once the period has passed, the switch has completed", 3 * time.Minute, f.gp2.ID, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			clock.Add(tc.after)
+			status, _ := practiceOf(t, f.gpDoc, sf.patientID)
+			if tc.formerOK != (status == 200) {
+				t.Fatalf("the current practice gets %d", status)
+			}
+			var got mgz.SwitchRequest
+			f.gp2Doc.do(t, "GET", "/api/v1/switch-requests/"+itoa(sr.ID), nil).json(t, &got)
+			if tc.holder == f.gp.ID && got.State != mgz.SwitchOpen {
+				t.Fatalf("state %s before the period ended", got.State)
+			}
+			if tc.holder == f.gp2.ID {
+				if got.State != mgz.SwitchCompleted || got.DecidedBy != 0 || !strings.Contains(got.Reason, "automatisch") || got.RegistrationID == nil {
+					t.Fatalf("after the period: %+v", got)
+				}
+				if status, gp := practiceOf(t, f.gp2Doc, sf.patientID); status != 200 || gp != f.gp2.ID {
+					t.Fatalf("the new practice gets %d, practice %d", status, gp)
+				}
+			}
+		})
+	}
+}
+
+// TestSwitchAnswersGiveNoBirthDateOracle: until consent and the request are in, a wrong and a
+// right birth date get the same answer, byte for byte, for a client at another practice and for
+// one without a practice.
+func TestSwitchAnswersGiveNoBirthDateOracle(t *testing.T) {
+	f := newPatientFixture(t)
+	sf := registerAtFirstPractice(t, f, "Mevrouw Geheim", "111222333")
+	p := f.client("Meneer Zonder Praktijk")
+	p["bsn"] = "123456782"
+	if r := f.carer.do(t, "POST", "/api/v1/patients", p); r.status != 201 {
+		t.Fatalf("a provider records its resident: %d %s", r.status, r.body)
+	}
+	noPractice := &switchFixture{patientFixture: f, open: sf.open, bsn: "123456782", birth: p["birth_date"].(string)}
+	for _, tc := range []struct {
+		name string
+		sf   *switchFixture
+	}{{"registered at another practice", sf}, {"registered nowhere", noPractice}} {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, reg := range []map[string]any{{}, {"switch_consent": true}} {
+				right := tc.sf.request(t, f.gp2Doc, tc.sf.birth, reg)
+				wrong := tc.sf.request(t, f.gp2Doc, "1950-01-01", reg)
+				if right.status != 422 || right.status != wrong.status || string(right.body) != string(wrong.body) {
+					t.Fatalf("right birth date: %d %s\nwrong birth date: %d %s", right.status, right.body, wrong.status, wrong.body)
+				}
+				wantError(t, wrong, 422, "invalid_request", "switch_consent_method")
+			}
+		})
+	}
+	if _, gp := practiceOf(t, f.gpDoc, sf.patientID); gp != f.gp.ID {
+		t.Fatal("a refused registration moved the client")
+	}
+}
+
+// TestBSNMatchingIsThrottledAndMissesAreShown: repeated misses are refused with 429 per BSN and
+// per account, and the practice holding the registration sees them, by organisation.
+func TestBSNMatchingIsThrottledAndMissesAreShown(t *testing.T) {
+	f := newPatientFixture(t)
+	sf := registerAtFirstPractice(t, f, "Mevrouw Doelwit", "111222333")
+	t.Run("per BSN, across accounts", func(t *testing.T) {
+		statuses := []int{}
+		for i := 0; i < 7; i++ {
+			c := f.gp2Doc
+			if i%2 == 1 {
+				c = f.ts.as(t, f.gp2.ID, mgz.RolePhysician)
+			}
+			birth := fmt.Sprintf("1940-01-%02d", i+1)
+			statuses = append(statuses, sf.request(t, c, birth, consented(map[string]any{})).status)
+		}
+		want := []int{422, 422, 422, 422, 422, 429, 429}
+		if fmt.Sprint(statuses) != fmt.Sprint(want) {
+			t.Fatalf("statuses %v, want %v", statuses, want)
+		}
+		r := sf.request(t, f.gp2Doc, sf.birth, consented(map[string]any{}))
+		wantError(t, r, 429, "too_many_requests")
+		if r.header.Get("Retry-After") == "" || !strings.Contains(string(r.body), "Probeer het over") {
+			t.Fatalf("the 429 lacks Retry-After or a Dutch next step: %v %s", r.header, r.body)
+		}
+	})
+	t.Run("the holding practice sees the misses by organisation", func(t *testing.T) {
+		home := string(f.gpDoc.do(t, "GET", "/", nil).body)
+		if !strings.Contains(home, "Mislukte pogingen") || !strings.Contains(home, "5 keer door "+f.gp2.Name) {
+			t.Fatal("the start page of the holding practice does not show the misses")
+		}
+		page := string(f.gpDoc.do(t, "GET", "/clienten/"+itoa(sf.patientID), nil).body)
+		if !strings.Contains(page, "5 keer door "+f.gp2.Name) {
+			t.Fatal("the patient page does not show the misses")
+		}
+		if home := string(f.gp2Doc.do(t, "GET", "/", nil).body); strings.Contains(home, "Mislukte pogingen") {
+			t.Fatal("the guessing practice sees the misses")
+		}
+	})
+	t.Run("per account, across BSNs", func(t *testing.T) {
+		guesser := f.ts.as(t, f.gp2.ID, mgz.RoleEditor)
+		var bsns []string
+		for i := 0; len(bsns) < 11; i++ {
+			b, ok := elevenProof(10000000 + i*7919)
+			if !ok {
+				continue
+			}
+			bsns = append(bsns, b)
+			p := f.client("Cliënt " + itoa(int64(i)))
+			p["bsn"] = b
+			// Recorded by a care provider, so every BSN is known in mgz.
+			if r := f.carer.do(t, "POST", "/api/v1/patients", p); r.status != 201 {
+				t.Fatalf("record a client: %d %s", r.status, r.body)
+			}
+		}
+		var last response
+		for i, b := range bsns {
+			s := &switchFixture{patientFixture: f, open: sf.open, bsn: b}
+			last = s.request(t, guesser, "1950-01-01", map[string]any{})
+			if i < 10 && last.status != 422 {
+				t.Fatalf("attempt %d: %d %s", i+1, last.status, last.body)
+			}
+		}
+		wantError(t, last, 429, "too_many_requests")
+	})
+}
+
+// elevenProof returns the BSN that starts with the eight digits of prefix and passes the eleven
+// test, or false when no ninth digit makes it pass.
+func elevenProof(prefix int) (string, bool) {
+	d := fmt.Sprintf("%08d", prefix)
+	sum := 0
+	for i, c := range d {
+		sum += (9 - i) * int(c-'0')
+	}
+	last := sum % 11
+	if last == 10 {
+		return "", false
+	}
+	return d + string(rune('0'+last)), true
+}
