@@ -24,7 +24,9 @@ type patientFixture struct {
 	rho      *client
 }
 
-func newPatientFixture(t *testing.T) *patientFixture { return patientFixtureOn(t, newTestServer(t, true)) }
+func newPatientFixture(t *testing.T) *patientFixture {
+	return patientFixtureOn(t, newTestServer(t, true))
+}
 
 // patientFixtureOn builds the fixture on a test server with the demo region.
 func patientFixtureOn(t *testing.T, ts *testServer) *patientFixture {
