@@ -7,6 +7,7 @@ import (
 
 	"github.com/regio-mgz/mgz"
 	"github.com/regio-mgz/mgz/access"
+	"github.com/regio-mgz/mgz/calendar"
 )
 
 // parties are the organisations involved in p's care (access.Resource.Parties): the registered
@@ -178,7 +179,7 @@ func (s *Service) UpdatePatient(ctx context.Context, a mgz.Actor, p *mgz.Patient
 			return nil, err
 		}
 		if expected != 0 && expected != cur.Revision {
-			return nil, mgz.StaleEdit("De gegevens van de cliënt", expected, cur.Revision, patientChanges(old, cur, expected))
+			return nil, mgz.StaleEdit("De gegevens van de cliënt", expected, cur.Revision, patientChanges(old, cur, expected, *p))
 		}
 		if ids, _, err := s.parties(ctx, cur); err != nil {
 			return nil, err
@@ -233,11 +234,21 @@ func orgOrNone(id *int64) string {
 	return fmt.Sprint(*id)
 }
 
-// patientChanges says in Dutch which of a patient's data differ between the version an edit was
-// made on (when that is the one the service read, before) and the stored one (after).
-func patientChanges(before, after mgz.Patient, expected int64) []string {
+// patientChanges says in Dutch what changed in a patient since the revision an edit was made on:
+// the fields that differ between that version (when it is the one the service read, before) and
+// the stored one (after). An older version is not kept, so then it says when the record was last
+// changed and which stored fields differ from the edit (submitted), for the person to check.
+func patientChanges(before, after mgz.Patient, expected int64, submitted mgz.Patient) []string {
 	if before.Revision != expected {
-		return nil // the edit was made on a version this call never saw: say only that it changed
+		out := []string{"laatst gewijzigd op " + after.UpdatedAt.In(calendar.Location()).Format("02-01-2006 om 15:04")}
+		submitted.GPPracticeID, submitted.LocationID, submitted.HomePostcode = after.GPPracticeID, after.LocationID, after.HomePostcode
+		if submitted.BSN == "" {
+			submitted.BSN = after.BSN
+		}
+		if diff := patientChanges(after, submitted, after.Revision, submitted); len(diff) > 0 {
+			out = append(out, "nu anders opgeslagen dan in uw wijziging: "+strings.Join(diff, ", "))
+		}
+		return out
 	}
 	var out []string
 	add := func(changed bool, what string) {

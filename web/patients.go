@@ -287,7 +287,9 @@ func (s *Server) apiPracticeProfile(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	setETag(w, pp.Revision)
+	if pp.Revision > 0 { // a profile never stored has no revision to send back
+		setETag(w, pp.Revision)
+	}
 	writeJSON(w, http.StatusOK, pp)
 	return nil
 }
@@ -629,7 +631,9 @@ func (s *Server) pagePractice(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v := url.Values{"capacity": {string(pp.Capacity)}, "postcode_areas": {strings.Join(pp.PostcodeAreas, " ")}}
-	v.Set(revisionField, strconv.FormatInt(pp.Revision, 10))
+	if pp.Revision > 0 {
+		v.Set(revisionField, strconv.FormatInt(pp.Revision, 10))
+	}
 	s.render(w, r, http.StatusOK, "practice", pageData{Title: "Capaciteit en postcodegebieden", Nav: "praktijk", Data: pp, Form: Form{Values: v}})
 	return nil
 }
@@ -642,6 +646,18 @@ func (s *Server) pagePracticePost(w http.ResponseWriter, r *http.Request) error 
 	if err == nil {
 		pp.Revision = rev
 		err = s.cfg.Service.SetPracticeProfile(r.Context(), a, &pp)
+	}
+	if mgz.ErrorCode(err) == mgz.ECodeConflict && len(errFields(err)) == 0 {
+		// A stale edit: the form again with what was typed, on the newest revision.
+		cur, cerr := s.cfg.Service.PracticeProfile(r.Context(), a, a.User.OrganisationID)
+		if cerr != nil {
+			return cerr
+		}
+		v := r.PostForm
+		v.Set(revisionField, strconv.FormatInt(cur.Revision, 10))
+		s.render(w, r, http.StatusConflict, "practice", pageData{Title: "Capaciteit en postcodegebieden", Nav: "praktijk", Problem: mgz.ErrorMessage(err), Data: cur,
+			Form: Form{Values: v}})
+		return nil
 	}
 	if fields, msg, ok := formProblem(err); ok {
 		s.render(w, r, httpStatus(err), "practice", pageData{Title: "Capaciteit en postcodegebieden", Nav: "praktijk", Problem: msg, Data: pp,

@@ -2,6 +2,8 @@ package web_test
 
 import (
 	"context"
+	"fmt"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -348,4 +350,199 @@ func TestPatientAPIKeepsRegistrationAndBSNSafe(t *testing.T) {
 func consented(reg map[string]any) map[string]any {
 	reg["switch_consent_method"], reg["switch_consent_on"], reg["switch_consent_by"] = "in_writing", time.Now().AddDate(0, 0, -2).Format(mgz.DateLayout), "H. Jansen, praktijkondersteuner"
 	return reg
+}
+
+// TestBSNAlreadyExistsIsAuditedAndThrottled: "this BSN is already in mgz" tells a care provider
+// the BSN is known, so the answer is audited in its own transaction (the entry survives the
+// rolled-back insert) and throttled like every BSN-matching attempt.
+func TestBSNAlreadyExistsIsAuditedAndThrottled(t *testing.T) {
+	f := newPatientFixture(t)
+	sf := registerAtFirstPractice(t, f, "Mevrouw Bekend", "111222333")
+	p := f.client("Iemand Anders")
+	p["bsn"] = sf.bsn
+	var statuses []int
+	for i := 0; i < 7; i++ {
+		before := lastAudit(t, f.ts)
+		r := f.carer.do(t, "POST", "/api/v1/patients", p)
+		statuses = append(statuses, r.status)
+		if r.status == 429 {
+			continue
+		}
+		wantError(t, r, 409, "conflict", "bsn")
+		e := lastAudit(t, f.ts)
+		if e.ID == before.ID || e.UserID != f.carer.user.ID || e.PatientID != sf.patientID || e.Outcome != mgz.OutcomeDenied ||
+			e.ObjectOrganisationID != f.gp.ID || !strings.Contains(e.Reason, "BSN") {
+			t.Fatalf("attempt %d: the answer left no audit entry for the holding practice: %+v", i+1, e)
+		}
+	}
+	if want := []int{409, 409, 409, 409, 409, 429, 429}; fmt.Sprint(statuses) != fmt.Sprint(want) {
+		t.Fatalf("statuses %v, want %v", statuses, want)
+	}
+	// The registered practice's admin sees the attempts in its audit view.
+	admin := f.ts.as(t, f.gp.ID, mgz.RoleAdmin)
+	var audit struct {
+		Items []mgz.AuditEntry `json:"items"`
+	}
+	admin.do(t, "GET", "/api/v1/audit?patient_id="+itoa(sf.patientID), nil).json(t, &audit)
+	seen := 0
+	for _, e := range audit.Items {
+		if e.OrganisationID == f.provider.ID && e.Outcome == mgz.OutcomeDenied {
+			seen++
+		}
+	}
+	if seen < 5 {
+		t.Fatalf("the practice's audit view shows %d of the provider's 5 attempts", seen)
+	}
+}
+
+// TestStaleEditsOfPatientsAndProfilesAreRefused: edits carry the revision they were made on
+// (If-Match in the API, a hidden field in forms); a stale one gets 409 saying what changed, and
+// changes nothing.
+func TestStaleEditsOfPatientsAndProfilesAreRefused(t *testing.T) {
+	f := newPatientFixture(t)
+	sf := registerAtFirstPractice(t, f, "Meneer Versie", "111222333")
+	path := "/api/v1/patients/" + itoa(sf.patientID)
+	r := f.gpDoc.do(t, "GET", path, nil)
+	etag := r.header.Get("ETag")
+	if etag != `"1"` {
+		t.Fatalf("ETag of a new patient = %q", etag)
+	}
+	put := func(c *client, name, ifMatch string) response {
+		p := f.client(name)
+		req, _ := http.NewRequest("PUT", f.ts.URL+path, strings.NewReader(mustJSON(p)))
+		req.Header.Set("Content-Type", "application/json")
+		if ifMatch != "" {
+			req.Header.Set("If-Match", ifMatch)
+		}
+		return c.send(t, req)
+	}
+	if r := put(f.gpDoc, "Meneer Versie Twee", etag); r.status != 200 || r.header.Get("ETag") != `"2"` {
+		t.Fatalf("edit on the current revision: %d %s (ETag %q)", r.status, r.body, r.header.Get("ETag"))
+	}
+	for _, tc := range []struct {
+		name, ifMatch string
+		status        int
+		code          string
+	}{
+		{"an edit on an older revision is refused", etag, 409, "conflict"},
+		{"an unreadable If-Match is refused, not ignored", "W/abc", 422, "invalid_request"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := put(f.carer, "Meneer Overschreven", tc.ifMatch)
+			wantError(t, r, tc.status, tc.code)
+			var stored mgz.Patient
+			f.gpDoc.do(t, "GET", path, nil).json(t, &stored)
+			if stored.Name != "Meneer Versie Twee" || stored.Revision != 2 {
+				t.Fatalf("after a refused edit: %q revision %d", stored.Name, stored.Revision)
+			}
+		})
+	}
+	t.Run("a stale form shows what was typed and says what changed", func(t *testing.T) {
+		v := url.Values{}
+		for k, val := range f.client("Meneer Via Formulier") {
+			v.Set(k, fmt.Sprint(val))
+		}
+		v.Set("revision", "1")
+		r := f.gpDoc.postForm(t, "/clienten/"+itoa(sf.patientID)+"/bewerken", v)
+		page := string(r.body)
+		if r.status != 409 || !strings.Contains(page, "Meneer Via Formulier") || !strings.Contains(page, "naam") || !strings.Contains(page, `name="revision" value="2"`) {
+			t.Fatalf("stale form: %d\n%s", r.status, page)
+		}
+		v.Set("revision", "2")
+		if r := f.gpDoc.postForm(t, "/clienten/"+itoa(sf.patientID)+"/bewerken", v); r.status != 303 {
+			t.Fatalf("form on the current revision: %d %s", r.status, r.body)
+		}
+	})
+	t.Run("the practice profile", func(t *testing.T) {
+		ed := f.ts.as(t, f.gp.ID, mgz.RoleEditor)
+		pp := "/api/v1/practices/" + itoa(f.gp.ID) + "/profile"
+		if r := ed.do(t, "PUT", pp, map[string]any{"capacity": "open", "postcode_areas": []string{}}); r.status != 200 || r.header.Get("ETag") != `"1"` {
+			t.Fatalf("first profile: %d %s", r.status, r.body)
+		}
+		tag := ed.do(t, "GET", pp, nil).header.Get("ETag")
+		req := func(body map[string]any, ifMatch string) response {
+			rq, _ := http.NewRequest("PUT", f.ts.URL+pp, strings.NewReader(mustJSON(body)))
+			rq.Header.Set("Content-Type", "application/json")
+			rq.Header.Set("If-Match", ifMatch)
+			return ed.send(t, rq)
+		}
+		if r := req(map[string]any{"capacity": "nearly_full", "postcode_areas": []string{"9901"}}, tag); r.status != 200 {
+			t.Fatalf("profile on the current revision: %d %s", r.status, r.body)
+		}
+		r := req(map[string]any{"capacity": "full", "postcode_areas": []string{}}, tag)
+		wantError(t, r, 409, "conflict")
+		if !strings.Contains(string(r.body), "9901") {
+			t.Fatalf("the conflict does not say what changed: %s", r.body)
+		}
+		v := url.Values{"capacity": {"open"}, "postcode_areas": {"9902"}, "revision": {strings.Trim(tag, `"`)}}
+		if r := ed.postForm(t, "/praktijk", v); r.status != 409 || !strings.Contains(string(r.body), `name="revision" value="2"`) || !strings.Contains(string(r.body), "9902") {
+			t.Fatalf("stale profile form: %d\n%s", r.status, r.body)
+		}
+		var got mgz.PracticeProfile
+		ed.do(t, "GET", pp, nil).json(t, &got)
+		if got.Capacity != mgz.CapacityNearlyFull || strings.Join(got.PostcodeAreas, " ") != "9901" {
+			t.Fatalf("a stale edit changed the profile: %+v", got)
+		}
+	})
+}
+
+
+// TestLeadPhysicianOnlyAtPhysiciansAndRecorded: naming a lead physician makes its organisation
+// a party to the client, so only a GP practice or an SO/AVG service qualifies; the change is
+// recorded and the registered practice sees it.
+func TestLeadPhysicianOnlyAtPhysiciansAndRecorded(t *testing.T) {
+	f := newPatientFixture(t)
+	sf := registerAtFirstPractice(t, f, "Mevrouw Regie", "111222333")
+	path := "/api/v1/patients/" + itoa(sf.patientID)
+	services, _, _ := f.ts.reg.Organisations(context.Background(), mgz.OrganisationFilter{Kind: mgz.KindPhysicianService, Page: mgz.Page{Limit: 1}})
+	for _, tc := range []struct {
+		name   string
+		kind   string
+		org    int64
+		status int
+	}{
+		{"an SO at a care provider is refused", "elderly_care_physician", f.provider.ID, 422},
+		{"a GP at a care provider is refused", "gp", f.provider.ID, 422},
+		{"an SO at another practice is refused", "elderly_care_physician", f.gp2.ID, 422},
+		{"an SO at an SO/AVG service is accepted", "elderly_care_physician", services[0].ID, 200},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := f.client("Mevrouw Regie")
+			p["lead_physician"], p["lead_physician_org_id"] = tc.kind, tc.org
+			r := f.carer.do(t, "PUT", path, p)
+			if r.status != tc.status {
+				t.Fatalf("%d %s", r.status, r.body)
+			}
+		})
+	}
+	var l struct {
+		Items []mgz.LeadChange `json:"items"`
+	}
+	f.gpDoc.do(t, "GET", path+"/lead-changes", nil).json(t, &l)
+	if len(l.Items) != 1 || l.Items[0].ToOrgID == nil || *l.Items[0].ToOrgID != services[0].ID || l.Items[0].ChangedByOrgID != f.provider.ID {
+		t.Fatalf("lead changes = %+v", l.Items)
+	}
+	page := string(f.gpDoc.do(t, "GET", "/clienten/"+itoa(sf.patientID), nil).body)
+	if !strings.Contains(page, "Wijzigingen van de regiebehandelaar") || !strings.Contains(page, "gewijzigd door "+f.provider.Name) {
+		t.Fatal("the registered practice does not see the change of lead physician")
+	}
+	if e := lastAuditWith(t, f.ts, "regiebehandelaar gewijzigd"); e.PatientID != sf.patientID {
+		t.Fatalf("the change is not audited: %+v", e)
+	}
+}
+
+// lastAuditWith returns the newest audit entry whose reason contains s.
+func lastAuditWith(t *testing.T, ts *testServer, s string) mgz.AuditEntry {
+	t.Helper()
+	var found mgz.AuditEntry
+	err := ts.db.Store().Audit().Each(context.Background(), mgz.AuditFilter{}, func(e mgz.AuditEntry) error {
+		if strings.Contains(e.Reason, s) {
+			found = e
+		}
+		return nil
+	})
+	if err != nil || found.ID == 0 {
+		t.Fatalf("no audit entry with %q (%v)", s, err)
+	}
+	return found
 }
