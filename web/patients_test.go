@@ -486,7 +486,6 @@ func TestStaleEditsOfPatientsAndProfilesAreRefused(t *testing.T) {
 	})
 }
 
-
 // TestLeadPhysicianOnlyAtPhysiciansAndRecorded: naming a lead physician makes its organisation
 // a party to the client, so only a GP practice or an SO/AVG service qualifies; the change is
 // recorded and the registered practice sees it.
