@@ -2,10 +2,13 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -544,4 +547,139 @@ func lastAuditWith(t *testing.T, ts *testServer, s string) mgz.AuditEntry {
 		t.Fatalf("no audit entry with %q (%v)", s, err)
 	}
 	return found
+}
+
+// TestConcurrentPatientEditsLoseNoAcknowledgedChange races edits of one client by several users,
+// each made on the revision it read (If-Match) and retried on 409, with
+// relocations in between, and practice profile edits the same way: every acknowledged change is
+// in the final state, and nothing answers 5xx.
+func TestConcurrentPatientEditsLoseNoAcknowledgedChange(t *testing.T) {
+	f := newPatientFixture(t)
+	sf := registerAtFirstPractice(t, f, "Teller 0", "111222333")
+	path := "/api/v1/patients/" + itoa(sf.patientID)
+	// Users of the registered practice: they keep access wherever the client moves.
+	editors := []*client{f.gpDoc, f.ts.as(t, f.gp.ID, mgz.RoleEditor), f.ts.as(t, f.gp.ID, mgz.RolePhysician), f.ts.as(t, f.gp.ID, mgz.RoleAdmin, mgz.RoleEditor)}
+	const editsEach = 6
+	var mu sync.Mutex
+	var acked, conflicts, attempts, serverErrors, relocations int
+	var failures []string
+	fail := func(format string, args ...any) {
+		mu.Lock()
+		defer mu.Unlock()
+		failures = append(failures, fmt.Sprintf(format, args...))
+	}
+	var fns []func()
+	for _, c := range editors {
+		fns = append(fns, func() {
+			for done, tries := 0, 0; done < editsEach && tries < 200; tries++ {
+				st, etag, body := c.raw("GET", path, nil, "")
+				if st != 200 {
+					fail("read: %d %s", st, body)
+					return
+				}
+				var p mgz.Patient
+				_ = json.Unmarshal(body, &p)
+				var n int
+				fmt.Sscanf(p.Name, "Teller %d", &n)
+				edit := f.client(fmt.Sprintf("Teller %d", n+1))
+				edit["location_id"] = p.LocationID
+				st, _, body = c.raw("PUT", path, edit, etag)
+				mu.Lock()
+				attempts++
+				switch {
+				case st == 200:
+					acked++
+					done++
+				case st == 409:
+					conflicts++
+				case st >= 500 || st == 0:
+					serverErrors++
+				}
+				mu.Unlock()
+				if st != 200 && st != 409 {
+					fail("edit: %d %s", st, body)
+					return
+				}
+			}
+		})
+	}
+	// The practice moves the client back and forth meanwhile; a move changes only where the client
+	// lives, read inside its transaction, so it never undoes an edit.
+	targets := []int64{f.other.ID, f.loc.ID, f.other.ID, f.loc.ID}
+	fns = append(fns, func() {
+		for _, loc := range targets {
+			st, _, body := f.gpDoc.raw("POST", path+"/relocation", map[string]any{"location_id": loc}, "")
+			if st != 200 {
+				fail("relocation: %d %s", st, body)
+				return
+			}
+			mu.Lock()
+			relocations++
+			mu.Unlock()
+		}
+	})
+	// Two editors of the practice add postcode areas to its profile at once.
+	pp := "/api/v1/practices/" + itoa(f.gp.ID) + "/profile"
+	ed1, ed2 := f.ts.as(t, f.gp.ID, mgz.RoleEditor), f.ts.as(t, f.gp.ID, mgz.RoleAdmin, mgz.RoleEditor)
+	if st, _, body := ed1.raw("PUT", pp, map[string]any{"capacity": "open", "postcode_areas": []string{}}, ""); st != 200 {
+		t.Fatalf("first profile: %d %s", st, body)
+	}
+	var areasAcked []string
+	for w, c := range []*client{ed1, ed2} {
+		fns = append(fns, func() {
+			for i := 0; i < 5; i++ {
+				area := fmt.Sprintf("%d", 9100+w*100+i)
+				for tries := 0; tries < 100; tries++ {
+					st, etag, body := c.raw("GET", pp, nil, "")
+					var cur mgz.PracticeProfile
+					if st != 200 || json.Unmarshal(body, &cur) != nil {
+						fail("profile read: %d %s", st, body)
+						return
+					}
+					st, _, body = c.raw("PUT", pp, map[string]any{"capacity": "open", "postcode_areas": append(cur.PostcodeAreas, area)}, etag)
+					if st == 200 {
+						mu.Lock()
+						areasAcked = append(areasAcked, area)
+						mu.Unlock()
+						break
+					}
+					if st != 409 {
+						fail("profile edit: %d %s", st, body)
+						return
+					}
+				}
+			}
+		})
+	}
+	parallel(fns...)
+	for _, m := range failures {
+		t.Error(m)
+	}
+	stored, err := f.ts.db.Store().Patients().Patient(context.Background(), sf.patientID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	fmt.Sscanf(stored.Name, "Teller %d", &n)
+	if n != acked {
+		t.Errorf("%d edits acknowledged, the client holds %d: %d lost", acked, n, acked-n)
+	}
+	if stored.LocationID == nil || *stored.LocationID != targets[len(targets)-1] {
+		t.Errorf("the last acknowledged move went to %d, the client lives at %v", targets[len(targets)-1], stored.LocationID)
+	}
+	if int64(n+relocations+1) != stored.Revision {
+		t.Errorf("revision %d after %d edits and %d moves", stored.Revision, n, relocations)
+	}
+	profile, _ := f.ts.db.Store().Patients().PracticeProfile(context.Background(), f.gp.ID)
+	lostAreas := 0
+	for _, a := range areasAcked {
+		if !slices.Contains(profile.PostcodeAreas, a) {
+			lostAreas++
+		}
+	}
+	if lostAreas > 0 || len(areasAcked) != 10 {
+		t.Errorf("profile: %d areas acknowledged of 10, %d lost", len(areasAcked), lostAreas)
+	}
+	t.Logf("patient: %d edit attempts, %d acknowledged, %d refused as stale (409), %d lost, %d moves acknowledged, 5xx %d; profile: %d edits acknowledged, %d lost",
+		attempts, acked, conflicts, acked-n, relocations, serverErrors, len(areasAcked), lostAreas)
 }

@@ -1,7 +1,11 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"io"
+	"net/http"
 	"fmt"
 	"log/slog"
 	"net/http/httptest"
@@ -442,4 +446,172 @@ func elevenProof(prefix int) (string, bool) {
 		return "", false
 	}
 	return d + string(rune('0'+last)), true
+}
+
+// raw sends a JSON request as c without a *testing.T, for goroutines; it returns the status (0
+// when the request failed), the ETag and the body.
+func (c *client) raw(method, path string, body any, ifMatch string) (int, string, []byte) {
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, c.ts.URL+path, rd)
+	if err != nil {
+		return 0, "", nil
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if ifMatch != "" {
+		req.Header.Set("If-Match", ifMatch)
+	}
+	req.Header.Set("Authorization", "Bearer "+c.token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, "", []byte(err.Error())
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, res.Header.Get("ETag"), b
+}
+
+// parallel runs fns at once and waits for all.
+func parallel(fns ...func()) {
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for _, fn := range fns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			fn()
+		}()
+	}
+	close(start)
+	wg.Wait()
+}
+
+// TestConcurrentSwitchRequestsAndDecisionsKeepOneOutcome races three practices requesting the same
+// client at once, then a confirmation, an objection and a withdrawal of the one open request
+// while the current practice reads its client: one request and one decision win, the others get
+// 409, nothing answers 5xx, and the current practice never gets 404 while the request is open.
+func TestConcurrentSwitchRequestsAndDecisionsKeepOneOutcome(t *testing.T) {
+	f := newPatientFixture(t)
+	gps, _, _ := f.ts.reg.Organisations(context.Background(), mgz.OrganisationFilter{Kind: mgz.KindGPPractice, Page: mgz.Page{Limit: 4}})
+	requesters := []*client{f.gp2Doc, f.ts.as(t, gps[2].ID, mgz.RolePhysician), f.ts.as(t, gps[3].ID, mgz.RoleEditor)}
+	const races = 10
+	var requestsTried, requestsAcked, decisionsTried, decisionsAcked, lost, serverErrors, readsWhileOpen, notFoundWhileOpen int
+	prefix := 20000000
+	for race := 0; race < races; race++ {
+		var bsn string
+		for ok := false; !ok; prefix++ {
+			bsn, ok = elevenProof(prefix)
+		}
+		sf := registerAtFirstPractice(t, f, fmt.Sprintf("Cliënt Race %d", race), bsn)
+		p := sf.client("Naam Zoals Getypt")
+		p["bsn"] = bsn
+		body := map[string]any{"patient": p, "registration": consented(map[string]any{"open_items_acknowledged": sf.open})}
+
+		statuses := make([]int, len(requesters))
+		bodies := make([][]byte, len(requesters))
+		var fns []func()
+		for i, c := range requesters {
+			fns = append(fns, func() { statuses[i], _, bodies[i] = c.raw("POST", "/api/v1/registrations", body, "") })
+		}
+		parallel(fns...)
+		winner := -1
+		for i, st := range statuses {
+			requestsTried++
+			switch {
+			case st == 202:
+				requestsAcked++
+				if winner >= 0 {
+					t.Fatalf("race %d: two open requests for one client", race)
+				}
+				winner = i
+			case st >= 500 || st == 0:
+				serverErrors++
+				t.Errorf("race %d: request answered %d %s", race, st, bodies[i])
+			case st != 409:
+				t.Fatalf("race %d: a losing request answered %d %s", race, st, bodies[i])
+			}
+		}
+		if winner < 0 {
+			t.Fatalf("race %d: no request won: %v", race, statuses)
+		}
+		var won struct {
+			SwitchRequest mgz.SwitchRequest `json:"switch_request"`
+		}
+		if err := json.Unmarshal(bodies[winner], &won); err != nil {
+			t.Fatal(err)
+		}
+		path := "/api/v1/switch-requests/" + itoa(won.SwitchRequest.ID)
+
+		// Every other race includes a confirmation; without one the request stays with the
+		// current practice, which must then read its client all along.
+		type decision struct {
+			c      *client
+			action string
+			body   any
+		}
+		ds := []decision{{f.gpDoc, "object", map[string]any{"reason": "De cliënt wil blijven."}}, {requesters[winner], "withdraw", nil}}
+		if race%2 == 0 {
+			ds = append(ds, decision{f.gpDoc, "confirm", nil})
+		}
+		results := make([]int, len(ds))
+		reads := make([]int, 4)
+		fns = nil
+		for i, d := range ds {
+			fns = append(fns, func() { results[i], _, _ = d.c.raw("POST", path+"/"+d.action, d.body, "") })
+		}
+		for i := range reads {
+			fns = append(fns, func() { reads[i], _, _ = f.gpDoc.raw("GET", "/api/v1/patients/"+itoa(sf.patientID), nil, "") })
+		}
+		parallel(fns...)
+		acked := ""
+		for i, st := range results {
+			decisionsTried++
+			switch {
+			case st == 200:
+				decisionsAcked++
+				if acked != "" {
+					t.Fatalf("race %d: two decisions acknowledged (%s and %s)", race, acked, ds[i].action)
+				}
+				acked = ds[i].action
+			case st >= 500 || st == 0:
+				serverErrors++
+				t.Errorf("race %d: %s answered %d", race, ds[i].action, st)
+			case st != 409:
+				t.Fatalf("race %d: a losing %s answered %d", race, ds[i].action, st)
+			}
+		}
+		var final mgz.SwitchRequest
+		requesters[winner].do(t, "GET", path, nil).json(t, &final)
+		want := map[string]mgz.SwitchState{"object": mgz.SwitchObjected, "withdraw": mgz.SwitchWithdrawn, "confirm": mgz.SwitchCompleted}[acked]
+		holder := f.gp.ID
+		if want == mgz.SwitchCompleted {
+			holder = requesters[winner].user.OrganisationID
+		}
+		stored, _ := f.ts.db.Store().Patients().Patient(context.Background(), sf.patientID)
+		if final.State != want || stored.GPPracticeID == nil || *stored.GPPracticeID != holder {
+			lost++
+			t.Errorf("race %d: acknowledged %s, but the request is %s and the client at %v", race, acked, final.State, stored.GPPracticeID)
+		}
+		for _, st := range reads {
+			if st >= 500 || st == 0 {
+				serverErrors++
+				t.Errorf("race %d: a read answered %d", race, st)
+			}
+			if want != mgz.SwitchCompleted {
+				readsWhileOpen++
+				if st != 200 {
+					notFoundWhileOpen++
+					t.Errorf("race %d: the current practice got %d on its own client while no switch completed", race, st)
+				}
+			}
+		}
+	}
+	t.Logf("%d races: requests tried %d, acknowledged %d; decisions tried %d, acknowledged %d, lost %d; 5xx %d; reads by the current practice while the switch did not complete %d, of which not 200: %d",
+		races, requestsTried, requestsAcked, decisionsTried, decisionsAcked, lost, serverErrors, readsWhileOpen, notFoundWhileOpen)
 }
