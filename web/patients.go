@@ -175,9 +175,9 @@ func (s *Server) apiUpdatePatient(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	if rev != 0 {
-		p.Revision = rev // If-Match wins over a revision in the body
-	}
+	// The API's edits carry their revision in If-Match only; a revision in the body is the
+	// record's own field, read-only, so a client echoing an old body is not refused for it.
+	p.Revision = rev
 	if err := s.cfg.Service.UpdatePatient(r.Context(), actorOf(r), &p); err != nil {
 		return err
 	}
@@ -308,9 +308,7 @@ func (s *Server) apiSetPracticeProfile(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	if rev != 0 {
-		pp.Revision = rev
-	}
+	pp.Revision = rev // from If-Match only, as for patients
 	if err := s.cfg.Service.SetPracticeProfile(r.Context(), actorOf(r), &pp); err != nil {
 		return err
 	}
