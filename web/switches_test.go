@@ -333,6 +333,33 @@ func TestSwitchCompletesAfterTheRegionsPeriodWithoutObjection(t *testing.T) {
 			}
 		})
 	}
+	t.Run("many readers at the due moment complete a request exactly once", func(t *testing.T) {
+		other := registerAtFirstPractice(t, f, "Meneer Gelijktijdig", "111222333")
+		sr := switchOf(t, other.request(t, f.gp2Doc, other.birth, consented(map[string]any{})))
+		clock.Add(7*24*time.Hour + time.Minute)
+		statuses := make([]int, 12)
+		var fns []func()
+		for i := range statuses {
+			c, path := f.gp2Doc, "/api/v1/switch-requests/"+itoa(sr.ID)
+			switch i % 3 {
+			case 1:
+				c, path = f.gpDoc, "/api/v1/patients"
+			case 2:
+				c, path = f.gp2Doc, "/api/v1/patients/"+itoa(other.patientID)
+			}
+			fns = append(fns, func() { statuses[i], _, _ = c.raw("GET", path, nil, "") })
+		}
+		parallel(fns...)
+		for i, st := range statuses {
+			if st != 200 {
+				t.Errorf("reader %d: %d", i, st)
+			}
+		}
+		regs, err := f.ts.db.Store().Patients().Registrations(context.Background(), other.patientID)
+		if err != nil || len(regs) != 2 || regs[0].PracticeID != f.gp2.ID {
+			t.Fatalf("registrations after the concurrent completion: %+v (%v); want the first and one for the switch", regs, err)
+		}
+	})
 }
 
 // TestSwitchAnswersGiveNoBirthDateOracle: until consent and the request are in, a wrong and a
@@ -614,4 +641,41 @@ func TestConcurrentSwitchRequestsAndDecisionsKeepOneOutcome(t *testing.T) {
 	}
 	t.Logf("%d races: requests tried %d, acknowledged %d; decisions tried %d, acknowledged %d, lost %d; 5xx %d; reads by the current practice while the switch did not complete %d, of which not 200: %d",
 		races, requestsTried, requestsAcked, decisionsTried, decisionsAcked, lost, serverErrors, readsWhileOpen, notFoundWhileOpen)
+}
+
+// TestSwitchRequestThroughTheRegistrationForm: the page asks how, when and by whom consent was
+// obtained (labelled fields, no script needed), and a registration of a client at another
+// practice leads to the request's page.
+func TestSwitchRequestThroughTheRegistrationForm(t *testing.T) {
+	f := newPatientFixture(t)
+	sf := registerAtFirstPractice(t, f, "Mevrouw Formulier", "111222333")
+	page := string(f.gp2Doc.do(t, "GET", "/inschrijven?locatie="+itoa(f.loc.ID), nil).body)
+	for _, want := range []string{`for="f-consent-method"`, `for="f-switch_consent_on"`, `for="f-switch_consent_by"`} {
+		if !strings.Contains(page, want) {
+			t.Fatalf("the registration form lacks %s", want)
+		}
+	}
+	v := url.Values{}
+	for k, val := range f.client("Mevrouw Formulier") {
+		v.Set(k, fmt.Sprint(val))
+	}
+	v.Set("bsn", sf.bsn)
+	for _, k := range sf.open {
+		v.Add("open_items_acknowledged", string(k))
+	}
+	r := f.gp2Doc.postForm(t, "/inschrijven", v)
+	if r.status != 422 || !strings.Contains(string(r.body), "vraagt u een overstap aan") {
+		t.Fatalf("without consent: %d", r.status)
+	}
+	v.Set("switch_consent_method", "in_person")
+	v.Set("switch_consent_on", time.Now().Format(mgz.DateLayout))
+	v.Set("switch_consent_by", "Dr. P. de Vries, huisarts")
+	r = f.gp2Doc.postForm(t, "/inschrijven", v)
+	if r.status != 303 || !strings.HasPrefix(r.header.Get("Location"), "/overstappen/") {
+		t.Fatalf("with consent: %d %s\n%s", r.status, r.header.Get("Location"), r.body)
+	}
+	page = string(f.gp2Doc.do(t, "GET", r.header.Get("Location"), nil).body)
+	if !strings.Contains(page, "De overstap is aangevraagd") || !strings.Contains(page, "Verzoek intrekken") || !strings.Contains(page, "Dr. P. de Vries") {
+		t.Fatal("the request's page does not confirm the request or offer to withdraw it")
+	}
 }
