@@ -53,6 +53,9 @@ type PatientStore interface {
 	SetSwitchPeriodDays(ctx context.Context, days int) error
 	AddLeadChange(ctx context.Context, c *LeadChange) error
 	LeadChanges(ctx context.Context, patientID int64) ([]LeadChange, error)
+	// LeadChangesByOthers lists the changes since the given moment, made by other organisations,
+	// of the lead physician of patients registered with practiceID, newest first.
+	LeadChangesByOthers(ctx context.Context, practiceID int64, since time.Time) ([]LeadChange, error)
 
 	// Coverage lists every location with its Wlz residents and those registered with its fixed
 	// practice.

@@ -364,16 +364,23 @@ type SwitchNotices struct {
 	// Misses are registrations by other organisations that named a client's BSN with another
 	// birth date.
 	Misses []mgz.BSNMiss `json:"misses"`
+	// LeadChanges are changes of the lead physician of the practice's clients by other
+	// organisations in the last LeadChangeNoticeDays days.
+	LeadChanges []mgz.LeadChange `json:"lead_changes"`
 }
+
+// LeadChangeNoticeDays is how long the start page shows a change of a client's lead physician
+// made by another organisation.
+const LeadChangeNoticeDays = 30
 
 // Empty reports whether there is nothing to show.
 func (n SwitchNotices) Empty() bool {
-	return len(n.Incoming) == 0 && len(n.Outgoing) == 0 && len(n.Misses) == 0
+	return len(n.Incoming) == 0 && len(n.Outgoing) == 0 && len(n.Misses) == 0 && len(n.LeadChanges) == 0
 }
 
 // SwitchNotices returns the open switch requests and BSN misses that concern the actor's practice.
 func (s *Service) SwitchNotices(ctx context.Context, a mgz.Actor) (SwitchNotices, error) {
-	n := SwitchNotices{Incoming: []mgz.SwitchRequest{}, Outgoing: []mgz.SwitchRequest{}, Misses: []mgz.BSNMiss{}}
+	n := SwitchNotices{Incoming: []mgz.SwitchRequest{}, Outgoing: []mgz.SwitchRequest{}, Misses: []mgz.BSNMiss{}, LeadChanges: []mgz.LeadChange{}}
 	if a.System || a.OrgKind != mgz.KindGPPractice {
 		return n, nil
 	}
@@ -389,6 +396,10 @@ func (s *Service) SwitchNotices(ctx context.Context, a mgz.Actor) (SwitchNotices
 		}
 	}
 	if n.Misses, err = s.store.Patients().BSNMisses(ctx, a.User.OrganisationID, 0); err != nil {
+		return n, err
+	}
+	since := s.now().AddDate(0, 0, -LeadChangeNoticeDays)
+	if n.LeadChanges, err = s.store.Patients().LeadChangesByOthers(ctx, a.User.OrganisationID, since); err != nil {
 		return n, err
 	}
 	return n, nil

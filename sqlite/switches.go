@@ -260,8 +260,18 @@ func (ps *Patients) AddLeadChange(ctx context.Context, c *mgz.LeadChange) error 
 
 // LeadChanges implements mgz.PatientStore.
 func (ps *Patients) LeadChanges(ctx context.Context, patientID int64) ([]mgz.LeadChange, error) {
-	rows, err := ps.q().QueryContext(ctx, `SELECT id, patient_id, from_kind, from_org_id, to_kind, to_org_id, changed_by, changed_by_org_id, changed_at
-		FROM lead_physician_changes WHERE patient_id = $1 ORDER BY id DESC`, patientID)
+	return ps.leadChanges(ctx, "WHERE c.patient_id = $1", patientID)
+}
+
+// LeadChangesByOthers implements mgz.PatientStore.
+func (ps *Patients) LeadChangesByOthers(ctx context.Context, practiceID int64, since time.Time) ([]mgz.LeadChange, error) {
+	return ps.leadChanges(ctx, `JOIN patients p ON p.id = c.patient_id
+		WHERE p.gp_practice_id = $1 AND c.changed_at >= $2 AND (c.changed_by_org_id IS NULL OR c.changed_by_org_id <> $1)`, practiceID, formatTime(since))
+}
+
+func (ps *Patients) leadChanges(ctx context.Context, where string, args ...any) ([]mgz.LeadChange, error) {
+	rows, err := ps.q().QueryContext(ctx, `SELECT c.id, c.patient_id, c.from_kind, c.from_org_id, c.to_kind, c.to_org_id, c.changed_by, c.changed_by_org_id, c.changed_at
+		FROM lead_physician_changes c `+where+" ORDER BY c.id DESC LIMIT 200", args...)
 	if err != nil {
 		return nil, fmt.Errorf("wijzigingen van de regiebehandelaar lezen: %w", err)
 	}

@@ -528,6 +528,10 @@ func TestLeadPhysicianOnlyAtPhysiciansAndRecorded(t *testing.T) {
 	if !strings.Contains(page, "Wijzigingen van de regiebehandelaar") || !strings.Contains(page, "gewijzigd door "+f.provider.Name) {
 		t.Fatal("the registered practice does not see the change of lead physician")
 	}
+	home := string(f.gpDoc.do(t, "GET", "/", nil).body)
+	if !strings.Contains(home, "gewijzigd door "+f.provider.Name) || !strings.Contains(home, services[0].Name) {
+		t.Fatal("the registered practice's start page does not show the change of lead physician")
+	}
 	if e := lastAuditWith(t, f.ts, "regiebehandelaar gewijzigd"); e.PatientID != sf.patientID {
 		t.Fatalf("the change is not audited: %+v", e)
 	}

@@ -169,7 +169,7 @@ func TestSwitchIsATwoSidedStepNeverATakeover(t *testing.T) {
 	})
 	t.Run("the current practice is told on its start page and in its client list", func(t *testing.T) {
 		home := string(f.gpDoc.do(t, "GET", "/", nil).body)
-		if !strings.Contains(home, "Overstappen van cliënten") || !strings.Contains(home, "/overstappen/"+itoa(sr.ID)) || !strings.Contains(home, f.gp2.Name) {
+		if !strings.Contains(home, "Overstappen en regiebehandelaars van uw cliënten") || !strings.Contains(home, "/overstappen/"+itoa(sr.ID)) || !strings.Contains(home, f.gp2.Name) {
 			t.Fatal("the start page of the current practice does not tell about the request")
 		}
 		var l struct {
