@@ -626,6 +626,9 @@ func (s *Service) Coverage(ctx context.Context, a mgz.Actor) ([]mgz.LocationCove
 	if err := s.authorize(ctx, s.store, a, access.Read, access.Resource{Kind: access.Coverage}, mgz.AuditRead, 0); err != nil {
 		return nil, err
 	}
+	if err := s.settleDueSwitches(ctx); err != nil { // who is registered where, as of now
+		return nil, err
+	}
 	return s.store.Patients().Coverage(ctx)
 }
 

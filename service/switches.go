@@ -145,6 +145,18 @@ func (s *Service) completeSwitch(ctx context.Context, tx mgz.Tx, a mgz.Actor, sr
 		return err
 	}
 	to, from := sr.ToPracticeID, sr.FromPracticeID
+	if p.GPPracticeID == nil || *p.GPPracticeID != from {
+		// The registration moved some other way (an operator's import) since the request: the
+		// request no longer says from whom the client switches, so it never completes.
+		if !a.System {
+			return mgz.Errorf(mgz.ECodeConflict, "De cliënt staat niet meer bij uw praktijk ingeschreven; dit overstapverzoek kan niet meer worden bevestigd.")
+		}
+		sr.State, sr.DecidedBy, sr.DecidedAt, sr.Reason = mgz.SwitchWithdrawn, 0, &now, "vervallen: de cliënt staat niet meer ingeschreven bij de praktijk van het verzoek"
+		if err := tx.Patients().CloseSwitchRequest(ctx, sr); err != nil {
+			return err
+		}
+		return s.switchAudit(ctx, tx, a, *sr, mgz.AuditUpdate, sr.Reason)
+	}
 	oldKind, oldLead := p.LeadPhysician, p.LeadPhysicianOrgID
 	p.GPPracticeID = &to
 	leadMoved := p.LeadPhysician == mgz.LeadGP && p.LeadPhysicianOrgID != nil && *p.LeadPhysicianOrgID == from
