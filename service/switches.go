@@ -265,6 +265,12 @@ func (s *Service) SwitchRequest(ctx context.Context, a mgz.Actor, id int64) (mgz
 	if err := s.switchSides(ctx, a, sr, mgz.AuditRead); err != nil {
 		return mgz.SwitchRequest{}, err
 	}
+	// A request names a client and how consent was obtained: reading it is audited.
+	e := entry(a, mgz.AuditRead, "switch_request", sr.ID, a.User.OrganisationID)
+	e.PatientID = sr.PatientID
+	if err := s.store.Audit().Append(ctx, e); err != nil {
+		return mgz.SwitchRequest{}, fmt.Errorf("auditregel schrijven: %w", err)
+	}
 	return sr, nil
 }
 
@@ -280,7 +286,42 @@ func (s *Service) SwitchRequests(ctx context.Context, a mgz.Actor, f mgz.SwitchF
 	if !a.System {
 		f.OrganisationID = a.User.OrganisationID
 	}
-	return s.store.Patients().SwitchRequests(ctx, f)
+	var srs []mgz.SwitchRequest
+	var total int
+	err := s.store.Atomic(ctx, func(tx mgz.Tx) error {
+		var err error
+		if srs, total, err = tx.Patients().SwitchRequests(ctx, f); err != nil {
+			return err
+		}
+		for _, sr := range srs {
+			e := entry(a, mgz.AuditRead, "switch_request", sr.ID, a.User.OrganisationID)
+			e.PatientID, e.Reason = sr.PatientID, "in een lijst"
+			if err := tx.Audit().Append(ctx, e); err != nil {
+				return fmt.Errorf("auditregel schrijven: %w", err)
+			}
+		}
+		return nil
+	})
+	return srs, total, err
+}
+
+// openSwitches lists the open requests that involve the actor's practice, for notices and
+// markers that show no more than a client's number and masked BSN (not audited as reads).
+func (s *Service) openSwitches(ctx context.Context, a mgz.Actor) ([]mgz.SwitchRequest, error) {
+	if err := s.settleDueSwitches(ctx); err != nil {
+		return nil, err
+	}
+	srs, _, err := s.store.Patients().SwitchRequests(ctx, mgz.SwitchFilter{OrganisationID: a.User.OrganisationID, State: mgz.SwitchOpen, Page: mgz.Page{Limit: mgz.MaxLimit}})
+	return srs, err
+}
+
+// OpenSwitches returns the open switch requests that involve the actor's practice (as the
+// practice holding the registration or the one asking), to mark clients in lists.
+func (s *Service) OpenSwitches(ctx context.Context, a mgz.Actor) ([]mgz.SwitchRequest, error) {
+	if a.System || a.User.ID == 0 || a.OrgKind != mgz.KindGPPractice {
+		return []mgz.SwitchRequest{}, nil
+	}
+	return s.openSwitches(ctx, a)
 }
 
 // PatientSwitchRequests lists a patient's switch requests for the parties in the patient's care
@@ -396,7 +437,7 @@ func (s *Service) SwitchNotices(ctx context.Context, a mgz.Actor) (SwitchNotices
 	if a.System || a.OrgKind != mgz.KindGPPractice {
 		return n, nil
 	}
-	open, _, err := s.SwitchRequests(ctx, a, mgz.SwitchFilter{State: mgz.SwitchOpen, Page: mgz.Page{Limit: mgz.MaxLimit}})
+	open, err := s.openSwitches(ctx, a)
 	if err != nil {
 		return n, err
 	}

@@ -16,7 +16,8 @@ func switchSetup(t *testing.T, f *fixture) (mgz.Patient, mgz.SwitchRequest, mgz.
 	other := f.org(mgz.KindGPPractice, "Huisartsenpraktijk Het Anker", "01000002")
 	_, requester := f.user(other, mgz.RoleEditor)
 	p := mgz.Patient{Name: "Mevrouw Thuis", BirthDate: mgz.NewDate(1940, 5, 1), BSN: "111222333", HomePostcode: "9901 AB",
-		Sector: mgz.SectorElderly, Wlz: mgz.WlzWithoutTreatment, WlzSource: mgz.WlzSourceVECOZO, WlzCheckedOn: mgz.DateOf(f.clock), Delivery: mgz.DeliveryVPT}
+		Sector: mgz.SectorElderly, Wlz: mgz.WlzWithoutTreatment, WlzSource: mgz.WlzSourceVECOZO, WlzCheckedOn: mgz.DateOf(f.clock), Delivery: mgz.DeliveryVPT,
+		LeadPhysician: mgz.LeadGP, LeadPhysicianOrgID: &f.practice.ID}
 	res, err := f.s.RegisterPatient(f.ctx, holder, &p, &mgz.Registration{})
 	if err != nil {
 		t.Fatalf("register: %v", err)
@@ -54,6 +55,12 @@ func TestSwitchCompletesLazilyWhenItsPeriodHasPassed(t *testing.T) {
 				want = sr.ToPracticeID
 				if got.DecidedAt == nil || !got.DecidedAt.Equal(f.clock) || !strings.Contains(got.Reason, "14 dagen") {
 					t.Fatalf("completed request = %+v", got)
+				}
+				// The lead GP of the practice left moves along, recorded, so the former
+				// practice is no longer a party through it.
+				cs, _ := f.db.Store().Patients().LeadChanges(f.ctx, p.ID)
+				if stored.LeadPhysicianOrgID == nil || *stored.LeadPhysicianOrgID != want || len(cs) != 1 || *cs[0].FromOrgID != f.practice.ID {
+					t.Fatalf("lead physician at %v, changes %+v", stored.LeadPhysicianOrgID, cs)
 				}
 			}
 			if *stored.GPPracticeID != want {

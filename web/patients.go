@@ -46,10 +46,7 @@ type patientView struct {
 // openSwitches returns the open switch requests involving the actor's practice, by patient.
 func (s *Server) openSwitches(r *http.Request) (map[int64]mgz.SwitchRequest, error) {
 	out := map[int64]mgz.SwitchRequest{}
-	if actorOf(r).OrgKind != mgz.KindGPPractice {
-		return out, nil
-	}
-	srs, _, err := s.cfg.Service.SwitchRequests(r.Context(), actorOf(r), mgz.SwitchFilter{State: mgz.SwitchOpen, Page: mgz.Page{Limit: mgz.MaxLimit}})
+	srs, err := s.cfg.Service.OpenSwitches(r.Context(), actorOf(r))
 	for _, sr := range srs {
 		out[sr.PatientID] = sr
 	}
