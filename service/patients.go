@@ -430,7 +430,6 @@ func (s *Service) RegisterPatient(ctx context.Context, a mgz.Actor, p *mgz.Patie
 		if err != nil {
 			return RegistrationResult{}, err
 		}
-		s.bsnNumberLimiter.Reset(bsnKey(p.BSN))
 		return RegistrationResult{SwitchRequest: &sr, Warnings: res.Warnings}, nil
 	}
 	r.RegisteredBy, r.RegisteredAt = a.User.ID, s.now()
