@@ -413,6 +413,8 @@ type SwitchFilter struct {
 	// OrganisationID keeps the requests in which this practice is one of the two sides.
 	OrganisationID int64
 	State          SwitchState
+	// DecidedSince keeps the requests decided (or completed by themselves) at or after it.
+	DecidedSince time.Time
 	Page
 }
 

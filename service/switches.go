@@ -123,13 +123,16 @@ func (s *Service) settleDueSwitches(ctx context.Context) error {
 		for _, sr := range due {
 			days := int(sr.DueAt.Sub(sr.RequestedAt).Round(time.Hour) / (24 * time.Hour))
 			reason := fmt.Sprintf("automatisch afgerond: %d dagen zonder bezwaar van de huidige praktijk", days)
-			if err := s.completeSwitch(ctx, tx, System(), &sr, reason); err != nil {
+			if err := s.completeSwitch(ctx, tx, periodActor, &sr, reason); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
 }
+
+// periodActor is who completes a switch whose period passed: the system, by the region's rule.
+var periodActor = mgz.Actor{System: true, Address: "automatisch: termijn zonder bezwaar verstreken"}
 
 // SettleDueSwitches completes the switch requests whose period has passed, for a periodic sweep;
 // every read settles them too, so the sweep is a convenience, not a condition for correctness.
@@ -417,10 +420,16 @@ type SwitchNotices struct {
 	// Misses are registrations by other organisations that named a client's BSN with another
 	// birth date.
 	Misses []mgz.BSNMiss `json:"misses"`
+	// Decided are the requests of either side decided in the last SwitchOutcomeNoticeDays days,
+	// so a practice hears of an outcome, above all a client who left by the region's period.
+	Decided []mgz.SwitchRequest `json:"decided"`
 	// LeadChanges are changes of the lead physician of the practice's clients by other
 	// organisations in the last LeadChangeNoticeDays days.
 	LeadChanges []mgz.LeadChange `json:"lead_changes"`
 }
+
+// SwitchOutcomeNoticeDays is how long the start page shows the outcome of a switch request.
+const SwitchOutcomeNoticeDays = 14
 
 // LeadChangeNoticeDays is how long the start page shows a change of a client's lead physician
 // made by another organisation.
@@ -428,12 +437,12 @@ const LeadChangeNoticeDays = 30
 
 // Empty reports whether there is nothing to show.
 func (n SwitchNotices) Empty() bool {
-	return len(n.Incoming) == 0 && len(n.Outgoing) == 0 && len(n.Misses) == 0 && len(n.LeadChanges) == 0
+	return len(n.Incoming) == 0 && len(n.Outgoing) == 0 && len(n.Misses) == 0 && len(n.LeadChanges) == 0 && len(n.Decided) == 0
 }
 
 // SwitchNotices returns the open switch requests and BSN misses that concern the actor's practice.
 func (s *Service) SwitchNotices(ctx context.Context, a mgz.Actor) (SwitchNotices, error) {
-	n := SwitchNotices{Incoming: []mgz.SwitchRequest{}, Outgoing: []mgz.SwitchRequest{}, Misses: []mgz.BSNMiss{}, LeadChanges: []mgz.LeadChange{}}
+	n := SwitchNotices{Incoming: []mgz.SwitchRequest{}, Outgoing: []mgz.SwitchRequest{}, Misses: []mgz.BSNMiss{}, LeadChanges: []mgz.LeadChange{}, Decided: []mgz.SwitchRequest{}}
 	if a.System || a.OrgKind != mgz.KindGPPractice {
 		return n, nil
 	}
@@ -449,6 +458,10 @@ func (s *Service) SwitchNotices(ctx context.Context, a mgz.Actor) (SwitchNotices
 		}
 	}
 	if n.Misses, err = s.store.Patients().BSNMisses(ctx, a.User.OrganisationID, 0); err != nil {
+		return n, err
+	}
+	if n.Decided, _, err = s.store.Patients().SwitchRequests(ctx, mgz.SwitchFilter{OrganisationID: a.User.OrganisationID,
+		DecidedSince: s.now().AddDate(0, 0, -SwitchOutcomeNoticeDays), Page: mgz.Page{Limit: 50}}); err != nil {
 		return n, err
 	}
 	since := s.now().AddDate(0, 0, -LeadChangeNoticeDays)

@@ -114,6 +114,9 @@ func (ps *Patients) SwitchRequests(ctx context.Context, f mgz.SwitchFilter) ([]m
 	if f.State != "" {
 		w.add("state = %s", string(f.State))
 	}
+	if !f.DecidedSince.IsZero() {
+		w.add("decided_at >= %s", formatTime(f.DecidedSince))
+	}
 	var total int
 	if err := ps.q().QueryRowContext(ctx, "SELECT COUNT(*) FROM switch_requests"+w.String(), w.args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("overstapverzoeken tellen: %w", err)

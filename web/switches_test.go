@@ -330,6 +330,9 @@ func TestSwitchCompletesAfterTheRegionsPeriodWithoutObjection(t *testing.T) {
 				if status, gp := practiceOf(t, f.gp2Doc, sf.patientID); status != 200 || gp != f.gp2.ID {
 					t.Fatalf("the new practice gets %d, practice %d", status, gp)
 				}
+				if home := string(f.gpDoc.do(t, "GET", "/", nil).body); !strings.Contains(home, "vanzelf na de termijn zonder bezwaar") {
+					t.Fatal("the former practice is not told on its start page that its client left")
+				}
 			}
 		})
 	}
