@@ -199,6 +199,9 @@ type Patient struct {
 	LeadPhysicianOrgID *int64        `json:"lead_physician_org_id"`
 	CreatedAt          time.Time     `json:"created_at"`
 	UpdatedAt          time.Time     `json:"updated_at"`
+	// Revision grows with every stored change; an edit carries the revision it was made on
+	// (If-Match or the form's hidden field), and a stale edit is refused, never applied.
+	Revision int64 `json:"revision"`
 }
 
 // settingHome is the client's own home for the §3.4 checks. It is no Setting of a location, so it

@@ -1,6 +1,9 @@
 package mgz
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // LocationCoverage is how well a location is covered by its fixed GP practice (domain.md §6): how
 // many of its Wlz residents are registered with that practice.
@@ -26,6 +29,33 @@ type PatientStore interface {
 
 	AddRegistration(ctx context.Context, r *Registration) error
 	Registrations(ctx context.Context, patientID int64) ([]Registration, error)
+
+	// AddSwitchRequest stores a new, open switch request; a conflict when the client already has
+	// an open one.
+	AddSwitchRequest(ctx context.Context, sr *SwitchRequest) error
+	SwitchRequest(ctx context.Context, id int64) (SwitchRequest, error)
+	// SwitchRequests lists requests, newest first, with the total before paging.
+	SwitchRequests(ctx context.Context, f SwitchFilter) ([]SwitchRequest, int, error)
+	// CloseSwitchRequest records the outcome of an open request (state, decided by/at, reason,
+	// registration); a conflict when it is no longer open.
+	CloseSwitchRequest(ctx context.Context, sr *SwitchRequest) error
+	// DueSwitchRequests lists the open requests whose period has passed at now.
+	DueSwitchRequests(ctx context.Context, now time.Time) ([]SwitchRequest, error)
+	// RecordBSNMiss counts one registration by org that named patientID's BSN with another
+	// birth date, coalesced into one row per patient and organisation.
+	RecordBSNMiss(ctx context.Context, patientID, orgID int64, at time.Time) error
+	// BSNMisses lists the misses on the patients registered with practiceID (and, when patientID
+	// is not zero, on that patient only), latest first.
+	BSNMisses(ctx context.Context, practiceID, patientID int64) ([]BSNMiss, error)
+	// SwitchPeriodDays is the region's period after which an unanswered switch completes;
+	// DefaultSwitchPeriodDays when unset.
+	SwitchPeriodDays(ctx context.Context) (int, error)
+	SetSwitchPeriodDays(ctx context.Context, days int) error
+	AddLeadChange(ctx context.Context, c *LeadChange) error
+	LeadChanges(ctx context.Context, patientID int64) ([]LeadChange, error)
+	// LeadChangesByOthers lists the changes since the given moment, made by other organisations,
+	// of the lead physician of patients registered with practiceID, newest first.
+	LeadChangesByOthers(ctx context.Context, practiceID int64, since time.Time) ([]LeadChange, error)
 
 	// Coverage lists every location with its Wlz residents and those registered with its fixed
 	// practice.

@@ -1,9 +1,11 @@
 package mgz
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Capacity is how much room a GP practice has for new patients (domain.md §6: a (nearly) full
@@ -35,6 +37,9 @@ type PracticeProfile struct {
 	// PostcodeAreas are the four-digit areas of Dutch postcodes (e.g. "9901") the practice serves.
 	PostcodeAreas []string  `json:"postcode_areas"`
 	UpdatedAt     time.Time `json:"updated_at"`
+	// Revision grows with every stored change (0: never stored); an edit made on an older
+	// revision is refused.
+	Revision int64 `json:"revision"`
 }
 
 const msgPostcodeArea = "Een postcodegebied bestaat uit de 4 cijfers van een postcode, niet beginnend met 0, bijvoorbeeld 9901."
@@ -125,6 +130,12 @@ type Registration struct {
 	// with the client's consent (SwitchConsent): a client is never forced to leave their GP.
 	SwitchFromPracticeID *int64 `json:"switch_from_practice_id"`
 	SwitchConsent        bool   `json:"switch_consent"`
+	// SwitchConsentMethod, SwitchConsentOn and SwitchConsentBy record how, on which day and by
+	// whom (name and role) the client's consent to leave another practice was obtained. A
+	// registration of a client known in mgz needs all three; it then becomes a SwitchRequest.
+	SwitchConsentMethod ConsentMethod `json:"switch_consent_method,omitempty"`
+	SwitchConsentOn     Date          `json:"switch_consent_on"`
+	SwitchConsentBy     string        `json:"switch_consent_by,omitempty"`
 	// OpenItemsAcknowledged are the keys of the location's prerequisites (domain.md §5) that were
 	// not met when registering and that the practice acknowledged knowing about.
 	OpenItemsAcknowledged []string `json:"open_items_acknowledged"`
@@ -257,4 +268,176 @@ func AdviseRelocation(profile PracticeProfile, newLoc Location, currentPracticeI
 	a.Notes = append(a.Notes, "Controleer vóór de verhuizing of de nieuwe locatie "+name+
 		" aan de randvoorwaarden voldoet (voorwacht, gedragskundige, contract met SO of AVG en de andere punten).")
 	return a
+}
+
+// ConsentMethod is how a client's consent to switch practices was obtained.
+type ConsentMethod string
+
+// The ways consent is obtained.
+const (
+	ConsentInWriting ConsentMethod = "in_writing"
+	ConsentInPerson  ConsentMethod = "in_person"
+)
+
+// ConsentMethods lists the ways with Dutch names.
+var ConsentMethods = newEnum(
+	Option[ConsentMethod]{ConsentInWriting, "Schriftelijk"},
+	Option[ConsentMethod]{ConsentInPerson, "Persoonlijk (mondeling, in gesprek)"},
+)
+
+// Label returns the Dutch name of the way consent was obtained.
+func (c ConsentMethod) Label() string { return ConsentMethods.Label(c) }
+
+// SwitchState is where a switch request stands.
+type SwitchState string
+
+// The states of a switch request: open until the current practice confirms (completed), objects
+// (objected), the requesting practice withdraws it (withdrawn), or the region's period passes
+// without objection (completed, automatically).
+const (
+	SwitchOpen      SwitchState = "open"
+	SwitchCompleted SwitchState = "completed"
+	SwitchObjected  SwitchState = "objected"
+	SwitchWithdrawn SwitchState = "withdrawn"
+)
+
+// SwitchStates lists the states with Dutch names.
+var SwitchStates = newEnum(
+	Option[SwitchState]{SwitchOpen, "Loopt"},
+	Option[SwitchState]{SwitchCompleted, "Overgestapt"},
+	Option[SwitchState]{SwitchObjected, "Bezwaar gemaakt"},
+	Option[SwitchState]{SwitchWithdrawn, "Ingetrokken"},
+)
+
+// Label returns the Dutch name of the state.
+func (s SwitchState) Label() string { return SwitchStates.Label(s) }
+
+// DefaultSwitchPeriodDays is how many days a switch request waits for the current practice before
+// it completes by itself, unless the region sets another period.
+const DefaultSwitchPeriodDays = 14
+
+// MaxSwitchPeriodDays bounds the region's period: a client is never left waiting longer.
+const MaxSwitchPeriodDays = 90
+
+// maxReason bounds a typed reason (an objection, a consent's "by whom").
+const maxReason = 1000
+
+// SwitchRequest is a practice's request to take over a client registered by name at another
+// practice (issue 9). It is never a takeover: the current practice keeps the registration and
+// full access while it is open, is told, and may confirm or object; without objection it
+// completes after the region's period (DueAt). Consent records how, when and by whom the client
+// agreed.
+type SwitchRequest struct {
+	ID        int64 `json:"id"`
+	PatientID int64 `json:"patient_id"`
+	// PatientBSN is the client's BSN masked (only its last digits), so both practices recognise
+	// the client without the requester seeing the record.
+	PatientBSN     string      `json:"patient_bsn,omitempty"`
+	FromPracticeID int64       `json:"from_practice_id"`
+	ToPracticeID   int64       `json:"to_practice_id"`
+	State          SwitchState `json:"state"`
+
+	ConsentMethod ConsentMethod `json:"consent_method"`
+	ConsentOn     Date          `json:"consent_on"`
+	ConsentBy     string        `json:"consent_by"`
+
+	// The registration that the request becomes when it completes.
+	LocationID            *int64         `json:"location_id"`
+	Priority              bool           `json:"priority"`
+	PriorityGround        PriorityGround `json:"priority_ground"`
+	OpenItemsAcknowledged []string       `json:"open_items_acknowledged"`
+
+	RequestedBy int64     `json:"requested_by"`
+	RequestedAt time.Time `json:"requested_at"`
+	// DueAt is when the request completes by itself without objection.
+	DueAt time.Time `json:"due_at"`
+	// DecidedBy is the user who confirmed, objected or withdrew; 0 when it completed by itself.
+	DecidedBy int64      `json:"decided_by"`
+	DecidedAt *time.Time `json:"decided_at"`
+	// Reason is the objection's reason, or a note with the outcome.
+	Reason         string `json:"reason"`
+	RegistrationID *int64 `json:"registration_id"`
+}
+
+// Due reports whether an open request has waited its period at now.
+func (sr SwitchRequest) Due(now time.Time) bool {
+	return sr.State == SwitchOpen && !now.Before(sr.DueAt)
+}
+
+// ValidateConsent cleans and checks the consent of a switch on its own: how, when (not in the
+// future, nor more than a year before today) and by whom. It returns an *Error with code
+// invalid_request naming every offending field, in Dutch.
+func (r *Registration) ValidateConsent(now time.Time) error {
+	fe := fieldErrors{}
+	today := DateOf(now)
+	if !ConsentMethods.Valid(r.SwitchConsentMethod) {
+		fe.add("switch_consent_method", "Vul in hoe de cliënt toestemming gaf voor de overstap. Kies een van: "+ConsentMethods.List()+".")
+	}
+	r.SwitchConsentOn = r.SwitchConsentOn.utc()
+	switch {
+	case r.SwitchConsentOn.IsZero():
+		fe.add("switch_consent_on", "Vul de datum in waarop de cliënt toestemming gaf, als jjjj-mm-dd.")
+	case r.SwitchConsentOn.After(today.Time):
+		fe.add("switch_consent_on", "De datum van de toestemming ligt in de toekomst. Vul de dag in waarop de cliënt toestemming gaf.")
+	case r.SwitchConsentOn.Before(today.AddDate(-1, 0, 0)):
+		fe.add("switch_consent_on", "De toestemming is ouder dan een jaar. Vraag de cliënt opnieuw om toestemming en vul die datum in.")
+	}
+	r.SwitchConsentBy = checkText(fe, "switch_consent_by", "Door wie de toestemming is verkregen (naam en functie)", r.SwitchConsentBy, true, maxName)
+	r.SwitchConsent = len(fe) == 0
+	return fe.err()
+}
+
+// HasConsentDetails reports whether any of the consent fields was filled in.
+func (r Registration) HasConsentDetails() bool {
+	return r.SwitchConsentMethod != "" || !r.SwitchConsentOn.IsZero() || strings.TrimSpace(r.SwitchConsentBy) != ""
+}
+
+// CheckObjectionReason cleans and checks the reason of an objection: required and bounded.
+func CheckObjectionReason(reason string) (string, error) {
+	fe := fieldErrors{}
+	reason = strings.TrimSpace(reason)
+	switch {
+	case reason == "":
+		fe.add("reason", "Vul de reden van het bezwaar in, zodat de andere praktijk en de cliënt weten wat er nodig is.")
+	case utf8.RuneCountInString(reason) > maxReason:
+		fe.add("reason", fmt.Sprintf("De reden is te lang: hoogstens %d tekens.", maxReason))
+	case strings.ContainsRune(reason, 0):
+		fe.add("reason", "De reden mag geen stuurtekens bevatten.")
+	}
+	return reason, fe.err()
+}
+
+// SwitchFilter selects switch requests. Zero fields do not filter.
+type SwitchFilter struct {
+	PatientID int64
+	// OrganisationID keeps the requests in which this practice is one of the two sides.
+	OrganisationID int64
+	State          SwitchState
+	// DecidedSince keeps the requests decided (or completed by themselves) at or after it.
+	DecidedSince time.Time
+	Page
+}
+
+// BSNMiss is a coalesced record of registrations by an organisation that named a client's BSN
+// with another birth date: shown to the practice holding the registration.
+type BSNMiss struct {
+	PatientID      int64     `json:"patient_id"`
+	OrganisationID int64     `json:"organisation_id"`
+	Misses         int       `json:"misses"`
+	FirstAt        time.Time `json:"first_at"`
+	LastAt         time.Time `json:"last_at"`
+}
+
+// LeadChange records a change of a client's lead physician (who coordinates the care, and whose
+// organisation thereby sees the client).
+type LeadChange struct {
+	ID             int64         `json:"id"`
+	PatientID      int64         `json:"patient_id"`
+	FromKind       LeadPhysician `json:"from_kind"`
+	FromOrgID      *int64        `json:"from_org_id"`
+	ToKind         LeadPhysician `json:"to_kind"`
+	ToOrgID        *int64        `json:"to_org_id"`
+	ChangedBy      int64         `json:"changed_by"`
+	ChangedByOrgID int64         `json:"changed_by_org_id"`
+	ChangedAt      time.Time     `json:"changed_at"`
 }

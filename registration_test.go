@@ -1,9 +1,11 @@
 package mgz
 
 import (
+	"errors"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestPracticeProfileNormalise(t *testing.T) {
@@ -243,4 +245,93 @@ func TestAdviseRelocation(t *testing.T) {
 			t.Error("changing the advice changed the location")
 		}
 	})
+}
+
+func TestRegistrationConsentToSwitch(t *testing.T) {
+	now := time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)
+	ok := func() Registration {
+		return Registration{SwitchConsentMethod: ConsentInWriting, SwitchConsentOn: NewDate(2026, 11, 28), SwitchConsentBy: " H. Jansen, praktijkondersteuner "}
+	}
+	for _, tc := range []struct {
+		name   string
+		change func(*Registration)
+		fields []string
+	}{
+		{"complete consent is accepted and trimmed", func(*Registration) {}, nil},
+		{"consent given today is accepted", func(r *Registration) { r.SwitchConsentOn = NewDate(2026, 11, 30) }, nil},
+		{"the way consent was obtained is required", func(r *Registration) { r.SwitchConsentMethod = "" }, []string{"switch_consent_method"}},
+		{"an unknown way is refused", func(r *Registration) { r.SwitchConsentMethod = "by_phone_call" }, []string{"switch_consent_method"}},
+		{"the day is required", func(r *Registration) { r.SwitchConsentOn = Date{} }, []string{"switch_consent_on"}},
+		{"consent in the future is refused", func(r *Registration) { r.SwitchConsentOn = NewDate(2026, 12, 1) }, []string{"switch_consent_on"}},
+		{"consent older than a year is refused", func(r *Registration) { r.SwitchConsentOn = NewDate(2025, 11, 29) }, []string{"switch_consent_on"}},
+		{"who obtained it is required", func(r *Registration) { r.SwitchConsentBy = "  " }, []string{"switch_consent_by"}},
+		{"who obtained it is bounded", func(r *Registration) { r.SwitchConsentBy = strings.Repeat("a", maxName+1) }, []string{"switch_consent_by"}},
+		{"who obtained it is one line", func(r *Registration) { r.SwitchConsentBy = "H. Jansen\n=HYPERLINK()" }, []string{"switch_consent_by"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := ok()
+			tc.change(&r)
+			err := r.ValidateConsent(now)
+			if len(tc.fields) == 0 {
+				if err != nil || !r.SwitchConsent || r.SwitchConsentBy != "H. Jansen, praktijkondersteuner" {
+					t.Fatalf("err %v, consent %v, by %q", err, r.SwitchConsent, r.SwitchConsentBy)
+				}
+				return
+			}
+			var e *Error
+			if !errors.As(err, &e) || e.Code != ECodeInvalid || r.SwitchConsent {
+				t.Fatalf("err = %v, consent %v", err, r.SwitchConsent)
+			}
+			for _, f := range tc.fields {
+				if e.Fields[f] == "" {
+					t.Fatalf("field %s not named: %v", f, e.Fields)
+				}
+			}
+		})
+	}
+}
+
+func TestObjectionReason(t *testing.T) {
+	for _, tc := range []struct {
+		name, reason string
+		ok           bool
+	}{
+		{"a reason is kept, trimmed", "  De cliënt wil blijven.  ", true},
+		{"an empty reason is refused", "   ", false},
+		{"a reason is bounded", strings.Repeat("x", maxReason+1), false},
+		{"a reason may span lines", "De cliënt belde.\nZij wil blijven.", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := CheckObjectionReason(tc.reason)
+			if (err == nil) != tc.ok {
+				t.Fatalf("err = %v", err)
+			}
+			if tc.ok && got != strings.TrimSpace(tc.reason) {
+				t.Fatalf("reason = %q", got)
+			}
+		})
+	}
+}
+
+func TestSwitchRequestDue(t *testing.T) {
+	requested := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
+	sr := SwitchRequest{State: SwitchOpen, RequestedAt: requested, DueAt: requested.AddDate(0, 0, DefaultSwitchPeriodDays)}
+	for _, tc := range []struct {
+		name string
+		now  time.Time
+		st   SwitchState
+		due  bool
+	}{
+		{"an open request before its period is not due", requested.AddDate(0, 0, 13), SwitchOpen, false},
+		{"an open request at the end of its period is due", sr.DueAt, SwitchOpen, true},
+		{"an objected request is never due", sr.DueAt.AddDate(0, 1, 0), SwitchObjected, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := sr
+			r.State = tc.st
+			if got := r.Due(tc.now); got != tc.due {
+				t.Fatalf("Due = %v", got)
+			}
+		})
+	}
 }

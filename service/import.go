@@ -260,8 +260,9 @@ func (imp *PatientImport) checkReferences(p mgz.Patient, fe map[string]string) e
 		what  string
 	}{
 		{"gp_practice_id", p.GPPracticeID, []mgz.OrgKind{mgz.KindGPPractice}, "een huisartsenpraktijk"},
-		{"lead_physician_org_id", p.LeadPhysicianOrgID, []mgz.OrgKind{mgz.KindGPPractice, mgz.KindPhysicianService, mgz.KindCareProvider},
-			"een huisartsenpraktijk, SO/AVG-dienst of zorgaanbieder"},
+		// Only physicians' organisations lead (issue 9), as the store checks too.
+		{"lead_physician_org_id", p.LeadPhysicianOrgID, []mgz.OrgKind{mgz.KindGPPractice, mgz.KindPhysicianService},
+			"een huisartsenpraktijk of SO/AVG-dienst"},
 	} {
 		if ref.id == nil {
 			continue

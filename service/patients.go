@@ -7,6 +7,7 @@ import (
 
 	"github.com/regio-mgz/mgz"
 	"github.com/regio-mgz/mgz/access"
+	"github.com/regio-mgz/mgz/calendar"
 )
 
 // parties are the organisations involved in p's care (access.Resource.Parties): the registered
@@ -62,6 +63,9 @@ func patientEntry(a mgz.Actor, act mgz.AuditAction, p mgz.Patient, reason string
 
 // Patient returns a patient to a party in the patient's care; every read is audited.
 func (s *Service) Patient(ctx context.Context, a mgz.Actor, id int64) (mgz.Patient, error) {
+	if err := s.settleDueSwitches(ctx); err != nil {
+		return mgz.Patient{}, err
+	}
 	p, err := s.store.Patients().Patient(ctx, id)
 	if mgz.ErrorCode(err) == mgz.ECodeNotFound {
 		return p, mgz.Errorf(mgz.ECodeNotFound, "Dit bestaat niet, of u heeft er geen toegang toe.")
@@ -86,6 +90,9 @@ func (s *Service) Patients(ctx context.Context, a mgz.Actor, f mgz.PatientFilter
 	}
 	if !a.System {
 		f.VisibleTo = a.User.OrganisationID
+	}
+	if err := s.settleDueSwitches(ctx); err != nil {
+		return nil, 0, err
 	}
 	var ps []mgz.Patient
 	var total int
@@ -118,16 +125,39 @@ func (s *Service) CreatePatient(ctx context.Context, a mgz.Actor, p *mgz.Patient
 	if err := s.authorizePatient(ctx, a, access.Create, *p); err != nil {
 		return err
 	}
-	return s.audited(ctx, s.store, func(tx mgz.Tx) (*mgz.AuditEntry, error) {
+	if p.BSN != "" {
+		// "This BSN already exists" tells the caller the BSN is in mgz: throttled like every
+		// BSN-matching attempt, and audited below.
+		if err := s.bsnThrottled(ctx, a, p.BSN); err != nil {
+			return err
+		}
+	}
+	err := s.audited(ctx, s.store, func(tx mgz.Tx) (*mgz.AuditEntry, error) {
 		if err := tx.Patients().CreatePatient(ctx, p); err != nil {
 			return nil, err
 		}
 		return patientEntry(a, mgz.AuditCreate, *p, ""), nil
 	})
+	if err != nil && p.BSN != "" && mgz.ErrorCode(err) == mgz.ECodeConflict {
+		// The failed insert rolled back with its transaction; the answer is recorded in a
+		// transaction of its own, so the entry survives.
+		s.bsnFailed(a, p.BSN)
+		holder := mgz.Patient{}
+		if old, lerr := s.store.Patients().PatientByBSN(ctx, p.BSN); lerr == nil {
+			holder = old
+		}
+		if aerr := s.recordBSNMatch(ctx, a, holder, false, "aanmaken geweigerd: dit BSN staat al in mgz"); aerr != nil {
+			return aerr
+		}
+	}
+	return err
 }
 
 // UpdatePatient changes a patient's data. The registered practice changes only through a
 // registration, and the location only through a relocation, so both keep their stored values.
+// p.Revision is the revision the edit was made on (0: the current one); the stored row is read
+// inside the write transaction, and an edit on an older revision is refused with a conflict that
+// says what changed since. A change of the lead physician is recorded in the patient's history.
 func (s *Service) UpdatePatient(ctx context.Context, a mgz.Actor, p *mgz.Patient) error {
 	old, err := s.store.Patients().Patient(ctx, p.ID)
 	if mgz.ErrorCode(err) == mgz.ECodeNotFound {
@@ -139,22 +169,103 @@ func (s *Service) UpdatePatient(ctx context.Context, a mgz.Actor, p *mgz.Patient
 	if err := s.authorizePatient(ctx, a, access.Update, old); err != nil {
 		return err
 	}
-	p.GPPracticeID, p.LocationID, p.HomePostcode = old.GPPracticeID, old.LocationID, old.HomePostcode
-	if p.BSN == "" {
-		p.BSN = old.BSN // leaving the BSN out keeps it: screens and answers only ever show it masked
-	}
 	if err := checkLead(*p); err != nil {
 		return err
 	}
-	if err := p.Normalise(s.today()); err != nil {
-		return err
-	}
+	expected := p.Revision
 	return s.audited(ctx, s.store, func(tx mgz.Tx) (*mgz.AuditEntry, error) {
+		cur, err := tx.Patients().Patient(ctx, p.ID)
+		if err != nil {
+			return nil, err
+		}
+		if expected != 0 && expected != cur.Revision {
+			return nil, mgz.StaleEdit("De gegevens van de cliënt", expected, cur.Revision, patientChanges(old, cur, expected, *p))
+		}
+		if ids, _, err := s.parties(ctx, cur); err != nil {
+			return nil, err
+		} else if !access.Decide(a, access.Update, access.Resource{Kind: access.Patient, Parties: ids}).Allow {
+			// The client moved away from the actor's organisation since it was read.
+			return nil, mgz.Errorf(mgz.ECodeNotFound, "Dit bestaat niet, of u heeft er geen toegang toe.")
+		}
+		p.GPPracticeID, p.LocationID, p.HomePostcode = cur.GPPracticeID, cur.LocationID, cur.HomePostcode
+		if p.BSN == "" {
+			p.BSN = cur.BSN // leaving the BSN out keeps it: screens and answers only ever show it masked
+		}
+		if err := p.Normalise(s.today()); err != nil {
+			return nil, err
+		}
+		p.Revision = cur.Revision
 		if err := tx.Patients().UpdatePatient(ctx, p); err != nil {
 			return nil, err
 		}
-		return patientEntry(a, mgz.AuditUpdate, *p, ""), nil
+		reason := ""
+		if leadChanged(cur, *p) {
+			c := &mgz.LeadChange{PatientID: p.ID, FromKind: cur.LeadPhysician, FromOrgID: cur.LeadPhysicianOrgID, ToKind: p.LeadPhysician,
+				ToOrgID: p.LeadPhysicianOrgID, ChangedBy: a.User.ID, ChangedByOrgID: a.User.OrganisationID, ChangedAt: s.now()}
+			if err := tx.Patients().AddLeadChange(ctx, c); err != nil {
+				return nil, err
+			}
+			reason = fmt.Sprintf("regiebehandelaar gewijzigd: %s (organisatie %s) wordt %s (organisatie %s)", orNone(string(cur.LeadPhysician)), orgOrNone(cur.LeadPhysicianOrgID),
+				orNone(string(p.LeadPhysician)), orgOrNone(p.LeadPhysicianOrgID))
+		}
+		return patientEntry(a, mgz.AuditUpdate, *p, reason), nil
 	})
+}
+
+func leadChanged(a, b mgz.Patient) bool {
+	return a.LeadPhysician != b.LeadPhysician || !sameID(a.LeadPhysicianOrgID, b.LeadPhysicianOrgID)
+}
+
+func sameID(a, b *int64) bool {
+	return (a == nil) == (b == nil) && (a == nil || *a == *b)
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "geen"
+	}
+	return s
+}
+
+func orgOrNone(id *int64) string {
+	if id == nil {
+		return "geen"
+	}
+	return fmt.Sprint(*id)
+}
+
+// patientChanges says in Dutch what changed in a patient since the revision an edit was made on:
+// the fields that differ between that version (when it is the one the service read, before) and
+// the stored one (after). An older version is not kept, so then it says when the record was last
+// changed and which stored fields differ from the edit (submitted), for the person to check.
+func patientChanges(before, after mgz.Patient, expected int64, submitted mgz.Patient) []string {
+	if before.Revision != expected {
+		out := []string{"laatst gewijzigd op " + after.UpdatedAt.In(calendar.Location()).Format("02-01-2006 om 15:04")}
+		submitted.GPPracticeID, submitted.LocationID, submitted.HomePostcode = after.GPPracticeID, after.LocationID, after.HomePostcode
+		if submitted.BSN == "" {
+			submitted.BSN = after.BSN
+		}
+		if diff := patientChanges(after, submitted, after.Revision, submitted); len(diff) > 0 {
+			out = append(out, "nu anders opgeslagen dan in uw wijziging: "+strings.Join(diff, ", "))
+		}
+		return out
+	}
+	var out []string
+	add := func(changed bool, what string) {
+		if changed {
+			out = append(out, what)
+		}
+	}
+	add(before.Name != after.Name, "naam")
+	add(!before.BirthDate.Equal(after.BirthDate.Time), "geboortedatum")
+	add(before.BSN != after.BSN, "BSN")
+	add(!sameID(before.LocationID, after.LocationID) || before.HomePostcode != after.HomePostcode, "woonplek")
+	add(before.Sector != after.Sector, "sector")
+	add(before.Wlz != after.Wlz || before.WlzSource != after.WlzSource || !before.WlzCheckedOn.Equal(after.WlzCheckedOn.Time), "Wlz-indicatie")
+	add(before.Delivery != after.Delivery, "leveringsvorm")
+	add(!sameID(before.GPPracticeID, after.GPPracticeID), "ingeschreven praktijk")
+	add(leadChanged(before, after), "regiebehandelaar")
+	return out
 }
 
 // RegistrationResult tells a practice what its registration did.
@@ -165,6 +276,10 @@ type RegistrationResult struct {
 	Readiness *mgz.Readiness `json:"readiness,omitempty"`
 	// Warnings in Dutch: a full practice, a stale Wlz lookup. They never block.
 	Warnings []string `json:"warnings"`
+	// SwitchRequest is set when the client is registered at another practice: the registration
+	// became a request that practice confirms or objects to. Patient and Registration are then
+	// empty: the client's record is not the requester's to see until the switch completes.
+	SwitchRequest *mgz.SwitchRequest `json:"switch_request,omitempty"`
 }
 
 // PreviewRegistration returns the readiness of a location before a practice registers a client
@@ -174,10 +289,14 @@ func (s *Service) PreviewRegistration(ctx context.Context, a mgz.Actor, location
 }
 
 // RegisterPatient registers a client by name with the actor's practice (domain.md §6). A client
-// already in mgz is found by BSN; a switch away from another practice is recorded only with the
-// client's consent. When the location is not ready, the practice must acknowledge every open
-// prerequisite, and the acknowledgement is recorded. Patient, registration and their audit
-// entries are written together or not at all.
+// already in mgz is found by BSN. A client registered at another practice is never taken over: with
+// the client's consent recorded (how, when, by whom) and a matching birth date the registration
+// becomes a switch request (see switches.go); without consent the answer is the same whatever the
+// birth date, so it reveals nothing. BSN-matching attempts that lead nowhere are throttled per
+// account and per BSN, audited, and shown to the practice holding the registration. When the
+// location is not ready, the practice must acknowledge every open prerequisite, and the
+// acknowledgement is recorded. Patient, registration and their audit entries are written
+// together or not at all.
 func (s *Service) RegisterPatient(ctx context.Context, a mgz.Actor, p *mgz.Patient, r *mgz.Registration) (RegistrationResult, error) {
 	var res RegistrationResult
 	r.PracticeID = a.User.OrganisationID
@@ -195,36 +314,73 @@ func (s *Service) RegisterPatient(ctx context.Context, a mgz.Actor, p *mgz.Patie
 			Fields: map[string]string{"wlz": "Met een Wlz-indicatie met verblijf en behandeling levert de instelling de huisartsenzorg, uit de Wlz; de huisarts werkt dan als onderaannemer van de instelling en schrijft de cliënt niet op naam in (Toelichting, §3.2)."}}
 	}
 	// The location and the practice left are the server's to determine, never the request's.
-	r.LocationID, r.SwitchFromPracticeID = nil, nil
+	r.LocationID, r.SwitchFromPracticeID, r.SwitchConsent = nil, nil, false
 	if err := checkLead(*p); err != nil {
+		return res, err
+	}
+	// Consent details are checked on their own before anything is looked up, so their messages
+	// depend only on what was typed.
+	consent := r.HasConsentDetails()
+	if consent {
+		if err := r.ValidateConsent(s.today()); err != nil {
+			return res, err
+		}
+	}
+	if err := s.settleDueSwitches(ctx); err != nil {
 		return res, err
 	}
 	// A client already in mgz (by BSN) is the same patient: a registration changes only the
 	// practice. The birth date must match, so a mistyped BSN never touches someone else's
 	// record; the client's data and place stay as they are (a move is a relocation).
 	var existing *mgz.Patient
+	switching := false
 	if p.BSN != "" {
+		if err := s.bsnThrottled(ctx, a, p.BSN); err != nil {
+			return res, err
+		}
 		old, err := s.store.Patients().PatientByBSN(ctx, p.BSN)
 		switch {
 		case err == nil:
-			// Finding a patient by BSN is a read of that patient: audited.
-			if aerr := s.store.Audit().Append(ctx, patientEntry(a, mgz.AuditRead, old, "gevonden op BSN bij inschrijving")); aerr != nil {
-				return res, aerr
-			}
-			if !old.BirthDate.Equal(p.BirthDate.Time) {
-				return res, &mgz.Error{Code: mgz.ECodeInvalid, Message: "Het BSN en de geboortedatum horen niet bij dezelfde cliënt in mgz.",
-					Fields: map[string]string{"bsn": "Controleer het BSN en de geboortedatum met de cliënt of de VECOZO-raadpleging."}}
+			match := old.BirthDate.Equal(p.BirthDate.Time)
+			own := old.GPPracticeID != nil && *old.GPPracticeID == practice
+			switch {
+			case own && !match:
+				// The practice's own client: it sees the birth date anyway.
+				return res, errBSNMismatch()
+			case own:
+			case !consent:
+				// The same answer for a right and a wrong birth date: no oracle.
+				s.bsnFailed(a, p.BSN)
+				reason := "gevonden op BSN bij inschrijving; geweigerd zonder vastgelegde toestemming"
+				if !match {
+					reason += " (geboortedatum klopt niet)"
+				}
+				if err := s.recordBSNMatch(ctx, a, old, !match, reason); err != nil {
+					return res, err
+				}
+				return res, errSwitchNeeded()
+			case !match:
+				s.bsnFailed(a, p.BSN)
+				if err := s.recordBSNMatch(ctx, a, old, true, "gevonden op BSN bij inschrijving met toestemming; geboortedatum klopt niet"); err != nil {
+					return res, err
+				}
+				return res, errBSNMismatch()
+			default:
+				switching = old.GPPracticeID != nil
 			}
 			existing = &old
 			keep := old
-			keep.GPPracticeID = &practice
-			*p = keep
-			if old.GPPracticeID != nil && *old.GPPracticeID != practice {
-				r.SwitchFromPracticeID = old.GPPracticeID
+			if !switching {
+				keep.GPPracticeID = &practice
 			}
+			*p = keep
 		case mgz.ErrorCode(err) != mgz.ECodeNotFound:
 			return res, err
 		}
+	}
+	if !switching || !consent {
+		// Consent matters only for a switch; a new client or one without a practice keeps none.
+		r.SwitchConsentMethod, r.SwitchConsentOn, r.SwitchConsentBy = "", mgz.Date{}, ""
 	}
 	var open []string
 	if p.LocationID != nil {
@@ -241,6 +397,9 @@ func (s *Service) RegisterPatient(ctx context.Context, a mgz.Actor, p *mgz.Patie
 		}
 		loc := l.ID
 		r.LocationID = &loc
+	}
+	if switching {
+		r.SwitchFromPracticeID = p.GPPracticeID
 	}
 	if r.PatientID = p.ID; r.PatientID == 0 {
 		r.PatientID = -1 // checked below once the new patient has its id
@@ -263,6 +422,16 @@ func (s *Service) RegisterPatient(ctx context.Context, a mgz.Actor, p *mgz.Patie
 	if note := p.WlzCheckNote(s.today()); p.WlzCheckStale(s.today()) && note != "" {
 		res.Warnings = append(res.Warnings, note)
 	}
+	if res.Warnings == nil {
+		res.Warnings = []string{}
+	}
+	if switching {
+		sr, err := s.requestSwitch(ctx, a, *p, r)
+		if err != nil {
+			return RegistrationResult{}, err
+		}
+		return RegistrationResult{SwitchRequest: &sr, Warnings: res.Warnings}, nil
+	}
 	r.RegisteredBy, r.RegisteredAt = a.User.ID, s.now()
 	err := s.audited(ctx, s.store, func(tx mgz.Tx) (*mgz.AuditEntry, error) {
 		if existing == nil {
@@ -273,14 +442,21 @@ func (s *Service) RegisterPatient(ctx context.Context, a mgz.Actor, p *mgz.Patie
 				return nil, err
 			}
 		} else {
-			if err := tx.Patients().UpdatePatient(ctx, p); err != nil {
+			// Read the client again inside the transaction and change only the practice, so a
+			// concurrent edit of the client's data is kept.
+			cur, err := tx.Patients().Patient(ctx, p.ID)
+			if err != nil {
 				return nil, err
 			}
-			reason := "inschrijving op naam"
-			if r.SwitchFromPracticeID != nil {
-				reason = fmt.Sprintf("overstap van praktijk %d met toestemming van de cliënt", *r.SwitchFromPracticeID)
+			if cur.GPPracticeID != nil && *cur.GPPracticeID != practice {
+				return nil, mgz.Errorf(mgz.ECodeConflict, "De inschrijving van deze cliënt is net gewijzigd. Probeer de inschrijving opnieuw.")
 			}
-			if err := tx.Audit().Append(ctx, patientEntry(a, mgz.AuditUpdate, *p, reason)); err != nil {
+			cur.GPPracticeID, cur.Revision = &practice, 0
+			if err := tx.Patients().UpdatePatient(ctx, &cur); err != nil {
+				return nil, err
+			}
+			*p = cur
+			if err := tx.Audit().Append(ctx, patientEntry(a, mgz.AuditUpdate, *p, "inschrijving op naam")); err != nil {
 				return nil, err
 			}
 		}
@@ -302,9 +478,6 @@ func (s *Service) RegisterPatient(ctx context.Context, a mgz.Actor, p *mgz.Patie
 		return res, err
 	}
 	res.Patient, res.Registration = *p, *r
-	if res.Warnings == nil {
-		res.Warnings = []string{}
-	}
 	return res, nil
 }
 
@@ -379,9 +552,24 @@ func (s *Service) Relocate(ctx context.Context, a mgz.Actor, patientID, location
 		return pv, err
 	}
 	err = s.audited(ctx, s.store, func(tx mgz.Tx) (*mgz.AuditEntry, error) {
-		if err := tx.Patients().UpdatePatient(ctx, &p); err != nil {
+		// Read the client again inside the transaction and change only where it lives, so a
+		// concurrent edit of its other data is kept.
+		cur, err := tx.Patients().Patient(ctx, patientID)
+		if err != nil {
 			return nil, err
 		}
+		if cur.LocationID != nil && *cur.LocationID == locationID {
+			return nil, &mgz.Error{Code: mgz.ECodeInvalid, Message: "De cliënt woont al op deze locatie.",
+				Fields: map[string]string{"location_id": "Kies de locatie waar de cliënt naartoe verhuist."}}
+		}
+		cur.LocationID, cur.HomePostcode, cur.Revision = &loc, "", 0
+		if err := cur.FitsLocation(pv.Location); err != nil {
+			return nil, err
+		}
+		if err := tx.Patients().UpdatePatient(ctx, &cur); err != nil {
+			return nil, err
+		}
+		p = cur
 		return patientEntry(a, mgz.AuditUpdate, p, fmt.Sprintf("verhuisd naar locatie %d", locationID)), nil
 	})
 	pv.Patient = p
@@ -405,6 +593,23 @@ func (s *Service) SetPracticeProfile(ctx context.Context, a mgz.Actor, pp *mgz.P
 		return err
 	}
 	return s.audited(ctx, s.store, func(tx mgz.Tx) (*mgz.AuditEntry, error) {
+		// Read the stored profile in the transaction: an edit on an older revision is refused
+		// with what changed since, never written over it.
+		cur, err := tx.Patients().PracticeProfile(ctx, pp.OrganisationID)
+		if err != nil {
+			return nil, err
+		}
+		if pp.Revision != 0 && pp.Revision != cur.Revision {
+			var changed []string
+			if cur.Capacity != pp.Capacity {
+				changed = append(changed, "ruimte voor nieuwe patiënten is nu "+strings.ToLower(cur.Capacity.Label()))
+			}
+			if strings.Join(cur.PostcodeAreas, " ") != strings.Join(pp.PostcodeAreas, " ") {
+				changed = append(changed, "postcodegebieden zijn nu "+orNone(strings.Join(cur.PostcodeAreas, " ")))
+			}
+			return nil, mgz.StaleEdit("Het praktijkprofiel", pp.Revision, cur.Revision, changed)
+		}
+		pp.Revision = cur.Revision
 		if err := tx.Patients().SetPracticeProfile(ctx, pp); err != nil {
 			return nil, err
 		}
@@ -420,12 +625,15 @@ func (s *Service) Coverage(ctx context.Context, a mgz.Actor) ([]mgz.LocationCove
 	if err := s.authorize(ctx, s.store, a, access.Read, access.Resource{Kind: access.Coverage}, mgz.AuditRead, 0); err != nil {
 		return nil, err
 	}
+	if err := s.settleDueSwitches(ctx); err != nil { // who is registered where, as of now
+		return nil, err
+	}
 	return s.store.Patients().Coverage(ctx)
 }
 
 // checkLead refuses a lead physician's organisation of the wrong kind for the lead physician: it
 // decides who sees the patient, so it must be plausible (a GP works at a practice, an SO or AVG
-// at an SO/AVG service or a care provider).
+// at an SO/AVG service; the store refuses any other kind).
 func checkLead(p mgz.Patient) error {
 	if p.LeadPhysicianOrgID == nil {
 		return nil

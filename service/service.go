@@ -24,6 +24,8 @@ type Config struct {
 	// Password hashing cost; tests lower it.
 	Params auth.Params
 	Logger *slog.Logger
+	// Now is the clock; nil is the system clock. Tests move it to see a period pass.
+	Now func() time.Time
 }
 
 // DefaultConfig: 30 minutes idle, 12 hours at most, OWASP's argon2id parameters.
@@ -38,7 +40,11 @@ type Service struct {
 	accountLimiter *auth.Throttle
 	addressLimiter *auth.Throttle
 	accountGuards  accountGuards
-	now            func() time.Time
+	// bsnAccountLimiter and bsnNumberLimiter throttle BSN-matching attempts per account and per
+	// (hashed) BSN.
+	bsnAccountLimiter *auth.Throttle
+	bsnNumberLimiter  *auth.Throttle
+	now               func() time.Time
 }
 
 // New returns a Service over store.
@@ -55,14 +61,22 @@ func New(store mgz.Store, cfg Config) *Service {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Service{
+	s := &Service{
 		store: store, cfg: cfg, log: cfg.Logger, hasher: auth.NewHasher(cfg.Params),
 		// Five wrong passwords per account and twenty per address within a quarter of an hour.
 		accountLimiter: auth.NewThrottle(5, 15*time.Minute),
 		addressLimiter: auth.NewThrottle(20, 15*time.Minute),
 		accountGuards:  newAccountGuards(),
 		now:            func() time.Time { return time.Now().UTC() },
+		// Ten BSN-matching misses per account and five per BSN within an hour: a typo is
+		// mended in a few tries; a year of birth dates is not.
+		bsnAccountLimiter: auth.NewThrottle(10, time.Hour),
+		bsnNumberLimiter:  auth.NewThrottle(5, time.Hour),
 	}
+	if cfg.Now != nil {
+		s.now = func() time.Time { return cfg.Now().UTC() }
+	}
+	return s
 }
 
 // System is the actor of the command line, run by the operator of the server.

@@ -19,7 +19,7 @@ var _ mgz.PatientStore = (*Patients)(nil)
 // Patients implements mgz.Tx.
 func (s *Store) Patients() mgz.PatientStore { return &Patients{s.scope} }
 
-const patientColumns = "p.id, p.name, p.birth_date, p.bsn, p.location_id, p.home_postcode, p.sector, p.wlz, p.wlz_source, p.wlz_checked_on, p.delivery, p.gp_practice_id, p.lead_physician, p.lead_physician_org_id, p.created_at, p.updated_at"
+const patientColumns = "p.id, p.name, p.birth_date, p.bsn, p.location_id, p.home_postcode, p.sector, p.wlz, p.wlz_source, p.wlz_checked_on, p.delivery, p.gp_practice_id, p.lead_physician, p.lead_physician_org_id, p.created_at, p.updated_at, p.revision"
 
 func idPtr(n sql.NullInt64) *int64 {
 	if !n.Valid {
@@ -34,7 +34,7 @@ func scanPatient(row interface{ Scan(...any) error }) (mgz.Patient, error) {
 	var birth, sector, wlz, src, delivery, lead, created, updated string
 	var bsn, checked sql.NullString
 	var loc, gp, leadOrg sql.NullInt64
-	if err := row.Scan(&p.ID, &p.Name, &birth, &bsn, &loc, &p.HomePostcode, &sector, &wlz, &src, &checked, &delivery, &gp, &lead, &leadOrg, &created, &updated); err != nil {
+	if err := row.Scan(&p.ID, &p.Name, &birth, &bsn, &loc, &p.HomePostcode, &sector, &wlz, &src, &checked, &delivery, &gp, &lead, &leadOrg, &created, &updated, &p.Revision); err != nil {
 		return p, err
 	}
 	var err error
@@ -74,12 +74,13 @@ type orgRef struct {
 }
 
 // leadKinds are the organisations a lead physician can work for: a GP at a practice, an SO or AVG
-// at an SO/AVG service or a care provider.
+// at an SO/AVG service. Naming a lead physician makes the organisation a party to the client, so
+// only physicians' organisations qualify (issue 9): never a care provider or any other kind.
 func leadKinds(p *mgz.Patient) orgRef {
 	if p.LeadPhysician == mgz.LeadGP {
 		return orgRef{p.LeadPhysicianOrgID, []mgz.OrgKind{mgz.KindGPPractice}, "een huisartsenpraktijk (de regiebehandelaar is een huisarts)"}
 	}
-	return orgRef{p.LeadPhysicianOrgID, []mgz.OrgKind{mgz.KindPhysicianService, mgz.KindCareProvider}, "een SO/AVG-dienst of zorgaanbieder (de regiebehandelaar is een SO of AVG)"}
+	return orgRef{p.LeadPhysicianOrgID, []mgz.OrgKind{mgz.KindPhysicianService}, "een SO/AVG-dienst (de regiebehandelaar is een SO of AVG)"}
 }
 
 // checkPatientRefs checks the references with Dutch messages, before the foreign keys would.
@@ -146,7 +147,7 @@ func (ps *Patients) CreatePatient(ctx context.Context, p *mgz.Patient) error {
 		if err != nil {
 			return bsnConflict(err)
 		}
-		p.CreatedAt, p.UpdatedAt = now, now
+		p.CreatedAt, p.UpdatedAt, p.Revision = now, now, 1
 		return nil
 	})
 }
@@ -161,15 +162,30 @@ func (ps *Patients) UpdatePatient(ctx context.Context, p *mgz.Patient) error {
 		if err := checkPatientRefs(ctx, q, p); err != nil {
 			return err
 		}
+		// p.Revision is the revision the change was made on; zero means the stored one (a
+		// caller that read the row in this transaction). The WHERE clause is the last guard
+		// against a lost update.
+		rev := p.Revision
+		if rev == 0 {
+			rev = old.Revision
+		}
+		if rev != old.Revision {
+			return mgz.StaleEdit("De cliënt", rev, old.Revision, nil)
+		}
 		now := time.Now().UTC().Truncate(time.Millisecond)
-		args := append(patientArgs(p), formatTime(now), p.ID)
-		_, err = q.ExecContext(ctx, `UPDATE patients SET name = $1, birth_date = $2, bsn = $3, location_id = $4, home_postcode = $5, sector = $6, wlz = $7,
-			wlz_source = $8, wlz_checked_on = $9, delivery = $10, gp_practice_id = $11, lead_physician = $12, lead_physician_org_id = $13, updated_at = $14
-			WHERE id = $15`, args...)
+		args := append(patientArgs(p), formatTime(now), p.ID, rev)
+		res, err := q.ExecContext(ctx, `UPDATE patients SET name = $1, birth_date = $2, bsn = $3, location_id = $4, home_postcode = $5, sector = $6, wlz = $7,
+			wlz_source = $8, wlz_checked_on = $9, delivery = $10, gp_practice_id = $11, lead_physician = $12, lead_physician_org_id = $13, updated_at = $14,
+			revision = revision + 1 WHERE id = $15 AND revision = $16`, args...)
 		if err != nil {
 			return bsnConflict(err)
 		}
-		p.CreatedAt, p.UpdatedAt = old.CreatedAt, now
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n != 1 {
+			return mgz.StaleEdit("De cliënt", rev, old.Revision+1, nil)
+		}
+		p.CreatedAt, p.UpdatedAt, p.Revision = old.CreatedAt, now, rev+1
 		return nil
 	})
 }
@@ -236,7 +252,7 @@ func (ps *Patients) Patients(ctx context.Context, f mgz.PatientFilter) ([]mgz.Pa
 func (ps *Patients) PracticeProfile(ctx context.Context, orgID int64) (mgz.PracticeProfile, error) {
 	pp := mgz.PracticeProfile{OrganisationID: orgID, Capacity: mgz.CapacityOpen, PostcodeAreas: []string{}}
 	var capacity, areas, updated string
-	err := ps.q().QueryRowContext(ctx, "SELECT capacity, postcode_areas, updated_at FROM practice_profiles WHERE organisation_id = $1", orgID).Scan(&capacity, &areas, &updated)
+	err := ps.q().QueryRowContext(ctx, "SELECT capacity, postcode_areas, updated_at, revision FROM practice_profiles WHERE organisation_id = $1", orgID).Scan(&capacity, &areas, &updated, &pp.Revision)
 	if errors.Is(err, sql.ErrNoRows) {
 		return pp, nil
 	}
@@ -261,11 +277,25 @@ func (ps *Patients) SetPracticeProfile(ctx context.Context, pp *mgz.PracticeProf
 		if o.Kind != mgz.KindGPPractice {
 			return mgz.Errorf(mgz.ECodeInvalid, "Alleen een huisartsenpraktijk heeft een capaciteit en postcodegebieden.")
 		}
+		var stored int64
+		err = q.QueryRowContext(ctx, "SELECT revision FROM practice_profiles WHERE organisation_id = $1", pp.OrganisationID).Scan(&stored)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		// pp.Revision is the revision the change was made on (0: the stored one).
+		if pp.Revision != 0 && pp.Revision != stored {
+			return mgz.StaleEdit("Het praktijkprofiel", pp.Revision, stored, nil)
+		}
 		pp.UpdatedAt = time.Now().UTC().Truncate(time.Millisecond)
-		_, err = q.ExecContext(ctx, `INSERT INTO practice_profiles (organisation_id, capacity, postcode_areas, updated_at) VALUES ($1, $2, $3, $4)
-			ON CONFLICT (organisation_id) DO UPDATE SET capacity = excluded.capacity, postcode_areas = excluded.postcode_areas, updated_at = excluded.updated_at`,
+		_, err = q.ExecContext(ctx, `INSERT INTO practice_profiles (organisation_id, capacity, postcode_areas, updated_at, revision) VALUES ($1, $2, $3, $4, 1)
+			ON CONFLICT (organisation_id) DO UPDATE SET capacity = excluded.capacity, postcode_areas = excluded.postcode_areas, updated_at = excluded.updated_at,
+			revision = practice_profiles.revision + 1`,
 			pp.OrganisationID, string(pp.Capacity), strings.Join(pp.PostcodeAreas, ","), formatTime(pp.UpdatedAt))
-		return err
+		if err != nil {
+			return err
+		}
+		pp.Revision = stored + 1
+		return nil
 	})
 }
 

@@ -56,6 +56,7 @@ func (s *Server) apiRoutes() []route {
 	routes = append(routes, s.accountRoutes()...)
 	routes = append(routes, s.prerequisiteRoutes()...)
 	routes = append(routes, s.patientRoutes()...)
+	routes = append(routes, s.switchRoutes()...)
 	routes = append(routes, s.agreementRoutes()...)
 	return routes
 }

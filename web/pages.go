@@ -15,7 +15,7 @@ import (
 )
 
 func (s *Server) pageRoutes() []route {
-	return []route{
+	return append([]route{
 		{"GET", "/{$}", s.pageHome},
 		{"GET", "/inloggen", s.pageLogin},
 		{"POST", "/inloggen", s.pageLoginPost},
@@ -82,7 +82,7 @@ func (s *Server) pageRoutes() []route {
 		{"POST", "/contactpunten/{id}", s.pageContactUpdate},
 		{"GET", "/contactpunten/{id}/verwijderen", s.pageContactConfirmDelete},
 		{"POST", "/contactpunten/{id}/verwijderen", s.pageContactDelete},
-	}
+	}, s.switchPageRoutes()...)
 }
 
 // formProblem returns the field messages of err when it is a refusal a person can mend in the
@@ -127,6 +127,7 @@ func (s *Server) orgNames(r *http.Request, kind mgz.OrgKind) ([]mgz.Organisation
 
 type homeData struct {
 	Reminders        []service.Reminder
+	Switches         *switchNoticeData // a practice's switch notices (switches.go)
 	Overview         mgz.Overview
 	Kinds            []kindCount
 	WithoutFixedGP   []mgz.Location
@@ -166,6 +167,9 @@ func (s *Server) pageHome(w http.ResponseWriter, r *http.Request) error {
 		if d.Reminders, err = s.reminders(r); err != nil {
 			return err
 		}
+	}
+	if d.Switches, err = s.homeSwitchNotices(r); err != nil {
+		return err
 	}
 	s.render(w, r, http.StatusOK, "home", pageData{Title: "Regio in één oogopslag", Nav: "home", Data: d})
 	return nil

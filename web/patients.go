@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -37,6 +38,28 @@ type patientView struct {
 	Classification *rules.Classification `json:"classification"`
 	// ClassificationProblem says in Dutch why the situation could not be classified.
 	ClassificationProblem string `json:"classification_problem,omitempty"`
+	// SwitchPending is the open switch request of the client that involves the viewer's
+	// practice (as the practice holding the registration or the one asking to take it over).
+	SwitchPending *mgz.SwitchRequest `json:"switch_pending,omitempty"`
+}
+
+// openSwitches returns the open switch requests involving the actor's practice, by patient.
+func (s *Server) openSwitches(r *http.Request) (map[int64]mgz.SwitchRequest, error) {
+	out := map[int64]mgz.SwitchRequest{}
+	srs, err := s.cfg.Service.OpenSwitches(r.Context(), actorOf(r))
+	for _, sr := range srs {
+		out[sr.PatientID] = sr
+	}
+	return out, err
+}
+
+// markSwitches sets SwitchPending on the views whose client has an open switch request.
+func markSwitches(views []patientView, open map[int64]mgz.SwitchRequest) {
+	for i := range views {
+		if sr, ok := open[views[i].ID]; ok {
+			views[i].SwitchPending = &sr
+		}
+	}
 }
 
 // classify runs the rules engine on a patient's situation.
@@ -94,6 +117,11 @@ func (s *Server) apiPatients(w http.ResponseWriter, r *http.Request) error {
 	for i, p := range ps {
 		views[i] = classify(p)
 	}
+	open, err := s.openSwitches(r)
+	if err != nil {
+		return err
+	}
+	markSwitches(views, open)
 	return writeList(w, views, total, f.Page, nil)
 }
 
@@ -106,7 +134,14 @@ func (s *Server) apiPatient(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, s.classify(r, p))
+	v := []patientView{s.classify(r, p)}
+	open, err := s.openSwitches(r)
+	if err != nil {
+		return err
+	}
+	markSwitches(v, open)
+	setETag(w, p.Revision)
+	writeJSON(w, http.StatusOK, v[0])
 	return nil
 }
 
@@ -133,9 +168,17 @@ func (s *Server) apiUpdatePatient(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	p.ID = id
+	rev, err := expectedRevision(r)
+	if err != nil {
+		return err
+	}
+	// The API's edits carry their revision in If-Match only; a revision in the body is the
+	// record's own field, read-only, so a client echoing an old body is not refused for it.
+	p.Revision = rev
 	if err := s.cfg.Service.UpdatePatient(r.Context(), actorOf(r), &p); err != nil {
 		return err
 	}
+	setETag(w, p.Revision)
 	writeJSON(w, http.StatusOK, s.classify(r, p))
 	return nil
 }
@@ -166,6 +209,15 @@ func (s *Server) apiRegister(w http.ResponseWriter, r *http.Request) error {
 	res, err := s.cfg.Service.RegisterPatient(r.Context(), actorOf(r), &in.Patient, &in.Registration)
 	if err != nil {
 		return err
+	}
+	if res.SwitchRequest != nil {
+		// Accepted, not done: the practice holding the registration confirms or objects.
+		w.Header().Set("Location", fmt.Sprintf("/api/v1/switch-requests/%d", res.SwitchRequest.ID))
+		writeJSON(w, http.StatusAccepted, struct {
+			SwitchRequest *mgz.SwitchRequest `json:"switch_request"`
+			Warnings      []string           `json:"warnings"`
+		}{res.SwitchRequest, res.Warnings})
+		return nil
 	}
 	res.Patient.BSN = res.Patient.MaskedBSN()
 	writeJSON(w, http.StatusCreated, res)
@@ -232,6 +284,9 @@ func (s *Server) apiPracticeProfile(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
+	if pp.Revision > 0 { // a profile never stored has no revision to send back
+		setETag(w, pp.Revision)
+	}
 	writeJSON(w, http.StatusOK, pp)
 	return nil
 }
@@ -246,9 +301,15 @@ func (s *Server) apiSetPracticeProfile(w http.ResponseWriter, r *http.Request) e
 		return err
 	}
 	pp.OrganisationID = id
+	rev, err := expectedRevision(r)
+	if err != nil {
+		return err
+	}
+	pp.Revision = rev // from If-Match only, as for patients
 	if err := s.cfg.Service.SetPracticeProfile(r.Context(), actorOf(r), &pp); err != nil {
 		return err
 	}
+	setETag(w, pp.Revision)
 	writeJSON(w, http.StatusOK, pp)
 	return nil
 }
@@ -281,6 +342,11 @@ func (s *Server) pagePatients(w http.ResponseWriter, r *http.Request) error {
 	for _, p := range ps {
 		d.Patients = append(d.Patients, classify(p))
 	}
+	open, err := s.openSwitches(r)
+	if err != nil {
+		return err
+	}
+	markSwitches(d.Patients, open)
 	if err := s.placeNames(r, d.Places); err != nil {
 		return err
 	}
@@ -313,6 +379,12 @@ type patientPageData struct {
 	Names         names
 	Locations     []mgz.Location
 	CanChange     bool
+	// Switches are the client's switch requests, newest first; Pending the open one.
+	Switches []mgz.SwitchRequest
+	Pending  *mgz.SwitchRequest
+	// Misses are BSN-matching misses on the client, shown to the registered practice.
+	Misses      []mgz.BSNMiss
+	LeadChanges []mgz.LeadChange
 }
 
 func (s *Server) pagePatient(w http.ResponseWriter, r *http.Request) error {
@@ -336,21 +408,36 @@ func (s *Server) pagePatient(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d.CanChange = a.User.Has(mgz.RoleEditor) || a.User.Has(mgz.RolePhysician)
+	if d.Switches, err = s.cfg.Service.PatientSwitchRequests(r.Context(), a, id); err != nil {
+		return err
+	}
+	for i := range d.Switches {
+		if d.Switches[i].State == mgz.SwitchOpen {
+			d.Pending = &d.Switches[i]
+		}
+	}
+	if d.Misses, err = s.cfg.Service.PatientBSNMisses(r.Context(), a, p); err != nil {
+		return err
+	}
+	if d.LeadChanges, err = s.cfg.Service.LeadChanges(r.Context(), a, id); err != nil {
+		return err
+	}
 	s.render(w, r, http.StatusOK, "patient", pageData{Title: p.Name, Nav: "clienten", Data: d})
 	return nil
 }
 
 type registerPageData struct {
-	Locations  []mgz.Location
-	Location   *mgz.Location
-	Readiness  *mgz.Readiness
-	Result     *service.RegistrationResult
-	Practices  []mgz.Organisation
-	Physicians []mgz.Organisation
+	ConsentMethods []mgz.Option[mgz.ConsentMethod]
+	Locations      []mgz.Location
+	Location       *mgz.Location
+	Readiness      *mgz.Readiness
+	Result         *service.RegistrationResult
+	Practices      []mgz.Organisation
+	Physicians     []mgz.Organisation
 }
 
 func (s *Server) registerForm(r *http.Request, locID int64) (registerPageData, error) {
-	var d registerPageData
+	d := registerPageData{ConsentMethods: mgz.ConsentMethods.Options()}
 	var err error
 	if d.Locations, _, err = s.reg(r).Locations(r.Context(), mgz.LocationFilter{Page: mgz.Page{Limit: mgz.MaxLimit}}); err != nil {
 		return d, err
@@ -425,7 +512,13 @@ func (s *Server) pageRegisterPost(w http.ResponseWriter, r *http.Request) error 
 	v := r.PostForm
 	p, bad := patientFromForm(v)
 	reg := mgz.Registration{Priority: v.Get("priority") == "1", PriorityGround: mgz.PriorityGround(v.Get("priority_ground")),
-		SwitchConsent: v.Get("switch_consent") == "1", OpenItemsAcknowledged: v["open_items_acknowledged"]}
+		SwitchConsentMethod: mgz.ConsentMethod(v.Get("switch_consent_method")), SwitchConsentBy: v.Get("switch_consent_by"),
+		OpenItemsAcknowledged: v["open_items_acknowledged"]}
+	if on, err := mgz.ParseDate(v.Get("switch_consent_on")); err != nil {
+		bad["switch_consent_on"] = "Vul de datum van de toestemming in als dag, maand en jaar."
+	} else {
+		reg.SwitchConsentOn = on
+	}
 	var err error
 	var res service.RegistrationResult
 	if len(bad) > 0 {
@@ -442,15 +535,16 @@ func (s *Server) pageRegisterPost(w http.ResponseWriter, r *http.Request) error 
 		if derr != nil {
 			return derr
 		}
-		if fields["switch_consent"] != "" {
-			fields["switch_consent"] += " Deze cliënt staat in mgz ingeschreven bij een andere praktijk."
-		}
 		s.render(w, r, httpStatus(err), "register", pageData{Title: "Cliënt inschrijven", Nav: "clienten", Problem: msg, Data: d,
 			Form: Form{Values: v, Errors: fields}})
 		return nil
 	}
 	if err != nil {
 		return err
+	}
+	if res.SwitchRequest != nil {
+		redirect(w, r, fmt.Sprintf("/overstappen/%d", res.SwitchRequest.ID), "aangevraagd")
+		return nil
 	}
 	notice := "ingeschreven"
 	if len(res.Warnings) > 0 {
@@ -532,6 +626,9 @@ func (s *Server) pagePractice(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v := url.Values{"capacity": {string(pp.Capacity)}, "postcode_areas": {strings.Join(pp.PostcodeAreas, " ")}}
+	if pp.Revision > 0 {
+		v.Set(revisionField, strconv.FormatInt(pp.Revision, 10))
+	}
 	s.render(w, r, http.StatusOK, "practice", pageData{Title: "Capaciteit en postcodegebieden", Nav: "praktijk", Data: pp, Form: Form{Values: v}})
 	return nil
 }
@@ -540,7 +637,23 @@ func (s *Server) pagePracticePost(w http.ResponseWriter, r *http.Request) error 
 	a := actorOf(r)
 	pp := mgz.PracticeProfile{OrganisationID: a.User.OrganisationID, Capacity: mgz.Capacity(r.PostFormValue("capacity")),
 		PostcodeAreas: strings.FieldsFunc(r.PostFormValue("postcode_areas"), func(c rune) bool { return c == ' ' || c == ',' || c == ';' || c == '\n' || c == '\r' })}
-	err := s.cfg.Service.SetPracticeProfile(r.Context(), a, &pp)
+	rev, err := expectedRevision(r)
+	if err == nil {
+		pp.Revision = rev
+		err = s.cfg.Service.SetPracticeProfile(r.Context(), a, &pp)
+	}
+	if mgz.ErrorCode(err) == mgz.ECodeConflict && len(errFields(err)) == 0 {
+		// A stale edit: the form again with what was typed, on the newest revision.
+		cur, cerr := s.cfg.Service.PracticeProfile(r.Context(), a, a.User.OrganisationID)
+		if cerr != nil {
+			return cerr
+		}
+		v := r.PostForm
+		v.Set(revisionField, strconv.FormatInt(cur.Revision, 10))
+		s.render(w, r, http.StatusConflict, "practice", pageData{Title: "Capaciteit en postcodegebieden", Nav: "praktijk", Problem: mgz.ErrorMessage(err), Data: cur,
+			Form: Form{Values: v}})
+		return nil
+	}
 	if fields, msg, ok := formProblem(err); ok {
 		s.render(w, r, httpStatus(err), "practice", pageData{Title: "Capaciteit en postcodegebieden", Nav: "praktijk", Problem: msg, Data: pp,
 			Form: Form{Values: r.PostForm, Errors: fields}})
@@ -615,7 +728,9 @@ func (s *Server) pagePatientEdit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "patient_form", pageData{Title: p.Name + " bewerken", Nav: "clienten", Data: d, Form: Form{Values: patientToForm(p)}})
+	v := patientToForm(p)
+	v.Set(revisionField, strconv.FormatInt(p.Revision, 10))
+	s.render(w, r, http.StatusOK, "patient_form", pageData{Title: p.Name + " bewerken", Nav: "clienten", Data: d, Form: Form{Values: v}})
 	return nil
 }
 
@@ -636,10 +751,26 @@ func (s *Server) pagePatientEditPost(w http.ResponseWriter, r *http.Request) err
 	if p.BSN == "" {
 		p.BSN = old.BSN // an empty field keeps the BSN: the form never shows it in full
 	}
-	if len(bad) > 0 {
-		err = &mgz.Error{Code: mgz.ECodeInvalid, Message: "Niet alle gegevens kloppen.", Fields: bad}
-	} else {
-		err = s.cfg.Service.UpdatePatient(r.Context(), actorOf(r), &p)
+	if p.Revision, err = expectedRevision(r); err == nil {
+		if len(bad) > 0 {
+			err = &mgz.Error{Code: mgz.ECodeInvalid, Message: "Niet alle gegevens kloppen.", Fields: bad}
+		} else {
+			err = s.cfg.Service.UpdatePatient(r.Context(), actorOf(r), &p)
+		}
+	}
+	if mgz.ErrorCode(err) == mgz.ECodeConflict && len(errFields(err)) == 0 {
+		// A stale edit: show the form again with what was typed, on the newest revision, and
+		// say what changed since, so nothing typed is lost and nothing stored is overwritten.
+		d, derr := s.patientForm(r, old)
+		if derr != nil {
+			return derr
+		}
+		v := r.PostForm
+		v.Del("bsn")
+		v.Set(revisionField, strconv.FormatInt(old.Revision, 10))
+		s.render(w, r, http.StatusConflict, "patient_form", pageData{Title: old.Name + " bewerken", Nav: "clienten", Problem: mgz.ErrorMessage(err), Data: d,
+			Form: Form{Values: v}})
+		return nil
 	}
 	if fields, msg, ok := formProblem(err); ok {
 		d, derr := s.patientForm(r, old)
@@ -656,5 +787,14 @@ func (s *Server) pagePatientEditPost(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	redirect(w, r, fmt.Sprintf("/clienten/%d", id), "opgeslagen")
+	return nil
+}
+
+// errFields returns the field messages of an *mgz.Error in err's chain.
+func errFields(err error) map[string]string {
+	var e *mgz.Error
+	if errors.As(err, &e) {
+		return e.Fields
+	}
 	return nil
 }

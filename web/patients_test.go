@@ -2,9 +2,15 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
 	"net/url"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/regio-mgz/mgz"
 )
@@ -24,7 +30,11 @@ type patientFixture struct {
 }
 
 func newPatientFixture(t *testing.T) *patientFixture {
-	ts := newTestServer(t, true)
+	return patientFixtureOn(t, newTestServer(t, true))
+}
+
+// patientFixtureOn builds the fixture on a test server with the demo region.
+func patientFixtureOn(t *testing.T, ts *testServer) *patientFixture {
 	ctx := context.Background()
 	f := &patientFixture{ts: ts, rho: ts.client}
 	gps, _, _ := ts.reg.Organisations(ctx, mgz.OrganisationFilter{Kind: mgz.KindGPPractice, Page: mgz.Page{Limit: 2}})
@@ -102,7 +112,7 @@ func TestRegistrationByNameAtAnUnreadyLocation(t *testing.T) {
 
 	t.Run("§6 a switch from another practice needs the client's consent", func(t *testing.T) {
 		again := map[string]any{"patient": p, "registration": map[string]any{"open_items_acknowledged": rd.Open}}
-		wantError(t, f.gp2Doc.do(t, "POST", "/api/v1/registrations", again), 422, "invalid_request", "switch_consent")
+		wantError(t, f.gp2Doc.do(t, "POST", "/api/v1/registrations", again), 422, "invalid_request", "switch_consent_method", "switch_consent_on", "switch_consent_by")
 		// Nothing changed: the first practice still has the patient.
 		var v mgz.Patient
 		f.gpDoc.do(t, "GET", "/api/v1/patients/"+id, nil).json(t, &v)
@@ -257,8 +267,8 @@ func TestRegistrationFormShowsTheAcknowledgementStep(t *testing.T) {
 }
 
 // TestRegistrationNeverOverwritesAnotherPracticesPatient: found by BSN, a patient switches
-// practice only; the data stays, a wrong birth date is refused, and the request cannot set
-// the location or the practice it comes from.
+// practice only, through a request the current practice confirms; the data stays, a wrong birth
+// date is refused, and the request cannot set the location or the practice it comes from.
 func TestRegistrationNeverOverwritesAnotherPracticesPatient(t *testing.T) {
 	f := newPatientFixture(t)
 	var rd mgz.Readiness
@@ -276,12 +286,19 @@ func TestRegistrationNeverOverwritesAnotherPracticesPatient(t *testing.T) {
 	other := f.client("Iemand Anders")
 	other["bsn"], other["birth_date"] = "111222333", "1950-01-01"
 	wantError(t, f.gp2Doc.do(t, "POST", "/api/v1/registrations", map[string]any{"patient": other,
-		"registration": map[string]any{"switch_consent": true, "open_items_acknowledged": rd.Open}}), 422, "invalid_request", "bsn")
+		"registration": consented(map[string]any{"open_items_acknowledged": rd.Open})}), 422, "invalid_request", "bsn")
 	other["birth_date"] = "1941-03-02"
 	r = f.gp2Doc.do(t, "POST", "/api/v1/registrations", map[string]any{"patient": other,
-		"registration": map[string]any{"switch_consent": true, "open_items_acknowledged": rd.Open, "location_id": f.other.ID, "switch_from_practice_id": f.gp2.ID}})
-	if r.status != 201 {
+		"registration": consented(map[string]any{"open_items_acknowledged": rd.Open, "location_id": f.other.ID, "switch_from_practice_id": f.gp2.ID})})
+	if r.status != 202 {
 		t.Fatalf("switch with consent: %d %s", r.status, r.body)
+	}
+	var req struct {
+		SwitchRequest mgz.SwitchRequest `json:"switch_request"`
+	}
+	r.json(t, &req)
+	if r := f.gpDoc.do(t, "POST", "/api/v1/switch-requests/"+itoa(req.SwitchRequest.ID)+"/confirm", nil); r.status != 200 {
+		t.Fatalf("confirm: %d %s", r.status, r.body)
 	}
 	stored, _ := f.ts.db.Store().Patients().Patient(context.Background(), first.Patient.ID)
 	if stored.Name != "Mevrouw Origineel" || *stored.GPPracticeID != f.gp2.ID || *stored.LocationID != f.loc.ID {
@@ -330,4 +347,343 @@ func TestPatientAPIKeepsRegistrationAndBSNSafe(t *testing.T) {
 	}
 	p["lead_physician"], p["lead_physician_org_id"] = "gp", f.provider.ID
 	wantError(t, f.carer.do(t, "PUT", "/api/v1/patients/"+itoa(v.ID), p), 422, "invalid_request", "lead_physician_org_id")
+}
+
+// consented adds a complete record of the client's consent to a registration.
+func consented(reg map[string]any) map[string]any {
+	reg["switch_consent_method"], reg["switch_consent_on"], reg["switch_consent_by"] = "in_writing", time.Now().AddDate(0, 0, -2).Format(mgz.DateLayout), "H. Jansen, praktijkondersteuner"
+	return reg
+}
+
+// TestBSNAlreadyExistsIsAuditedAndThrottled: "this BSN is already in mgz" tells a care provider
+// the BSN is known, so the answer is audited in its own transaction (the entry survives the
+// rolled-back insert) and throttled like every BSN-matching attempt.
+func TestBSNAlreadyExistsIsAuditedAndThrottled(t *testing.T) {
+	f := newPatientFixture(t)
+	sf := registerAtFirstPractice(t, f, "Mevrouw Bekend", "111222333")
+	p := f.client("Iemand Anders")
+	p["bsn"] = sf.bsn
+	var statuses []int
+	for i := 0; i < 7; i++ {
+		before := lastAudit(t, f.ts)
+		r := f.carer.do(t, "POST", "/api/v1/patients", p)
+		statuses = append(statuses, r.status)
+		if r.status == 429 {
+			continue
+		}
+		wantError(t, r, 409, "conflict", "bsn")
+		e := lastAudit(t, f.ts)
+		if e.ID == before.ID || e.UserID != f.carer.user.ID || e.PatientID != sf.patientID || e.Outcome != mgz.OutcomeDenied ||
+			e.ObjectOrganisationID != f.gp.ID || !strings.Contains(e.Reason, "BSN") {
+			t.Fatalf("attempt %d: the answer left no audit entry for the holding practice: %+v", i+1, e)
+		}
+	}
+	if want := []int{409, 409, 409, 409, 409, 429, 429}; fmt.Sprint(statuses) != fmt.Sprint(want) {
+		t.Fatalf("statuses %v, want %v", statuses, want)
+	}
+	// The registered practice's admin sees the attempts in its audit view.
+	admin := f.ts.as(t, f.gp.ID, mgz.RoleAdmin)
+	var audit struct {
+		Items []mgz.AuditEntry `json:"items"`
+	}
+	admin.do(t, "GET", "/api/v1/audit?patient_id="+itoa(sf.patientID), nil).json(t, &audit)
+	seen := 0
+	for _, e := range audit.Items {
+		if e.OrganisationID == f.provider.ID && e.Outcome == mgz.OutcomeDenied {
+			seen++
+		}
+	}
+	if seen < 5 {
+		t.Fatalf("the practice's audit view shows %d of the provider's 5 attempts", seen)
+	}
+}
+
+// TestStaleEditsOfPatientsAndProfilesAreRefused: edits carry the revision they were made on
+// (If-Match in the API, a hidden field in forms); a stale one gets 409 saying what changed, and
+// changes nothing.
+func TestStaleEditsOfPatientsAndProfilesAreRefused(t *testing.T) {
+	f := newPatientFixture(t)
+	sf := registerAtFirstPractice(t, f, "Meneer Versie", "111222333")
+	path := "/api/v1/patients/" + itoa(sf.patientID)
+	r := f.gpDoc.do(t, "GET", path, nil)
+	etag := r.header.Get("ETag")
+	if etag != `"1"` {
+		t.Fatalf("ETag of a new patient = %q", etag)
+	}
+	put := func(c *client, name, ifMatch string) response {
+		p := f.client(name)
+		req, _ := http.NewRequest("PUT", f.ts.URL+path, strings.NewReader(mustJSON(p)))
+		req.Header.Set("Content-Type", "application/json")
+		if ifMatch != "" {
+			req.Header.Set("If-Match", ifMatch)
+		}
+		return c.send(t, req)
+	}
+	if r := put(f.gpDoc, "Meneer Versie Twee", etag); r.status != 200 || r.header.Get("ETag") != `"2"` {
+		t.Fatalf("edit on the current revision: %d %s (ETag %q)", r.status, r.body, r.header.Get("ETag"))
+	}
+	for _, tc := range []struct {
+		name, ifMatch string
+		status        int
+		code          string
+	}{
+		{"an edit on an older revision is refused", etag, 409, "conflict"},
+		{"an unreadable If-Match is refused, not ignored", "W/abc", 422, "invalid_request"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := put(f.carer, "Meneer Overschreven", tc.ifMatch)
+			wantError(t, r, tc.status, tc.code)
+			var stored mgz.Patient
+			f.gpDoc.do(t, "GET", path, nil).json(t, &stored)
+			if stored.Name != "Meneer Versie Twee" || stored.Revision != 2 {
+				t.Fatalf("after a refused edit: %q revision %d", stored.Name, stored.Revision)
+			}
+		})
+	}
+	t.Run("a stale form shows what was typed and says what changed", func(t *testing.T) {
+		v := url.Values{}
+		for k, val := range f.client("Meneer Via Formulier") {
+			v.Set(k, fmt.Sprint(val))
+		}
+		v.Set("revision", "1")
+		r := f.gpDoc.postForm(t, "/clienten/"+itoa(sf.patientID)+"/bewerken", v)
+		page := string(r.body)
+		if r.status != 409 || !strings.Contains(page, "Meneer Via Formulier") || !strings.Contains(page, "naam") || !strings.Contains(page, `name="revision" value="2"`) {
+			t.Fatalf("stale form: %d\n%s", r.status, page)
+		}
+		v.Set("revision", "2")
+		if r := f.gpDoc.postForm(t, "/clienten/"+itoa(sf.patientID)+"/bewerken", v); r.status != 303 {
+			t.Fatalf("form on the current revision: %d %s", r.status, r.body)
+		}
+	})
+	t.Run("the practice profile", func(t *testing.T) {
+		ed := f.ts.as(t, f.gp.ID, mgz.RoleEditor)
+		pp := "/api/v1/practices/" + itoa(f.gp.ID) + "/profile"
+		if r := ed.do(t, "PUT", pp, map[string]any{"capacity": "open", "postcode_areas": []string{}}); r.status != 200 || r.header.Get("ETag") != `"1"` {
+			t.Fatalf("first profile: %d %s", r.status, r.body)
+		}
+		tag := ed.do(t, "GET", pp, nil).header.Get("ETag")
+		req := func(body map[string]any, ifMatch string) response {
+			rq, _ := http.NewRequest("PUT", f.ts.URL+pp, strings.NewReader(mustJSON(body)))
+			rq.Header.Set("Content-Type", "application/json")
+			rq.Header.Set("If-Match", ifMatch)
+			return ed.send(t, rq)
+		}
+		if r := req(map[string]any{"capacity": "nearly_full", "postcode_areas": []string{"9901"}}, tag); r.status != 200 {
+			t.Fatalf("profile on the current revision: %d %s", r.status, r.body)
+		}
+		r := req(map[string]any{"capacity": "full", "postcode_areas": []string{}}, tag)
+		wantError(t, r, 409, "conflict")
+		if !strings.Contains(string(r.body), "9901") {
+			t.Fatalf("the conflict does not say what changed: %s", r.body)
+		}
+		v := url.Values{"capacity": {"open"}, "postcode_areas": {"9902"}, "revision": {strings.Trim(tag, `"`)}}
+		if r := ed.postForm(t, "/praktijk", v); r.status != 409 || !strings.Contains(string(r.body), `name="revision" value="2"`) || !strings.Contains(string(r.body), "9902") {
+			t.Fatalf("stale profile form: %d\n%s", r.status, r.body)
+		}
+		var got mgz.PracticeProfile
+		ed.do(t, "GET", pp, nil).json(t, &got)
+		if got.Capacity != mgz.CapacityNearlyFull || strings.Join(got.PostcodeAreas, " ") != "9901" {
+			t.Fatalf("a stale edit changed the profile: %+v", got)
+		}
+	})
+}
+
+// TestLeadPhysicianOnlyAtPhysiciansAndRecorded: naming a lead physician makes its organisation
+// a party to the client, so only a GP practice or an SO/AVG service qualifies; the change is
+// recorded and the registered practice sees it.
+func TestLeadPhysicianOnlyAtPhysiciansAndRecorded(t *testing.T) {
+	f := newPatientFixture(t)
+	sf := registerAtFirstPractice(t, f, "Mevrouw Regie", "111222333")
+	path := "/api/v1/patients/" + itoa(sf.patientID)
+	services, _, _ := f.ts.reg.Organisations(context.Background(), mgz.OrganisationFilter{Kind: mgz.KindPhysicianService, Page: mgz.Page{Limit: 1}})
+	for _, tc := range []struct {
+		name   string
+		kind   string
+		org    int64
+		status int
+	}{
+		{"an SO at a care provider is refused", "elderly_care_physician", f.provider.ID, 422},
+		{"a GP at a care provider is refused", "gp", f.provider.ID, 422},
+		{"an SO at another practice is refused", "elderly_care_physician", f.gp2.ID, 422},
+		{"an SO at an SO/AVG service is accepted", "elderly_care_physician", services[0].ID, 200},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := f.client("Mevrouw Regie")
+			p["lead_physician"], p["lead_physician_org_id"] = tc.kind, tc.org
+			r := f.carer.do(t, "PUT", path, p)
+			if r.status != tc.status {
+				t.Fatalf("%d %s", r.status, r.body)
+			}
+		})
+	}
+	var l struct {
+		Items []mgz.LeadChange `json:"items"`
+	}
+	f.gpDoc.do(t, "GET", path+"/lead-changes", nil).json(t, &l)
+	if len(l.Items) != 1 || l.Items[0].ToOrgID == nil || *l.Items[0].ToOrgID != services[0].ID || l.Items[0].ChangedByOrgID != f.provider.ID {
+		t.Fatalf("lead changes = %+v", l.Items)
+	}
+	page := string(f.gpDoc.do(t, "GET", "/clienten/"+itoa(sf.patientID), nil).body)
+	if !strings.Contains(page, "Wijzigingen van de regiebehandelaar") || !strings.Contains(page, "gewijzigd door "+f.provider.Name) {
+		t.Fatal("the registered practice does not see the change of lead physician")
+	}
+	home := string(f.gpDoc.do(t, "GET", "/", nil).body)
+	if !strings.Contains(home, "gewijzigd door "+f.provider.Name) || !strings.Contains(home, services[0].Name) {
+		t.Fatal("the registered practice's start page does not show the change of lead physician")
+	}
+	if e := lastAuditWith(t, f.ts, "regiebehandelaar gewijzigd"); e.PatientID != sf.patientID {
+		t.Fatalf("the change is not audited: %+v", e)
+	}
+}
+
+// lastAuditWith returns the newest audit entry whose reason contains s.
+func lastAuditWith(t *testing.T, ts *testServer, s string) mgz.AuditEntry {
+	t.Helper()
+	var found mgz.AuditEntry
+	err := ts.db.Store().Audit().Each(context.Background(), mgz.AuditFilter{}, func(e mgz.AuditEntry) error {
+		if strings.Contains(e.Reason, s) {
+			found = e
+		}
+		return nil
+	})
+	if err != nil || found.ID == 0 {
+		t.Fatalf("no audit entry with %q (%v)", s, err)
+	}
+	return found
+}
+
+// TestConcurrentPatientEditsLoseNoAcknowledgedChange races edits of one client by several users,
+// each made on the revision it read (If-Match) and retried on 409, with
+// relocations in between, and practice profile edits the same way: every acknowledged change is
+// in the final state, and nothing answers 5xx.
+func TestConcurrentPatientEditsLoseNoAcknowledgedChange(t *testing.T) {
+	f := newPatientFixture(t)
+	sf := registerAtFirstPractice(t, f, "Teller 0", "111222333")
+	path := "/api/v1/patients/" + itoa(sf.patientID)
+	// Users of the registered practice: they keep access wherever the client moves.
+	editors := []*client{f.gpDoc, f.ts.as(t, f.gp.ID, mgz.RoleEditor), f.ts.as(t, f.gp.ID, mgz.RolePhysician), f.ts.as(t, f.gp.ID, mgz.RoleAdmin, mgz.RoleEditor)}
+	const editsEach = 6
+	var mu sync.Mutex
+	var acked, conflicts, attempts, serverErrors, relocations int
+	var failures []string
+	fail := func(format string, args ...any) {
+		mu.Lock()
+		defer mu.Unlock()
+		failures = append(failures, fmt.Sprintf(format, args...))
+	}
+	var fns []func()
+	for _, c := range editors {
+		fns = append(fns, func() {
+			for done, tries := 0, 0; done < editsEach && tries < 200; tries++ {
+				st, etag, body := c.raw("GET", path, nil, "")
+				if st != 200 {
+					fail("read: %d %s", st, body)
+					return
+				}
+				var p mgz.Patient
+				_ = json.Unmarshal(body, &p)
+				var n int
+				fmt.Sscanf(p.Name, "Teller %d", &n)
+				edit := f.client(fmt.Sprintf("Teller %d", n+1))
+				edit["location_id"] = p.LocationID
+				st, _, body = c.raw("PUT", path, edit, etag)
+				mu.Lock()
+				attempts++
+				switch {
+				case st == 200:
+					acked++
+					done++
+				case st == 409:
+					conflicts++
+				case st >= 500 || st == 0:
+					serverErrors++
+				}
+				mu.Unlock()
+				if st != 200 && st != 409 {
+					fail("edit: %d %s", st, body)
+					return
+				}
+			}
+		})
+	}
+	// The practice moves the client back and forth meanwhile; a move changes only where the client
+	// lives, read inside its transaction, so it never undoes an edit.
+	targets := []int64{f.other.ID, f.loc.ID, f.other.ID, f.loc.ID}
+	fns = append(fns, func() {
+		for _, loc := range targets {
+			st, _, body := f.gpDoc.raw("POST", path+"/relocation", map[string]any{"location_id": loc}, "")
+			if st != 200 {
+				fail("relocation: %d %s", st, body)
+				return
+			}
+			mu.Lock()
+			relocations++
+			mu.Unlock()
+		}
+	})
+	// Two editors of the practice add postcode areas to its profile at once.
+	pp := "/api/v1/practices/" + itoa(f.gp.ID) + "/profile"
+	ed1, ed2 := f.ts.as(t, f.gp.ID, mgz.RoleEditor), f.ts.as(t, f.gp.ID, mgz.RoleAdmin, mgz.RoleEditor)
+	if st, _, body := ed1.raw("PUT", pp, map[string]any{"capacity": "open", "postcode_areas": []string{}}, ""); st != 200 {
+		t.Fatalf("first profile: %d %s", st, body)
+	}
+	var areasAcked []string
+	for w, c := range []*client{ed1, ed2} {
+		fns = append(fns, func() {
+			for i := 0; i < 5; i++ {
+				area := fmt.Sprintf("%d", 9100+w*100+i)
+				for tries := 0; tries < 100; tries++ {
+					st, etag, body := c.raw("GET", pp, nil, "")
+					var cur mgz.PracticeProfile
+					if st != 200 || json.Unmarshal(body, &cur) != nil {
+						fail("profile read: %d %s", st, body)
+						return
+					}
+					st, _, body = c.raw("PUT", pp, map[string]any{"capacity": "open", "postcode_areas": append(cur.PostcodeAreas, area)}, etag)
+					if st == 200 {
+						mu.Lock()
+						areasAcked = append(areasAcked, area)
+						mu.Unlock()
+						break
+					}
+					if st != 409 {
+						fail("profile edit: %d %s", st, body)
+						return
+					}
+				}
+			}
+		})
+	}
+	parallel(fns...)
+	for _, m := range failures {
+		t.Error(m)
+	}
+	stored, err := f.ts.db.Store().Patients().Patient(context.Background(), sf.patientID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	fmt.Sscanf(stored.Name, "Teller %d", &n)
+	if n != acked {
+		t.Errorf("%d edits acknowledged, the client holds %d: %d lost", acked, n, acked-n)
+	}
+	if stored.LocationID == nil || *stored.LocationID != targets[len(targets)-1] {
+		t.Errorf("the last acknowledged move went to %d, the client lives at %v", targets[len(targets)-1], stored.LocationID)
+	}
+	if int64(n+relocations+1) != stored.Revision {
+		t.Errorf("revision %d after %d edits and %d moves", stored.Revision, n, relocations)
+	}
+	profile, _ := f.ts.db.Store().Patients().PracticeProfile(context.Background(), f.gp.ID)
+	lostAreas := 0
+	for _, a := range areasAcked {
+		if !slices.Contains(profile.PostcodeAreas, a) {
+			lostAreas++
+		}
+	}
+	if lostAreas > 0 || len(areasAcked) != 10 {
+		t.Errorf("profile: %d areas acknowledged of 10, %d lost", len(areasAcked), lostAreas)
+	}
+	t.Logf("patient: %d edit attempts, %d acknowledged, %d refused as stale (409), %d lost, %d moves acknowledged, 5xx %d; profile: %d edits acknowledged, %d lost",
+		attempts, acked, conflicts, acked-n, relocations, serverErrors, len(areasAcked), lostAreas)
 }
