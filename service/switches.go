@@ -349,6 +349,12 @@ func (s *Service) decideSwitch(ctx context.Context, a mgz.Actor, id int64, side 
 	org := side(sr)
 	if !a.System {
 		if a.User.OrganisationID != org {
+			// The other practice of the request: told why, and the refusal is audited like any other.
+			e := entry(a, mgz.AuditUpdate, "switch_request", sr.ID, org)
+			e.PatientID, e.Outcome, e.Reason = sr.PatientID, mgz.OutcomeDenied, what
+			if err := s.store.Audit().Append(ctx, e); err != nil {
+				s.log.Error("writing the audit entry of a denial failed", "err", err)
+			}
 			return sr, mgz.Errorf(mgz.ECodeForbidden, "Geen toegang: %s", what)
 		}
 		// A carer of the practice on that side: the policy's rule for changing a client's data.
