@@ -274,3 +274,75 @@ func noPatientDetails(m *matrix, _ *cell, r response) string {
 	}
 	return ""
 }
+
+// onlySideSwitches: every switch request listed has the caller's organisation as the practice
+// holding the registration or the one asking, and the demo practice finds the matrix's requests
+// of both directions.
+func onlySideSwitches(m *matrix, c *cell, r response) string {
+	srs, bad := listItems[mgz.SwitchRequest](r)
+	if bad != "" {
+		return bad
+	}
+	for _, sr := range srs {
+		if sr.FromPracticeID != c.own.ID && sr.ToPracticeID != c.own.ID {
+			return fmt.Sprintf("switch request %d (from practice %d to %d) is listed to organisation %d", sr.ID, sr.FromPracticeID, sr.ToPracticeID, c.own.ID)
+		}
+	}
+	if c.who.kind == mgz.KindGPPractice {
+		// The list is paged: look the matrix's requests up among the open ones.
+		open, bad := listItems[mgz.SwitchRequest](c.c.do(m.t, "GET", "/api/v1/switch-requests?state=open&limit=500", nil))
+		if bad != "" {
+			return bad
+		}
+		for _, want := range []mgz.SwitchRequest{m.incoming, m.outgoing} {
+			if !slices.ContainsFunc(open, func(sr mgz.SwitchRequest) bool { return sr.ID == want.ID }) {
+				return fmt.Sprintf("practice %d does not find switch request %d (from practice %d to %d) in its list", c.own.ID, want.ID, want.FromPracticeID, want.ToPracticeID)
+			}
+		}
+	}
+	return ""
+}
+
+// onlyPatientSwitches: a client's switch requests are that client's, the matrix's open one among them.
+func onlyPatientSwitches(m *matrix, _ *cell, r response) string {
+	srs, bad := listItems[mgz.SwitchRequest](r)
+	if bad != "" {
+		return bad
+	}
+	for _, sr := range srs {
+		if sr.PatientID != m.switchPatient {
+			return fmt.Sprintf("switch request %d of client %d is listed among those of client %d", sr.ID, sr.PatientID, m.switchPatient)
+		}
+	}
+	if !slices.ContainsFunc(srs, func(sr mgz.SwitchRequest) bool { return sr.ID == m.incoming.ID }) {
+		return fmt.Sprintf("switch request %d is missing from those of client %d", m.incoming.ID, m.switchPatient)
+	}
+	return ""
+}
+
+// sideSwitchLinks: the switches page links to no request the caller's organisation is not a
+// side of, and links the demo practice to its newest.
+func sideSwitchLinks(m *matrix, c *cell, r response) string {
+	srs, _, err := m.ts.svc.SwitchRequests(context.Background(), service.System(), mgz.SwitchFilter{Page: mgz.Page{Limit: mgz.MaxLimit}})
+	if err != nil {
+		m.t.Fatalf("listing every switch request: %v", err)
+	}
+	body := string(r.body)
+	for _, sr := range srs {
+		if sr.FromPracticeID != c.own.ID && sr.ToPracticeID != c.own.ID && strings.Contains(body, `href="/overstappen/`+itoa(sr.ID)+`"`) {
+			return fmt.Sprintf("the page links to switch request %d (from practice %d to %d), for organisation %d", sr.ID, sr.FromPracticeID, sr.ToPracticeID, c.own.ID)
+		}
+	}
+	if c.who.kind == mgz.KindGPPractice {
+		// The page shows the newest requests first, a page at a time: the newest of the caller's
+		// practice must be there.
+		own, _, err := m.ts.svc.SwitchRequests(context.Background(), service.System(), mgz.SwitchFilter{OrganisationID: c.own.ID, Page: mgz.Page{Limit: 1}})
+		if err != nil || len(own) == 0 {
+			m.t.Fatalf("the newest switch request of practice %d: %v", c.own.ID, err)
+		}
+		if !strings.Contains(body, `href="/overstappen/`+itoa(own[0].ID)+`"`) {
+			return fmt.Sprintf("the page does not link practice %d to its newest switch request %d", c.own.ID, own[0].ID)
+		}
+	}
+	return ""
+}

@@ -84,7 +84,23 @@ var (
 		return (w.kind == mgz.KindCareProvider || w.kind == mgz.KindPhysicianService) && w.role != mgz.RoleViewer
 	}}
 	documentReaders = rule{"de zorgaanbieder van de locatie, huisartsenpraktijken, de RHO en het zorgkantoor", prereqOwn.allow}
+	// A switch request is between two practices: the one holding the registration and the one
+	// asking. The GP practice columns are one of the two in each switch row.
+	switchSide   = rule{"iedere gebruiker van de huidige of de aanvragende praktijk", func(w who) bool { return w.kind == mgz.KindGPPractice }}
+	switchHolder = rule{"bewerker, beheerder of arts van de praktijk waar de cliënt nu staat ingeschreven", func(w who) bool {
+		return w.kind == mgz.KindGPPractice && w.role != mgz.RoleViewer
+	}}
+	switchAsker = rule{"bewerker, beheerder of arts van de praktijk die de overstap aanvroeg", switchHolder.allow}
 )
+
+// switchDenied: a practice of the request that may not do something is told so (403); anyone
+// else does not learn that the request exists (404).
+func switchDenied(w who) int {
+	if w.kind == mgz.KindGPPractice {
+		return http.StatusForbidden
+	}
+	return http.StatusNotFound
+}
 
 // newPatientDenied: the location's parties that may not add a patient are told so (403); anyone
 // else does not learn more (404).
@@ -148,6 +164,16 @@ type matrix struct {
 	home mgz.Location
 	// document is a prerequisite document of home.
 	document int64
+	// secondGP is a GP practice other than the demo practice whose users act: the other side of
+	// the matrix's switch requests.
+	secondGP mgz.Organisation
+	// incoming is an open request of secondGP to take over switchPatient, a client living at home
+	// and registered with the demo practice (so its parties are the matrix patient's); outgoing is
+	// an open request of the demo practice to take over a client of secondGP.
+	switchPatient      int64
+	incoming, outgoing mgz.SwitchRequest
+	requesters         map[int64]mgz.User
+	bsns               int
 }
 
 // agreementParty are the organisation kinds of the matrix agreement's parties.
@@ -278,6 +304,64 @@ func (m *matrix) freshPatient() int64 {
 		m.t.Fatal(err)
 	}
 	return p.ID
+}
+
+// bsn returns a BSN that passes the 11-test and that no other matrix client has.
+func (m *matrix) bsn() string {
+	for {
+		m.bsns++
+		d := fmt.Sprintf("37%06d", m.bsns)
+		sum := 0
+		for i, c := range d {
+			sum += (9 - i) * int(c-'0')
+		}
+		if check := sum % 11; check < 10 {
+			return d + fmt.Sprint(check)
+		}
+	}
+}
+
+// freshSwitchRequest adds a client living at home and registered with practice from, and has an
+// editor of practice to ask for its switch through the service, with the client's consent: an
+// open switch request, for cells that decide one.
+func (m *matrix) freshSwitchRequest(from, to int64) mgz.SwitchRequest {
+	ctx := context.Background()
+	bsn := m.bsn()
+	p := m.patient
+	p.ID, p.Name, p.BSN, p.GPPracticeID = 0, fmt.Sprintf("Cliënt Overstap %d", m.unique()), bsn, &from
+	if err := m.ts.db.Store().Patients().CreatePatient(ctx, &p); err != nil {
+		m.t.Fatal(err)
+	}
+	u, ok := m.requesters[to]
+	if !ok {
+		u, _ = m.ts.newUser(m.t, to, "", mgz.RoleEditor)
+		m.requesters[to] = u
+	}
+	_, rd, err := m.ts.svc.Readiness(ctx, service.System(), m.home.ID)
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	reg := mgz.Registration{SwitchConsentMethod: mgz.ConsentInWriting, SwitchConsentOn: mgz.DateOf(m.ts.svc.Today()), SwitchConsentBy: "Dr. M. Atrix, huisarts"}
+	for _, k := range rd.Open {
+		reg.OpenItemsAcknowledged = append(reg.OpenItemsAcknowledged, string(k))
+	}
+	typed := mgz.Patient{Name: "Naam Zoals Getypt", BSN: bsn, BirthDate: p.BirthDate, HomePostcode: "9901 AB", Sector: p.Sector, Wlz: p.Wlz,
+		WlzSource: p.WlzSource, WlzCheckedOn: p.WlzCheckedOn, Delivery: p.Delivery}
+	res, err := m.ts.svc.RegisterPatient(ctx, mgz.Actor{User: u, OrgKind: mgz.KindGPPractice}, &typed, &reg)
+	if err != nil || res.SwitchRequest == nil || res.SwitchRequest.State != mgz.SwitchOpen {
+		m.t.Fatalf("practice %d asks for the switch of client %d from practice %d: %+v %v", to, p.ID, from, res, err)
+	}
+	return *res.SwitchRequest
+}
+
+// incomingRequest is a fresh request of the second practice for a client of the demo practice.
+func (m *matrix) incomingRequest() int64 {
+	return m.freshSwitchRequest(m.dem[mgz.KindGPPractice].ID, m.secondGP.ID).ID
+}
+
+// outgoingRequest is a fresh request of the demo practice for a client of the second practice.
+func (m *matrix) outgoingRequest() int64 {
+	return m.freshSwitchRequest(m.secondGP.ID, m.dem[mgz.KindGPPractice].ID).ID
 }
 
 func agreementForm(ag mgz.Agreement) url.Values {
@@ -511,6 +595,36 @@ func endpoints() []endpoint {
 		}, body: func(*matrix, *cell) any { return map[string]any{"role": "bestuurder"} }, rule: agreementSigner, deniedFor: agreementDenied, ok: 200},
 		{name: "herinneringen", method: "GET", path: p("/api/v1/reminders"), rule: everyone, only: onlyOwnReminders},
 
+		{name: "overstapverzoeken (alleen die van de eigen praktijk)", method: "GET", path: p("/api/v1/switch-requests"), rule: everyone, only: onlySideSwitches},
+		{name: "overstapverzoek lezen", shown: "/api/v1/switch-requests/{overstap}", method: "GET", path: func(m *matrix, _ *cell) string {
+			return "/api/v1/switch-requests/" + itoa(m.incoming.ID)
+		}, rule: switchSide, denied: 404},
+		{name: "overstap bevestigen", shown: "/api/v1/switch-requests/{overstap}/confirm", method: "POST", path: func(m *matrix, _ *cell) string {
+			return "/api/v1/switch-requests/" + itoa(m.incomingRequest()) + "/confirm"
+		}, rule: switchHolder, deniedFor: switchDenied, ok: 200},
+		{name: "bezwaar maken tegen een overstap", shown: "/api/v1/switch-requests/{overstap}/object", method: "POST", path: func(m *matrix, _ *cell) string {
+			return "/api/v1/switch-requests/" + itoa(m.incomingRequest()) + "/object"
+		}, body: func(*matrix, *cell) any { return map[string]any{"reason": "De cliënt heeft ons iets anders verteld."} }, rule: switchHolder, deniedFor: switchDenied, ok: 200},
+		{name: "overstapverzoek intrekken", shown: "/api/v1/switch-requests/{eigen-overstap}/withdraw", method: "POST", path: func(m *matrix, _ *cell) string {
+			return "/api/v1/switch-requests/" + itoa(m.outgoingRequest()) + "/withdraw"
+		}, rule: switchAsker, deniedFor: switchDenied, ok: 200},
+		{name: "eigen overstapverzoek bevestigen (de aanvrager)", shown: "/api/v1/switch-requests/{eigen-overstap}/confirm", method: "POST", path: func(m *matrix, _ *cell) string {
+			return "/api/v1/switch-requests/" + itoa(m.outgoing.ID) + "/confirm"
+		}, rule: nobody, deniedFor: switchDenied},
+		{name: "overstapverzoek van een ander intrekken (de huidige praktijk)", shown: "/api/v1/switch-requests/{overstap}/withdraw", method: "POST", path: func(m *matrix, _ *cell) string {
+			return "/api/v1/switch-requests/" + itoa(m.incoming.ID) + "/withdraw"
+		}, rule: nobody, deniedFor: switchDenied},
+		{name: "overstapverzoeken van een cliënt", shown: "/api/v1/patients/{cliënt-overstap}/switch-requests", method: "GET", path: func(m *matrix, _ *cell) string {
+			return "/api/v1/patients/" + itoa(m.switchPatient) + "/switch-requests"
+		}, rule: patientReader, denied: 404, only: onlyPatientSwitches},
+		{name: "wisselingen van regiebehandelaar van een cliënt", shown: "/api/v1/patients/{cliënt-overstap}/lead-changes", method: "GET", path: func(m *matrix, _ *cell) string {
+			return "/api/v1/patients/" + itoa(m.switchPatient) + "/lead-changes"
+		}, rule: patientReader, denied: 404},
+		{name: "termijn voor overstappen lezen", method: "GET", path: p("/api/v1/settings/switch"), rule: everyone},
+		{name: "termijn voor overstappen wijzigen", method: "PUT", path: p("/api/v1/settings/switch"), body: func(*matrix, *cell) any {
+			return map[string]any{"switch_period_days": 14}
+		}, rule: rhoAdmin},
+
 		// The pages.
 		{name: "pagina: start", method: "GET", path: p("/"), rule: everyone, only: onlyPartyAgreementLinks},
 		{name: "pagina: organisaties", method: "GET", path: p("/organisaties"), rule: everyone},
@@ -632,6 +746,19 @@ func endpoints() []endpoint {
 		{name: "pagina: gebruiker van een ander", method: "GET", path: func(_ *matrix, c *cell) string { return "/gebruikers/" + itoa(c.stranger.ID) }, rule: nobody, denied: 404},
 		{name: "pagina: auditlog", method: "GET", path: p("/audit"), rule: ownAdmin},
 		{name: "pagina: auditlog exporteren", method: "GET", path: p("/audit/export?format=csv"), rule: ownAdmin},
+		{name: "pagina: overstappen (alleen die van de eigen praktijk)", method: "GET", path: p("/overstappen"), rule: everyone, only: sideSwitchLinks},
+		{name: "pagina: overstapverzoek", shown: "/overstappen/{overstap}", method: "GET", path: func(m *matrix, _ *cell) string {
+			return "/overstappen/" + itoa(m.incoming.ID)
+		}, rule: switchSide, denied: 404},
+		{name: "formulier: overstap bevestigen", shown: "/overstappen/{overstap}/bevestigen", method: "POST", path: func(m *matrix, _ *cell) string {
+			return "/overstappen/" + itoa(m.incomingRequest()) + "/bevestigen"
+		}, body: func(*matrix, *cell) any { return url.Values{} }, rule: switchHolder, deniedFor: switchDenied, ok: 303},
+		{name: "formulier: bezwaar tegen een overstap", shown: "/overstappen/{overstap}/bezwaar", method: "POST", path: func(m *matrix, _ *cell) string {
+			return "/overstappen/" + itoa(m.incomingRequest()) + "/bezwaar"
+		}, body: func(*matrix, *cell) any { return url.Values{"reason": {"De cliënt heeft ons iets anders verteld."}} }, rule: switchHolder, deniedFor: switchDenied, ok: 303},
+		{name: "formulier: overstapverzoek intrekken", shown: "/overstappen/{eigen-overstap}/intrekken", method: "POST", path: func(m *matrix, _ *cell) string {
+			return "/overstappen/" + itoa(m.outgoingRequest()) + "/intrekken"
+		}, body: func(*matrix, *cell) any { return url.Values{} }, rule: switchAsker, deniedFor: switchDenied, ok: 303},
 	}
 }
 
@@ -689,6 +816,19 @@ func TestPermissionMatrix(t *testing.T) {
 	m.active = m.agreementTerms()
 	m.active.Start = mgz.DateOf(ts.svc.Today().AddDate(0, -11, 0))
 	m.active = m.signedByAll(m.active)
+	for _, o := range orgs {
+		if o.Kind == mgz.KindGPPractice && o.ID != gpID {
+			m.secondGP = o
+			break
+		}
+	}
+	if m.secondGP.ID == 0 {
+		t.Fatal("the demo region has one GP practice; the switch rows need two")
+	}
+	m.requesters = map[int64]mgz.User{}
+	m.incoming = m.freshSwitchRequest(gpID, m.secondGP.ID)
+	m.switchPatient = m.incoming.PatientID
+	m.outgoing = m.freshSwitchRequest(m.secondGP.ID, gpID)
 
 	var cols []who
 	for _, k := range mgz.OrgKinds.Options() {
@@ -839,7 +979,7 @@ func matrixDoc(eps []endpoint, cols []who, observed []map[who]bool) string {
 	b.WriteString("die het mocht: **L** lezer, **B** bewerker, **H** beheerder, **A** arts; — betekent niemand van die soort.\n")
 	b.WriteString("\"Eigen\" is de organisatie van de gebruiker; \"ander\" een organisatie van een andere soort. De inlog-,\n")
 	b.WriteString("uitlog- en wachtwoordpagina's horen bij een sessie en worden apart getest (web/auth_test.go). Bij lijsten\n")
-	b.WriteString("(cliënten, overeenkomsten, gebruikers, API-tokens, auditlog, herinneringen, dekking) controleert de test ook\n")
+	b.WriteString("(cliënten, overeenkomsten, overstapverzoeken, gebruikers, API-tokens, auditlog, herinneringen, dekking) controleert de test ook\n")
 	b.WriteString("dat het antwoord alleen toont wat de gebruiker mag zien. Elk adres van mgz staat in deze tabel; een nieuw\n")
 	b.WriteString("adres zonder regel laat de test falen.\n\n")
 	var kinds []mgz.OrgKind
