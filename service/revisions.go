@@ -3,7 +3,6 @@ package service
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/regio-mgz/mgz"
 	"github.com/regio-mgz/mgz/calendar"
@@ -21,13 +20,9 @@ func staleEdit(ctx context.Context, tx mgz.Tx, what, objType string, id, yours, 
 	if err != nil {
 		return err
 	}
-	e := mgz.StaleEdit(what, yours, current, lines)
-	if objType == "agreement" {
-		// An agreement also has versions of its terms; the revision is not one of them.
-		e.Message = strings.Replace(e.Message, fmt.Sprintf("(uw versie %d, nu %d)", yours, current),
-			fmt.Sprintf("(u opende wijziging %d, nu is het wijziging %d)", yours, current), 1)
-	}
-	return e
+	// "Wijziging", not "versie": an agreement also has versions of its terms, and a revision
+	// is not one of them.
+	return mgz.StaleEdit(what, yours, current, lines)
 }
 
 // changesSince lists, in Dutch and oldest first, the changes of a record after revision rev.

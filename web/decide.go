@@ -345,6 +345,9 @@ func (s *Server) apiPutCalendarSettings(w http.ResponseWriter, r *http.Request) 
 
 type settingsPageData struct {
 	Holidays []option
+	// Switch is the form of the region's switch period (domain of issue 9: a practice switch
+	// completes after this many days without objection).
+	Switch Form
 }
 
 func holidayOptions() []option {
@@ -366,8 +369,55 @@ func (s *Server) pageSettings(w http.ResponseWriter, r *http.Request) error {
 	}
 	v := calendarForm(cs)
 	v.Set(revisionField, strconv.FormatInt(rev, 10))
+	sw, err := s.switchForm(r)
+	if err != nil {
+		return err
+	}
 	s.render(w, r, http.StatusOK, "settings", pageData{Title: "Regio-instellingen", Nav: "instellingen",
-		Data: settingsPageData{holidayOptions()}, Form: Form{Values: v}})
+		Data: settingsPageData{Holidays: holidayOptions(), Switch: sw}, Form: Form{Values: v}})
+	return nil
+}
+
+// switchForm is the switch-period form with the stored period.
+func (s *Server) switchForm(r *http.Request) (Form, error) {
+	days, err := s.cfg.Service.SwitchPeriodDays(r.Context(), actorOf(r))
+	if err != nil {
+		return Form{}, err
+	}
+	return Form{Values: url.Values{"switch_period_days": {strconv.Itoa(days)}}}, nil
+}
+
+// pageSwitchPeriodSave stores the region's switch period from the settings page.
+func (s *Server) pageSwitchPeriodSave(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	days, err := strconv.Atoi(strings.TrimSpace(r.PostForm.Get("switch_period_days")))
+	if err != nil {
+		err = &mgz.Error{Code: mgz.ECodeInvalid, Message: "De termijn is geen getal.",
+			Fields: map[string]string{"switch_period_days": "Vul een aantal dagen in, bijvoorbeeld 14."}}
+	} else {
+		err = s.cfg.Service.SetSwitchPeriodDays(r.Context(), actorOf(r), days)
+	}
+	if fields, msg, ok := formProblem(err); ok {
+		cs, cerr := s.settings(r).CalendarSettings(r.Context())
+		if cerr != nil {
+			return cerr
+		}
+		rev, cerr := s.settings(r).CalendarRevision(r.Context())
+		if cerr != nil {
+			return cerr
+		}
+		v := calendarForm(cs)
+		v.Set(revisionField, strconv.FormatInt(rev, 10))
+		s.render(w, r, http.StatusUnprocessableEntity, "settings", pageData{Title: "Regio-instellingen", Nav: "instellingen", Problem: msg,
+			Data: settingsPageData{Holidays: holidayOptions(), Switch: Form{Values: r.PostForm, Errors: fields}}, Form: Form{Values: v}})
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	redirect(w, r, "/instellingen", "opgeslagen")
 	return nil
 }
 
@@ -399,8 +449,12 @@ func (s *Server) pageSettingsSave(w http.ResponseWriter, r *http.Request) error 
 		_, err = s.settings(r).UpdateCalendarSettings(r.Context(), cs, rev)
 	}
 	if fields, msg, ok := formProblem(err); ok {
+		sw, serr := s.switchForm(r)
+		if serr != nil {
+			return serr
+		}
 		s.render(w, r, http.StatusUnprocessableEntity, "settings", pageData{Title: "Regio-instellingen", Nav: "instellingen",
-			Problem: msg, Data: settingsPageData{holidayOptions()}, Form: Form{Values: r.PostForm, Errors: fields}})
+			Problem: msg, Data: settingsPageData{Holidays: holidayOptions(), Switch: sw}, Form: Form{Values: r.PostForm, Errors: fields}})
 		return nil
 	}
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/regio-mgz/mgz"
+	"github.com/regio-mgz/mgz/service"
 )
 
 // subset reports where got differs from the fields want lists (contract.md examples leave texts,
@@ -166,5 +167,34 @@ func TestSettingsPagePresetsAndValidation(t *testing.T) {
 	r := ts.postForm(t, "/instellingen", url.Values{"office_start": {"17:00"}, "office_end": {"08:00"}})
 	if r.status != 422 || !strings.Contains(string(r.body), "Er is een probleem") {
 		t.Fatalf("office hours ending before they start: %d", r.status)
+	}
+}
+
+// The switch period (issue 9: a switch completes after the region's period without objection)
+// is set by the RHO's admins on the settings page; others see it without a way to change it.
+func TestSettingsPageSetsTheSwitchPeriod(t *testing.T) {
+	ts := newTestServer(t, false)
+	page := string(ts.do(t, "GET", "/instellingen", nil).body)
+	if !strings.Contains(page, `name="switch_period_days" type="number" value="14"`) {
+		t.Fatalf("the settings page does not show the default switch period of 14 days")
+	}
+	if r := ts.postForm(t, "/instellingen/overstaptermijn", url.Values{"switch_period_days": {"21"}}); r.status != 303 {
+		t.Fatalf("saving 21 days: %d\n%s", r.status, r.body)
+	}
+	if days, err := ts.svc.SwitchPeriodDays(context.Background(), service.System()); err != nil || days != 21 {
+		t.Fatalf("stored period = %d, %v; want 21", days, err)
+	}
+	for _, bad := range []string{"abc", "0", "91", ""} {
+		r := ts.postForm(t, "/instellingen/overstaptermijn", url.Values{"switch_period_days": {bad}})
+		if r.status != 422 || !strings.Contains(string(r.body), `id="f-switch_period_days"`) || !strings.Contains(string(r.body), `aria-invalid="true"`) {
+			t.Fatalf("period %q: %d, want 422 with the message at the field\n%s", bad, r.status, r.body)
+		}
+	}
+	viewer := ts.as(t, ts.rho.ID, mgz.RoleViewer)
+	if r := viewer.postForm(t, "/instellingen/overstaptermijn", url.Values{"switch_period_days": {"30"}}); r.status != 403 {
+		t.Fatalf("a viewer changing the period: %d, want 403", r.status)
+	}
+	if days, _ := ts.svc.SwitchPeriodDays(context.Background(), service.System()); days != 21 {
+		t.Fatalf("a refused change altered the period to %d", days)
 	}
 }

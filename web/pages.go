@@ -34,6 +34,7 @@ func (s *Server) pageRoutes() []route {
 		{"GET", "/wie-is-verantwoordelijk", s.pageDecide},
 		{"GET", "/instellingen", s.pageSettings},
 		{"POST", "/instellingen", s.pageSettingsSave},
+		{"POST", "/instellingen/overstaptermijn", s.pageSwitchPeriodSave},
 
 		{"GET", "/organisaties", s.pageOrganisations},
 		{"GET", "/organisaties/nieuw", s.pageOrganisationNew},

@@ -135,7 +135,7 @@ func runServe(ctx context.Context, env *environment, args []string) int {
 
 	errc := make(chan error, 1)
 	go func() { errc <- httpSrv.Serve(ln) }()
-	go sweepSwitches(ctx, log, svc)
+	go housekeeping(ctx, log, svc)
 	select {
 	case err := <-errc:
 		fmt.Fprintln(env.stderr, "mgz serve:", err)

@@ -1,0 +1,51 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/regio-mgz/mgz/service"
+)
+
+// The periodic upkeep of a running server. Correctness never depends on it: every read of a
+// client, a list or a start page settles due switch requests, and every read or export of the
+// audit log first writes the summaries of closed windows of anonymous failures. The upkeep only
+// makes both happen on time when nobody looks.
+const (
+	// failureWindowsEvery: a summary of coalesced failed logins waits at most this long.
+	failureWindowsEvery = time.Minute
+	// switchSweepEvery: a switch whose period has passed moves at most this late.
+	switchSweepEvery = time.Hour
+)
+
+// housekeeping runs the upkeep at start and then on its timers, until ctx ends. A failure is
+// logged and tried again on the next tick.
+func housekeeping(ctx context.Context, log *slog.Logger, svc *service.Service) {
+	windows := time.NewTicker(failureWindowsEvery)
+	defer windows.Stop()
+	switches := time.NewTicker(switchSweepEvery)
+	defer switches.Stop()
+	closeWindows := func() {
+		if err := svc.CloseFailureWindows(ctx); err != nil && ctx.Err() == nil {
+			log.Error("writing the summaries of failed sign-ins failed; they are written on the next read of the audit log", "err", err)
+		}
+	}
+	settleSwitches := func() {
+		if err := svc.SettleDueSwitches(ctx); err != nil && ctx.Err() == nil {
+			log.Error("settling due switch requests failed; they settle on the next read", "err", err)
+		}
+	}
+	closeWindows()
+	settleSwitches()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-windows.C:
+			closeWindows()
+		case <-switches.C:
+			settleSwitches()
+		}
+	}
+}
