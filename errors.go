@@ -109,7 +109,7 @@ func (fe fieldErrors) err() error {
 // item each ("ondertekend door Huisartsenpraktijk De Linde"). The answer is a conflict (HTTP 409)
 // that tells the person to reload and make the change again; nothing was stored.
 func StaleEdit(what string, yours, current int64, changed []string) *Error {
-	msg := fmt.Sprintf("%s is gewijzigd nadat u deze opende (u opende wijziging %d, nu is het wijziging %d)", what, yours, current)
+	msg := fmt.Sprintf("%s is gewijzigd nadat u de pagina opende (u opende wijziging %d, nu is het wijziging %d)", what, yours, current)
 	if len(changed) > 0 {
 		msg += ": " + strings.Join(changed, "; ")
 	}

@@ -179,7 +179,7 @@ func (s *Service) UpdatePatient(ctx context.Context, a mgz.Actor, p *mgz.Patient
 			return nil, err
 		}
 		if expected != 0 && expected != cur.Revision {
-			return nil, mgz.StaleEdit("De gegevens van de cliënt", expected, cur.Revision, patientChanges(old, cur, expected, *p))
+			return nil, mgz.StaleEdit("De cliënt", expected, cur.Revision, patientChanges(old, cur, expected, *p))
 		}
 		if ids, _, err := s.parties(ctx, cur); err != nil {
 			return nil, err

@@ -72,7 +72,7 @@ func TestTheColleagueFormCarriesTheRevisionAndShowsTheNewestVersionWhenStale(t *
 	r := ts.postForm(t, fmt.Sprintf("/gebruikers/%d", colleague.ID), stale)
 	body := string(r.body)
 	m = revisionInput.FindStringSubmatch(body)
-	if r.status != 409 || !strings.Contains(body, "is gewijzigd nadat u deze opende") || !strings.Contains(body, `value="Eerste wijziging"`) ||
+	if r.status != 409 || !strings.Contains(body, "is gewijzigd nadat u de pagina opende") || !strings.Contains(body, `value="Eerste wijziging"`) ||
 		m == nil || m[1] != "2" {
 		t.Fatalf("stale edit: %d, revision %v; want 409 with the newest version (revision 2) in the form\n%s", r.status, m, body)
 	}

@@ -47,7 +47,7 @@ func wantStale(t *testing.T, r response, want ...string) {
 	wantError(t, r, 409, "conflict")
 	var e apiError
 	r.json(t, &e)
-	for _, w := range append([]string{"gewijzigd nadat u deze opende", "niet opgeslagen"}, want...) {
+	for _, w := range append([]string{"gewijzigd nadat u de pagina opende", "niet opgeslagen"}, want...) {
 		if !strings.Contains(e.Error.Message, w) {
 			t.Errorf("409 message %q lacks %q", e.Error.Message, w)
 		}
@@ -167,7 +167,7 @@ func TestFormsCarryTheRevisionAndAStaleOneShowsTheConflict(t *testing.T) {
 			}
 			// The same form sent again (a second tab, a colleague) was made on the old revision.
 			r := tt.c.postForm(t, tt.post, tt.form)
-			if r.status != 409 || !strings.Contains(string(r.body), "gewijzigd nadat u deze opende") || !strings.Contains(string(r.body), "Uw wijziging is niet opgeslagen") {
+			if r.status != 409 || !strings.Contains(string(r.body), "gewijzigd nadat u de pagina opende") || !strings.Contains(string(r.body), "Uw wijziging is niet opgeslagen") {
 				t.Fatalf("stale form: %d, want 409 with the Dutch explanation\n%s", r.status, r.body)
 			}
 		})
