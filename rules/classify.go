@@ -21,11 +21,14 @@ const (
 )
 
 // caseOf returns the case of a valid situation (see checkCombinations).
+// An indication with treatment delivered as VPT, MPT or PGB (at home or in
+// clustered housing) is classified by its delivery, like one without
+// treatment (domain.md §3.4, rules v2).
 func caseOf(s Situation) situationCase {
 	switch {
 	case s.Wlz == WlzNone:
 		return caseNoWlz
-	case s.Wlz == WlzWithTreatment:
+	case s.Wlz == WlzWithTreatment && s.Delivery == DeliveryStayWithTreatment:
 		return caseWithTreatment
 	case s.Setting == SettingHome:
 		return caseWlzAtHome
@@ -178,6 +181,14 @@ var alternatives = map[Need]struct {
 	NeedPermanent24h: {[]Alternative{AlternativeWlzAssessment}, reasonSpec{text: "Een blijvende 24/7 zorgbehoefte hoort bij de Wlz: adviseer een Wlz-aanvraag bij het CIZ.", sources: src("L-Wlz 3")}},
 }
 
+// reasonDeliveryDecides explains why an indication with treatment delivered
+// at home or in clustered housing is classified by its delivery (domain.md
+// §3.4, rules v2).
+var reasonDeliveryDecides = reasonSpec{
+	text:    "De Wlz-indicatie is met behandeling, maar wordt geleverd als vpt, mpt of pgb (thuis of in geclusterd wonen): dan beslist de leveringsvorm. De Wlz-check toont alleen met of zonder behandeling; de modelovereenkomsten delen cliënten in naar leveringsvorm, zoals bij een indicatie zonder behandeling.",
+	sources: src("L-Wlz 9", "T"),
+}
+
 // flagRules: flags raised by a situation [L-Wlz 8].
 var flagRules = []struct {
 	flag   Flag
@@ -189,6 +200,16 @@ var flagRules = []struct {
 		when: func(s Situation) bool { return s.Delivery == DeliveryPGB && s.Setting == SettingClusteredHousing },
 		reason: reasonSpec{
 			text:    "Let op: pgb in geclusterd wonen. Niet het zorgkantoor maar de cliënt houdt toezicht op de zorgorganisatie; vaak is onduidelijk wie dat doet. LHV en InEen zien hier extra belasting van huisartsen.",
+			sources: src("L-Wlz 8"),
+		},
+	},
+	{
+		// rules v2: under PGB in elderly care the client's oversight role is
+		// unclear; quality_oversight stays "client" and the flag says so.
+		flag: FlagPGBElderlyOversightUnclear,
+		when: func(s Situation) bool { return s.Delivery == DeliveryPGB && s.Sector == SectorElderly },
+		reason: reasonSpec{
+			text:    "Let op: pgb in de ouderenzorg. Formeel houdt de cliënt toezicht op de zorgorganisatie, maar in de praktijk is die rol onduidelijk en wordt aangenomen dat de zorgorganisatie het doet. Spreek af wie toezicht houdt; ga er niet van uit dat het geregeld is.",
 			sources: src("L-Wlz 8"),
 		},
 	},
@@ -222,6 +243,9 @@ func classify(s Situation) Classification {
 		c.Lead = sp.role
 	}
 	var reasons []reasonSpec
+	if s.Wlz == WlzWithTreatment && cs != caseWithTreatment {
+		reasons = append(reasons, reasonDeliveryDecides)
+	}
 	for _, r := range row.reasons {
 		if r.sector == "" || r.sector == s.Sector {
 			reasons = append(reasons, r)

@@ -2,6 +2,8 @@ package rules
 
 import (
 	"fmt"
+	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -23,6 +25,11 @@ func TestClassify(t *testing.T) {
 	none := func(setting Setting, sector Sector, need Need) Situation {
 		return Situation{Setting: setting, Wlz: WlzNone, Sector: sector, Need: need}
 	}
+	// rules v2 (§3.4): with treatment, delivered as vpt, mpt or pgb at home
+	// or in clustered housing.
+	withTreatmentBy := func(setting Setting, d Delivery, sector Sector) Situation {
+		return Situation{Setting: setting, Wlz: WlzWithTreatment, Delivery: d, Sector: sector}
+	}
 	var noWlz, atProvider, wlzHome []Situation
 	for _, sector := range sectorValues {
 		for _, setting := range settingValues {
@@ -32,6 +39,10 @@ func TestClassify(t *testing.T) {
 		}
 		atProvider = append(atProvider, instSWOT(sector), clustered(DeliveryStayWithoutTreatment, sector), clustered(DeliveryVPT, sector), clustered(DeliveryMPT, sector), clustered(DeliveryPGB, sector))
 		wlzHome = append(wlzHome, home(DeliveryVPT, sector), home(DeliveryMPT, sector), home(DeliveryPGB, sector))
+		for _, d := range []Delivery{DeliveryVPT, DeliveryMPT, DeliveryPGB} {
+			atProvider = append(atProvider, withTreatmentBy(SettingClusteredHousing, d, sector))
+			wlzHome = append(wlzHome, withTreatmentBy(SettingHome, d, sector))
+		}
 	}
 	withTreatment := []Situation{inst(SectorElderly), inst(SectorDisability)}
 	registeredWlz := append(append([]Situation{}, atProvider...), wlzHome...)
@@ -110,11 +121,15 @@ func TestClassify(t *testing.T) {
 		{"§3.3_at_home_group_home", wlzHome, fixed("group", "home")},
 		{"§3.3_at_home_no_agreement", wlzHome, fixed("agreement", "none")},
 		{"§3.3_at_home_prerequisites_do_not_apply", wlzHome, fixed("prerequisites_apply", false)},
-		{"§3.3_flag_pgb_in_clustered_housing", registeredWlz, func(s Situation) map[string]any {
+		{"§3.3_flags_pgb_in_clustered_housing_and_pgb_elderly_oversight_unclear", registeredWlz, func(s Situation) map[string]any {
+			flags := []any{}
 			if s.Delivery == DeliveryPGB && s.Setting == SettingClusteredHousing {
-				return map[string]any{"flags": []any{"pgb_in_clustered_housing"}}
+				flags = append(flags, "pgb_in_clustered_housing")
 			}
-			return map[string]any{"flags": []any{}}
+			if s.Delivery == DeliveryPGB && s.Sector == SectorElderly {
+				flags = append(flags, "pgb_elderly_oversight_unclear")
+			}
+			return map[string]any{"flags": flags}
 		}},
 	}
 	for _, r := range rules {
@@ -174,9 +189,11 @@ func TestClassify_everyValidSituation(t *testing.T) {
 		}
 	}
 	// Without Wlz: 3 settings × 3 needs × 2 sectors. With treatment: 1 × 2
-	// sectors. Without treatment: 8 setting/delivery pairs × 2 sectors. Each
-	// Wlz situation is valid with any of the 4 need values (need ignored).
-	if want := 3*3*2 + (1*2+8*2)*4; n != want {
+	// sectors, plus (rules v2) vpt, mpt and pgb at home or in clustered
+	// housing: 6 × 2. Without treatment: 8 setting/delivery pairs × 2
+	// sectors. Each Wlz situation is valid with any of the 4 need values
+	// (need ignored).
+	if want := 3*3*2 + (1*2+6*2+8*2)*4; n != want {
 		t.Errorf("%d valid situations, want %d", n, want)
 	}
 }
@@ -188,4 +205,77 @@ func mustJSON(t *testing.T, r Response) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// TestClassify_v2WithTreatmentClassifiedByDelivery checks rules v2 of
+// domain.md §3.4 [L-Wlz 9; T]: an indication with treatment delivered as
+// VPT, MPT or PGB at home or in clustered housing is classified exactly like
+// the same delivery without treatment, and its reasons say why, citing
+// L-Wlz 9 and T.
+func TestClassify_v2WithTreatmentClassifiedByDelivery(t *testing.T) {
+	for _, setting := range []Setting{SettingHome, SettingClusteredHousing} {
+		for _, d := range []Delivery{DeliveryVPT, DeliveryMPT, DeliveryPGB} {
+			for _, sector := range sectorValues {
+				with := Situation{Setting: setting, Wlz: WlzWithTreatment, Delivery: d, Sector: sector}
+				t.Run(fmt.Sprintf("§3.4_v2_%s_%s_%s", setting, d, sector), func(t *testing.T) {
+					without := with
+					without.Wlz = WlzWithoutTreatment
+					got, want := decideOK(t, Request{Situation: with}).Classification, decideOK(t, Request{Situation: without}).Classification
+					gotReasons := got.Reasons
+					got.Reasons, want.Reasons = nil, nil
+					if g, w := toMap(t, got), toMap(t, want); !reflect.DeepEqual(g, w) {
+						t.Errorf("classified as %v, want as without treatment %v", g, w)
+					}
+					if len(gotReasons) == 0 || !strings.Contains(gotReasons[0].Text, "beslist de leveringsvorm") ||
+						!reflect.DeepEqual(gotReasons[0].Sources, []string{"L-Wlz 9", "T"}) {
+						t.Errorf("first reason %+v does not explain that the delivery decides [L-Wlz 9, T]", gotReasons[0])
+					}
+				})
+			}
+		}
+	}
+}
+
+// TestClassify_v2PGBElderlyOversightUnclear checks rules v2 of domain.md
+// §3.3 [L-Wlz 8]: PGB in elderly care keeps quality_oversight "client" and
+// adds the flag pgb_elderly_oversight_unclear with its explanation; PGB in
+// disability care does not.
+func TestClassify_v2PGBElderlyOversightUnclear(t *testing.T) {
+	cases := []struct {
+		sit      Situation
+		wantFlag bool
+	}{
+		{Situation{Setting: SettingHome, Wlz: WlzWithoutTreatment, Delivery: DeliveryPGB, Sector: SectorElderly}, true},
+		{Situation{Setting: SettingClusteredHousing, Wlz: WlzWithoutTreatment, Delivery: DeliveryPGB, Sector: SectorElderly}, true},
+		{Situation{Setting: SettingHome, Wlz: WlzWithTreatment, Delivery: DeliveryPGB, Sector: SectorElderly}, true},
+		{Situation{Setting: SettingHome, Wlz: WlzWithoutTreatment, Delivery: DeliveryPGB, Sector: SectorDisability}, false},
+		{Situation{Setting: SettingHome, Wlz: WlzWithoutTreatment, Delivery: DeliveryVPT, Sector: SectorElderly}, false},
+	}
+	for _, c := range cases {
+		t.Run(fmt.Sprintf("§3.3_v2_%s_%s_%s_%s", c.sit.Setting, c.sit.Wlz, c.sit.Delivery, c.sit.Sector), func(t *testing.T) {
+			cl := decideOK(t, Request{Situation: c.sit}).Classification
+			has := false
+			for _, f := range cl.Flags {
+				has = has || f == FlagPGBElderlyOversightUnclear
+			}
+			if has != c.wantFlag {
+				t.Fatalf("flags %v, want pgb_elderly_oversight_unclear: %v", cl.Flags, c.wantFlag)
+			}
+			if !c.wantFlag {
+				return
+			}
+			if cl.QualityOversight != OversightClient {
+				t.Errorf("quality_oversight %q, want client", cl.QualityOversight)
+			}
+			explained := false
+			for _, r := range cl.Reasons {
+				if strings.Contains(r.Text, "pgb in de ouderenzorg") && reflect.DeepEqual(r.Sources, []string{"L-Wlz 8"}) {
+					explained = true
+				}
+			}
+			if !explained {
+				t.Errorf("no reason citing L-Wlz 8 explains the flag: %+v", cl.Reasons)
+			}
+		})
+	}
 }

@@ -23,6 +23,9 @@ var (
 	periodValues   = [...]calendar.Period{calendar.OfficeHours, calendar.OutOfHours}
 )
 
+// residentGroup is the index of grpResident in routeCells.
+const residentGroup = len(groupValues)
+
 func indexOf[T comparable](values []T, v T) int {
 	for i, x := range values {
 		if x == v {
@@ -34,11 +37,14 @@ func indexOf[T comparable](values []T, v T) int {
 
 // classEntry is the precomputed classification of one valid situation.
 type classEntry struct {
-	class     Classification
-	json      []byte // class encoded, for DecideLines
-	group     int    // index in groupValues
-	sector    int    // index in sectorValues
-	available bool
+	class Classification
+	json  []byte // class encoded, for DecideLines
+	group int    // index in groupValues
+	// routeGroup is group, or residentGroup for a client of group HM who
+	// lives in clustered housing or an institution (rules v2).
+	routeGroup int
+	sector     int // index in sectorValues
+	available  bool
 }
 
 // RouteCell is one precomputed cell of the §4.3 table for a sector: the
@@ -55,7 +61,9 @@ type RouteCell struct {
 
 var (
 	classTable [len(settingValues)][len(wlzValues)][len(deliveryValues)][len(sectorValues)][len(needValues)]classEntry
-	routeCells [len(categoryValues)][len(groupValues)][len(sectorValues)][len(periodValues)]RouteCell
+	// routeCells has one routing group more than the contract's groups:
+	// residentGroup (see grpResident).
+	routeCells [len(categoryValues)][len(groupValues) + 1][len(sectorValues)][len(periodValues)]RouteCell
 	// holidayNames[h] is the contract's name of calendar holiday h.
 	holidayNames [16]HolidayName
 )
@@ -81,8 +89,13 @@ func buildClassTable() {
 							continue
 						}
 						c := classify(s)
+						gi := indexOf(groupValues[:], c.Group)
+						rgi := gi
+						if c.Group == GroupHome && setting != SettingHome {
+							rgi = residentGroup
+						}
 						classTable[si][wi][di][ci][ni] = classEntry{
-							class: c, json: c.AppendJSON(nil), group: indexOf(groupValues[:], c.Group), sector: ci, available: true,
+							class: c, json: c.AppendJSON(nil), group: gi, routeGroup: rgi, sector: ci, available: true,
 						}
 					}
 				}
@@ -108,6 +121,28 @@ func buildRouteCells() {
 	}
 	if len(seen) != len(categoryValues)*len(groupValues)*len(periodValues) {
 		panic("rules: routing table does not cover every cell of domain.md §4.3")
+	}
+	// A resident of group HM: the HM cell, or the cell of residentRoutes
+	// rebuilt with the resident's own reasons.
+	hm := indexOf(groupValues[:], grpHM)
+	for ci, category := range categoryValues {
+		for pi, period := range periodValues {
+			for si := range sectorValues {
+				routeCells[ci][residentGroup][si][pi] = routeCells[ci][hm][si][pi]
+			}
+			g, ok := residentRoutes[category]
+			if !ok {
+				continue
+			}
+			for _, row := range routeTable {
+				if row.category == category && row.group == g && row.period == period {
+					row.group = grpResident
+					for si, sector := range sectorValues {
+						routeCells[ci][residentGroup][si][pi] = buildCell(row, sector)
+					}
+				}
+			}
+		}
 	}
 }
 
@@ -375,7 +410,7 @@ func (e *Engine) decide(req Request) (decision, error) {
 			settings = e.settings
 		}
 		m := settings.At(q.At)
-		d.cell = &routeCells[categoryIndex(q.Category)][entry.group][entry.sector][periodIndex(m.Period)]
+		d.cell = &routeCells[categoryIndex(q.Category)][entry.routeGroup][entry.sector][periodIndex(m.Period)]
 		d.period, d.holiday = m.Period, holidayNames[m.Holiday]
 	}
 	return d, nil

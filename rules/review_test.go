@@ -22,11 +22,16 @@ var hmSituations = []Situation{
 
 // TestRoute_HMTextsFitTheGroup: group HM has no voorwacht, no agreements with
 // a location and no "residents"; its texts must also be true for a client
-// without Wlz who lives in a setting, so none may begin with "Thuis".
+// without Wlz who lives in a setting, so none may begin with "Thuis". The
+// exception are the residentRoutes (rules v2): a resident of a setting follows
+// the location's route for those categories, voorwacht and all.
 func TestRoute_HMTextsFitTheGroup(t *testing.T) {
 	forbidden := []string{"voorwacht", "woonlocatie", "bewoners", "afspraken met de"}
 	for _, sit := range hmSituations {
 		for _, c := range categoryValues {
+			if _, ok := residentRoutes[c]; ok && sit.Setting != SettingHome {
+				continue
+			}
 			for _, at := range []string{"2026-09-09T14:00:00+02:00", "2026-09-09T22:00:00+02:00"} {
 				name := fmt.Sprintf("§4.3_HM_%s_%s_%s_%s_%s", sit.Setting, sit.Wlz, sit.Sector, c, at)
 				r := decideOK(t, Request{Situation: sit, Question: &Question{Category: c, At: mustTime(at)}}).Route
@@ -137,7 +142,14 @@ func TestRoute_emergencyIsProductChoice(t *testing.T) {
 func TestRoute_everyReasonUsed(t *testing.T) {
 	used := map[whyKey]bool{}
 	usedNR := map[notResponsibleKey]bool{}
+	rows := append([]routeRow(nil), routeTable...)
 	for _, row := range routeTable {
+		if g, ok := residentRoutes[row.category]; ok && row.group == g {
+			row.group = grpResident
+			rows = append(rows, row)
+		}
+	}
+	for _, row := range rows {
 		for _, st := range row.steps {
 			for _, k := range [...]whyKey{{row.category, row.group, st.who, st.mode}, {row.category, anyGroup, st.who, st.mode}, {anyCategory, row.group, st.who, st.mode}, {anyCategory, anyGroup, st.who, st.mode}} {
 				if _, ok := whyTable[k]; ok {

@@ -143,6 +143,21 @@ var routeTable = []routeRow{
 	{nursingCare, grpHM, anw, seq(cp)},
 }
 
+// grpResident is not a group of the contract but a routing group: a client
+// of group HM who lives in clustered housing or an institution (in practice:
+// a resident without a Wlz indication). Such a resident follows the HM route,
+// except for the categories in residentRoutes.
+const grpResident Group = "home_resident"
+
+// residentRoutes: for these categories a resident of group HM follows the
+// route of another group. A location's infection-prevention protocol covers
+// all its residents ("voor alle bewoners" [L-Rol 2]), so a resident without a
+// Wlz indication gets the location's route: FL, SP, GGD (consult) (domain.md
+// §4.3, rules v2).
+var residentRoutes = map[Category]Group{
+	infection: grpAT,
+}
+
 // anyCategory in a whyKey means "for every category without its own row",
 // anyGroup "for every group without its own row". A reason is looked up from
 // the most specific row to the least: category and group, category,
@@ -192,6 +207,7 @@ var whyTable = map[whyKey]reasonSpec{
 
 	{infection, anyGroup, sp, ModeCall}:     {text: "Infectiepreventie en uitbraken (zoals norovirus of covid) vallen onder de {SP}; dit is uitdrukkelijk geen taak van de huisarts.", sources: src("L-Rol 2")},
 	{infection, anyGroup, ggd, ModeConsult}: {text: "Bij infectiepreventie en uitbraken kan de GGD of een ziekenhuishygiënist of microbioloog worden geraadpleegd.", sources: src("L-Rol 2")},
+	{infection, grpResident, fl, ModeCall}:  {text: "Het infectiepreventieprotocol van de locatie geldt voor alle bewoners, ook voor wie geen Wlz-indicatie heeft: bel eerst de voorwacht van de locatie, die dag en nacht bereikbaar is.", sources: src("L-Rol 2", "T 2.3.2.3")},
 	{infection, grpHM, cp, ModeCall}:        {text: "Voor een cliënt thuis of zonder Wlz-indicatie is infectiepreventie een taak van de zorgaanbieder die de zorg levert, niet van de huisarts.", sources: src("L-Rol 2", "L-Rol 3")},
 
 	{nursingCare, anyGroup, cp, ModeCall}: {text: "Vragen over verzorging en verpleging, bezetting en kwaliteit van zorg zijn voor de zorgaanbieder, niet voor de huisarts.", sources: src("L-Rol 3")},
@@ -214,7 +230,7 @@ var notResponsibleTable = map[Category][]Group{
 	behaviour:   {grpAT, grpIN},
 	condition:   {grpAT, grpIN},
 	wzd:         {grpAT, grpIN, grpHM},
-	infection:   {grpAT, grpIN, grpHM},
+	infection:   {grpAT, grpIN, grpHM, grpResident},
 	nursingCare: {grpAT, grpIN, grpHM},
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/regio-mgz/mgz/calendar"
@@ -62,7 +63,11 @@ func TestRoute(t *testing.T) {
 	}{
 		{"AT", []Situation{sitAT, {Setting: SettingInstitution, Wlz: WlzWithoutTreatment, Delivery: DeliveryStayWithoutTreatment, Sector: SectorElderly}, {Setting: SettingClusteredHousing, Wlz: WlzWithoutTreatment, Delivery: DeliveryPGB, Sector: SectorElderly}}, 0},
 		{"IN", []Situation{sitIN}, 2},
-		{"HM", []Situation{sitHM, sitNo, {Setting: SettingInstitution, Wlz: WlzNone, Sector: SectorElderly, Need: NeedPermanent24h}}, 4},
+		{"HM", []Situation{sitHM, sitNo, {Setting: SettingHome, Wlz: WlzWithTreatment, Delivery: DeliveryPGB, Sector: SectorElderly}}, 4},
+		// rules v2: a resident of group HM (no Wlz, living in clustered
+		// housing or an institution) follows the HM route, except for
+		// infection prevention, where the location's route (AT) applies.
+		{"HM_resident", []Situation{{Setting: SettingInstitution, Wlz: WlzNone, Sector: SectorElderly, Need: NeedPermanent24h}, {Setting: SettingClusteredHousing, Wlz: WlzNone, Sector: SectorDisability, Need: NeedTemporary24h}}, 4},
 	}
 	periods := []struct {
 		name   string
@@ -77,6 +82,9 @@ func TestRoute(t *testing.T) {
 			for _, p := range periods {
 				t.Run(fmt.Sprintf("§4.3_%s_%s_%s", c, g.name, p.name), func(t *testing.T) {
 					want := expectedRoutes[c][g.col+p.offset]
+					if g.name == "HM_resident" && c == CategoryInfectionPrevention {
+						want = expectedRoutes[c][0+p.offset] // as AT
+					}
 					for _, base := range g.sits {
 						for _, sector := range sectorValues {
 							s := withSector(base, sector)
@@ -238,5 +246,48 @@ func TestRoute_cloneLeavesTablesAlone(t *testing.T) {
 	}
 	if (*Route)(nil).Clone() != nil {
 		t.Error("Clone of nil must be nil")
+	}
+}
+
+// TestRoute_v2InfectionPreventionForAllResidents checks rules v2 of
+// domain.md §4.3 [L-Rol 2]: a location's infection-prevention protocol covers
+// all its residents, so a resident of clustered housing or an institution
+// without a Wlz indication (group HM) gets the location's route — first_line,
+// SP, public_health_service (consult) — day and night, while a client at home
+// keeps care_provider, public_health_service (consult). The first step says
+// why and cites L-Rol 2.
+func TestRoute_v2InfectionPreventionForAllResidents(t *testing.T) {
+	cases := []struct {
+		name string
+		sit  Situation
+		want string
+	}{
+		{"clustered_housing_no_wlz", Situation{Setting: SettingClusteredHousing, Wlz: WlzNone, Sector: SectorDisability, Need: NeedTemporary24h}, "first_line SP public_health_service(consult)"},
+		{"institution_no_wlz", Situation{Setting: SettingInstitution, Wlz: WlzNone, Sector: SectorElderly, Need: NeedPermanent24h}, "first_line SP public_health_service(consult)"},
+		{"home_no_wlz", sitNo, "care_provider public_health_service(consult)"},
+		{"home_wlz", sitHM, "care_provider public_health_service(consult)"},
+	}
+	for _, c := range cases {
+		for _, at := range []time.Time{officeMoment, anwMoment} {
+			t.Run("§4.3_v2_"+c.name+"_"+at.Format("15h"), func(t *testing.T) {
+				resp := decideOK(t, Request{Situation: c.sit, Question: &Question{Category: CategoryInfectionPrevention, At: at}})
+				if resp.Classification.Group != GroupHome {
+					t.Fatalf("group %s, want home: the route changes, the classification does not", resp.Classification.Group)
+				}
+				if got := stepString(resp.Route.Steps, c.sit.Sector); got != c.want {
+					t.Fatalf("steps %q, want %q", got, c.want)
+				}
+				if len(resp.Route.NotResponsible) != 2 {
+					t.Errorf("not_responsible %+v, want gp and gp_post", resp.Route.NotResponsible)
+				}
+				if c.sit.Setting == SettingHome {
+					return
+				}
+				first := resp.Route.Steps[0]
+				if !strings.Contains(first.Why, "alle bewoners") || first.Sources[0] != "L-Rol 2" {
+					t.Errorf("first step does not say the protocol covers all residents [L-Rol 2]: %+v", first)
+				}
+			})
+		}
 	}
 }

@@ -175,8 +175,14 @@ const (
 // Flag marks a situation that needs attention.
 type Flag string
 
-// FlagPGBInClusteredHousing marks PGB in clustered housing [L-Wlz 8].
-const FlagPGBInClusteredHousing Flag = "pgb_in_clustered_housing"
+// The flags of domain.md §3.3 [L-Wlz 8].
+const (
+	// FlagPGBInClusteredHousing marks PGB in clustered housing.
+	FlagPGBInClusteredHousing Flag = "pgb_in_clustered_housing"
+	// FlagPGBElderlyOversightUnclear marks PGB in elderly care, where the
+	// client's oversight role is unclear (rules v2).
+	FlagPGBElderlyOversightUnclear Flag = "pgb_elderly_oversight_unclear"
+)
 
 // HolidayName is the Dutch name of a public holiday, or empty (JSON null).
 type HolidayName string

@@ -125,6 +125,10 @@ const (
 	atOutOfRange = "is geen geldig tijdstip voor een vraag: kies een moment tussen het jaar 1900 en 9999 in RFC 3339 met tijdzone, bijvoorbeeld 2026-12-25T03:10:00+01:00."
 )
 
+// withTreatmentSetting is the message for stay_with_treatment outside an
+// institution.
+const withTreatmentSetting = "verblijf met behandeling (stay_with_treatment) wordt alleen in een instelling geleverd (setting institution): pas de woonsituatie aan, kies bij zorg thuis of in geclusterd wonen vpt, mpt of pgb, of controleer de indicatie in VECOZO."
+
 // checkCombinations applies domain.md §3.4. The Wlz answer is the anchor
 // (it comes from the VECOZO lookup): a field that conflicts with it is
 // named, the Wlz field is not. Delivery and setting that conflict with each
@@ -144,17 +148,30 @@ func checkCombinations(p *problems, s Situation, bad fieldSet) {
 			p.add(fNeed, "is verplicht zonder Wlz-indicatie: kies "+specNeed.choices()+".")
 		}
 	case WlzWithTreatment:
-		if !badDelivery {
-			switch s.Delivery {
-			case DeliveryNone:
-				p.add(fDelivery, "ontbreekt: bij een Wlz-indicatie met behandeling hoort leveringsvorm stay_with_treatment.")
-			case DeliveryStayWithTreatment:
-			default:
-				p.add(fDelivery, "bij een Wlz-indicatie met behandeling (with_treatment) hoort alleen leveringsvorm stay_with_treatment: pas de leveringsvorm aan of controleer de indicatie in VECOZO.")
+		// rules v2 (domain.md §3.4): stay_with_treatment in an institution,
+		// or vpt, mpt or pgb at home or in clustered housing, where the
+		// delivery decides.
+		if badDelivery {
+			if !badSetting && s.Setting != SettingInstitution && s.Delivery == DeliveryStayWithTreatment {
+				p.add(fSetting, withTreatmentSetting)
 			}
+			return
 		}
-		if !badSetting && s.Setting != SettingInstitution {
-			p.add(fSetting, "een Wlz-indicatie met behandeling (with_treatment) wordt alleen in een instelling geleverd (setting institution): pas de woonsituatie aan of controleer de indicatie in VECOZO.")
+		switch s.Delivery {
+		case DeliveryNone:
+			p.add(fDelivery, "ontbreekt: kies bij een Wlz-indicatie met behandeling stay_with_treatment (in een instelling), of vpt, mpt of pgb (thuis of in een geclusterde woonzorgvoorziening).")
+		case DeliveryStayWithTreatment:
+			if !badSetting && s.Setting != SettingInstitution {
+				p.add(fSetting, withTreatmentSetting)
+			}
+		case DeliveryStayWithoutTreatment:
+			p.add(fDelivery, "stay_without_treatment hoort bij een Wlz-indicatie zonder behandeling: kies stay_with_treatment, vpt, mpt of pgb, of controleer de indicatie in VECOZO.")
+		default: // vpt, mpt, pgb
+			if !badSetting && s.Setting == SettingInstitution {
+				msg := "een pakket thuis of pgb (" + string(s.Delivery) + ") wordt niet in een instelling geleverd, alleen thuis of in een geclusterde woonzorgvoorziening: kies in een instelling stay_with_treatment, of pas de woonsituatie aan."
+				p.add(fSetting, msg)
+				p.add(fDelivery, msg)
+			}
 		}
 	case WlzWithoutTreatment:
 		if badDelivery {

@@ -16,7 +16,12 @@ func validBy34(s Situation) bool {
 	case WlzNone:
 		return s.Delivery == DeliveryNone && s.Need != NeedNone
 	case WlzWithTreatment:
-		return s.Delivery == DeliveryStayWithTreatment && s.Setting == SettingInstitution
+		switch s.Delivery {
+		case DeliveryStayWithTreatment:
+			return s.Setting == SettingInstitution
+		case DeliveryVPT, DeliveryMPT, DeliveryPGB: // rules v2
+			return s.Setting == SettingHome || s.Setting == SettingClusteredHousing
+		}
 	case WlzWithoutTreatment:
 		switch s.Delivery {
 		case DeliveryStayWithoutTreatment:
@@ -80,11 +85,14 @@ func TestValidate_combinations(t *testing.T) {
 	}{
 		{"with_treatment_at_home", `"setting":"home","wlz":"with_treatment","delivery":"stay_with_treatment"`, []string{FieldSetting}},
 		{"with_treatment_in_clustered_housing", `"setting":"clustered_housing","wlz":"with_treatment","delivery":"stay_with_treatment"`, []string{FieldSetting}},
-		{"with_treatment_delivery_vpt", `"setting":"institution","wlz":"with_treatment","delivery":"vpt"`, []string{FieldDelivery}},
+		// rules v2: vpt, mpt and pgb are not delivered inside an institution;
+		// either the setting or the delivery is wrong, so both are named.
+		{"with_treatment_vpt_in_institution", `"setting":"institution","wlz":"with_treatment","delivery":"vpt"`, []string{FieldSetting, FieldDelivery}},
+		{"with_treatment_pgb_in_institution", `"setting":"institution","wlz":"with_treatment","delivery":"pgb"`, []string{FieldSetting, FieldDelivery}},
 		{"with_treatment_delivery_stay_without_treatment", `"setting":"institution","wlz":"with_treatment","delivery":"stay_without_treatment"`, []string{FieldDelivery}},
-		{"with_treatment_vpt_at_home", `"setting":"home","wlz":"with_treatment","delivery":"vpt"`, []string{FieldSetting, FieldDelivery}},
 		{"with_treatment_without_delivery", `"setting":"institution","wlz":"with_treatment"`, []string{FieldDelivery}},
-		{"with_treatment_without_delivery_at_home", `"setting":"home","wlz":"with_treatment"`, []string{FieldSetting, FieldDelivery}},
+		{"with_treatment_without_delivery_at_home", `"setting":"home","wlz":"with_treatment"`, []string{FieldDelivery}},
+		{"with_treatment_stay_without_treatment_at_home", `"setting":"home","wlz":"with_treatment","delivery":"stay_without_treatment"`, []string{FieldDelivery}},
 		{"without_treatment_stay_with_treatment", `"setting":"institution","wlz":"without_treatment","delivery":"stay_with_treatment"`, []string{FieldDelivery}},
 		{"without_treatment_without_delivery", `"setting":"home","wlz":"without_treatment"`, []string{FieldDelivery}},
 		{"without_treatment_null_delivery", `"setting":"home","wlz":"without_treatment","delivery":null`, []string{FieldDelivery}},

@@ -109,8 +109,9 @@ var (
 		"at_provider":    "Woont of verblijft bij een zorgaanbieder, zonder behandeling",
 		"with_treatment": "Wlz met behandeling in een instelling", "home": "Thuis of zonder Wlz-indicatie",
 		"elv": "Eerstelijns verblijf (ELV)", "grz": "Geriatrische revalidatiezorg (GRZ)", "gzsp": "Geneeskundige zorg voor specifieke patiëntgroepen (GZSP)",
-		"wlz_assessment":           "Laat een Wlz-indicatie aanvragen bij het CIZ",
-		"pgb_in_clustered_housing": "PGB in een geclusterde woonvorm: de LHV en InEen zien hier extra belasting voor huisartsen",
+		"wlz_assessment":                "Laat een Wlz-indicatie aanvragen bij het CIZ",
+		"pgb_in_clustered_housing":      "PGB in een geclusterde woonvorm: de LHV en InEen zien hier extra belasting voor huisartsen",
+		"pgb_elderly_oversight_unclear": "PGB in de ouderenzorg: onduidelijk wie toezicht houdt op de zorg; spreek het af",
 	}
 )
 
