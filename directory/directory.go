@@ -23,43 +23,62 @@ type Directory struct {
 // New returns a Directory over reg.
 func New(reg mgz.RegisterService) *Directory { return &Directory{reg: reg} }
 
-// parties is everything of the register a route about one location can need.
+// parties is everything of the register a route about one location (or one client) can need.
 type parties struct {
-	loc        mgz.Location
-	provider   mgz.Organisation
+	loc        *mgz.Location // nil for a client at home
+	provider   *mgz.Organisation
+	client     *mgz.Patient // nil without patient_id
+	practice   *mgz.Organisation
 	fixedGP    *mgz.Organisation
 	physician  *mgz.Organisation
 	gpPost     *mgz.Organisation
 	ggd        *mgz.Organisation
 	contacts   map[int64][]mgz.ContactPoint // by organisation id; location contacts under key -1
 	office     bool
-	warnings   []string
+	warnings   []rules.Warning
 	warnedRole map[rules.Role]bool
 }
 
 const locationKey = -1
 
-// Enrich implements rules.Enricher: it fills each step's Contact for the request's location, adds
-// warnings for missing parties and rewrites the summary to name whom to call first.
+// Enrich implements rules.Enricher for a request with a location_id and no client: it fills each
+// step's Contact for the request's location, adds warnings for missing parties and rewrites the
+// summary to name whom to call first.
 func (d *Directory) Enrich(ctx context.Context, req rules.Request, resp *rules.Response) {
-	id, err := strconv.ParseInt(strings.TrimSpace(req.LocationID), 10, 64)
-	if err != nil || id <= 0 {
-		resp.Warnings = append(resp.Warnings, fmt.Sprintf("Locatie %q staat niet in het register: de stappen noemen daarom geen organisaties en telefoonnummers.", req.LocationID))
-		return
+	d.enrich(ctx, req, resp, nil)
+}
+
+func (d *Directory) enrich(ctx context.Context, req rules.Request, resp *rules.Response, client *mgz.Patient) {
+	var locID int64
+	if req.LocationID != "" {
+		id, err := strconv.ParseInt(strings.TrimSpace(req.LocationID), 10, 64)
+		if err != nil || id <= 0 {
+			resp.Warnings = append(resp.Warnings, rules.Warning{Code: rules.WarnLocationUnknown,
+				Message: fmt.Sprintf("Locatie %q staat niet in het register: de stappen noemen daarom geen organisaties en telefoonnummers.", req.LocationID)})
+			return
+		}
+		locID = id
 	}
-	p, err := d.load(ctx, id, resp.Route)
+	p, err := d.load(ctx, locID, client, resp.Route)
 	if err != nil {
 		if mgz.ErrorCode(err) == mgz.ECodeNotFound {
-			resp.Warnings = append(resp.Warnings, fmt.Sprintf("Locatie %d staat niet in het register: de stappen noemen daarom geen organisaties en telefoonnummers.", id))
+			resp.Warnings = append(resp.Warnings, rules.Warning{Code: rules.WarnLocationUnknown,
+				Message: fmt.Sprintf("Locatie %d staat niet in het register: de stappen noemen daarom geen organisaties en telefoonnummers.", locID)})
 		} else {
-			resp.Warnings = append(resp.Warnings, "Het register kon niet worden geraadpleegd: de stappen noemen daarom geen telefoonnummers. Probeer het opnieuw.")
+			resp.Warnings = append(resp.Warnings, rules.Warning{Code: rules.WarnRegisterUnavailable,
+				Message: "Het register kon niet worden geraadpleegd: de stappen noemen daarom geen telefoonnummers. Probeer het opnieuw."})
 		}
 		return
 	}
+	cloned := client != nil && applyLead(client, resp)
 	if resp.Route == nil {
+		resp.Warnings = append(resp.Warnings, p.warnings...)
 		return
 	}
-	route := resp.Route.Clone()
+	route := resp.Route
+	if !cloned {
+		route = resp.Route.Clone()
+	}
 	for i := range route.Steps {
 		route.Steps[i].Contact = p.contactFor(route.Steps[i].Role)
 	}
@@ -68,39 +87,60 @@ func (d *Directory) Enrich(ctx context.Context, req rules.Request, resp *rules.R
 	resp.Warnings = append(resp.Warnings, p.warnings...)
 }
 
-func (d *Directory) load(ctx context.Context, id int64, route *rules.Route) (*parties, error) {
-	p := &parties{contacts: map[int64][]mgz.ContactPoint{}, warnedRole: map[rules.Role]bool{}}
+func (d *Directory) load(ctx context.Context, locID int64, client *mgz.Patient, route *rules.Route) (*parties, error) {
+	p := &parties{contacts: map[int64][]mgz.ContactPoint{}, warnedRole: map[rules.Role]bool{}, client: client}
 	p.office = route != nil && route.Period == calendar.OfficeHours
-	var err error
-	if p.loc, err = d.reg.Location(ctx, id); err != nil {
-		return nil, err
-	}
-	if p.provider, err = d.reg.Organisation(ctx, p.loc.ProviderID); err != nil {
-		return nil, err
+	region := ""
+	if locID != 0 {
+		loc, err := d.reg.Location(ctx, locID)
+		if err != nil {
+			return nil, err
+		}
+		prov, err := d.reg.Organisation(ctx, loc.ProviderID)
+		if err != nil {
+			return nil, err
+		}
+		p.loc, p.provider, region = &loc, &prov, prov.CareOfficeRegion
 	}
 	if route == nil {
 		return p, nil
 	}
-	if p.fixedGP, err = d.optionalOrg(ctx, p.loc.FixedGPPracticeID); err != nil {
+	var err error
+	if p.loc != nil {
+		if p.fixedGP, err = d.optionalOrg(ctx, p.loc.FixedGPPracticeID); err != nil {
+			return nil, err
+		}
+	}
+	if client != nil {
+		if p.practice, err = d.optionalOrg(ctx, client.GPPracticeID); err != nil {
+			return nil, err
+		}
+		if region == "" && p.practice != nil {
+			region = p.practice.CareOfficeRegion
+		}
+	}
+	if p.physician, err = d.physicianService(ctx, p); err != nil {
 		return nil, err
 	}
-	if p.physician, err = d.optionalOrg(ctx, p.loc.PhysicianServiceID); err != nil {
+	if p.gpPost, err = d.regional(ctx, mgz.KindGPPost, region); err != nil {
 		return nil, err
 	}
-	if p.gpPost, err = d.regional(ctx, mgz.KindGPPost, p.provider.CareOfficeRegion); err != nil {
-		return nil, err
-	}
-	if p.ggd, err = d.regional(ctx, mgz.KindPublicHealthService, p.provider.CareOfficeRegion); err != nil {
+	if p.ggd, err = d.regional(ctx, mgz.KindPublicHealthService, region); err != nil {
 		return nil, err
 	}
 	all := mgz.Page{Limit: mgz.MaxLimit}
-	cps, _, err := d.reg.ContactPoints(ctx, mgz.ContactPointFilter{LocationID: id, Page: all})
-	if err != nil {
-		return nil, err
+	if p.loc != nil {
+		cps, _, err := d.reg.ContactPoints(ctx, mgz.ContactPointFilter{LocationID: p.loc.ID, Page: all})
+		if err != nil {
+			return nil, err
+		}
+		p.contacts[locationKey] = cps
 	}
-	p.contacts[locationKey] = cps
-	for _, o := range []*mgz.Organisation{&p.provider, p.fixedGP, p.physician, p.gpPost, p.ggd} {
+	for _, o := range []*mgz.Organisation{p.provider, p.practice, p.fixedGP, p.physician, p.gpPost, p.ggd} {
 		if o == nil {
+			continue
+		}
+		if _, done := p.contacts[o.ID]; done {
 			continue
 		}
 		if p.contacts[o.ID], _, err = d.reg.ContactPoints(ctx, mgz.ContactPointFilter{OrganisationID: o.ID, Page: all}); err != nil {
@@ -108,6 +148,64 @@ func (d *Directory) load(ctx context.Context, id int64, route *rules.Route) (*pa
 		}
 	}
 	return p, nil
+}
+
+// sectorLead is the kind of lead physician of each sector's physician (SO, AVG).
+var sectorLead = map[mgz.Sector]mgz.LeadPhysician{
+	mgz.SectorElderly:    mgz.LeadElderlyCarePhysician,
+	mgz.SectorDisability: mgz.LeadIDPhysician,
+}
+
+var sectorDutch = map[mgz.Sector]string{mgz.SectorElderly: "ouderenzorg", mgz.SectorDisability: "gehandicaptenzorg"}
+
+// physicianService returns the SO/AVG service for the route: the location's, unless the client is
+// of the other sector than the location. Then it is a service of the client's sector: the client's
+// own lead physician's organisation, else the service of another location of the same provider for
+// that sector, else of any location for that sector; with none registered it warns
+// (physician_sector_mismatch) and returns nil, so the step never names a service of the wrong sector.
+func (d *Directory) physicianService(ctx context.Context, p *parties) (*mgz.Organisation, error) {
+	c := p.client
+	if c == nil || (p.loc != nil && p.loc.Sector == c.Sector) {
+		if p.loc == nil {
+			return nil, nil
+		}
+		return d.optionalOrg(ctx, p.loc.PhysicianServiceID)
+	}
+	if c.LeadPhysician == sectorLead[c.Sector] && c.LeadPhysicianOrgID != nil {
+		return d.optionalOrg(ctx, c.LeadPhysicianOrgID)
+	}
+	if p.loc == nil {
+		return nil, nil // at home: no location's service to fall back on; contactFor warns
+	}
+	for _, f := range []mgz.LocationFilter{{ProviderID: p.loc.ProviderID, Sector: c.Sector}, {Sector: c.Sector}} {
+		f.Page = mgz.Page{Limit: mgz.MaxLimit}
+		ls, _, err := d.reg.Locations(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		for _, l := range ls {
+			if l.PhysicianServiceID != nil {
+				return d.optionalOrg(ctx, l.PhysicianServiceID)
+			}
+		}
+	}
+	msg := fmt.Sprintf("%s is een locatie voor de %s, maar de cliënt valt onder de %s. Er staat geen SO/AVG-dienst voor de %s in het register, dus de stap noemt geen dienst.",
+		p.loc.Name, sectorDutch[p.loc.Sector], sectorDutch[c.Sector], sectorDutch[c.Sector])
+	if p.loc.PhysicianServiceID != nil {
+		if o, err := d.optionalOrg(ctx, p.loc.PhysicianServiceID); err == nil && o != nil {
+			msg += fmt.Sprintf(" Overleg zo nodig met %s van de locatie", o.Name)
+			if o.Phone != "" {
+				msg += " (" + mgz.FormatPhone(o.Phone) + ")"
+			}
+			msg += "."
+		}
+	}
+	msg += " Vraag de zorgaanbieder een SO/AVG-dienst voor deze cliënt vast te leggen (L-Rol 2, L-Rol 3)."
+	p.warnings = append(p.warnings, rules.Warning{Code: rules.WarnPhysicianSectorMismatch, Message: msg})
+	for _, r := range []rules.Role{rules.RoleElderlyCarePhysician, rules.RoleIDPhysician, rules.RoleInstitutionPhysician} {
+		p.warnedRole[r] = true
+	}
+	return nil, nil
 }
 
 func (d *Directory) optionalOrg(ctx context.Context, id *int64) (*mgz.Organisation, error) {
@@ -164,7 +262,7 @@ func (p *parties) warn(role rules.Role, format string, args ...any) {
 		return
 	}
 	p.warnedRole[role] = true
-	p.warnings = append(p.warnings, fmt.Sprintf(format, args...))
+	p.warnings = append(p.warnings, rules.Warning{Code: rules.WarnPartyMissing, Message: fmt.Sprintf(format, args...)})
 }
 
 // orgContact names an organisation with the number of its contact point of role, or its main number.
@@ -178,21 +276,40 @@ func (p *parties) orgContact(o *mgz.Organisation, role mgz.ContactRole) *rules.C
 
 // contactFor returns the contact for a step's role, or nil with a warning when the register lacks it.
 func (p *parties) contactFor(role rules.Role) *rules.Contact {
-	loc, prov := p.loc.Name, p.provider.Name
+	loc, prov := "de locatie", "de zorgaanbieder"
+	if p.loc != nil {
+		loc, prov = p.loc.Name, p.provider.Name
+	}
+	atLocation := func(phone string) *rules.Contact {
+		return &rules.Contact{Organisation: prov, Location: loc, Phone: mgz.FormatPhone(phone)}
+	}
 	switch role {
 	case rules.RoleEmergencyServices:
 		return &rules.Contact{Organisation: "Alarmnummer", Phone: "112"}
 	case rules.RoleFirstLine:
-		if c, ok := p.find(mgz.RoleFirstLine, locationKey, p.provider.ID); ok {
-			return &rules.Contact{Organisation: prov, Location: loc, Phone: mgz.FormatPhone(c.Phone)}
+		if p.loc != nil {
+			if c, ok := p.find(mgz.RoleFirstLine, locationKey, p.provider.ID); ok {
+				return atLocation(c.Phone)
+			}
 		}
 		p.warn(role, "Er staat geen voorwacht in het register die nu bereikbaar is, niet bij %s en niet bij %s. Vraag de zorgaanbieder de voorwacht (dag en nacht) vast te leggen (T 2.3.2.3).", loc, prov)
 	case rules.RoleBehaviourSpecialist:
-		if c, ok := p.find(mgz.RoleBehaviourSpecialist, locationKey, p.provider.ID); ok {
-			return &rules.Contact{Organisation: prov, Location: loc, Phone: mgz.FormatPhone(c.Phone)}
+		if p.loc != nil {
+			if c, ok := p.find(mgz.RoleBehaviourSpecialist, locationKey, p.provider.ID); ok {
+				return atLocation(c.Phone)
+			}
 		}
 		p.warn(role, "Er staat geen gedragskundige in het register die nu bereikbaar is voor %s. De zorgaanbieder moet die overdag en in de ANW-uren bereikbaar hebben (T 2.3.2.2).", loc)
 	case rules.RoleGP:
+		// The client's own practice, where the client is registered by name (L-Conv 1); the
+		// location's fixed GP only when the request names no client.
+		if p.practice != nil {
+			return p.orgContact(p.practice, mgz.RoleReception)
+		}
+		if p.client != nil {
+			p.warn(role, "Bij deze cliënt staat geen huisartsenpraktijk in het register: bel de huisarts bij wie de cliënt op naam staat ingeschreven en leg de praktijk vast in het cliëntdossier (L-Conv 1).")
+			return nil
+		}
 		if p.fixedGP != nil {
 			return p.orgContact(p.fixedGP, mgz.RoleReception)
 		}
@@ -210,10 +327,16 @@ func (p *parties) contactFor(role rules.Role) *rules.Contact {
 			// The institution may subcontract a GP practice for office hours instead (T; L-Wlz 5).
 			return p.orgContact(p.fixedGP, mgz.RoleReception)
 		}
+		if p.loc == nil {
+			p.warn(role, "Bij deze cliënt staat geen SO/AVG als regiebehandelaar in het register. Vraag de huisarts of de zorgaanbieder welke SO/AVG-dienst 24/7 bereikbaar is voor overleg (L-Rol 2).")
+			return nil
+		}
 		p.warn(role, "%s heeft geen SO/AVG-dienst in het register. Een locatie hoort een contract te hebben met een SO of AVG die 24/7 bereikbaar is voor overleg (L-Rol 2, L-Rol 3).", loc)
 	case rules.RoleCareProviderOutOfHours:
-		if c, ok := p.find(mgz.RolePhysicianOnCall, locationKey, p.provider.ID); ok {
-			return &rules.Contact{Organisation: prov, Location: loc, Phone: mgz.FormatPhone(c.Phone)}
+		if p.loc != nil {
+			if c, ok := p.find(mgz.RolePhysicianOnCall, locationKey, p.provider.ID); ok {
+				return atLocation(c.Phone)
+			}
 		}
 		if p.physician != nil {
 			if c, ok := p.find(mgz.RolePhysicianOnCall, p.physician.ID); ok {
@@ -227,10 +350,14 @@ func (p *parties) contactFor(role rules.Role) *rules.Contact {
 		}
 		p.warn(role, "Er staat geen GGD in het register voor deze regio.")
 	case rules.RoleCareProvider:
-		if c, ok := p.find(mgz.RoleManagement, locationKey); ok {
-			return &rules.Contact{Organisation: prov, Location: loc, Phone: mgz.FormatPhone(c.Phone)}
+		if p.loc == nil {
+			p.warn(role, "Het register weet niet welke zorgaanbieder de zorg thuis levert: bel de zorgaanbieder van de cliënt.")
+			return nil
 		}
-		c := p.orgContact(&p.provider, mgz.RoleReception)
+		if c, ok := p.find(mgz.RoleManagement, locationKey); ok {
+			return atLocation(c.Phone)
+		}
+		c := p.orgContact(p.provider, mgz.RoleReception)
 		c.Location = loc
 		return c
 	}

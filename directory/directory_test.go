@@ -98,7 +98,7 @@ func TestMissingPartiesAreWarnedAbout(t *testing.T) {
 	loc := locationNamed(t, reg, "Wooninitiatief Samen Thuis") // no voorwacht, no behaviour specialist, no AVG contract
 	s := rules.Situation{Setting: rules.SettingClusteredHousing, Wlz: rules.WlzWithoutTreatment, Delivery: rules.DeliveryPGB, Sector: rules.SectorDisability}
 	resp := decide(t, reg, s, rules.CategoryBehaviour, weekdayAfternoon, strconv.FormatInt(loc.ID, 10))
-	all := strings.Join(resp.Warnings, "\n")
+	all := messages(resp.Warnings)
 	for _, want := range []string{"geen voorwacht", "geen gedragskundige", "geen SO/AVG-dienst"} {
 		if !strings.Contains(all, want) {
 			t.Errorf("warnings lack %q: %v", want, resp.Warnings)
@@ -107,7 +107,7 @@ func TestMissingPartiesAreWarnedAbout(t *testing.T) {
 	noGP := locationNamed(t, reg, "Het Dorpshuis")
 	s.Sector = rules.SectorElderly
 	resp = decide(t, reg, s, rules.CategoryGPCare, weekdayAfternoon, strconv.FormatInt(noGP.ID, 10))
-	if !strings.Contains(strings.Join(resp.Warnings, "\n"), "geen vaste huisarts") {
+	if !strings.Contains(messages(resp.Warnings), "geen vaste huisarts") {
 		t.Errorf("no warning about the missing fixed GP: %v", resp.Warnings)
 	}
 }
@@ -117,7 +117,8 @@ func TestUnknownLocationIsAWarningNotAFailure(t *testing.T) {
 	s := rules.Situation{Setting: rules.SettingClusteredHousing, Wlz: rules.WlzWithoutTreatment, Delivery: rules.DeliveryVPT, Sector: rules.SectorElderly}
 	for _, id := range []string{"999999", "abc"} {
 		resp := decide(t, reg, s, rules.CategoryGPCare, weekdayAfternoon, id)
-		if len(resp.Warnings) != 1 || !strings.Contains(resp.Warnings[0], "staat niet in het register") || resp.Route == nil {
+		if len(resp.Warnings) != 1 || !strings.Contains(resp.Warnings[0].Message, "staat niet in het register") ||
+			resp.Warnings[0].Code != rules.WarnLocationUnknown || resp.Route == nil {
 			t.Errorf("location %q: warnings %v", id, resp.Warnings)
 		}
 	}
@@ -137,4 +138,16 @@ func TestEnrichingLeavesTheSharedTablesAlone(t *testing.T) {
 			t.Fatalf("a decision without location_id carries a contact: the enricher changed the shared table")
 		}
 	}
+}
+
+// messages joins the warnings' messages, one a line, after checking that each has a stable code.
+func messages(ws []rules.Warning) string {
+	var b strings.Builder
+	for _, w := range ws {
+		if w.Code == "" || w.Message == "" {
+			b.WriteString("(warning without code or message)\n")
+		}
+		b.WriteString(w.Message + "\n")
+	}
+	return b.String()
 }

@@ -24,7 +24,18 @@ func (r Response) AppendJSON(dst []byte) []byte {
 	}
 	if len(r.Warnings) > 0 {
 		dst = append(dst, `,"warnings":`...)
-		dst = appendStrings(dst, r.Warnings)
+		dst = append(dst, '[')
+		for i, w := range r.Warnings {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = append(dst, `{"code":`...)
+			dst = appendString(dst, w.Code)
+			dst = append(dst, `,"message":`...)
+			dst = appendString(dst, w.Message)
+			dst = append(dst, '}')
+		}
+		dst = append(dst, ']')
 	}
 	return append(dst, '}')
 }

@@ -45,7 +45,7 @@ func TestResponseJSON_roundTrip(t *testing.T) {
 			resp.Route = resp.Route.Clone()
 			resp.Route.Steps[0].Contact = &Contact{Organisation: "De Linde <Utrecht>", Phone: "030 123 4567"}
 		}
-		resp.Warnings = []string{"Geen SO/AVG-contract voor deze locatie."}
+		resp.Warnings = []Warning{{Code: WarnPartyMissing, Message: "Geen SO/AVG-contract voor deze locatie."}}
 		b, err := json.Marshal(resp)
 		if err != nil {
 			t.Fatal(err)

@@ -319,6 +319,33 @@ func lookupClass(s Situation) *classEntry {
 type Engine struct {
 	settings calendar.Settings
 	enrich   Enricher
+	resolve  Resolver
+}
+
+// Resolver reads the register for a request with a patient_id or a
+// location_id before the rules decide: it returns the request as the
+// register has it (the register wins over the request, contract.md), and
+// the Enricher that completes this decision, with the warnings of the
+// resolution. It returns a *RequestError for a request it rejects, with code
+// CodeNotFound for a client that does not exist or may not be seen.
+type Resolver func(ctx context.Context, req Request) (Request, Enricher, error)
+
+// WithResolver returns a copy of e that runs r on every request with a
+// patient_id or a location_id, in DecideContext and DecideLines; the
+// resolver's Enricher then takes the place of the engine's.
+func (e *Engine) WithResolver(r Resolver) *Engine {
+	c := *e
+	c.resolve = r
+	return &c
+}
+
+// needsRegister reports whether a request takes the slow path through the
+// register.
+func (e *Engine) needsRegister(req Request) bool {
+	if req.PatientID != "" {
+		return true
+	}
+	return req.LocationID != "" && (e.enrich != nil || e.resolve != nil)
 }
 
 // Enricher adds what the rules cannot know to a decision, such as the concrete
@@ -338,10 +365,25 @@ func (e *Engine) WithEnricher(f Enricher) *Engine {
 
 // DecideContext is Decide followed by the engine's Enricher, if any, for a
 // request with a location_id.
+//
+// With a Resolver, a request with a patient_id or a location_id is first
+// resolved against the register. A request with a patient_id and no
+// Resolver is rejected: without a register the client cannot be looked up.
 func (e *Engine) DecideContext(ctx context.Context, req Request) (Response, error) {
+	enrich := e.enrich
+	if e.resolve != nil && (req.PatientID != "" || req.LocationID != "") {
+		var err error
+		if req, enrich, err = e.resolve(ctx, req); err != nil {
+			return Response{}, err
+		}
+	} else if req.PatientID != "" {
+		return Response{}, &RequestError{Code: CodeInvalidRequest, Fields: []string{FieldPatient},
+			Message: "Het verzoek noemt een cliënt (patient_id), maar er is geen register om die op te zoeken: geef het register op (mgz decide --db) of beschrijf de situatie zonder patient_id.",
+			Details: []FieldError{{Field: FieldPatient, Message: "kan zonder register niet worden opgezocht: geef het register op of laat patient_id weg en beschrijf de situatie."}}}
+	}
 	resp, err := e.Decide(req)
-	if err == nil && e.enrich != nil && req.LocationID != "" {
-		e.enrich(ctx, req, &resp)
+	if err == nil && enrich != nil && (req.LocationID != "" || req.PatientID != "") {
+		enrich(ctx, req, &resp)
 	}
 	return resp, err
 }

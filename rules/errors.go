@@ -14,6 +14,10 @@ const (
 	CodeInvalidRequest = "invalid_request"
 	// CodeBadRequest: the body is not JSON at all. HTTP 400.
 	CodeBadRequest = "bad_request"
+	// CodeNotFound: the request names a client (patient_id) that does not
+	// exist or that the caller may not see; both are answered alike. HTTP
+	// 404, CLI exit status 2.
+	CodeNotFound = "not_found"
 )
 
 // Field paths of the request, as named in the error object's fields.
@@ -28,12 +32,13 @@ const (
 	FieldCategory  = "question.category"
 	FieldAt        = "question.at"
 	FieldLocation  = "location_id"
+	FieldPatient   = "patient_id"
 )
 
 // fieldOrder fixes the order in which fields are reported: the order of the
 // request in the contract, so the same request always gives the same error.
 var fieldOrder = [...]string{FieldSituation, FieldSetting, FieldWlz, FieldDelivery, FieldSector,
-	FieldNeed, FieldQuestion, FieldCategory, FieldAt, FieldLocation}
+	FieldNeed, FieldQuestion, FieldCategory, FieldAt, FieldLocation, FieldPatient}
 
 type field uint8
 
@@ -48,6 +53,7 @@ const (
 	fCategory
 	fAt
 	fLocation
+	fPatient
 )
 
 // fieldSet is a set of request fields.

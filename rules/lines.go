@@ -85,7 +85,7 @@ func (e *Engine) decideLine(ctx context.Context, dst, line []byte) []byte {
 		return dst
 	}
 	req, err := Parse(line)
-	if err == nil && e.enrich != nil && req.LocationID != "" {
+	if err == nil && e.needsRegister(req) {
 		// The slow path: the enricher may look things up and change the route.
 		var resp Response
 		if resp, err = e.DecideContext(ctx, req); err == nil {

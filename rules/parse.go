@@ -79,6 +79,7 @@ type rawRequest struct {
 	question                             kind
 	category, at                         rawField
 	location                             rawField
+	patient                              rawField
 }
 
 // scanner walks the input once, validating the JSON grammar and recording
@@ -189,6 +190,8 @@ func (r *rawRequest) topKey(p *scanner, key rawField) *RequestError {
 		return err
 	case key.is("location_id"):
 		return p.scalar(&r.location)
+	case key.is("patient_id"):
+		return p.scalar(&r.patient)
 	}
 	_, err := p.skip()
 	return err
@@ -473,16 +476,31 @@ func (r *rawRequest) request() (Request, error) {
 	default:
 		mark(fSituation, "het verzoek moet een JSON-object zijn met ten minste situation, maar is "+kindDutch[r.root]+".")
 	}
+	// With a patient_id the situation comes from the register: it may be
+	// left out or given in part, and is judged after the register is read.
+	withPatient := false
+	if r.root == kObject {
+		switch r.patient.kind {
+		case kString:
+			req.PatientID = r.patient.str()
+			withPatient = req.PatientID != ""
+		case kAbsent, kNull:
+		default:
+			mark(fPatient, "moet een tekst zijn (de code van een cliënt in het register), maar is "+kindDutch[r.patient.kind]+".")
+		}
+	}
 	if r.root == kObject {
 		switch r.situation {
 		case kObject:
-			enumField(&p, &bad, r.setting, specSetting, true, (*string)(&req.Situation.Setting))
-			enumField(&p, &bad, r.wlz, specWlz, true, (*string)(&req.Situation.Wlz))
+			enumField(&p, &bad, r.setting, specSetting, !withPatient, (*string)(&req.Situation.Setting))
+			enumField(&p, &bad, r.wlz, specWlz, !withPatient, (*string)(&req.Situation.Wlz))
 			enumField(&p, &bad, r.delivery, specDelivery, false, (*string)(&req.Situation.Delivery))
-			enumField(&p, &bad, r.sector, specSector, true, (*string)(&req.Situation.Sector))
+			enumField(&p, &bad, r.sector, specSector, !withPatient, (*string)(&req.Situation.Sector))
 			enumField(&p, &bad, r.need, specNeed, false, (*string)(&req.Situation.Need))
 		case kAbsent, kNull:
-			mark(fSituation, "ontbreekt: geef de situatie op met setting, wlz, sector en (afhankelijk van wlz) delivery of need.")
+			if !withPatient {
+				mark(fSituation, "ontbreekt: geef de situatie op met setting, wlz, sector en (afhankelijk van wlz) delivery of need, of geef patient_id van een cliënt in het register.")
+			}
 		default:
 			mark(fSituation, "moet een object zijn met setting, wlz, sector en delivery of need, maar is "+kindDutch[r.situation]+".")
 		}
@@ -519,7 +537,7 @@ func (r *rawRequest) request() (Request, error) {
 			mark(fLocation, "moet een tekst zijn (de code van een geregistreerde locatie), maar is "+kindDutch[r.location.kind]+".")
 		}
 	}
-	if !bad.has(fSituation) {
+	if !bad.has(fSituation) && !withPatient {
 		checkCombinations(&p, req.Situation, bad)
 	}
 	if !p.empty() {

@@ -198,6 +198,10 @@ type Request struct {
 	// LocationID names a registered location; the rules ignore it, adapters
 	// use it to name concrete contacts.
 	LocationID string `json:"location_id,omitempty"`
+	// PatientID names a registered client; with a register (a Resolver) the
+	// situation, location and the client's own practice come from the
+	// client's record, and the register wins over the request.
+	PatientID string `json:"patient_id,omitempty"`
 }
 
 // Situation is the client's situation (domain.md §3).
@@ -226,8 +230,35 @@ type Response struct {
 	Route          *Route         `json:"route,omitempty"`
 	// Warnings is filled by adapters, e.g. when a needed party is missing
 	// for the location (domain.md §4.3, last paragraph).
-	Warnings []string `json:"warnings,omitempty"`
+	Warnings []Warning `json:"warnings,omitempty"`
 }
+
+// Warning is something the caller of a decision must know, with a stable
+// code and a Dutch message saying what to do (contract.md "warnings").
+type Warning struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// The stable warning codes of contract.md.
+const (
+	// WarnPartyMissing: a party the route needs is missing from the register.
+	WarnPartyMissing = "party_missing"
+	// WarnNotReachableNow: a contact is not reachable at this moment.
+	WarnNotReachableNow = "not_reachable_now"
+	// WarnRegisterOverridesRequest: the request contradicts the register,
+	// and the answer follows the register.
+	WarnRegisterOverridesRequest = "register_overrides_request"
+	// WarnPhysicianSectorMismatch: the location's SO/AVG service is of the
+	// other sector than the client's, and no service of the client's sector
+	// is registered.
+	WarnPhysicianSectorMismatch = "physician_sector_mismatch"
+	// WarnLocationUnknown: location_id names no registered location.
+	WarnLocationUnknown = "location_unknown"
+	// WarnRegisterUnavailable: the register could not be read, or there is
+	// none, so the steps name no contacts.
+	WarnRegisterUnavailable = "register_unavailable"
+)
 
 // Classification answers who is responsible, who pays and which agreement
 // applies (domain.md §3, contract.md "Field rules").

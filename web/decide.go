@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -33,6 +34,12 @@ func (s *Server) engine(r *http.Request) (*rules.Engine, error) {
 	if s.cfg.Enrich != nil {
 		e = e.WithEnricher(s.cfg.Enrich)
 	}
+	if s.cfg.Resolver != nil {
+		a := actorOf(r)
+		e = e.WithResolver(s.cfg.Resolver(func(ctx context.Context, id int64) (mgz.Patient, error) {
+			return s.cfg.Service.Patient(ctx, a, id)
+		}))
+	}
 	return e, nil
 }
 
@@ -55,8 +62,12 @@ func (s *Server) apiDecide(w http.ResponseWriter, r *http.Request) error {
 	var re *rules.RequestError
 	if errors.As(err, &re) {
 		status := http.StatusUnprocessableEntity
-		if rules.IsBadRequest(err) {
+		switch {
+		case rules.IsBadRequest(err):
 			status = http.StatusBadRequest
+		case re.Code == rules.CodeNotFound:
+			// A client that does not exist and one the caller may not see are answered alike.
+			status = http.StatusNotFound
 		}
 		writeRaw(w, status, rules.ErrorResponse{Error: re}.AppendJSON(nil))
 		return nil
@@ -186,7 +197,15 @@ func (s *Server) pageDecide(w http.ResponseWriter, r *http.Request) error {
 		form.Values.Set("at", time.Now().In(calendar.Location()).Format(dutchTimeLayout))
 	}
 	pd := pageData{Title: "Wie is er verantwoordelijk?", Nav: "beslissen", Data: &d, Form: form}
-	if q.Get("category") == "" && q.Get("setting") == "" && q.Get("location_id") == "" {
+	// The client's record answers for the client (patient_id; "client" is the short link form).
+	patientID := q.Get("patient_id")
+	if patientID == "" {
+		patientID = q.Get("client")
+	}
+	if patientID != "" {
+		form.Values.Set("patient_id", patientID)
+	}
+	if q.Get("category") == "" && q.Get("setting") == "" && q.Get("location_id") == "" && patientID == "" {
 		s.render(w, r, http.StatusOK, "decide", pd)
 		return nil
 	}
@@ -194,8 +213,10 @@ func (s *Server) pageDecide(w http.ResponseWriter, r *http.Request) error {
 	// A chosen location tells the setting and the sector when the person did not.
 	req := rules.Request{Situation: rules.Situation{Setting: rules.Setting(q.Get("setting")), Wlz: rules.Wlz(q.Get("wlz")),
 		Delivery: rules.Delivery(q.Get("delivery")), Sector: rules.Sector(q.Get("sector")), Need: rules.Need(q.Get("need"))},
-		LocationID: q.Get("location_id")}
-	if l, ok := byID[req.LocationID]; ok {
+		LocationID: q.Get("location_id"), PatientID: patientID}
+	if patientID != "" {
+		d.Location = "deze cliënt (volgens het register)"
+	} else if l, ok := byID[req.LocationID]; ok {
 		d.Location = l.Name
 		if req.Situation.Setting == "" {
 			req.Situation.Setting = rules.Setting(l.Setting)
@@ -206,9 +227,12 @@ func (s *Server) pageDecide(w http.ResponseWriter, r *http.Request) error {
 			form.Values.Set("sector", string(l.Sector))
 		}
 	}
-	if req.Situation.Wlz == rules.WlzNone {
+	switch req.Situation.Wlz {
+	case rules.WlzNone:
 		req.Situation.Delivery = ""
-	} else {
+	case "":
+		// With a client the register says whether there is a Wlz indication.
+	default:
 		req.Situation.Need = ""
 	}
 	if cat := q.Get("category"); cat != "" {
@@ -230,6 +254,8 @@ func (s *Server) pageDecide(w http.ResponseWriter, r *http.Request) error {
 	switch {
 	case len(form.Errors) > 0:
 		pd.Problem = "Vul de gemarkeerde gegevens aan of verbeter ze."
+	case errors.As(err, &re) && re.Code == rules.CodeNotFound:
+		return mgz.Errorf(mgz.ECodeNotFound, "Dit bestaat niet, of u heeft er geen toegang toe.")
 	case errors.As(err, &re):
 		for _, fe := range re.Details {
 			form.Errors[formFieldOf(fe.Field)] = fe.Message

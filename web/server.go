@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/regio-mgz/mgz"
+	"github.com/regio-mgz/mgz/directory"
 	"github.com/regio-mgz/mgz/rules"
 	"github.com/regio-mgz/mgz/service"
 )
@@ -36,6 +37,10 @@ type Config struct {
 	Service *service.Service
 	// Enrich adds the register's contacts to decisions about a location (package directory).
 	Enrich rules.Enricher
+	// Resolver answers decisions about a client (patient_id) or a location from the register
+	// (directory.Directory.Resolver); the server gives it a reader of clients for the signed-in
+	// user, so every client read passes the access policy and is audited.
+	Resolver func(directory.PatientReader) rules.Resolver
 	// SecureCookies marks the session cookie Secure even when TLS ends before mgz (a proxy);
 	// requests that arrive over TLS always get a Secure cookie.
 	SecureCookies bool

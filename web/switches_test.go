@@ -62,7 +62,7 @@ func newClockedTestServer(t *testing.T, clock *testClock) *testServer {
 		t.Fatalf("demo RHO: %v %v", orgs, err)
 	}
 	ts.rho = orgs[0]
-	srv, err := web.New(web.Config{Service: svc, Enrich: directory.New(db.Register()).Enrich, Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))})
+	srv, err := web.New(web.Config{Service: svc, Enrich: directory.New(db.Register()).Enrich, Resolver: directory.New(db.Register()).Resolver, Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))})
 	if err != nil {
 		t.Fatal(err)
 	}

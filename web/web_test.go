@@ -74,7 +74,7 @@ func newTestServer(t *testing.T, withDemo bool) *testServer {
 			t.Fatal(err)
 		}
 	}
-	srv, err := web.New(web.Config{Service: svc, Enrich: directory.New(db.Register()).Enrich, Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))})
+	srv, err := web.New(web.Config{Service: svc, Enrich: directory.New(db.Register()).Enrich, Resolver: directory.New(db.Register()).Resolver, Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))})
 	if err != nil {
 		t.Fatal(err)
 	}

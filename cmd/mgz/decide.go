@@ -10,9 +10,11 @@ import (
 	"os"
 	"time"
 
+	"github.com/regio-mgz/mgz"
 	"github.com/regio-mgz/mgz/calendar"
 	"github.com/regio-mgz/mgz/directory"
 	"github.com/regio-mgz/mgz/rules"
+	"github.com/regio-mgz/mgz/service"
 	"github.com/regio-mgz/mgz/sqlite"
 )
 
@@ -116,12 +118,20 @@ func decideEngine(ctx context.Context, dbPath string) (*rules.Engine, func(), er
 		db.Close()
 		return nil, nil, fmt.Errorf("regio-instellingen: %w", err)
 	}
-	return e.WithEnricher(directory.New(db.Register()).Enrich), func() { db.Close() }, nil
+	// A patient_id is read through the service, so the read passes the access policy and is
+	// audited under the command line's own actor.
+	svc := service.New(db.Store(), service.Config{})
+	dir := directory.New(db.Register())
+	patients := func(ctx context.Context, id int64) (mgz.Patient, error) {
+		return svc.Patient(ctx, service.System(), id)
+	}
+	return e.WithEnricher(dir.Enrich).WithResolver(dir.Resolver(patients)), func() { db.Close() }, nil
 }
 
 // noRegister warns that a location_id cannot be looked up without a register.
 func noRegister(_ context.Context, req rules.Request, resp *rules.Response) {
-	resp.Warnings = append(resp.Warnings, fmt.Sprintf("Er is geen register (database) opgegeven of gevonden, dus locatie %q kan niet worden opgezocht: de stappen noemen geen telefoonnummers. Gebruik --db of MGZ_DB.", req.LocationID))
+	resp.Warnings = append(resp.Warnings, rules.Warning{Code: rules.WarnRegisterUnavailable,
+		Message: fmt.Sprintf("Er is geen register (database) opgegeven of gevonden, dus locatie %q kan niet worden opgezocht: de stappen noemen geen telefoonnummers. Gebruik --db of MGZ_DB.", req.LocationID)})
 }
 
 // isTerminal reports whether w is a terminal, where progress may be shown.

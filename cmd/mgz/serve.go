@@ -110,7 +110,8 @@ func runServe(ctx context.Context, env *environment, args []string) int {
 		}
 	}
 
-	srv, err := web.New(web.Config{Service: svc, Enrich: directory.New(svc.Register(service.System())).Enrich,
+	dir := directory.New(svc.Register(service.System()))
+	srv, err := web.New(web.Config{Service: svc, Enrich: dir.Enrich, Resolver: dir.Resolver,
 		SecureCookies: *secure, Logger: log, Version: versionString()})
 	if err != nil {
 		fmt.Fprintln(env.stderr, "mgz serve:", err)
