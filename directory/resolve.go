@@ -43,11 +43,11 @@ func (d *Directory) resolve(ctx context.Context, req rules.Request, patients Pat
 			return req, nil, clientNotFound()
 		}
 		p, err := patients(ctx, id)
-		switch mgz.ErrorCode(err) {
-		case "":
-		case mgz.ECodeNotFound, mgz.ECodeForbidden:
-			return req, nil, clientNotFound()
-		default:
+		if err != nil {
+			switch mgz.ErrorCode(err) {
+			case mgz.ECodeNotFound, mgz.ECodeForbidden:
+				return req, nil, clientNotFound()
+			}
 			return req, nil, err
 		}
 		client = &p
