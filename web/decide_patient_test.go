@@ -91,7 +91,7 @@ func TestDecideAPIForAClient(t *testing.T) {
 	ctx := context.Background()
 	gps, _, _ := ts.reg.Organisations(ctx, mgz.OrganisationFilter{Kind: mgz.KindGPPractice, Page: mgz.Page{Limit: mgz.MaxLimit}})
 	regenboog := locByName(t, ts, "Woonvorm De Regenboog") // disability, AVG-dienst De Brugwachter
-	boomgaard := locByName(t, ts, "Woonzorg De Boomgaard")  // elderly, SO service
+	boomgaard := locByName(t, ts, "Woonzorg De Boomgaard") // elderly, SO service
 	so := orgByName(t, ts, mgz.KindPhysicianService, "Ouderengeneeskunde Voorbeeld")
 	avg := orgByName(t, ts, mgz.KindPhysicianService, "De Brugwachter")
 	var ownGP mgz.Organisation // a practice that is not the location's fixed GP
@@ -136,7 +136,7 @@ func TestDecideAPIForAClient(t *testing.T) {
 	t.Run("a request that contradicts the register is answered from the register, with register_overrides_request", func(t *testing.T) {
 		p := createClient(t, ts, mgz.Patient{LocationID: &boomgaard.ID, Sector: mgz.SectorElderly, Wlz: mgz.WlzWithoutTreatment, Delivery: mgz.DeliveryVPT, GPPracticeID: &ownGP.ID})
 		d := ask(t, boomgaardCarer, map[string]any{"patient_id": strconv.FormatInt(p.ID, 10),
-			"situation": map[string]any{"setting": "institution", "wlz": "with_treatment", "delivery": "stay_with_treatment", "sector": "disability"},
+			"situation":   map[string]any{"setting": "institution", "wlz": "with_treatment", "delivery": "stay_with_treatment", "sector": "disability"},
 			"location_id": strconv.FormatInt(regenboog.ID, 10), "question": question("gp_care", officeAt)})
 		if d.Classification.Group != "at_provider" {
 			t.Errorf("group %q, want at_provider (the register: clustered housing, without treatment, vpt)", d.Classification.Group)

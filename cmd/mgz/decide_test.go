@@ -12,6 +12,7 @@ import (
 
 	"github.com/regio-mgz/mgz"
 	"github.com/regio-mgz/mgz/demo"
+	"github.com/regio-mgz/mgz/service"
 	"github.com/regio-mgz/mgz/sqlite"
 )
 
@@ -194,4 +195,95 @@ type countingWriter struct{ lines int }
 func (c *countingWriter) Write(p []byte) (int, error) {
 	c.lines += bytes.Count(p, []byte{'\n'})
 	return len(p), nil
+}
+
+// TestDecideAnswersForARegisteredClient: with --db, a patient_id answers from the client's record
+// (the register wins over the request, with a warning object), in one request and in --lines; an
+// unknown client and a patient_id without a register are rejected (exit 2) naming patient_id.
+func TestDecideAnswersForARegisteredClient(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "mgz.db")
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := demo.Load(ctx, db.Register()); err != nil {
+		t.Fatal(err)
+	}
+	ls, _, _ := db.Register().Locations(ctx, mgz.LocationFilter{Query: "De Boomgaard"})
+	gps, _, _ := db.Register().Organisations(ctx, mgz.OrganisationFilter{Kind: mgz.KindGPPractice, Page: mgz.Page{Limit: 1}})
+	p := mgz.Patient{Name: "Meneer Opdrachtregel", BirthDate: mgz.NewDate(1936, 2, 3), LocationID: &ls[0].ID, Sector: mgz.SectorElderly,
+		Wlz: mgz.WlzWithoutTreatment, WlzSource: mgz.WlzSourceVECOZO, WlzCheckedOn: mgz.NewDate(2026, 11, 20), Delivery: mgz.DeliveryVPT,
+		GPPracticeID: &gps[0].ID}
+	if err := service.New(db.Store(), service.Config{}).CreatePatient(ctx, service.System(), &p); err != nil {
+		t.Fatal(err)
+	}
+	id := strconv.FormatInt(p.ID, 10)
+	req := `{"patient_id":"` + id + `","situation":{"setting":"home","wlz":"none","sector":"disability","need":"temporary_24h"},"question":{"category":"gp_care","at":"2026-09-09T14:00:00+02:00"}}`
+
+	type answer struct {
+		Classification struct{ Group string } `json:"classification"`
+		Route          struct {
+			Steps []struct {
+				Role    string
+				Contact struct{ Organisation string }
+			}
+		} `json:"route"`
+		Warnings []struct{ Code, Message string } `json:"warnings"`
+		Error    *struct {
+			Code   string
+			Fields []string
+		} `json:"error"`
+	}
+	check := func(t *testing.T, line string) {
+		t.Helper()
+		var a answer
+		if err := json.Unmarshal([]byte(line), &a); err != nil {
+			t.Fatalf("%v: %s", err, line)
+		}
+		if a.Classification.Group != "at_provider" || len(a.Route.Steps) != 2 || a.Route.Steps[1].Contact.Organisation != gps[0].Name {
+			t.Errorf("not answered from the record (at_provider, the client's practice %q): %s", gps[0].Name, line)
+		}
+		if len(a.Warnings) == 0 || a.Warnings[0].Code != "register_overrides_request" || a.Warnings[0].Message == "" {
+			t.Errorf("no register_overrides_request warning object: %s", line)
+		}
+	}
+	runDecide := func(args []string, stdin string) (int, string) {
+		env, out, _ := testEnv(map[string]string{"MGZ_DB": path})
+		env.stdin = strings.NewReader(stdin)
+		return run(ctx, env, append([]string{"decide"}, args...)), out.String()
+	}
+	t.Run("one request", func(t *testing.T) {
+		code, out := runDecide(nil, req)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, out)
+		}
+		check(t, out)
+	})
+	t.Run("lines", func(t *testing.T) {
+		missing := `{"patient_id":"99999999","question":{"category":"gp_care","at":"2026-09-09T14:00:00+02:00"}}`
+		code, out := runDecide([]string{"--lines"}, req+"\n"+missing+"\n"+req+"\n")
+		lines := strings.Split(strings.TrimSpace(out), "\n")
+		if code != 0 || len(lines) != 3 {
+			t.Fatalf("exit %d, %d lines: %s", code, len(lines), out)
+		}
+		check(t, lines[0])
+		check(t, lines[2])
+		if !strings.Contains(lines[1], `"code":"not_found"`) || !strings.Contains(lines[1], `"fields":["patient_id"]`) {
+			t.Errorf("unknown client: %s", lines[1])
+		}
+	})
+	t.Run("unknown client", func(t *testing.T) {
+		code, out := runDecide(nil, `{"patient_id":"99999999"}`)
+		if code != exitRejected || !strings.Contains(out, `"fields":["patient_id"]`) {
+			t.Errorf("exit %d: %s", code, out)
+		}
+	})
+	t.Run("no register", func(t *testing.T) {
+		code, out, _ := decideRun(t, nil, `{"patient_id":"`+id+`"}`)
+		if code != exitRejected || !strings.Contains(out, `"fields":["patient_id"]`) {
+			t.Errorf("exit %d: %s", code, out)
+		}
+	})
 }
