@@ -2,6 +2,7 @@ package directory_test
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -150,4 +151,87 @@ func messages(ws []rules.Warning) string {
 		b.WriteString(w.Message + "\n")
 	}
 	return b.String()
+}
+
+// TestClientOfTheOtherSector checks "decisions from the register" for a client whose sector differs
+// from the location's: the physician step names a service of the client's sector when the register
+// has one, and otherwise no service at all, with a physician_sector_mismatch warning that names the
+// location's own service to consult (L-Rol 2, L-Rol 3).
+func TestClientOfTheOtherSector(t *testing.T) {
+	ctx := context.Background()
+	reg := demoRegister(t)
+	loc := locationNamed(t, reg, "Woonvorm De Regenboog") // disability, AVG-dienst De Brugwachter
+	client := mgz.Patient{ID: 7, LocationID: &loc.ID, Sector: mgz.SectorElderly, Wlz: mgz.WlzWithoutTreatment, Delivery: mgz.DeliveryVPT}
+	reader := func(_ context.Context, id int64) (mgz.Patient, error) {
+		if id != client.ID {
+			return mgz.Patient{}, mgz.Errorf(mgz.ECodeNotFound, "niet gevonden")
+		}
+		return client, nil
+	}
+	e, err := rules.NewEngine(calendar.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	e = e.WithResolver(directory.New(reg).Resolver(reader))
+	decideClient := func(t *testing.T) rules.Response {
+		t.Helper()
+		resp, err := e.DecideContext(ctx, rules.Request{PatientID: "7", Question: &rules.Question{Category: rules.CategoryConditionTreatment, At: christmasNight}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp
+	}
+	physician := func(resp rules.Response) rules.Step {
+		for _, s := range resp.Route.Steps {
+			if s.Role == rules.RoleElderlyCarePhysician {
+				return s
+			}
+		}
+		t.Fatalf("no elderly_care_physician step: %+v", resp.Route.Steps)
+		return rules.Step{}
+	}
+
+	t.Run("a service of the client's sector is registered", func(t *testing.T) {
+		resp := decideClient(t)
+		if c := physician(resp).Contact; c == nil || c.Organisation == "AVG-dienst De Brugwachter" || c.Phone == "" {
+			t.Errorf("SO step contact %+v, want an SO service with a number", c)
+		}
+		if strings.Contains(messages(resp.Warnings), "SO/AVG-dienst voor de ouderenzorg") {
+			t.Errorf("warned although an SO service is registered: %v", resp.Warnings)
+		}
+	})
+
+	t.Run("none is registered: physician_sector_mismatch", func(t *testing.T) {
+		ls, _, err := reg.Locations(ctx, mgz.LocationFilter{Sector: mgz.SectorElderly, Page: mgz.Page{Limit: mgz.MaxLimit}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range ls {
+			l.PhysicianServiceID = nil
+			if err := reg.UpdateLocation(ctx, &l); err != nil {
+				t.Fatal(err)
+			}
+		}
+		resp := decideClient(t)
+		if c := physician(resp).Contact; c != nil {
+			t.Errorf("SO step names %+v, want no service of the wrong sector", c)
+		}
+		found := false
+		for _, w := range resp.Warnings {
+			if w.Code == rules.WarnPhysicianSectorMismatch && strings.Contains(w.Message, "AVG-dienst De Brugwachter") {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("no physician_sector_mismatch warning naming the location's service: %+v", resp.Warnings)
+		}
+	})
+
+	t.Run("an unknown client is not_found, naming patient_id", func(t *testing.T) {
+		_, err := e.DecideContext(ctx, rules.Request{PatientID: "8"})
+		var re *rules.RequestError
+		if !errors.As(err, &re) || re.Code != rules.CodeNotFound || len(re.Fields) != 1 || re.Fields[0] != rules.FieldPatient {
+			t.Errorf("err %v, want not_found naming patient_id", err)
+		}
+	})
 }

@@ -2,7 +2,10 @@ package web_test
 
 import (
 	"context"
+	"html"
+	"net/url"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/regio-mgz/mgz"
@@ -192,6 +195,28 @@ func TestDecideAPIForAClient(t *testing.T) {
 		wantError(t, missing, 404, "not_found", "patient_id")
 		if string(hidden.body) != string(missing.body) {
 			t.Errorf("an unseen client and a missing one are answered differently:\n%s\n%s", hidden.body, missing.body)
+		}
+	})
+
+	t.Run("the page answers for the client from the client page's link, with the register's warnings", func(t *testing.T) {
+		p := createClient(t, ts, mgz.Patient{LocationID: &boomgaard.ID, Sector: mgz.SectorElderly, Wlz: mgz.WlzWithoutTreatment, Delivery: mgz.DeliveryVPT, GPPracticeID: &ownGP.ID})
+		id := strconv.FormatInt(p.ID, 10)
+		page := boomgaardCarer.do(t, "GET", "/clienten/"+id, nil)
+		if !strings.Contains(string(page.body), `href="/wie-is-verantwoordelijk?patient_id=`+id+`"`) {
+			t.Errorf("the client page does not link to the answer for this client")
+		}
+		q := url.Values{"patient_id": {id}, "category": {"gp_care"}, "at": {"2026-09-09T14:00"}, "setting": {"institution"}}
+		r := boomgaardCarer.do(t, "GET", "/wie-is-verantwoordelijk?"+q.Encode(), nil)
+		body := string(r.body)
+		if r.status != 200 || !strings.Contains(body, html.EscapeString(ownGP.Name)) || !strings.Contains(body, "spreekt het register tegen") {
+			t.Errorf("status %d; the page lacks the client's practice %q or the override warning", r.status, ownGP.Name)
+		}
+		stranger := ts.as(t, gps[len(gps)-1].ID, mgz.RolePhysician)
+		if gps[len(gps)-1].ID == ownGP.ID {
+			t.Fatal("test set-up: the stranger is the client's practice")
+		}
+		if r := stranger.do(t, "GET", "/wie-is-verantwoordelijk?"+q.Encode(), nil); r.status != 404 {
+			t.Errorf("a client the caller may not see: page status %d, want 404", r.status)
 		}
 	})
 }
