@@ -154,6 +154,9 @@ const (
 	RoleManagement          ContactRole = "management"
 	RoleReception           ContactRole = "reception"
 	RoleInfectionControl    ContactRole = "infection_control"
+	// RoleGPOutOfHours is how a care provider (or one of its locations) arranged GP care out of
+	// hours for clients with treatment (domain.md §3.2; T, L-Conv 4); its Arrangement says how.
+	RoleGPOutOfHours ContactRole = "gp_out_of_hours"
 )
 
 // ContactRoles lists the roles with Dutch names.
@@ -165,7 +168,29 @@ var ContactRoles = newEnum(
 	Option[ContactRole]{RoleManagement, "Management / locatieleiding"},
 	Option[ContactRole]{RoleReception, "Algemeen nummer"},
 	Option[ContactRole]{RoleInfectionControl, "Infectiepreventie"},
+	Option[ContactRole]{RoleGPOutOfHours, "ANW-huisartsenzorg voor cliënten met behandeling"},
 )
+
+// Arrangement is how a care provider organised GP care out of hours for clients with treatment:
+// through the GP post by agreement, a commercial party, or its own staff [T; L-Conv 4].
+type Arrangement string
+
+// The out-of-hours arrangements of domain.md §3.2.
+const (
+	ArrangementGPPost     Arrangement = "gp_post"
+	ArrangementCommercial Arrangement = "commercial"
+	ArrangementOwnStaff   Arrangement = "own_staff"
+)
+
+// Arrangements lists the arrangements with Dutch names.
+var Arrangements = newEnum(
+	Option[Arrangement]{ArrangementGPPost, "Huisartsenpost, op afspraak"},
+	Option[Arrangement]{ArrangementCommercial, "Commerciële partij"},
+	Option[Arrangement]{ArrangementOwnStaff, "Eigen artsen van de zorgaanbieder"},
+)
+
+// Label returns the Dutch name of the arrangement.
+func (a Arrangement) Label() string { return Arrangements.Label(a) }
 
 // Label returns the Dutch name of the role.
 func (r ContactRole) Label() string { return ContactRoles.Label(r) }
@@ -237,9 +262,11 @@ type ContactPoint struct {
 	Name           string      `json:"name"`
 	Phone          string      `json:"phone"`
 	Hours          Hours       `json:"hours"`
-	Revision       int64       `json:"revision"` // see Organisation.Revision
-	CreatedAt      time.Time   `json:"created_at"`
-	UpdatedAt      time.Time   `json:"updated_at"`
+	// Arrangement says, for role gp_out_of_hours only, how GP care out of hours is arranged.
+	Arrangement Arrangement `json:"arrangement,omitempty"`
+	Revision    int64       `json:"revision"` // see Organisation.Revision
+	CreatedAt   time.Time   `json:"created_at"`
+	UpdatedAt   time.Time   `json:"updated_at"`
 }
 
 // Field length limits: generous for real names, small enough to keep pages and exports sane.
@@ -425,6 +452,14 @@ func (c *ContactPoint) Normalise() error {
 		} else {
 			fe.add("hours", "Onbekende bereikbaarheid "+quote(string(c.Hours))+". Kies een van: "+HoursOptions.List()+".")
 		}
+	}
+	switch {
+	case c.Role == RoleGPOutOfHours && c.Arrangement == "":
+		fe.add("arrangement", "Kies hoe de ANW-huisartsenzorg geregeld is: "+Arrangements.List()+".")
+	case c.Role == RoleGPOutOfHours && !Arrangements.Valid(c.Arrangement):
+		fe.add("arrangement", "Onbekende regeling "+quote(string(c.Arrangement))+". Kies een van: "+Arrangements.List()+".")
+	case c.Role != RoleGPOutOfHours && c.Arrangement != "":
+		fe.add("arrangement", "Een regeling hoort alleen bij de rol "+quote(RoleGPOutOfHours.Label())+". Laat de regeling leeg of kies die rol.")
 	}
 	c.Name = checkText(fe, "name", "Omschrijving", c.Name, false, maxName)
 	c.Phone = checkPhone(fe, "phone", c.Phone, true)

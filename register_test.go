@@ -149,6 +149,13 @@ func TestContactPointValidation(t *testing.T) {
 	if err := c.Normalise(); err != nil {
 		t.Fatal(err)
 	}
+	for _, a := range Arrangements.Options() {
+		c := valid()
+		c.Role, c.Arrangement = RoleGPOutOfHours, a.Value
+		if err := c.Normalise(); err != nil {
+			t.Errorf("arrangement %s refused: %v", a, err)
+		}
+	}
 	for _, tc := range []struct {
 		name  string
 		edit  func(*ContactPoint)
@@ -160,6 +167,10 @@ func TestContactPointValidation(t *testing.T) {
 		{"unknown hours", func(c *ContactPoint) { c.Hours = "weekdays" }, "hours"},
 		{"missing phone", func(c *ContactPoint) { c.Phone = "" }, "phone"},
 		{"wrong phone", func(c *ContactPoint) { c.Phone = "06-1234" }, "phone"},
+		// The out-of-hours GP-care arrangement of a care provider (domain.md §3.2; T, L-Conv 4).
+		{"out-of-hours GP care without an arrangement", func(c *ContactPoint) { c.Role = RoleGPOutOfHours }, "arrangement"},
+		{"unknown arrangement", func(c *ContactPoint) { c.Role, c.Arrangement = RoleGPOutOfHours, "neighbour" }, "arrangement"},
+		{"an arrangement on another role", func(c *ContactPoint) { c.Arrangement = ArrangementOwnStaff }, "arrangement"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := valid()

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/regio-mgz/mgz"
 )
@@ -213,6 +214,9 @@ func (l *loader) load() error {
 	if err := l.contact(&ggd.ID, nil, mgz.RoleInfectionControl, mgz.HoursOffice, "Team infectieziektebestrijding"); err != nil {
 		return err
 	}
+	if err := l.contact(&ggd.ID, nil, mgz.RoleInfectionControl, mgz.HoursOutOfHours, "Dienstdoende arts infectieziektebestrijding (ANW)"); err != nil {
+		return err
+	}
 
 	practices := make([]*mgz.Organisation, len(practiceNames))
 	for i, name := range practiceNames {
@@ -264,6 +268,17 @@ func (l *loader) load() error {
 			}
 			if err := l.contact(nil, &loc.ID, mgz.RoleManagement, mgz.HoursOffice, "Locatieleiding"); err != nil {
 				return err
+			}
+			// GP care out of hours for clients with treatment is the provider's own arrangement
+			// (T; L-Conv 4). The well-equipped providers recorded theirs; the others are gaps.
+			if ps.firstLine && slices.Contains(ls.deliv, mgz.DeliveryStayWithTreatment) {
+				l.n++
+				c := &mgz.ContactPoint{LocationID: &loc.ID, Role: mgz.RoleGPOutOfHours, Hours: mgz.HoursOutOfHours,
+					Arrangement: mgz.ArrangementGPPost, Name: "Huisartsenpost, lijn voor instellingen (op afspraak)", Phone: phone(l.n)}
+				if err := l.reg.CreateContactPoint(l.ctx, c); err != nil {
+					return fmt.Errorf("demo-contactpunt ANW-huisartsenzorg %s: %w", ls.name, err)
+				}
+				l.sum.ContactPoints++
 			}
 		}
 	}

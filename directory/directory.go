@@ -82,7 +82,27 @@ func (d *Directory) enrich(ctx context.Context, req rules.Request, resp *rules.R
 	for i := range route.Steps {
 		route.Steps[i].Contact = p.contactFor(route.Steps[i].Role)
 	}
-	route.Summary = rules.Summarize(route.Steps)
+	reachable := make([]rules.Step, 0, len(route.Steps))
+	for i, st := range route.Steps {
+		c := st.Contact
+		if c == nil || !c.NotReachableNow {
+			reachable = append(reachable, st)
+			continue
+		}
+		if i+1 < len(route.Steps) {
+			c.Note = fmt.Sprintf("Nu niet bereikbaar (geen nummer voor dit moment in het register): ga door naar stap %d.", route.Steps[i+1].Order)
+		} else {
+			c.Note = "Nu niet bereikbaar (geen nummer voor dit moment in het register): bel bij spoed 112, anders op de eerstvolgende werkdag."
+		}
+		p.warnings = append(p.warnings, rules.Warning{Code: rules.WarnNotReachableNow, Message: fmt.Sprintf(
+			"%s is op dit moment niet bereikbaar volgens het register (alleen een nummer voor kantooruren). %s Vraag %s een nummer voor avond, nacht en weekend vast te leggen.",
+			c.Organisation, c.Note, c.Organisation)})
+	}
+	if len(reachable) == 0 {
+		reachable = route.Steps
+	}
+	// The summary names whom to call first among those reachable now.
+	route.Summary = rules.Summarize(reachable)
 	resp.Route = route
 	resp.Warnings = append(resp.Warnings, p.warnings...)
 }
@@ -265,13 +285,28 @@ func (p *parties) warn(role rules.Role, format string, args ...any) {
 	p.warnings = append(p.warnings, rules.Warning{Code: rules.WarnPartyMissing, Message: fmt.Sprintf(format, args...)})
 }
 
-// orgContact names an organisation with the number of its contact point of role, or its main number.
+// orgContact names an organisation with the number of its contact point of role reachable now.
+// Without one, in office hours it gives the organisation's main number; out of hours the main
+// number (an office number) is never offered: another number of the organisation that is
+// reachable now is, and otherwise the contact says "nu niet bereikbaar" with a not_reachable_now
+// warning.
 func (p *parties) orgContact(o *mgz.Organisation, role mgz.ContactRole) *rules.Contact {
-	phone := o.Phone
 	if c, ok := p.find(role, o.ID); ok {
-		phone = c.Phone
+		return &rules.Contact{Organisation: o.Name, Phone: mgz.FormatPhone(c.Phone)}
 	}
-	return &rules.Contact{Organisation: o.Name, Phone: mgz.FormatPhone(phone)}
+	if p.office {
+		return &rules.Contact{Organisation: o.Name, Phone: mgz.FormatPhone(o.Phone)}
+	}
+	for _, c := range p.contacts[o.ID] {
+		if p.covers(c) && c.Hours != mgz.HoursOffice {
+			note := "Geen " + strings.ToLower(role.Label()) + " buiten kantooruren in het register; dit nummer is nu wel bereikbaar"
+			if c.Name != "" {
+				note += " (" + c.Name + ")"
+			}
+			return &rules.Contact{Organisation: o.Name, Phone: mgz.FormatPhone(c.Phone), Note: note + "."}
+		}
+	}
+	return &rules.Contact{Organisation: o.Name, NotReachableNow: true}
 }
 
 // contactFor returns the contact for a step's role, or nil with a warning when the register lacks it.
@@ -333,14 +368,17 @@ func (p *parties) contactFor(role rules.Role) *rules.Contact {
 		}
 		p.warn(role, "%s heeft geen SO/AVG-dienst in het register. Een locatie hoort een contract te hebben met een SO of AVG die 24/7 bereikbaar is voor overleg (L-Rol 2, L-Rol 3).", loc)
 	case rules.RoleCareProviderOutOfHours:
+		// The care provider's own arrangement, recorded for the location or for the provider
+		// (T; L-Conv 4); never guessed from another party's number.
 		if p.loc != nil {
-			if c, ok := p.find(mgz.RolePhysicianOnCall, locationKey, p.provider.ID); ok {
-				return atLocation(c.Phone)
-			}
-		}
-		if p.physician != nil {
-			if c, ok := p.find(mgz.RolePhysicianOnCall, p.physician.ID); ok {
-				return &rules.Contact{Organisation: p.physician.Name, Phone: mgz.FormatPhone(c.Phone)}
+			if c, ok := p.find(mgz.RoleGPOutOfHours, locationKey, p.provider.ID); ok {
+				ct := atLocation(c.Phone)
+				ct.Note = "Regeling van de zorgaanbieder: " + c.Arrangement.Label()
+				if c.Name != "" {
+					ct.Note += " — " + c.Name
+				}
+				ct.Note += "."
+				return ct
 			}
 		}
 		p.warn(role, "De ANW-regeling van %s voor huisartsenzorg staat niet in het register (dienstdoende arts). De zorgaanbieder regelt die zelf: via de huisartsenpost op afspraak, een commerciële partij of intern (T; L-Conv 4).", prov)

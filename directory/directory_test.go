@@ -235,3 +235,109 @@ func TestClientOfTheOtherSector(t *testing.T) {
 		}
 	})
 }
+
+// TestNoOfficeNumberAtNight: "no silent fallback at night" (issue 10, item 2). At 03:00 on a
+// weekday no step offers a number that the register records for office hours only (an
+// organisation's main number counts as one); a party without a number for the moment is marked
+// not reachable, with a note saying what to do and a not_reachable_now warning.
+func TestNoOfficeNumberAtNight(t *testing.T) {
+	ctx := context.Background()
+	reg := demoRegister(t)
+	night := time.Date(2026, 9, 9, 1, 0, 0, 0, time.UTC) // 03:00 in Amsterdam, a Wednesday
+	cps, _, err := reg.ContactPoints(ctx, mgz.ContactPointFilter{Page: mgz.Page{Limit: mgz.MaxLimit}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	nightNumbers := map[string]bool{"112": true}
+	for _, c := range cps {
+		if c.Hours != mgz.HoursOffice {
+			nightNumbers[mgz.FormatPhone(c.Phone)] = true
+		}
+	}
+	cases := []struct {
+		location string
+		s        rules.Situation
+	}{
+		{"Woonvorm De Regenboog", rules.Situation{Setting: rules.SettingClusteredHousing, Wlz: rules.WlzWithoutTreatment, Delivery: rules.DeliveryVPT, Sector: rules.SectorDisability}},
+		{"Instelling De Horizon", rules.Situation{Setting: rules.SettingInstitution, Wlz: rules.WlzWithTreatment, Delivery: rules.DeliveryStayWithTreatment, Sector: rules.SectorDisability}},
+		{"Verpleeghuis Testerveen", rules.Situation{Setting: rules.SettingInstitution, Wlz: rules.WlzWithTreatment, Delivery: rules.DeliveryStayWithTreatment, Sector: rules.SectorElderly}},
+		{"Het Dorpshuis", rules.Situation{Setting: rules.SettingClusteredHousing, Wlz: rules.WlzNone, Sector: rules.SectorElderly, Need: rules.NeedTemporary24h}},
+		{"Woonzorg De Boomgaard", rules.Situation{Setting: rules.SettingClusteredHousing, Wlz: rules.WlzWithoutTreatment, Delivery: rules.DeliveryVPT, Sector: rules.SectorElderly}},
+	}
+	unreachableSeen := false
+	for _, tc := range cases {
+		loc := locationNamed(t, reg, tc.location)
+		for _, cat := range []rules.Category{rules.CategoryEmergency, rules.CategoryGPCare, rules.CategoryBehaviour, rules.CategoryConditionTreatment,
+			rules.CategoryWzd, rules.CategoryInfectionPrevention, rules.CategoryNursing} {
+			t.Run(tc.location+"/"+string(cat), func(t *testing.T) {
+				resp := decide(t, reg, tc.s, cat, night, strconv.FormatInt(loc.ID, 10))
+				if resp.Route.Period != calendar.OutOfHours {
+					t.Fatalf("period %s", resp.Route.Period)
+				}
+				for _, st := range resp.Route.Steps {
+					c := st.Contact
+					if c == nil {
+						continue // a missing party: warned as party_missing
+					}
+					if c.NotReachableNow {
+						unreachableSeen = true
+						if c.Phone != "" || !strings.Contains(c.Note, "Nu niet bereikbaar") {
+							t.Errorf("step %d (%s): not reachable, yet phone %q / note %q", st.Order, st.Role, c.Phone, c.Note)
+						}
+						if !hasCode(resp.Warnings, rules.WarnNotReachableNow) {
+							t.Errorf("step %d (%s) not reachable without a not_reachable_now warning: %+v", st.Order, st.Role, resp.Warnings)
+						}
+						continue
+					}
+					if !nightNumbers[c.Phone] {
+						t.Errorf("step %d (%s) offers %s (%s), a number for office hours only", st.Order, st.Role, c.Phone, c.Organisation)
+					}
+				}
+			})
+		}
+	}
+	if !unreachableSeen {
+		t.Error("no step was marked not reachable: the test does not reach the case it guards")
+	}
+}
+
+// TestCareProviderOutOfHoursFollowsTheRecordedArrangement: GP care out of hours for a client with
+// treatment follows the arrangement the care provider recorded (T; L-Conv 4); without one the step
+// names nobody (never the SO/AVG service's line) and a party_missing warning asks for it.
+func TestCareProviderOutOfHoursFollowsTheRecordedArrangement(t *testing.T) {
+	reg := demoRegister(t)
+	night := time.Date(2026, 9, 9, 1, 0, 0, 0, time.UTC)
+	step := func(resp rules.Response) rules.Step {
+		for _, s := range resp.Route.Steps {
+			if s.Role == rules.RoleCareProviderOutOfHours {
+				return s
+			}
+		}
+		t.Fatalf("no care_provider_out_of_hours step: %+v", resp.Route.Steps)
+		return rules.Step{}
+	}
+	inst := rules.Situation{Setting: rules.SettingInstitution, Wlz: rules.WlzWithTreatment, Delivery: rules.DeliveryStayWithTreatment, Sector: rules.SectorDisability}
+	withArrangement := locationNamed(t, reg, "Instelling De Horizon")
+	resp := decide(t, reg, inst, rules.CategoryGPCare, night, strconv.FormatInt(withArrangement.ID, 10))
+	if c := step(resp).Contact; c == nil || c.Phone == "" || !strings.Contains(c.Note, mgz.ArrangementGPPost.Label()) {
+		t.Errorf("recorded arrangement: contact %+v, want its number and a note naming %q", c, mgz.ArrangementGPPost.Label())
+	}
+	without := locationNamed(t, reg, "Verpleeghuis Testerveen")
+	inst.Sector = rules.SectorElderly
+	resp = decide(t, reg, inst, rules.CategoryGPCare, night, strconv.FormatInt(without.ID, 10))
+	if c := step(resp).Contact; c != nil {
+		t.Errorf("no arrangement recorded, yet the step names %+v", c)
+	}
+	if !hasCode(resp.Warnings, rules.WarnPartyMissing) || !strings.Contains(messages(resp.Warnings), "ANW-regeling") {
+		t.Errorf("no party_missing warning about the arrangement: %+v", resp.Warnings)
+	}
+}
+
+func hasCode(ws []rules.Warning, code string) bool {
+	for _, w := range ws {
+		if w.Code == code && w.Message != "" {
+			return true
+		}
+	}
+	return false
+}

@@ -159,6 +159,20 @@ func (c *Contact) appendJSON(dst []byte) []byte {
 		dst = append(dst, `":`...)
 		dst = appendString(dst, kv.v)
 	}
+	if c.NotReachableNow {
+		if sep {
+			dst = append(dst, ',')
+		}
+		sep = true
+		dst = append(dst, `"not_reachable_now":true`...)
+	}
+	if c.Note != "" {
+		if sep {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, `"note":`...)
+		dst = appendString(dst, c.Note)
+	}
 	return append(dst, '}')
 }
 

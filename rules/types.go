@@ -311,6 +311,12 @@ type Contact struct {
 	Organisation string `json:"organisation,omitempty"`
 	Location     string `json:"location,omitempty"`
 	Phone        string `json:"phone,omitempty"`
+	// NotReachableNow is set when the register has no number of this party for the moment of the
+	// question: then Phone is empty and Note says what to do instead.
+	NotReachableNow bool `json:"not_reachable_now,omitempty"`
+	// Note is a Dutch remark on the contact, e.g. how the care provider arranged GP care out of
+	// hours, or "nu niet bereikbaar" with what to call instead.
+	Note string `json:"note,omitempty"`
 }
 
 // NotResponsible is a role someone might call who is not responsible.

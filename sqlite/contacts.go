@@ -9,13 +9,13 @@ import (
 	"github.com/regio-mgz/mgz"
 )
 
-const cpColumns = "id, organisation_id, location_id, role, name, phone, hours, created_at, updated_at, revision"
+const cpColumns = "id, organisation_id, location_id, role, name, phone, hours, created_at, updated_at, revision, arrangement"
 
 func scanContactPoint(row interface{ Scan(...any) error }) (mgz.ContactPoint, error) {
 	var c mgz.ContactPoint
 	var org, loc sql.NullInt64
 	var created, updated string
-	err := row.Scan(&c.ID, &org, &loc, &c.Role, &c.Name, &c.Phone, &c.Hours, &created, &updated, &c.Revision)
+	err := row.Scan(&c.ID, &org, &loc, &c.Role, &c.Name, &c.Phone, &c.Hours, &created, &updated, &c.Revision, &c.Arrangement)
 	if err != nil {
 		return c, err
 	}
@@ -109,9 +109,9 @@ func (r *Register) CreateContactPoint(ctx context.Context, c *mgz.ContactPoint) 
 		}
 		now := r.db.now()
 		err := q.QueryRowContext(ctx, `INSERT INTO contact_points (organisation_id, location_id, role, name, phone, hours,
-			created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+			created_at, updated_at, arrangement) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
 			nullID(c.OrganisationID), nullID(c.LocationID), c.Role, c.Name, c.Phone, c.Hours,
-			formatTime(now), formatTime(now)).Scan(&c.ID)
+			formatTime(now), formatTime(now), c.Arrangement).Scan(&c.ID)
 		if err != nil {
 			return fmt.Errorf("contactpunt opslaan: %w", err)
 		}
@@ -138,8 +138,9 @@ func (r *Register) UpdateContactPoint(ctx context.Context, c *mgz.ContactPoint) 
 		}
 		now := r.db.now()
 		_, err = q.ExecContext(ctx, `UPDATE contact_points SET organisation_id = $1, location_id = $2, role = $3, name = $4,
-			phone = $5, hours = $6, updated_at = $7, revision = $8 WHERE id = $9`,
-			nullID(c.OrganisationID), nullID(c.LocationID), c.Role, c.Name, c.Phone, c.Hours, formatTime(now), old.Revision+1, c.ID)
+			phone = $5, hours = $6, updated_at = $7, revision = $8, arrangement = $9 WHERE id = $10`,
+			nullID(c.OrganisationID), nullID(c.LocationID), c.Role, c.Name, c.Phone, c.Hours, formatTime(now), old.Revision+1,
+			c.Arrangement, c.ID)
 		if err != nil {
 			return fmt.Errorf("contactpunt %d bijwerken: %w", c.ID, err)
 		}

@@ -220,3 +220,38 @@ func TestDecideAPIForAClient(t *testing.T) {
 		}
 	})
 }
+
+// TestOutOfHoursArrangementIsRecordedInTheRegister: a care provider records how GP care out of hours
+// is arranged for clients with treatment (contact point role gp_out_of_hours with an arrangement),
+// over the API and on the contact point page; the decision for a client with treatment at night
+// then names that arrangement.
+func TestOutOfHoursArrangementIsRecordedInTheRegister(t *testing.T) {
+	ts := newTestServer(t, true)
+	loc := locByName(t, ts, "Verpleeghuis Testerveen") // with treatment, no arrangement in the demo
+	carer := ts.as(t, loc.ProviderID, mgz.RoleEditor)
+	missing := map[string]any{"location_id": loc.ID, "role": "gp_out_of_hours", "hours": "out_of_hours", "phone": "0301234567"}
+	wantError(t, carer.do(t, "POST", "/api/v1/contact-points", missing), 422, "invalid_request", "arrangement")
+	cp := map[string]any{"location_id": loc.ID, "role": "gp_out_of_hours", "hours": "out_of_hours", "phone": "0301234567",
+		"arrangement": "commercial", "name": "Artsendienst Nacht BV"}
+	r := carer.do(t, "POST", "/api/v1/contact-points", cp)
+	if r.status != 201 {
+		t.Fatalf("create: %d %s", r.status, r.body)
+	}
+	var got mgz.ContactPoint
+	r.json(t, &got)
+	if got.Arrangement != mgz.ArrangementCommercial {
+		t.Errorf("stored arrangement %q", got.Arrangement)
+	}
+	form := carer.do(t, "GET", "/contactpunten/"+strconv.FormatInt(got.ID, 10)+"/bewerken", nil)
+	if !strings.Contains(string(form.body), `<option value="commercial" selected>`) {
+		t.Errorf("the contact point page does not show the arrangement")
+	}
+	var d decision
+	r = carer.do(t, "POST", "/api/v1/decide", map[string]any{"location_id": strconv.FormatInt(loc.ID, 10),
+		"situation": map[string]any{"setting": "institution", "wlz": "with_treatment", "delivery": "stay_with_treatment", "sector": "elderly"},
+		"question":  map[string]any{"category": "gp_care", "at": "2026-09-09T03:00:00+02:00"}})
+	r.json(t, &d)
+	if org, _ := d.step("care_provider_out_of_hours"); org == "" || !strings.Contains(string(r.body), "Commerciële partij") {
+		t.Errorf("the night answer does not follow the recorded arrangement: %s", r.body)
+	}
+}

@@ -708,7 +708,7 @@ type contactFormData struct {
 
 func cpToForm(c mgz.ContactPoint) url.Values {
 	v := url.Values{"role": {string(c.Role)}, "name": {c.Name}, "phone": {mgz.FormatPhone(c.Phone)}, "hours": {string(c.Hours)},
-		"revision": {revisionValue(c.Revision)}}
+		"arrangement": {string(c.Arrangement)}, "revision": {revisionValue(c.Revision)}}
 	if c.OrganisationID != nil {
 		v.Set("organisation_id", strconv.FormatInt(*c.OrganisationID, 10))
 	}
@@ -719,7 +719,8 @@ func cpToForm(c mgz.ContactPoint) url.Values {
 }
 
 func cpFromForm(v url.Values) mgz.ContactPoint {
-	c := mgz.ContactPoint{Role: mgz.ContactRole(v.Get("role")), Name: v.Get("name"), Phone: v.Get("phone"), Hours: mgz.Hours(v.Get("hours"))}
+	c := mgz.ContactPoint{Role: mgz.ContactRole(v.Get("role")), Name: v.Get("name"), Phone: v.Get("phone"), Hours: mgz.Hours(v.Get("hours")),
+		Arrangement: mgz.Arrangement(v.Get("arrangement"))}
 	if id, err := strconv.ParseInt(v.Get("organisation_id"), 10, 64); err == nil {
 		c.OrganisationID = &id
 	}

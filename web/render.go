@@ -151,6 +151,7 @@ var funcs = template.FuncMap{
 	"sectors":      mgz.Sectors.Options,
 	"deliveries":   mgz.Deliveries.Options,
 	"roles":        mgz.ContactRoles.Options,
+	"arrangements": mgz.Arrangements.Options,
 	"hoursOptions": mgz.HoursOptions.Options,
 	"str":          func(v any) string { return fmt.Sprint(v) },
 	"id": func(p *int64) string {
