@@ -322,12 +322,14 @@ func checkWlzDelivery(fe fieldErrors, wlz WlzIndication, d Delivery) {
 	case wlz != WlzNone && d == "":
 		choices := "stay_without_treatment, vpt, mpt of pgb"
 		if wlz == WlzWithTreatment {
-			choices = "stay_with_treatment"
+			choices = "stay_with_treatment (in een instelling), of vpt, mpt of pgb (thuis of in een geclusterde woonzorgvoorziening)"
 		}
 		fe.add("delivery", "Leveringsvorm is verplicht bij een "+strings.ToLower(wlz.Label())+". Kies "+choices+".")
-	case wlz == WlzWithTreatment && d != DeliveryStayWithTreatment:
-		conflict("Bij een Wlz-indicatie met verblijf en behandeling hoort alleen de leveringsvorm " + quote(DeliveryStayWithTreatment.Label()) +
-			", niet " + quote(d.Label()) + ". Pas de leveringsvorm aan, of controleer de Wlz-indicatie in de VECOZO Wlz-raadpleegfunctie.")
+	case wlz == WlzWithTreatment && d == DeliveryStayWithoutTreatment:
+		// rules v2 (domain.md §3.4): with treatment goes with stay with treatment, or with VPT, MPT
+		// or PGB, where the delivery decides.
+		conflict("Bij een Wlz-indicatie met behandeling hoort de leveringsvorm " + quote(DeliveryStayWithTreatment.Label()) +
+			", of vpt, mpt of pgb, niet " + quote(d.Label()) + ". Pas de leveringsvorm aan, of controleer de Wlz-indicatie in de VECOZO Wlz-raadpleegfunctie.")
 	case wlz == WlzWithoutTreatment && d == DeliveryStayWithTreatment:
 		conflict("De leveringsvorm " + quote(d.Label()) + " hoort alleen bij een Wlz-indicatie met verblijf en behandeling. " +
 			"Kies stay_without_treatment, vpt, mpt of pgb, of controleer de Wlz-indicatie in de VECOZO Wlz-raadpleegfunctie.")
@@ -343,7 +345,7 @@ func checkWlzSetting(fe fieldErrors, wlz WlzIndication, d Delivery, s Setting, p
 	if s != settingHome {
 		where = "in een " + strings.ToLower(s.Label())
 	}
-	if wlz == WlzWithTreatment && s != SettingInstitution {
+	if wlz == WlzWithTreatment && d == DeliveryStayWithTreatment && s != SettingInstitution {
 		msg := "Een Wlz-indicatie met verblijf en behandeling wordt alleen in een instelling geleverd, niet " + where +
 			". Kies de instelling waar de cliënt verblijft, of controleer de Wlz-indicatie in de VECOZO Wlz-raadpleegfunctie."
 		fe.add("wlz", msg)

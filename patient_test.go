@@ -147,7 +147,7 @@ func TestPatientInvalid(t *testing.T) {
 		{"§3.4 an indication needs a delivery", patientAtLocation, func(p *Patient) { p.Delivery = "" }, []string{"delivery"}, "verplicht"},
 		{"§3.4 with treatment needs a delivery", patientAtLocation, func(p *Patient) { p.Wlz, p.Delivery = WlzWithTreatment, "" }, []string{"delivery"}, "stay_with_treatment"},
 		{"§3.4 no delivery without a Wlz indication", patientAtHome, func(p *Patient) { p.Delivery = DeliveryPGB }, []string{"wlz", "delivery"}, "geen leveringsvorm"},
-		{"§3.4 with treatment only with stay with treatment", patientAtLocation, func(p *Patient) { p.Wlz, p.Delivery = WlzWithTreatment, DeliveryVPT }, []string{"wlz", "delivery"}, "Verblijf met behandeling"},
+		{"§3.4 with treatment not with stay without treatment", patientAtLocation, func(p *Patient) { p.Wlz, p.Delivery = WlzWithTreatment, DeliveryStayWithoutTreatment }, []string{"wlz", "delivery"}, "Verblijf met behandeling"},
 		{"§3.4 stay with treatment only with with_treatment", patientAtLocation, func(p *Patient) { p.Delivery = DeliveryStayWithTreatment }, []string{"wlz", "delivery"}, "met verblijf en behandeling"},
 		{"§3.4 with treatment not at home", patientAtHome, func(p *Patient) {
 			p.Wlz, p.Delivery, p.WlzSource, p.WlzCheckedOn = WlzWithTreatment, DeliveryStayWithTreatment, WlzSourceVECOZO, NewDate(2025, time.June, 1)
@@ -219,6 +219,11 @@ func TestPatientFitsLocation(t *testing.T) {
 	}{
 		{"§3.4 with treatment in an institution", SettingInstitution, WlzWithTreatment, DeliveryStayWithTreatment, nil},
 		{"§3.4 with treatment not in clustered housing", SettingClusteredHousing, WlzWithTreatment, DeliveryStayWithTreatment, []string{"wlz", "delivery", "location_id"}},
+		// rules v2: with treatment delivered as VPT, MPT or PGB in clustered housing is valid; the
+		// delivery decides. Not in an institution.
+		{"§3.4 v2 with treatment as VPT in clustered housing", SettingClusteredHousing, WlzWithTreatment, DeliveryVPT, nil},
+		{"§3.4 v2 with treatment as PGB in clustered housing", SettingClusteredHousing, WlzWithTreatment, DeliveryPGB, nil},
+		{"§3.4 v2 with treatment as MPT not in an institution", SettingInstitution, WlzWithTreatment, DeliveryMPT, []string{"delivery", "location_id"}},
 		{"§3.4 stay without treatment in an institution", SettingInstitution, WlzWithoutTreatment, DeliveryStayWithoutTreatment, nil},
 		{"§3.4 stay without treatment in clustered housing", SettingClusteredHousing, WlzWithoutTreatment, DeliveryStayWithoutTreatment, nil},
 		{"§3.4 VPT not in an institution", SettingInstitution, WlzWithoutTreatment, DeliveryVPT, []string{"delivery", "location_id"}},
