@@ -191,7 +191,12 @@ func (r *rawRequest) topKey(p *scanner, key rawField) *RequestError {
 	case key.is("location_id"):
 		return p.scalar(&r.location)
 	case key.is("patient_id"):
-		return p.scalar(&r.patient)
+		start := p.pos
+		err := p.scalar(&r.patient)
+		if r.patient.kind == kNumber {
+			r.patient.raw = p.data[start:p.pos]
+		}
+		return err
 	}
 	_, err := p.skip()
 	return err
@@ -484,6 +489,13 @@ func (r *rawRequest) request() (Request, error) {
 		case kString:
 			req.PatientID = r.patient.str()
 			withPatient = req.PatientID != ""
+		case kNumber:
+			// A client's id written as a JSON number is taken as its text, when it is a whole number.
+			if isDigits(r.patient.raw) {
+				req.PatientID, withPatient = string(r.patient.raw), true
+				break
+			}
+			mark(fPatient, "moet de code van een cliënt in het register zijn, een tekst of een geheel getal, maar is "+kindDutch[kNumber]+" met een breuk of exponent.")
 		case kAbsent, kNull:
 		default:
 			mark(fPatient, "moet een tekst zijn (de code van een cliënt in het register), maar is "+kindDutch[r.patient.kind]+".")
@@ -544,6 +556,16 @@ func (r *rawRequest) request() (Request, error) {
 		return Request{}, p.err()
 	}
 	return req, nil
+}
+
+// isDigits reports whether b is a non-empty run of ASCII digits.
+func isDigits(b []byte) bool {
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return len(b) > 0
 }
 
 // atInRange reports whether a parsed question.at is written with a year from

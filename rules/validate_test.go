@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"reflect"
@@ -369,4 +370,43 @@ func ExampleParse() {
 	_ = json.Unmarshal(b, &out)
 	fmt.Println(out.Error.Code, out.Error.Fields)
 	// Output: invalid_request [situation.setting]
+}
+
+// TestParse_patientID: with a patient_id the situation comes from the register (contract.md), so
+// it may be left out or given in part; a patient_id that is not text is rejected by name, and
+// without a patient_id the situation stays required.
+func TestParse_patientID(t *testing.T) {
+	cases := []struct {
+		name, body string
+		fields     []string // nil: accepted
+	}{
+		{"without situation", `{"patient_id":"12","question":{"category":"gp_care","at":"2026-12-25T03:10:00+01:00"}}`, nil},
+		{"partial situation", `{"patient_id":"12","situation":{"sector":"elderly"}}`, nil},
+		{"unknown value still named", `{"patient_id":"12","situation":{"sector":"kids"}}`, []string{FieldSector}},
+		{"whole number", `{"patient_id":12}`, nil},
+		{"fraction", `{"patient_id":1.5,"situation":{"setting":"home","wlz":"none","sector":"elderly","need":"temporary_24h"}}`, []string{FieldPatient}},
+		{"object", `{"patient_id":{},"situation":{"setting":"home","wlz":"none","sector":"elderly","need":"temporary_24h"}}`, []string{FieldPatient}},
+		{"empty patient_id needs a situation", `{"patient_id":""}`, []string{FieldSituation}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			req, err := Parse([]byte(c.body))
+			if c.fields == nil {
+				if err != nil || req.PatientID != "12" {
+					t.Fatalf("rejected or lost the patient_id: %+v %v", req, err)
+				}
+				return
+			}
+			if re := requestErr(t, err); !reflect.DeepEqual(re.Fields, c.fields) {
+				t.Errorf("fields %v, want %v", re.Fields, c.fields)
+			}
+		})
+	}
+	// Without a register, DecideContext cannot look the client up: rejected, naming patient_id.
+	req, _ := Parse([]byte(`{"patient_id":"12"}`))
+	var e Engine
+	_, err := e.DecideContext(context.Background(), req)
+	if re := requestErr(t, err); !reflect.DeepEqual(re.Fields, []string{FieldPatient}) {
+		t.Errorf("without a register: fields %v, want [patient_id]", re.Fields)
+	}
 }
