@@ -36,6 +36,8 @@ func runDecide(ctx context.Context, env *environment, args []string) int {
 
 Leest een verzoek (contract.md) van standaardinvoer en schrijft het besluit naar standaarduitvoer:
 wie is verantwoordelijk, wie betaalt, welke afspraak geldt, en bij een vraag wie u belt.
+Met een register (--db) mag het verzoek een cliënt noemen ("patient_id"): de situatie, locatie en
+huisarts komen dan uit het cliëntdossier, en het register wint als het verzoek iets anders zegt.
 Afsluitcode 0 bij een besluit, 2 bij een geweigerd verzoek (het foutobject staat op de uitvoer), 1 bij
 een andere fout.
 
