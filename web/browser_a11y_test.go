@@ -113,7 +113,7 @@ func shoot(t *testing.T, ctx context.Context, v viewport, path string) {
 	if dir == "" {
 		return
 	}
-	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		t.Fatalf("screenshot of %s: %v", path, err)
 	}
