@@ -320,9 +320,9 @@ func checkWlzDelivery(fe fieldErrors, wlz WlzIndication, d Delivery) {
 	case wlz == WlzNone && d != "":
 		conflict("Zonder Wlz-indicatie is er geen leveringsvorm. Laat de leveringsvorm leeg, of controleer de Wlz-indicatie in de VECOZO Wlz-raadpleegfunctie.")
 	case wlz != WlzNone && d == "":
-		choices := "stay_without_treatment, vpt, mpt of pgb"
+		choices := quote(DeliveryStayWithoutTreatment.Label()) + ", " + quote(DeliveryVPT.Label()) + ", " + quote(DeliveryMPT.Label()) + " of " + quote(DeliveryPGB.Label())
 		if wlz == WlzWithTreatment {
-			choices = "stay_with_treatment"
+			choices = quote(DeliveryStayWithTreatment.Label())
 		}
 		fe.add("delivery", "Leveringsvorm is verplicht bij een "+strings.ToLower(wlz.Label())+". Kies "+choices+".")
 	case wlz == WlzWithTreatment && d != DeliveryStayWithTreatment:
@@ -330,7 +330,8 @@ func checkWlzDelivery(fe fieldErrors, wlz WlzIndication, d Delivery) {
 			", niet " + quote(d.Label()) + ". Pas de leveringsvorm aan, of controleer de Wlz-indicatie in de VECOZO Wlz-raadpleegfunctie.")
 	case wlz == WlzWithoutTreatment && d == DeliveryStayWithTreatment:
 		conflict("De leveringsvorm " + quote(d.Label()) + " hoort alleen bij een Wlz-indicatie met verblijf en behandeling. " +
-			"Kies stay_without_treatment, vpt, mpt of pgb, of controleer de Wlz-indicatie in de VECOZO Wlz-raadpleegfunctie.")
+			"Kies " + quote(DeliveryStayWithoutTreatment.Label()) + ", " + quote(DeliveryVPT.Label()) + ", " + quote(DeliveryMPT.Label()) + " of " + quote(DeliveryPGB.Label()) +
+			", of controleer de Wlz-indicatie in de VECOZO Wlz-raadpleegfunctie.")
 	}
 }
 
