@@ -73,6 +73,7 @@ func mainPages(t *testing.T, ctx context.Context, ts *testServer) []mainPage {
 		{"account", "/account"},
 		{"beslissing met antwoord", "/wie-is-verantwoordelijk?" + decide.Encode()},
 		{"overstapverzoeken", "/overstappen"},
+		{"bronnen", "/bronnen"},
 		{"wie heeft wat ingezien", "/audit"},
 	}
 	return pages

@@ -32,6 +32,7 @@ func (s *Server) pageRoutes() []route {
 		{"GET", "/audit", s.pageAudit},
 		{"GET", "/audit/export", s.pageAuditExport},
 		{"GET", "/wie-is-verantwoordelijk", s.pageDecide},
+		{"GET", "/bronnen", s.pageSources},
 		{"GET", "/instellingen", s.pageSettings},
 		{"POST", "/instellingen", s.pageSettingsSave},
 		{"POST", "/instellingen/overstaptermijn", s.pageSwitchPeriodSave},
@@ -880,5 +881,12 @@ func (s *Server) pageContactDelete(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	redirect(w, r, back, "contactweg")
+	return nil
+}
+
+// pageSources explains the sources the rules cite (T, L-Wlz, L-Rol, L-Conv), for everyone who
+// reads a "Bron:" line and wants to check it.
+func (s *Server) pageSources(w http.ResponseWriter, r *http.Request) error {
+	s.render(w, r, http.StatusOK, "sources", pageData{Title: "Bronnen van de regels", Nav: "bronnen"})
 	return nil
 }
