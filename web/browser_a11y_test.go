@@ -237,4 +237,18 @@ func TestBrowserPhoneLayout(t *testing.T) {
 			}
 		})
 	}
+	// The toggle is a checkbox and a label, so it needs no JavaScript: tapping "Menu" shows the
+	// menu, tapping again hides it.
+	t.Run("menu opens and closes", func(t *testing.T) {
+		open(t, ctx, ts, phone, "/")
+		if vis, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`!!document.querySelector('nav[aria-label=Hoofdmenu]').offsetParent`)); vis {
+			t.Fatal("the menu is open before tapping Menu")
+		}
+		do(t, ctx, chromedp.Click(chromedp.CSS("label.menu-button")), chromedp.WaitVisible(chromedp.CSS(`nav a[href="/locaties"]`)))
+		shoot(t, ctx, phone, "/menu-open")
+		do(t, ctx, chromedp.Click(chromedp.CSS(`nav a[href="/locaties"]`)), chromedp.WaitVisible(chromedp.ID("f-q")))
+		if h1 := text(t, ctx, "h1"); h1 != "Locaties" {
+			t.Fatalf("the menu's Locaties link led to %q", h1)
+		}
+	})
 }

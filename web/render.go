@@ -378,9 +378,10 @@ func listPage(r *http.Request) mgz.Page {
 }
 
 // personDate writes a calendar date the way people read it everywhere on the pages: dd-mm-jjjj,
-// e.g. 10-03-1935. It takes mgz.Date and time.Time, also as pointers; nil and zero give "".
+// e.g. 10-03-1935, in a span that keeps it on one line. It takes mgz.Date and time.Time, also as
+// pointers; nil and zero give "".
 // Form fields keep the ISO form their input type needs.
-func personDate(v any) string {
+func personDate(v any) template.HTML {
 	var t time.Time
 	switch d := v.(type) {
 	case mgz.Date:
@@ -398,12 +399,13 @@ func personDate(v any) string {
 		}
 		t = *d
 	default:
-		return fmt.Sprint(v)
+		return template.HTML(template.HTMLEscapeString(fmt.Sprint(v)))
 	}
 	if t.IsZero() {
 		return ""
 	}
-	return t.Format("02-01-2006")
+	// A date never breaks at its hyphens on a narrow screen.
+	return template.HTML(`<span class="date">` + t.Format("02-01-2006") + `</span>`)
 }
 
 // plural writes n with the singular or plural noun: "1 cliënt", "2 cliënten", "0 cliënten".
