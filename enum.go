@@ -34,8 +34,26 @@ func (e Enum[T]) Label(v T) string {
 	return string(v)
 }
 
-// List returns the values separated by ", " for error messages.
+// List returns the Dutch labels for error messages that people read, as "a, b of c": a
+// message shows the words of the form, never the codes behind them.
 func (e Enum[T]) List() string {
+	s := ""
+	for i, o := range e.options {
+		switch {
+		case i == 0:
+		case i == len(e.options)-1:
+			s += " of "
+		default:
+			s += ", "
+		}
+		s += o.Label
+	}
+	return s
+}
+
+// Codes returns the values separated by ", ", for messages about codes a program sent, such as
+// an unknown query parameter value of the API.
+func (e Enum[T]) Codes() string {
 	s := ""
 	for i, o := range e.options {
 		if i > 0 {

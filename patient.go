@@ -320,19 +320,20 @@ func checkWlzDelivery(fe fieldErrors, wlz WlzIndication, d Delivery) {
 	case wlz == WlzNone && d != "":
 		conflict("Zonder Wlz-indicatie is er geen leveringsvorm. Laat de leveringsvorm leeg, of controleer de Wlz-indicatie in de VECOZO Wlz-raadpleegfunctie.")
 	case wlz != WlzNone && d == "":
-		choices := "stay_without_treatment, vpt, mpt of pgb"
+		choices := quote(DeliveryStayWithoutTreatment.Label()) + ", " + quote(DeliveryVPT.Label()) + ", " + quote(DeliveryMPT.Label()) + " of " + quote(DeliveryPGB.Label())
 		if wlz == WlzWithTreatment {
-			choices = "stay_with_treatment (in een instelling), of vpt, mpt of pgb (thuis of in een geclusterde woonzorgvoorziening)"
+			choices = quote(DeliveryStayWithTreatment.Label()) + " (in een instelling), of " + quote(DeliveryVPT.Label()) + ", " + quote(DeliveryMPT.Label()) + " of " + quote(DeliveryPGB.Label()) + " (thuis of in een geclusterde woonzorgvoorziening)"
 		}
 		fe.add("delivery", "Leveringsvorm is verplicht bij een "+strings.ToLower(wlz.Label())+". Kies "+choices+".")
 	case wlz == WlzWithTreatment && d == DeliveryStayWithoutTreatment:
 		// rules v2 (domain.md §3.4): with treatment goes with stay with treatment, or with VPT, MPT
 		// or PGB, where the delivery decides.
 		conflict("Bij een Wlz-indicatie met behandeling hoort de leveringsvorm " + quote(DeliveryStayWithTreatment.Label()) +
-			", of vpt, mpt of pgb, niet " + quote(d.Label()) + ". Pas de leveringsvorm aan, of controleer de Wlz-indicatie in de VECOZO Wlz-raadpleegfunctie.")
+			", of " + quote(DeliveryVPT.Label()) + ", " + quote(DeliveryMPT.Label()) + " of " + quote(DeliveryPGB.Label()) + ", niet " + quote(d.Label()) + ". Pas de leveringsvorm aan, of controleer de Wlz-indicatie in de VECOZO Wlz-raadpleegfunctie.")
 	case wlz == WlzWithoutTreatment && d == DeliveryStayWithTreatment:
 		conflict("De leveringsvorm " + quote(d.Label()) + " hoort alleen bij een Wlz-indicatie met verblijf en behandeling. " +
-			"Kies stay_without_treatment, vpt, mpt of pgb, of controleer de Wlz-indicatie in de VECOZO Wlz-raadpleegfunctie.")
+			"Kies " + quote(DeliveryStayWithoutTreatment.Label()) + ", " + quote(DeliveryVPT.Label()) + ", " + quote(DeliveryMPT.Label()) + " of " + quote(DeliveryPGB.Label()) +
+			", of controleer de Wlz-indicatie in de VECOZO Wlz-raadpleegfunctie.")
 	}
 }
 

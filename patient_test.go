@@ -145,7 +145,7 @@ func TestPatientInvalid(t *testing.T) {
 		{"§6 checked-on date not in the future", patientAtLocation, func(p *Patient) { p.WlzCheckedOn = NewDate(2025, time.June, 16) }, []string{"wlz_checked_on"}, "toekomst"},
 		{"delivery is known", patientAtLocation, func(p *Patient) { p.Delivery = "zzp" }, []string{"delivery"}, "Onbekende leveringsvorm"},
 		{"§3.4 an indication needs a delivery", patientAtLocation, func(p *Patient) { p.Delivery = "" }, []string{"delivery"}, "verplicht"},
-		{"§3.4 with treatment needs a delivery", patientAtLocation, func(p *Patient) { p.Wlz, p.Delivery = WlzWithTreatment, "" }, []string{"delivery"}, "stay_with_treatment"},
+		{"§3.4 with treatment needs a delivery", patientAtLocation, func(p *Patient) { p.Wlz, p.Delivery = WlzWithTreatment, "" }, []string{"delivery"}, "Verblijf met behandeling"},
 		{"§3.4 no delivery without a Wlz indication", patientAtHome, func(p *Patient) { p.Delivery = DeliveryPGB }, []string{"wlz", "delivery"}, "geen leveringsvorm"},
 		{"§3.4 with treatment not with stay without treatment", patientAtLocation, func(p *Patient) { p.Wlz, p.Delivery = WlzWithTreatment, DeliveryStayWithoutTreatment }, []string{"wlz", "delivery"}, "Verblijf met behandeling"},
 		{"§3.4 stay with treatment only with with_treatment", patientAtLocation, func(p *Patient) { p.Delivery = DeliveryStayWithTreatment }, []string{"wlz", "delivery"}, "met verblijf en behandeling"},
@@ -427,4 +427,21 @@ func TestDateJSON(t *testing.T) {
 			t.Error("DateOf(zero) is not zero")
 		}
 	})
+}
+
+// TestChoicesInMessagesAreDutchLabels: a message that lists the allowed values names them as the
+// form does ("Ouderenzorg (VV)"), never by their codes ("elderly").
+func TestChoicesInMessagesAreDutchLabels(t *testing.T) {
+	list := Sectors.List()
+	for _, o := range Sectors.Options() {
+		if !strings.Contains(list, o.Label) {
+			t.Errorf("Sectors.List() = %q lacks the label %q", list, o.Label)
+		}
+		if strings.Contains(list, string(o.Value)) {
+			t.Errorf("Sectors.List() = %q shows the code %q", list, o.Value)
+		}
+	}
+	if !strings.Contains(list, " of ") {
+		t.Errorf("Sectors.List() = %q, want the last choice joined with \"of\"", list)
+	}
 }

@@ -209,7 +209,7 @@ const (
 var HoursOptions = newEnum(
 	Option[Hours]{Hours24x7, "Dag en nacht (24/7)"},
 	Option[Hours]{HoursOffice, "Kantooruren"},
-	Option[Hours]{HoursOutOfHours, "Avond, nacht en weekend (ANW)"},
+	Option[Hours]{HoursOutOfHours, "ANW-uren (avond, nacht en weekend)"},
 )
 
 // Label returns the Dutch name of the hours.

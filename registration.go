@@ -58,9 +58,9 @@ func (pp *PracticeProfile) Normalise() error {
 	}
 	if !Capacities.Valid(pp.Capacity) {
 		if pp.Capacity == "" {
-			fe.add("capacity", "Ruimte voor nieuwe patiënten is verplicht. Kies een van: "+Capacities.List()+".")
+			fe.add("capacity", "Ruimte voor nieuwe cliënten is verplicht. Kies een van: "+Capacities.List()+".")
 		} else {
-			fe.add("capacity", "Onbekende ruimte voor nieuwe patiënten "+quote(string(pp.Capacity))+". Kies een van: "+Capacities.List()+".")
+			fe.add("capacity", "Onbekende ruimte voor nieuwe cliënten "+quote(string(pp.Capacity))+". Kies een van: "+Capacities.List()+".")
 		}
 	}
 	areas := make([]string, 0, len(pp.PostcodeAreas))
@@ -145,7 +145,7 @@ type Registration struct {
 }
 
 // msgPriorityGrounds states the §6 rule on priority for every message about it.
-const msgPriorityGrounds = "Een praktijk mag één patiënt bij inschrijving geen voorrang geven, behalve op deze gronden: " +
+const msgPriorityGrounds = "Een praktijk mag één cliënt bij inschrijving geen voorrang geven, behalve op deze gronden: " +
 	"een cliënt van buiten de gemeente zonder eigen huisarts in de buurt, of de bewoners van een locatie als gemeenschap, " +
 	"met een afspraak tussen huisarts, locatie en zorgverzekeraar (nog te toetsen door ACM)."
 
@@ -158,10 +158,10 @@ const msgPriorityGrounds = "Een praktijk mag één patiënt bij inschrijving gee
 func (r *Registration) Validate(openItems []string) error {
 	fe := fieldErrors{}
 	if r.PatientID <= 0 {
-		fe.add("patient_id", "Kies de patiënt die u inschrijft.")
+		fe.add("patient_id", "Kies de cliënt die u inschrijft.")
 	}
 	if r.PracticeID <= 0 {
-		fe.add("practice_id", "Kies de huisartsenpraktijk waar de patiënt wordt ingeschreven.")
+		fe.add("practice_id", "Kies de huisartsenpraktijk waar de cliënt wordt ingeschreven.")
 	}
 	r.LocationID = positiveOrNil(r.LocationID)
 	r.SwitchFromPracticeID = positiveOrNil(r.SwitchFromPracticeID)

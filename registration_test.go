@@ -157,7 +157,7 @@ func TestRegistrationInvalid(t *testing.T) {
 			[]string{"open_items_acknowledged"}, []string{"nog niet klaar", "physician_contract, wzd_protocol."}},
 		{"§5 nothing acknowledged while items are open", func(*Registration) {}, []string{"gp_post_arrangement"},
 			[]string{"open_items_acknowledged"}, []string{"Bevestig", "gp_post_arrangement"}},
-		{"the patient is required", func(r *Registration) { r.PatientID = 0 }, nil, []string{"patient_id"}, []string{"patiënt"}},
+		{"the patient is required", func(r *Registration) { r.PatientID = 0 }, nil, []string{"patient_id"}, []string{"cliënt"}},
 		{"the practice is required", func(r *Registration) { r.PracticeID = 0 }, nil, []string{"practice_id"}, []string{"praktijk"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -208,7 +208,13 @@ type model struct {
 	Signatures      []sigBlock
 	Annex           *annexView
 	Footer          string
+	// Draft is set while not every party has signed this version: both formats then carry a
+	// CONCEPT mark, so a printed draft is never mistaken for the agreement in force.
+	Draft bool
 }
+
+// draftMark is the line a draft carries at the top of every page.
+const draftMark = "CONCEPT – nog niet door alle partijen ondertekend"
 
 // build validates d and turns it into the model both formats draw.
 func build(d Document) (model, error) {
@@ -236,10 +242,17 @@ func build(d Document) (model, error) {
 		SignIntro: "Aldus overeengekomen en ondertekend:",
 		Footer:    d.Title() + " · " + d.Number + " · versie " + strconv.Itoa(d.Version),
 	}
-	if d.Region != "" {
-		m.Meta = append(m.Meta, "Regio "+d.Region)
+	if r := d.Region; r != "" {
+		// Region names often start with "Regio" themselves ("Regio Voorbeeld").
+		if !strings.HasPrefix(strings.ToLower(r), "regio") {
+			r = "Regio " + r
+		}
+		m.Meta = append(m.Meta, r)
 	}
 	for _, p := range d.Parties {
+		if p.Signed == nil {
+			m.Draft = true
+		}
 		b := sigBlock{Party: p.Name, Role: p.Role}
 		if s := p.Signed; s != nil {
 			b.Signed, b.Name, b.Function, b.Date = true, s.Name, s.Role, dutchDate(s.At)

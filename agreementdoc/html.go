@@ -13,7 +13,8 @@ var pageFS embed.FS
 
 // page is the HTML page; parsed once, only read afterwards.
 var page = template.Must(template.New("page.html").Funcs(template.FuncMap{
-	"join": strings.Join,
+	"join":      strings.Join,
+	"draftMark": func() string { return draftMark },
 }).ParseFS(pageFS, "templates/page.html"))
 
 // WriteHTML writes d as one complete, print-ready HTML page (lang="nl"): its own style sheet with

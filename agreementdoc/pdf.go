@@ -46,7 +46,7 @@ func WritePDF(w io.Writer, d Document) error {
 	pdf.AliasNbPages("")
 
 	r := &pdfRenderer{pdf: pdf, tr: pdf.UnicodeTranslatorFromDescriptor("cp1252")}
-	pdf.SetFooterFunc(r.footer(m.Footer))
+	pdf.SetFooterFunc(r.footer(m.Footer, m.Draft))
 	r.document(m)
 	if err := pdf.Output(w); err != nil {
 		return fmt.Errorf("agreementdoc: PDF van %s: %w", d.Number, err)
@@ -83,9 +83,16 @@ func (r *pdfRenderer) font(style string, size float64) {
 	r.pdf.SetFont("Helvetica", style, size)
 }
 
-func (r *pdfRenderer) footer(text string) func() {
+func (r *pdfRenderer) footer(text string, draft bool) func() {
 	return func() {
 		p := r.pdf
+		if draft {
+			// In the top margin of every page, so the mark never covers the text.
+			p.SetXY(marginLeft, marginTop-11)
+			r.font("B", 10)
+			p.SetTextColor(177, 14, 30)
+			p.CellFormat(r.width(), 6, r.tr(draftMark), "1", 0, "C", false, 0, "")
+		}
 		p.SetY(-marginBottom + 8)
 		r.font("", 8)
 		p.SetTextColor(90, 90, 90)

@@ -144,3 +144,39 @@ func TestPDFKeepsEachSignatureBlockOnOnePage(t *testing.T) {
 		}
 	}
 }
+
+// TestDraftCarriesTheConceptMark: a version some party has not signed says CONCEPT at the top
+// of the HTML page and of every PDF page; a version signed by all parties does not.
+func TestDraftCarriesTheConceptMark(t *testing.T) {
+	signed := demoSubcontract()
+	for i := range signed.Parties {
+		signed.Parties[i].Signed = &Signature{Name: "Ondertekenaar", Role: "bestuurder", At: at("2026-12-15T09:00:00+01:00")}
+	}
+	unsigned := demoSubcontract()
+	unsigned.Parties[0].Signed = nil
+	for _, tc := range []struct {
+		name  string
+		doc   Document
+		draft bool
+	}{{"one party not signed", unsigned, true}, {"all parties signed", signed, false}} {
+		t.Run(tc.name, func(t *testing.T) {
+			page := htmlText(t, renderHTML(t, tc.doc))
+			if got := strings.Contains(page, "CONCEPT"); got != tc.draft {
+				t.Errorf("HTML says CONCEPT: %v, want %v", got, tc.draft)
+			}
+			pdf := renderPDF(t, tc.doc)
+			pages := strings.Split(pdfText(t, pdf), "\f")
+			for i, p := range pages {
+				if strings.TrimSpace(p) == "" {
+					continue
+				}
+				if got := strings.Contains(p, "CONCEPT – nog niet door alle partijen ondertekend"); got != tc.draft {
+					t.Errorf("PDF page %d says CONCEPT: %v, want %v", i+1, got, tc.draft)
+				}
+			}
+			if again := renderPDF(t, tc.doc); !bytes.Equal(again, pdf) {
+				t.Error("the PDF is not byte for byte the same when rendered twice")
+			}
+		})
+	}
+}

@@ -509,11 +509,11 @@ func (s *Service) Reminders(ctx context.Context, a mgz.Actor, e *rules.Engine) (
 		}
 		if next := ag.NextEvaluation(); !next.IsZero() && !next.After(today.AddDate(0, 0, 60)) {
 			out = append(out, Reminder{Kind: "evaluation_due", AgreementID: ag.ID, Due: next.String(),
-				Text: fmt.Sprintf("Evaluatie van %s %d is uiterlijk %s aan de beurt.", strings.ToLower(ag.Type.Label()), ag.ID, next)})
+				Text: fmt.Sprintf("Evaluatie van %s %d is uiterlijk %s aan de beurt.", strings.ToLower(ag.Type.Label()), ag.ID, next.Format("02-01-2006"))})
 		}
 		if end := ag.End(); !end.IsZero() && !end.After(today.AddDate(0, 0, 90)) {
 			out = append(out, Reminder{Kind: "ending", AgreementID: ag.ID, Due: end.String(),
-				Text: fmt.Sprintf("%s %d loopt af op %s: verleng of beëindig haar tijdig.", ag.Type.Label(), ag.ID, end)})
+				Text: fmt.Sprintf("%s %d loopt af op %s: verleng of beëindig haar tijdig.", ag.Type.Label(), ag.ID, end.Format("02-01-2006"))})
 		}
 	}
 	if !a.System {

@@ -602,7 +602,7 @@ func (s *Service) SetPracticeProfile(ctx context.Context, a mgz.Actor, pp *mgz.P
 		if pp.Revision != 0 && pp.Revision != cur.Revision {
 			var changed []string
 			if cur.Capacity != pp.Capacity {
-				changed = append(changed, "ruimte voor nieuwe patiënten is nu "+strings.ToLower(cur.Capacity.Label()))
+				changed = append(changed, "ruimte voor nieuwe cliënten is nu "+strings.ToLower(cur.Capacity.Label()))
 			}
 			if strings.Join(cur.PostcodeAreas, " ") != strings.Join(pp.PostcodeAreas, " ") {
 				changed = append(changed, "postcodegebieden zijn nu "+orNone(strings.Join(cur.PostcodeAreas, " ")))

@@ -169,7 +169,12 @@ func (s *Service) RecordPrerequisite(ctx context.Context, a mgz.Actor, it *mgz.P
 		}
 		it.Revision = PrerequisiteRevision(hist) + 1
 		e := entry(a, mgz.AuditUpdate, "prerequisite", it.ID, l.ProviderID)
-		e.Reason = fmt.Sprintf("%s van locatie %d: %s", it.Key, l.ID, it.Status)
+		// People read this line on the audit page: the requirement and status in Dutch, not their keys.
+		what := string(it.Key)
+		if def, ok := mgz.PrerequisiteByKey(it.Key); ok {
+			what = def.Requirement
+		}
+		e.Reason = fmt.Sprintf("%s (locatie %d): %s", what, l.ID, strings.ToLower(it.Status.Label()))
 		return e, nil
 	})
 }

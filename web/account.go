@@ -624,7 +624,9 @@ func rolesText(rs []mgz.UserRole) string {
 // objectLabels name the audit log's object types in Dutch.
 var objectLabels = map[string]string{"organisation": "organisatie", "location": "locatie", "contact_point": "contactpunt",
 	"user": "gebruiker", "api_token": "API-token", "session": "sessie", "settings": "regio-instellingen",
-	"audit_log": "auditlog", "decision": "regels"}
+	"audit_log": "auditlog", "decision": "regels", "agreement": "overeenkomst", "patient": "cliënt",
+	"practice_profile": "praktijkprofiel", "prerequisite": "randvoorwaarde", "prerequisite_document": "bewijsstuk",
+	"switch_request": "overstapverzoek"}
 
 func objectLabel(t string) string {
 	if l, ok := objectLabels[t]; ok {

@@ -250,7 +250,7 @@ func (q *queryParams) page() mgz.Page {
 func enumParam[T ~string](q *queryParams, name string, e mgz.Enum[T]) T {
 	v := T(q.str(name))
 	if v != "" && !e.Valid(v) {
-		q.errs[name] = "Onbekende waarde. Kies een van: " + e.List() + "."
+		q.errs[name] = "Onbekende waarde. Kies een van: " + e.Codes() + "."
 	}
 	return v
 }

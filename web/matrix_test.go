@@ -678,6 +678,7 @@ func endpoints() []endpoint {
 		},
 			body: func(*matrix, *cell) any { return url.Values{} }, rule: ownEditor, ok: 303},
 		{name: "pagina: wie is er verantwoordelijk", method: "GET", path: p("/wie-is-verantwoordelijk"), rule: everyone},
+		{name: "pagina: bronnen van de regels", method: "GET", path: p("/bronnen"), rule: everyone},
 		{name: "pagina: regio-instellingen", method: "GET", path: p("/instellingen"), rule: everyone},
 		{name: "formulier: regio-instellingen", method: "POST", path: p("/instellingen"), body: func(*matrix, *cell) any { return url.Values{"preset": {"default"}} }, rule: rhoAdmin, ok: 303},
 		{name: "formulier: termijn voor overstappen", method: "POST", path: p("/instellingen/overstaptermijn"), body: func(*matrix, *cell) any { return url.Values{"switch_period_days": {"14"}} }, rule: rhoAdmin, ok: 303},

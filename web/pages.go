@@ -32,6 +32,7 @@ func (s *Server) pageRoutes() []route {
 		{"GET", "/audit", s.pageAudit},
 		{"GET", "/audit/export", s.pageAuditExport},
 		{"GET", "/wie-is-verantwoordelijk", s.pageDecide},
+		{"GET", "/bronnen", s.pageSources},
 		{"GET", "/instellingen", s.pageSettings},
 		{"POST", "/instellingen", s.pageSettingsSave},
 		{"POST", "/instellingen/overstaptermijn", s.pageSwitchPeriodSave},
@@ -134,6 +135,11 @@ type homeData struct {
 	WithoutFixedGP   []mgz.Location
 	WithoutFirstLine []mgz.Location
 	Providers        names
+	// OwnLocations are the locations the user's organisation runs, is the fixed practice of or
+	// the SO/AVG service of; OwnLocationsTotal counts them all.
+	OwnLocations      []mgz.Location
+	OwnLocationsTotal int
+	OwnClients        bool // the organisation has a client list; linked, not listed (a list read is audited)
 }
 
 type kindCount struct {
@@ -161,6 +167,23 @@ func (s *Server) pageHome(w http.ResponseWriter, r *http.Request) error {
 	}
 	if _, d.Providers, err = s.orgNames(r, mgz.KindCareProvider); err != nil {
 		return err
+	}
+	// Its own locations and clients first: on a phone at night the way to a client is short.
+	me := actorOf(r)
+	own := mgz.LocationFilter{Page: mgz.Page{Limit: 10}}
+	switch me.OrgKind {
+	case mgz.KindCareProvider:
+		own.ProviderID = me.User.OrganisationID
+	case mgz.KindGPPractice:
+		own.FixedGPPracticeID = me.User.OrganisationID
+	case mgz.KindPhysicianService:
+		own.PhysicianServiceID = me.User.OrganisationID
+	}
+	if own.ProviderID != 0 || own.FixedGPPracticeID != 0 || own.PhysicianServiceID != 0 {
+		d.OwnClients = true
+		if d.OwnLocations, d.OwnLocationsTotal, err = s.reg(r).Locations(ctx, own); err != nil {
+			return err
+		}
 	}
 	// Each party sees what to act on in its agreements (issue: agreements, reminders).
 	switch actorOf(r).OrgKind {
@@ -881,5 +904,12 @@ func (s *Server) pageContactDelete(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	redirect(w, r, back, "contactweg")
+	return nil
+}
+
+// pageSources explains the sources the rules cite (T, L-Wlz, L-Rol, L-Conv), for everyone who
+// reads a "Bron:" line and wants to check it.
+func (s *Server) pageSources(w http.ResponseWriter, r *http.Request) error {
+	s.render(w, r, http.StatusOK, "sources", pageData{Title: "Bronnen van de regels", Nav: "bronnen"})
 	return nil
 }

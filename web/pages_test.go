@@ -70,7 +70,7 @@ func TestEveryPageRendersWithTheDemoRegion(t *testing.T) {
 		}
 	}
 	r := ts.do(t, "GET", "/", nil)
-	for _, want := range []string{"Locaties zonder vaste huisarts", "Locaties zonder voorwacht", "Het Dorpshuis", "Huisartsenpraktijk"} {
+	for _, want := range []string{"Locaties zonder vaste huisarts", "Locaties zonder voorwacht", "Het Dorpshuis", "huisartsenpraktijken"} {
 		if !strings.Contains(string(r.body), want) {
 			t.Errorf("start page lacks %q", want)
 		}

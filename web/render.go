@@ -210,6 +210,10 @@ var funcs = template.FuncMap{
 		return fmt.Sprint(k)
 	},
 	"auditRoles": auditRoles,
+	"date":       personDate,
+	"plural":     plural,
+	"actorName":  actorName,
+	"kindNoun":   kindNoun,
 	"timePtr": func(t *time.Time) string {
 		if t == nil {
 			return "nooit"
@@ -372,4 +376,77 @@ func newPager(r *http.Request, p mgz.Page, shown, total int) pager {
 func listPage(r *http.Request) mgz.Page {
 	off, _ := strconv.Atoi(r.URL.Query().Get("vanaf"))
 	return mgz.Page{Limit: mgz.DefaultLimit, Offset: off}.Clamp()
+}
+
+// personDate writes a calendar date the way people read it everywhere on the pages: dd-mm-jjjj,
+// e.g. 10-03-1935, in a span that keeps it on one line. It takes mgz.Date and time.Time, also as
+// pointers; nil and zero give "".
+// Form fields keep the ISO form their input type needs.
+func personDate(v any) template.HTML {
+	var t time.Time
+	switch d := v.(type) {
+	case mgz.Date:
+		t = d.Time
+	case *mgz.Date:
+		if d == nil {
+			return ""
+		}
+		t = d.Time
+	case time.Time:
+		t = d
+	case *time.Time:
+		if d == nil {
+			return ""
+		}
+		t = *d
+	default:
+		return template.HTML(template.HTMLEscapeString(fmt.Sprint(v)))
+	}
+	if t.IsZero() {
+		return ""
+	}
+	// A date never breaks at its hyphens on a narrow screen.
+	return template.HTML(`<span class="date">` + t.Format("02-01-2006") + `</span>`)
+}
+
+// plural writes n with the singular or plural noun: "1 cliënt", "2 cliënten", "0 cliënten".
+func plural(n any, one, many string) string {
+	s := fmt.Sprint(n)
+	if s == "1" {
+		return s + " " + one
+	}
+	return s + " " + many
+}
+
+// kindPlurals are the plural names of the organisation kinds, in lower case as in a sentence.
+var kindPlurals = map[mgz.OrgKind][2]string{
+	mgz.KindGPPractice:          {"huisartsenpraktijk", "huisartsenpraktijken"},
+	mgz.KindCareProvider:        {"zorgaanbieder", "zorgaanbieders"},
+	mgz.KindGPPost:              {"huisartsenpost", "huisartsenposten"},
+	mgz.KindPhysicianService:    {"SO/AVG-dienst", "SO/AVG-diensten"},
+	mgz.KindCareOffice:          {"zorgkantoor", "zorgkantoren"},
+	mgz.KindRegionalGPOrg:       {"regionale huisartsenorganisatie (RHO)", "regionale huisartsenorganisaties (RHO)"},
+	mgz.KindPublicHealthService: {"GGD", "GGD's"},
+}
+
+// kindNoun names the kind in the singular or plural that goes with n: "huisartsenpost" after 1,
+// "huisartsenpraktijken" after 20.
+func kindNoun(n int, k mgz.OrgKind) string {
+	names, ok := kindPlurals[k]
+	if !ok {
+		return k.Label()
+	}
+	if n == 1 {
+		return names[0]
+	}
+	return names[1]
+}
+
+// actorName shows who did something; the server's own command-line actor is stored as
+// "opdrachtregel", which means nothing to the people reading the page.
+func actorName(name string) string {
+	if name == "opdrachtregel" || name == "system" {
+		return "mgz zelf (beheer op de server)"
+	}
+	return name
 }

@@ -40,7 +40,7 @@ func (s *Server) apiSwitchRequests(w http.ResponseWriter, r *http.Request) error
 	q := newQueryParams(r)
 	f := mgz.SwitchFilter{State: mgz.SwitchState(q.str("state")), Page: q.page()}
 	if f.State != "" && !mgz.SwitchStates.Valid(f.State) {
-		q.errs["state"] = "Kies een van: " + mgz.SwitchStates.List() + "."
+		q.errs["state"] = "Kies een van: " + mgz.SwitchStates.Codes() + "."
 	}
 	if err := q.err(); err != nil {
 		return err
