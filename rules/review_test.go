@@ -122,8 +122,10 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// TestRoute_emergencyIsProductChoice: no source mentions 112, so the why
-// must not claim that one does; it says the route is the product's choice.
+// TestRoute_emergencyIsProductChoice: no source mentions 112, so the why must
+// not claim that one does. It is read by a care worker in an emergency: it
+// says to call 112 at once, holds for every group, and carries no note for
+// developers (the product choice is documented in the code).
 func TestRoute_emergencyIsProductChoice(t *testing.T) {
 	for _, sit := range []Situation{sitAT, sitIN, sitHM, sitNo} {
 		r := decideOK(t, Request{Situation: sit, Question: &Question{Category: CategoryEmergency, At: anwMoment}}).Route
@@ -131,8 +133,13 @@ func TestRoute_emergencyIsProductChoice(t *testing.T) {
 			t.Fatalf("emergency steps %+v", r.Steps)
 		}
 		why := r.Steps[0].Why
-		if !strings.Contains(why, "productkeuze") || strings.Contains(why, "voorwacht") {
-			t.Errorf("§4.3 emergency why %q must mark the 112 route as product choice and hold for every group", why)
+		if !strings.Contains(why, "bel direct 112") || strings.Contains(why, "voorwacht") {
+			t.Errorf("§4.3 emergency why %q must say to call 112 at once and hold for every group", why)
+		}
+		for _, note := range []string{"productkeuze", "toepassing", "bron", "L-Rol"} {
+			if strings.Contains(why, note) {
+				t.Errorf("§4.3 emergency why %q holds a note for developers (%q); a care worker needs only what to do", why, note)
+			}
 		}
 	}
 }

@@ -188,8 +188,10 @@ var whyTable = map[whyKey]reasonSpec{
 	// emergency: the sources do not mention 112. Calling 112 straight away
 	// for a life-threatening situation is the product's own routing (product
 	// choice); L-Rol 2 is cited only for the division of care questions into
-	// categories, of which "emergency" is the product's addition.
-	{emergency, anyGroup, e112, ModeCall}: {text: "Levensbedreigend: bel direct 112, zonder eerst iemand anders te bellen. Dit is de vaste route van deze toepassing (productkeuze); de bron deelt alleen de andere zorgvragen in.", sources: src("L-Rol 2")},
+	// categories, of which "emergency" is the product's addition. The text is
+	// for a care worker in an emergency, so it says what to do and nothing
+	// about where the rule comes from (issue 10: no note for developers).
+	{emergency, anyGroup, e112, ModeCall}: {text: "Levensbedreigend: bel direct 112, zonder eerst iemand anders te bellen.", sources: src("L-Rol 2")},
 
 	{gpCare, anyGroup, gp, ModeCall}: {text: "Huisartsenzorg (zoals beoordeling na een val, diabetes of infecties) voor een op naam ingeschreven cliënt: tijdens kantooruren de eigen huisarts.", sources: src("L-Rol 2", "L-Wlz 6")},
 	{gpCare, grpAT, post, ModeCall}:  {text: "Buiten kantooruren kan een op naam ingeschreven cliënt, zoals iedereen, een beroep doen op de huisartsenpost; die kent de afspraken met de woonlocatie.", sources: src("T", "L-Conv 4")},
