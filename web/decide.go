@@ -19,7 +19,12 @@ import (
 
 // engine returns a rules engine with the region's calendar settings and the register's contacts.
 // Consulting the rules is itself authorised: every signed-in user may.
-func (s *Server) engine(r *http.Request) (*rules.Engine, error) {
+func (s *Server) engine(r *http.Request) (*rules.Engine, error) { return s.engineFor(r, nil) }
+
+// engineFor is engine for a page that has already read client known through the access policy
+// (and audited that read): decisions about that client reuse the read instead of auditing one
+// read per decision. Other clients are read as engine does.
+func (s *Server) engineFor(r *http.Request, known *mgz.Patient) (*rules.Engine, error) {
 	if err := s.cfg.Service.Authorize(r.Context(), actorOf(r), access.Read, access.Resource{Kind: access.Rules}); err != nil {
 		return nil, err
 	}
@@ -37,6 +42,9 @@ func (s *Server) engine(r *http.Request) (*rules.Engine, error) {
 	if s.cfg.Resolver != nil {
 		a := actorOf(r)
 		e = e.WithResolver(s.cfg.Resolver(func(ctx context.Context, id int64) (mgz.Patient, error) {
+			if known != nil && known.ID == id {
+				return *known, nil
+			}
 			return s.cfg.Service.Patient(ctx, a, id)
 		}))
 	}
@@ -152,6 +160,9 @@ type decideData struct {
 	Locations                                             []locationOption
 	Answer                                                *rules.Response
 	Location                                              string // name of the chosen location
+	// Prefill is the query of a link from a "Nu bellen" card (client=… or location=…): the page
+	// then offers the answer per question for it.
+	PrefillKey, PrefillID string
 }
 
 type locationOption struct {
@@ -188,13 +199,28 @@ func (s *Server) pageDecide(w http.ResponseWriter, r *http.Request) error {
 		d.Locations = append(d.Locations, locationOption{l.ID, l.Name + " — " + providers.Name(l.ProviderID) + ", " + l.Municipality})
 		byID[strconv.FormatInt(l.ID, 10)] = l
 	}
+	// A link from a location's "Nu bellen" card (location=…) asks for a resident of the location:
+	// the situation follows from the location's first Wlz delivery unless the link says otherwise.
+	if lid := q.Get("location"); lid != "" && q.Get("location_id") == "" {
+		l, ok := byID[strings.TrimSpace(lid)]
+		if !ok {
+			return mgz.Errorf(mgz.ECodeNotFound, "Deze locatie bestaat niet, of u heeft er geen toegang toe.")
+		}
+		q.Set("location_id", strconv.FormatInt(l.ID, 10))
+		if q.Get("wlz") == "" {
+			sit := residentSituation(l)
+			q.Set("wlz", string(sit.Wlz))
+			q.Set("delivery", string(sit.Delivery))
+		}
+		d.PrefillKey, d.PrefillID = "location", q.Get("location_id")
+	}
 	form := Form{Values: q, Errors: map[string]string{}}
 	if q.Get("at") == "" {
 		form.Values = url.Values{}
 		for k, v := range q {
 			form.Values[k] = v
 		}
-		form.Values.Set("at", time.Now().In(calendar.Location()).Format(dutchTimeLayout))
+		form.Values.Set("at", s.cfg.Service.Today().Format(dutchTimeLayout))
 	}
 	pd := pageData{Title: "Wie is er verantwoordelijk?", Nav: "beslissen", Data: &d, Form: form}
 	// The client's record answers for the client (patient_id; "client" is the short link form).
@@ -204,6 +230,7 @@ func (s *Server) pageDecide(w http.ResponseWriter, r *http.Request) error {
 	}
 	if patientID != "" {
 		form.Values.Set("patient_id", patientID)
+		d.PrefillKey, d.PrefillID = "client", patientID
 	}
 	if q.Get("category") == "" && q.Get("setting") == "" && q.Get("location_id") == "" && patientID == "" {
 		s.render(w, r, http.StatusOK, "decide", pd)

@@ -443,6 +443,8 @@ type locDetailData struct {
 	ContactPoints    []mgz.ContactPoint
 	ProviderContacts []mgz.ContactPoint
 	HasFirstLine     bool
+	// Card is "Nu bellen": whom to call now for a resident, per question.
+	Card *callCard
 }
 
 func (s *Server) pageLocation(w http.ResponseWriter, r *http.Request) error {
@@ -471,6 +473,9 @@ func (s *Server) pageLocation(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		d.Physician = &ps
+	}
+	if d.Card, err = s.locationCard(r, d.Loc); err != nil {
+		return err
 	}
 	all := mgz.Page{Limit: mgz.MaxLimit}
 	if d.ContactPoints, _, err = s.reg(r).ContactPoints(ctx, mgz.ContactPointFilter{LocationID: id, Page: all}); err != nil {

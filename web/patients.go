@@ -385,6 +385,8 @@ type patientPageData struct {
 	// Misses are BSN-matching misses on the client, shown to the registered practice.
 	Misses      []mgz.BSNMiss
 	LeadChanges []mgz.LeadChange
+	// Card is "Nu bellen": whom to call now for this client, per question.
+	Card *callCard
 }
 
 func (s *Server) pagePatient(w http.ResponseWriter, r *http.Request) error {
@@ -398,6 +400,9 @@ func (s *Server) pagePatient(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d := patientPageData{View: s.classify(r, p), Names: names{}}
+	if d.Card, err = s.clientCard(r, p); err != nil {
+		return err
+	}
 	if d.Registrations, err = s.cfg.Service.Registrations(r.Context(), a, id); err != nil {
 		return err
 	}

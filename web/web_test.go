@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/regio-mgz/mgz"
 	"github.com/regio-mgz/mgz/auth"
@@ -50,13 +51,24 @@ var testParams = auth.Params{Memory: 64, Time: 1, Threads: 1}
 
 func newTestServer(t *testing.T, withDemo bool) *testServer {
 	t.Helper()
+	return newTestServerAt(t, withDemo, time.Time{})
+}
+
+// newTestServerAt is newTestServer with the service's clock stopped at now (the zero time: the
+// system clock), for pages that answer for the present moment.
+func newTestServerAt(t *testing.T, withDemo bool, now time.Time) *testServer {
+	t.Helper()
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "mgz.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	svc := service.New(db.Store(), service.Config{Params: testParams})
+	cfg := service.Config{Params: testParams}
+	if !now.IsZero() {
+		cfg.Now = func() time.Time { return now }
+	}
+	svc := service.New(db.Store(), cfg)
 	ts := &testServer{db: db, reg: db.Register(), svc: svc}
 	if withDemo {
 		if _, err := demo.Load(ctx, svc.Register(service.System())); err != nil {

@@ -1,0 +1,197 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/regio-mgz/mgz"
+	"github.com/regio-mgz/mgz/calendar"
+	"github.com/regio-mgz/mgz/rules"
+)
+
+// cardCategories are the question categories of the "Nu bellen" card, in the order a care worker
+// needs them, with short Dutch labels that fit a phone.
+var cardCategories = []option{
+	{string(rules.CategoryEmergency), "Levensbedreigend"},
+	{string(rules.CategoryGPCare), "Huisartsenzorg"},
+	{string(rules.CategoryBehaviour), "Moeilijk gedrag"},
+	{string(rules.CategoryConditionTreatment), "Behandeling bij het ziektebeeld"},
+	{string(rules.CategoryWzd), "Onvrijwillige zorg (Wzd)"},
+	{string(rules.CategoryInfectionPrevention), "Infectiepreventie"},
+	{string(rules.CategoryNursing), "Verzorging en verpleging"},
+}
+
+// callCard is the "Nu bellen" card: per category whom to call first at one moment, answered by
+// the rules engine with the register's contacts, exactly as the decision page would answer.
+type callCard struct {
+	// Period says when the card holds, e.g. "nu: avond/nacht/weekend — Eerste Kerstdag".
+	Period string
+	At     time.Time
+	// Basis says, for a location, which resident the card answers for.
+	Basis string
+	Rows  []callRow
+	// Warnings are the distinct warnings of the answers.
+	Warnings []string
+	// OwnPractice is the client's own registered GP practice, by name: at night the card names the
+	// GP post, and the worker still wants to know whose client this is.
+	OwnPractice string
+	// QueryKey and QueryID are the query of the full answer: client=… or location=….
+	QueryKey, QueryID string
+}
+
+// callRow is one category of the card.
+type callRow struct {
+	Category, Label string
+	// First is whom to call first; Then, if any, whom to call next.
+	First callee
+	Then  *callee
+	Note  string
+}
+
+// periodLabel is the card's Dutch period line for a moment.
+func periodLabel(m calendar.Moment) string {
+	s := "nu: avond/nacht/weekend"
+	if m.Period == calendar.OfficeHours {
+		s = "nu: kantooruren"
+	}
+	if m.Holiday.Valid() {
+		s += " — " + m.Holiday.Name()
+	}
+	return s
+}
+
+// nowCard answers req for every category at the service's present moment. A request the register
+// rejects as not found (a client the caller may not see) is returned as a not-found error.
+func (s *Server) nowCard(ctx context.Context, e *rules.Engine, req rules.Request, key, id string) (*callCard, error) {
+	now := s.cfg.Service.Today()
+	c := &callCard{Period: periodLabel(e.Settings().At(now)), At: now, QueryKey: key, QueryID: id}
+	seen := map[string]bool{}
+	for _, cat := range cardCategories {
+		q := req
+		q.Question = &rules.Question{Category: rules.Category(cat.Value), At: now}
+		row := callRow{Category: cat.Value, Label: cat.Label}
+		resp, err := e.DecideContext(ctx, q)
+		var re *rules.RequestError
+		switch {
+		case errors.As(err, &re) && re.Code == rules.CodeNotFound:
+			return nil, mgz.Errorf(mgz.ECodeNotFound, "Dit bestaat niet, of u heeft er geen toegang toe.")
+		case errors.As(err, &re):
+			row.Note = "mgz kan deze situatie niet beoordelen: " + re.Message
+			c.Rows = append(c.Rows, row)
+			continue
+		case err != nil:
+			return nil, err
+		}
+		if resp.Route != nil {
+			if calls := nextCalls(resp.Route); len(calls) > 0 {
+				row.First = calls[0]
+				if len(calls) > 1 {
+					row.Then = &calls[1]
+				}
+			}
+		}
+		for _, w := range resp.Warnings {
+			if !seen[w.Message] {
+				seen[w.Message] = true
+				c.Warnings = append(c.Warnings, w.Message)
+			}
+		}
+		c.Rows = append(c.Rows, row)
+	}
+	return c, nil
+}
+
+// callee is whom a step of a route has the caller call: the organisation (or the role when the
+// register names none) and the number.
+type callee struct{ Who, Phone, Note string }
+
+// nextCalls are the first two steps of a route that can be called now: a contact the register
+// marks as not reachable now is skipped, as in the summary. 112 needs no register.
+func nextCalls(rt *rules.Route) []callee {
+	var out []callee
+	for _, st := range rt.Steps {
+		if len(out) == 2 {
+			break
+		}
+		if (st.Contact != nil && st.Contact.NotReachableNow) || st.Mode == rules.ModeInform {
+			continue
+		}
+		c := callee{Who: roleLabel(st.Role)}
+		if ct := st.Contact; ct != nil {
+			if ct.Organisation != "" {
+				c.Who = ct.Organisation
+				if ct.Location != "" {
+					c.Who += ", " + ct.Location
+				}
+			}
+			c.Phone, c.Note = ct.Phone, ct.Note
+		}
+		if st.Role == rules.RoleEmergencyServices && c.Phone == "" {
+			c.Phone = "112"
+		}
+		out = append(out, c)
+	}
+	if len(out) == 0 && len(rt.Steps) > 0 {
+		out = append(out, callee{Who: roleLabel(rt.Steps[0].Role), Note: "Nu niet bereikbaar volgens het register; zie het volledige antwoord."})
+	}
+	return out
+}
+
+// clientCard is the card for a client the caller has already read (through the access policy, and
+// audited): the decisions reuse that read instead of reading the client once per category.
+func (s *Server) clientCard(r *http.Request, p mgz.Patient) (*callCard, error) {
+	e, err := s.engineFor(r, &p)
+	if err != nil {
+		return nil, err
+	}
+	id := strconv.FormatInt(p.ID, 10)
+	c, err := s.nowCard(r.Context(), e, rules.Request{PatientID: id}, "client", id)
+	if err != nil {
+		return nil, err
+	}
+	if p.GPPracticeID != nil {
+		gp, err := s.reg(r).Organisation(r.Context(), *p.GPPracticeID)
+		if err != nil {
+			return nil, err
+		}
+		c.OwnPractice = gp.Name
+	}
+	return c, nil
+}
+
+// residentSituation is the situation of a resident of a location, by the first Wlz delivery it
+// offers (agreement.Propose reads the deliveries the same way).
+func residentSituation(l mgz.Location) rules.Situation {
+	sit := rules.Situation{Setting: rules.Setting(l.Setting), Sector: rules.Sector(l.Sector), Wlz: rules.WlzWithoutTreatment}
+	if len(l.Deliveries) > 0 {
+		sit.Delivery = rules.Delivery(l.Deliveries[0])
+	}
+	switch {
+	case sit.Delivery == rules.Delivery(mgz.DeliveryStayWithTreatment):
+		sit.Wlz = rules.WlzWithTreatment
+	case sit.Delivery == "" && l.Setting == mgz.SettingInstitution:
+		sit.Delivery = rules.Delivery(mgz.DeliveryStayWithoutTreatment)
+	case sit.Delivery == "":
+		sit.Delivery = rules.Delivery(mgz.DeliveryVPT)
+	}
+	return sit
+}
+
+// locationCard is the card for a resident of a location.
+func (s *Server) locationCard(r *http.Request, l mgz.Location) (*callCard, error) {
+	e, err := s.engine(r)
+	if err != nil {
+		return nil, err
+	}
+	id := strconv.FormatInt(l.ID, 10)
+	sit := residentSituation(l)
+	c, err := s.nowCard(r.Context(), e, rules.Request{Situation: sit, LocationID: id}, "location", id)
+	if err != nil {
+		return nil, err
+	}
+	c.Basis = "Voor een bewoner met " + mgz.WlzIndication(sit.Wlz).Label() + ", " + mgz.Delivery(sit.Delivery).Label() + "."
+	return c, nil
+}
