@@ -66,7 +66,11 @@ func periodLabel(m calendar.Moment) string {
 // nowCard answers req for every category at the service's present moment. A request the register
 // rejects as not found (a client the caller may not see) is returned as a not-found error.
 func (s *Server) nowCard(ctx context.Context, e *rules.Engine, req rules.Request, key, id string) (*callCard, error) {
-	now := s.cfg.Service.Today()
+	return cardAt(ctx, e, req, s.cfg.Service.Today(), key, id)
+}
+
+// cardAt answers req for every category at a moment.
+func cardAt(ctx context.Context, e *rules.Engine, req rules.Request, now time.Time, key, id string) (*callCard, error) {
 	c := &callCard{Period: periodLabel(e.Settings().At(now)), At: now, QueryKey: key, QueryID: id}
 	seen := map[string]bool{}
 	for _, cat := range cardCategories {

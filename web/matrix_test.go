@@ -642,6 +642,10 @@ func endpoints() []endpoint {
 			body: func(*matrix, *cell) any { return url.Values{} }, rule: rhoAdmin, ok: 303},
 		{name: "pagina: locaties", method: "GET", path: p("/locaties"), rule: everyone},
 		{name: "pagina: locatie", method: "GET", path: func(_ *matrix, c *cell) string { return "/locaties/" + itoa(c.otherLoc.ID) }, rule: everyone},
+		{name: "pagina: bereikbaarheidskaart van een locatie", method: "GET", path: func(_ *matrix, c *cell) string { return "/locaties/" + itoa(c.otherLoc.ID) + "/bereikbaarheidskaart" }, rule: everyone},
+		{name: "download: bereikbaarheidskaart van een locatie (PDF)", method: "GET", path: func(_ *matrix, c *cell) string {
+			return "/locaties/" + itoa(c.otherLoc.ID) + "/bereikbaarheidskaart.pdf"
+		}, rule: everyone},
 		{name: "pagina: nieuwe locatie", method: "GET", path: p("/locaties/nieuw"), rule: providerEditor},
 		{name: "formulier: eigen locatie toevoegen", method: "POST", path: p("/locaties"), body: func(m *matrix, c *cell) any { return locForm(m.newLocJSON(c.own.ID)) }, rule: providerEditor, ok: 303},
 		{name: "pagina: eigen locatie bewerken", method: "GET", path: func(_ *matrix, c *cell) string { return "/locaties/" + itoa(c.ownLoc.ID) + "/bewerken" }, rule: providerEditor},

@@ -50,6 +50,8 @@ func (s *Server) pageRoutes() []route {
 		{"GET", "/locaties/nieuw", s.pageLocationNew},
 		{"POST", "/locaties", s.pageLocationCreate},
 		{"GET", "/locaties/{id}", s.pageLocation},
+		{"GET", "/locaties/{id}/bereikbaarheidskaart", s.pageReachCard},
+		{"GET", "/locaties/{id}/bereikbaarheidskaart.pdf", s.pageReachCardPDF},
 		{"GET", "/locaties/{id}/bewerken", s.pageLocationEdit},
 		{"POST", "/locaties/{id}", s.pageLocationUpdate},
 		{"GET", "/locaties/{id}/verwijderen", s.pageLocationConfirmDelete},
