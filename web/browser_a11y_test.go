@@ -74,6 +74,7 @@ func mainPages(t *testing.T, ctx context.Context, ts *testServer) []mainPage {
 		{"beslissing met antwoord", "/wie-is-verantwoordelijk?" + decide.Encode()},
 		{"overstapverzoeken", "/overstappen"},
 		{"bronnen", "/bronnen"},
+		{"bereikbaarheidskaart", "/locaties/" + itoa(locs[0].ID) + "/bereikbaarheidskaart"},
 		{"wie heeft wat ingezien", "/audit"},
 	}
 	return pages
@@ -171,39 +172,45 @@ func TestBrowserAccessibilityOfMainPages(t *testing.T) {
 		for _, p := range pages {
 			t.Run(v.name+"/"+p.name, func(t *testing.T) {
 				open(t, ctx, ts, v, p.path)
-				if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](axe+"\n;true")); err != nil {
-					t.Fatalf("injecting axe-core: %v", err)
-				}
-				out, err := chromedp.Run(ctx, chromedp.Evaluate[string](
-					`axe.run(document, {resultTypes: ['violations']}).then(r => JSON.stringify({violations: r.violations, passes: r.passes.length}))`,
-					chromedp.EvalAwaitPromise))
-				if err != nil {
-					t.Fatalf("running axe-core: %v", err)
-				}
-				var res struct {
-					Violations []axeViolation `json:"violations"`
-					Passes     int            `json:"passes"`
-				}
-				if err := json.Unmarshal([]byte(out), &res); err != nil {
-					t.Fatalf("reading axe-core's result: %v", err)
-				}
-				if res.Passes == 0 {
-					t.Fatalf("axe-core checked nothing on %s: %s", p.path, out)
-				}
-				for _, x := range res.Violations {
-					var b strings.Builder
-					fmt.Fprintf(&b, "%s (%s): %s\n    %s", x.ID, x.Impact, x.Help, x.HelpURL)
-					for i, n := range x.Nodes {
-						if i == 5 {
-							fmt.Fprintf(&b, "\n    … and %d more", len(x.Nodes)-5)
-							break
-						}
-						fmt.Fprintf(&b, "\n    at %v: %s\n      %s", n.Target, n.HTML, strings.ReplaceAll(n.Summary, "\n", "\n      "))
-					}
-					t.Errorf("%s at %s: %s", p.path, v.name, b.String())
-				}
+				axeCheck(t, ctx, axe, v, p.path)
 			})
 		}
+	}
+}
+
+// axeCheck runs axe-core on the open page and fails the test on any violation.
+func axeCheck(t *testing.T, ctx context.Context, axe string, v viewport, path string) {
+	t.Helper()
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](axe+"\n;true")); err != nil {
+		t.Fatalf("injecting axe-core: %v", err)
+	}
+	out, err := chromedp.Run(ctx, chromedp.Evaluate[string](
+		`axe.run(document, {resultTypes: ['violations']}).then(r => JSON.stringify({violations: r.violations, passes: r.passes.length}))`,
+		chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("running axe-core: %v", err)
+	}
+	var res struct {
+		Violations []axeViolation `json:"violations"`
+		Passes     int            `json:"passes"`
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("reading axe-core's result: %v", err)
+	}
+	if res.Passes == 0 {
+		t.Fatalf("axe-core checked nothing on %s: %s", path, out)
+	}
+	for _, x := range res.Violations {
+		var b strings.Builder
+		fmt.Fprintf(&b, "%s (%s): %s\n    %s", x.ID, x.Impact, x.Help, x.HelpURL)
+		for i, n := range x.Nodes {
+			if i == 5 {
+				fmt.Fprintf(&b, "\n    … and %d more", len(x.Nodes)-5)
+				break
+			}
+			fmt.Fprintf(&b, "\n    at %v: %s\n      %s", n.Target, n.HTML, strings.ReplaceAll(n.Summary, "\n", "\n      "))
+		}
+		t.Errorf("%s at %s: %s", path, v.name, b.String())
 	}
 }
 
