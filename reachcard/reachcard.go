@@ -7,6 +7,7 @@ package reachcard
 import (
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"codeberg.org/go-pdf/fpdf"
@@ -53,8 +54,8 @@ func (c Card) PrintedDate() string {
 const (
 	margin    = 12.0
 	labelW    = 55.0
-	rowLine   = 4.6
-	bodySize  = 9.5
+	rowLine   = 5.6
+	bodySize  = 11.0
 	titleSize = 16.0
 )
 
@@ -101,7 +102,8 @@ func WritePDF(w io.Writer, c Card) error {
 		for i, cl := range calls {
 			s := fmt.Sprintf("%d. %s", i+1, cl.Who)
 			if cl.Phone != "" {
-				s += ": " + cl.Phone
+				// A number never breaks over two lines.
+				s += ": " + strings.ReplaceAll(cl.Phone, " ", "\u00a0")
 			}
 			out = append(out, s)
 		}

@@ -110,7 +110,29 @@ func cardAt(ctx context.Context, e *rules.Engine, req rules.Request, now time.Ti
 
 // callee is whom a step of a route has the caller call: the organisation (or the role when the
 // register names none) and the number.
-type callee struct{ Who, Phone, Note string }
+type callee struct{ Role, Who, Phone, Note string }
+
+// shortRoles are the roles in a word or two, for the card on a phone and the printed card.
+var shortRoles = map[rules.Role]string{
+	rules.RoleFirstLine:              "Voorwacht",
+	rules.RoleGP:                     "Huisarts",
+	rules.RoleGPPost:                 "Huisartsenpost",
+	rules.RoleInstitutionPhysician:   "Arts van de instelling",
+	rules.RoleCareProviderOutOfHours: "ANW-regeling zorgaanbieder",
+	rules.RoleBehaviourSpecialist:    "Gedragskundige",
+	rules.RoleElderlyCarePhysician:   "SO",
+	rules.RoleIDPhysician:            "AVG",
+	rules.RolePublicHealthService:    "GGD",
+	rules.RoleCareProvider:           "Zorgaanbieder",
+	rules.RoleEmergencyServices:      "112",
+}
+
+func shortRole(r rules.Role) string {
+	if l, ok := shortRoles[r]; ok {
+		return l
+	}
+	return roleLabel(r)
+}
 
 // nextCalls are the first two steps of a route that can be called now: a contact the register
 // marks as not reachable now is skipped, as in the summary. 112 needs no register.
@@ -123,15 +145,10 @@ func nextCalls(rt *rules.Route) []callee {
 		if (st.Contact != nil && st.Contact.NotReachableNow) || st.Mode == rules.ModeInform {
 			continue
 		}
-		c := callee{Who: roleLabel(st.Role)}
+		// The contact's location is left out: the card is about a client or resident there.
+		c := callee{Role: shortRole(st.Role)}
 		if ct := st.Contact; ct != nil {
-			if ct.Organisation != "" {
-				c.Who = ct.Organisation
-				if ct.Location != "" {
-					c.Who += ", " + ct.Location
-				}
-			}
-			c.Phone, c.Note = ct.Phone, ct.Note
+			c.Who, c.Phone, c.Note = ct.Organisation, ct.Phone, ct.Note
 		}
 		if st.Role == rules.RoleEmergencyServices && c.Phone == "" {
 			c.Phone = "112"
@@ -139,7 +156,7 @@ func nextCalls(rt *rules.Route) []callee {
 		out = append(out, c)
 	}
 	if len(out) == 0 && len(rt.Steps) > 0 {
-		out = append(out, callee{Who: roleLabel(rt.Steps[0].Role), Note: "Nu niet bereikbaar volgens het register; zie het volledige antwoord."})
+		out = append(out, callee{Role: shortRole(rt.Steps[0].Role), Note: "Nu niet bereikbaar volgens het register; zie het volledige antwoord."})
 	}
 	return out
 }

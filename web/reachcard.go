@@ -91,11 +91,15 @@ func (s *Server) reachCard(r *http.Request) (reachcard.Card, error) {
 
 func calls(r callRow) []reachcard.Call {
 	var out []reachcard.Call
-	if r.First.Who != "" {
-		out = append(out, reachcard.Call{Who: r.First.Who, Phone: r.First.Phone})
-	}
-	if r.Then != nil {
-		out = append(out, reachcard.Call{Who: r.Then.Who, Phone: r.Then.Phone})
+	for _, c := range []*callee{&r.First, r.Then} {
+		if c == nil || c.Role == "" {
+			continue
+		}
+		who := c.Role
+		if c.Who != "" {
+			who += " (" + c.Who + ")"
+		}
+		out = append(out, reachcard.Call{Who: who, Phone: c.Phone})
 	}
 	return out
 }
