@@ -147,3 +147,51 @@ func TestPrefilledAnswer(t *testing.T) {
 		}
 	})
 }
+
+// auditMatching counts the audit log's entries matching keep.
+func auditMatching(t *testing.T, ts *testServer, keep func(mgz.AuditEntry) bool) int {
+	t.Helper()
+	n := 0
+	err := ts.db.Store().Audit().Each(context.Background(), mgz.AuditFilter{}, func(e mgz.AuditEntry) error {
+		if keep(e) {
+			n++
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("reading the audit log: %v", err)
+	}
+	return n
+}
+
+// TestTheCardReadsTheClientOnce: the card's seven decisions reuse the page's audited read of the
+// client, so the card adds no reads to the audit log; the bereikbaarheidskaart
+// reads no client and is no print of patient data.
+func TestTheCardReadsTheClientOnce(t *testing.T) {
+	f := newCardFixture(t, christmasNight)
+	about := func(e mgz.AuditEntry) bool { return e.PatientID == f.client.ID && e.Outcome == mgz.OutcomeAllowed }
+	before := auditMatching(t, f.ts, about)
+	if r := f.carer.do(t, "GET", "/clienten/"+strconv.FormatInt(f.client.ID, 10), nil); r.status != 200 {
+		t.Fatalf("client page: status %d", r.status)
+	}
+	// The page itself reads the client, its registrations, switches and lead changes (4 entries);
+	// seven decisions that each read the client would add 7.
+	if n := auditMatching(t, f.ts, about) - before; n > 4 {
+		var seen []string
+		auditMatching(t, f.ts, func(e mgz.AuditEntry) bool {
+			if about(e) {
+				seen = append(seen, string(e.Action)+" "+e.ObjectType)
+			}
+			return false
+		})
+		t.Errorf("one look at the client page wrote %d audit entries about the client, want at most the page's own 4: %v", n, seen)
+	}
+	prints := func(e mgz.AuditEntry) bool { return e.Action == mgz.AuditPrint || e.PatientID != 0 }
+	before = auditMatching(t, f.ts, prints)
+	lid := strconv.FormatInt(f.loc.ID, 10)
+	f.carer.do(t, "GET", "/locaties/"+lid+"/bereikbaarheidskaart.pdf", nil)
+	f.carer.do(t, "GET", "/locaties/"+lid+"/bereikbaarheidskaart", nil)
+	if n := auditMatching(t, f.ts, prints) - before; n != 0 {
+		t.Errorf("the bereikbaarheidskaart wrote %d print or client entries, want 0: it holds no patient data", n)
+	}
+}
