@@ -277,6 +277,34 @@ func (p *parties) find(role mgz.ContactRole, owners ...int64) (mgz.ContactPoint,
 	return mgz.ContactPoint{}, false
 }
 
+// has reports whether the owners have a contact point of role at all, reachable now or not.
+func (p *parties) has(role mgz.ContactRole, owners ...int64) bool {
+	for _, o := range owners {
+		for _, c := range p.contacts[o] {
+			if c.Role == role {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// atLocationNow returns the location's contact of role reachable now; when the register has one
+// only for other hours, a contact marked not reachable now (the route then says so, with a
+// not_reachable_now warning, and names the next step); nil when the register has none at all.
+func (p *parties) atLocationNow(role mgz.ContactRole, loc, prov string) *rules.Contact {
+	if p.loc == nil {
+		return nil
+	}
+	if c, ok := p.find(role, locationKey, p.provider.ID); ok {
+		return &rules.Contact{Organisation: prov, Location: loc, Phone: mgz.FormatPhone(c.Phone)}
+	}
+	if p.has(role, locationKey, p.provider.ID) {
+		return &rules.Contact{Organisation: prov, Location: loc, NotReachableNow: true}
+	}
+	return nil
+}
+
 func (p *parties) warn(role rules.Role, format string, args ...any) {
 	if p.warnedRole[role] {
 		return
@@ -322,17 +350,13 @@ func (p *parties) contactFor(role rules.Role) *rules.Contact {
 	case rules.RoleEmergencyServices:
 		return &rules.Contact{Organisation: "Alarmnummer", Phone: "112"}
 	case rules.RoleFirstLine:
-		if p.loc != nil {
-			if c, ok := p.find(mgz.RoleFirstLine, locationKey, p.provider.ID); ok {
-				return atLocation(c.Phone)
-			}
+		if c := p.atLocationNow(mgz.RoleFirstLine, loc, prov); c != nil {
+			return c
 		}
 		p.warn(role, "Er staat geen voorwacht in het register die nu bereikbaar is, niet bij %s en niet bij %s. Vraag de zorgaanbieder de voorwacht (dag en nacht) vast te leggen (T 2.3.2.3).", loc, prov)
 	case rules.RoleBehaviourSpecialist:
-		if p.loc != nil {
-			if c, ok := p.find(mgz.RoleBehaviourSpecialist, locationKey, p.provider.ID); ok {
-				return atLocation(c.Phone)
-			}
+		if c := p.atLocationNow(mgz.RoleBehaviourSpecialist, loc, prov); c != nil {
+			return c
 		}
 		p.warn(role, "Er staat geen gedragskundige in het register die nu bereikbaar is voor %s. De zorgaanbieder moet die overdag en in de ANW-uren bereikbaar hebben (T 2.3.2.2).", loc)
 	case rules.RoleGP:
@@ -379,6 +403,9 @@ func (p *parties) contactFor(role rules.Role) *rules.Contact {
 				}
 				ct.Note += "."
 				return ct
+			}
+			if p.has(mgz.RoleGPOutOfHours, locationKey, p.provider.ID) {
+				return &rules.Contact{Organisation: prov, Location: loc, NotReachableNow: true}
 			}
 		}
 		p.warn(role, "De ANW-regeling van %s voor huisartsenzorg staat niet in het register (dienstdoende arts). De zorgaanbieder regelt die zelf: via de huisartsenpost op afspraak, een commerciële partij of intern (T; L-Conv 4).", prov)

@@ -341,3 +341,46 @@ func hasCode(ws []rules.Warning, code string) bool {
 	}
 	return false
 }
+
+// A voorwacht or behaviour specialist registered only for office hours is not offered at night:
+// the step says "nu niet bereikbaar" with a not_reachable_now warning and the route goes on to the
+// next step (issue 10 item 2; T 2.3.2.2, T 2.3.2.3). Without any number it stays party_missing.
+func TestOfficeHoursOnlyVoorwachtIsNotReachableAtNight(t *testing.T) {
+	ctx := context.Background()
+	reg := demoRegister(t)
+	loc := locationNamed(t, reg, "Wooninitiatief Samen Thuis")
+	s := rules.Situation{Setting: rules.SettingClusteredHousing, Wlz: rules.WlzWithoutTreatment, Delivery: rules.DeliveryVPT, Sector: rules.Sector(loc.Sector)}
+	night := time.Date(2026, 9, 9, 1, 0, 0, 0, time.UTC) // 03:00 in Amsterdam, a Wednesday
+	id := strconv.FormatInt(loc.ID, 10)
+
+	before := decide(t, reg, s, rules.CategoryConditionTreatment, night, id)
+	if !hasCode(before.Warnings, rules.WarnPartyMissing) || hasCode(before.Warnings, rules.WarnNotReachableNow) {
+		t.Fatalf("without any voorwacht: warnings %+v, want party_missing only", before.Warnings)
+	}
+	for _, role := range []mgz.ContactRole{mgz.RoleFirstLine, mgz.RoleBehaviourSpecialist} {
+		c := mgz.ContactPoint{LocationID: &loc.ID, Role: role, Phone: "0120100999", Hours: mgz.HoursOffice}
+		if err := reg.CreateContactPoint(ctx, &c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, cat := range []rules.Category{rules.CategoryConditionTreatment, rules.CategoryBehaviour} {
+		resp := decide(t, reg, s, cat, night, id)
+		first := resp.Route.Steps[0]
+		if first.Role != rules.RoleFirstLine && first.Role != rules.RoleBehaviourSpecialist {
+			t.Fatalf("%s: first step %s, want the voorwacht or behaviour specialist", cat, first.Role)
+		}
+		if first.Contact == nil || !first.Contact.NotReachableNow || first.Contact.Phone != "" || !strings.Contains(first.Contact.Note, "Nu niet bereikbaar") {
+			t.Errorf("%s: first step contact %+v, want not reachable now without a number", cat, first.Contact)
+		}
+		if !hasCode(resp.Warnings, rules.WarnNotReachableNow) {
+			t.Errorf("%s: warnings %+v, want not_reachable_now", cat, resp.Warnings)
+		}
+		if strings.Contains(resp.Route.Summary, "012 010 0999") {
+			t.Errorf("%s: the summary offers the office-hours number: %q", cat, resp.Route.Summary)
+		}
+	}
+	day := decide(t, reg, s, rules.CategoryConditionTreatment, weekdayAfternoon, id)
+	if c := day.Route.Steps[0].Contact; c == nil || c.Phone != "012 010 0999" {
+		t.Errorf("in office hours the voorwacht's number is offered: %+v", c)
+	}
+}
