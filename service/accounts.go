@@ -372,7 +372,7 @@ func (s *Service) UpdateUser(ctx context.Context, a mgz.Actor, u *mgz.User) erro
 		if err != nil {
 			return nil, err
 		}
-		if u.Revision != 0 && u.Revision != old.Revision {
+		if mgz.Stale(u.Revision, old.Revision) {
 			return nil, mgz.StaleEdit("De gebruiker "+old.Name, u.Revision, old.Revision, userNow(old))
 		}
 		activeAdmin := func(x mgz.User) bool { return !x.Disabled && x.Has(mgz.RoleAdmin) }

@@ -178,7 +178,7 @@ func (s *Service) UpdatePatient(ctx context.Context, a mgz.Actor, p *mgz.Patient
 		if err != nil {
 			return nil, err
 		}
-		if expected != 0 && expected != cur.Revision {
+		if mgz.Stale(expected, cur.Revision) {
 			return nil, mgz.StaleEdit("De cliënt", expected, cur.Revision, patientChanges(old, cur, expected, *p))
 		}
 		if ids, _, err := s.parties(ctx, cur); err != nil {
@@ -599,7 +599,7 @@ func (s *Service) SetPracticeProfile(ctx context.Context, a mgz.Actor, pp *mgz.P
 		if err != nil {
 			return nil, err
 		}
-		if pp.Revision != 0 && pp.Revision != cur.Revision {
+		if mgz.Stale(pp.Revision, cur.Revision) {
 			var changed []string
 			if cur.Capacity != pp.Capacity {
 				changed = append(changed, "ruimte voor nieuwe cliënten is nu "+strings.ToLower(cur.Capacity.Label()))

@@ -485,6 +485,35 @@ func (s *Service) PatientBSNMisses(ctx context.Context, a mgz.Actor, p mgz.Patie
 	return s.store.Patients().BSNMisses(ctx, a.User.OrganisationID, p.ID)
 }
 
+// PatientRecord is a client with its history, as the client's page shows it.
+type PatientRecord struct {
+	Patient       mgz.Patient
+	Registrations []mgz.Registration
+	Switches      []mgz.SwitchRequest
+	LeadChanges   []mgz.LeadChange
+}
+
+// PatientRecord reads a client once, authorised and audited as one read, with its
+// registrations, switch requests and lead-physician changes: one page view, one audit entry for
+// the client, where reading each part on its own would write one per part.
+func (s *Service) PatientRecord(ctx context.Context, a mgz.Actor, patientID int64) (PatientRecord, error) {
+	p, err := s.Patient(ctx, a, patientID)
+	if err != nil {
+		return PatientRecord{}, err
+	}
+	rec := PatientRecord{Patient: p}
+	if rec.Registrations, err = s.store.Patients().Registrations(ctx, p.ID); err != nil {
+		return rec, err
+	}
+	if rec.Switches, _, err = s.store.Patients().SwitchRequests(ctx, mgz.SwitchFilter{PatientID: p.ID, Page: mgz.Page{Limit: mgz.MaxLimit}}); err != nil {
+		return rec, err
+	}
+	if rec.LeadChanges, err = s.store.Patients().LeadChanges(ctx, p.ID); err != nil {
+		return rec, err
+	}
+	return rec, nil
+}
+
 // LeadChanges lists the changes of a patient's lead physician, for the parties in its care.
 func (s *Service) LeadChanges(ctx context.Context, a mgz.Actor, patientID int64) ([]mgz.LeadChange, error) {
 	p, err := s.Patient(ctx, a, patientID)

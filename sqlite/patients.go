@@ -283,7 +283,7 @@ func (ps *Patients) SetPracticeProfile(ctx context.Context, pp *mgz.PracticeProf
 			return err
 		}
 		// pp.Revision is the revision the change was made on (0: the stored one).
-		if pp.Revision != 0 && pp.Revision != stored {
+		if mgz.Stale(pp.Revision, stored) {
 			return mgz.StaleEdit("Het praktijkprofiel", pp.Revision, stored, nil)
 		}
 		pp.UpdatedAt = time.Now().UTC().Truncate(time.Millisecond)

@@ -412,17 +412,26 @@ func holidayOptions() []option {
 	return out
 }
 
-func (s *Server) pageSettings(w http.ResponseWriter, r *http.Request) error {
+// storedCalendarForm is the calendar form with the stored settings and their revision.
+func (s *Server) storedCalendarForm(r *http.Request) (url.Values, error) {
 	cs, err := s.settings(r).CalendarSettings(r.Context())
 	if err != nil {
-		return err
+		return nil, err
 	}
 	rev, err := s.settings(r).CalendarRevision(r.Context())
 	if err != nil {
-		return err
+		return nil, err
 	}
 	v := calendarForm(cs)
 	v.Set(revisionField, strconv.FormatInt(rev, 10))
+	return v, nil
+}
+
+func (s *Server) pageSettings(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.storedCalendarForm(r)
+	if err != nil {
+		return err
+	}
 	sw, err := s.switchForm(r)
 	if err != nil {
 		return err
@@ -454,16 +463,10 @@ func (s *Server) pageSwitchPeriodSave(w http.ResponseWriter, r *http.Request) er
 		err = s.cfg.Service.SetSwitchPeriodDays(r.Context(), actorOf(r), days)
 	}
 	if fields, msg, ok := formProblem(err); ok {
-		cs, cerr := s.settings(r).CalendarSettings(r.Context())
+		v, cerr := s.storedCalendarForm(r)
 		if cerr != nil {
 			return cerr
 		}
-		rev, cerr := s.settings(r).CalendarRevision(r.Context())
-		if cerr != nil {
-			return cerr
-		}
-		v := calendarForm(cs)
-		v.Set(revisionField, strconv.FormatInt(rev, 10))
 		s.render(w, r, http.StatusUnprocessableEntity, "settings", pageData{Title: "Regio-instellingen", Nav: "instellingen", Problem: msg,
 			Data: settingsPageData{Holidays: holidayOptions(), Switch: Form{Values: r.PostForm, Errors: fields}}, Form: Form{Values: v}})
 		return nil

@@ -395,15 +395,13 @@ func (s *Server) pagePatient(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	a := actorOf(r)
-	p, err := s.cfg.Service.Patient(r.Context(), a, id)
+	rec, err := s.cfg.Service.PatientRecord(r.Context(), a, id)
 	if err != nil {
 		return err
 	}
-	d := patientPageData{View: s.classify(r, p), Names: names{}}
+	p := rec.Patient
+	d := patientPageData{View: s.classify(r, p), Names: names{}, Registrations: rec.Registrations, Switches: rec.Switches, LeadChanges: rec.LeadChanges}
 	if d.Card, err = s.clientCard(r, p); err != nil {
-		return err
-	}
-	if d.Registrations, err = s.cfg.Service.Registrations(r.Context(), a, id); err != nil {
 		return err
 	}
 	if err := s.placeNames(r, d.Names); err != nil {
@@ -413,18 +411,12 @@ func (s *Server) pagePatient(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d.CanChange = a.User.Has(mgz.RoleEditor) || a.User.Has(mgz.RolePhysician)
-	if d.Switches, err = s.cfg.Service.PatientSwitchRequests(r.Context(), a, id); err != nil {
-		return err
-	}
 	for i := range d.Switches {
 		if d.Switches[i].State == mgz.SwitchOpen {
 			d.Pending = &d.Switches[i]
 		}
 	}
 	if d.Misses, err = s.cfg.Service.PatientBSNMisses(r.Context(), a, p); err != nil {
-		return err
-	}
-	if d.LeadChanges, err = s.cfg.Service.LeadChanges(r.Context(), a, id); err != nil {
 		return err
 	}
 	s.render(w, r, http.StatusOK, "patient", pageData{Title: p.Name, Nav: "clienten", Data: d})
