@@ -182,7 +182,8 @@ func (s *Service) CreateAgreement(ctx context.Context, a mgz.Actor, ag *mgz.Agre
 		if err := tx.Agreements().SaveVersion(ctx, ag, "opgesteld"); err != nil {
 			return nil, err
 		}
-		if err := s.logChange(ctx, tx, a, "agreement", ag.ID, ag.Revision, "versie 1 opgesteld door "+s.who(ctx, tx, a)); err != nil {
+		by := s.who(ctx, tx, a)
+		if err := s.logChange(ctx, tx, by, "agreement", ag.ID, ag.Revision, "versie 1 opgesteld door "+by); err != nil {
 			return nil, err
 		}
 		return agreementEntry(a, mgz.AuditCreate, *ag, "versie 1"), nil
@@ -257,7 +258,8 @@ func (s *Service) UpdateAgreement(ctx context.Context, a mgz.Actor, ag *mgz.Agre
 				return nil, err
 			}
 		}
-		if err := s.logChange(ctx, tx, a, "agreement", ag.ID, ag.Revision, fmt.Sprintf("versie %d opgesteld door %s (%s)", ag.Version, s.who(ctx, tx, a), note)); err != nil {
+		by := s.who(ctx, tx, a)
+		if err := s.logChange(ctx, tx, by, "agreement", ag.ID, ag.Revision, fmt.Sprintf("versie %d opgesteld door %s (%s)", ag.Version, by, note)); err != nil {
 			return nil, err
 		}
 		return agreementEntry(a, mgz.AuditUpdate, *ag, fmt.Sprintf("versie %d, %s", ag.Version, note)), nil
@@ -345,7 +347,8 @@ func (s *Service) transition(ctx context.Context, a mgz.Actor, id int64, act acc
 		if err := tx.Agreements().Update(ctx, &ag); err != nil {
 			return nil, err
 		}
-		if err := s.logChange(ctx, tx, a, "agreement", ag.ID, ag.Revision, summary(ag, s.who(ctx, tx, a))); err != nil {
+		by := s.who(ctx, tx, a)
+		if err := s.logChange(ctx, tx, by, "agreement", ag.ID, ag.Revision, summary(ag, by)); err != nil {
 			return nil, err
 		}
 		out = ag

@@ -143,7 +143,7 @@ func (s *Service) RecordPrerequisite(ctx context.Context, a mgz.Actor, it *mgz.P
 			var lines []string
 			for i := len(hist) - 1; i >= 0; i-- {
 				if h := hist[i]; PrerequisiteRevision(hist[i:]) > rev {
-					lines = append(lines, fmt.Sprintf("vastgelegd als %s door %s (%s)", strings.ToLower(h.Status.Label()), h.ConfirmedByName, h.ConfirmedAt.In(calendar.Location()).Format("02-01-2006 15:04")))
+					lines = append(lines, fmt.Sprintf("vastgelegd als %s door %s (%s)", strings.ToLower(h.Status.Label()), h.ConfirmedByName, changeMoment(h.ConfirmedAt)))
 				}
 			}
 			return nil, mgz.StaleEdit("De randvoorwaarde", rev, cur, lines)

@@ -68,11 +68,12 @@ func (r *register) revised(ctx context.Context, k access.Kind, what string, id, 
 		if err != nil {
 			return nil, err
 		}
-		summary := "gewijzigd door " + r.s.who(ctx, tx, r.a)
+		by := r.s.who(ctx, tx, r.a)
+		summary := "gewijzigd door " + by
 		if fields := changedFields(before, after); len(fields) > 0 {
 			summary += ": " + strings.Join(fields, ", ")
 		}
-		if err := r.s.logChange(ctx, tx, r.a, string(k), id, rev, summary); err != nil {
+		if err := r.s.logChange(ctx, tx, by, string(k), id, rev, summary); err != nil {
 			return nil, err
 		}
 		return entry(r.a, mgz.AuditUpdate, string(k), id, owner), nil

@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/regio-mgz/mgz"
 	"github.com/regio-mgz/mgz/calendar"
@@ -33,10 +34,13 @@ func changesSince(ctx context.Context, tx mgz.Tx, objType string, id, rev int64)
 	}
 	var lines []string
 	for _, c := range chs {
-		lines = append(lines, fmt.Sprintf("%s (%s)", c.Summary, c.At.In(calendar.Location()).Format("02-01-2006 15:04")))
+		lines = append(lines, fmt.Sprintf("%s (%s)", c.Summary, changeMoment(c.At)))
 	}
 	return lines, nil
 }
+
+// changeMoment is the moment of a change in a Dutch stale-edit line, to the minute.
+func changeMoment(t time.Time) string { return t.In(calendar.Location()).Format("02-01-2006 15:04") }
 
 // who names the actor for the change log and for other parties: the person with their
 // organisation, e.g. "J. de Vries (Huisartsenpraktijk De Linde)". It never names a patient.
@@ -62,8 +66,9 @@ func orgName(ctx context.Context, tx mgz.Tx, id int64) string {
 	return fmt.Sprintf("organisatie %d", id)
 }
 
-// logChange records revision rev of a record in the change log of tx.
-func (s *Service) logChange(ctx context.Context, tx mgz.Tx, a mgz.Actor, objType string, id, rev int64, summary string) error {
+// logChange records revision rev of a record in the change log of tx, made by by (see who; the
+// caller names the actor once, for the log and for its summary).
+func (s *Service) logChange(ctx context.Context, tx mgz.Tx, by, objType string, id, rev int64, summary string) error {
 	return tx.Changes().Add(ctx, mgz.RecordChange{ObjectType: objType, ObjectID: id, Revision: rev,
-		Summary: summary, By: s.who(ctx, tx, a), At: s.now()})
+		Summary: summary, By: by, At: s.now()})
 }

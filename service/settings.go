@@ -60,7 +60,8 @@ func (g settings) UpdateCalendarSettings(ctx context.Context, cs calendar.Settin
 		if next, err = tx.Settings().UpdateCalendarSettings(ctx, cs, cur); err != nil {
 			return nil, err
 		}
-		if err := g.s.logChange(ctx, tx, g.a, string(access.Settings), 0, next, calendarChange(old, cs)+" door "+g.s.who(ctx, tx, g.a)); err != nil {
+		by := g.s.who(ctx, tx, g.a)
+		if err := g.s.logChange(ctx, tx, by, string(access.Settings), 0, next, calendarChange(old, cs)+" door "+by); err != nil {
 			return nil, err
 		}
 		e := entry(g.a, mgz.AuditUpdate, string(access.Settings), 0, 0)
