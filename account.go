@@ -20,6 +20,11 @@ const (
 	RoleEditor    UserRole = "editor"
 	RoleAdmin     UserRole = "admin"
 	RolePhysician UserRole = "physician"
+	// RoleRegionalTable marks a member of the region's regional table (regionale tafel, domain.md
+	// §7, L-Conv 5): the third step of an escalation's route. The table is a body of people from
+	// several organisations (RHO, zorgkantoor, care providers), so membership is a role of a user,
+	// not a kind of organisation; it gives reading of reports from that step on and answering them.
+	RoleRegionalTable UserRole = "regional_table"
 )
 
 // UserRoles lists the roles with Dutch names.
@@ -28,6 +33,7 @@ var UserRoles = newEnum(
 	Option[UserRole]{RoleEditor, "Bewerker"},
 	Option[UserRole]{RoleAdmin, "Beheerder"},
 	Option[UserRole]{RolePhysician, "Arts (huisarts, SO of AVG)"},
+	Option[UserRole]{RoleRegionalTable, "Lid regionale tafel"},
 )
 
 // Label returns the Dutch name of the role.
@@ -54,7 +60,8 @@ type User struct {
 	Revision int64 `json:"revision"`
 }
 
-// Has reports whether u has role r. Admin implies editor, and editor implies viewer.
+// Has reports whether u has role r. Admin implies editor, and editor implies viewer; a physician
+// and a member of the regional table are viewers too.
 func (u User) Has(r UserRole) bool {
 	for _, x := range u.Roles {
 		switch {
@@ -65,6 +72,8 @@ func (u User) Has(r UserRole) bool {
 		case x == RoleEditor && r == RoleViewer:
 			return true
 		case x == RolePhysician && r == RoleViewer:
+			return true
+		case x == RoleRegionalTable && r == RoleViewer:
 			return true
 		}
 	}

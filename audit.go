@@ -152,6 +152,7 @@ type Tx interface {
 	Patients() PatientStore
 	Agreements() AgreementStore
 	Changes() ChangeLog
+	Notices() NoticeStore
 }
 
 // Store is the storage the service layer runs on.

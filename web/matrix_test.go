@@ -54,6 +54,10 @@ type rule struct {
 
 func editorRole(r mgz.UserRole) bool { return r == mgz.RoleEditor || r == mgz.RoleAdmin }
 
+// carerRole is a role that may change a client's record or sign: editor, admin or physician.
+// A member of the regional table reads (it is a viewer with a seat at the table).
+func carerRole(r mgz.UserRole) bool { return editorRole(r) || r == mgz.RolePhysician }
+
 var (
 	everyone      = rule{"iedere ingelogde gebruiker", func(who) bool { return true }}
 	nobody        = rule{"niemand", func(who) bool { return false }}
@@ -72,23 +76,23 @@ var (
 	agreementReader = rule{"iedere gebruiker van een partij", agreementParty}
 	agreementEditor = rule{"bewerker of beheerder van een partij", func(w who) bool { return agreementParty(w) && editorRole(w.role) }}
 	agreementSigner = rule{"bewerker, beheerder of arts van een partij (ondertekent voor de eigen organisatie)", func(w who) bool {
-		return agreementParty(w) && w.role != mgz.RoleViewer
+		return agreementParty(w) && carerRole(w.role)
 	}}
 	patientReader = rule{"iedere gebruiker van een betrokken organisatie", patientParty}
-	patientCarer  = rule{"bewerker, beheerder of arts van een betrokken organisatie", func(w who) bool { return patientParty(w) && w.role != mgz.RoleViewer }}
-	gpCarer       = rule{"bewerker, beheerder of arts van een huisartsenpraktijk", func(w who) bool { return w.kind == mgz.KindGPPractice && w.role != mgz.RoleViewer }}
+	patientCarer  = rule{"bewerker, beheerder of arts van een betrokken organisatie", func(w who) bool { return patientParty(w) && carerRole(w.role) }}
+	gpCarer       = rule{"bewerker, beheerder of arts van een huisartsenpraktijk", func(w who) bool { return w.kind == mgz.KindGPPractice && carerRole(w.role) }}
 	gpEditor      = rule{"bewerker of beheerder van de eigen huisartsenpraktijk", func(w who) bool { return w.kind == mgz.KindGPPractice && editorRole(w.role) }}
 	// A patient added without a practice has the care provider of its location and that
 	// location's SO/AVG service as parties.
 	newPatientCarer = rule{"bewerker, beheerder of arts van de zorgaanbieder of de SO/AVG-dienst van de locatie", func(w who) bool {
-		return (w.kind == mgz.KindCareProvider || w.kind == mgz.KindPhysicianService) && w.role != mgz.RoleViewer
+		return (w.kind == mgz.KindCareProvider || w.kind == mgz.KindPhysicianService) && carerRole(w.role)
 	}}
 	documentReaders = rule{"de zorgaanbieder van de locatie, huisartsenpraktijken, de RHO en het zorgkantoor", prereqOwn.allow}
 	// A switch request is between two practices: the one holding the registration and the one
 	// asking. The GP practice columns are one of the two in each switch row.
 	switchSide   = rule{"iedere gebruiker van de huidige of de aanvragende praktijk", func(w who) bool { return w.kind == mgz.KindGPPractice }}
 	switchHolder = rule{"bewerker, beheerder of arts van de praktijk waar de cliënt nu staat ingeschreven", func(w who) bool {
-		return w.kind == mgz.KindGPPractice && w.role != mgz.RoleViewer
+		return w.kind == mgz.KindGPPractice && carerRole(w.role)
 	}}
 	switchAsker = rule{"bewerker, beheerder of arts van de praktijk die de overstap aanvroeg", switchHolder.allow}
 )
@@ -536,12 +540,12 @@ func endpoints() []endpoint {
 			rule: rule{"iedere gebruiker van een betrokken organisatie (praktijk, zorgaanbieder, SO/AVG-dienst, regiebehandelaar)", patientParty}, denied: 404},
 		{name: "cliënt wijzigen", shown: "/api/v1/patients/{cliënt}", method: "PUT", path: func(m *matrix, _ *cell) string { return "/api/v1/patients/" + itoa(m.patient.ID) },
 			body: func(m *matrix, _ *cell) any { return m.patient },
-			rule: rule{"bewerker, beheerder of arts van een betrokken organisatie", func(w who) bool { return patientParty(w) && w.role != mgz.RoleViewer }}, deniedFor: partyDenied},
+			rule: rule{"bewerker, beheerder of arts van een betrokken organisatie", func(w who) bool { return patientParty(w) && carerRole(w.role) }}, deniedFor: partyDenied},
 		{name: "inschrijvingen van een cliënt", shown: "/api/v1/patients/{cliënt}/registrations", method: "GET", path: func(m *matrix, _ *cell) string { return "/api/v1/patients/" + itoa(m.patient.ID) + "/registrations" },
 			rule: rule{"iedere gebruiker van een betrokken organisatie", patientParty}, denied: 404},
 		{name: "verhuizing bekijken", shown: "/api/v1/patients/{cliënt}/relocation?location_id={locatie-ander}", method: "GET", path: func(m *matrix, c *cell) string {
 			return "/api/v1/patients/" + itoa(m.patient.ID) + "/relocation?location_id=" + itoa(c.otherLoc.ID)
-		}, rule: rule{"bewerker, beheerder of arts van een betrokken organisatie", func(w who) bool { return patientParty(w) && w.role != mgz.RoleViewer }}, deniedFor: partyDenied},
+		}, rule: rule{"bewerker, beheerder of arts van een betrokken organisatie", func(w who) bool { return patientParty(w) && carerRole(w.role) }}, deniedFor: partyDenied},
 		{name: "cliënt toevoegen (zonder praktijk)", method: "POST", path: p("/api/v1/patients"), body: func(m *matrix, _ *cell) any {
 			return map[string]any{"name": fmt.Sprintf("Cliënt Locatie %d", m.unique()), "birth_date": "1941-02-03", "location_id": m.home.ID,
 				"sector": string(m.home.Sector), "wlz": "without_treatment", "wlz_source": "vecozo", "wlz_checked_on": "2026-11-01", "delivery": "vpt"}
@@ -555,7 +559,7 @@ func endpoints() []endpoint {
 		{name: "cliënt op naam inschrijven", method: "POST", path: p("/api/v1/registrations"), body: func(m *matrix, _ *cell) any {
 			return map[string]any{"patient": map[string]any{"name": fmt.Sprintf("Cliënt Thuis %d", m.unique()), "birth_date": "1938-01-01", "home_postcode": "9901 AB",
 				"sector": "elderly", "wlz": "without_treatment", "wlz_source": "vecozo", "wlz_checked_on": "2026-11-01", "delivery": "mpt"}, "registration": map[string]any{}}
-		}, rule: rule{"bewerker, beheerder of arts van een huisartsenpraktijk", func(w who) bool { return w.kind == mgz.KindGPPractice && w.role != mgz.RoleViewer }}},
+		}, rule: rule{"bewerker, beheerder of arts van een huisartsenpraktijk", func(w who) bool { return w.kind == mgz.KindGPPractice && carerRole(w.role) }}},
 		{name: "capaciteit van een praktijk lezen", shown: "/api/v1/practices/{praktijk}/profile", method: "GET", path: func(m *matrix, _ *cell) string {
 			return "/api/v1/practices/" + itoa(m.dem[mgz.KindGPPractice].ID) + "/profile"
 		}, rule: everyone},
@@ -702,7 +706,7 @@ func endpoints() []endpoint {
 				return url.Values{"name": {m.patient.Name}, "birth_date": {m.patient.BirthDate.String()}, "sector": {string(m.patient.Sector)}, "wlz": {string(m.patient.Wlz)},
 					"wlz_source": {string(m.patient.WlzSource)}, "wlz_checked_on": {m.patient.WlzCheckedOn.String()}, "delivery": {string(m.patient.Delivery)}}
 			},
-			rule: rule{"bewerker, beheerder of arts van een betrokken organisatie", func(w who) bool { return patientParty(w) && w.role != mgz.RoleViewer }}, deniedFor: partyDenied, ok: 303},
+			rule: rule{"bewerker, beheerder of arts van een betrokken organisatie", func(w who) bool { return patientParty(w) && carerRole(w.role) }}, deniedFor: partyDenied, ok: 303},
 		{name: "pagina: cliënt verhuizen", shown: "/clienten/{cliënt}/verhuizen", method: "GET", path: func(m *matrix, _ *cell) string { return "/clienten/" + itoa(m.patient.ID) + "/verhuizen" },
 			rule: rule{"iedere gebruiker van een betrokken organisatie (verhuizen: bewerker, beheerder of arts)", patientParty}, denied: 404},
 		{name: "formulier: cliënt verhuizen", shown: "/clienten/{cliënt}/verhuizen", method: "POST", path: func(m *matrix, _ *cell) string {
@@ -716,7 +720,7 @@ func endpoints() []endpoint {
 		{name: "pagina: document bij een randvoorwaarde", shown: "/documenten/{document}", method: "GET", path: func(m *matrix, _ *cell) string { return "/documenten/" + itoa(m.document) },
 			rule: documentReaders},
 		{name: "pagina: cliënt inschrijven", method: "GET", path: p("/inschrijven"),
-			rule: rule{"bewerker, beheerder of arts van een huisartsenpraktijk", func(w who) bool { return w.kind == mgz.KindGPPractice && w.role != mgz.RoleViewer }}},
+			rule: rule{"bewerker, beheerder of arts van een huisartsenpraktijk", func(w who) bool { return w.kind == mgz.KindGPPractice && carerRole(w.role) }}},
 		{name: "pagina: praktijk", method: "GET", path: p("/praktijk"), rule: rule{"iedere gebruiker van een huisartsenpraktijk", func(w who) bool { return w.kind == mgz.KindGPPractice }}},
 		{name: "pagina: vaste huisarts per locatie", method: "GET", path: p("/dekking"),
 			rule: rule{"de RHO en het zorgkantoor", func(w who) bool { return w.kind == mgz.KindRegionalGPOrg || w.kind == mgz.KindCareOffice }}, only: noPatientDetails},
@@ -982,7 +986,7 @@ func matrixDoc(eps []endpoint, cols []who, observed []map[who]bool) string {
 	b.WriteString("# Wie mag wat in mgz\n\n")
 	b.WriteString("Deze tabel komt uit de test `TestPermissionMatrix` (web/matrix_test.go), die elke rol van elke soort\n")
 	b.WriteString("organisatie elk adres laat proberen op een server met de demoregio. Per soort organisatie staan de rollen\n")
-	b.WriteString("die het mocht: **L** lezer, **B** bewerker, **H** beheerder, **A** arts; — betekent niemand van die soort.\n")
+	b.WriteString("die het mocht: **L** lezer, **B** bewerker, **H** beheerder, **A** arts, **T** lid van de regionale tafel (leest als lezer); — betekent niemand van die soort.\n")
 	b.WriteString("\"Eigen\" is de organisatie van de gebruiker; \"ander\" een organisatie van een andere soort. De inlog-,\n")
 	b.WriteString("uitlog- en wachtwoordpagina's horen bij een sessie en worden apart getest (web/auth_test.go). Bij lijsten\n")
 	b.WriteString("(cliënten, overeenkomsten, overstapverzoeken, gebruikers, API-tokens, auditlog, herinneringen, dekking) controleert de test ook\n")
@@ -1003,7 +1007,7 @@ func matrixDoc(eps []endpoint, cols []who, observed []map[who]bool) string {
 		b.WriteString("---|")
 	}
 	b.WriteString("\n")
-	letter := map[mgz.UserRole]string{mgz.RoleViewer: "L", mgz.RoleEditor: "B", mgz.RoleAdmin: "H", mgz.RolePhysician: "A"}
+	letter := map[mgz.UserRole]string{mgz.RoleViewer: "L", mgz.RoleEditor: "B", mgz.RoleAdmin: "H", mgz.RolePhysician: "A", mgz.RoleRegionalTable: "T"}
 	for i, ep := range eps {
 		fmt.Fprintf(&b, "| %s | `%s %s` | %s |", ep.name, ep.method, templatePath(ep), ep.rule.text)
 		for _, k := range kinds {

@@ -22,7 +22,7 @@ import (
 // demoRowCounts counts the rows of the demo region's main tables in the database at path.
 func demoRowCounts(t *testing.T, path string) map[string]int {
 	t.Helper()
-	raw, err := sql.Open("sqlite", path)
+	raw, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,65 @@
+package mgz
+
+import (
+	"context"
+	"time"
+)
+
+// NoticeKind is what a notice in an organisation's inbox is about (issue 11).
+type NoticeKind string
+
+// The kinds of notice.
+const (
+	NoticeEscalationFiled   NoticeKind = "escalation_filed"   // a new report about you, or filed on your behalf
+	NoticeEscalationStep    NoticeKind = "escalation_step"    // a step of a report is addressed to you
+	NoticeEscalationAnswer  NoticeKind = "escalation_answer"  // the addressee answered your report
+	NoticeEscalationOverdue NoticeKind = "escalation_overdue" // a step is past its deadline
+	NoticeEscalationClosed  NoticeKind = "escalation_closed"  // a report was resolved or withdrawn
+	NoticeSwitchRequest     NoticeKind = "switch_request"     // a practice asks to take over a client's registration
+	NoticeSwitchObjection   NoticeKind = "switch_objection"   // your switch request met an objection
+	NoticeAgreementReminder NoticeKind = "agreement_reminder" // an agreement needs a step (signature, evaluation, end)
+	NoticeCoverageGap       NoticeKind = "coverage_gap"       // nobody on call for a required role soon
+)
+
+// NoticeKinds lists the kinds with Dutch names.
+var NoticeKinds = newEnum(
+	Option[NoticeKind]{NoticeEscalationFiled, "Nieuwe melding"},
+	Option[NoticeKind]{NoticeEscalationStep, "Melding aan u gericht"},
+	Option[NoticeKind]{NoticeEscalationAnswer, "Reactie op melding"},
+	Option[NoticeKind]{NoticeEscalationOverdue, "Reactietermijn verstreken"},
+	Option[NoticeKind]{NoticeEscalationClosed, "Melding afgesloten"},
+	Option[NoticeKind]{NoticeSwitchRequest, "Verzoek tot overschrijving"},
+	Option[NoticeKind]{NoticeSwitchObjection, "Bezwaar tegen overschrijving"},
+	Option[NoticeKind]{NoticeAgreementReminder, "Herinnering samenwerkingsafspraak"},
+	Option[NoticeKind]{NoticeCoverageGap, "Gat in de bereikbaarheid"},
+)
+
+// Label returns the Dutch name of the kind.
+func (k NoticeKind) Label() string { return NoticeKinds.Label(k) }
+
+// Notice is one entry of an organisation's inbox. Subject is Dutch and never holds patient data
+// or a person's health information: it names a kind of event and a record, and Link leads to it
+// in mgz, where the policy decides what the reader sees.
+type Notice struct {
+	ID             int64      `json:"id"`
+	OrganisationID int64      `json:"organisation_id"`
+	Kind           NoticeKind `json:"kind"`
+	Subject        string     `json:"subject"`
+	Link           string     `json:"link"` // a path in mgz, such as /meldingen/12
+	ObjectType     string     `json:"object_type,omitempty"`
+	ObjectID       int64      `json:"object_id,omitempty"`
+	// DedupeKey, when set, makes the notice arrive once: a second Add with the same key is
+	// ignored (an overdue step found by every scan, a reminder).
+	DedupeKey string     `json:"-"`
+	CreatedAt time.Time  `json:"created_at"`
+	ReadAt    *time.Time `json:"read_at,omitempty"`
+}
+
+// NoticeStore keeps the inboxes. Add is called inside the transaction of the event it announces,
+// so a notice exists exactly when its event does; it also queues the e-mails of the notice in the
+// durable outbox of that same transaction.
+type NoticeStore interface {
+	// Add stores n (setting ID and CreatedAt) and reports whether it was new; a notice whose
+	// DedupeKey was used before is not stored again.
+	Add(ctx context.Context, n *Notice) (bool, error)
+}
