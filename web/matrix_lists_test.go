@@ -251,6 +251,26 @@ func onlyPartyAgreementLinks(m *matrix, c *cell, r response) string {
 	return ""
 }
 
+// startPageOwn: the start page links to no agreement or client of others, a party to the active
+// agreement sees its evaluation reminder (GP practices and the GP post too, not only the care
+// provider), and a party in a client's care sees its clients by name.
+func startPageOwn(m *matrix, c *cell, r response) string {
+	if msg := onlyPartyAgreementLinks(m, c, r); msg != "" {
+		return msg
+	}
+	if msg := onlyPartyPatientLinks(m, c, r); msg != "" {
+		return msg
+	}
+	body := string(r.body)
+	if agreementParty(c.who) && !strings.Contains(body, `href="/overeenkomsten/`+itoa(m.active.ID)+`"`) {
+		return fmt.Sprintf("the start page of party %d has no reminder linking to agreement %d, whose evaluation is due %s", c.own.ID, m.active.ID, m.active.NextEvaluation())
+	}
+	if patientParty(c.who) && !strings.Contains(body, `<ul class="own-clients"><li><a href="/clienten/`) {
+		return fmt.Sprintf("the start page of organisation %d, a party in the care of patient %d, lists no clients by name", c.own.ID, m.patient.ID)
+	}
+	return ""
+}
+
 // partyAgreementLinks is onlyPartyAgreementLinks for the agreements page, which must also link a
 // party to the matrix agreement.
 func partyAgreementLinks(m *matrix, c *cell, r response) string {

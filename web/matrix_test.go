@@ -630,7 +630,7 @@ func endpoints() []endpoint {
 		}, rule: rhoAdmin},
 
 		// The pages.
-		{name: "pagina: start", method: "GET", path: p("/"), rule: everyone, only: onlyPartyAgreementLinks},
+		{name: "pagina: start", method: "GET", path: p("/"), rule: everyone, only: startPageOwn},
 		{name: "pagina: organisaties", method: "GET", path: p("/organisaties"), rule: everyone},
 		{name: "pagina: andere organisatie", method: "GET", path: func(_ *matrix, c *cell) string { return "/organisaties/" + itoa(c.other.ID) }, rule: everyone},
 		{name: "pagina: nieuwe organisatie", method: "GET", path: p("/organisaties/nieuw"), rule: rhoEditor},

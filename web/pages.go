@@ -141,8 +141,16 @@ type homeData struct {
 	// the SO/AVG service of; OwnLocationsTotal counts them all.
 	OwnLocations      []mgz.Location
 	OwnLocationsTotal int
-	OwnClients        bool // the organisation has a client list; linked, not listed (a list read is audited)
+	// OwnClients says the organisation has a client list; Clients are its first clients by name
+	// (read through the service, so each listed client is audited as read "in een lijst", as on
+	// the clients page) and ClientsTotal counts them all.
+	OwnClients   bool
+	Clients      []mgz.Patient
+	ClientsTotal int
 }
+
+// homeClients is how many clients the start page lists by name; the rest are behind a link.
+const homeClients = 10
 
 type kindCount struct {
 	Kind  mgz.OrgKind
@@ -184,6 +192,10 @@ func (s *Server) pageHome(w http.ResponseWriter, r *http.Request) error {
 	if own.ProviderID != 0 || own.FixedGPPracticeID != 0 || own.PhysicianServiceID != 0 {
 		d.OwnClients = true
 		if d.OwnLocations, d.OwnLocationsTotal, err = s.reg(r).Locations(ctx, own); err != nil {
+			return err
+		}
+		// One list read with a limit: the page stays fast with thousands of clients.
+		if d.Clients, d.ClientsTotal, err = s.cfg.Service.Patients(ctx, me, mgz.PatientFilter{Page: mgz.Page{Limit: homeClients}}); err != nil {
 			return err
 		}
 	}
