@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/regio-mgz/mgz"
@@ -49,6 +51,27 @@ type callRow struct {
 	First callee
 	Then  *callee
 	Note  string
+	// Variants, on a location's card, are the answers per kind of resident (delivery) when they
+	// differ; First, Then and Note are then those of the first.
+	Variants []callVariant
+}
+
+// callVariant is the answer of a card row for one kind of resident of a location.
+type callVariant struct {
+	// For names the resident, e.g. "met behandeling, Verblijf met behandeling"; Delivery is its
+	// delivery, for the link to the full answer.
+	For, Wlz, Delivery string
+	First              callee
+	Then               *callee
+	Note               string
+}
+
+// sameAnswer says whether two rows name the same people in the same order.
+func sameAnswer(a, b callRow) bool {
+	if a.First != b.First || a.Note != b.Note || (a.Then == nil) != (b.Then == nil) {
+		return false
+	}
+	return a.Then == nil || *a.Then == *b.Then
 }
 
 // periodLabel is the card's Dutch period line for a moment.
@@ -183,36 +206,97 @@ func (s *Server) clientCard(r *http.Request, p mgz.Patient) (*callCard, error) {
 	return c, nil
 }
 
-// residentSituation is the situation of a resident of a location, by the first Wlz delivery it
-// offers (agreement.Propose reads the deliveries the same way).
-func residentSituation(l mgz.Location) rules.Situation {
-	sit := rules.Situation{Setting: rules.Setting(l.Setting), Sector: rules.Sector(l.Sector), Wlz: rules.WlzWithoutTreatment}
-	if len(l.Deliveries) > 0 {
-		sit.Delivery = rules.Delivery(l.Deliveries[0])
+// residentSituation is the situation of the first kind of resident of a location (the decision
+// page's default for a link from the location's card).
+func residentSituation(l mgz.Location) rules.Situation { return residentSituations(l)[0] }
+
+// residentSituations are the situations of the residents of a location, one per Wlz delivery it
+// offers, in the location's order (agreement.Propose reads the deliveries the same way); a
+// location without deliveries has one default resident.
+func residentSituations(l mgz.Location) []rules.Situation {
+	ds := l.Deliveries
+	if len(ds) == 0 {
+		ds = []mgz.Delivery{""}
 	}
-	switch {
-	case sit.Delivery == rules.Delivery(mgz.DeliveryStayWithTreatment):
-		sit.Wlz = rules.WlzWithTreatment
-	case sit.Delivery == "" && l.Setting == mgz.SettingInstitution:
-		sit.Delivery = rules.Delivery(mgz.DeliveryStayWithoutTreatment)
-	case sit.Delivery == "":
-		sit.Delivery = rules.Delivery(mgz.DeliveryVPT)
+	var out []rules.Situation
+	for _, d := range ds {
+		sit := rules.Situation{Setting: rules.Setting(l.Setting), Sector: rules.Sector(l.Sector), Wlz: rules.WlzWithoutTreatment, Delivery: rules.Delivery(d)}
+		switch {
+		case sit.Delivery == rules.Delivery(mgz.DeliveryStayWithTreatment):
+			sit.Wlz = rules.WlzWithTreatment
+		case sit.Delivery == "" && l.Setting == mgz.SettingInstitution:
+			sit.Delivery = rules.Delivery(mgz.DeliveryStayWithoutTreatment)
+		case sit.Delivery == "":
+			sit.Delivery = rules.Delivery(mgz.DeliveryVPT)
+		}
+		if !slices.Contains(out, sit) {
+			out = append(out, sit)
+		}
 	}
-	return sit
+	return out
 }
 
-// locationCard is the card for a resident of a location.
+// residentLabel names a kind of resident by indication and delivery.
+func residentLabel(sit rules.Situation) string {
+	return mgz.WlzIndication(sit.Wlz).Label() + ", " + mgz.Delivery(sit.Delivery).Label()
+}
+
+// residentsCard answers for every kind of resident of location l at a moment: one card whose rows
+// hold one answer where all residents get the same, and an answer per delivery where they differ.
+func residentsCard(ctx context.Context, e *rules.Engine, l mgz.Location, now time.Time) (*callCard, error) {
+	id := strconv.FormatInt(l.ID, 10)
+	sits := residentSituations(l)
+	var cards []*callCard
+	for _, sit := range sits {
+		c, err := cardAt(ctx, e, rules.Request{Situation: sit, LocationID: id}, now, "location", id)
+		if err != nil {
+			return nil, err
+		}
+		cards = append(cards, c)
+	}
+	c := cards[0]
+	if len(cards) == 1 {
+		c.Basis = "Voor een bewoner met " + residentLabel(sits[0]) + "."
+		return c, nil
+	}
+	var labels []string
+	for _, sit := range sits {
+		labels = append(labels, mgz.Delivery(sit.Delivery).Label())
+	}
+	c.Basis = "Voor de bewoners van deze locatie (" + strings.Join(labels, ", ") + "); waar het antwoord per leveringsvorm verschilt, staat het per leveringsvorm."
+	seen := map[string]bool{}
+	for _, w := range c.Warnings {
+		seen[w] = true
+	}
+	for _, other := range cards[1:] {
+		for _, w := range other.Warnings {
+			if !seen[w] {
+				seen[w] = true
+				c.Warnings = append(c.Warnings, w)
+			}
+		}
+	}
+	for i := range c.Rows {
+		differ := false
+		for _, other := range cards[1:] {
+			differ = differ || !sameAnswer(c.Rows[i], other.Rows[i])
+		}
+		if !differ {
+			continue
+		}
+		for k, card := range cards {
+			r := card.Rows[i]
+			c.Rows[i].Variants = append(c.Rows[i].Variants, callVariant{For: residentLabel(sits[k]), Wlz: string(sits[k].Wlz), Delivery: string(sits[k].Delivery), First: r.First, Then: r.Then, Note: r.Note})
+		}
+	}
+	return c, nil
+}
+
+// locationCard is the card for the residents of a location.
 func (s *Server) locationCard(r *http.Request, l mgz.Location) (*callCard, error) {
 	e, err := s.engine(r)
 	if err != nil {
 		return nil, err
 	}
-	id := strconv.FormatInt(l.ID, 10)
-	sit := residentSituation(l)
-	c, err := s.nowCard(r.Context(), e, rules.Request{Situation: sit, LocationID: id}, "location", id)
-	if err != nil {
-		return nil, err
-	}
-	c.Basis = "Voor een bewoner met " + mgz.WlzIndication(sit.Wlz).Label() + ", " + mgz.Delivery(sit.Delivery).Label() + "."
-	return c, nil
+	return residentsCard(r.Context(), e, l, s.cfg.Service.Today())
 }

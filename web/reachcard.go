@@ -4,12 +4,12 @@ import (
 	"bytes"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/regio-mgz/mgz"
 	"github.com/regio-mgz/mgz/calendar"
 	"github.com/regio-mgz/mgz/reachcard"
-	"github.com/regio-mgz/mgz/rules"
 )
 
 // periodMoments are a moment in office hours and one out of hours on the first working day from
@@ -60,24 +60,39 @@ func (s *Server) reachCard(r *http.Request) (reachcard.Card, error) {
 	cs := e.Settings()
 	today := s.cfg.Service.Today()
 	office, night := periodMoments(cs, today)
-	sit := residentSituation(l)
-	lid := strconv.FormatInt(l.ID, 10)
-	req := rules.Request{Situation: sit, LocationID: lid}
-	day, err := cardAt(ctx, e, req, office, "location", lid)
+	day, err := residentsCard(ctx, e, l, office)
 	if err != nil {
 		return reachcard.Card{}, err
 	}
-	anw, err := cardAt(ctx, e, req, night, "location", lid)
+	anw, err := residentsCard(ctx, e, l, night)
 	if err != nil {
 		return reachcard.Card{}, err
 	}
 	c := reachcard.Card{Location: l.Name, Address: l.Address + ", " + l.Postcode + " " + l.Municipality, Provider: prov.Name,
-		Basis:       "Voor een bewoner met " + mgz.WlzIndication(sit.Wlz).Label() + ", " + mgz.Delivery(sit.Delivery).Label() + ".",
+		Basis:       day.Basis,
 		Printed:     today,
 		OfficeHours: "werkdagen " + cs.OfficeStart.String() + "–" + cs.OfficeEnd.String(),
 		OutOfHours:  "avond, nacht, weekend en feestdagen"}
 	for i, row := range day.Rows {
-		c.Rows = append(c.Rows, reachcard.Row{Label: row.Label, Office: calls(row), OutOfHours: calls(anw.Rows[i])})
+		dv, nv := row.Variants, anw.Rows[i].Variants
+		if len(dv) == 0 && len(nv) == 0 {
+			c.Rows = append(c.Rows, reachcard.Row{Label: row.Label, Office: calls(row.First, row.Then), OutOfHours: calls(anw.Rows[i].First, anw.Rows[i].Then)})
+			continue
+		}
+		// The answer differs per kind of resident in one period at least: a row per delivery.
+		n := max(len(dv), len(nv))
+		for k := range n {
+			r := reachcard.Row{Office: calls(row.First, row.Then), OutOfHours: calls(anw.Rows[i].First, anw.Rows[i].Then)}
+			var who string
+			if len(dv) > 0 {
+				r.Office, who = calls(dv[k].First, dv[k].Then), dv[k].Delivery
+			}
+			if len(nv) > 0 {
+				r.OutOfHours, who = calls(nv[k].First, nv[k].Then), nv[k].Delivery
+			}
+			r.Label = row.Label + " — " + strings.ToLower(mgz.Delivery(who).Label())
+			c.Rows = append(c.Rows, r)
+		}
 	}
 	seen := map[string]bool{}
 	for _, w := range append(day.Warnings, anw.Warnings...) {
@@ -89,9 +104,9 @@ func (s *Server) reachCard(r *http.Request) (reachcard.Card, error) {
 	return c, nil
 }
 
-func calls(r callRow) []reachcard.Call {
+func calls(first callee, then *callee) []reachcard.Call {
 	var out []reachcard.Call
-	for _, c := range []*callee{&r.First, r.Then} {
+	for _, c := range []*callee{&first, then} {
 		if c == nil || c.Role == "" {
 			continue
 		}
