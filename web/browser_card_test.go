@@ -1,12 +1,15 @@
 package web_test
 
 import (
+	"context"
 	"encoding/json"
 	"html"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/regio-mgz/mgz"
 )
@@ -89,4 +92,72 @@ func TestBrowserNowCardOnAPhone(t *testing.T) {
 
 	open(t, ctx, ts, phone, "/locaties/"+strconv.FormatInt(f.loc.ID, 10)+"/bereikbaarheidskaart")
 	axeCheck(t, ctx, axe, phone, "bereikbaarheidskaart")
+
+	// A location with residents with and without treatment: the card answers per delivery.
+	mixed := locByName(t, ts, "Verpleeghuis De Hofstede")
+	open(t, ctx, ts, phone, "/locaties/"+strconv.FormatInt(mixed.ID, 10))
+	shoot(t, ctx, phone, "/kaart-locatie")
+	axeCheck(t, ctx, axe, phone, "/locaties/"+strconv.FormatInt(mixed.ID, 10))
+	if n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('.call-card .variant').length`)); err != nil || n < 2 {
+		t.Errorf("the card of a location with two deliveries shows %d answers per delivery (%v), want them split", n, err)
+	}
+}
+
+// emulateMedia has the page's CSS apply the media type, e.g. "print" ("" turns it off).
+func emulateMedia(media string) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+		_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: media})
+		return chromedp.Void{}, err
+	}
+}
+
+// TestBrowserBereikbaarheidskaartPrints: printed, the bereikbaarheidskaart drops the site's
+// navigation, menu, download button and footer, and keeps every row with its numbers.
+func TestBrowserBereikbaarheidskaartPrints(t *testing.T) {
+	f := newCardFixture(t, christmasNight)
+	ctx := browser(t)
+	u, _ := f.ts.newUser(t, f.loc.ProviderID, browserPassword, mgz.RoleViewer)
+	login(t, ctx, f.ts, u.Email, browserPassword)
+	open(t, ctx, f.ts, desktop, "/locaties/"+strconv.FormatInt(f.loc.ID, 10)+"/bereikbaarheidskaart")
+	const look = `JSON.stringify({
+		hidden: ['.site-header', '.site-header nav', '.site-footer', '.no-print', '.skip-link'].filter(s => document.querySelector(s))
+			.map(s => [s, [...document.querySelectorAll(s)].every(e => getComputedStyle(e).display === 'none' || e.getClientRects().length === 0)]),
+		rows: document.querySelectorAll('table.reach-card tbody tr').length,
+		shownTels: [...document.querySelectorAll('table.reach-card a[href^="tel:"]')].filter(a => a.getClientRects().length > 0 && a.textContent.trim() !== '').length})`
+	type shape struct {
+		Hidden    [][2]any `json:"hidden"`
+		Rows      int      `json:"rows"`
+		ShownTels int      `json:"shownTels"`
+	}
+	measure := func() shape {
+		raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](look))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var s shape
+		if err := json.Unmarshal([]byte(raw), &s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	screen := measure()
+	do(t, ctx, emulateMedia("print"))
+	printed := measure()
+	do(t, ctx, emulateMedia(""))
+	if len(printed.Hidden) < 3 {
+		t.Fatalf("the page lacks the parts print must hide: %v", printed.Hidden)
+	}
+	for _, h := range printed.Hidden {
+		if h[1] != true {
+			t.Errorf("printed, %v is still shown", h[0])
+		}
+	}
+	for _, h := range screen.Hidden {
+		if h[0] == ".site-header nav" && h[1] == true {
+			t.Error("on screen the navigation is hidden too: the check above proves nothing")
+		}
+	}
+	if printed.Rows != 7 || printed.ShownTels < 7 || printed.ShownTels != screen.ShownTels {
+		t.Errorf("printed: %d rows and %d numbers, on screen %d numbers; want all 7 categories with every number", printed.Rows, printed.ShownTels, screen.ShownTels)
+	}
 }

@@ -58,8 +58,8 @@ type callRow struct {
 
 // callVariant is the answer of a card row for one kind of resident of a location.
 type callVariant struct {
-	// For names the resident, e.g. "met behandeling, Verblijf met behandeling"; Delivery is its
-	// delivery, for the link to the full answer.
+	// For names the resident by delivery, e.g. "Verblijf met behandeling"; Wlz and Delivery are
+	// the codes, for the link to the full answer.
 	For, Wlz, Delivery string
 	First              callee
 	Then               *callee
@@ -263,7 +263,7 @@ func residentsCard(ctx context.Context, e *rules.Engine, l mgz.Location, now tim
 	for _, sit := range sits {
 		labels = append(labels, mgz.Delivery(sit.Delivery).Label())
 	}
-	c.Basis = "Voor de bewoners van deze locatie (" + strings.Join(labels, ", ") + "); waar het antwoord per leveringsvorm verschilt, staat het per leveringsvorm."
+	c.Basis = "Voor de bewoners (" + strings.ToLower(strings.Join(labels, ", ")) + "); verschilt het antwoord, dan staat het per leveringsvorm."
 	seen := map[string]bool{}
 	for _, w := range c.Warnings {
 		seen[w] = true
@@ -286,7 +286,7 @@ func residentsCard(ctx context.Context, e *rules.Engine, l mgz.Location, now tim
 		}
 		for k, card := range cards {
 			r := card.Rows[i]
-			c.Rows[i].Variants = append(c.Rows[i].Variants, callVariant{For: residentLabel(sits[k]), Wlz: string(sits[k].Wlz), Delivery: string(sits[k].Delivery), First: r.First, Then: r.Then, Note: r.Note})
+			c.Rows[i].Variants = append(c.Rows[i].Variants, callVariant{For: mgz.Delivery(sits[k].Delivery).Label(), Wlz: string(sits[k].Wlz), Delivery: string(sits[k].Delivery), First: r.First, Then: r.Then, Note: r.Note})
 		}
 	}
 	return c, nil

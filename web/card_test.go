@@ -196,3 +196,72 @@ func TestTheCardReadsTheClientOnce(t *testing.T) {
 		t.Errorf("the bereikbaarheidskaart wrote %d print or client entries, want 0: it holds no patient data", n)
 	}
 }
+
+// TestLocationCardAnswersPerDelivery: a location offering stay with and without treatment
+// answers GP care per kind of resident (the routes differ: the institution's own arrangement
+// against the residents' own practice and the GP post), and 112 once; the bereikbaarheidskaart
+// does the same. A location with one delivery says for whom it holds.
+func TestLocationCardAnswersPerDelivery(t *testing.T) {
+	for _, at := range []time.Time{christmasNight, time.Date(2026, 12, 2, 10, 0, 0, 0, calendar.Location())} {
+		t.Run(at.Format("02-01 15:04"), func(t *testing.T) {
+			ts := newTestServerAt(t, true, at)
+			mixed := locByName(t, ts, "Verpleeghuis De Hofstede")
+			if len(mixed.Deliveries) != 2 {
+				t.Fatalf("demo location %s offers %v, want stay with and without treatment", mixed.Name, mixed.Deliveries)
+			}
+			lid := strconv.FormatInt(mixed.ID, 10)
+			carer := ts.as(t, mixed.ProviderID, mgz.RoleViewer)
+			body := string(carer.do(t, "GET", "/locaties/"+lid, nil).body)
+			row := body[strings.Index(body, `data-category="gp_care"`):]
+			row = row[:strings.Index(row, "</dd>")]
+			var variants []string
+			for _, d := range []string{"stay_with_treatment", "stay_without_treatment"} {
+				i := strings.Index(row, `data-delivery="`+d+`"`)
+				if i < 0 {
+					t.Fatalf("the GP-care row has no answer for %s:\n%s", d, row)
+				}
+				v := row[i:]
+				if j := strings.Index(v[1:], `<div class="variant"`); j >= 0 {
+					v = v[:j+1]
+				}
+				v = v[strings.Index(v, "</a>"):] // the answer, without its label and link
+				if !strings.Contains(v, `href="tel:`) {
+					t.Errorf("the %s answer has no number: %s", d, v)
+				}
+				variants = append(variants, v)
+			}
+			if variants[0] == variants[1] {
+				t.Errorf("the two GP-care answers are the same, so they need not be split: %s", variants[0])
+			}
+			link := `href="/wie-is-verantwoordelijk?location=` + lid + `&amp;category=gp_care&amp;wlz=with_treatment&amp;delivery=stay_with_treatment"`
+			if !strings.Contains(row, link) {
+				t.Errorf("the with-treatment answer does not link to its full answer (%s)", link)
+			}
+			if r := carer.do(t, "GET", html.UnescapeString(link[6:len(link)-1]), nil); r.status != 200 || !strings.Contains(string(r.body), `id="samenvatting"`) {
+				t.Errorf("the full answer for a resident with treatment: status %d", r.status)
+			}
+			if strings.Contains(cardRow(t, body, "emergency"), "variant") {
+				t.Error("112 is the same for every resident, yet split per delivery")
+			}
+			if !strings.Contains(body, "verschilt het antwoord, dan staat het per leveringsvorm") {
+				t.Error("the card does not say it answers per delivery where they differ")
+			}
+			kaart := string(carer.do(t, "GET", "/locaties/"+lid+"/bereikbaarheidskaart", nil).body)
+			for _, d := range []mgz.Delivery{mgz.DeliveryStayWithTreatment, mgz.DeliveryStayWithoutTreatment} {
+				if want := "Huisartsenzorg — " + strings.ToLower(d.Label()); !strings.Contains(kaart, html.EscapeString(want)) {
+					t.Errorf("the bereikbaarheidskaart has no row %q", want)
+				}
+			}
+			pdf := pdfToText(t, carer.do(t, "GET", "/locaties/"+lid+"/bereikbaarheidskaart.pdf", nil).body)
+			if !strings.Contains(pdf, "Huisartsenzorg — verblijf") || strings.Count(pdf, "\f") > 1 {
+				t.Errorf("the PDF of a location with two deliveries: %d pages, rows per delivery: %v", strings.Count(pdf, "\f"), strings.Contains(pdf, "Huisartsenzorg — verblijf"))
+			}
+
+			single := locByName(t, ts, "Verpleeghuis Het Lindehuis")
+			body = string(carer.do(t, "GET", "/locaties/"+strconv.FormatInt(single.ID, 10), nil).body)
+			if strings.Contains(body, `class="variant"`) || !strings.Contains(body, "Voor een bewoner met "+html.EscapeString(mgz.WlzWithTreatment.Label())) {
+				t.Error("a location with one delivery must answer once and say for which resident")
+			}
+		})
+	}
+}
