@@ -461,11 +461,23 @@ func (p Patient) WlzCheckNote(now time.Time) string {
 	return s
 }
 
+// QueryDate is the filter's query read as a birth date, written dd-mm-jjjj (as mgz shows dates)
+// or jjjj-mm-dd; ok is false when the query is not a date, and then it searches names.
+func (f PatientFilter) QueryDate() (d Date, ok bool) {
+	q := strings.TrimSpace(f.Query)
+	for _, layout := range []string{"02-01-2006", "2-1-2006", DateLayout} {
+		if t, err := time.Parse(layout, q); err == nil {
+			return Date{t}, true
+		}
+	}
+	return Date{}, false
+}
+
 // PatientFilter selects patients. Zero fields do not filter.
 type PatientFilter struct {
 	LocationID   int64
 	GPPracticeID int64
-	Query        string // part of the name, case-insensitive
+	Query        string // part of the name, case-insensitive, or a birth date (see QueryDate)
 	// VisibleTo keeps the patients this organisation may see (the access policy's parties);
 	// zero keeps all, for the command line.
 	VisibleTo int64

@@ -221,7 +221,9 @@ func (ps *Patients) Patients(ctx context.Context, f mgz.PatientFilter) ([]mgz.Pa
 	if f.GPPracticeID != 0 {
 		w.add("p.gp_practice_id = %s", f.GPPracticeID)
 	}
-	if q := strings.TrimSpace(f.Query); q != "" {
+	if d, ok := f.QueryDate(); ok {
+		w.add("p.birth_date = %s", d.String())
+	} else if q := strings.TrimSpace(f.Query); q != "" {
 		w.add(`LOWER(p.name) LIKE %s ESCAPE '\'`, likePattern(q))
 	}
 	if f.VisibleTo != 0 {

@@ -67,6 +67,20 @@ func TestStartPageListsTheOrganisationsOwnClients(t *testing.T) {
 		t.Errorf("showing 10 names wrote %d list-read audit entries, want 10 (one per name shown, as the clients list)", n)
 	}
 
+	// The search field finds clients by birth date as well as by name, written as mgz shows it.
+	odd := createClient(t, f.ts, mgz.Patient{Name: "Cliënt Geboortedatum", LocationID: &f.loc.ID,
+		Sector: mgz.SectorElderly, Wlz: mgz.WlzWithoutTreatment, Delivery: mgz.DeliveryVPT})
+	odd.BirthDate = mgz.NewDate(1931, 2, 3)
+	if err := f.ts.db.Store().Patients().UpdatePatient(context.Background(), &odd); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"03-02-1931", "3-2-1931", "1931-02-03", "geboortedatum"} {
+		found := string(f.carer.do(t, "GET", "/clienten?q="+q, nil).body)
+		if !strings.Contains(found, `href="/clienten/`+strconv.FormatInt(odd.ID, 10)+`"`) || strings.Contains(found, "Cliënt Start 01") {
+			t.Errorf("searching the clients for %q does not find exactly the client born 03-02-1931", q)
+		}
+	}
+
 	// A practice with nothing to do with these clients sees none of them, and no count.
 	other := string(f.stranger.do(t, "GET", "/", nil).body)
 	for _, p := range made {
