@@ -202,7 +202,7 @@ func TestDecideAPIForAClient(t *testing.T) {
 		p := createClient(t, ts, mgz.Patient{LocationID: &boomgaard.ID, Sector: mgz.SectorElderly, Wlz: mgz.WlzWithoutTreatment, Delivery: mgz.DeliveryVPT, GPPracticeID: &ownGP.ID})
 		id := strconv.FormatInt(p.ID, 10)
 		page := boomgaardCarer.do(t, "GET", "/clienten/"+id, nil)
-		if !strings.Contains(string(page.body), `href="/wie-is-verantwoordelijk?patient_id=`+id+`"`) {
+		if !strings.Contains(string(page.body), `href="/wie-is-verantwoordelijk?client=`+id+`"`) {
 			t.Errorf("the client page does not link to the answer for this client")
 		}
 		q := url.Values{"patient_id": {id}, "category": {"gp_care"}, "at": {"2026-09-09T14:00"}, "setting": {"institution"}}
