@@ -73,8 +73,9 @@ type NoticeStore interface {
 // cursor: only notices with a smaller id (older ones) are listed.
 type NoticeFilter struct {
 	OrganisationID int64
-	Unread         bool
-	Before         int64
+	// Unread lists only unread notices, Read only those read.
+	Unread, Read bool
+	Before       int64
 	Page
 }
 

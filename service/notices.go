@@ -51,17 +51,29 @@ func (s *Service) MarkNoticeRead(ctx context.Context, a mgz.Actor, id int64) err
 	if err := s.inbox(ctx, a, access.Update, id); err != nil {
 		return err
 	}
-	return s.audited(ctx, s.store, func(tx mgz.Tx) (*mgz.AuditEntry, error) {
+	err := s.audited(ctx, s.store, func(tx mgz.Tx) (*mgz.AuditEntry, error) {
 		if err := tx.Notices().MarkRead(ctx, id, a.User.OrganisationID, a.User.ID, s.now()); err != nil {
-			if mgz.ErrorCode(err) == mgz.ECodeNotFound {
-				return nil, hidden()
-			}
 			return nil, err
 		}
 		e := entry(a, mgz.AuditUpdate, "notice", id, a.User.OrganisationID)
 		e.Reason = "bericht als gelezen gemarkeerd"
 		return e, nil
 	})
+	if mgz.ErrorCode(err) == mgz.ECodeNotFound {
+		return s.hiddenDenial(ctx, a, "notice", id, "alleen de eigen organisatie ziet haar berichten")
+	}
+	return err
+}
+
+// hiddenDenial audits a refusal of a record that does not exist for the actor (another
+// organisation's, or none at all) and answers as if it does not exist.
+func (s *Service) hiddenDenial(ctx context.Context, a mgz.Actor, objType string, id int64, reason string) error {
+	e := entry(a, mgz.AuditUpdate, objType, id, a.User.OrganisationID)
+	e.Outcome, e.Reason = mgz.OutcomeDenied, reason
+	if err := s.store.Audit().Append(ctx, e); err != nil {
+		s.log.Error("writing the audit entry of a denial failed", "err", err)
+	}
+	return hidden()
 }
 
 // MarkAllNoticesRead marks every unread notice of the actor's organisation read.

@@ -95,6 +95,9 @@ func (n *Notices) List(ctx context.Context, f mgz.NoticeFilter) ([]mgz.Notice, i
 	if f.Unread {
 		w.add("read_at IS NULL")
 	}
+	if f.Read {
+		w.add("read_at IS NOT NULL")
+	}
 	if f.Before > 0 {
 		w.add("id < %s", f.Before)
 	}
