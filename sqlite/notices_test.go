@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -131,5 +132,37 @@ func TestOutboxClaimLeasesARowToOneWorker(t *testing.T) {
 	st2, err := st.Outbox().Status(ctx, 0)
 	if err != nil || st2.Pending != 0 || st2.Failed != 0 {
 		t.Fatalf("Status = %+v, %v; want nothing waiting", st2, err)
+	}
+}
+
+func TestOutboxHoldsOnlyTheKindAndTheLinkOfANoticeAboutAClient(t *testing.T) {
+	ctx := context.Background()
+	db, _ := openTestDB(t)
+	st := db.Store()
+	org := practice("De Beuk", "01000009")
+	if err := st.Register().CreateOrganisation(ctx, org); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Accounts().CreateUser(ctx, &mgz.User{OrganisationID: org.ID, Email: "a@example.nl", Name: "A", Roles: []mgz.UserRole{mgz.RoleViewer}}, "x"); err != nil {
+		t.Fatal(err)
+	}
+	// A subject that breaks the rule on purpose: the mail must not carry it either way.
+	n := &mgz.Notice{OrganisationID: org.ID, Kind: mgz.NoticeEscalationFiled, Subject: "Dhr. Pietersen (BSN 123456782) valt vaak",
+		Link: "/meldingen/7", ObjectType: "patient", ObjectID: 7}
+	if _, err := st.Notices().Add(ctx, n); err != nil {
+		t.Fatal(err)
+	}
+	var subject, body, link string
+	if err := db.sql.QueryRow(`SELECT subject, body, link FROM mail_outbox WHERE notice_id = $1`, n.ID).Scan(&subject, &body, &link); err != nil {
+		t.Fatal(err)
+	}
+	all := subject + "\n" + body + "\n" + link
+	for _, never := range []string{"Pietersen", "123456782", "valt", "patient"} {
+		if strings.Contains(all, never) {
+			t.Fatalf("the outbox holds %q:\n%s", never, all)
+		}
+	}
+	if subject != "Er staat iets voor u klaar in mgz" || !strings.Contains(body, mgz.NoticeEscalationFiled.Label()) || link != "/meldingen/7" {
+		t.Fatalf("mail = %q / %q / %q; want the fixed subject, the kind and the link", subject, body, link)
 	}
 }
