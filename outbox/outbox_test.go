@@ -35,6 +35,7 @@ type smtpServer struct {
 	received   map[string]int    // Message-ID → copies received
 	bodies     map[string]string // Message-ID → decoded message (headers and body)
 	reject     map[string]bool   // recipients answered 550
+	got        chan string       // each Message-ID received, when set
 }
 
 func startSMTP(t *testing.T, user, pass string) *smtpServer {
@@ -141,6 +142,9 @@ func (x *session) Data(r io.Reader) error {
 	defer x.s.mu.Unlock()
 	x.s.received[id]++
 	x.s.bodies[id] = "Subject: " + subject + "\n\n" + string(b)
+	if x.s.got != nil {
+		x.s.got <- id
+	}
 	return nil
 }
 func (x *session) Reset()        {}
@@ -459,5 +463,24 @@ func TestParseSMTPURLMasksThePassword(t *testing.T) {
 		if strings.Contains(c.String(), "geheim") {
 			t.Errorf("String() shows the password: %q", c.String())
 		}
+	}
+}
+
+func TestRunDeliversUntilItsContextEnds(t *testing.T) {
+	srv := startSMTP(t, "", "")
+	srv.got = make(chan string, 10)
+	r := newRegion(t, "a@praktijk.test")
+	c := &clock{t: time.Now().UTC()}
+	m := r.mailer(t, srv, c, outbox.Config{Every: 10 * time.Millisecond})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); m.Run(ctx) }()
+	r.notice(t, 1) // queued while the mailer runs
+	c.advance(time.Minute)
+	id := <-srv.got
+	cancel()
+	<-done
+	if total, _ := srv.copies(); total != 1 || id == "" {
+		t.Fatalf("server received %d messages, want 1", total)
 	}
 }
