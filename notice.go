@@ -17,6 +17,8 @@ const (
 	NoticeEscalationClosed  NoticeKind = "escalation_closed"  // a report was resolved or withdrawn
 	NoticeSwitchRequest     NoticeKind = "switch_request"     // a practice asks to take over a client's registration
 	NoticeSwitchObjection   NoticeKind = "switch_objection"   // your switch request met an objection
+	NoticeSwitchCompleted   NoticeKind = "switch_completed"   // a switch request completed: the registration moved
+	NoticeSwitchWithdrawn   NoticeKind = "switch_withdrawn"   // the asking practice withdrew its switch request
 	NoticeAgreementReminder NoticeKind = "agreement_reminder" // an agreement needs a step (signature, evaluation, end)
 	NoticeCoverageGap       NoticeKind = "coverage_gap"       // nobody on call for a required role soon
 )
@@ -30,6 +32,8 @@ var NoticeKinds = newEnum(
 	Option[NoticeKind]{NoticeEscalationClosed, "Melding afgesloten"},
 	Option[NoticeKind]{NoticeSwitchRequest, "Verzoek tot overschrijving"},
 	Option[NoticeKind]{NoticeSwitchObjection, "Bezwaar tegen overschrijving"},
+	Option[NoticeKind]{NoticeSwitchCompleted, "Overstap afgerond"},
+	Option[NoticeKind]{NoticeSwitchWithdrawn, "Overstapverzoek ingetrokken"},
 	Option[NoticeKind]{NoticeAgreementReminder, "Herinnering samenwerkingsafspraak"},
 	Option[NoticeKind]{NoticeCoverageGap, "Gat in de bereikbaarheid"},
 )
@@ -62,4 +66,29 @@ type NoticeStore interface {
 	// Add stores n (setting ID and CreatedAt) and reports whether it was new; a notice whose
 	// DedupeKey was used before is not stored again.
 	Add(ctx context.Context, n *Notice) (bool, error)
+	NoticeReader
+}
+
+// NoticeFilter selects notices of one organisation, newest first. Before, when set, is a keyset
+// cursor: only notices with a smaller id (older ones) are listed.
+type NoticeFilter struct {
+	OrganisationID int64
+	// Unread lists only unread notices, Read only those read.
+	Unread, Read bool
+	Before       int64
+	Page
+}
+
+// NoticeReader lists and counts an organisation's inbox and marks notices read.
+type NoticeReader interface {
+	// List returns the notices of f.OrganisationID, newest first, with the number that match f
+	// (without its paging).
+	List(ctx context.Context, f NoticeFilter) ([]Notice, int, error)
+	// UnreadCount is one indexed count, cheap enough for every page view.
+	UnreadCount(ctx context.Context, organisationID int64) (int, error)
+	// MarkRead marks notice id of organisationID read by user; a notice of another organisation
+	// is not found (ECodeNotFound). A notice read before keeps its first reader.
+	MarkRead(ctx context.Context, id, organisationID, userID int64, at time.Time) error
+	// MarkAllRead marks every unread notice of the organisation read and returns how many.
+	MarkAllRead(ctx context.Context, organisationID, userID int64, at time.Time) (int, error)
 }

@@ -50,6 +50,11 @@ const (
 	// AgreementProposal is which model agreement a location needs (domain.md §8); OrganisationID
 	// is the location's care provider.
 	AgreementProposal Kind = "agreement_proposal"
+	// Inbox is an organisation's notices (issue 11); OrganisationID is the organisation.
+	Inbox Kind = "inbox"
+	// MailOutbox is the e-mail outbox without the mails' content; OrganisationID is the
+	// organisation whose users' mails are meant, zero for the region's.
+	MailOutbox Kind = "mail_outbox"
 )
 
 // Resource is what an action is about.
@@ -255,6 +260,16 @@ func Decide(a mgz.Actor, act Action, r Resource) Decision {
 			return allow("iedere gebruiker beheert de eigen API-tokens")
 		}
 		return denyHidden("API-tokens van een ander zijn niet zichtbaar.")
+	case Inbox:
+		if own(a, r) && (act == Read || act == Update) {
+			return allow("iedere gebruiker leest de berichten van de eigen organisatie en markeert ze als gelezen")
+		}
+		return denyHidden("Berichten van een andere organisatie zijn niet zichtbaar.")
+	case MailOutbox:
+		if (act == Read || act == Update) && has(a, mgz.RoleAdmin) && (own(a, r) || steward(a)) {
+			return allow("een beheerder volgt de e-mails aan de eigen organisatie; een beheerder van de RHO die van de regio")
+		}
+		return deny("Alleen een beheerder ziet de e-mails aan de gebruikers van de eigen organisatie; een beheerder van de RHO die van de regio.")
 	case AuditLog:
 		if (act == Read || act == Export) && own(a, r) && has(a, mgz.RoleAdmin) {
 			return allow("een beheerder ziet wie de gegevens van de eigen organisatie heeft ingezien of gewijzigd")

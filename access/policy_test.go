@@ -47,7 +47,7 @@ var (
 		postViewer, postEditor, postAdmin, postPhysician, serviceViewer, serviceEditor, serviceAdmin, servicePhysician,
 		officeViewer, officeEditor, officeAdmin, ggdAdmin}
 
-	allKinds   = []Kind{Organisation, Location, ContactPoint, Settings, Rules, User, Token, AuditLog, Prerequisite, Patient, Registration, PracticeProfile, Coverage, AgreementProposal, Agreement}
+	allKinds   = []Kind{Organisation, Location, ContactPoint, Settings, Rules, User, Token, AuditLog, Prerequisite, Patient, Registration, PracticeProfile, Coverage, AgreementProposal, Agreement, Inbox, MailOutbox}
 	allActions = []Action{Read, Create, Update, Delete, Export, Sign}
 )
 
@@ -558,4 +558,33 @@ func TestCareOfficeGPPostAndSOAVGServiceUsers(t *testing.T) {
 		{"a GP post physician revokes no one else's token", postPhysician, Delete, Resource{Kind: Token, UserID: 501}, false, true},
 	}
 	runPolicyCases(t, cases)
+}
+
+func TestInboxAndOutboxPolicy(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		a      mgz.Actor
+		act    Action
+		r      Resource
+		allow  bool
+		hidden bool
+	}{
+		{"a viewer reads the organisation's inbox", gpViewer, Read, Resource{Kind: Inbox, OrganisationID: practiceOrg}, true, false},
+		{"a viewer marks the organisation's notices read", gpViewer, Update, Resource{Kind: Inbox, OrganisationID: practiceOrg}, true, false},
+		{"another organisation's inbox does not exist", rhoAdmin, Read, Resource{Kind: Inbox, OrganisationID: practiceOrg}, false, true},
+		{"nobody deletes a notice", gpAdmin, Delete, Resource{Kind: Inbox, OrganisationID: practiceOrg}, false, true},
+		{"an admin follows the mails to the own organisation", gpAdmin, Read, Resource{Kind: MailOutbox, OrganisationID: practiceOrg}, true, false},
+		{"an admin retries a mail to the own organisation", cpAdmin, Update, Resource{Kind: MailOutbox, OrganisationID: providerOrg}, true, false},
+		{"an editor does not see the outbox", gpEditor, Read, Resource{Kind: MailOutbox, OrganisationID: practiceOrg}, false, false},
+		{"an admin does not see another organisation's mails", gpAdmin, Read, Resource{Kind: MailOutbox, OrganisationID: providerOrg}, false, false},
+		{"the RHO's admin follows the region's mails", rhoAdmin, Read, Resource{Kind: MailOutbox}, true, false},
+		{"the RHO's editor does not", rhoEditor, Read, Resource{Kind: MailOutbox}, false, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := Decide(tc.a, tc.act, tc.r)
+			if d.Allow != tc.allow || (!d.Allow && d.Hide != tc.hidden) {
+				t.Fatalf("Decide = %+v, want allow %v hidden %v", d, tc.allow, tc.hidden)
+			}
+		})
+	}
 }

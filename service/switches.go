@@ -158,6 +158,11 @@ func (s *Service) completeSwitch(ctx context.Context, tx mgz.Tx, a mgz.Actor, sr
 		if err := tx.Patients().CloseSwitchRequest(ctx, sr); err != nil {
 			return err
 		}
+		for _, org := range []int64{from, to} {
+			if err := notifySwitch(ctx, tx, org, mgz.NoticeSwitchWithdrawn, *sr, fmt.Sprintf("Overstapverzoek %d is vervallen: de cliënt staat niet meer ingeschreven bij de praktijk van het verzoek.", sr.ID)); err != nil {
+				return err
+			}
+		}
 		return s.switchAudit(ctx, tx, a, *sr, mgz.AuditUpdate, sr.Reason)
 	}
 	oldKind, oldLead := p.LeadPhysician, p.LeadPhysicianOrgID
@@ -185,6 +190,11 @@ func (s *Service) completeSwitch(ctx context.Context, tx mgz.Tx, a mgz.Actor, sr
 	sr.State, sr.DecidedBy, sr.DecidedAt, sr.Reason, sr.RegistrationID = mgz.SwitchCompleted, a.User.ID, &now, reason, &reg.ID
 	if err := tx.Patients().CloseSwitchRequest(ctx, sr); err != nil {
 		return err
+	}
+	for _, org := range []int64{from, to} {
+		if err := notifySwitch(ctx, tx, org, mgz.NoticeSwitchCompleted, *sr, fmt.Sprintf("Overstapverzoek %d is afgerond: de inschrijving is overgegaan naar de aanvragende praktijk.", sr.ID)); err != nil {
+			return err
+		}
 	}
 	pe := patientEntry(a, mgz.AuditUpdate, p, fmt.Sprintf("overstap van praktijk %d naar praktijk %d (verzoek %d): %s", from, to, sr.ID, reason))
 	if err := tx.Audit().Append(ctx, pe); err != nil {
@@ -227,6 +237,9 @@ func (s *Service) requestSwitch(ctx context.Context, a mgz.Actor, p mgz.Patient,
 			return mgz.Errorf(mgz.ECodeConflict, "De inschrijving van deze cliënt is net gewijzigd. Probeer de inschrijving opnieuw.")
 		}
 		if err := tx.Patients().AddSwitchRequest(ctx, &sr); err != nil {
+			return err
+		}
+		if err := notifySwitch(ctx, tx, sr.FromPracticeID, mgz.NoticeSwitchRequest, sr, fmt.Sprintf("Overstapverzoek %d: een andere praktijk vraagt de inschrijving van een cliënt van uw praktijk over te nemen. Bevestig of maak bezwaar.", sr.ID)); err != nil {
 			return err
 		}
 		reason := fmt.Sprintf("overstapverzoek van praktijk %d; toestemming %s op %s, verkregen door %s", sr.ToPracticeID,
@@ -400,6 +413,9 @@ func (s *Service) ObjectSwitch(ctx context.Context, a mgz.Actor, id int64, reaso
 			if err := tx.Patients().CloseSwitchRequest(ctx, sr); err != nil {
 				return err
 			}
+			if err := notifySwitch(ctx, tx, sr.ToPracticeID, mgz.NoticeSwitchObjection, *sr, fmt.Sprintf("De huidige praktijk maakt bezwaar tegen overstapverzoek %d.", sr.ID)); err != nil {
+				return err
+			}
 			return s.switchAudit(ctx, tx, a, *sr, mgz.AuditUpdate, "bezwaar tegen overstap: "+reason)
 		})
 }
@@ -412,6 +428,9 @@ func (s *Service) WithdrawSwitch(ctx context.Context, a mgz.Actor, id int64) (mg
 			now := s.now()
 			sr.State, sr.DecidedBy, sr.DecidedAt, sr.Reason = mgz.SwitchWithdrawn, a.User.ID, &now, "ingetrokken door de aanvragende praktijk"
 			if err := tx.Patients().CloseSwitchRequest(ctx, sr); err != nil {
+				return err
+			}
+			if err := notifySwitch(ctx, tx, sr.FromPracticeID, mgz.NoticeSwitchWithdrawn, *sr, fmt.Sprintf("Overstapverzoek %d is ingetrokken door de aanvragende praktijk.", sr.ID)); err != nil {
 				return err
 			}
 			return s.switchAudit(ctx, tx, a, *sr, mgz.AuditUpdate, "overstapverzoek ingetrokken")

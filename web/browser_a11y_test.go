@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/regio-mgz/mgz"
@@ -57,6 +58,18 @@ func mainPages(t *testing.T, ctx context.Context, ts *testServer) []mainPage {
 	gp := *locs[0].FixedGPPracticeID
 	u, _ := ts.newUser(t, gp, browserPassword, mgz.RoleAdmin, mgz.RolePhysician)
 	login(t, ctx, ts, u.Email, browserPassword)
+	// The inbox with a read and an unread notice, and their mails in the outbox.
+	for i, subject := range []string{"Overstapverzoek 1 is afgerond", "Overeenkomst 1 wacht op de ondertekening door uw organisatie."} {
+		n := &mgz.Notice{OrganisationID: gp, Kind: mgz.NoticeAgreementReminder, Subject: subject, Link: "/overeenkomsten"}
+		if _, err := ts.db.Store().Notices().Add(context.Background(), n); err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 {
+			if err := ts.db.Store().Notices().MarkRead(context.Background(), n.ID, gp, u.ID, time.Now()); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
 	decide := url.Values{"location_id": {itoa(locs[0].ID)}, "category": {"wzd"}, "at": {"2026-12-25T03:10"},
 		"wlz": {"without_treatment"}, "delivery": {"pgb"}}
 	pages := []mainPage{
@@ -76,6 +89,8 @@ func mainPages(t *testing.T, ctx context.Context, ts *testServer) []mainPage {
 		{"bronnen", "/bronnen"},
 		{"bereikbaarheidskaart", "/locaties/" + itoa(locs[0].ID) + "/bereikbaarheidskaart"},
 		{"wie heeft wat ingezien", "/audit"},
+		{"berichten", "/berichten"},
+		{"e-mail uit mgz", "/e-mail"},
 	}
 	return pages
 }

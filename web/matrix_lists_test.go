@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"html/template"
 	"net/url"
 	"slices"
 	"strconv"
@@ -363,6 +364,69 @@ func sideSwitchLinks(m *matrix, c *cell, r response) string {
 		if !strings.Contains(body, `href="/overstappen/`+itoa(own[0].ID)+`"`) {
 			return fmt.Sprintf("the page does not link practice %d to its newest switch request %d", c.own.ID, own[0].ID)
 		}
+	}
+	return ""
+}
+
+// onlyOwnNotices: the inbox holds only the caller's organisation's notices, and the demo practice
+// finds the notice of the matrix's incoming switch request in it.
+func onlyOwnNotices(m *matrix, c *cell, r response) string {
+	ns, bad := listItems[mgz.Notice](r)
+	if bad != "" {
+		return bad
+	}
+	for _, n := range ns {
+		if n.OrganisationID != c.own.ID {
+			return fmt.Sprintf("notice %d of organisation %d is listed to organisation %d", n.ID, n.OrganisationID, c.own.ID)
+		}
+	}
+	if c.own.ID == m.dem[mgz.KindGPPractice].ID {
+		all, bad := listItems[mgz.Notice](c.c.do(m.t, "GET", "/api/v1/inbox?limit=500", nil))
+		if bad != "" {
+			return bad
+		}
+		if !slices.ContainsFunc(all, func(n mgz.Notice) bool { return n.Kind == mgz.NoticeSwitchRequest && n.ObjectID == m.incoming.ID }) {
+			return fmt.Sprintf("practice %d finds no notice of switch request %d in its inbox", c.own.ID, m.incoming.ID)
+		}
+	}
+	return ""
+}
+
+// onlyOwnNoticeLinks: the inbox page shows no notice of the other organisation of the cell.
+func onlyOwnNoticeLinks(m *matrix, c *cell, r response) string {
+	ns, _, err := m.ts.db.Store().Notices().List(context.Background(), mgz.NoticeFilter{OrganisationID: c.other.ID, Page: mgz.Page{Limit: mgz.MaxLimit}})
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	for _, n := range ns {
+		if strings.Contains(string(r.body), ">"+template.HTMLEscapeString(n.Subject)+"<") {
+			return fmt.Sprintf("the inbox page of organisation %d shows notice %d of organisation %d", c.own.ID, n.ID, c.other.ID)
+		}
+	}
+	return ""
+}
+
+// onlyOwnMails: an organisation's admin sees the mails to its own users only, with no content;
+// the RHO's admin sees those of the region.
+func onlyOwnMails(m *matrix, c *cell, r response) string {
+	if strings.Contains(string(r.body), `"body"`) || strings.Contains(string(r.body), `"link"`) {
+		return "the outbox list shows the content of mails"
+	}
+	all, bad := listItems[mgz.OutboxMail](c.c.do(m.t, "GET", "/api/v1/mail-outbox?limit=500", nil))
+	if bad != "" {
+		return bad
+	}
+	others := 0
+	for _, x := range all {
+		if x.OrganisationID != c.own.ID {
+			others++
+		}
+	}
+	switch {
+	case c.who.kind == mgz.KindRegionalGPOrg && others == 0:
+		return "the RHO's admin sees no mails of other organisations of the region"
+	case c.who.kind != mgz.KindRegionalGPOrg && others > 0:
+		return fmt.Sprintf("organisation %d's admin sees %d mails to other organisations", c.own.ID, others)
 	}
 	return ""
 }

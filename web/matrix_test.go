@@ -106,6 +106,15 @@ func switchDenied(w who) int {
 	return http.StatusNotFound
 }
 
+// mailDenied: an admin of another organisation does not learn that a mail exists (404); a user
+// who is no admin may not see the outbox at all (403).
+func mailDenied(w who) int {
+	if w.role == mgz.RoleAdmin {
+		return http.StatusNotFound
+	}
+	return http.StatusForbidden
+}
+
 // newPatientDenied: the location's parties that may not add a patient are told so (403); anyone
 // else does not learn more (404).
 func newPatientDenied(w who) int {
@@ -308,6 +317,31 @@ func (m *matrix) freshPatient() int64 {
 		m.t.Fatal(err)
 	}
 	return p.ID
+}
+
+// freshNotice adds a notice to org's inbox, queuing a mail to each of its active users.
+func (m *matrix) freshNotice(org int64) int64 {
+	n := &mgz.Notice{OrganisationID: org, Kind: mgz.NoticeAgreementReminder, Subject: fmt.Sprintf("Herinnering matrix %d", m.unique()), Link: "/overeenkomsten"}
+	if _, err := m.ts.db.Store().Notices().Add(context.Background(), n); err != nil {
+		m.t.Fatal(err)
+	}
+	return n.ID
+}
+
+// freshMail is a mail of a fresh notice to org (which has users).
+func (m *matrix) freshMail(org int64) int64 {
+	id := m.freshNotice(org)
+	ms, _, err := m.ts.db.Store().Outbox().Mails(context.Background(), mgz.OutboxFilter{OrganisationID: org, Page: mgz.Page{Limit: mgz.MaxLimit}})
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	for _, x := range ms {
+		if x.NoticeID == id {
+			return x.ID
+		}
+	}
+	m.t.Fatalf("notice %d of organisation %d queued no mail: the organisation has no active users", id, org)
+	return 0
 }
 
 // bsn returns a BSN that passes the 11-test and that no other matrix client has.
@@ -598,6 +632,21 @@ func endpoints() []endpoint {
 			return "/api/v1/agreements/" + itoa(m.freshAgreement(true)) + "/sign"
 		}, body: func(*matrix, *cell) any { return map[string]any{"role": "bestuurder"} }, rule: agreementSigner, deniedFor: agreementDenied, ok: 200},
 		{name: "herinneringen", method: "GET", path: p("/api/v1/reminders"), rule: everyone, only: onlyOwnReminders},
+		{name: "berichten van de eigen organisatie", method: "GET", path: p("/api/v1/inbox"), rule: everyone, only: onlyOwnNotices},
+		{name: "eigen bericht als gelezen markeren", shown: "/api/v1/inbox/{eigen-bericht}/read", method: "POST", path: func(m *matrix, c *cell) string {
+			return "/api/v1/inbox/" + itoa(m.freshNotice(c.own.ID)) + "/read"
+		}, rule: everyone, ok: 204},
+		{name: "bericht van een andere organisatie als gelezen markeren", shown: "/api/v1/inbox/{bericht-ander}/read", method: "POST", path: func(m *matrix, c *cell) string {
+			return "/api/v1/inbox/" + itoa(m.freshNotice(c.other.ID)) + "/read"
+		}, rule: nobody, denied: 404},
+		{name: "alle berichten als gelezen markeren", method: "POST", path: p("/api/v1/inbox/read"), rule: everyone, ok: 200},
+		{name: "e-mails aan de eigen organisatie (RHO: de regio)", method: "GET", path: p("/api/v1/mail-outbox"), rule: ownAdmin, only: onlyOwnMails},
+		{name: "e-mail aan de eigen organisatie opnieuw proberen", shown: "/api/v1/mail-outbox/{eigen-e-mail}/retry", method: "POST", path: func(m *matrix, c *cell) string {
+			return "/api/v1/mail-outbox/" + itoa(m.freshMail(c.own.ID)) + "/retry"
+		}, rule: ownAdmin, ok: 204},
+		{name: "e-mail aan een andere organisatie opnieuw proberen", shown: "/api/v1/mail-outbox/{e-mail-ander}/retry", method: "POST", path: func(m *matrix, c *cell) string {
+			return "/api/v1/mail-outbox/" + itoa(m.freshMail(c.other.ID)) + "/retry"
+		}, rule: rhoAdmin, deniedFor: mailDenied, ok: 204},
 
 		{name: "overstapverzoeken (alleen die van de eigen praktijk)", method: "GET", path: p("/api/v1/switch-requests"), rule: everyone, only: onlySideSwitches},
 		{name: "overstapverzoek lezen", shown: "/api/v1/switch-requests/{overstap}", method: "GET", path: func(m *matrix, _ *cell) string {
@@ -691,6 +740,18 @@ func endpoints() []endpoint {
 		{name: "formulier: regio-instellingen", method: "POST", path: p("/instellingen"), body: func(*matrix, *cell) any { return url.Values{"preset": {"default"}} }, rule: rhoAdmin, ok: 303},
 		{name: "formulier: termijn voor overstappen", method: "POST", path: p("/instellingen/overstaptermijn"), body: func(*matrix, *cell) any { return url.Values{"switch_period_days": {"14"}} }, rule: rhoAdmin, ok: 303},
 		{name: "pagina: mijn account", method: "GET", path: p("/account"), rule: everyone},
+		{name: "pagina: berichten", method: "GET", path: p("/berichten"), rule: everyone, only: onlyOwnNoticeLinks},
+		{name: "formulier: eigen bericht als gelezen markeren", shown: "/berichten/{eigen-bericht}/gelezen", method: "POST", path: func(m *matrix, c *cell) string {
+			return "/berichten/" + itoa(m.freshNotice(c.own.ID)) + "/gelezen"
+		}, body: func(*matrix, *cell) any { return url.Values{} }, rule: everyone, ok: 303},
+		{name: "formulier: bericht van een andere organisatie als gelezen markeren", shown: "/berichten/{bericht-ander}/gelezen", method: "POST", path: func(m *matrix, c *cell) string {
+			return "/berichten/" + itoa(m.freshNotice(c.other.ID)) + "/gelezen"
+		}, body: func(*matrix, *cell) any { return url.Values{} }, rule: nobody, denied: 404},
+		{name: "formulier: alle berichten als gelezen markeren", method: "POST", path: p("/berichten/gelezen"), body: func(*matrix, *cell) any { return url.Values{} }, rule: everyone, ok: 303},
+		{name: "pagina: e-mail uit mgz", method: "GET", path: p("/e-mail"), rule: ownAdmin},
+		{name: "formulier: e-mail opnieuw proberen", shown: "/e-mail/{eigen-e-mail}/opnieuw", method: "POST", path: func(m *matrix, c *cell) string {
+			return "/e-mail/" + itoa(m.freshMail(c.own.ID)) + "/opnieuw"
+		}, body: func(*matrix, *cell) any { return url.Values{} }, rule: ownAdmin, ok: 303},
 		{name: "formulier: API-token maken", method: "POST", path: p("/account/tokens"), body: func(*matrix, *cell) any { return url.Values{"name": {"matrix"}} }, rule: everyone, ok: 200},
 		{name: "formulier: eigen API-token intrekken", shown: "/account/tokens/{eigen-token}/intrekken", method: "POST", path: func(m *matrix, c *cell) string { return "/account/tokens/" + itoa(m.token(c.c.user)) + "/intrekken" },
 			body: func(*matrix, *cell) any { return url.Values{} }, rule: everyone, ok: 303},

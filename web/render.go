@@ -77,6 +77,15 @@ type pageData struct {
 	// Actor is who is signed in (zero on the login page); CSRF the token every form posts back.
 	Actor mgz.Actor
 	CSRF  string
+	// Unread is the number of unread notices of the signed-in user's organisation, for the header.
+	Unread int
+}
+
+// noticeTable is a table of notices; CSRF is set when each row has a "mark read" form.
+type noticeTable struct {
+	Caption string
+	Items   []mgz.Notice
+	CSRF    string
 }
 
 // SignedIn reports whether someone is signed in.
@@ -171,7 +180,10 @@ var funcs = template.FuncMap{
 	"contacts": func(items []mgz.ContactPoint, edit bool) contactList {
 		return contactList{Items: items, Edit: edit}
 	},
-	"rolesText":      rolesText,
+	"rolesText": rolesText,
+	"noticeTable": func(caption string, items []mgz.Notice, csrf string) noticeTable {
+		return noticeTable{caption, items, csrf}
+	},
 	"userRoles":      mgz.UserRoles.Options,
 	"actionLabel":    func(a mgz.AuditAction) string { return a.Label() },
 	"objectLabel":    objectLabel,
@@ -255,6 +267,14 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		d.Notice = notices[r.URL.Query().Get("melding")]
 	}
 	d.Actor, d.CSRF = actorOf(r), authOf(r).csrf
+	if d.SignedIn() {
+		// One indexed count per page view; a failure costs the count, never the page.
+		n, err := s.cfg.Service.UnreadNotices(r.Context(), d.Actor)
+		if err != nil {
+			s.log.Warn("counting unread notices failed", "err", err)
+		}
+		d.Unread = n
+	}
 	if d.Form.Values == nil {
 		d.Form.Values = url.Values{}
 	}

@@ -46,6 +46,9 @@ type Config struct {
 	SecureCookies bool
 	Logger        *slog.Logger
 	Version       string
+	// MailEnabled says whether an SMTP server is configured: without one the outbox waits, and
+	// the admins' e-mail page says so.
+	MailEnabled bool
 }
 
 // Server serves the API and the pages.

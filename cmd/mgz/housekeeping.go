@@ -17,6 +17,9 @@ const (
 	failureWindowsEvery = time.Minute
 	// switchSweepEvery: a switch whose period has passed moves at most this late.
 	switchSweepEvery = time.Hour
+	// remindersEvery: a reminder of an agreement (a signature, an evaluation, an end) arrives in
+	// the parties' inboxes at most this late, and once.
+	remindersEvery = time.Hour
 )
 
 // housekeeping runs the upkeep at start and then on its timers, until ctx ends. A failure is
@@ -37,7 +40,15 @@ func housekeeping(ctx context.Context, log *slog.Logger, svc *service.Service) {
 		}
 	}
 	closeWindows()
+	reminders := time.NewTicker(remindersEvery)
+	defer reminders.Stop()
+	notifyReminders := func() {
+		if _, err := svc.NotifyAgreementReminders(ctx); err != nil && ctx.Err() == nil {
+			log.Error("putting agreement reminders in the inboxes failed; tried again on the next tick", "err", err)
+		}
+	}
 	settleSwitches()
+	notifyReminders()
 	for {
 		select {
 		case <-ctx.Done():
@@ -46,6 +57,8 @@ func housekeeping(ctx context.Context, log *slog.Logger, svc *service.Service) {
 			closeWindows()
 		case <-switches.C:
 			settleSwitches()
+		case <-reminders.C:
+			notifyReminders()
 		}
 	}
 }

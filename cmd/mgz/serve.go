@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	neturl "net/url"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -15,6 +16,7 @@ import (
 	"github.com/regio-mgz/mgz"
 	"github.com/regio-mgz/mgz/demo"
 	"github.com/regio-mgz/mgz/directory"
+	"github.com/regio-mgz/mgz/outbox"
 	"github.com/regio-mgz/mgz/service"
 	"github.com/regio-mgz/mgz/sqlite"
 	"github.com/regio-mgz/mgz/web"
@@ -60,6 +62,10 @@ func runServe(ctx context.Context, env *environment, args []string) int {
 		"elke sessie vervalt zo lang na het inloggen (MGZ_SESSION_MAX)")
 	secure := fs.Bool("secure-cookies", envDefault(env, "MGZ_SECURE_COOKIES", "") == "true",
 		"markeer het sessiecookie altijd Secure, ook als TLS vóór mgz eindigt in een proxy (MGZ_SECURE_COOKIES=true)")
+	// The SMTP URL may hold a password: its environment variable is read after parsing, so
+	// --help never prints it.
+	smtpURL := fs.String("smtp-url", "", "SMTP-server voor e-mail: smtp://gebruiker:wachtwoord@server:587, smtps://… voor TLS vanaf het begin; leeg: geen e-mail, berichten wachten (MGZ_SMTP_URL)")
+	publicURL := fs.String("public-url", envDefault(env, "MGZ_PUBLIC_URL", ""), "adres van mgz zoals gebruikers het openen, voor links in e-mails, bijvoorbeeld https://mgz.regio.nl (MGZ_PUBLIC_URL; leeg: het luisteradres)")
 	fs.Usage = func() {
 		fmt.Fprintln(env.stderr, "Gebruik: mgz serve [opties]\n\nStart de webserver. Opties (met hun omgevingsvariabele):")
 		fs.PrintDefaults()
@@ -75,6 +81,19 @@ func runServe(ctx context.Context, env *environment, args []string) int {
 		fmt.Fprintln(env.stderr, "mgz serve:", err)
 		return 2
 	}
+	if *smtpURL == "" {
+		*smtpURL = env.getenv("MGZ_SMTP_URL")
+	}
+	var smtpCfg *outbox.SMTPConfig
+	mailSetting := "uit: e-mails wachten in de wachtrij"
+	if *smtpURL != "" {
+		c, err := outbox.ParseSMTPURL(*smtpURL)
+		if err != nil {
+			fmt.Fprintln(env.stderr, "mgz serve: --smtp-url:", err)
+			return 2
+		}
+		smtpCfg, mailSetting = &c, c.String()
+	}
 	sessionIdle, err1 := parseDuration("--session-idle", *idle)
 	sessionMax, err2 := parseDuration("--session-max", *maxAge)
 	if err := errors.Join(err1, err2); err != nil {
@@ -86,7 +105,7 @@ func runServe(ctx context.Context, env *environment, args []string) int {
 		return 2
 	}
 	log.Info("mgz starting", "version", versionString(), "addr", *addr, "db", *dbPath, "demo", *withDemo,
-		"log_format", *logFormat, "log_level", *logLevel)
+		"log_format", *logFormat, "log_level", *logLevel, "smtp", mailSetting, "public_url", *publicURL)
 
 	db, err := sqlite.Open(ctx, *dbPath)
 	if err != nil {
@@ -112,7 +131,7 @@ func runServe(ctx context.Context, env *environment, args []string) int {
 
 	dir := directory.New(svc.Register(service.System()))
 	srv, err := web.New(web.Config{Service: svc, Enrich: dir.Enrich, Resolver: dir.Resolver,
-		SecureCookies: *secure, Logger: log, Version: versionString()})
+		SecureCookies: *secure, Logger: log, Version: versionString(), MailEnabled: smtpCfg != nil})
 	if err != nil {
 		fmt.Fprintln(env.stderr, "mgz serve:", err)
 		return 1
@@ -137,6 +156,21 @@ func runServe(ctx context.Context, env *environment, args []string) int {
 	errc := make(chan error, 1)
 	go func() { errc <- httpSrv.Serve(ln) }()
 	go housekeeping(ctx, log, svc)
+	mailerDone := make(chan struct{})
+	mctx, stopMailer := context.WithCancel(ctx)
+	if smtpCfg != nil {
+		public := *publicURL
+		if public == "" {
+			public = url
+		}
+		m := outbox.New(db.Store().Outbox(), outbox.NewSMTP(*smtpCfg, hostOf(public)), outbox.Config{PublicURL: public, Logger: log})
+		go func() { defer close(mailerDone); m.Run(mctx) }()
+	} else {
+		close(mailerDone)
+	}
+	// The mailer stops before the database closes; a mail it was sending is sent again after
+	// its lease.
+	defer func() { stopMailer(); <-mailerDone }()
 	select {
 	case err := <-errc:
 		fmt.Fprintln(env.stderr, "mgz serve:", err)
@@ -213,4 +247,12 @@ func displayAddr(a string) string {
 		host = "[" + host + "]"
 	}
 	return host + ":" + port
+}
+
+// hostOf is the host name of a URL, for the sender and Message-ID of mails.
+func hostOf(raw string) string {
+	if u, err := neturl.Parse(raw); err == nil && u.Hostname() != "" {
+		return u.Hostname()
+	}
+	return "localhost"
 }
