@@ -153,6 +153,7 @@ type Tx interface {
 	Agreements() AgreementStore
 	Changes() ChangeLog
 	Notices() NoticeStore
+	Escalations() EscalationStore
 }
 
 // Store is the storage the service layer runs on.
