@@ -215,7 +215,7 @@ func EscalationDeadline(opened Date, days int, free calendar.HolidaySet) Date {
 	d := NewDate(opened.Year(), opened.Month(), opened.Day()+days)
 	for {
 		wd := d.Weekday()
-		if wd != time.Saturday && wd != time.Sunday && !free.Has(calendar.HolidayOn(d.Year(), d.Month(), d.Day())) {
+		if wd != time.Saturday && wd != time.Sunday && calendar.HolidaysOn(d.Year(), d.Month(), d.Day())&free == 0 {
 			return d
 		}
 		d = NewDate(d.Year(), d.Month(), d.Day()+1)
