@@ -2,13 +2,17 @@ package service
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/regio-mgz/mgz"
 	"github.com/regio-mgz/mgz/access"
+	"github.com/regio-mgz/mgz/csvsafe"
 )
 
 // Reports (meldingen) along the covenant's route (domain.md §7; L-Conv 3; L-Rol 1, 4): a GP
@@ -223,11 +227,18 @@ func (s *Service) FileEscalation(ctx context.Context, a mgz.Actor, e *mgz.Escala
 // people acting at once never both succeed on the same state.
 func (s *Service) changeEscalation(ctx context.Context, a mgz.Actor, id, rev int64, act access.Action,
 	fn func(tx mgz.Tx, e *mgz.Escalation, by string) (string, error)) (mgz.Escalation, error) {
-	if _, err := s.readEscalation(ctx, a, id, act); err != nil {
+	e, err := s.readEscalation(ctx, a, id, access.Read)
+	if err != nil {
+		return mgz.Escalation{}, err
+	}
+	if e.State.Closed() {
+		return mgz.Escalation{}, mgz.Errorf(mgz.ECodeConflict, "Melding %d is al afgesloten (%s); er kan niets meer aan veranderen.", e.ID, strings.ToLower(e.State.Label()))
+	}
+	if err := s.authorize(ctx, s.store, a, act, access.EscalationResource(e), auditAction[act], e.ID); err != nil {
 		return mgz.Escalation{}, err
 	}
 	var out mgz.Escalation
-	err := s.audited(ctx, s.store, func(tx mgz.Tx) (*mgz.AuditEntry, error) {
+	err = s.audited(ctx, s.store, func(tx mgz.Tx) (*mgz.AuditEntry, error) {
 		e, err := tx.Escalations().Get(ctx, id)
 		if err != nil {
 			return nil, err
@@ -621,4 +632,46 @@ func orDash(d mgz.Date) string {
 		return "…"
 	}
 	return d.Format("02-01-2006")
+}
+
+// WriteEscalationSummary writes sum as JSON or as CSV (columns dimension, value, count; the
+// period and the median as rows of their own).
+func WriteEscalationSummary(w io.Writer, sum EscalationSummary, format string) error {
+	switch format {
+	case "", "json":
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(sum)
+	case "csv":
+	default:
+		return mgz.Errorf(mgz.ECodeBadRequest, "Onbekend formaat %q: kies json of csv.", format)
+	}
+	cw := csvsafe.NewWriter(w)
+	rows := [][]string{{"dimension", "value", "count"}, {"period", sum.FromText + "/" + sum.ToText, ""}, {"total", "", strconv.Itoa(sum.Total)},
+		{"filed_on_behalf_by_rho", "", strconv.Itoa(sum.FiledOnBehalfByRHO)}, {"reports_with_overdue_step", "", strconv.Itoa(sum.ReportsWithOverdueStep)},
+		{"reports_with_linked_clients", "", strconv.Itoa(sum.ReportsWithLinkedClients)}}
+	for _, d := range []struct {
+		name string
+		m    map[string]int
+	}{{"category", sum.ByCategory}, {"state", sum.ByState}, {"highest_step", sum.ByHighestStep}, {"care_provider_sector", sum.BySector}, {"care_office_region", sum.ByCareOfficeRegion}} {
+		keys := make([]string, 0, len(d.m))
+		for k := range d.m {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			rows = append(rows, []string{d.name, k, strconv.Itoa(d.m[k])})
+		}
+	}
+	median := ""
+	if sum.MedianDaysToResolution != nil {
+		median = strconv.FormatFloat(*sum.MedianDaysToResolution, 'f', -1, 64)
+	}
+	rows = append(rows, []string{"median_days_to_resolution", "", median})
+	for _, r := range rows {
+		if err := cw.Write(r); err != nil {
+			return err
+		}
+	}
+	return cw.Flush()
 }

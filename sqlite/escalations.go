@@ -379,3 +379,23 @@ func (s *Escalations) SetResponseDays(ctx context.Context, n int) error {
 		return err
 	})
 }
+
+// EscalationNotices returns the notices sent about report id, oldest first, as "kind: subject"
+// per organisation: what the report told whom (used by tests and for support).
+func (db *DB) EscalationNotices(ctx context.Context, id int64) (map[int64][]string, error) {
+	rows, err := db.sql.QueryContext(ctx, "SELECT organisation_id, kind, subject FROM notices WHERE object_type = 'escalation' AND object_id = $1 ORDER BY id", id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64][]string{}
+	for rows.Next() {
+		var org int64
+		var kind, subject string
+		if err := rows.Scan(&org, &kind, &subject); err != nil {
+			return nil, err
+		}
+		out[org] = append(out[org], kind+": "+subject)
+	}
+	return out, rows.Err()
+}
