@@ -146,6 +146,12 @@ func (s *Service) deadline(ctx context.Context, tx mgz.Tx) (mgz.Date, error) {
 	return mgz.EscalationDeadline(mgz.DateOf(s.now()), days, cs.FreeDays), nil
 }
 
+// MayFileEscalation reports (and audits a refusal) whether the actor may file reports: for its own
+// practice, or as the RHO on behalf of practices. The form asks it before it is shown.
+func (s *Service) MayFileEscalation(ctx context.Context, a mgz.Actor) error {
+	return s.authorize(ctx, s.store, a, access.Create, access.Resource{Kind: access.Escalation, OrganisationID: a.User.OrganisationID}, mgz.AuditCreate, 0)
+}
+
 // FileEscalation files report e: for the actor's own practice, or by the RHO on behalf of
 // e.ReporterPracticeID ("namens"). The first step is addressed to the care provider; e's linked
 // clients must each be readable by the actor (each link is audited as a read of the client).

@@ -462,7 +462,8 @@ func (s *Server) pageEscalations(w http.ResponseWriter, r *http.Request) error {
 	if !mgz.EscalationStates.Valid(state) {
 		state = ""
 	}
-	es, total, err := s.cfg.Service.Escalations(r.Context(), a, mgz.EscalationFilter{State: state}, p)
+	loc, _ := strconv.ParseInt(r.URL.Query().Get("locatie"), 10, 64)
+	es, total, err := s.cfg.Service.Escalations(r.Context(), a, mgz.EscalationFilter{State: state, LocationID: loc}, p)
 	if err != nil {
 		return err
 	}
@@ -486,8 +487,8 @@ type newEscalationData struct {
 
 func (s *Server) renderNewEscalation(w http.ResponseWriter, r *http.Request, status int, form Form, problem string) error {
 	a := actorOf(r)
-	if !canFile(a) {
-		return mgz.Errorf(mgz.ECodeForbidden, "Geen toegang: alleen een huisartsenpraktijk (bewerker, beheerder of arts) of de RHO (bewerker of beheerder) doet een melding.")
+	if err := s.cfg.Service.MayFileEscalation(r.Context(), a); err != nil {
+		return err
 	}
 	d := newEscalationData{Namens: a.OrgKind == mgz.KindRegionalGPOrg, Categories: mgz.EscalationCategories.Options()}
 	var err error
@@ -680,9 +681,12 @@ func (s *Server) pageAddEscalationAttachment(w http.ResponseWriter, r *http.Requ
 		return err
 	}
 	up, err := readUpload(r)
-	if err == nil {
-		_, err = s.cfg.Service.AddEscalationAttachment(r.Context(), actorOf(r), id, up)
+	if err != nil {
+		// Without a readable file the service still decides first whether the actor may attach
+		// anything (refusals are audited), and then names the missing file.
+		up = &service.Upload{}
 	}
+	_, err = s.cfg.Service.AddEscalationAttachment(r.Context(), actorOf(r), id, up)
 	if fields, msg, ok := formProblem(err); ok {
 		return s.renderEscalation(w, r, httpStatus(err), id, Form{Errors: fields}, msg)
 	}
