@@ -263,8 +263,12 @@ func (m *matrix) escalationAt(loc *int64, to mgz.EscalationState, answered bool)
 	return e
 }
 
-func (m *matrix) escPath(e mgz.Escalation, tail string) string { return "/api/v1/escalations/" + itoa(e.ID) + tail }
-func (m *matrix) escPage(e mgz.Escalation, tail string) string { return "/meldingen/" + itoa(e.ID) + tail }
+func (m *matrix) escPath(e mgz.Escalation, tail string) string {
+	return "/api/v1/escalations/" + itoa(e.ID) + tail
+}
+func (m *matrix) escPage(e mgz.Escalation, tail string) string {
+	return "/meldingen/" + itoa(e.ID) + tail
+}
 
 // agreementParty are the organisation kinds of the matrix agreement's parties.
 func agreementParty(w who) bool {
