@@ -15,7 +15,8 @@ import (
 const (
 	// failureWindowsEvery: a summary of coalesced failed logins waits at most this long.
 	failureWindowsEvery = time.Minute
-	// switchSweepEvery: a switch whose period has passed moves at most this late.
+	// switchSweepEvery: a switch whose period has passed moves at most this late; a report's step
+	// past its response deadline is announced (notices to addressee and reporter) as late.
 	switchSweepEvery = time.Hour
 )
 
@@ -38,6 +39,14 @@ func housekeeping(ctx context.Context, log *slog.Logger, svc *service.Service) {
 	}
 	closeWindows()
 	settleSwitches()
+	scanOverdue := func() {
+		if n, err := svc.ScanOverdueEscalations(ctx); err != nil && ctx.Err() == nil {
+			log.Error("scanning reports for overdue steps failed; tried again on the next tick", "err", err)
+		} else if n > 0 {
+			log.Info("reports with an overdue step announced", "steps", n)
+		}
+	}
+	scanOverdue()
 	for {
 		select {
 		case <-ctx.Done():
@@ -46,6 +55,8 @@ func housekeeping(ctx context.Context, log *slog.Logger, svc *service.Service) {
 			closeWindows()
 		case <-switches.C:
 			settleSwitches()
+			// Overdue steps are found on the same hourly tick: a deadline is a calendar day.
+			scanOverdue()
 		}
 	}
 }
