@@ -51,6 +51,7 @@ func (s *Server) escalationPageRoutes() []route {
 		{"POST", "/meldingen/{id}/intrekken", s.pageCloseEscalation(mgz.StateWithdrawn)},
 		{"POST", "/meldingen/{id}/bijlagen", s.pageAddEscalationAttachment},
 		{"GET", "/meldingen/{id}/bijlagen/{aid}", s.serveEscalationAttachment},
+		{"POST", "/instellingen/meldtermijn", s.pageEscalationTermSave},
 	}
 }
 
@@ -699,4 +700,45 @@ func (s *Server) pageAddEscalationAttachment(w http.ResponseWriter, r *http.Requ
 
 func (s *Server) pageEscalationSummary(w http.ResponseWriter, r *http.Request) error {
 	return s.writeSummary(w, r, true)
+}
+
+// escalationTermForm is the settings page's form of the response term, with the stored term.
+func (s *Server) escalationTermForm(r *http.Request) (Form, error) {
+	days, err := s.cfg.Service.EscalationResponseDays(r.Context(), actorOf(r))
+	if err != nil {
+		return Form{}, err
+	}
+	return Form{Values: url.Values{"escalation_response_days": {strconv.Itoa(days)}}}, nil
+}
+
+// pageEscalationTermSave stores the region's response term from the settings page.
+func (s *Server) pageEscalationTermSave(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	days, err := strconv.Atoi(strings.TrimSpace(r.PostForm.Get("escalation_response_days")))
+	if err != nil {
+		err = &mgz.Error{Code: mgz.ECodeInvalid, Message: "De reactietermijn is geen getal.",
+			Fields: map[string]string{"escalation_response_days": "Vul een aantal dagen in, bijvoorbeeld 14."}}
+	} else {
+		err = s.cfg.Service.SetEscalationResponseDays(r.Context(), actorOf(r), days)
+	}
+	if fields, msg, ok := formProblem(err); ok {
+		v, cerr := s.storedCalendarForm(r)
+		if cerr != nil {
+			return cerr
+		}
+		sw, serr := s.switchForm(r)
+		if serr != nil {
+			return serr
+		}
+		s.render(w, r, http.StatusUnprocessableEntity, "settings", pageData{Title: "Regio-instellingen", Nav: "instellingen", Problem: msg,
+			Data: settingsPageData{Holidays: holidayOptions(), Switch: sw, Escalation: Form{Values: r.PostForm, Errors: fields}}, Form: Form{Values: v}})
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	redirect(w, r, "/instellingen", "opgeslagen")
+	return nil
 }

@@ -243,3 +243,23 @@ func TestEscalationPages(t *testing.T) {
 		t.Fatalf("the national summary download: %d", r.status)
 	}
 }
+
+func TestEscalationTermOnTheSettingsPage(t *testing.T) {
+	ts := newTestServer(t, false)
+	page := string(ts.do(t, "GET", "/instellingen", nil).body)
+	if !strings.Contains(page, `name="escalation_response_days" type="number" value="14"`) || !strings.Contains(page, "Algemene termijnenwet") {
+		t.Fatal("the settings page lacks the response term with its default and its rule")
+	}
+	for _, bad := range []string{"0", "91", "veertien"} {
+		r := ts.postForm(t, "/instellingen/meldtermijn", url.Values{"escalation_response_days": {bad}})
+		if r.status != 422 || !strings.Contains(string(r.body), `aria-invalid="true"`) {
+			t.Errorf("term %q: status %d", bad, r.status)
+		}
+	}
+	if r := ts.postForm(t, "/instellingen/meldtermijn", url.Values{"escalation_response_days": {"10"}}); r.status != 303 {
+		t.Fatalf("saving: %d %s", r.status, r.body)
+	}
+	if page := string(ts.do(t, "GET", "/instellingen", nil).body); !strings.Contains(page, `name="escalation_response_days" type="number" value="10"`) {
+		t.Error("the stored term is not shown")
+	}
+}

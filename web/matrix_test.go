@@ -818,6 +818,7 @@ func endpoints() []endpoint {
 		{name: "pagina: regio-instellingen", method: "GET", path: p("/instellingen"), rule: everyone},
 		{name: "formulier: regio-instellingen", method: "POST", path: p("/instellingen"), body: func(*matrix, *cell) any { return url.Values{"preset": {"default"}} }, rule: rhoAdmin, ok: 303},
 		{name: "formulier: termijn voor overstappen", method: "POST", path: p("/instellingen/overstaptermijn"), body: func(*matrix, *cell) any { return url.Values{"switch_period_days": {"14"}} }, rule: rhoAdmin, ok: 303},
+		{name: "formulier: reactietermijn meldingen", method: "POST", path: p("/instellingen/meldtermijn"), body: func(*matrix, *cell) any { return url.Values{"escalation_response_days": {"14"}} }, rule: rhoAdmin, ok: 303},
 		{name: "pagina: mijn account", method: "GET", path: p("/account"), rule: everyone},
 		{name: "formulier: API-token maken", method: "POST", path: p("/account/tokens"), body: func(*matrix, *cell) any { return url.Values{"name": {"matrix"}} }, rule: everyone, ok: 200},
 		{name: "formulier: eigen API-token intrekken", shown: "/account/tokens/{eigen-token}/intrekken", method: "POST", path: func(m *matrix, c *cell) string { return "/account/tokens/" + itoa(m.token(c.c.user)) + "/intrekken" },
