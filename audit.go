@@ -154,6 +154,7 @@ type Tx interface {
 	Changes() ChangeLog
 	Notices() NoticeStore
 	Outbox() MailOutbox
+	Escalations() EscalationStore
 }
 
 // Store is the storage the service layer runs on.

@@ -1,6 +1,12 @@
 package mgz
 
-import "time"
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/regio-mgz/mgz/calendar"
+)
 
 // EscalationCategory is what a report (melding) is about (domain.md §7).
 type EscalationCategory string
@@ -121,6 +127,7 @@ type Escalation struct {
 // respond, their response and how the step ended.
 type EscalationStep struct {
 	ID             int64             `json:"id"`
+	EscalationID   int64             `json:"escalation_id"`
 	Step           EscalationState   `json:"step"`
 	AddresseeOrgID *int64            `json:"addressee_organisation_id"`
 	OpenedAt       time.Time         `json:"opened_at"`
@@ -130,6 +137,8 @@ type EscalationStep struct {
 	Outcome        EscalationOutcome `json:"outcome"`
 	OutcomeNote    string            `json:"outcome_note,omitempty"`
 	ClosedAt       *time.Time        `json:"closed_at,omitempty"`
+	OpenedBy       int64             `json:"-"`
+	RespondedBy    int64             `json:"-"`
 }
 
 // Overdue reports whether the step is still open without a response after its deadline, on the
@@ -139,4 +148,129 @@ func (st EscalationStep) Overdue(now time.Time) bool {
 		return false
 	}
 	return DateOf(now).After(st.Deadline.Time)
+}
+
+// Current returns the open step of the report (the last one), or false when there is none.
+func (e Escalation) Current() (EscalationStep, bool) {
+	if len(e.Steps) == 0 || e.Steps[len(e.Steps)-1].ClosedAt != nil {
+		return EscalationStep{}, false
+	}
+	return e.Steps[len(e.Steps)-1], true
+}
+
+// Reached reports whether the report was ever addressed at step st.
+func (e Escalation) Reached(st EscalationState) bool {
+	for _, s := range e.Steps {
+		if s.Step == st {
+			return true
+		}
+	}
+	return false
+}
+
+// Owner is the FHIR Task owner: the organisation the current step is addressed to (0 when closed).
+func (e Escalation) Owner() int64 {
+	if st, ok := e.Current(); ok && st.AddresseeOrgID != nil {
+		return *st.AddresseeOrgID
+	}
+	return 0
+}
+
+// Bounds of a report's texts and settings.
+const (
+	MaxEscalationText             = 5000
+	DefaultEscalationResponseDays = 14
+	MinEscalationResponseDays     = 1
+	MaxEscalationResponseDays     = 90
+)
+
+// Normalise validates a new report's own fields (not who may file it or the organisations it
+// names, which the service checks against the register); today bounds the period.
+func (e *Escalation) Normalise(today Date) error {
+	fe := fieldErrors{}
+	if e.CareProviderID <= 0 {
+		fe.add("care_provider_id", "Kies de zorgaanbieder waarover de melding gaat.")
+	}
+	if !EscalationCategories.Valid(e.Category) {
+		fe.add("category", "Kies een onderwerp: "+EscalationCategories.List()+".")
+	}
+	e.Description = checkText(fe, "description", "Omschrijving", e.Description, true, MaxEscalationText)
+	switch {
+	case e.PeriodStart.IsZero():
+		fe.add("period_start", "Vul in vanaf wanneer de zorg tekortschiet (jjjj-mm-dd).")
+	case e.PeriodStart.After(today.Time):
+		fe.add("period_start", "De periode kan niet in de toekomst beginnen.")
+	}
+	if !e.PeriodEnd.IsZero() && !e.PeriodStart.IsZero() && e.PeriodEnd.Before(e.PeriodStart.Time) {
+		fe.add("period_end", "Het einde van de periode ligt vóór het begin.")
+	}
+	return fe.err()
+}
+
+// EscalationDeadline is the last day for a response to a step opened on the calendar day opened:
+// days calendar days later. As the Algemene termijnenwet does for statutory terms, a deadline that
+// falls on a Saturday, a Sunday or a free day of the region's calendar moves to the next working
+// day (product choice, domain.md §7).
+func EscalationDeadline(opened Date, days int, free calendar.HolidaySet) Date {
+	d := NewDate(opened.Year(), opened.Month(), opened.Day()+days)
+	for {
+		wd := d.Weekday()
+		if wd != time.Saturday && wd != time.Sunday && calendar.HolidaysOn(d.Year(), d.Month(), d.Day())&free == 0 {
+			return d
+		}
+		d = NewDate(d.Year(), d.Month(), d.Day()+1)
+	}
+}
+
+// CheckResponseDays validates the region's response term in calendar days.
+func CheckResponseDays(n int) error {
+	if n < MinEscalationResponseDays || n > MaxEscalationResponseDays {
+		return &Error{Code: ECodeInvalid, Message: "De reactietermijn klopt niet.",
+			Fields: map[string]string{"escalation_response_days": fmt.Sprintf("Kies een reactietermijn van %d tot en met %d kalenderdagen.", MinEscalationResponseDays, MaxEscalationResponseDays)}}
+	}
+	return nil
+}
+
+// EscalationFilter selects reports. Zero fields do not filter.
+type EscalationFilter struct {
+	State          EscalationState
+	CareProviderID int64
+	LocationID     int64
+}
+
+// EscalationAttachment is a document attached to a report: a PDF or an image, checked by its
+// content with the same rules as a prerequisite's evidence.
+type EscalationAttachment struct {
+	ID           int64     `json:"id"`
+	EscalationID int64     `json:"escalation_id"`
+	Name         string    `json:"name"`
+	ContentType  string    `json:"content_type"`
+	Size         int64     `json:"size"`
+	SHA256       string    `json:"sha256"`
+	UploadedBy   int64     `json:"-"`
+	UploadedAt   time.Time `json:"uploaded_at"`
+}
+
+// EscalationStore keeps the reports, their steps, patient links and attachments.
+type EscalationStore interface {
+	// Create stores e with its first step (e.Steps[0]) and its patient links, setting the ids.
+	Create(ctx context.Context, e *Escalation) error
+	// Get returns a report with its steps and patient links.
+	Get(ctx context.Context, id int64) (Escalation, error)
+	// List returns the reports that f selects, newest first, with their steps and patient links.
+	List(ctx context.Context, f EscalationFilter) ([]Escalation, error)
+	// Update stores e's state, closing time and updated time when its revision is still rev, and
+	// raises e.Revision; a report changed since is refused as stale (409).
+	Update(ctx context.Context, e *Escalation, rev int64) error
+	// AddStep stores a new step (setting its id); UpdateStep stores a step's response and outcome.
+	AddStep(ctx context.Context, st *EscalationStep) error
+	UpdateStep(ctx context.Context, st *EscalationStep) error
+	// OverdueSteps returns the open steps without a response or end whose deadline is before day.
+	OverdueSteps(ctx context.Context, day Date) ([]EscalationStep, error)
+	AddAttachment(ctx context.Context, at *EscalationAttachment, content []byte) error
+	Attachments(ctx context.Context, escalationID int64) ([]EscalationAttachment, error)
+	Attachment(ctx context.Context, id int64) (EscalationAttachment, []byte, error)
+	// ResponseDays is the region's response term in calendar days (default 14).
+	ResponseDays(ctx context.Context) (int, error)
+	SetResponseDays(ctx context.Context, n int) error
 }

@@ -19,6 +19,8 @@ const (
 	Export Action = "export"
 	// Sign is a party's signature on an agreement.
 	Sign Action = "sign"
+	// Respond is the addressee's response to the current step of a report (melding).
+	Respond Action = "respond"
 )
 
 // Kind is the kind of resource.
@@ -55,6 +57,10 @@ const (
 	// MailOutbox is the e-mail outbox without the mails' content; OrganisationID is the
 	// organisation whose users' mails are meant, zero for the region's.
 	MailOutbox Kind = "mail_outbox"
+	// Escalation is a report (melding) along the covenant's route (domain.md §7); OrganisationID
+	// is the reporting practice and Route says who is on the route so far. Export with a nil
+	// Route is the anonymised summary for national forwarding.
+	Escalation Kind = "escalation"
 )
 
 // Resource is what an action is about.
@@ -70,6 +76,43 @@ type Resource struct {
 	// care provider of the patient's location, the lead physician's organisation and the SO/AVG
 	// service contracted for the location.
 	Parties []int64
+	// Route is, for an escalation, who is on its route so far.
+	Route *Route
+}
+
+// Route is who a report involves: the reporting practice, the organisation that filed it (the
+// practice or its RHO, "namens"), the care provider it is about, the zorgkantoor once a step was
+// addressed to it, whether it reached the regional table, and the addressee of its current step.
+type Route struct {
+	Reporter, FiledBy, Provider int64
+	CareOffice                  int64 // 0 until the care_office step was opened
+	RegionalTable               int64 // the RHO addressed at the regional_table step; 0 before
+	AtRegionalTable             bool  // the regional_table step was opened
+	Current                     mgz.EscalationState
+	Addressee                   int64 // of the current step; 0 when the report is closed
+}
+
+// RouteOf is the Route of e.
+func RouteOf(e mgz.Escalation) *Route {
+	r := &Route{Reporter: e.ReporterPracticeID, FiledBy: e.FiledByOrgID, Provider: e.CareProviderID, Current: e.State, Addressee: e.Owner()}
+	for _, st := range e.Steps {
+		var to int64
+		if st.AddresseeOrgID != nil {
+			to = *st.AddresseeOrgID
+		}
+		switch st.Step {
+		case mgz.StateCareOffice:
+			r.CareOffice = to
+		case mgz.StateRegionalTable:
+			r.RegionalTable, r.AtRegionalTable = to, true
+		}
+	}
+	return r
+}
+
+// EscalationResource is the resource of report e for Decide.
+func EscalationResource(e mgz.Escalation) Resource {
+	return Resource{Kind: Escalation, OrganisationID: e.ReporterPracticeID, Route: RouteOf(e)}
 }
 
 func party(a mgz.Actor, r Resource) bool {
@@ -185,6 +228,8 @@ func Decide(a mgz.Actor, act Action, r Resource) Decision {
 			return allow("de zorgaanbieder, huisartsenpraktijken, de RHO en het zorgkantoor zien welke overeenkomst een locatie nodig heeft")
 		}
 		return deny("Alleen de zorgaanbieder, huisartsenpraktijken, de RHO en het zorgkantoor zien welke overeenkomst een locatie nodig heeft.")
+	case Escalation:
+		return decideEscalation(a, act, r)
 	case Prerequisite:
 		switch act {
 		case Read:
@@ -275,6 +320,60 @@ func Decide(a mgz.Actor, act Action, r Resource) Decision {
 			return allow("een beheerder ziet wie de gegevens van de eigen organisatie heeft ingezien of gewijzigd")
 		}
 		return deny("Alleen een beheerder van uw organisatie ziet het auditlog van uw organisatie.")
+	}
+	return deny("Deze handeling is niet toegestaan.")
+}
+
+// decideEscalation: the reporting practice and the RHO (which may file and act on the practice's
+// behalf) see and steer a report; the provider sees it from the start, the zorgkantoor from the
+// step addressed to it, members of the regional table (role regional_table) from the third step.
+// The addressee of the current step responds.
+func decideEscalation(a mgz.Actor, act Action, r Resource) Decision {
+	org := a.User.OrganisationID
+	switch act {
+	case Create:
+		if own(a, r) && a.OrgKind == mgz.KindGPPractice && carer(a) {
+			return allow("een huisartsenpraktijk meldt tekortschietende zorg")
+		}
+		if steward(a) && has(a, mgz.RoleEditor) {
+			return allow("de RHO meldt namens een huisartsenpraktijk")
+		}
+		return deny("Alleen een huisartsenpraktijk (bewerker, beheerder of arts) of de RHO (bewerker of beheerder) doet een melding.")
+	case Export:
+		if r.Route == nil && steward(a) {
+			return allow("de RHO stuurt een geanonimiseerd overzicht door naar LHV en InEen")
+		}
+		return deny("Alleen de RHO exporteert het geanonimiseerde overzicht van meldingen.")
+	}
+	rt := r.Route
+	if rt == nil {
+		return deny("Deze handeling is niet toegestaan.")
+	}
+	reporterSide := org == rt.Reporter || org == rt.FiledBy || steward(a)
+	sees := reporterSide || org == rt.Provider || (rt.CareOffice != 0 && org == rt.CareOffice) ||
+		(rt.AtRegionalTable && (has(a, mgz.RoleRegionalTable) || org == rt.RegionalTable))
+	if !sees {
+		return denyHidden("Deze melding is niet zichtbaar voor uw organisatie: alleen de melder, de RHO, de zorgaanbieder en de organisaties waar de melding al langs is geweest zien haar.")
+	}
+	switch act {
+	case Read:
+		return allow("de organisatie is betrokken bij deze melding")
+	case Respond:
+		if rt.Addressee != 0 && org == rt.Addressee && has(a, mgz.RoleEditor) {
+			return allow("de geadresseerde van de stap reageert op de melding")
+		}
+		if rt.Current == mgz.StateRegionalTable && has(a, mgz.RoleRegionalTable) {
+			return allow("een lid van de regionale tafel reageert op de melding")
+		}
+		return deny("Alleen de organisatie waaraan de huidige stap is gericht (bewerker of beheerder) reageert op de melding; bij de regionale tafel ook een lid van de regionale tafel.")
+	case Update:
+		if org == rt.Reporter && carer(a) {
+			return allow("de meldende praktijk zet de melding door of sluit haar af")
+		}
+		if steward(a) && has(a, mgz.RoleEditor) {
+			return allow("de RHO handelt namens de meldende praktijk")
+		}
+		return deny("Alleen de meldende praktijk (bewerker, beheerder of arts) of de RHO (bewerker of beheerder) zet een melding door, voegt bijlagen toe of sluit haar af.")
 	}
 	return deny("Deze handeling is niet toegestaan.")
 }

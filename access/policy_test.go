@@ -48,6 +48,7 @@ var (
 		officeViewer, officeEditor, officeAdmin, ggdAdmin}
 
 	allKinds   = []Kind{Organisation, Location, ContactPoint, Settings, Rules, User, Token, AuditLog, Prerequisite, Patient, Registration, PracticeProfile, Coverage, AgreementProposal, Agreement, Inbox, MailOutbox}
+	allKinds   = []Kind{Organisation, Location, ContactPoint, Settings, Rules, User, Token, AuditLog, Prerequisite, Patient, Registration, PracticeProfile, Coverage, AgreementProposal, Agreement, Escalation}
 	allActions = []Action{Read, Create, Update, Delete, Export, Sign}
 )
 
@@ -128,8 +129,8 @@ func TestNobodyAndDisabledUsersAreDeniedEverything(t *testing.T) {
 
 func TestUnknownKindOrActionIsDeniedByDefault(t *testing.T) {
 	runPolicyCases(t, []policyCase{
-		{"unknown kind, read, by RHO admin", rhoAdmin, Read, Resource{Kind: "escalation", OrganisationID: rhoOrg}, false, false},
-		{"unknown kind, create, by RHO admin", rhoAdmin, Create, Resource{Kind: "escalation", OrganisationID: rhoOrg}, false, false},
+		{"unknown kind, read, by RHO admin", rhoAdmin, Read, Resource{Kind: "no_such_kind", OrganisationID: rhoOrg}, false, false},
+		{"unknown kind, create, by RHO admin", rhoAdmin, Create, Resource{Kind: "no_such_kind", OrganisationID: rhoOrg}, false, false},
 		{"empty kind, read", gpAdmin, Read, Resource{OrganisationID: practiceOrg}, false, false},
 		{"unknown action on organisation", rhoAdmin, Action("approve"), Resource{Kind: Organisation, OrganisationID: practiceOrg}, false, false},
 		{"unknown action on location", cpAdmin, Action("approve"), Resource{Kind: Location, OrganisationID: providerOrg}, false, false},

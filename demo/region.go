@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"time"
 
 	"github.com/regio-mgz/mgz"
 	"github.com/regio-mgz/mgz/service"
@@ -59,6 +60,12 @@ func LoadRegion(ctx context.Context, store mgz.Store, cfg service.Config, done f
 		}
 		checklists, clients, err := LoadRecords(ctx, svc)
 		if err != nil {
+			return err
+		}
+		// Three reports, begun three weeks ago: one of them is past its response deadline.
+		earlier := cfg
+		earlier.Now = func() time.Time { return svc.Today().AddDate(0, 0, -21) }
+		if _, err := LoadEscalations(ctx, svc, service.New(joined{Tx: tx, parent: store}, earlier)); err != nil {
 			return err
 		}
 		if err := report(StepRecords); err != nil {

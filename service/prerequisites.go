@@ -179,17 +179,33 @@ func (s *Service) RecordPrerequisite(ctx context.Context, a mgz.Actor, it *mgz.P
 	})
 }
 
-// checkUpload accepts a PDF, PNG or JPEG up to mgz.MaxDocumentSize, judged by its content, not by
-// its name.
+// checkUpload accepts a prerequisite's evidence by the rules of checkDocument.
 func checkUpload(key mgz.PrerequisiteKey, locationID int64, up *Upload) (*mgz.Document, error) {
+	c, err := checkDocument(up)
+	if err != nil {
+		return nil, err
+	}
+	return &mgz.Document{LocationID: locationID, Key: key, Name: c.Name, ContentType: c.ContentType, Size: c.Size, SHA256: c.SHA256}, nil
+}
+
+// checkedDocument is an upload that passed checkDocument.
+type checkedDocument struct {
+	Name, ContentType, SHA256 string
+	Size                      int64
+}
+
+// checkDocument accepts a PDF, PNG or JPEG up to mgz.MaxDocumentSize, judged by its content, not
+// by its name: the one rule for every document uploaded to mgz (prerequisite evidence, report
+// attachments).
+func checkDocument(up *Upload) (checkedDocument, error) {
 	bad := func(msg string) error {
 		return &mgz.Error{Code: mgz.ECodeInvalid, Message: "Het document kan niet worden opgeslagen.", Fields: map[string]string{"document": msg}}
 	}
 	switch {
 	case len(up.Content) == 0:
-		return nil, bad("Het bestand is leeg. Kies het document opnieuw.")
+		return checkedDocument{}, bad("Het bestand is leeg. Kies het document opnieuw.")
 	case len(up.Content) > mgz.MaxDocumentSize:
-		return nil, bad(fmt.Sprintf("Het bestand is te groot: hoogstens %d MB. Verklein het of maak er een pdf van.", mgz.MaxDocumentSize>>20))
+		return checkedDocument{}, bad(fmt.Sprintf("Het bestand is te groot: hoogstens %d MB. Verklein het of maak er een pdf van.", mgz.MaxDocumentSize>>20))
 	}
 	ct := http.DetectContentType(up.Content)
 	if i := strings.IndexByte(ct, ';'); i >= 0 {
@@ -197,7 +213,7 @@ func checkUpload(key mgz.PrerequisiteKey, locationID int64, up *Upload) (*mgz.Do
 	}
 	ext, ok := mgz.DocumentTypes[ct]
 	if !ok {
-		return nil, bad("Alleen een pdf of een afbeelding (png, jpg) kan als bewijs dienen; dit bestand is geen van die drie, wat de naam ook zegt.")
+		return checkedDocument{}, bad("Alleen een pdf of een afbeelding (png, jpg) kan als bewijs dienen; dit bestand is geen van die drie, wat de naam ook zegt.")
 	}
 	name := strings.TrimSpace(filepath.Base(strings.ReplaceAll(stripBidi(up.Name), `\`, "/")))
 	if name == "" || name == "." || name == "/" || !utf8.ValidString(name) {
@@ -210,7 +226,7 @@ func checkUpload(key mgz.PrerequisiteKey, locationID int64, up *Upload) (*mgz.Do
 		name += "." + ext
 	}
 	sum := sha256.Sum256(up.Content)
-	return &mgz.Document{LocationID: locationID, Key: key, Name: name, ContentType: ct, Size: int64(len(up.Content)), SHA256: hex.EncodeToString(sum[:])}, nil
+	return checkedDocument{Name: name, ContentType: ct, Size: int64(len(up.Content)), SHA256: hex.EncodeToString(sum[:])}, nil
 }
 
 // PrerequisiteDocument returns a document for those who may read the location's checklist.

@@ -94,4 +94,4 @@ func (s *Service) Authorize(ctx context.Context, a mgz.Actor, act access.Action,
 
 // auditAction is the audit action of a policy action.
 var auditAction = map[access.Action]mgz.AuditAction{access.Read: mgz.AuditRead, access.Create: mgz.AuditCreate,
-	access.Update: mgz.AuditUpdate, access.Delete: mgz.AuditDelete, access.Export: mgz.AuditExport}
+	access.Update: mgz.AuditUpdate, access.Delete: mgz.AuditDelete, access.Export: mgz.AuditExport, access.Respond: mgz.AuditUpdate}

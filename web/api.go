@@ -59,6 +59,7 @@ func (s *Server) apiRoutes() []route {
 	routes = append(routes, s.switchRoutes()...)
 	routes = append(routes, s.agreementRoutes()...)
 	routes = append(routes, s.inboxRoutes()...)
+	routes = append(routes, s.escalationRoutes()...)
 	return routes
 }
 

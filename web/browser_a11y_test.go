@@ -72,8 +72,17 @@ func mainPages(t *testing.T, ctx context.Context, ts *testServer) []mainPage {
 	}
 	decide := url.Values{"location_id": {itoa(locs[0].ID)}, "category": {"wzd"}, "at": {"2026-12-25T03:10"},
 		"wlz": {"without_treatment"}, "delivery": {"pgb"}}
+	// A report of the practice, for the report pages.
+	rep := mgz.Escalation{CareProviderID: locs[0].ProviderID, LocationID: &locs[0].ID, Category: mgz.CategoryFirstLineAvailability,
+		Description: "De voorwacht is 's nachts niet bereikbaar.", PeriodStart: mgz.DateOf(ts.svc.Today())}
+	if err := ts.svc.FileEscalation(context.Background(), mgz.Actor{User: u, OrgKind: mgz.KindGPPractice}, &rep); err != nil {
+		t.Fatalf("a report for the report pages: %v", err)
+	}
 	pages := []mainPage{
 		{"start", "/"},
+		{"meldingen", "/meldingen"},
+		{"nieuwe melding", "/meldingen/nieuw"},
+		{"een melding", "/meldingen/" + itoa(rep.ID)},
 		{"organisaties", "/organisaties"},
 		{"een organisatie", "/organisaties/" + itoa(gp)},
 		{"locaties", "/locaties"},

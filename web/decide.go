@@ -402,6 +402,8 @@ type settingsPageData struct {
 	// Switch is the form of the region's switch period (domain of issue 9: a practice switch
 	// completes after this many days without objection).
 	Switch Form
+	// Escalation is the form of the region's response term for reports (meldingen).
+	Escalation Form
 }
 
 func holidayOptions() []option {
@@ -436,8 +438,12 @@ func (s *Server) pageSettings(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	esc, err := s.escalationTermForm(r)
+	if err != nil {
+		return err
+	}
 	s.render(w, r, http.StatusOK, "settings", pageData{Title: "Regio-instellingen", Nav: "instellingen",
-		Data: settingsPageData{Holidays: holidayOptions(), Switch: sw}, Form: Form{Values: v}})
+		Data: settingsPageData{Holidays: holidayOptions(), Switch: sw, Escalation: esc}, Form: Form{Values: v}})
 	return nil
 }
 

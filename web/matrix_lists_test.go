@@ -427,6 +427,59 @@ func onlyOwnMails(m *matrix, c *cell, r response) string {
 		return "the RHO's admin sees no mails of other organisations of the region"
 	case c.who.kind != mgz.KindRegionalGPOrg && others > 0:
 		return fmt.Sprintf("organisation %d's admin sees %d mails to other organisations", c.own.ID, others)
+// onlyVisibleEscalations: the list holds only reports the caller's organisation is involved in,
+// and the matrix's reports exactly when the caller may read them.
+func onlyVisibleEscalations(m *matrix, c *cell, r response) string {
+	items, bad := listItems[struct {
+		ID int64 `json:"id"`
+	}](r)
+	if bad != "" {
+		return bad
+	}
+	all, bad := listItems[struct {
+		ID int64 `json:"id"`
+	}](c.c.do(m.t, "GET", "/api/v1/escalations?limit=500&location_id="+itoa(m.home.ID), nil))
+	if bad != "" {
+		return bad
+	}
+	has := func(id int64) bool {
+		return slices.ContainsFunc(all, func(x struct {
+			ID int64 `json:"id"`
+		}) bool {
+			return x.ID == id
+		})
+	}
+	// Every listed report (the first ten suffice) can be read by the caller.
+	for i, x := range items {
+		if i == 10 {
+			break
+		}
+		if st := c.c.do(m.t, "GET", "/api/v1/escalations/"+itoa(x.ID), nil).status; st != 200 {
+			return fmt.Sprintf("report %d is listed but reading it answers %d", x.ID, st)
+		}
+	}
+	for _, x := range []struct {
+		id   int64
+		want bool
+	}{{m.escOpen.ID, escReader.allow(c.who)}, {m.escTable.ID, escAtTable.allow(c.who)}} {
+		if has(x.id) != x.want {
+			return fmt.Sprintf("report %d listed: %v, want %v", x.id, has(x.id), x.want)
+		}
+	}
+	return ""
+}
+
+// visibleEscalationLinks: the page links the matrix's reports exactly when the caller may read them.
+func visibleEscalationLinks(m *matrix, c *cell, r response) string {
+	// The page is paged; the location filter narrows it to the matrix's own reports.
+	body := string(c.c.do(m.t, "GET", "/meldingen?locatie="+itoa(m.home.ID), nil).body)
+	for _, x := range []struct {
+		id   int64
+		want bool
+	}{{m.escOpen.ID, escReader.allow(c.who)}, {m.escTable.ID, escAtTable.allow(c.who)}} {
+		if got := strings.Contains(body, fmt.Sprintf(`href="/meldingen/%d"`, x.id)); got != x.want {
+			return fmt.Sprintf("page links report %d: %v, want %v", x.id, got, x.want)
+		}
 	}
 	return ""
 }

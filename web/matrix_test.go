@@ -95,7 +95,45 @@ var (
 		return w.kind == mgz.KindGPPractice && carerRole(w.role)
 	}}
 	switchAsker = rule{"bewerker, beheerder of arts van de praktijk die de overstap aanvroeg", switchHolder.allow}
+	// A report (melding) of the demo practice about the demo care provider: the reporter and the
+	// RHO steer it, the provider answers the first step, the zorgkantoor sees it from its step on
+	// and members of the regional table (role T, of any organisation) from the third.
+	escFiler   = rule{"bewerker, beheerder of arts van de huisartsenpraktijk; bewerker of beheerder van de RHO (namens)", escSteers}
+	escReader  = rule{"iedere gebruiker van de meldende praktijk, de RHO en de zorgaanbieder", escReads}
+	escAtTable = rule{"als hierboven, plus het zorgkantoor en leden van de regionale tafel (vanaf de derde stap)", func(w who) bool {
+		return escReads(w) || w.kind == mgz.KindCareOffice || w.role == mgz.RoleRegionalTable
+	}}
+	escProvider  = rule{"bewerker of beheerder van de zorgaanbieder waaraan de stap is gericht", func(w who) bool { return w.kind == mgz.KindCareProvider && editorRole(w.role) }}
+	escTableResp = rule{"leden van de regionale tafel; bewerker of beheerder van de RHO (geadresseerde van de derde stap)", func(w who) bool {
+		return w.role == mgz.RoleRegionalTable || (w.kind == mgz.KindRegionalGPOrg && editorRole(w.role))
+	}}
+	escSteer  = rule{"bewerker, beheerder of arts van de meldende praktijk; bewerker of beheerder van de RHO", escSteers}
+	escExport = rule{"iedere gebruiker van de RHO", func(w who) bool { return w.kind == mgz.KindRegionalGPOrg }}
 )
+
+func escReads(w who) bool {
+	return w.kind == mgz.KindGPPractice || w.kind == mgz.KindRegionalGPOrg || w.kind == mgz.KindCareProvider
+}
+
+func escSteers(w who) bool {
+	return (w.kind == mgz.KindGPPractice && carerRole(w.role)) || (w.kind == mgz.KindRegionalGPOrg && editorRole(w.role))
+}
+
+// escDenied: who sees the report but may not do this is told so (403); anyone else does not
+// learn that it exists (404).
+func escDenied(w who) int {
+	if escReads(w) {
+		return http.StatusForbidden
+	}
+	return http.StatusNotFound
+}
+
+func escTableDenied(w who) int {
+	if escAtTable.allow(w) {
+		return http.StatusForbidden
+	}
+	return http.StatusNotFound
+}
 
 // switchDenied: a practice of the request that may not do something is told so (403); anyone
 // else does not learn that the request exists (404).
@@ -187,6 +225,58 @@ type matrix struct {
 	incoming, outgoing mgz.SwitchRequest
 	requesters         map[int64]mgz.User
 	bsns               int
+	// escOpen is a report of the demo practice about the demo care provider at its first step,
+	// with attachment escAttachment; escTable one at the regional table; lastEsc the report made
+	// last for a cell (its form or body names its step).
+	escOpen, escTable mgz.Escalation
+	escAttachment     int64
+	lastEsc           mgz.Escalation
+	escFiler          mgz.User
+}
+
+// freshEscalation files a report of the demo practice about the demo care provider; moved on
+// to: "" stays at the first step, care_office and regional_table move it there (answered by the
+// system at each step). With answered the current step has a response.
+func (m *matrix) freshEscalation(to mgz.EscalationState, answered bool) mgz.Escalation {
+	return m.escalationAt(nil, to, answered)
+}
+
+// escalationAt is freshEscalation about location loc (nil: none).
+func (m *matrix) escalationAt(loc *int64, to mgz.EscalationState, answered bool) mgz.Escalation {
+	ctx := context.Background()
+	if m.escFiler.ID == 0 {
+		m.escFiler, _ = m.ts.newUser(m.t, m.dem[mgz.KindGPPractice].ID, "", mgz.RoleEditor)
+	}
+	e := mgz.Escalation{CareProviderID: m.dem[mgz.KindCareProvider].ID, LocationID: loc, Category: mgz.CategoryCommunication,
+		Description: "Matrixmelding.", PeriodStart: mgz.DateOf(m.ts.svc.Today())}
+	if err := m.ts.svc.FileEscalation(ctx, mgz.Actor{User: m.escFiler, OrgKind: mgz.KindGPPractice}, &e); err != nil {
+		m.t.Fatal(err)
+	}
+	var err error
+	for st := mgz.StateCareProvider; st != to && to != ""; st = st.NextStep() {
+		cur, _ := e.Current()
+		if e, err = m.ts.svc.RespondEscalation(ctx, service.System(), e.ID, cur.ID, 0, "Gezien."); err != nil {
+			m.t.Fatal(err)
+		}
+		if e, err = m.ts.svc.MoveOnEscalation(ctx, service.System(), e.ID, 0, ""); err != nil {
+			m.t.Fatal(err)
+		}
+	}
+	if answered {
+		cur, _ := e.Current()
+		if e, err = m.ts.svc.RespondEscalation(ctx, service.System(), e.ID, cur.ID, 0, "Gezien."); err != nil {
+			m.t.Fatal(err)
+		}
+	}
+	m.lastEsc = e
+	return e
+}
+
+func (m *matrix) escPath(e mgz.Escalation, tail string) string {
+	return "/api/v1/escalations/" + itoa(e.ID) + tail
+}
+func (m *matrix) escPage(e mgz.Escalation, tail string) string {
+	return "/meldingen/" + itoa(e.ID) + tail
 }
 
 // agreementParty are the organisation kinds of the matrix agreement's parties.
@@ -678,6 +768,44 @@ func endpoints() []endpoint {
 			return map[string]any{"switch_period_days": 14}
 		}, rule: rhoAdmin},
 
+		{name: "meldingen (alleen die waarbij de eigen organisatie betrokken is)", method: "GET", path: p("/api/v1/escalations"), rule: everyone, only: onlyVisibleEscalations},
+		{name: "melding doen (namens de praktijk)", method: "POST", path: p("/api/v1/escalations"), body: func(m *matrix, _ *cell) any {
+			return map[string]any{"reporter_practice_id": m.dem[mgz.KindGPPractice].ID, "care_provider_id": m.dem[mgz.KindCareProvider].ID,
+				"category": "staffing", "description": "Matrixmelding.", "period_start": m.ts.svc.Today().Format("2006-01-02")}
+		}, rule: escFiler},
+		{name: "landelijk overzicht van meldingen", method: "GET", path: p("/api/v1/escalations/summary"), rule: escExport},
+		{name: "melding lezen (eerste stap)", shown: "/api/v1/escalations/{melding}", method: "GET", path: func(m *matrix, _ *cell) string { return m.escPath(m.escOpen, "") }, rule: escReader, denied: 404},
+		{name: "melding lezen (bij de regionale tafel)", shown: "/api/v1/escalations/{melding-regiotafel}", method: "GET", path: func(m *matrix, _ *cell) string { return m.escPath(m.escTable, "") }, rule: escAtTable, denied: 404},
+		{name: "stappen van een melding", shown: "/api/v1/escalations/{melding}/steps", method: "GET", path: func(m *matrix, _ *cell) string { return m.escPath(m.escOpen, "/steps") }, rule: escReader, denied: 404},
+		{name: "melding doorzetten (na een reactie)", shown: "/api/v1/escalations/{melding}/steps", method: "POST", path: func(m *matrix, _ *cell) string {
+			return m.escPath(m.freshEscalation("", true), "/steps")
+		}, rule: escSteer, deniedFor: escDenied},
+		{name: "reageren op de eerste stap", shown: "/api/v1/escalations/{melding}/steps/{stap}/response", method: "POST", path: func(m *matrix, _ *cell) string {
+			e := m.freshEscalation("", false)
+			return m.escPath(e, "/steps/"+itoa(e.Steps[0].ID)+"/response")
+		}, body: func(*matrix, *cell) any { return map[string]any{"response": "We pakken het op."} }, rule: escProvider, deniedFor: escDenied, ok: 200},
+		{name: "reageren bij de regionale tafel", shown: "/api/v1/escalations/{melding-regiotafel}/steps/{stap}/response", method: "POST", path: func(m *matrix, _ *cell) string {
+			e := m.freshEscalation(mgz.StateRegionalTable, false)
+			cur, _ := e.Current()
+			return m.escPath(e, "/steps/"+itoa(cur.ID)+"/response")
+		}, body: func(*matrix, *cell) any { return map[string]any{"response": "Geagendeerd."} }, rule: escTableResp, deniedFor: escTableDenied, ok: 200},
+		{name: "melding afsluiten als opgelost", shown: "/api/v1/escalations/{melding}/resolve", method: "POST", path: func(m *matrix, _ *cell) string {
+			return m.escPath(m.freshEscalation("", false), "/resolve")
+		}, rule: escSteer, deniedFor: escDenied, ok: 200},
+		{name: "melding intrekken", shown: "/api/v1/escalations/{melding}/withdraw", method: "POST", path: func(m *matrix, _ *cell) string {
+			return m.escPath(m.freshEscalation("", false), "/withdraw")
+		}, rule: escSteer, deniedFor: escDenied, ok: 200},
+		{name: "bijlagen van een melding", shown: "/api/v1/escalations/{melding}/attachments", method: "GET", path: func(m *matrix, _ *cell) string { return m.escPath(m.escOpen, "/attachments") }, rule: escReader, denied: 404},
+		{name: "bijlage toevoegen aan een melding", shown: "/api/v1/escalations/{melding}/attachments", method: "POST", path: func(m *matrix, _ *cell) string { return m.escPath(m.escOpen, "/attachments") },
+			body: func(*matrix, *cell) any { return map[string]any{"name": "verslag.pdf", "content": pdf} }, rule: escSteer, deniedFor: escDenied},
+		{name: "bijlage van een melding downloaden", shown: "/api/v1/escalations/{melding}/attachments/{bijlage}", method: "GET", path: func(m *matrix, _ *cell) string {
+			return m.escPath(m.escOpen, "/attachments/"+itoa(m.escAttachment))
+		}, rule: escReader, denied: 404},
+		{name: "reactietermijn meldingen lezen", method: "GET", path: p("/api/v1/settings/escalation"), rule: everyone},
+		{name: "reactietermijn meldingen wijzigen", method: "PUT", path: p("/api/v1/settings/escalation"), body: func(*matrix, *cell) any {
+			return map[string]any{"escalation_response_days": 14}
+		}, rule: rhoAdmin},
+
 		// The pages.
 		{name: "pagina: start", method: "GET", path: p("/"), rule: everyone, only: startPageOwn},
 		{name: "pagina: organisaties", method: "GET", path: p("/organisaties"), rule: everyone},
@@ -739,6 +867,7 @@ func endpoints() []endpoint {
 		{name: "pagina: regio-instellingen", method: "GET", path: p("/instellingen"), rule: everyone},
 		{name: "formulier: regio-instellingen", method: "POST", path: p("/instellingen"), body: func(*matrix, *cell) any { return url.Values{"preset": {"default"}} }, rule: rhoAdmin, ok: 303},
 		{name: "formulier: termijn voor overstappen", method: "POST", path: p("/instellingen/overstaptermijn"), body: func(*matrix, *cell) any { return url.Values{"switch_period_days": {"14"}} }, rule: rhoAdmin, ok: 303},
+		{name: "formulier: reactietermijn meldingen", method: "POST", path: p("/instellingen/meldtermijn"), body: func(*matrix, *cell) any { return url.Values{"escalation_response_days": {"14"}} }, rule: rhoAdmin, ok: 303},
 		{name: "pagina: mijn account", method: "GET", path: p("/account"), rule: everyone},
 		{name: "pagina: berichten", method: "GET", path: p("/berichten"), rule: everyone, only: onlyOwnNoticeLinks},
 		{name: "formulier: eigen bericht als gelezen markeren", shown: "/berichten/{eigen-bericht}/gelezen", method: "POST", path: func(m *matrix, c *cell) string {
@@ -830,6 +959,36 @@ func endpoints() []endpoint {
 		{name: "formulier: overstapverzoek intrekken", shown: "/overstappen/{eigen-overstap}/intrekken", method: "POST", path: func(m *matrix, _ *cell) string {
 			return "/overstappen/" + itoa(m.outgoingRequest()) + "/intrekken"
 		}, body: func(*matrix, *cell) any { return url.Values{} }, rule: switchAsker, deniedFor: switchDenied, ok: 303},
+
+		{name: "pagina: meldingen (alleen die waarbij de eigen organisatie betrokken is)", method: "GET", path: p("/meldingen"), rule: everyone, only: visibleEscalationLinks},
+		{name: "pagina: nieuwe melding", method: "GET", path: p("/meldingen/nieuw"), rule: escFiler},
+		{name: "formulier: melding doen", method: "POST", path: p("/meldingen"), body: func(m *matrix, _ *cell) any {
+			return url.Values{"reporter_practice_id": {itoa(m.dem[mgz.KindGPPractice].ID)}, "care_provider_id": {itoa(m.dem[mgz.KindCareProvider].ID)},
+				"category": {"protocols"}, "description": {"Matrixmelding."}, "period_start": {m.ts.svc.Today().Format("2006-01-02")}}
+		}, rule: escFiler, ok: 303},
+		{name: "download: landelijk overzicht van meldingen", method: "GET", path: p("/meldingen/landelijk-overzicht"), rule: escExport},
+		{name: "pagina: melding (eerste stap)", shown: "/meldingen/{melding}", method: "GET", path: func(m *matrix, _ *cell) string { return m.escPage(m.escOpen, "") }, rule: escReader, denied: 404},
+		{name: "pagina: melding (bij de regionale tafel)", shown: "/meldingen/{melding-regiotafel}", method: "GET", path: func(m *matrix, _ *cell) string { return m.escPage(m.escTable, "") }, rule: escAtTable, denied: 404},
+		{name: "formulier: reageren op een melding", shown: "/meldingen/{melding}/reactie", method: "POST", path: func(m *matrix, _ *cell) string {
+			return m.escPage(m.freshEscalation("", false), "/reactie")
+		}, body: func(m *matrix, _ *cell) any {
+			return url.Values{"response": {"We pakken het op."}, "step_id": {itoa(m.lastEsc.Steps[0].ID)}}
+		}, rule: escProvider, deniedFor: escDenied, ok: 303},
+		{name: "formulier: melding doorzetten", shown: "/meldingen/{melding}/doorzetten", method: "POST", path: func(m *matrix, _ *cell) string {
+			return m.escPage(m.freshEscalation("", true), "/doorzetten")
+		}, body: func(*matrix, *cell) any { return url.Values{} }, rule: escSteer, deniedFor: escDenied, ok: 303},
+		{name: "formulier: melding afsluiten als opgelost", shown: "/meldingen/{melding}/oplossen", method: "POST", path: func(m *matrix, _ *cell) string {
+			return m.escPage(m.freshEscalation("", false), "/oplossen")
+		}, body: func(*matrix, *cell) any { return url.Values{} }, rule: escSteer, deniedFor: escDenied, ok: 303},
+		{name: "formulier: melding intrekken", shown: "/meldingen/{melding}/intrekken", method: "POST", path: func(m *matrix, _ *cell) string {
+			return m.escPage(m.freshEscalation("", false), "/intrekken")
+		}, body: func(*matrix, *cell) any { return url.Values{} }, rule: escSteer, deniedFor: escDenied, ok: 303},
+		// The matrix sends no file: who may attach gets the form back naming the missing file (422).
+		{name: "formulier: bijlage toevoegen aan een melding", shown: "/meldingen/{melding}/bijlagen", method: "POST", path: func(m *matrix, _ *cell) string { return m.escPage(m.escOpen, "/bijlagen") },
+			body: func(*matrix, *cell) any { return url.Values{} }, rule: escSteer, deniedFor: escDenied, ok: 422},
+		{name: "download: bijlage van een melding", shown: "/meldingen/{melding}/bijlagen/{bijlage}", method: "GET", path: func(m *matrix, _ *cell) string {
+			return m.escPage(m.escOpen, "/bijlagen/"+itoa(m.escAttachment))
+		}, rule: escReader, denied: 404},
 	}
 }
 
@@ -900,6 +1059,14 @@ func TestPermissionMatrix(t *testing.T) {
 	m.incoming = m.freshSwitchRequest(gpID, m.secondGP.ID)
 	m.switchPatient = m.incoming.PatientID
 	m.outgoing = m.freshSwitchRequest(m.secondGP.ID, gpID)
+	// The matrix's own reports are about home, so that lists filtered by it find them among the
+	// many reports the cells make.
+	m.escOpen, m.escTable = m.escalationAt(&home.ID, "", false), m.escalationAt(&home.ID, mgz.StateRegionalTable, false)
+	at, err := ts.svc.AddEscalationAttachment(ctx, mgz.Actor{User: m.escFiler, OrgKind: mgz.KindGPPractice}, m.escOpen.ID, &service.Upload{Name: "rooster.pdf", Content: pdf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.escAttachment = at.ID
 
 	var cols []who
 	for _, k := range mgz.OrgKinds.Options() {

@@ -87,6 +87,7 @@ func (s *Server) pageRoutes() []route {
 		{"GET", "/contactpunten/{id}/verwijderen", s.pageContactConfirmDelete},
 		{"POST", "/contactpunten/{id}/verwijderen", s.pageContactDelete},
 	}, append(s.switchPageRoutes(), s.inboxPageRoutes()...)...)
+	}, append(s.switchPageRoutes(), s.escalationPageRoutes()...)...)
 }
 
 // formProblem returns the field messages of err when it is a refusal a person can mend in the

@@ -22,7 +22,8 @@ const uploadBodyBytes = mgz.MaxDocumentSize + 256<<10
 
 // bodyLimit is the size limit of a request: larger for the routes that take a document.
 func bodyLimit(r *http.Request) int64 {
-	if r.Method == http.MethodPost && (strings.Contains(r.URL.Path, "/prerequisites/") || strings.Contains(r.URL.Path, "/randvoorwaarden/")) {
+	if r.Method == http.MethodPost && (strings.Contains(r.URL.Path, "/prerequisites/") || strings.Contains(r.URL.Path, "/randvoorwaarden/") ||
+		strings.HasSuffix(r.URL.Path, "/attachments") || strings.HasSuffix(r.URL.Path, "/bijlagen")) {
 		return uploadBodyBytes
 	}
 	return maxBodyBytes

@@ -120,6 +120,9 @@ func (d pageData) Kind(kinds ...string) bool {
 // IsAdmin reports whether the signed-in user administers their organisation.
 func (d pageData) IsAdmin() bool { return d.Actor.User.Has(mgz.RoleAdmin) }
 
+// HasRole reports whether the signed-in user has role (or a role that implies it).
+func (d pageData) HasRole(role string) bool { return d.Actor.User.Has(mgz.UserRole(role)) }
+
 // orgSelectView is a labelled select of organisations; Locked shows it but keeps its value.
 type orgSelectView struct {
 	Name, Label, Value, Error string
@@ -222,10 +225,25 @@ var funcs = template.FuncMap{
 		return fmt.Sprint(k)
 	},
 	"auditRoles": auditRoles,
-	"date":       personDate,
-	"plural":     plural,
-	"actorName":  actorName,
-	"kindNoun":   kindNoun,
+	"outcomeLabel": func(o mgz.EscalationOutcome) string {
+		return map[mgz.EscalationOutcome]string{mgz.OutcomeMovedOn: "Doorgezet", mgz.OutcomeResolvedS: "Opgelost", mgz.OutcomeWithdrawn: "Ingetrokken"}[o]
+	},
+	"openStep": func(e mgz.Escalation) *mgz.EscalationStep {
+		if st, ok := e.Current(); ok {
+			return &st
+		}
+		return nil
+	},
+	"deref2": func(t *time.Time) time.Time {
+		if t == nil {
+			return time.Time{}
+		}
+		return *t
+	},
+	"date":      personDate,
+	"plural":    plural,
+	"actorName": actorName,
+	"kindNoun":  kindNoun,
 	"timePtr": func(t *time.Time) string {
 		if t == nil {
 			return "nooit"

@@ -58,16 +58,23 @@ func newTestServer(t *testing.T, withDemo bool) *testServer {
 // system clock), for pages that answer for the present moment.
 func newTestServerAt(t *testing.T, withDemo bool, now time.Time) *testServer {
 	t.Helper()
+	if now.IsZero() {
+		return newTestServerClock(t, withDemo, nil)
+	}
+	return newTestServerClock(t, withDemo, func() time.Time { return now })
+}
+
+// newTestServerClock is newTestServer with the service's clock (nil: the system clock), for
+// tests that move time on.
+func newTestServerClock(t *testing.T, withDemo bool, clock func() time.Time) *testServer {
+	t.Helper()
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "mgz.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	cfg := service.Config{Params: testParams}
-	if !now.IsZero() {
-		cfg.Now = func() time.Time { return now }
-	}
+	cfg := service.Config{Params: testParams, Now: clock}
 	svc := service.New(db.Store(), cfg)
 	ts := &testServer{db: db, reg: db.Register(), svc: svc}
 	if withDemo {

@@ -15,7 +15,8 @@ import (
 const (
 	// failureWindowsEvery: a summary of coalesced failed logins waits at most this long.
 	failureWindowsEvery = time.Minute
-	// switchSweepEvery: a switch whose period has passed moves at most this late.
+	// switchSweepEvery: a switch whose period has passed moves at most this late; a report's step
+	// past its response deadline is announced (notices to addressee and reporter) as late.
 	switchSweepEvery = time.Hour
 	// remindersEvery: a reminder of an agreement (a signature, an evaluation, an end) arrives in
 	// the parties' inboxes at most this late, and once.
@@ -49,6 +50,14 @@ func housekeeping(ctx context.Context, log *slog.Logger, svc *service.Service) {
 	}
 	settleSwitches()
 	notifyReminders()
+	scanOverdue := func() {
+		if n, err := svc.ScanOverdueEscalations(ctx); err != nil && ctx.Err() == nil {
+			log.Error("scanning reports for overdue steps failed; tried again on the next tick", "err", err)
+		} else if n > 0 {
+			log.Info("reports with an overdue step announced", "steps", n)
+		}
+	}
+	scanOverdue()
 	for {
 		select {
 		case <-ctx.Done():
@@ -59,6 +68,8 @@ func housekeeping(ctx context.Context, log *slog.Logger, svc *service.Service) {
 			settleSwitches()
 		case <-reminders.C:
 			notifyReminders()
+			// Overdue steps are found on the same hourly tick: a deadline is a calendar day.
+			scanOverdue()
 		}
 	}
 }
