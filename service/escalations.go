@@ -122,8 +122,8 @@ func (s *Service) Escalations(ctx context.Context, a mgz.Actor, f mgz.Escalation
 	return out, total, nil
 }
 
-// notify adds a notice about report e for org in tx (no notice for org 0).
-func notify(ctx context.Context, tx mgz.Tx, org int64, kind mgz.NoticeKind, e mgz.Escalation, what, dedupe string) error {
+// notifyEscalation adds a notice about report e for org in tx (no notice for org 0).
+func notifyEscalation(ctx context.Context, tx mgz.Tx, org int64, kind mgz.NoticeKind, e mgz.Escalation, what, dedupe string) error {
 	if org == 0 {
 		return nil
 	}
@@ -217,11 +217,11 @@ func (s *Service) FileEscalation(ctx context.Context, a mgz.Actor, e *mgz.Escala
 		if err := s.logChange(ctx, tx, by, escalationObject, e.ID, e.Revision, "gemeld door "+by); err != nil {
 			return nil, err
 		}
-		if err := notify(ctx, tx, provider, mgz.NoticeEscalationFiled, *e, "nieuwe melding aan u gericht", ""); err != nil {
+		if err := notifyEscalation(ctx, tx, provider, mgz.NoticeEscalationFiled, *e, "nieuwe melding aan u gericht", ""); err != nil {
 			return nil, err
 		}
 		if e.FiledByOrgID != e.ReporterPracticeID {
-			if err := notify(ctx, tx, e.ReporterPracticeID, mgz.NoticeEscalationFiled, *e, "gemeld namens uw praktijk door "+orgName(ctx, tx, e.FiledByOrgID), ""); err != nil {
+			if err := notifyEscalation(ctx, tx, e.ReporterPracticeID, mgz.NoticeEscalationFiled, *e, "gemeld namens uw praktijk door "+orgName(ctx, tx, e.FiledByOrgID), ""); err != nil {
 				return nil, err
 			}
 		}
@@ -318,11 +318,11 @@ func (s *Service) RespondEscalation(ctx context.Context, a mgz.Actor, id, stepID
 		if err := tx.Escalations().UpdateStep(ctx, &cur); err != nil {
 			return "", err
 		}
-		if err := notify(ctx, tx, e.ReporterPracticeID, mgz.NoticeEscalationAnswer, *e, "reactie ontvangen", ""); err != nil {
+		if err := notifyEscalation(ctx, tx, e.ReporterPracticeID, mgz.NoticeEscalationAnswer, *e, "reactie ontvangen", ""); err != nil {
 			return "", err
 		}
 		if e.FiledByOrgID != e.ReporterPracticeID {
-			if err := notify(ctx, tx, e.FiledByOrgID, mgz.NoticeEscalationAnswer, *e, "reactie ontvangen", ""); err != nil {
+			if err := notifyEscalation(ctx, tx, e.FiledByOrgID, mgz.NoticeEscalationAnswer, *e, "reactie ontvangen", ""); err != nil {
 				return "", err
 			}
 		}
@@ -394,7 +394,7 @@ func (s *Service) MoveOnEscalation(ctx context.Context, a mgz.Actor, id, rev int
 			return "", err
 		}
 		e.State = next
-		if err := notify(ctx, tx, to, mgz.NoticeEscalationStep, *e, "doorgezet naar u ("+strings.ToLower(next.Label())+")", ""); err != nil {
+		if err := notifyEscalation(ctx, tx, to, mgz.NoticeEscalationStep, *e, "doorgezet naar u ("+strings.ToLower(next.Label())+")", ""); err != nil {
 			return "", err
 		}
 		return fmt.Sprintf("doorgezet naar %s (%s) door %s", strings.ToLower(next.Label()), orgName(ctx, tx, to), by), nil
@@ -427,7 +427,7 @@ func (s *Service) CloseEscalation(ctx context.Context, a mgz.Actor, id, rev int6
 				return "", err
 			}
 			if cur.AddresseeOrgID != nil {
-				if err := notify(ctx, tx, *cur.AddresseeOrgID, mgz.NoticeEscalationClosed, *e, strings.ToLower(end.Label()), ""); err != nil {
+				if err := notifyEscalation(ctx, tx, *cur.AddresseeOrgID, mgz.NoticeEscalationClosed, *e, strings.ToLower(end.Label()), ""); err != nil {
 					return "", err
 				}
 			}

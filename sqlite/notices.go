@@ -59,17 +59,6 @@ func (n *Notices) Add(ctx context.Context, x *mgz.Notice) (bool, error) {
 
 func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
 
-// optTime turns a nullable stored instant into a pointer.
-func optTime(s sql.NullString) (*time.Time, error) {
-	if !s.Valid {
-		return nil, nil
-	}
-	t, err := parseTime(s.String)
-	if err != nil {
-		return nil, err
-	}
-	return &t, nil
-}
 
 const noticeColumns = "id, organisation_id, kind, subject, link, object_type, object_id, created_at, read_at"
 

@@ -427,6 +427,10 @@ func onlyOwnMails(m *matrix, c *cell, r response) string {
 		return "the RHO's admin sees no mails of other organisations of the region"
 	case c.who.kind != mgz.KindRegionalGPOrg && others > 0:
 		return fmt.Sprintf("organisation %d's admin sees %d mails to other organisations", c.own.ID, others)
+	}
+	return ""
+}
+
 // onlyVisibleEscalations: the list holds only reports the caller's organisation is involved in,
 // and the matrix's reports exactly when the caller may read them.
 func onlyVisibleEscalations(m *matrix, c *cell, r response) string {

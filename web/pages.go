@@ -86,8 +86,7 @@ func (s *Server) pageRoutes() []route {
 		{"POST", "/contactpunten/{id}", s.pageContactUpdate},
 		{"GET", "/contactpunten/{id}/verwijderen", s.pageContactConfirmDelete},
 		{"POST", "/contactpunten/{id}/verwijderen", s.pageContactDelete},
-	}, append(s.switchPageRoutes(), s.inboxPageRoutes()...)...)
-	}, append(s.switchPageRoutes(), s.escalationPageRoutes()...)...)
+	}, append(append(s.switchPageRoutes(), s.inboxPageRoutes()...), s.escalationPageRoutes()...)...)
 }
 
 // formProblem returns the field messages of err when it is a refusal a person can mend in the

@@ -66,10 +66,10 @@ func housekeeping(ctx context.Context, log *slog.Logger, svc *service.Service) {
 			closeWindows()
 		case <-switches.C:
 			settleSwitches()
-		case <-reminders.C:
-			notifyReminders()
 			// Overdue steps are found on the same hourly tick: a deadline is a calendar day.
 			scanOverdue()
+		case <-reminders.C:
+			notifyReminders()
 		}
 	}
 }
