@@ -55,7 +55,8 @@ func mainPages(t *testing.T, ctx context.Context, ts *testServer) []mainPage {
 		t.Fatal("no demo location with a fixed practice")
 	}
 	gp := *locs[0].FixedGPPracticeID
-	u, _ := ts.newUser(t, gp, browserPassword, mgz.RoleAdmin, mgz.RolePhysician)
+	// A member of the regional table too, so the regional overview is among the pages.
+	u, _ := ts.newUser(t, gp, browserPassword, mgz.RoleAdmin, mgz.RolePhysician, mgz.RoleRegionalTable)
 	login(t, ctx, ts, u.Email, browserPassword)
 	decide := url.Values{"location_id": {itoa(locs[0].ID)}, "category": {"wzd"}, "at": {"2026-12-25T03:10"},
 		"wlz": {"without_treatment"}, "delivery": {"pgb"}}
@@ -76,6 +77,7 @@ func mainPages(t *testing.T, ctx context.Context, ts *testServer) []mainPage {
 		{"bronnen", "/bronnen"},
 		{"bereikbaarheidskaart", "/locaties/" + itoa(locs[0].ID) + "/bereikbaarheidskaart"},
 		{"wie heeft wat ingezien", "/audit"},
+		{"regio-overzicht", "/overzicht"},
 	}
 	return pages
 }

@@ -209,11 +209,13 @@ var funcs = template.FuncMap{
 		}
 		return fmt.Sprint(k)
 	},
-	"auditRoles": auditRoles,
-	"date":       personDate,
-	"plural":     plural,
-	"actorName":  actorName,
-	"kindNoun":   kindNoun,
+	"auditRoles":    auditRoles,
+	"date":          personDate,
+	"overviewSorts": mgz.OverviewSorts.Options,
+	"lifecycles":    mgz.Lifecycles.Options,
+	"plural":        plural,
+	"actorName":     actorName,
+	"kindNoun":      kindNoun,
 	"timePtr": func(t *time.Time) string {
 		if t == nil {
 			return "nooit"
