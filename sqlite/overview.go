@@ -52,6 +52,20 @@ func metAgg(scope string) string {
 		GROUP BY i.location_id`
 }
 
+// expiredAgg counts per location the required items whose current version is met but ended
+// before today: the part of readiness that location_stats cannot keep (it changes with the day).
+// It reads through the index on valid_until, so only items that ended are touched.
+func expiredAgg() string {
+	return `SELECT i.location_id, COUNT(*) AS n FROM prerequisite_items i
+		WHERE i.valid_until < $T AND i.status = 'met' AND i.key IN (` + strings.Join(requiredKeys(), ", ") + `)
+		AND i.id = (SELECT MAX(q.id) FROM prerequisite_items q WHERE q.location_id = i.location_id AND q.key = i.key)
+		GROUP BY +i.location_id` // "+": read through valid_until, not in location order
+}
+
+// openItemsExpr is the number of open required items of a location today, from location_stats
+// (st) and the expired items (ex).
+var openItemsExpr = fmt.Sprintf("(%d - st.met + COALESCE(ex.n, 0))", nRequired)
+
 func openAgg(scope string) string {
 	return `SELECT location_id, COUNT(*) AS n FROM escalations WHERE state IN ` + openStates + andWhere(" AND ", scope) + ` GROUP BY location_id`
 }
@@ -89,11 +103,11 @@ func sortKey(s mgz.OverviewSort) (expr string, count bool) {
 	case mgz.SortProvider:
 		return "p.name", false
 	case mgz.SortReadiness:
-		return fmt.Sprintf("(%d - COALESCE(pr.met, 0))", nRequired), true
+		return openItemsExpr, true
 	case mgz.SortOpenReports:
-		return "COALESCE(eo.n, 0)", true
+		return "st.open_reports", true
 	case mgz.SortUnregistered:
-		return "COALESCE(pa.unreg, 0)", true
+		return "st.unregistered", true
 	}
 	return "l.name", false
 }
@@ -108,15 +122,11 @@ type selection struct {
 func newSelection(f mgz.OverviewFilter, today mgz.Date) *selection {
 	s := &selection{from: "locations l JOIN organisations p ON p.id = l.provider_id"}
 	s.w.args = []any{today.String()} // $1 is $T
-	needMet := f.Ready != "" || f.Sort == mgz.SortReadiness
-	if needMet {
-		s.from += " LEFT JOIN (" + metAgg("") + ") pr ON pr.location_id = l.id"
+	if f.Ready != "" || f.Sort == mgz.SortReadiness || f.Sort == mgz.SortOpenReports || f.Sort == mgz.SortUnregistered {
+		s.from += " JOIN location_stats st ON st.location_id = l.id"
 	}
-	if f.Sort == mgz.SortOpenReports {
-		s.from += " LEFT JOIN (" + openAgg("") + ") eo ON eo.location_id = l.id"
-	}
-	if f.Sort == mgz.SortUnregistered {
-		s.from += " LEFT JOIN (" + patientAgg("") + ") pa ON pa.location_id = l.id"
+	if f.Ready != "" || f.Sort == mgz.SortReadiness {
+		s.from += " LEFT JOIN (" + expiredAgg() + ") ex ON ex.location_id = l.id"
 	}
 	if f.OnlyProviderID != 0 {
 		s.w.add("l.provider_id = %s", f.OnlyProviderID)
@@ -135,9 +145,9 @@ func newSelection(f mgz.OverviewFilter, today mgz.Date) *selection {
 	}
 	switch f.Ready {
 	case "ready":
-		s.w.add(fmt.Sprintf("COALESCE(pr.met, 0) = %d", nRequired))
+		s.w.add(openItemsExpr + " = 0")
 	case "not_ready":
-		s.w.add(fmt.Sprintf("COALESCE(pr.met, 0) < %d", nRequired))
+		s.w.add(openItemsExpr + " > 0")
 	}
 	return s
 }
@@ -339,19 +349,15 @@ func (o *Overview) OverviewRows(ctx context.Context, f mgz.OverviewFilter, today
 
 // OverviewProviders implements mgz.OverviewStore.
 func (o *Overview) OverviewProviders(ctx context.Context, f mgz.OverviewFilter, today mgz.Date) ([]mgz.ProviderTotals, error) {
-	f.Sort, f.After, f.Offset = mgz.SortName, nil, 0
+	// The readiness order joins location_stats and the expired items; the order itself is unused.
+	f.Sort, f.After, f.Offset = mgz.SortReadiness, nil, 0
 	s := newSelection(f, today)
-	if f.Ready == "" {
-		s.from += " LEFT JOIN (" + metAgg("") + ") pr ON pr.location_id = l.id"
-	}
-	s.from += " LEFT JOIN (" + openAgg("") + ") eo ON eo.location_id = l.id"
 	s.from += " LEFT JOIN (" + overdueAgg("") + ") ed ON ed.location_id = l.id"
-	s.from += " LEFT JOIN (" + patientAgg("") + ") pa ON pa.location_id = l.id"
 	q := fmt.Sprintf(`SELECT l.provider_id, p.name, COUNT(*),
-		SUM(CASE WHEN COALESCE(pr.met, 0) = %d THEN 1 ELSE 0 END),
-		COALESCE(SUM(eo.n), 0), COALESCE(SUM(ed.n), 0), COALESCE(SUM(pa.wlz), 0), COALESCE(SUM(pa.unreg), 0),
-		COALESCE(SUM(CASE WHEN l.setting = 'clustered_housing' THEN pa.pgb ELSE 0 END), 0)
-		FROM %s%s GROUP BY l.provider_id, p.name ORDER BY p.name, l.provider_id`, nRequired, s.from, s.w.String())
+		SUM(CASE WHEN %s = 0 THEN 1 ELSE 0 END),
+		SUM(st.open_reports), COALESCE(SUM(ed.n), 0), SUM(st.wlz), SUM(st.unregistered),
+		SUM(CASE WHEN l.setting = 'clustered_housing' THEN st.pgb ELSE 0 END)
+		FROM %s%s GROUP BY l.provider_id, p.name ORDER BY p.name, l.provider_id`, openItemsExpr, s.from, s.w.String())
 	rows, err := o.q().QueryContext(ctx, s.sql(q), s.w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("totalen per zorgaanbieder lezen: %w", err)
@@ -524,10 +530,27 @@ func (o *Overview) AgreementMetaOf(ctx context.Context, providerIDs []int64) ([]
 		if err := rows.Scan(&state); err != nil {
 			return nil, err
 		}
-		var a mgz.Agreement
-		if err := json.Unmarshal([]byte(state), &a); err != nil {
+		// Only the metadata's fields are decoded; the snapshot and the terms are skipped.
+		var m struct {
+			ID               int64               `json:"id"`
+			Type             mgz.AgreementType   `json:"type"`
+			Status           mgz.AgreementStatus `json:"status"`
+			Provider         int64               `json:"provider_id"`
+			Practice         int64               `json:"practice_id"`
+			GPPost           *int64              `json:"gp_post_id"`
+			Locations        []int64             `json:"location_ids"`
+			Start            mgz.Date            `json:"start"`
+			TermMonths       int                 `json:"term_months"`
+			EvaluationMonths int                 `json:"evaluation_months"`
+			LastEvaluation   *mgz.Date           `json:"last_evaluation"`
+			EndedOn          *mgz.Date           `json:"ended_on"`
+		}
+		if err := json.Unmarshal([]byte(state), &m); err != nil {
 			return nil, fmt.Errorf("overeenkomst lezen: %w", err)
 		}
+		a := mgz.Agreement{ID: m.ID, Type: m.Type, Status: m.Status, Provider: m.Provider, Practice: m.Practice, GPPost: m.GPPost,
+			Locations: m.Locations, Start: m.Start, TermMonths: m.TermMonths, EvaluationMonths: m.EvaluationMonths,
+			LastEvaluation: m.LastEvaluation, EndedOn: m.EndedOn}
 		out = append(out, mgz.MetaOf(a))
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].ID < out[j].ID })

@@ -68,6 +68,35 @@ func BenchmarkOverview10kLocations(b *testing.B) {
 			reportPercentiles(b, ds)
 		})
 	}
+	// What the service adds to a page: the current prerequisite items (for mgz.Evaluate) and the
+	// agreements' metadata of the page's providers.
+	b.Run("name_page_as_served", func(b *testing.B) {
+		var ds []time.Duration
+		for b.Loop() {
+			start := time.Now()
+			var ids, providers []int64
+			seen := map[int64]bool{}
+			err := o.OverviewRows(ctx, mgz.OverviewFilter{Sort: mgz.SortName, Limit: 50}, overviewToday, func(r mgz.OverviewRow) error {
+				ids = append(ids, r.LocationID)
+				if !seen[r.ProviderID] {
+					seen[r.ProviderID] = true
+					providers = append(providers, r.ProviderID)
+				}
+				return nil
+			})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := db.Store().Prerequisites().ItemsOf(ctx, ids); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := o.AgreementMetaOf(ctx, providers); err != nil {
+				b.Fatal(err)
+			}
+			ds = append(ds, time.Since(start))
+		}
+		reportPercentiles(b, ds)
+	})
 	b.Run("providers_totals", func(b *testing.B) {
 		var ds []time.Duration
 		for b.Loop() {

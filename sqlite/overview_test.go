@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"strings"
 	"testing"
 
@@ -192,5 +193,64 @@ func TestOverviewQueriesUseIndexes(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// location_stats, kept by triggers, agrees with the counts read from the tables themselves after
+// patients move and change, reports move on, and prerequisites get new versions.
+func TestLocationStatsFollowEveryChange(t *testing.T) {
+	db, _ := openTestDB(t)
+	seedRegion(t, db, 40)
+	ctx := context.Background()
+	for _, q := range []string{
+		"UPDATE patients SET location_id = 2 WHERE id IN (1, 2, 3)",
+		"UPDATE patients SET gp_practice_id = NULL WHERE id = 20",
+		"UPDATE patients SET delivery = 'pgb' WHERE id = 21",
+		"DELETE FROM patients WHERE id = 30",
+		"UPDATE escalations SET state = 'resolved' WHERE location_id = 1",
+		"UPDATE escalations SET state = 'care_office' WHERE location_id = 9",
+		`INSERT INTO prerequisite_items (location_id, key, status, note, confirmed_by, confirmed_by_name, confirmed_at)
+			VALUES (5, 'wzd_protocol', 'not_met', '', 1, 'x', '2026-03-01T00:00:00.000Z'), (2, 'wzd_protocol', 'met', 'ok', 1, 'x', '2026-03-01T00:00:00.000Z')`,
+	} {
+		if _, err := db.sql.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	o := &Overview{scope{db: db}}
+	ids := make([]int64, 40)
+	for i := range ids {
+		ids[i] = int64(i + 1)
+	}
+	raw, err := o.rowsOf(ctx, ids, overviewToday)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range raw {
+		var met, wlz, reg, unreg, pgb, open int
+		if err := db.sql.QueryRowContext(ctx, "SELECT met, wlz, registered, unregistered, pgb, open_reports FROM location_stats WHERE location_id = $1", r.LocationID).
+			Scan(&met, &wlz, &reg, &unreg, &pgb, &open); err != nil {
+			t.Fatal(err)
+		}
+		if r.Setting != mgz.SettingClusteredHousing {
+			pgb = 0
+		}
+		if nRequired-met != r.OpenItems || wlz != r.WlzResidents || reg != r.WlzRegistered || unreg != r.WlzUnregistered || pgb != r.PGBClustered || open != r.OpenReports {
+			t.Errorf("location %d: stats met %d wlz %d reg %d unreg %d pgb %d open %d; tables %+v", r.LocationID, met, wlz, reg, unreg, pgb, open, r)
+		}
+	}
+}
+
+// The migration's list of required keys is the checklist's.
+func TestLocationStatsRequiredKeysMatchTheChecklist(t *testing.T) {
+	names, err := fs.Glob(migrationFiles, "*_overview.sql")
+	if err != nil || len(names) != 1 {
+		t.Fatalf("the overview migration: %v %v", names, err)
+	}
+	b, err := fs.ReadFile(migrationFiles, names[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), "i.key IN ("+strings.Join(requiredKeys(), ", ")+")") {
+		t.Errorf("0013_overview.sql counts other required keys than mgz.Prerequisites: %s", strings.Join(requiredKeys(), ", "))
 	}
 }

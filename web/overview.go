@@ -101,6 +101,10 @@ func (s *Server) apiOverviewRegion(w http.ResponseWriter, r *http.Request) error
 	q := newQueryParams(r)
 	f := overviewFilter(q)
 	format := q.str("format")
+	include := q.str("include")
+	if include != "" && include != "totals" {
+		q.errs["include"] = "Kies totals (totalen per zorgaanbieder en trends per kwartaal)."
+	}
 	if format != "" && format != "csv" && format != "json" {
 		q.errs["format"] = "Kies csv of json."
 	}
@@ -120,7 +124,7 @@ func (s *Server) apiOverviewRegion(w http.ResponseWriter, r *http.Request) error
 		if err != nil {
 			return err
 		}
-		page, err := s.cfg.Service.RegionalOverview(r.Context(), actorOf(r), e, f, f.After == nil && f.Offset == 0)
+		page, err := s.cfg.Service.RegionalOverview(r.Context(), actorOf(r), e, f, include == "totals")
 		if err != nil {
 			return err
 		}
