@@ -151,6 +151,7 @@ type Tx interface {
 	Prerequisites() PrerequisiteStore
 	Patients() PatientStore
 	Agreements() AgreementStore
+	Overview() OverviewStore
 	Changes() ChangeLog
 	Notices() NoticeStore
 	Outbox() MailOutbox

@@ -246,10 +246,14 @@ type Location struct {
 	Places            int        `json:"places"`
 	FixedGPPracticeID *int64     `json:"fixed_gp_practice_id"`
 	// PhysicianServiceID is the SO/AVG service contracted for the location (domain.md §5).
-	PhysicianServiceID *int64    `json:"physician_service_id"`
-	Revision           int64     `json:"revision"` // see Organisation.Revision
-	CreatedAt          time.Time `json:"created_at"`
-	UpdatedAt          time.Time `json:"updated_at"`
+	PhysicianServiceID *int64 `json:"physician_service_id"`
+	// Lifecycle is planned, open, closing or closed (default open); a planned location has the
+	// date it expects its first clients (ExpectedOpening).
+	Lifecycle       Lifecycle `json:"lifecycle"`
+	ExpectedOpening Date      `json:"expected_opening"`
+	Revision        int64     `json:"revision"` // see Organisation.Revision
+	CreatedAt       time.Time `json:"created_at"`
+	UpdatedAt       time.Time `json:"updated_at"`
 }
 
 // ContactPoint is a phone number of an organisation or of one of its locations, for a role and
@@ -420,6 +424,18 @@ func (l *Location) Normalise() error {
 	}
 	if l.PhysicianServiceID != nil && *l.PhysicianServiceID <= 0 {
 		l.PhysicianServiceID = nil
+	}
+	// An empty lifecycle is "unchanged" on an update and open on a create (the store decides), so
+	// a form or a client that does not know the field never moves a location.
+	if l.Lifecycle != "" && !Lifecycles.Valid(l.Lifecycle) {
+		fe.add("lifecycle", "Onbekende fase "+quote(string(l.Lifecycle))+". Kies een van: "+Lifecycles.List()+".")
+	}
+	if l.Lifecycle != LifecyclePlanned && l.Lifecycle != "" {
+		l.ExpectedOpening = Date{} // only a planned location expects to open
+	}
+	l.ExpectedOpening = l.ExpectedOpening.utc()
+	if l.Lifecycle == LifecyclePlanned && l.ExpectedOpening.IsZero() {
+		fe.add("expected_opening", "Een geplande locatie heeft een verwachte openingsdatum. Vul die in (jjjj-mm-dd); dan waarschuwt mgz op tijd voor de afspraken die vóór de opening rond moeten zijn (L-Rol 3).")
 	}
 	return fe.err()
 }

@@ -61,6 +61,12 @@ const (
 	// is the reporting practice and Route says who is on the route so far. Export with a nil
 	// Route is the anonymised summary for national forwarding.
 	Escalation Kind = "escalation"
+	// RegionalOverview is the region's overview per location (issue 11): counts, readiness and
+	// agreement status, no client data. OrganisationID is zero for the whole region.
+	RegionalOverview Kind = "regional_overview"
+	// AgreementMeta is an agreement's type, parties, status and dates without its text or
+	// versions; OrganisationID is the agreement's care provider.
+	AgreementMeta Kind = "agreement_meta"
 )
 
 // Resource is what an action is about.
@@ -230,6 +236,24 @@ func Decide(a mgz.Actor, act Action, r Resource) Decision {
 		return deny("Alleen de zorgaanbieder, huisartsenpraktijken, de RHO en het zorgkantoor zien welke overeenkomst een locatie nodig heeft.")
 	case Escalation:
 		return decideEscalation(a, act, r)
+	case RegionalOverview:
+		if act != Read && act != Export {
+			break
+		}
+		switch {
+		case steward(a), a.OrgKind == mgz.KindCareOffice:
+			return allow("de RHO en het zorgkantoor volgen de regio per locatie")
+		case has(a, mgz.RoleRegionalTable):
+			return allow("de regionale tafel volgt de regio per locatie")
+		case a.OrgKind == mgz.KindCareProvider:
+			return allow("een zorgaanbieder ziet het overzicht van haar eigen locaties")
+		}
+		return deny("Alleen de RHO, het zorgkantoor, leden van de regionale tafel en zorgaanbieders (voor hun eigen locaties) zien het regio-overzicht.")
+	case AgreementMeta:
+		if act == Read && (steward(a) || a.OrgKind == mgz.KindCareOffice || own(a, r) || party(a, r)) {
+			return allow("de RHO, het zorgkantoor en de partijen zien soort, partijen, status en data van een overeenkomst (niet de tekst)")
+		}
+		return deny("Alleen de RHO, het zorgkantoor en de partijen zien de gegevens van een overeenkomst.")
 	case Prerequisite:
 		switch act {
 		case Read:

@@ -48,6 +48,7 @@ var (
 		officeViewer, officeEditor, officeAdmin, ggdAdmin}
 
 	allKinds   = []Kind{Organisation, Location, ContactPoint, Settings, Rules, User, Token, AuditLog, Prerequisite, Patient, Registration, PracticeProfile, Coverage, AgreementProposal, Agreement, Inbox, MailOutbox, Escalation}
+	allKinds   = []Kind{Organisation, Location, ContactPoint, Settings, Rules, User, Token, AuditLog, Prerequisite, Patient, Registration, PracticeProfile, Coverage, AgreementProposal, Agreement, RegionalOverview, AgreementMeta}
 	allActions = []Action{Read, Create, Update, Delete, Export, Sign}
 )
 
@@ -587,4 +588,31 @@ func TestInboxAndOutboxPolicy(t *testing.T) {
 			}
 		})
 	}
+func TestRegionalOverviewIsForTheRegionsStewardsAndCareProviders(t *testing.T) {
+	tableMember := user(205, practiceOrg, mgz.KindGPPractice, mgz.RoleViewer, mgz.RoleRegionalTable)
+	var cases []policyCase
+	for _, a := range append(everyUser, tableMember) {
+		allow := a.OrgKind == mgz.KindRegionalGPOrg || a.OrgKind == mgz.KindCareOffice || a.OrgKind == mgz.KindCareProvider || a.User.Has(mgz.RoleRegionalTable)
+		for _, act := range []Action{Read, Export} {
+			cases = append(cases, policyCase{fmt.Sprintf("%s %s the regional overview", who(a), act), a, act, Resource{Kind: RegionalOverview}, allow, false})
+		}
+		cases = append(cases, policyCase{fmt.Sprintf("%s changes the regional overview", who(a)), a, Update, Resource{Kind: RegionalOverview}, false, false})
+	}
+	runPolicyCases(t, cases)
+}
+
+// The RHO and the zorgkantoor read an agreement's metadata, never the agreement (its text).
+func TestAgreementMetadataNotTextForRHOAndCareOffice(t *testing.T) {
+	parties := []int64{providerOrg, practiceOrg}
+	var cases []policyCase
+	for _, a := range everyUser {
+		meta := a.OrgKind == mgz.KindRegionalGPOrg || a.OrgKind == mgz.KindCareOffice || a.User.OrganisationID == providerOrg || a.User.OrganisationID == practiceOrg
+		cases = append(cases, policyCase{fmt.Sprintf("%s reads agreement metadata", who(a)), a, Read,
+			Resource{Kind: AgreementMeta, OrganisationID: providerOrg, Parties: parties}, meta, false})
+		if a.OrgKind == mgz.KindRegionalGPOrg || a.OrgKind == mgz.KindCareOffice {
+			cases = append(cases, policyCase{fmt.Sprintf("%s reads the agreement itself", who(a)), a, Read,
+				Resource{Kind: Agreement, OrganisationID: providerOrg, Parties: parties}, false, true})
+		}
+	}
+	runPolicyCases(t, cases)
 }

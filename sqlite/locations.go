@@ -10,16 +10,22 @@ import (
 	"github.com/regio-mgz/mgz"
 )
 
-const locColumns = "id, provider_id, name, address, postcode, municipality, setting, sector, places, fixed_gp_practice_id, physician_service_id, created_at, updated_at, revision"
+const locColumns = "id, provider_id, name, address, postcode, municipality, setting, sector, places, fixed_gp_practice_id, physician_service_id, created_at, updated_at, revision, lifecycle, expected_opening"
 
 func scanLocation(row interface{ Scan(...any) error }) (mgz.Location, error) {
 	var l mgz.Location
 	var fixed, physician sql.NullInt64
 	var created, updated string
+	var opening sql.NullString
 	err := row.Scan(&l.ID, &l.ProviderID, &l.Name, &l.Address, &l.Postcode, &l.Municipality, &l.Setting, &l.Sector,
-		&l.Places, &fixed, &physician, &created, &updated, &l.Revision)
+		&l.Places, &fixed, &physician, &created, &updated, &l.Revision, &l.Lifecycle, &opening)
 	if err != nil {
 		return l, err
+	}
+	if opening.Valid {
+		if l.ExpectedOpening, err = mgz.ParseDate(opening.String); err != nil {
+			return l, fmt.Errorf("expected_opening %q: %w", opening.String, err)
+		}
 	}
 	if fixed.Valid {
 		l.FixedGPPracticeID = &fixed.Int64
@@ -225,12 +231,16 @@ func (r *Register) CreateLocation(ctx context.Context, l *mgz.Location) error {
 		if err := checkLocationRefs(ctx, q, l); err != nil {
 			return err
 		}
+		if l.Lifecycle == "" {
+			l.Lifecycle = mgz.LifecycleOpen
+		}
 		now := r.db.now()
 		err := q.QueryRowContext(ctx, `INSERT INTO locations (provider_id, name, address, postcode, municipality, setting,
-			sector, places, fixed_gp_practice_id, physician_service_id, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
+			sector, places, fixed_gp_practice_id, physician_service_id, created_at, updated_at, lifecycle, expected_opening)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
 			l.ProviderID, l.Name, l.Address, l.Postcode, l.Municipality, l.Setting, l.Sector, l.Places,
-			nullID(l.FixedGPPracticeID), nullID(l.PhysicianServiceID), formatTime(now), formatTime(now)).Scan(&l.ID)
+			nullID(l.FixedGPPracticeID), nullID(l.PhysicianServiceID), formatTime(now), formatTime(now),
+			string(l.Lifecycle), nullDate(l.ExpectedOpening)).Scan(&l.ID)
 		if err != nil {
 			return fmt.Errorf("locatie opslaan: %w", err)
 		}
@@ -255,12 +265,23 @@ func (r *Register) UpdateLocation(ctx context.Context, l *mgz.Location) error {
 		if err := checkLocationRefs(ctx, q, l); err != nil {
 			return err
 		}
+		if l.Lifecycle == "" {
+			l.Lifecycle = old.Lifecycle
+			if l.ExpectedOpening.IsZero() && l.Lifecycle == mgz.LifecyclePlanned {
+				l.ExpectedOpening = old.ExpectedOpening
+			}
+		}
+		if !old.Lifecycle.CanMoveTo(l.Lifecycle) {
+			return invalidField("lifecycle", fmt.Sprintf("Een locatie in de fase %s kan niet naar %s: de fasen gaan in één richting (gepland → open → sluit → gesloten), één stap tegelijk.",
+				strings.ToLower(old.Lifecycle.Label()), strings.ToLower(l.Lifecycle.Label())))
+		}
 		now := r.db.now()
 		_, err = q.ExecContext(ctx, `UPDATE locations SET provider_id = $1, name = $2, address = $3, postcode = $4,
 			municipality = $5, setting = $6, sector = $7, places = $8, fixed_gp_practice_id = $9,
-			physician_service_id = $10, updated_at = $11, revision = $12 WHERE id = $13`,
+			physician_service_id = $10, updated_at = $11, revision = $12, lifecycle = $13, expected_opening = $14 WHERE id = $15`,
 			l.ProviderID, l.Name, l.Address, l.Postcode, l.Municipality, l.Setting, l.Sector, l.Places,
-			nullID(l.FixedGPPracticeID), nullID(l.PhysicianServiceID), formatTime(now), old.Revision+1, l.ID)
+			nullID(l.FixedGPPracticeID), nullID(l.PhysicianServiceID), formatTime(now), old.Revision+1,
+			string(l.Lifecycle), nullDate(l.ExpectedOpening), l.ID)
 		if err != nil {
 			return fmt.Errorf("locatie %d bijwerken: %w", l.ID, err)
 		}
@@ -288,4 +309,12 @@ func (r *Register) DeleteLocation(ctx context.Context, id int64) error {
 		}
 		return nil
 	})
+}
+
+// nullDate stores a zero date as NULL.
+func nullDate(d mgz.Date) any {
+	if d.IsZero() {
+		return nil
+	}
+	return d.String()
 }

@@ -29,7 +29,7 @@ type route struct {
 func (s *Server) apiRoutes() []route {
 	routes := []route{
 		{"GET", "/api/v1/openapi.json", s.apiOpenAPI},
-		{"GET", "/api/v1/overview", s.apiOverview},
+		{"GET", "/api/v1/overview", s.apiOverviewRegion},
 		{"POST", "/api/v1/decide", s.apiDecide},
 	}
 	routes = append(routes,
@@ -276,15 +276,6 @@ func (s *Server) apiOpenAPI(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	_, err := w.Write(openAPIDoc)
 	return err
-}
-
-func (s *Server) apiOverview(w http.ResponseWriter, r *http.Request) error {
-	ov, err := s.reg(r).Overview(r.Context())
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, ov)
-	return nil
 }
 
 // resource describes a register collection with the usual five endpoints: list, create, get,

@@ -56,7 +56,8 @@ func mainPages(t *testing.T, ctx context.Context, ts *testServer) []mainPage {
 		t.Fatal("no demo location with a fixed practice")
 	}
 	gp := *locs[0].FixedGPPracticeID
-	u, _ := ts.newUser(t, gp, browserPassword, mgz.RoleAdmin, mgz.RolePhysician)
+	// A member of the regional table too, so the regional overview is among the pages.
+	u, _ := ts.newUser(t, gp, browserPassword, mgz.RoleAdmin, mgz.RolePhysician, mgz.RoleRegionalTable)
 	login(t, ctx, ts, u.Email, browserPassword)
 	// The inbox with a read and an unread notice, and their mails in the outbox.
 	for i, subject := range []string{"Overstapverzoek 1 is afgerond", "Overeenkomst 1 wacht op de ondertekening door uw organisatie."} {
@@ -100,6 +101,7 @@ func mainPages(t *testing.T, ctx context.Context, ts *testServer) []mainPage {
 		{"wie heeft wat ingezien", "/audit"},
 		{"berichten", "/berichten"},
 		{"e-mail uit mgz", "/e-mail"},
+		{"regio-overzicht", "/overzicht"},
 	}
 	return pages
 }

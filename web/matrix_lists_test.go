@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -388,6 +389,54 @@ func onlyOwnNotices(m *matrix, c *cell, r response) string {
 		if !slices.ContainsFunc(all, func(n mgz.Notice) bool { return n.Kind == mgz.NoticeSwitchRequest && n.ObjectID == m.incoming.ID }) {
 			return fmt.Sprintf("practice %d finds no notice of switch request %d in its inbox", c.own.ID, m.incoming.ID)
 		}
+// seesRegion is a column that sees the whole region in the overview; a care provider (not at
+// the regional table) sees its own locations only.
+func seesRegion(w who) bool {
+	return w.kind == mgz.KindRegionalGPOrg || w.kind == mgz.KindCareOffice || w.role == mgz.RoleRegionalTable
+}
+
+// overviewRowsScoped: the counts are for everybody; the rows per location only for the RHO, the
+// zorgkantoor, the regional table (all locations) and care providers (their own), and never a
+// client's details.
+func overviewRowsScoped(m *matrix, c *cell, r response) string {
+	if msg := noPatientDetails(m, c, r); msg != "" {
+		return msg
+	}
+	var body struct {
+		Locations int                `json:"locations"`
+		Rows      *[]mgz.OverviewRow `json:"location_rows"`
+		Paging    *struct{ Total int }
+	}
+	if err := json.Unmarshal(r.body, &body); err != nil {
+		return fmt.Sprintf("the overview is not JSON: %v", err)
+	}
+	if body.Locations == 0 {
+		return "the overview lost its counts"
+	}
+	if !regionOverviewReaders.allow(c.who) {
+		if body.Rows != nil {
+			return fmt.Sprintf("%s/%s gets %d location rows", c.who.kind, c.who.role, len(*body.Rows))
+		}
+		return ""
+	}
+	if body.Rows == nil || len(*body.Rows) == 0 {
+		return "a reader of the regional overview gets no rows"
+	}
+	return scopedRows(c, *body.Rows)
+}
+
+func scopedRows(c *cell, rows []mgz.OverviewRow) string {
+	foreign := false
+	for _, row := range rows {
+		if row.ProviderID != c.own.ID {
+			foreign = true
+			if !seesRegion(c.who) {
+				return fmt.Sprintf("care provider %d sees location %d of provider %d", c.own.ID, row.LocationID, row.ProviderID)
+			}
+		}
+	}
+	if seesRegion(c.who) && !foreign && c.who.kind != mgz.KindCareProvider {
+		return "the region's overview shows no other provider's locations"
 	}
 	return ""
 }
@@ -484,6 +533,38 @@ func visibleEscalationLinks(m *matrix, c *cell, r response) string {
 		if got := strings.Contains(body, fmt.Sprintf(`href="/meldingen/%d"`, x.id)); got != x.want {
 			return fmt.Sprintf("page links report %d: %v, want %v", x.id, got, x.want)
 		}
+func overviewCSVScoped(m *matrix, c *cell, r response) string {
+	recs, err := csv.NewReader(bytes.NewReader(r.body)).ReadAll()
+	if err != nil || len(recs) < 2 {
+		return fmt.Sprintf("the CSV export has %d records: %v", len(recs), err)
+	}
+	if recs[0][1] != "Locatie" || recs[0][2] != "Zorgaanbieder" {
+		return fmt.Sprintf("the CSV header is %v", recs[0])
+	}
+	var rows []mgz.OverviewRow
+	for _, rec := range recs[1:] {
+		id, _ := strconv.ParseInt(rec[0], 10, 64)
+		l, err := m.ts.reg.Location(context.Background(), id)
+		if err != nil {
+			return fmt.Sprintf("the CSV names location %q: %v", rec[0], err)
+		}
+		rows = append(rows, mgz.OverviewRow{LocationID: id, ProviderID: l.ProviderID})
+	}
+	return scopedRows(c, rows)
+}
+
+func overviewPageScoped(m *matrix, c *cell, r response) string {
+	body := string(r.body)
+	if msg := noPatientDetails(m, c, r); msg != "" {
+		return msg
+	}
+	own := strings.Contains(body, `href="/locaties/`+itoa(c.ownLoc.ID)+`"`)
+	other := strings.Contains(body, `href="/locaties/`+itoa(c.otherLoc.ID)+`"`)
+	switch {
+	case c.who.kind == mgz.KindCareProvider && !seesRegion(c.who) && other:
+		return fmt.Sprintf("care provider %d sees location %d of another provider on the overview page", c.own.ID, c.otherLoc.ID)
+	case c.who.kind == mgz.KindCareProvider && !own:
+		return fmt.Sprintf("care provider %d does not find its location %d on the overview page", c.own.ID, c.ownLoc.ID)
 	}
 	return ""
 }

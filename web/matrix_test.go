@@ -71,6 +71,11 @@ var (
 	prereqOwn = rule{"de eigen zorgaanbieder, huisartsenpraktijken, de RHO en het zorgkantoor", func(w who) bool {
 		return w.kind == mgz.KindCareProvider || prereqReaders.allow(w)
 	}}
+	// The regional overview: the RHO, the zorgkantoor and members of the regional table see the
+	// region; a care provider its own locations (issue 11).
+	regionOverviewReaders = rule{"de RHO, het zorgkantoor, leden van de regionale tafel en zorgaanbieders (eigen locaties)", func(w who) bool {
+		return w.kind == mgz.KindRegionalGPOrg || w.kind == mgz.KindCareOffice || w.kind == mgz.KindCareProvider || w.role == mgz.RoleRegionalTable
+	}}
 	providerEditor = rule{"bewerker of beheerder van de eigen zorgaanbieder", func(w who) bool { return w.kind == mgz.KindCareProvider && editorRole(w.role) }}
 	// The matrix agreement's and patient's parties.
 	agreementReader = rule{"iedere gebruiker van een partij", agreementParty}
@@ -568,7 +573,8 @@ func endpoints() []endpoint {
 	}
 	return []endpoint{
 		// The API.
-		{name: "API overzicht", method: "GET", path: p("/api/v1/overview"), rule: everyone},
+		{name: "API overzicht (tellingen voor iedereen; rijen per locatie: zie regio-overzicht)", method: "GET", path: p("/api/v1/overview"), rule: everyone, only: overviewRowsScoped},
+		{name: "API regio-overzicht als CSV", method: "GET", path: p("/api/v1/overview?format=csv"), rule: regionOverviewReaders, only: overviewCSVScoped},
 		{name: "API-beschrijving", method: "GET", path: p("/api/v1/openapi.json"), rule: everyone},
 		{name: "wie ben ik", method: "GET", path: p("/api/v1/me"), rule: everyone},
 		{name: "besluit (regels)", method: "POST", path: p("/api/v1/decide"), body: func(*matrix, *cell) any { return decide }, rule: everyone, ok: 200},
@@ -914,6 +920,7 @@ func endpoints() []endpoint {
 		{name: "pagina: praktijk", method: "GET", path: p("/praktijk"), rule: rule{"iedere gebruiker van een huisartsenpraktijk", func(w who) bool { return w.kind == mgz.KindGPPractice }}},
 		{name: "pagina: vaste huisarts per locatie", method: "GET", path: p("/dekking"),
 			rule: rule{"de RHO en het zorgkantoor", func(w who) bool { return w.kind == mgz.KindRegionalGPOrg || w.kind == mgz.KindCareOffice }}, only: noPatientDetails},
+		{name: "pagina: regio-overzicht", method: "GET", path: p("/overzicht"), rule: regionOverviewReaders, only: overviewPageScoped},
 		{name: "pagina: overeenkomsten", method: "GET", path: p("/overeenkomsten"), rule: everyone, only: partyAgreementLinks},
 		{name: "pagina: overeenkomst", shown: "/overeenkomsten/{overeenkomst}", method: "GET", path: func(m *matrix, _ *cell) string { return "/overeenkomsten/" + itoa(m.agreement.ID) },
 			rule: agreementReader, denied: 404},

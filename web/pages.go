@@ -69,6 +69,7 @@ func (s *Server) pageRoutes() []route {
 		{"GET", "/praktijk", s.pagePractice},
 		{"POST", "/praktijk", s.pagePracticePost},
 		{"GET", "/dekking", s.pageCoverage},
+		{"GET", "/overzicht", s.pageOverview},
 		{"GET", "/overeenkomsten", s.pageAgreements},
 		{"GET", "/overeenkomsten/nieuw", s.pageAgreementNew},
 		{"POST", "/overeenkomsten", s.pageAgreementCreate},
@@ -459,6 +460,8 @@ type locDetailData struct {
 	HasFirstLine     bool
 	// Card is "Nu bellen": whom to call now for a resident, per question.
 	Card *callCard
+	// OpeningMissing: the agreements a planned location still lacks close to its opening (L-Rol 3).
+	OpeningMissing []mgz.AgreementType
 }
 
 func (s *Server) pageLocation(w http.ResponseWriter, r *http.Request) error {
@@ -519,6 +522,9 @@ func (s *Server) pageLocation(w http.ResponseWriter, r *http.Request) error {
 		}
 		d.ShowProposals = true
 	}
+	if err := s.locationOpening(r, &d); err != nil {
+		return err
+	}
 	s.render(w, r, http.StatusOK, "location", pageData{Title: d.Loc.Name, Nav: "locaties", Data: d})
 	return nil
 }
@@ -526,7 +532,8 @@ func (s *Server) pageLocation(w http.ResponseWriter, r *http.Request) error {
 func locToForm(l mgz.Location) url.Values {
 	v := url.Values{"provider_id": {strconv.FormatInt(l.ProviderID, 10)}, "name": {l.Name}, "address": {l.Address},
 		"postcode": {l.Postcode}, "municipality": {l.Municipality}, "setting": {string(l.Setting)}, "sector": {string(l.Sector)},
-		"places": {strconv.Itoa(l.Places)}, "revision": {revisionValue(l.Revision)}}
+		"places": {strconv.Itoa(l.Places)}, "revision": {revisionValue(l.Revision)},
+		"lifecycle": {string(l.Lifecycle)}, "expected_opening": {l.ExpectedOpening.String()}}
 	if l.FixedGPPracticeID != nil {
 		v.Set("fixed_gp_practice_id", strconv.FormatInt(*l.FixedGPPracticeID, 10))
 	}
@@ -568,6 +575,12 @@ func locFromForm(v url.Values) (mgz.Location, map[string]string) {
 	}
 	for _, d := range v["deliveries"] {
 		l.Deliveries = append(l.Deliveries, mgz.Delivery(d))
+	}
+	l.Lifecycle = mgz.Lifecycle(strings.TrimSpace(v.Get("lifecycle")))
+	if d, err := mgz.ParseDate(v.Get("expected_opening")); err != nil {
+		bad["expected_opening"] = "Vul de verwachte openingsdatum in als jjjj-mm-dd, bijvoorbeeld 2027-03-01."
+	} else {
+		l.ExpectedOpening = d
 	}
 	return l, bad
 }

@@ -244,6 +244,13 @@ var funcs = template.FuncMap{
 	"plural":    plural,
 	"actorName": actorName,
 	"kindNoun":  kindNoun,
+	"auditRoles":    auditRoles,
+	"date":          personDate,
+	"overviewSorts": mgz.OverviewSorts.Options,
+	"lifecycles":    mgz.Lifecycles.Options,
+	"plural":        plural,
+	"actorName":     actorName,
+	"kindNoun":      kindNoun,
 	"timePtr": func(t *time.Time) string {
 		if t == nil {
 			return "nooit"
