@@ -47,8 +47,7 @@ var (
 		postViewer, postEditor, postAdmin, postPhysician, serviceViewer, serviceEditor, serviceAdmin, servicePhysician,
 		officeViewer, officeEditor, officeAdmin, ggdAdmin}
 
-	allKinds   = []Kind{Organisation, Location, ContactPoint, Settings, Rules, User, Token, AuditLog, Prerequisite, Patient, Registration, PracticeProfile, Coverage, AgreementProposal, Agreement, Inbox, MailOutbox, Escalation}
-	allKinds   = []Kind{Organisation, Location, ContactPoint, Settings, Rules, User, Token, AuditLog, Prerequisite, Patient, Registration, PracticeProfile, Coverage, AgreementProposal, Agreement, RegionalOverview, AgreementMeta}
+	allKinds   = []Kind{Organisation, Location, ContactPoint, Settings, Rules, User, Token, AuditLog, Prerequisite, Patient, Registration, PracticeProfile, Coverage, AgreementProposal, Agreement, Inbox, MailOutbox, Escalation, RegionalOverview, AgreementMeta}
 	allActions = []Action{Read, Create, Update, Delete, Export, Sign}
 )
 
@@ -588,6 +587,8 @@ func TestInboxAndOutboxPolicy(t *testing.T) {
 			}
 		})
 	}
+}
+
 func TestRegionalOverviewIsForTheRegionsStewardsAndCareProviders(t *testing.T) {
 	tableMember := user(205, practiceOrg, mgz.KindGPPractice, mgz.RoleViewer, mgz.RoleRegionalTable)
 	var cases []policyCase

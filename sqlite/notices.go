@@ -59,7 +59,6 @@ func (n *Notices) Add(ctx context.Context, x *mgz.Notice) (bool, error) {
 
 func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
 
-
 const noticeColumns = "id, organisation_id, kind, subject, link, object_type, object_id, created_at, read_at"
 
 func scanNotice(rows *sql.Rows) (mgz.Notice, error) {

@@ -389,6 +389,10 @@ func onlyOwnNotices(m *matrix, c *cell, r response) string {
 		if !slices.ContainsFunc(all, func(n mgz.Notice) bool { return n.Kind == mgz.NoticeSwitchRequest && n.ObjectID == m.incoming.ID }) {
 			return fmt.Sprintf("practice %d finds no notice of switch request %d in its inbox", c.own.ID, m.incoming.ID)
 		}
+	}
+	return ""
+}
+
 // seesRegion is a column that sees the whole region in the overview; a care provider (not at
 // the regional table) sees its own locations only.
 func seesRegion(w who) bool {
@@ -533,6 +537,10 @@ func visibleEscalationLinks(m *matrix, c *cell, r response) string {
 		if got := strings.Contains(body, fmt.Sprintf(`href="/meldingen/%d"`, x.id)); got != x.want {
 			return fmt.Sprintf("page links report %d: %v, want %v", x.id, got, x.want)
 		}
+	}
+	return ""
+}
+
 func overviewCSVScoped(m *matrix, c *cell, r response) string {
 	recs, err := csv.NewReader(bytes.NewReader(r.body)).ReadAll()
 	if err != nil || len(recs) < 2 {

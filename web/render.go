@@ -240,11 +240,6 @@ var funcs = template.FuncMap{
 		}
 		return *t
 	},
-	"date":      personDate,
-	"plural":    plural,
-	"actorName": actorName,
-	"kindNoun":  kindNoun,
-	"auditRoles":    auditRoles,
 	"date":          personDate,
 	"overviewSorts": mgz.OverviewSorts.Options,
 	"lifecycles":    mgz.Lifecycles.Options,
