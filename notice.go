@@ -19,6 +19,8 @@ const (
 	NoticeSwitchObjection   NoticeKind = "switch_objection"   // your switch request met an objection
 	NoticeAgreementReminder NoticeKind = "agreement_reminder" // an agreement needs a step (signature, evaluation, end)
 	NoticeCoverageGap       NoticeKind = "coverage_gap"       // nobody on call for a required role soon
+	// NoticeHandoverEmergencyAccess: someone read a client's handover by emergency access.
+	NoticeHandoverEmergencyAccess NoticeKind = "handover_emergency_access"
 )
 
 // NoticeKinds lists the kinds with Dutch names.
@@ -32,6 +34,7 @@ var NoticeKinds = newEnum(
 	Option[NoticeKind]{NoticeSwitchObjection, "Bezwaar tegen overschrijving"},
 	Option[NoticeKind]{NoticeAgreementReminder, "Herinnering samenwerkingsafspraak"},
 	Option[NoticeKind]{NoticeCoverageGap, "Gat in de bereikbaarheid"},
+	Option[NoticeKind]{NoticeHandoverEmergencyAccess, "Noodtoegang tot een overdracht"},
 )
 
 // Label returns the Dutch name of the kind.
