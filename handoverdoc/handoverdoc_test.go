@@ -25,7 +25,7 @@ func demoDoc() Doc {
 			},
 			Problems: "Dementie\nHartfalen", Medication: "Furosemide 40 mg 1x daags", Allergies: "Penicilline",
 			ContactPersons: "Dochter: J. Jansen, 06 12345678", Representative: "Dochter J. Jansen (mentor)",
-			CreatedAt:   time.Date(2026, 1, 15, 10, 0, 0, 0, time.UTC), CreatedBy: "Dr. S. de Vries (SO-dienst Noord)",
+			CreatedAt: time.Date(2026, 1, 15, 10, 0, 0, 0, time.UTC), CreatedBy: "Dr. S. de Vries (SO-dienst Noord)",
 			ConfirmedAt: time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC), ConfirmedBy: "Dr. S. de Vries (SO-dienst Noord)"}}
 }
 
