@@ -247,8 +247,8 @@ func (s *Service) HandoverVersions(ctx context.Context, a mgz.Actor, patientID i
 }
 
 // HandoverForCard returns the current handover for the client page of a party in the client's
-// care, and nil when there is none or the actor may not read it now. A shown handover is audited
-// as a read; none shown, nothing is written.
+// care (Handover nil when none was written), and nil when the actor may not read it now. A shown
+// handover is audited as a read; none shown, nothing is written.
 func (s *Service) HandoverForCard(ctx context.Context, a mgz.Actor, p mgz.Patient) (*HandoverView, error) {
 	r, _, err := s.handoverResource(ctx, a, p)
 	if err != nil {
@@ -262,6 +262,8 @@ func (s *Service) HandoverForCard(ctx context.Context, a mgz.Actor, p mgz.Patien
 	err = s.store.Atomic(ctx, func(tx mgz.Tx) error {
 		h, err := tx.Handovers().Current(ctx, p.ID)
 		if mgz.ErrorCode(err) == mgz.ECodeNotFound {
+			v = &HandoverView{PatientID: p.ID, Name: p.Name, BirthDate: p.BirthDate, LeadOrganisationID: r.OrganisationID,
+				CanEdit: r.OrganisationID != 0 && access.Decide(a, access.Update, r).Allow}
 			return nil
 		}
 		if err != nil {
@@ -272,7 +274,8 @@ func (s *Service) HandoverForCard(ctx context.Context, a mgz.Actor, p mgz.Patien
 			return err
 		}
 		v = &HandoverView{PatientID: p.ID, Name: p.Name, BirthDate: p.BirthDate, Handover: &h, MaxAgeMonths: months,
-			Outdated: h.Outdated(s.now(), months), LeadOrganisationID: r.OrganisationID}
+			Outdated: h.Outdated(s.now(), months), LeadOrganisationID: r.OrganisationID,
+			CanEdit: r.OrganisationID != 0 && access.Decide(a, access.Update, r).Allow}
 		return tx.Audit().Append(ctx, handoverEntry(a, mgz.AuditRead, p, fmt.Sprintf("behandelwensen op de cliëntpagina (overdracht versie %d)", h.Version)))
 	})
 	return v, err
@@ -320,6 +323,20 @@ func (s *Service) SaveHandover(ctx context.Context, a mgz.Actor, h *mgz.Handover
 		}
 		return handoverEntry(a, act, p, fmt.Sprintf("overdracht versie %d", h.Version)), nil
 	})
+}
+
+// HandoverEditable reports, as an error, whether a may write the client's handover: for the edit
+// form, whose refusal is audited like the save's.
+func (s *Service) HandoverEditable(ctx context.Context, a mgz.Actor, patientID int64) error {
+	p, err := s.handoverPatient(ctx, patientID)
+	if err != nil {
+		return err
+	}
+	r, _, err := s.handoverResource(ctx, a, p)
+	if err != nil {
+		return err
+	}
+	return s.authorize(ctx, s.store, a, access.Update, r, mgz.AuditUpdate, p.ID)
 }
 
 // ConfirmHandover records that the current version is still right, without changing it.
@@ -377,7 +394,13 @@ func (s *Service) EmergencyAccess(ctx context.Context, a mgz.Actor, patientID in
 	}
 	d := access.Decide(a, access.Read, r)
 	if d.Allow {
-		return mgz.EmergencyAccess{}, mgz.Errorf(mgz.ECodeConflict, "U heeft nu al toegang tot deze overdracht; noodtoegang is niet nodig.")
+		// Nothing to break: refused and audited like any denial, so the log shows the attempt.
+		e := handoverEntry(a, mgz.AuditReadEmergency, p, "noodtoegang geweigerd: de organisatie heeft nu al toegang")
+		e.Outcome = mgz.OutcomeDenied
+		if err := s.store.Audit().Append(ctx, e); err != nil {
+			return mgz.EmergencyAccess{}, fmt.Errorf("auditregel schrijven: %w", err)
+		}
+		return mgz.EmergencyAccess{}, mgz.Errorf(mgz.ECodeForbidden, "U heeft nu al toegang tot deze overdracht; noodtoegang is niet nodig.")
 	}
 	if !d.BreakGlass {
 		return mgz.EmergencyAccess{}, s.authorize(ctx, s.store, a, access.Read, r, mgz.AuditRead, p.ID)
@@ -434,3 +457,6 @@ func (s *Service) SetHandoverMaxAgeMonths(ctx context.Context, a mgz.Actor, mont
 		return e, nil
 	})
 }
+
+// Now is the service's clock, for what a page prints as "today" (the handover's print date).
+func (s *Service) Now() time.Time { return s.now() }

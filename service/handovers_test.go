@@ -246,7 +246,7 @@ func TestBreakTheGlassNeedsAReasonIsAuditedAsEmergencyAndTellsTheLeadPhysician(t
 	_, err := w.f.s.EmergencyAccess(w.f.ctx, w.strangerUser, w.patient.ID, "ik wil het gewoon zien")
 	wantCode(t, err, mgz.ECodeNotFound, "")
 	_, err = w.f.s.EmergencyAccess(w.f.ctx, w.practice, w.patient.ID, "ik heb al toegang tot de cliënt")
-	wantCode(t, err, mgz.ECodeConflict, "")
+	wantCode(t, err, mgz.ECodeForbidden, "")
 
 	n := len(w.f.entries())
 	g, err := w.f.s.EmergencyAccess(w.f.ctx, w.postUser, w.patient.ID, "Acute visite na val, behandelwensen nodig")
@@ -287,8 +287,11 @@ func TestBreakTheGlassNeedsAReasonIsAuditedAsEmergencyAndTellsTheLeadPhysician(t
 func TestTheClientCardShowsTheWishesOnlyToReadersAndAuditsIt(t *testing.T) {
 	w := newHandoverWorld(t)
 	n := len(w.f.entries())
-	if v, err := w.f.s.HandoverForCard(w.f.ctx, w.practice, w.patient); err != nil || v != nil || len(w.f.since(n)) != 0 {
+	if v, err := w.f.s.HandoverForCard(w.f.ctx, w.practice, w.patient); err != nil || v == nil || v.Handover != nil || v.CanEdit || len(w.f.since(n)) != 0 {
 		t.Fatalf("without a handover: %+v, %v, %d entries", v, err, len(w.f.since(n)))
+	}
+	if v, _ := w.f.s.HandoverForCard(w.f.ctx, w.lead, w.patient); v == nil || !v.CanEdit {
+		t.Fatalf("the lead physician is not offered to write the handover: %+v", v)
 	}
 	w.save(t)
 	n = len(w.f.entries())

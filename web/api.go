@@ -58,6 +58,7 @@ func (s *Server) apiRoutes() []route {
 	routes = append(routes, s.patientRoutes()...)
 	routes = append(routes, s.switchRoutes()...)
 	routes = append(routes, s.agreementRoutes()...)
+	routes = append(routes, s.handoverRoutes()...)
 	return routes
 }
 

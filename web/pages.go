@@ -86,7 +86,7 @@ func (s *Server) pageRoutes() []route {
 		{"POST", "/contactpunten/{id}", s.pageContactUpdate},
 		{"GET", "/contactpunten/{id}/verwijderen", s.pageContactConfirmDelete},
 		{"POST", "/contactpunten/{id}/verwijderen", s.pageContactDelete},
-	}, s.switchPageRoutes()...)
+	}, append(s.switchPageRoutes(), s.handoverPageRoutes()...)...)
 }
 
 // formProblem returns the field messages of err when it is a refusal a person can mend in the

@@ -387,6 +387,8 @@ type patientPageData struct {
 	LeadChanges []mgz.LeadChange
 	// Card is "Nu bellen": whom to call now for this client, per question.
 	Card *callCard
+	// Handover is the client's treatment wishes, shown below the card to those who may read them.
+	Handover *service.HandoverView
 }
 
 func (s *Server) pagePatient(w http.ResponseWriter, r *http.Request) error {
@@ -402,6 +404,9 @@ func (s *Server) pagePatient(w http.ResponseWriter, r *http.Request) error {
 	p := rec.Patient
 	d := patientPageData{View: s.classify(r, p), Names: names{}, Registrations: rec.Registrations, Switches: rec.Switches, LeadChanges: rec.LeadChanges}
 	if d.Card, err = s.clientCard(r, p); err != nil {
+		return err
+	}
+	if d.Handover, err = s.cfg.Service.HandoverForCard(r.Context(), a, p); err != nil {
 		return err
 	}
 	if err := s.placeNames(r, d.Names); err != nil {
