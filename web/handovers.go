@@ -345,7 +345,9 @@ type wishRow struct {
 	Label     string
 }
 
-func (w wishRow) Name(part string) string { return fmt.Sprintf("treatment_wishes[%d].%s", w.Index, part) }
+func (w wishRow) Name(part string) string {
+	return fmt.Sprintf("treatment_wishes[%d].%s", w.Index, part)
+}
 
 func wishRows() []wishRow {
 	var out []wishRow

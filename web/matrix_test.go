@@ -831,7 +831,9 @@ func handoverEndpoints() []endpoint {
 			body: func(*matrix, *cell) any { return url.Values{"max_age_months": {"12"}} }, rule: rhoAdmin, ok: 303},
 		// Last: an emergency access lets its user read for an hour.
 		{name: "noodtoegang tot een overdracht", shown: "/api/v1/patients/{cliënt}/handover/emergency-access", method: "POST", path: func(m *matrix, _ *cell) string { return base(m) + "/emergency-access" },
-			body: func(*matrix, *cell) any { return map[string]string{"reason": "Visite in de nacht, behandelwensen nodig."} }, rule: handoverGlass, deniedFor: handoverDenied},
+			body: func(*matrix, *cell) any {
+				return map[string]string{"reason": "Visite in de nacht, behandelwensen nodig."}
+			}, rule: handoverGlass, deniedFor: handoverDenied},
 		{name: "formulier: noodtoegang tot een overdracht", shown: "/clienten/{cliënt}/overdracht/noodtoegang", method: "POST", path: func(m *matrix, _ *cell) string { return page(m) + "/noodtoegang" },
 			body: func(*matrix, *cell) any { return url.Values{"reason": {"Visite in de nacht, behandelwensen nodig."}} }, rule: handoverGlass, deniedFor: handoverDenied, ok: 303},
 	}
