@@ -313,7 +313,13 @@ func (s *Service) SaveHandover(ctx context.Context, a mgz.Actor, h *mgz.Handover
 				fmt.Sprintf("versie %d opgeslagen door %s op %s", cur.Version, cur.CreatedBy, cur.CreatedAt.In(calendar.Location()).Format("02-01-2006 om 15:04"))})
 		}
 		h.PatientID, h.LeadPhysician, h.LeadOrganisationID = p.ID, p.LeadPhysician, r.OrganisationID
-		h.CreatedAt, h.CreatedBy = s.now(), s.who(ctx, tx, a)
+		if !a.System || h.CreatedAt.IsZero() || h.CreatedAt.After(s.now()) {
+			// Only the operator, bringing in an existing handover, keeps its own date.
+			h.CreatedAt = s.now()
+		}
+		if !a.System || h.CreatedBy == "" {
+			h.CreatedBy = s.who(ctx, tx, a)
+		}
 		if err := tx.Handovers().Add(ctx, h, a.User.ID); err != nil {
 			return nil, err
 		}
