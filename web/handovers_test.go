@@ -80,7 +80,9 @@ func (f *handoverFixture) write(t *testing.T, written time.Time) {
 	}
 }
 
-func (f *handoverFixture) page() string { return "/clienten/" + strconv.FormatInt(f.patient.ID, 10) + "/overdracht" }
+func (f *handoverFixture) page() string {
+	return "/clienten/" + strconv.FormatInt(f.patient.ID, 10) + "/overdracht"
+}
 func (f *handoverFixture) api() string {
 	return "/api/v1/patients/" + strconv.FormatInt(f.patient.ID, 10) + "/handover"
 }
