@@ -402,6 +402,9 @@ type settingsPageData struct {
 	// Switch is the form of the region's switch period (domain of issue 9: a practice switch
 	// completes after this many days without objection).
 	Switch Form
+	// Handover is the form of the region's handover age limit (issue 12); without values the
+	// page leaves it out.
+	Handover Form
 }
 
 func holidayOptions() []option {
@@ -436,8 +439,13 @@ func (s *Server) pageSettings(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	months, err := s.cfg.Service.HandoverMaxAgeMonths(r.Context(), actorOf(r))
+	if err != nil {
+		return err
+	}
+	ho := Form{Values: url.Values{"max_age_months": {strconv.Itoa(months)}}}
 	s.render(w, r, http.StatusOK, "settings", pageData{Title: "Regio-instellingen", Nav: "instellingen",
-		Data: settingsPageData{Holidays: holidayOptions(), Switch: sw}, Form: Form{Values: v}})
+		Data: settingsPageData{Holidays: holidayOptions(), Switch: sw, Handover: ho}, Form: Form{Values: v}})
 	return nil
 }
 

@@ -256,3 +256,25 @@ func TestTheRegionSetsTheHandoverAgeLimit(t *testing.T) {
 		t.Fatalf("with an 18-month limit a 13-month-old handover: %+v", got)
 	}
 }
+
+func TestTheSettingsPageSetsTheHandoverAgeLimit(t *testing.T) {
+	ts := newTestServerAt(t, true, atOffice)
+	r := ts.client.do(t, "GET", "/instellingen", nil)
+	if r.status != 200 || !strings.Contains(string(r.body), `action="/instellingen/overdracht"`) || !strings.Contains(string(r.body), `name="max_age_months" type="number" value="12"`) {
+		t.Fatalf("settings page: %d\n%.3000s", r.status, r.body)
+	}
+	if r := ts.client.postForm(t, "/instellingen/overdracht", url.Values{"max_age_months": {"18"}}); r.status != 303 {
+		t.Fatalf("save: %d %s", r.status, r.body)
+	}
+	if n, err := ts.svc.HandoverMaxAgeMonths(context.Background(), service.System()); err != nil || n != 18 {
+		t.Fatalf("stored limit %d, %v", n, err)
+	}
+}
+
+func TestAWrongHandoverAgeLimitComesBackWithItsMessage(t *testing.T) {
+	ts := newTestServerAt(t, true, atOffice)
+	r := ts.client.postForm(t, "/instellingen/overdracht", url.Values{"max_age_months": {"99"}})
+	if r.status != 422 || !strings.Contains(string(r.body), "Kies een termijn van 1 tot en met 60 maanden") || !strings.Contains(string(r.body), `value="99"`) {
+		t.Fatalf("a limit of 99 months: %d\n%.2000s", r.status, r.body)
+	}
+}
