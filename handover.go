@@ -297,6 +297,9 @@ type HandoverStore interface {
 	AddEmergencyAccess(ctx context.Context, g *EmergencyAccess) error
 	// ActiveEmergencyAccess returns the user's emergency access to the client valid at t.
 	ActiveEmergencyAccess(ctx context.Context, userID, patientID int64, t time.Time) (EmergencyAccess, bool, error)
+	// LastConfirmed returns, for each of the clients that has a handover, the last confirmation
+	// of its newest version.
+	LastConfirmed(ctx context.Context, patientIDs []int64) (map[int64]time.Time, error)
 	// MaxAgeMonths is the region's limit (DefaultHandoverMaxAgeMonths when none is set).
 	MaxAgeMonths(ctx context.Context) (int, error)
 	SetMaxAgeMonths(ctx context.Context, months int) error

@@ -466,3 +466,49 @@ func (s *Service) SetHandoverMaxAgeMonths(ctx context.Context, a mgz.Actor, mont
 
 // Now is the service's clock, for what a page prints as "today" (the handover's print date).
 func (s *Service) Now() time.Time { return s.now() }
+
+// HandoverMarks says, for each of the listed clients, "geen overdracht" or "overdracht verouderd"
+// (nothing for a fresh one), for the client list. ps must be clients the actor's organisation
+// was allowed to list (Patients); only the age of a handover shows, never its content, so the
+// marks add no reads to the audit log beyond the listing's own.
+func (s *Service) HandoverMarks(ctx context.Context, a mgz.Actor, ps []mgz.Patient) (map[int64]string, error) {
+	ids := make([]int64, 0, len(ps))
+	for _, p := range ps {
+		if ok, err := s.mayListPatient(ctx, a, p); err != nil {
+			return nil, err
+		} else if ok {
+			ids = append(ids, p.ID)
+		}
+	}
+	last, err := s.store.Handovers().LastConfirmed(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	months, err := s.store.Handovers().MaxAgeMonths(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64]string{}
+	for _, id := range ids {
+		at, ok := last[id]
+		switch {
+		case !ok:
+			out[id] = "geen overdracht"
+		case (mgz.Handover{ConfirmedAt: at}).Outdated(s.now(), months):
+			out[id] = "overdracht verouderd"
+		}
+	}
+	return out, nil
+}
+
+// mayListPatient reports whether a's organisation is a party of p, as the client list requires.
+func (s *Service) mayListPatient(ctx context.Context, a mgz.Actor, p mgz.Patient) (bool, error) {
+	if a.System {
+		return true, nil
+	}
+	ids, _, err := s.parties(ctx, p)
+	if err != nil {
+		return false, err
+	}
+	return party(a, ids), nil
+}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/regio-mgz/mgz"
@@ -169,6 +170,40 @@ func (hs *Handovers) ActiveEmergencyAccess(ctx context.Context, userID, patientI
 		return g, false, err
 	}
 	return g, true, nil
+}
+
+// LastConfirmed implements mgz.HandoverStore.
+func (hs *Handovers) LastConfirmed(ctx context.Context, patientIDs []int64) (map[int64]time.Time, error) {
+	out := map[int64]time.Time{}
+	if len(patientIDs) == 0 {
+		return out, nil
+	}
+	marks := make([]string, len(patientIDs))
+	args := make([]any, len(patientIDs))
+	for i, id := range patientIDs {
+		marks[i], args[i] = "$"+strconv.Itoa(i+1), id
+	}
+	rows, err := hs.q().QueryContext(ctx, `SELECT c.patient_id, MAX(c.confirmed_at) FROM handover_confirmations c
+		JOIN (SELECT patient_id, MAX(version) AS version FROM handovers GROUP BY patient_id) h
+			ON h.patient_id = c.patient_id AND h.version = c.version
+		WHERE c.patient_id IN (`+strings.Join(marks, ", ")+`) GROUP BY c.patient_id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("bevestigingen van overdrachten lezen: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var at string
+		if err := rows.Scan(&id, &at); err != nil {
+			return nil, fmt.Errorf("bevestigingen van overdrachten lezen: %w", err)
+		}
+		t, err := parseTime(at)
+		if err != nil {
+			return nil, err
+		}
+		out[id] = t
+	}
+	return out, rows.Err()
 }
 
 // MaxAgeMonths implements mgz.HandoverStore.

@@ -208,12 +208,19 @@ func TestTheClientPageShowsTheWishesAndFlagsAnOutdatedHandover(t *testing.T) {
 	if r.status != 200 || wishes < 0 || flag < 0 || (card >= 0 && wishes < card) {
 		t.Fatalf("client page: %d, card at %d, wishes at %d, flag at %d\n%.2000s", r.status, card, wishes, flag, body)
 	}
+	// The client list (the overview of the organisation's clients) flags it too.
+	if r := gp.do(t, "GET", "/clienten", nil); !strings.Contains(string(r.body), "overdracht verouderd") {
+		t.Fatalf("the client list does not flag the outdated handover:\n%.2000s", r.body)
+	}
 	// Confirmed now, it is fresh again.
 	if r := f.ts.as(t, f.practice.ID, mgz.RolePhysician).postForm(t, f.page()+"/bevestigen", url.Values{}); r.status != 303 {
 		t.Fatalf("confirm: %d", r.status)
 	}
 	if r := gp.do(t, "GET", "/clienten/"+strconv.FormatInt(f.patient.ID, 10), nil); strings.Contains(string(r.body), "Verouderd") {
 		t.Fatal("a confirmed handover is still flagged")
+	}
+	if r := gp.do(t, "GET", "/clienten", nil); strings.Contains(string(r.body), "overdracht verouderd") || strings.Contains(string(r.body), "geen overdracht") {
+		t.Fatal("the client list still flags a confirmed handover")
 	}
 }
 

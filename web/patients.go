@@ -329,6 +329,8 @@ type patientsPageData struct {
 	Patients []patientView
 	Pager    pager
 	Places   names
+	// Handovers marks clients without a handover or with an outdated one (issue 12).
+	Handovers map[int64]string
 }
 
 func (s *Server) pagePatients(w http.ResponseWriter, r *http.Request) error {
@@ -347,6 +349,9 @@ func (s *Server) pagePatients(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	markSwitches(d.Patients, open)
+	if d.Handovers, err = s.cfg.Service.HandoverMarks(r.Context(), actorOf(r), ps); err != nil {
+		return err
+	}
 	if err := s.placeNames(r, d.Places); err != nil {
 		return err
 	}
