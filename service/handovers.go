@@ -92,9 +92,10 @@ func (s *Service) handoverResource(ctx context.Context, a mgz.Actor, p mgz.Patie
 			r.OutOfHoursReaders = append(r.OutOfHoursReaders, o.ID)
 		}
 	}
+	matched := len(r.OutOfHoursReaders) > 0
 	for _, o := range posts {
 		switch {
-		case len(r.OutOfHoursReaders) == 0:
+		case !matched:
 			r.OutOfHoursReaders = append(r.OutOfHoursReaders, o.ID)
 		case !strings.EqualFold(o.CareOfficeRegion, region):
 			r.Involved = append(r.Involved, o.ID)

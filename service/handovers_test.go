@@ -331,3 +331,18 @@ func TestHandoverContentIsValidated(t *testing.T) {
 		})
 	}
 }
+
+func TestWithoutAGPPostOfTheClientsRegionEveryGPPostReadsAtNight(t *testing.T) {
+	w := newHandoverWorld(t)
+	w.save(t)
+	w.post.CareOfficeRegion = "Regio Derde"
+	if err := w.f.db.Register().UpdateOrganisation(w.f.ctx, &w.post); err != nil {
+		t.Fatal(err)
+	}
+	w.at(2026, time.March, 3, 2)
+	for name, a := range map[string]mgz.Actor{"first GP post": w.postUser, "second GP post": w.farPostUser} {
+		if _, err := w.f.s.Handover(w.f.ctx, a, w.patient.ID, 0); err != nil {
+			t.Errorf("%s at 02:00 with no GP post of the client's region: %v", name, err)
+		}
+	}
+}
