@@ -72,7 +72,7 @@ func TestBrowserGPPostBreaksTheGlassInTheDay(t *testing.T) {
 	do(t, ctx,
 		chromedp.SendKeys(chromedp.ID("f-reason"), "Visite bij acute benauwdheid"),
 		chromedp.Click(chromedp.CSS(`main form button[type=submit]`)),
-		chromedp.WaitVisible(chromedp.CSS(".emergency-banner")),
+		chromedp.WaitVisible(chromedp.CSS(".wishes-table")),
 	)
 	if banner := text(t, ctx, ".emergency-banner"); !strings.Contains(banner, "Noodtoegang") || !strings.Contains(banner, "Visite bij acute benauwdheid") {
 		t.Fatalf("banner: %s", banner)
