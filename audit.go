@@ -26,9 +26,14 @@ const (
 	AuditTokenFailed AuditAction = "token_failed"
 )
 
+// AuditReadEmergency is a read by emergency access ("break the glass"); the entry's reason holds
+// the reason the reader stated.
+const AuditReadEmergency AuditAction = "read_emergency"
+
 // AuditActions lists the actions with Dutch names.
 var AuditActions = newEnum(
 	Option[AuditAction]{AuditRead, "Inzien"},
+	Option[AuditAction]{AuditReadEmergency, "Inzien met noodtoegang"},
 	Option[AuditAction]{AuditCreate, "Aanmaken"},
 	Option[AuditAction]{AuditUpdate, "Wijzigen"},
 	Option[AuditAction]{AuditDelete, "Verwijderen"},
@@ -156,6 +161,7 @@ type Tx interface {
 	Notices() NoticeStore
 	Outbox() MailOutbox
 	Escalations() EscalationStore
+	Handovers() HandoverStore
 }
 
 // Store is the storage the service layer runs on.

@@ -21,6 +21,8 @@ const (
 	NoticeSwitchWithdrawn   NoticeKind = "switch_withdrawn"   // the asking practice withdrew its switch request
 	NoticeAgreementReminder NoticeKind = "agreement_reminder" // an agreement needs a step (signature, evaluation, end)
 	NoticeCoverageGap       NoticeKind = "coverage_gap"       // nobody on call for a required role soon
+	// NoticeHandoverEmergencyAccess: someone read a client's handover by emergency access.
+	NoticeHandoverEmergencyAccess NoticeKind = "handover_emergency_access"
 )
 
 // NoticeKinds lists the kinds with Dutch names.
@@ -36,6 +38,7 @@ var NoticeKinds = newEnum(
 	Option[NoticeKind]{NoticeSwitchWithdrawn, "Overstapverzoek ingetrokken"},
 	Option[NoticeKind]{NoticeAgreementReminder, "Herinnering samenwerkingsafspraak"},
 	Option[NoticeKind]{NoticeCoverageGap, "Gat in de bereikbaarheid"},
+	Option[NoticeKind]{NoticeHandoverEmergencyAccess, "Noodtoegang tot een overdracht"},
 )
 
 // Label returns the Dutch name of the kind.

@@ -67,6 +67,10 @@ const (
 	// AgreementMeta is an agreement's type, parties, status and dates without its text or
 	// versions; OrganisationID is the agreement's care provider.
 	AgreementMeta Kind = "agreement_meta"
+	// Handover is a client's handover with treatment wishes (domain.md §9); OrganisationID is
+	// the lead physician's organisation, Parties the client's parties, OutOfHoursReaders the
+	// region's GP posts, Involved the organisations that may read only by emergency access.
+	Handover Kind = "handover"
 )
 
 // Resource is what an action is about.
@@ -119,6 +123,12 @@ func RouteOf(e mgz.Escalation) *Route {
 // EscalationResource is the resource of report e for Decide.
 func EscalationResource(e mgz.Escalation) Resource {
 	return Resource{Kind: Escalation, OrganisationID: e.ReporterPracticeID, Route: RouteOf(e)}
+	// For a Handover: OutOfHoursReaders read while OutOfHours (the calendar decides); Involved
+	// read by emergency access only; Emergency is the actor's recorded emergency access.
+	OutOfHoursReaders []int64
+	Involved          []int64
+	OutOfHours        bool
+	Emergency         bool
 }
 
 func party(a mgz.Actor, r Resource) bool {
@@ -139,12 +149,23 @@ type Decision struct {
 	Allow  bool
 	Reason string
 	Hide   bool
+	// BreakGlass: denied, but the actor may read by emergency access after stating a reason.
+	BreakGlass bool
 }
 
 func allow(reason string) Decision      { return Decision{Allow: true, Reason: reason} }
 func deny(reason string) Decision       { return Decision{Reason: reason} }
 func denyHidden(reason string) Decision { return Decision{Reason: reason, Hide: true} }
 func (d Decision) String() string       { return d.Reason }
+func breakGlass(reason string) Decision { return Decision{Reason: reason, BreakGlass: true} }
+func member(a mgz.Actor, ids []int64) bool {
+	for _, id := range ids {
+		if id != 0 && id == a.User.OrganisationID {
+			return true
+		}
+	}
+	return false
+}
 func own(a mgz.Actor, r Resource) bool {
 	return r.OrganisationID != 0 && a.User.OrganisationID == r.OrganisationID
 }
@@ -282,6 +303,31 @@ func Decide(a mgz.Actor, act Action, r Resource) Decision {
 				return allow("een bewerker of arts van een betrokken organisatie legt de gegevens van de patiënt vast")
 			}
 			return deny("Alleen een bewerker, beheerder of arts van een betrokken organisatie wijzigt de gegevens van een patiënt.")
+		}
+	case Handover:
+		switch act {
+		case Read:
+			switch {
+			case party(a, r):
+				return allow("de organisatie van de regiebehandelaar, de ingeschreven praktijk, de zorgaanbieder van de locatie en haar SO/AVG-dienst lezen de overdracht")
+			case member(a, r.OutOfHoursReaders) && r.OutOfHours:
+				return allow("de huisartsenpost van de regio leest de overdracht tijdens de ANW-uren")
+			case (member(a, r.OutOfHoursReaders) || member(a, r.Involved)) && r.Emergency:
+				return allow("noodtoegang: met opgegeven reden, vastgelegd en gemeld aan de regiebehandelaar")
+			case member(a, r.OutOfHoursReaders):
+				return breakGlass("Buiten de ANW-uren leest de huisartsenpost de overdracht alleen met noodtoegang: geef de reden op. De toegang wordt vastgelegd en gemeld aan de organisatie van de regiebehandelaar.")
+			case member(a, r.Involved):
+				return breakGlass("Uw organisatie leest deze overdracht alleen met noodtoegang: geef de reden op. De toegang wordt vastgelegd en gemeld aan de organisatie van de regiebehandelaar.")
+			}
+			return denyHidden("Deze overdracht is niet zichtbaar voor uw organisatie.")
+		case Create, Update:
+			if own(a, r) && carer(a) {
+				return allow("de organisatie van de regiebehandelaar schrijft en bevestigt de overdracht")
+			}
+			if party(a, r) || member(a, r.OutOfHoursReaders) || member(a, r.Involved) {
+				return deny("Alleen een arts, bewerker of beheerder van de organisatie van de regiebehandelaar schrijft of bevestigt de overdracht.")
+			}
+			return denyHidden("Deze overdracht is niet zichtbaar voor uw organisatie.")
 		}
 	case Registration:
 		if act == Create && own(a, r) && a.OrgKind == mgz.KindGPPractice && carer(a) {

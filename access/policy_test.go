@@ -48,6 +48,7 @@ var (
 		officeViewer, officeEditor, officeAdmin, ggdAdmin}
 
 	allKinds   = []Kind{Organisation, Location, ContactPoint, Settings, Rules, User, Token, AuditLog, Prerequisite, Patient, Registration, PracticeProfile, Coverage, AgreementProposal, Agreement, Inbox, MailOutbox, Escalation, RegionalOverview, AgreementMeta}
+	allKinds   = []Kind{Organisation, Location, ContactPoint, Settings, Rules, User, Token, AuditLog, Prerequisite, Patient, Registration, PracticeProfile, Coverage, AgreementProposal, Agreement, Handover}
 	allActions = []Action{Read, Create, Update, Delete, Export, Sign}
 )
 

@@ -40,6 +40,7 @@ func LoadRecords(ctx context.Context, svc *service.Service) (locations, patients
 	// A few clients registered with the locations' fixed practices.
 	names := []string{"Mevrouw A. de Vries", "Meneer B. Jansen", "Mevrouw C. Bakker", "Meneer D. Visser", "Mevrouw E. Smit", "Meneer F. Mulder"}
 	n := 0
+	var created []mgz.Patient
 	for _, l := range locs {
 		if n == len(names) {
 			break
@@ -55,7 +56,11 @@ func LoadRecords(ctx context.Context, svc *service.Service) (locations, patients
 		if err := svc.CreatePatient(ctx, sys, &p); err != nil {
 			return locations, n, fmt.Errorf("democliënt %d: %w", n+1, err)
 		}
+		created = append(created, p)
 		n++
+	}
+	if err := loadHandovers(ctx, svc, created); err != nil {
+		return locations, n, err
 	}
 	// One draft cooperation agreement, for a location with a fixed practice, to show the flow.
 	posts, _, err := svc.Register(sys).Organisations(ctx, mgz.OrganisationFilter{Kind: mgz.KindGPPost, Page: mgz.Page{Limit: 1}})

@@ -111,7 +111,7 @@ func (s *Service) authorize(ctx context.Context, store mgz.Store, a mgz.Actor, a
 	}
 	e := entry(a, auditAct, string(r.Kind), objID, r.OrganisationID)
 	e.Outcome, e.Reason = mgz.OutcomeDenied, d.Reason
-	if r.Kind == access.Patient {
+	if r.Kind == access.Patient || r.Kind == access.Handover {
 		e.PatientID = objID // a denial about a patient names the patient, by internal id
 	}
 	if err := store.Audit().Append(ctx, e); err != nil {

@@ -60,6 +60,7 @@ func (s *Server) apiRoutes() []route {
 	routes = append(routes, s.agreementRoutes()...)
 	routes = append(routes, s.inboxRoutes()...)
 	routes = append(routes, s.escalationRoutes()...)
+	routes = append(routes, s.handoverRoutes()...)
 	return routes
 }
 

@@ -404,6 +404,9 @@ type settingsPageData struct {
 	Switch Form
 	// Escalation is the form of the region's response term for reports (meldingen).
 	Escalation Form
+	// Handover is the form of the region's handover age limit (issue 12); without values the
+	// page leaves it out.
+	Handover Form
 }
 
 func holidayOptions() []option {
@@ -444,6 +447,13 @@ func (s *Server) pageSettings(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.render(w, r, http.StatusOK, "settings", pageData{Title: "Regio-instellingen", Nav: "instellingen",
 		Data: settingsPageData{Holidays: holidayOptions(), Switch: sw, Escalation: esc}, Form: Form{Values: v}})
+	months, err := s.cfg.Service.HandoverMaxAgeMonths(r.Context(), actorOf(r))
+	if err != nil {
+		return err
+	}
+	ho := Form{Values: url.Values{"max_age_months": {strconv.Itoa(months)}}}
+	s.render(w, r, http.StatusOK, "settings", pageData{Title: "Regio-instellingen", Nav: "instellingen",
+		Data: settingsPageData{Holidays: holidayOptions(), Switch: sw, Handover: ho}, Form: Form{Values: v}})
 	return nil
 }
 

@@ -32,10 +32,15 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/regio-mgz/mgz"
 	"github.com/regio-mgz/mgz/service"
 )
+
+// matrixNow is the service's clock in the permission matrix: Monday 30 November 2026, 10:00 in
+// Amsterdam, office hours.
+var matrixNow = time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
 
 var updateMatrix = flag.Bool("update-matrix", false, "rewrite docs/toegang.md from the permission matrix")
 
@@ -571,7 +576,7 @@ func endpoints() []endpoint {
 		r.json(m.t, &v)
 		return v
 	}
-	return []endpoint{
+	return append([]endpoint{
 		// The API.
 		{name: "API overzicht (tellingen voor iedereen; rijen per locatie: zie regio-overzicht)", method: "GET", path: p("/api/v1/overview"), rule: everyone, only: overviewRowsScoped},
 		{name: "API regio-overzicht als CSV", method: "GET", path: p("/api/v1/overview?format=csv"), rule: regionOverviewReaders, only: overviewCSVScoped},
@@ -996,14 +1001,89 @@ func endpoints() []endpoint {
 		{name: "download: bijlage van een melding", shown: "/meldingen/{melding}/bijlagen/{bijlage}", method: "GET", path: func(m *matrix, _ *cell) string {
 			return m.escPage(m.escOpen, "/bijlagen/"+itoa(m.escAttachment))
 		}, rule: escReader, denied: 404},
+	}, handoverEndpoints()...)
+}
+
+// The handover rows (issue 12). The matrix patient has no lead physician organisation of its
+// own: its registered practice (the demo practice) writes the handover. The matrix runs in
+// office hours (matrixNow), when the region's GP post reads only by emergency access (403 with
+// break_the_glass_required); out of hours it reads (TestHandoverGPPostAtNightAndInTheDay).
+var (
+	handoverReader = rule{"iedere gebruiker van een betrokken organisatie; de huisartsenpost van de regio in de ANW-uren, anders met noodtoegang", patientParty}
+	handoverWriter = rule{"bewerker, beheerder of arts van de organisatie van de regiebehandelaar (hier de ingeschreven praktijk)", func(w who) bool {
+		return w.kind == mgz.KindGPPractice && carerRole(w.role)
+	}}
+	handoverGlass = rule{"iedere gebruiker van de huisartsenpost van de regio buiten de ANW-uren, of van een andere betrokken organisatie zonder vaste toegang", func(w who) bool {
+		return w.kind == mgz.KindGPPost
+	}}
+)
+
+// handoverDenied: the client's parties and the region's GP post are told they may not (403);
+// anyone else does not learn that the client exists (404).
+func handoverDenied(w who) int {
+	if patientParty(w) || w.kind == mgz.KindGPPost {
+		return http.StatusForbidden
 	}
+	return http.StatusNotFound
+}
+
+func handoverEndpoints() []endpoint {
+	base := func(m *matrix) string { return "/api/v1/patients/" + itoa(m.patient.ID) + "/handover" }
+	page := func(m *matrix) string { return "/clienten/" + itoa(m.patient.ID) + "/overdracht" }
+	return []endpoint{
+		{name: "overdracht lezen", shown: "/api/v1/patients/{cliënt}/handover", method: "GET", path: func(m *matrix, _ *cell) string { return base(m) },
+			rule: handoverReader, deniedFor: handoverDenied},
+		{name: "overdracht: versies", shown: "/api/v1/patients/{cliënt}/handover/versions", method: "GET", path: func(m *matrix, _ *cell) string { return base(m) + "/versions" },
+			rule: handoverReader, deniedFor: handoverDenied},
+		{name: "overdracht als PDF", shown: "/api/v1/patients/{cliënt}/handover.pdf", method: "GET", path: func(m *matrix, _ *cell) string { return base(m) + ".pdf" },
+			rule: handoverReader, deniedFor: handoverDenied},
+		{name: "overdracht opslaan (nieuwe versie)", shown: "/api/v1/patients/{cliënt}/handover", method: "PUT", path: func(m *matrix, _ *cell) string { return base(m) },
+			body: func(m *matrix, _ *cell) any { return matrixHandover(m) }, rule: handoverWriter, deniedFor: handoverDenied},
+		{name: "overdracht bevestigen", shown: "/api/v1/patients/{cliënt}/handover/confirm", method: "POST", path: func(m *matrix, _ *cell) string { return base(m) + "/confirm" },
+			body: func(*matrix, *cell) any { return map[string]any{} }, rule: handoverWriter, deniedFor: handoverDenied, ok: 200},
+		{name: "instelling: ouderdom van een overdracht lezen", method: "GET", path: func(*matrix, *cell) string { return "/api/v1/settings/handover" }, rule: everyone},
+		{name: "instelling: ouderdom van een overdracht wijzigen", method: "PUT", path: func(*matrix, *cell) string { return "/api/v1/settings/handover" },
+			body: func(*matrix, *cell) any { return map[string]int{"max_age_months": 12} }, rule: rhoAdmin},
+		{name: "pagina: overdracht", shown: "/clienten/{cliënt}/overdracht", method: "GET", path: func(m *matrix, _ *cell) string { return page(m) },
+			rule: handoverReader, deniedFor: handoverDenied},
+		{name: "pagina: overdracht als PDF", shown: "/clienten/{cliënt}/overdracht.pdf", method: "GET", path: func(m *matrix, _ *cell) string { return page(m) + ".pdf" },
+			rule: handoverReader, deniedFor: handoverDenied},
+		{name: "pagina: overdracht bewerken", shown: "/clienten/{cliënt}/overdracht/bewerken", method: "GET", path: func(m *matrix, _ *cell) string { return page(m) + "/bewerken" },
+			rule: handoverWriter, deniedFor: handoverDenied},
+		{name: "formulier: overdracht opslaan", shown: "/clienten/{cliënt}/overdracht/bewerken", method: "POST", path: func(m *matrix, _ *cell) string { return page(m) + "/bewerken" },
+			body: func(m *matrix, _ *cell) any { return matrixHandoverForm(m) }, rule: handoverWriter, deniedFor: handoverDenied, ok: 303},
+		{name: "formulier: overdracht bevestigen", shown: "/clienten/{cliënt}/overdracht/bevestigen", method: "POST", path: func(m *matrix, _ *cell) string { return page(m) + "/bevestigen" },
+			body: func(*matrix, *cell) any { return url.Values{} }, rule: handoverWriter, deniedFor: handoverDenied, ok: 303},
+		{name: "formulier: ouderdom van een overdracht", method: "POST", path: func(*matrix, *cell) string { return "/instellingen/overdracht" },
+			body: func(*matrix, *cell) any { return url.Values{"max_age_months": {"12"}} }, rule: rhoAdmin, ok: 303},
+		// Last: an emergency access lets its user read for an hour.
+		{name: "noodtoegang tot een overdracht", shown: "/api/v1/patients/{cliënt}/handover/emergency-access", method: "POST", path: func(m *matrix, _ *cell) string { return base(m) + "/emergency-access" },
+			body: func(*matrix, *cell) any {
+				return map[string]string{"reason": "Visite in de nacht, behandelwensen nodig."}
+			}, rule: handoverGlass, deniedFor: handoverDenied},
+		{name: "formulier: noodtoegang tot een overdracht", shown: "/clienten/{cliënt}/overdracht/noodtoegang", method: "POST", path: func(m *matrix, _ *cell) string { return page(m) + "/noodtoegang" },
+			body: func(*matrix, *cell) any { return url.Values{"reason": {"Visite in de nacht, behandelwensen nodig."}} }, rule: handoverGlass, deniedFor: handoverDenied, ok: 303},
+	}
+}
+
+// matrixHandover is the content of a new version of the matrix patient's handover.
+func matrixHandover(m *matrix) mgz.Handover {
+	return mgz.Handover{LeadName: "Dr. A. Bakker, huisarts", LeadReach: "0120 555123", Wishes: []mgz.TreatmentWish{
+		{Treatment: mgz.TreatmentResuscitation, Decision: mgz.DecisionDeny, AgreedOn: mgz.NewDate(2026, 11, 1), AgreedWith: mgz.AgreedWithClient}}}
+}
+
+func matrixHandoverForm(m *matrix) url.Values {
+	return url.Values{"lead_name": {"Dr. A. Bakker, huisarts"}, "lead_reach": {"0120 555123"},
+		"treatment_wishes[0].decision": {"deny"}, "treatment_wishes[0].agreed_on": {"2026-11-01"}, "treatment_wishes[0].agreed_with": {"client"}}
 }
 
 // TestPermissionMatrix runs every endpoint for every role of every organisation kind of the demo
 // region over HTTP and checks allow or deny against the rules above. Every denial is audited.
 // With -update-matrix it rewrites docs/toegang.md; otherwise the document must match.
 func TestPermissionMatrix(t *testing.T) {
-	ts := newTestServer(t, true)
+	// A fixed moment in office hours (Monday 10:00 in Amsterdam): the region's GP post reads a
+	// handover only out of hours, so the matrix must not depend on when it runs.
+	ts := newTestServerAt(t, true, matrixNow)
 	ctx := context.Background()
 	m := &matrix{t: t, ts: ts, dem: map[mgz.OrgKind]mgz.Organisation{}}
 	orgs, _, err := ts.reg.Organisations(ctx, mgz.OrganisationFilter{Page: mgz.Page{Limit: mgz.MaxLimit}})
@@ -1074,6 +1154,11 @@ func TestPermissionMatrix(t *testing.T) {
 		t.Fatal(err)
 	}
 	m.escAttachment = at.ID
+	first := matrixHandover(m)
+	first.PatientID = m.patient.ID
+	if err := ts.svc.SaveHandover(ctx, service.System(), &first, 0); err != nil {
+		t.Fatal(err)
+	}
 
 	var cols []who
 	for _, k := range mgz.OrgKinds.Options() {

@@ -88,6 +88,7 @@ func (s *Server) pageRoutes() []route {
 		{"GET", "/contactpunten/{id}/verwijderen", s.pageContactConfirmDelete},
 		{"POST", "/contactpunten/{id}/verwijderen", s.pageContactDelete},
 	}, append(append(s.switchPageRoutes(), s.inboxPageRoutes()...), s.escalationPageRoutes()...)...)
+	}, append(s.switchPageRoutes(), s.handoverPageRoutes()...)...)
 }
 
 // formProblem returns the field messages of err when it is a refusal a person can mend in the

@@ -329,6 +329,8 @@ type patientsPageData struct {
 	Patients []patientView
 	Pager    pager
 	Places   names
+	// Handovers marks clients without a handover or with an outdated one (issue 12).
+	Handovers map[int64]string
 }
 
 func (s *Server) pagePatients(w http.ResponseWriter, r *http.Request) error {
@@ -347,6 +349,9 @@ func (s *Server) pagePatients(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	markSwitches(d.Patients, open)
+	if d.Handovers, err = s.cfg.Service.HandoverMarks(r.Context(), actorOf(r), ps); err != nil {
+		return err
+	}
 	if err := s.placeNames(r, d.Places); err != nil {
 		return err
 	}
@@ -387,6 +392,8 @@ type patientPageData struct {
 	LeadChanges []mgz.LeadChange
 	// Card is "Nu bellen": whom to call now for this client, per question.
 	Card *callCard
+	// Handover is the client's treatment wishes, shown below the card to those who may read them.
+	Handover *service.HandoverView
 }
 
 func (s *Server) pagePatient(w http.ResponseWriter, r *http.Request) error {
@@ -402,6 +409,9 @@ func (s *Server) pagePatient(w http.ResponseWriter, r *http.Request) error {
 	p := rec.Patient
 	d := patientPageData{View: s.classify(r, p), Names: names{}, Registrations: rec.Registrations, Switches: rec.Switches, LeadChanges: rec.LeadChanges}
 	if d.Card, err = s.clientCard(r, p); err != nil {
+		return err
+	}
+	if d.Handover, err = s.cfg.Service.HandoverForCard(r.Context(), a, p); err != nil {
 		return err
 	}
 	if err := s.placeNames(r, d.Names); err != nil {

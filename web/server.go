@@ -258,7 +258,7 @@ func httpStatus(err error) int {
 		return http.StatusNotFound
 	case mgz.ECodeConflict:
 		return http.StatusConflict
-	case mgz.ECodeForbidden:
+	case mgz.ECodeForbidden, mgz.ECodeBreakGlass:
 		return http.StatusForbidden
 	case mgz.ECodeUnauthenticated:
 		return http.StatusUnauthorized
