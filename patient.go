@@ -463,6 +463,8 @@ func (p Patient) WlzCheckNote(now time.Time) string {
 
 // PatientFilter selects patients. Zero fields do not filter.
 type PatientFilter struct {
+	IDs          []int64 // exact ids (FHIR _id search)
+	BSN          string  // exact BSN (FHIR identifier search); callers check who may match on it
 	LocationID   int64
 	GPPracticeID int64
 	Query        string // part of the name, case-insensitive
