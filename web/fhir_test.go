@@ -401,6 +401,15 @@ func TestFHIRAuditEventsForTheOrganisationsAdmins(t *testing.T) {
 			t.Errorf("audit event %s of another organisation is shown: %+v", ev.ID, es)
 		}
 	}
+	// Paging the log is itself a read of the log, with the page in its reason.
+	first := bundleOf(t, fhirGet(t, admin, "/fhir/AuditEvent?_count=1"))
+	second := bundleOf(t, fhirGet(t, admin, relative(t, f.ts, link(first, "next"))))
+	if len(second.Entry) != 1 || slices.Equal(entryIDs(first), entryIDs(second)) {
+		t.Errorf("second page %v after %v", entryIDs(second), entryIDs(first))
+	}
+	if e := lastAuditWith(t, f.ts, "ouder dan regel "+entryIDs(first)[0]); e.UserID != admin.user.ID || e.ObjectType != "audit_log" {
+		t.Errorf("reading the second page is not audited as a read of the log: %+v", e)
+	}
 	wantOutcome(t, fhirGet(t, f.gpDoc, "/fhir/AuditEvent"), http.StatusForbidden, "forbidden")
 }
 
