@@ -257,11 +257,21 @@ var fhirControl = []string{"_format"}
 
 // checkFHIRParams refuses parameters the interaction does not take, so a client never believes
 // a filter was applied that was not.
+// An empty or repeated parameter is refused too: mgz would otherwise ignore it or use only one
+// of the values.
 func checkFHIRParams(r *http.Request, allowed []string) error {
-	for name := range r.URL.Query() {
-		if !slices.Contains(fhirControl, name) && !slices.Contains(allowed, name) {
-			return &mgz.Error{Code: mgz.ECodeBadRequest, Message: fmt.Sprintf("Zoekparameter %q kent mgz hier niet. Zie %s/metadata voor de parameters die er zijn.", name, fhirPrefix),
-				Fields: map[string]string{name: "Onbekende parameter."}}
+	for name, vals := range r.URL.Query() {
+		msg, field := "", ""
+		switch {
+		case !slices.Contains(fhirControl, name) && !slices.Contains(allowed, name):
+			msg, field = fmt.Sprintf("Zoekparameter %q kent mgz hier niet. Zie %s/metadata voor de parameters die er zijn.", name, fhirPrefix), "Onbekende parameter."
+		case len(vals) > 1:
+			msg, field = fmt.Sprintf("Zoekparameter %q staat er meer dan eens. Noem iedere parameter één keer; _id neemt waarden gescheiden door komma's.", name), "Meer dan eens."
+		case strings.TrimSpace(vals[0]) == "":
+			msg, field = fmt.Sprintf("Zoekparameter %q is leeg. Geef een waarde of laat de parameter weg.", name), "Leeg."
+		}
+		if msg != "" {
+			return &mgz.Error{Code: mgz.ECodeBadRequest, Message: msg, Fields: map[string]string{name: field}}
 		}
 	}
 	return nil

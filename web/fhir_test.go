@@ -432,6 +432,8 @@ func TestFHIRErrorsAreOperationOutcomes(t *testing.T) {
 		{"GET", "/fhir/Patient?_count=0", 400, "invalid"},
 		{"GET", "/fhir/Patient?_count=veel", 400, "invalid"},
 		{"GET", "/fhir/Patient?name=Jansen", 400, "invalid"},
+		{"GET", "/fhir/Patient?identifier=", 400, "invalid"},
+		{"GET", "/fhir/Patient?_id=1&_id=2", 400, "invalid"},
 		{"GET", "/fhir/Patient/1?_elements=id", 400, "invalid"},
 		{"GET", "/fhir/Location?organization=Patient/x", 400, "invalid"},
 		{"GET", "/fhir/Patient/999999", 404, "not-found"},
