@@ -475,6 +475,8 @@ func (f PatientFilter) QueryDate() (d Date, ok bool) {
 
 // PatientFilter selects patients. Zero fields do not filter.
 type PatientFilter struct {
+	IDs          []int64 // exact ids (FHIR _id search)
+	BSN          string  // exact BSN (FHIR identifier search); callers check who may match on it
 	LocationID   int64
 	GPPracticeID int64
 	Query        string // part of the name, case-insensitive, or a birth date (see QueryDate)

@@ -486,6 +486,11 @@ func (c *ContactPoint) Normalise() error {
 type Page struct {
 	Limit  int `json:"limit"`
 	Offset int `json:"offset"`
+	// Keyset switches a list to keyset paging on id, for paging links that stay correct while
+	// records come and go (the FHIR API): the list is ordered by id (the audit log newest first)
+	// and continues past After; Offset is ignored. The total still counts the whole selection.
+	Keyset bool  `json:"-"`
+	After  int64 `json:"-"`
 }
 
 // Paging bounds.
@@ -510,6 +515,10 @@ func (p Page) Clamp() Page {
 
 // OrganisationFilter selects organisations. Zero fields do not filter.
 type OrganisationFilter struct {
+	// IDs, AGB and KvK select exact matches (FHIR _id and identifier searches).
+	IDs    []int64
+	AGB    string
+	KvK    string
 	Kind   OrgKind
 	Query  string // part of the name, AGB code or city, case-insensitive
 	Region string
@@ -518,6 +527,7 @@ type OrganisationFilter struct {
 
 // LocationFilter selects locations. Zero fields do not filter.
 type LocationFilter struct {
+	IDs                []int64 // exact ids (FHIR _id search)
 	ProviderID         int64
 	FixedGPPracticeID  int64
 	PhysicianServiceID int64

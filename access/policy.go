@@ -21,6 +21,8 @@ const (
 	Sign Action = "sign"
 	// Respond is the addressee's response to the current step of a report (melding).
 	Respond Action = "respond"
+	// ReadBSN is seeing a patient's full BSN (screens show it masked), and finding a patient by it.
+	ReadBSN Action = "read_bsn"
 )
 
 // Kind is the kind of resource.
@@ -298,6 +300,11 @@ func Decide(a mgz.Actor, act Action, r Resource) Decision {
 		switch act {
 		case Read:
 			return allow("de organisatie is betrokken bij de zorg voor deze patiënt")
+		case ReadBSN:
+			if carer(a) {
+				return allow("een bewerker of arts van een betrokken organisatie gebruikt het BSN om gegevens uit te wisselen")
+			}
+			return deny("Alleen een bewerker, beheerder of arts van een betrokken organisatie ziet het volledige BSN.")
 		case Create, Update:
 			if carer(a) {
 				return allow("een bewerker of arts van een betrokken organisatie legt de gegevens van de patiënt vast")

@@ -617,4 +617,13 @@ func TestAgreementMetadataNotTextForRHOAndCareOffice(t *testing.T) {
 		}
 	}
 	runPolicyCases(t, cases)
+func TestTheFullBSNIsSeenOnlyByCarersOfAParty(t *testing.T) {
+	mine := Resource{Kind: Patient, Parties: []int64{practiceOrg, providerOrg}}
+	theirs := Resource{Kind: Patient, Parties: []int64{otherOrg}}
+	runPolicyCases(t, []policyCase{
+		{"a physician of the registered practice sees the BSN", gpPhysician, ReadBSN, mine, true, false},
+		{"an editor of the care provider sees the BSN", cpEditor, ReadBSN, mine, true, false},
+		{"a viewer of a party sees the client but not the full BSN", gpViewer, ReadBSN, mine, false, false},
+		{"another practice's physician does not learn the patient exists", gpPhysician, ReadBSN, theirs, false, true},
+	})
 }

@@ -65,7 +65,14 @@ func describeAuditFilter(f mgz.AuditFilter, paged bool) string {
 	s := "filter: " + strings.Join(parts, ", ")
 	if paged {
 		p := f.Page.Clamp()
-		s += fmt.Sprintf("; de nieuwste regels %d tot en met %d", p.Offset+1, p.Offset+p.Limit)
+		switch {
+		case p.Keyset && p.After != 0:
+			s += fmt.Sprintf("; %d regels, nieuwste eerst, ouder dan regel %d", p.Limit, p.After)
+		case p.Keyset:
+			s += fmt.Sprintf("; de nieuwste %d regels", p.Limit)
+		default:
+			s += fmt.Sprintf("; de nieuwste regels %d tot en met %d", p.Offset+1, p.Offset+p.Limit)
+		}
 	}
 	return s
 }

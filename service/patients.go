@@ -90,6 +90,12 @@ func (s *Service) Patients(ctx context.Context, a mgz.Actor, f mgz.PatientFilter
 	}
 	if !a.System {
 		f.VisibleTo = a.User.OrganisationID
+		// Every listed patient has the actor's organisation as a party, so this is the policy's
+		// answer for each of them. Who may not see a BSN finds nobody by it: the same answer as
+		// for a BSN that is not there, so a search is no oracle.
+		if f.BSN != "" && !access.Decide(a, access.ReadBSN, access.Resource{Kind: access.Patient, Parties: []int64{f.VisibleTo}}).Allow {
+			return []mgz.Patient{}, 0, nil
+		}
 	}
 	if err := s.settleDueSwitches(ctx); err != nil {
 		return nil, 0, err
@@ -109,6 +115,16 @@ func (s *Service) Patients(ctx context.Context, a mgz.Actor, f mgz.PatientFilter
 		return nil
 	})
 	return ps, total, err
+}
+
+// MayReadBSN reports whether the actor may see p's full BSN (access.ReadBSN); p was read
+// through this service, so the read is already audited.
+func (s *Service) MayReadBSN(ctx context.Context, a mgz.Actor, p mgz.Patient) (bool, error) {
+	ids, _, err := s.parties(ctx, p)
+	if err != nil {
+		return false, err
+	}
+	return access.Decide(a, access.ReadBSN, access.Resource{Kind: access.Patient, Parties: ids}).Allow, nil
 }
 
 // CreatePatient records a patient; the actor's organisation must be one of the parties in the

@@ -96,7 +96,8 @@ func (a *AuditLog) Entries(ctx context.Context, f mgz.AuditFilter) ([]mgz.AuditE
 	if err := a.q().QueryRowContext(ctx, "SELECT COUNT(*) FROM audit_log"+w.String(), w.args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("auditlog tellen: %w", err)
 	}
-	rows, err := a.q().QueryContext(ctx, "SELECT "+auditColumns+" FROM audit_log"+w.String()+" ORDER BY id DESC"+w.page(f.Page), w.args...)
+	tail := w.order(f.Page, "id", "id DESC", true) // before w.String: it may add the keyset condition
+	rows, err := a.q().QueryContext(ctx, "SELECT "+auditColumns+" FROM audit_log"+w.String()+tail, w.args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("auditlog lezen: %w", err)
 	}

@@ -150,7 +150,8 @@ func (r *Register) Locations(ctx context.Context, f mgz.LocationFilter) ([]mgz.L
 	if err != nil {
 		return nil, 0, fmt.Errorf("locaties tellen: %w", err)
 	}
-	rows, err := r.q().QueryContext(ctx, "SELECT "+locColumns+" FROM locations"+w.String()+" ORDER BY name, id"+w.page(f.Page), w.args...)
+	tail := w.order(f.Page, "id", "name, id", false) // before w.String: it may add the keyset condition
+	rows, err := r.q().QueryContext(ctx, "SELECT "+locColumns+" FROM locations"+w.String()+tail, w.args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("locaties lezen: %w", err)
 	}

@@ -215,6 +215,10 @@ func (ps *Patients) PatientByBSN(ctx context.Context, bsn string) (mgz.Patient, 
 // Patients implements mgz.PatientStore.
 func (ps *Patients) Patients(ctx context.Context, f mgz.PatientFilter) ([]mgz.Patient, int, error) {
 	w := &where{}
+	w.ids("p.id", f.IDs)
+	if f.BSN != "" {
+		w.add("p.bsn = %s", f.BSN)
+	}
 	if f.LocationID != 0 {
 		w.add("p.location_id = %s", f.LocationID)
 	}
@@ -234,7 +238,8 @@ func (ps *Patients) Patients(ctx context.Context, f mgz.PatientFilter) ([]mgz.Pa
 	if err := ps.q().QueryRowContext(ctx, "SELECT COUNT(*)"+from, w.args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("patiënten tellen: %w", err)
 	}
-	rows, err := ps.q().QueryContext(ctx, "SELECT "+patientColumns+from+" ORDER BY p.name, p.id"+w.page(f.Page), w.args...)
+	tail := w.order(f.Page, "p.id", "p.name, p.id", false) // may add the keyset condition to w
+	rows, err := ps.q().QueryContext(ctx, "SELECT "+patientColumns+" FROM patients p LEFT JOIN locations l ON l.id = p.location_id"+w.String()+tail, w.args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("patiënten lezen: %w", err)
 	}

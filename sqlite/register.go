@@ -121,6 +121,37 @@ func (w *where) page(p mgz.Page) string {
 	return fmt.Sprintf(" LIMIT $%d OFFSET $%d", n+1, n+2)
 }
 
+// order returns the ORDER BY, LIMIT and OFFSET of a list: natural order with offset paging, or,
+// with p.Keyset, id order (descending when desc) continuing past p.After. Call it after counting:
+// the keyset condition is added to w and must not reduce the total.
+func (w *where) order(p mgz.Page, idCol, natural string, desc bool) string {
+	if !p.Keyset {
+		return " ORDER BY " + natural + w.page(p)
+	}
+	dir, cmp := "", ">"
+	if desc {
+		dir, cmp = " DESC", "<"
+	}
+	if p.After != 0 {
+		w.add(idCol+" "+cmp+" %s", p.After)
+	}
+	p.Offset = 0
+	return " ORDER BY " + idCol + dir + w.page(p)
+}
+
+// ids adds "col IN (…)" for a non-empty list of ids.
+func (w *where) ids(col string, ids []int64) {
+	if len(ids) == 0 {
+		return
+	}
+	marks := make([]string, len(ids))
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		marks[i], args[i] = "%s", id
+	}
+	w.add(col+" IN ("+strings.Join(marks, ", ")+")", args...)
+}
+
 func (r *Register) count(ctx context.Context, from string, w *where) (int, error) {
 	var n int
 	err := r.q().QueryRowContext(ctx, "SELECT COUNT(*) FROM "+from+w.String(), w.args...).Scan(&n)
@@ -167,6 +198,13 @@ func getOrganisation(ctx context.Context, q querier, id int64) (mgz.Organisation
 // Organisations implements mgz.RegisterService.
 func (r *Register) Organisations(ctx context.Context, f mgz.OrganisationFilter) ([]mgz.Organisation, int, error) {
 	var w where
+	w.ids("id", f.IDs)
+	if f.AGB != "" {
+		w.add("agb = %s", f.AGB)
+	}
+	if f.KvK != "" {
+		w.add("kvk = %s", f.KvK)
+	}
 	if f.Kind != "" {
 		w.add("kind = %s", string(f.Kind))
 	}
@@ -181,7 +219,8 @@ func (r *Register) Organisations(ctx context.Context, f mgz.OrganisationFilter) 
 	if err != nil {
 		return nil, 0, fmt.Errorf("organisaties tellen: %w", err)
 	}
-	query := "SELECT " + orgColumns + " FROM organisations" + w.String() + " ORDER BY name, id" + w.page(f.Page)
+	tail := w.order(f.Page, "id", "name, id", false) // before w.String: it may add the keyset condition
+	query := "SELECT " + orgColumns + " FROM organisations" + w.String() + tail
 	rows, err := r.q().QueryContext(ctx, query, w.args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("organisaties lezen: %w", err)

@@ -128,8 +128,8 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		// A one-time password must be replaced before the website can be used; an API token is
 		// its own credential, so a script account need never sign in to the website.
 		if info.secret != "" && a.User.MustChangePassword && r.URL.Path != "/account/wachtwoord" && r.URL.Path != "/uitloggen" {
-			if isAPI(r) {
-				s.writeAPIError(w, r, mgz.Errorf(mgz.ECodeForbidden, "Kies eerst een eigen wachtwoord via de website (Mijn account)."))
+			if isAPI(r) || isFHIR(r) {
+				s.fail(w, r, mgz.Errorf(mgz.ECodeForbidden, "Kies eerst een eigen wachtwoord via de website (Mijn account)."))
 				return
 			}
 			http.Redirect(w, r, "/account/wachtwoord", http.StatusSeeOther)
@@ -158,6 +158,10 @@ func (s *Server) csrfOK(r *http.Request, want string) bool {
 }
 
 func (s *Server) unauthenticated(w http.ResponseWriter, r *http.Request, err error) {
+	if isFHIR(r) {
+		s.writeFHIRError(w, r, err) // 401 with WWW-Authenticate, as an OperationOutcome
+		return
+	}
 	if isAPI(r) {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="mgz"`)
 		s.writeAPIError(w, r, err)
@@ -179,6 +183,10 @@ func (s *Server) unauthenticated(w http.ResponseWriter, r *http.Request, err err
 
 func (s *Server) forbidden(w http.ResponseWriter, r *http.Request, msg string) {
 	err := mgz.Errorf(mgz.ECodeForbidden, "%s", msg)
+	if isFHIR(r) {
+		s.writeFHIRError(w, r, err)
+		return
+	}
 	if isAPI(r) {
 		s.writeAPIError(w, r, err)
 		return

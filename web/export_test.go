@@ -18,3 +18,12 @@ func (s *Server) PageRoutes() []string {
 	}
 	return out
 }
+
+// FHIRRoutes lists "METHOD /path" of every FHIR route, for the permission matrix.
+func (s *Server) FHIRRoutes() []string {
+	var out []string
+	for _, rt := range s.fhirRoutes() {
+		out = append(out, rt.Method+" "+rt.Path)
+	}
+	return out
+}

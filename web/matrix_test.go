@@ -905,7 +905,8 @@ func endpoints() []endpoint {
 		{name: "formulier: cliënt bewerken", shown: "/clienten/{cliënt}/bewerken", method: "POST", path: func(m *matrix, _ *cell) string { return "/clienten/" + itoa(m.patient.ID) + "/bewerken" },
 			body: func(m *matrix, _ *cell) any {
 				return url.Values{"name": {m.patient.Name}, "birth_date": {m.patient.BirthDate.String()}, "sector": {string(m.patient.Sector)}, "wlz": {string(m.patient.Wlz)},
-					"wlz_source": {string(m.patient.WlzSource)}, "wlz_checked_on": {m.patient.WlzCheckedOn.String()}, "delivery": {string(m.patient.Delivery)}}
+					"wlz_source": {string(m.patient.WlzSource)}, "wlz_checked_on": {m.patient.WlzCheckedOn.String()}, "delivery": {string(m.patient.Delivery)},
+					"lead_physician": {string(m.patient.LeadPhysician)}, "lead_physician_org_id": {itoa(*m.patient.LeadPhysicianOrgID)}}
 			},
 			rule: rule{"bewerker, beheerder of arts van een betrokken organisatie", func(w who) bool { return patientParty(w) && carerRole(w.role) }}, deniedFor: partyDenied, ok: 303},
 		{name: "pagina: cliënt verhuizen", shown: "/clienten/{cliënt}/verhuizen", method: "GET", path: func(m *matrix, _ *cell) string { return "/clienten/" + itoa(m.patient.ID) + "/verhuizen" },
@@ -1075,6 +1076,7 @@ func matrixHandover(m *matrix) mgz.Handover {
 func matrixHandoverForm(m *matrix) url.Values {
 	return url.Values{"lead_name": {"Dr. A. Bakker, huisarts"}, "lead_reach": {"0120 555123"},
 		"treatment_wishes[0].decision": {"deny"}, "treatment_wishes[0].agreed_on": {"2026-11-01"}, "treatment_wishes[0].agreed_with": {"client"}}
+	}, fhirEndpoints()...)
 }
 
 // TestPermissionMatrix runs every endpoint for every role of every organisation kind of the demo
@@ -1120,7 +1122,8 @@ func TestPermissionMatrix(t *testing.T) {
 	m.document = *item.DocumentID
 	gpID := m.dem[mgz.KindGPPractice].ID
 	m.patient = mgz.Patient{Name: "Cliënt Matrix", BirthDate: mgz.NewDate(1940, 5, 1), LocationID: &home.ID, Sector: home.Sector,
-		Wlz: mgz.WlzWithoutTreatment, WlzSource: mgz.WlzSourceVECOZO, WlzCheckedOn: mgz.NewDate(2026, 11, 1), Delivery: mgz.DeliveryVPT, GPPracticeID: &gpID}
+		Wlz: mgz.WlzWithoutTreatment, WlzSource: mgz.WlzSourceVECOZO, WlzCheckedOn: mgz.NewDate(2026, 11, 1), Delivery: mgz.DeliveryVPT, GPPracticeID: &gpID,
+		LeadPhysician: mgz.LeadGP, LeadPhysicianOrgID: &gpID} // a GP of the practice leads: no party more, and a PractitionerRole to read
 	if err := ts.db.Store().Patients().CreatePatient(ctx, &m.patient); err != nil {
 		t.Fatal(err)
 	}
@@ -1375,7 +1378,7 @@ type routeMux struct{ mux *http.ServeMux }
 
 func newRouteMux(ts *testServer) routeMux {
 	mux := http.NewServeMux()
-	for _, rt := range append(ts.srv.APIRoutes(), ts.srv.PageRoutes()...) {
+	for _, rt := range slices.Concat(ts.srv.APIRoutes(), ts.srv.PageRoutes(), ts.srv.FHIRRoutes()) {
 		mux.Handle(rt, http.NotFoundHandler())
 	}
 	return routeMux{mux}
@@ -1421,7 +1424,7 @@ func TestPermissionMatrixCoversEveryRoute(t *testing.T) {
 		}
 		covered[pat] = true
 	}
-	for _, rt := range append(ts.srv.APIRoutes(), ts.srv.PageRoutes()...) {
+	for _, rt := range slices.Concat(ts.srv.APIRoutes(), ts.srv.PageRoutes(), ts.srv.FHIRRoutes()) {
 		if covered[rt] {
 			continue
 		}
@@ -1431,7 +1434,7 @@ func TestPermissionMatrixCoversEveryRoute(t *testing.T) {
 		t.Errorf("route %s has no row in the permission matrix: add an endpoint for it to endpoints() in web/matrix_test.go "+
 			"(see the comment at the top of that file), then run go test ./web -run TestPermissionMatrix -update-matrix", rt)
 	}
-	registered := append(ts.srv.APIRoutes(), ts.srv.PageRoutes()...)
+	registered := slices.Concat(ts.srv.APIRoutes(), ts.srv.PageRoutes(), ts.srv.FHIRRoutes())
 	for rt := range sessionRoutes {
 		if !slices.Contains(registered, rt) {
 			t.Errorf("sessionRoutes names %s, which is no longer a route: remove it", rt)

@@ -353,6 +353,10 @@ func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
 // fail answers err the way the request expects: the JSON error object for the API, a Dutch
 // page otherwise. It is for middleware, before a request reaches its api or page handler.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if isFHIR(r) {
+		s.writeFHIRError(w, r, err)
+		return
+	}
 	if isAPI(r) {
 		s.writeAPIError(w, r, err)
 		return

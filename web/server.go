@@ -83,6 +83,7 @@ func (s *Server) routes() {
 	for _, rt := range s.pageRoutes() {
 		s.mux.Handle(rt.Method+" "+rt.Path, s.page(rt.Handler))
 	}
+	s.registerFHIR()
 	static, _ := fs.Sub(staticFiles, "static")
 	s.mux.Handle("GET /static/", http.StripPrefix("/static/", cacheStatic(http.FileServerFS(static))))
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {

@@ -1,0 +1,128 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+
+	"github.com/regio-mgz/mgz"
+	"github.com/regio-mgz/mgz/fhir"
+)
+
+// fhirEndpoints are the permission matrix's rows of the FHIR API (web/fhir.go): the same policy
+// as the JSON API, so the same rules.
+func fhirEndpoints() []endpoint {
+	patient := func(prefix string) func(*matrix, *cell) string {
+		return func(m *matrix, _ *cell) string { return prefix + itoa(m.patient.ID) }
+	}
+	return []endpoint{
+		{name: "FHIR: CapabilityStatement", method: "GET", path: p("/fhir/metadata"), rule: everyone},
+		{name: "FHIR: cliënten zoeken (alleen betrokkenen komen in de bundel)", method: "GET", path: p("/fhir/Patient"), rule: everyone, only: onlyFHIRPartyPatients},
+		{name: "FHIR: cliënt lezen", shown: "/fhir/Patient/{cliënt}", method: "GET", path: patient("/fhir/Patient/"), rule: patientReader, denied: 404},
+		{name: "FHIR: organisaties zoeken", method: "GET", path: p("/fhir/Organization"), rule: everyone},
+		{name: "FHIR: organisatie lezen", method: "GET", path: func(_ *matrix, c *cell) string { return "/fhir/Organization/" + itoa(c.other.ID) }, rule: everyone},
+		{name: "FHIR: locaties zoeken", method: "GET", path: p("/fhir/Location"), rule: everyone},
+		{name: "FHIR: locatie lezen", method: "GET", path: func(_ *matrix, c *cell) string { return "/fhir/Location/" + itoa(c.otherLoc.ID) }, rule: everyone},
+		{name: "FHIR: regiebehandelaar van een cliënt (PractitionerRole)", shown: "/fhir/PractitionerRole/lead-{cliënt}", method: "GET",
+			path: patient("/fhir/PractitionerRole/lead-"), rule: patientReader, denied: 404},
+		{name: "FHIR: zorgteam van een cliënt (CareTeam)", shown: "/fhir/CareTeam/{cliënt}", method: "GET", path: patient("/fhir/CareTeam/"), rule: patientReader, denied: 404},
+		{name: "FHIR: zorgteams zoeken (alleen betrokkenen komen in de bundel)", method: "GET", path: p("/fhir/CareTeam"), rule: everyone, only: onlyFHIRPartyCareTeams},
+		{name: "FHIR: auditlog van de eigen organisatie (AuditEvent)", method: "GET", path: p("/fhir/AuditEvent"), rule: ownAdmin, only: onlyOwnFHIRAudit},
+	}
+}
+
+// bundleResources decodes the resources of a searchset Bundle.
+func bundleResources[T any](r response) ([]T, string) {
+	var b fhir.Bundle
+	if err := json.Unmarshal(r.body, &b); err != nil || b.ResourceType != "Bundle" || b.Total == nil {
+		return nil, fmt.Sprintf("the answer is no searchset Bundle with a total: %v %.200s", err, r.body)
+	}
+	var out []T
+	for _, e := range b.Entry {
+		var v T
+		if err := json.Unmarshal(e.Resource, &v); err != nil {
+			return nil, fmt.Sprintf("entry %s: %v", e.FullURL, err)
+		}
+		out = append(out, v)
+	}
+	return out, ""
+}
+
+// onlyFHIRPatientIDs: every patient id has the caller's organisation as a party, and a party of
+// the matrix patient finds it by _id.
+func onlyFHIRPatientIDs(m *matrix, c *cell, ids []string, findPath string) string {
+	for _, id := range ids {
+		n, _ := strconv.ParseInt(id, 10, 64)
+		p, err := m.ts.db.Store().Patients().Patient(context.Background(), n)
+		if err != nil {
+			return fmt.Sprintf("patient %s: %v", id, err)
+		}
+		if !slices.Contains(m.patientParties(p), c.own.ID) {
+			return fmt.Sprintf("patient %d is in the bundle, but organisation %d is not one of its parties %v", p.ID, c.own.ID, m.patientParties(p))
+		}
+	}
+	if patientParty(c.who) {
+		r := c.c.do(m.t, "GET", findPath+itoa(m.patient.ID), nil)
+		type res struct{ ID string }
+		found, bad := bundleResources[res](r)
+		if bad != "" {
+			return bad
+		}
+		if len(found) != 1 {
+			return fmt.Sprintf("a party does not find patient %d with %s", m.patient.ID, findPath)
+		}
+	}
+	return ""
+}
+
+func onlyFHIRPartyPatients(m *matrix, c *cell, r response) string {
+	ps, bad := bundleResources[fhir.Patient](r)
+	if bad != "" {
+		return bad
+	}
+	var ids []string
+	for _, p := range ps {
+		ids = append(ids, p.ID)
+	}
+	return onlyFHIRPatientIDs(m, c, ids, "/fhir/Patient?_id=")
+}
+
+func onlyFHIRPartyCareTeams(m *matrix, c *cell, r response) string {
+	cts, bad := bundleResources[fhir.CareTeam](r)
+	if bad != "" {
+		return bad
+	}
+	var ids []string
+	for _, ct := range cts {
+		if ct.Subject == nil || ct.Subject.Reference != "Patient/"+ct.ID {
+			return fmt.Sprintf("care team %s has subject %+v", ct.ID, ct.Subject)
+		}
+		ids = append(ids, ct.ID)
+	}
+	return onlyFHIRPatientIDs(m, c, ids, "/fhir/CareTeam?patient=Patient/")
+}
+
+// onlyOwnFHIRAudit: every AuditEvent is an entry by the caller's organisation or about its
+// objects, and there is at least one.
+func onlyOwnFHIRAudit(m *matrix, c *cell, r response) string {
+	evs, bad := bundleResources[fhir.AuditEvent](r)
+	if bad != "" {
+		return bad
+	}
+	if len(evs) == 0 {
+		return "no audit events, though the caller's own requests are in the log"
+	}
+	for _, ev := range evs {
+		n, _ := strconv.ParseInt(ev.ID, 10, 64)
+		es, _, err := m.ts.db.Store().Audit().Entries(context.Background(), mgz.AuditFilter{Page: mgz.Page{Keyset: true, After: n + 1, Limit: 1}})
+		if err != nil || len(es) != 1 || es[0].ID != n {
+			return fmt.Sprintf("audit entry %d: %v %v", n, es, err)
+		}
+		if !visibleEntry(c.own.ID, es[0]) {
+			return fmt.Sprintf("audit event %d (by organisation %d, about organisation %d) is shown to organisation %d", n, es[0].OrganisationID, es[0].ObjectOrganisationID, c.own.ID)
+		}
+	}
+	return ""
+}
