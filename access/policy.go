@@ -90,6 +90,12 @@ type Resource struct {
 	Parties []int64
 	// Route is, for an escalation, who is on its route so far.
 	Route *Route
+	// For a Handover: OutOfHoursReaders read while OutOfHours (the calendar decides); Involved
+	// read by emergency access only; Emergency is the actor's recorded emergency access.
+	OutOfHoursReaders []int64
+	Involved          []int64
+	OutOfHours        bool
+	Emergency         bool
 }
 
 // Route is who a report involves: the reporting practice, the organisation that filed it (the
@@ -125,12 +131,6 @@ func RouteOf(e mgz.Escalation) *Route {
 // EscalationResource is the resource of report e for Decide.
 func EscalationResource(e mgz.Escalation) Resource {
 	return Resource{Kind: Escalation, OrganisationID: e.ReporterPracticeID, Route: RouteOf(e)}
-	// For a Handover: OutOfHoursReaders read while OutOfHours (the calendar decides); Involved
-	// read by emergency access only; Emergency is the actor's recorded emergency access.
-	OutOfHoursReaders []int64
-	Involved          []int64
-	OutOfHours        bool
-	Emergency         bool
 }
 
 func party(a mgz.Actor, r Resource) bool {

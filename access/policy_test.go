@@ -47,8 +47,7 @@ var (
 		postViewer, postEditor, postAdmin, postPhysician, serviceViewer, serviceEditor, serviceAdmin, servicePhysician,
 		officeViewer, officeEditor, officeAdmin, ggdAdmin}
 
-	allKinds   = []Kind{Organisation, Location, ContactPoint, Settings, Rules, User, Token, AuditLog, Prerequisite, Patient, Registration, PracticeProfile, Coverage, AgreementProposal, Agreement, Inbox, MailOutbox, Escalation, RegionalOverview, AgreementMeta}
-	allKinds   = []Kind{Organisation, Location, ContactPoint, Settings, Rules, User, Token, AuditLog, Prerequisite, Patient, Registration, PracticeProfile, Coverage, AgreementProposal, Agreement, Handover}
+	allKinds   = []Kind{Organisation, Location, ContactPoint, Settings, Rules, User, Token, AuditLog, Prerequisite, Patient, Registration, PracticeProfile, Coverage, AgreementProposal, Agreement, Inbox, MailOutbox, Escalation, RegionalOverview, AgreementMeta, Handover}
 	allActions = []Action{Read, Create, Update, Delete, Export, Sign}
 )
 
@@ -617,6 +616,8 @@ func TestAgreementMetadataNotTextForRHOAndCareOffice(t *testing.T) {
 		}
 	}
 	runPolicyCases(t, cases)
+}
+
 func TestTheFullBSNIsSeenOnlyByCarersOfAParty(t *testing.T) {
 	mine := Resource{Kind: Patient, Parties: []int64{practiceOrg, providerOrg}}
 	theirs := Resource{Kind: Patient, Parties: []int64{otherOrg}}

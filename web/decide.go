@@ -445,15 +445,13 @@ func (s *Server) pageSettings(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "settings", pageData{Title: "Regio-instellingen", Nav: "instellingen",
-		Data: settingsPageData{Holidays: holidayOptions(), Switch: sw, Escalation: esc}, Form: Form{Values: v}})
 	months, err := s.cfg.Service.HandoverMaxAgeMonths(r.Context(), actorOf(r))
 	if err != nil {
 		return err
 	}
 	ho := Form{Values: url.Values{"max_age_months": {strconv.Itoa(months)}}}
 	s.render(w, r, http.StatusOK, "settings", pageData{Title: "Regio-instellingen", Nav: "instellingen",
-		Data: settingsPageData{Holidays: holidayOptions(), Switch: sw, Handover: ho}, Form: Form{Values: v}})
+		Data: settingsPageData{Holidays: holidayOptions(), Switch: sw, Escalation: esc, Handover: ho}, Form: Form{Values: v}})
 	return nil
 }
 

@@ -282,11 +282,11 @@ func checkFHIRParams(r *http.Request, allowed []string) error {
 // the caller may see anyway.
 const cursorPrefix = "k1:"
 
-func encodeCursor(after int64) string {
+func encodeFHIRCursor(after int64) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(cursorPrefix + strconv.FormatInt(after, 10)))
 }
 
-func decodeCursor(c string) (int64, error) {
+func decodeFHIRCursor(c string) (int64, error) {
 	b, err := base64.RawURLEncoding.DecodeString(c)
 	if err == nil {
 		if rest, ok := strings.CutPrefix(string(b), cursorPrefix); ok {
@@ -319,7 +319,7 @@ func (s *Server) fhirSearchHandler(t fhirType) func(http.ResponseWriter, *http.R
 			q.count = min(n, fhirMaxCount)
 		}
 		if c := v.Get("_cursor"); c != "" {
-			after, err := decodeCursor(c)
+			after, err := decodeFHIRCursor(c)
 			if err != nil {
 				return err
 			}
@@ -339,7 +339,7 @@ func (s *Server) fhirSearchHandler(t fhirType) func(http.ResponseWriter, *http.R
 		self.Set("_count", strconv.Itoa(q.count))
 		b.Link = append(b.Link, fhir.BundleLink{Relation: "self", URL: base + "/" + t.name + "?" + self.Encode()})
 		if page.next != 0 {
-			self.Set("_cursor", encodeCursor(page.next))
+			self.Set("_cursor", encodeFHIRCursor(page.next))
 			b.Link = append(b.Link, fhir.BundleLink{Relation: "next", URL: base + "/" + t.name + "?" + self.Encode()})
 		}
 		for _, it := range page.items {

@@ -1002,7 +1002,7 @@ func endpoints() []endpoint {
 		{name: "download: bijlage van een melding", shown: "/meldingen/{melding}/bijlagen/{bijlage}", method: "GET", path: func(m *matrix, _ *cell) string {
 			return m.escPage(m.escOpen, "/bijlagen/"+itoa(m.escAttachment))
 		}, rule: escReader, denied: 404},
-	}, handoverEndpoints()...)
+	}, append(handoverEndpoints(), fhirEndpoints()...)...)
 }
 
 // The handover rows (issue 12). The matrix patient has no lead physician organisation of its
@@ -1076,7 +1076,6 @@ func matrixHandover(m *matrix) mgz.Handover {
 func matrixHandoverForm(m *matrix) url.Values {
 	return url.Values{"lead_name": {"Dr. A. Bakker, huisarts"}, "lead_reach": {"0120 555123"},
 		"treatment_wishes[0].decision": {"deny"}, "treatment_wishes[0].agreed_on": {"2026-11-01"}, "treatment_wishes[0].agreed_with": {"client"}}
-	}, fhirEndpoints()...)
 }
 
 // TestPermissionMatrix runs every endpoint for every role of every organisation kind of the demo

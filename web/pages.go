@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -87,8 +88,7 @@ func (s *Server) pageRoutes() []route {
 		{"POST", "/contactpunten/{id}", s.pageContactUpdate},
 		{"GET", "/contactpunten/{id}/verwijderen", s.pageContactConfirmDelete},
 		{"POST", "/contactpunten/{id}/verwijderen", s.pageContactDelete},
-	}, append(append(s.switchPageRoutes(), s.inboxPageRoutes()...), s.escalationPageRoutes()...)...)
-	}, append(s.switchPageRoutes(), s.handoverPageRoutes()...)...)
+	}, slices.Concat(s.switchPageRoutes(), s.inboxPageRoutes(), s.escalationPageRoutes(), s.handoverPageRoutes())...)
 }
 
 // formProblem returns the field messages of err when it is a refusal a person can mend in the
