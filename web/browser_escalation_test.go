@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -31,6 +32,23 @@ func TestBrowserEscalationAlongTheRoute(t *testing.T) {
 	cp, _ := ts.newUser(t, provider.ID, browserPassword, mgz.RoleEditor)
 	zk, _ := ts.newUser(t, office.ID, browserPassword, mgz.RoleViewer)
 
+	// The report is about one of the provider's locations; the overview counts its open reports.
+	locs, _, err := ts.db.Store().Register().Locations(context.Background(), mgz.LocationFilter{ProviderID: provider.ID})
+	if err != nil || len(locs) == 0 {
+		t.Fatalf("the demo provider's locations: %v (%d)", err, len(locs))
+	}
+	loc := locs[0]
+	atLoc, err := ts.db.Store().Escalations().List(context.Background(), mgz.EscalationFilter{LocationID: loc.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	openBefore := 0
+	for _, e := range atLoc {
+		if !e.State.Closed() {
+			openBefore++
+		}
+	}
+
 	// The GP files the report through the menu and the form.
 	login(t, ctx, ts, gp.Email, browserPassword)
 	do(t, ctx,
@@ -39,6 +57,7 @@ func TestBrowserEscalationAlongTheRoute(t *testing.T) {
 		chromedp.WaitVisible(chromedp.ID("f-care_provider_id")),
 		chromedp.SetValue(chromedp.ID("f-care_provider_id"), itoa(provider.ID)),
 		chromedp.SetValue(chromedp.ID("f-category"), "behaviour_support"),
+		chromedp.SetValue(chromedp.ID("f-location_id"), itoa(loc.ID)),
 		chromedp.SendKeys(chromedp.ID("f-description"), "Geen gedragskundige bereikbaar buiten kantooruren."),
 		chromedp.Click(chromedp.CSS(`main form button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.CSS(".notice")),
@@ -92,5 +111,32 @@ func TestBrowserEscalationAlongTheRoute(t *testing.T) {
 	)
 	if tl := text(t, ctx, ".timeline"); !strings.Contains(tl, "Bij het zorgkantoor") || !strings.Contains(tl, office.Name) {
 		t.Fatalf("the zorgkantoor's timeline: %q", tl)
+	}
+
+	// Its inbox has the step addressed to it, linking to the report; the header counts it.
+	do(t, ctx,
+		chromedp.Click(chromedp.CSS(`header a[href="/berichten"]`), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS(`main a[href="`+page+`"]`)),
+	)
+	if subject := text(t, ctx, `main a[href="`+page+`"]`); !strings.Contains(subject, provider.Name) {
+		t.Fatalf("the zorgkantoor's inbox names the report as %q", subject)
+	}
+
+	// The regional overview, filtered to the provider, counts the report at its location.
+	do(t, ctx,
+		chromedp.Click(chromedp.CSS(`nav a[href="/overzicht"]`), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS(`main`)),
+		chromedp.Navigate(ts.URL+"/overzicht?provider_id="+itoa(provider.ID)),
+		chromedp.WaitVisible(chromedp.CSS(`main a[href="/locaties/`+itoa(loc.ID)+`"]`)),
+	)
+	cell, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => {
+		const a = document.querySelector('main a[href="/locaties/`+itoa(loc.ID)+`"]');
+		return a.closest('tr').querySelector('td[data-label="Meldingen"]').textContent.trim();
+	})()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := fmt.Sprintf("%d open", openBefore+1); !strings.HasPrefix(cell, want) {
+		t.Fatalf("the overview's reports cell for %s is %q, want it to start with %q", loc.Name, cell, want)
 	}
 }
