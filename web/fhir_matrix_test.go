@@ -126,3 +126,55 @@ func onlyOwnFHIRAudit(m *matrix, c *cell, r response) string {
 	}
 	return ""
 }
+
+// fhirHandoverEndpoints are the FHIR rows of the handover (issue 12): the same access as the
+// handover read. They run before the emergency-access rows, in office hours, so the region's GP
+// post is told to break the glass (403).
+func fhirHandoverEndpoints() []endpoint {
+	consent := func(m *matrix, _ *cell) string {
+		h, err := m.ts.db.Store().Handovers().Current(context.Background(), m.patient.ID)
+		if err != nil {
+			m.t.Fatal(err)
+		}
+		return "/fhir/Consent/" + fhir.ConsentID(m.patient.ID, h.Version, h.Wishes[0].Treatment, 0)
+	}
+	return []endpoint{
+		{name: "FHIR: overdracht als document (Patient/$handover)", shown: "/fhir/Patient/{cliënt}/$handover", method: "GET",
+			path: func(m *matrix, _ *cell) string { return "/fhir/Patient/" + itoa(m.patient.ID) + "/$handover" }, rule: handoverReader, deniedFor: handoverDenied},
+		{name: "FHIR: behandelwens lezen (Consent)", shown: "/fhir/Consent/{cliënt}-{versie}-{behandeling}", method: "GET", path: consent,
+			rule: handoverReader, deniedFor: handoverDenied},
+		{name: "FHIR: behandelwensen van een cliënt zoeken (alleen betrokkenen vinden ze)", shown: "/fhir/Consent?patient=Patient/{cliënt}", method: "GET",
+			path: func(m *matrix, _ *cell) string { return "/fhir/Consent?patient=Patient/" + itoa(m.patient.ID) },
+			rule: consentSearcher, deniedFor: handoverDenied, only: onlyPartyConsents},
+	}
+}
+
+// consentSearcher: everyone may search; the region's GP post in office hours is told to break
+// the glass first.
+var consentSearcher = rule{"iedereen (alleen betrokkenen vinden behandelwensen); de huisartsenpost van de regio buiten de ANW-uren krijgt 403 (noodtoegang)", func(w who) bool {
+	return w.kind != mgz.KindGPPost
+}}
+
+// onlyPartyConsents: the client's parties find the wishes of the matrix patient, anyone else
+// an empty Bundle.
+func onlyPartyConsents(m *matrix, c *cell, r response) string {
+	cs, bad := bundleResources[fhir.Consent](r)
+	if bad != "" {
+		return bad
+	}
+	if !patientParty(c.who) {
+		if len(cs) != 0 {
+			return fmt.Sprintf("%d Consents of a client the caller has no part in", len(cs))
+		}
+		return ""
+	}
+	if len(cs) == 0 {
+		return "a party of the client finds none of its treatment wishes"
+	}
+	for _, x := range cs {
+		if x.Patient == nil || x.Patient.Reference != "Patient/"+itoa(m.patient.ID) {
+			return fmt.Sprintf("Consent %s is about %+v", x.ID, x.Patient)
+		}
+	}
+	return ""
+}
