@@ -18,7 +18,7 @@ import (
 // The FHIR R4 API under /fhir is read-only. Every resource type is one entry of fhirTypes: its
 // read and search handlers and its search parameters. The routes and the CapabilityStatement are
 // both made from that list, so the statement names exactly what is implemented. A type added
-// later (Consent for treatment wishes, Task for escalations) is one more entry.
+// later is one more entry.
 //
 // Authentication is the same as for /api/v1: a bearer token, or a session cookie (the API only
 // reads, so a cookie cannot be abused to change anything). Every read goes through the service
@@ -87,6 +87,9 @@ func (s *Server) fhirTypes() []fhirType {
 		}},
 		{name: "CareTeam", read: s.fhirReadCareTeam, search: s.fhirSearchCareTeams, params: []fhir.SearchParam{
 			{Name: "patient", Type: "reference", Documentation: "De cliënt: Patient/{id}. Zonder: de zorgteams van alle cliënten die u mag zien."},
+		}},
+		{name: "Task", read: s.fhirReadTask, search: s.fhirSearchTasks, params: []fhir.SearchParam{
+			{Name: "status", Type: "token", Documentation: "in-progress (onderweg), completed (opgelost) of cancelled (ingetrokken). Alleen meldingen waarbij uw organisatie betrokken is."},
 		}},
 		{name: "AuditEvent", search: s.fhirSearchAuditEvents, params: []fhir.SearchParam{
 			{Name: "patient", Type: "reference", Documentation: "Alleen regels over deze cliënt: Patient/{id}."},

@@ -29,6 +29,11 @@ func fhirEndpoints() []endpoint {
 			path: patient("/fhir/PractitionerRole/lead-"), rule: patientReader, denied: 404},
 		{name: "FHIR: zorgteam van een cliënt (CareTeam)", shown: "/fhir/CareTeam/{cliënt}", method: "GET", path: patient("/fhir/CareTeam/"), rule: patientReader, denied: 404},
 		{name: "FHIR: zorgteams zoeken (alleen betrokkenen komen in de bundel)", method: "GET", path: p("/fhir/CareTeam"), rule: everyone, only: onlyFHIRPartyCareTeams},
+		{name: "FHIR: meldingen zoeken (Task; alleen die waarbij de eigen organisatie betrokken is)", method: "GET", path: p("/fhir/Task?_count=100"), rule: everyone, only: onlyVisibleFHIRTasks},
+		{name: "FHIR: melding lezen (Task, eerste stap)", shown: "/fhir/Task/{melding}", method: "GET",
+			path: func(m *matrix, _ *cell) string { return "/fhir/Task/" + itoa(m.escOpen.ID) }, rule: escReader, denied: 404},
+		{name: "FHIR: melding lezen (Task, bij de regionale tafel)", shown: "/fhir/Task/{melding}", method: "GET",
+			path: func(m *matrix, _ *cell) string { return "/fhir/Task/" + itoa(m.escTable.ID) }, rule: escAtTable, denied: 404},
 		{name: "FHIR: auditlog van de eigen organisatie (AuditEvent)", method: "GET", path: p("/fhir/AuditEvent"), rule: ownAdmin, only: onlyOwnFHIRAudit},
 	}
 }
@@ -174,6 +179,38 @@ func onlyPartyConsents(m *matrix, c *cell, r response) string {
 	for _, x := range cs {
 		if x.Patient == nil || x.Patient.Reference != "Patient/"+itoa(m.patient.ID) {
 			return fmt.Sprintf("Consent %s is about %+v", x.ID, x.Patient)
+		}
+	}
+	return ""
+}
+
+// onlyVisibleFHIRTasks: the Task search finds as many reports as the caller's JSON list of
+// reports, and only reports in it.
+func onlyVisibleFHIRTasks(m *matrix, c *cell, r response) string {
+	var b fhir.Bundle
+	if err := json.Unmarshal(r.body, &b); err != nil || b.Total == nil {
+		return fmt.Sprintf("no searchset Bundle: %v", err)
+	}
+	tasks, bad := bundleResources[fhir.Task](r)
+	if bad != "" {
+		return bad
+	}
+	all, bad := listItems[struct {
+		ID int64 `json:"id"`
+	}](c.c.do(m.t, "GET", "/api/v1/escalations?limit=500", nil))
+	if bad != "" {
+		return bad
+	}
+	if *b.Total != len(all) {
+		return fmt.Sprintf("Task search total %d, the caller's list of reports %d", *b.Total, len(all))
+	}
+	for _, t := range tasks {
+		if !slices.ContainsFunc(all, func(x struct {
+			ID int64 `json:"id"`
+		}) bool {
+			return itoa(x.ID) == t.ID
+		}) {
+			return fmt.Sprintf("Task %s is not among the caller's reports", t.ID)
 		}
 	}
 	return ""

@@ -61,7 +61,10 @@ func TestFHIREveryResourceValidatesAgainstTheR4Schema(t *testing.T) {
 	p := f.a[0]
 	writeFHIRHandover(t, f, p)
 	consent := fhir.ConsentID(p.ID, 1, mgz.TreatmentResuscitation, 0)
+	task := fileFHIREscalation(t, f)
 	paths := map[string]*client{
+		"/fhir/Task/" + task:                          admin,
+		"/fhir/Task?status=in-progress":               admin,
 		"/fhir/Consent/" + consent:                    admin,
 		"/fhir/Consent?patient=Patient/" + itoa(p.ID): admin,
 		"/fhir/Patient/" + itoa(p.ID) + "/$handover":  admin,
@@ -115,7 +118,7 @@ func TestFHIREveryResourceValidatesAgainstTheR4Schema(t *testing.T) {
 		}
 		files = append(files, file)
 	}
-	for _, typ := range []string{"CapabilityStatement", "Patient", "Organization", "Location", "PractitionerRole", "CareTeam", "AuditEvent", "Bundle", "OperationOutcome", "Consent", "Composition"} {
+	for _, typ := range []string{"CapabilityStatement", "Patient", "Organization", "Location", "PractitionerRole", "CareTeam", "AuditEvent", "Bundle", "OperationOutcome", "Consent", "Composition", "Task"} {
 		if !types[typ] {
 			t.Errorf("no %s was validated", typ)
 		}

@@ -447,8 +447,9 @@ func TestFHIRErrorsAreOperationOutcomes(t *testing.T) {
 		{"GET", "/fhir/Consent/abc", 404, "not-found"},
 		{"GET", "/fhir/Patient/999999/$handover", 404, "not-found"},
 		{"GET", "/fhir/Patient/1/$everything", 501, "not-supported"},
-		{"GET", "/fhir/Task", 501, "not-supported"},
-		{"GET", "/fhir/Task/1", 501, "not-supported"},
+		{"GET", "/fhir/Task/abc", 404, "not-found"},
+		{"GET", "/fhir/Practitioner", 501, "not-supported"},
+		{"GET", "/fhir/Task/999999", 404, "not-found"},
 		{"GET", "/fhir/AuditEvent/1", 501, "not-supported"},
 		{"GET", "/fhir/PractitionerRole", 501, "not-supported"},
 		{"GET", "/fhir/metadata?_format=xml", 406, "not-supported"},
@@ -478,10 +479,11 @@ func TestFHIRCapabilityStatementListsExactlyWhatIsImplemented(t *testing.T) {
 		t.Fatalf("statement: %s", r.body)
 	}
 	writeFHIRHandover(t, f, f.a[0])
+	task := fileFHIREscalation(t, f)
 	// A record of each type that the admin may read, and the search a type needs a parameter for.
 	readable := map[string]string{"Patient": itoa(f.a[0].ID), "Organization": itoa(f.gp.ID), "Location": itoa(f.loc.ID),
 		"PractitionerRole": "lead-" + itoa(f.a[0].ID), "CareTeam": itoa(f.a[0].ID), "AuditEvent": "1",
-		"Consent": fhir.ConsentID(f.a[0].ID, 1, mgz.TreatmentResuscitation, 0)}
+		"Consent": fhir.ConsentID(f.a[0].ID, 1, mgz.TreatmentResuscitation, 0), "Task": task}
 	searchQuery := map[string]string{"Consent": "?patient=Patient/" + itoa(f.a[0].ID)}
 	listed := map[string]bool{}
 	operations := map[string]bool{}
@@ -513,7 +515,7 @@ func TestFHIRCapabilityStatementListsExactlyWhatIsImplemented(t *testing.T) {
 			}
 		}
 	}
-	for _, typ := range []string{"Patient", "Organization", "Location", "PractitionerRole", "CareTeam", "AuditEvent", "Consent"} {
+	for _, typ := range []string{"Patient", "Organization", "Location", "PractitionerRole", "CareTeam", "AuditEvent", "Consent", "Task"} {
 		if !listed[typ] {
 			t.Errorf("the statement does not list %s", typ)
 		}
@@ -525,7 +527,7 @@ func TestFHIRCapabilityStatementListsExactlyWhatIsImplemented(t *testing.T) {
 	if got := admin.do(t, "GET", "/fhir/Patient/"+itoa(f.a[0].ID)+"/$everything", nil).status; got != http.StatusNotImplemented {
 		t.Errorf("an operation that is not listed answers %d, not 501", got)
 	}
-	for _, typ := range []string{"Task", "Practitioner"} {
+	for _, typ := range []string{"Practitioner", "Observation"} {
 		if listed[typ] {
 			t.Errorf("the statement lists %s, which is not implemented", typ)
 		}
