@@ -45,6 +45,14 @@ type RestResource struct {
 	Type        string        `json:"type"`
 	Interaction []Interaction `json:"interaction"`
 	SearchParam []SearchParam `json:"searchParam,omitempty"`
+	Operation   []Operation   `json:"operation,omitempty"`
+}
+
+// Operation is an operation on a resource type, such as Patient/{id}/$handover.
+type Operation struct {
+	Name          string `json:"name"`
+	Definition    string `json:"definition"`
+	Documentation string `json:"documentation,omitempty"`
 }
 
 // Interaction is a RESTful interaction: read or search-type.

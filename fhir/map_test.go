@@ -95,3 +95,31 @@ func TestCareTeamNamesThePartiesInTheClientsCare(t *testing.T) {
 		t.Errorf("lead physician role %+v", role)
 	}
 }
+
+func TestConsentIDsAreStableAndParse(t *testing.T) {
+	h := mgz.Handover{PatientID: 12, Version: 3, Wishes: []mgz.TreatmentWish{
+		{Treatment: mgz.TreatmentICUAdmission, Decision: mgz.DecisionDeny},
+		{Treatment: mgz.TreatmentOther, Decision: mgz.DecisionPermit, Specification: "Dialyse"},
+		{Treatment: mgz.TreatmentOther, Decision: mgz.DecisionWithRestrictions, Specification: "Sonde", Restrictions: "tijdelijk"}}}
+	cs := NewConsents("https://x/fhir", h, "")
+	var got []string
+	for _, c := range cs {
+		got = append(got, c.ID)
+		p, v, ok := ParseConsentID(c.ID)
+		if !ok || p != 12 || v != 3 {
+			t.Errorf("ParseConsentID(%q) = %d, %d, %v", c.ID, p, v, ok)
+		}
+	}
+	want := []string{"12-3-icu-admission", "12-3-other", "12-3-other-2"}
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("ids %v, want %v", got, want)
+	}
+	if cs[0].Provision.Type != "deny" || cs[2].Provision.Type != "permit" || len(cs[2].Provision.Extension) != 1 || cs[1].Provision.Code[0].Text != "Dialyse" {
+		t.Errorf("provisions: %+v %+v %+v", cs[0].Provision, cs[1].Provision, cs[2].Provision)
+	}
+	for _, bad := range []string{"12-3", "x-3-other", "012-3-other", "12-0-other", ""} {
+		if _, _, ok := ParseConsentID(bad); ok {
+			t.Errorf("ParseConsentID(%q) accepted", bad)
+		}
+	}
+}

@@ -27,6 +27,7 @@ const (
 	CodeSystemOrgKind       = "/CodeSystem/organisation-kind"
 	CodeSystemLeadPhysician = "/CodeSystem/lead-physician"
 	CodeSystemCareRole      = "/CodeSystem/care-team-role"
+	CodeSystemError         = "/CodeSystem/error"
 	NamingSystemUser        = "/NamingSystem/user"
 	NamingSystemObject      = "/NamingSystem/object"
 )
@@ -188,9 +189,10 @@ type OperationOutcome struct {
 
 // Issue is one problem of an OperationOutcome.
 type Issue struct {
-	Severity    string `json:"severity"`
-	Code        string `json:"code"`
-	Diagnostics string `json:"diagnostics,omitempty"`
+	Severity    string           `json:"severity"`
+	Code        string           `json:"code"`
+	Details     *CodeableConcept `json:"details,omitempty"`
+	Diagnostics string           `json:"diagnostics,omitempty"`
 }
 
 // NewOutcome returns an OperationOutcome with one error issue.

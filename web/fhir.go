@@ -18,7 +18,7 @@ import (
 // The FHIR R4 API under /fhir is read-only. Every resource type is one entry of fhirTypes: its
 // read and search handlers and its search parameters. The routes and the CapabilityStatement are
 // both made from that list, so the statement names exactly what is implemented. A type added
-// later (Consent for treatment wishes, Task for escalations) is one more entry.
+// later is one more entry.
 //
 // Authentication is the same as for /api/v1: a bearer token, or a session cookie (the API only
 // reads, so a cookie cannot be abused to change anything). Every read goes through the service
@@ -44,6 +44,13 @@ type fhirType struct {
 	read   func(r *http.Request, id string) (any, error)
 	search func(r *http.Request, q *fhirQuery) (fhirPage, error)
 	params []fhir.SearchParam
+	ops    []fhirOp
+}
+
+// fhirOp is an instance operation of a resource type: GET /fhir/{type}/{id}/${name}.
+type fhirOp struct {
+	name, doc string
+	run       func(r *http.Request, id string) (any, error)
 }
 
 // fhirPage is one page of search results; next is the id the next page continues after (zero:
@@ -64,7 +71,8 @@ func (s *Server) fhirTypes() []fhirType {
 		{name: "Patient", read: s.fhirReadPatient, search: s.fhirSearchPatients, params: []fhir.SearchParam{
 			{Name: "_id", Type: "token", Documentation: "Nummer(s) van de cliënt, gescheiden door komma's."},
 			{Name: "identifier", Type: "token", Documentation: "BSN als " + fhir.SystemBSN + "|123456782. Vindt alleen cliënten van wie u het BSN mag zien."},
-		}},
+		}, ops: []fhirOp{{name: "handover", run: s.fhirHandover,
+			doc: "De overdracht met behandelwensen als FHIR-document (Bundle van type document). Zelfde toegang als de overdracht; tijdens kantooruren vraagt de huisartsenpost noodtoegang in mgz."}}},
 		{name: "Organization", read: s.fhirReadOrganization, search: s.fhirSearchOrganizations, params: []fhir.SearchParam{
 			{Name: "_id", Type: "token", Documentation: "Nummer(s) van de organisatie, gescheiden door komma's."},
 			{Name: "identifier", Type: "token", Documentation: "AGB-code (" + fhir.SystemAGB + "|…) of KvK-nummer (" + fhir.SystemKvK + "|…)."},
@@ -74,8 +82,14 @@ func (s *Server) fhirTypes() []fhirType {
 			{Name: "organization", Type: "reference", Documentation: "De zorgaanbieder: Organization/{id}."},
 		}},
 		{name: "PractitionerRole", read: s.fhirReadPractitionerRole},
+		{name: "Consent", read: s.fhirReadConsent, search: s.fhirSearchConsents, params: []fhir.SearchParam{
+			{Name: "patient", Type: "reference", Documentation: "Verplicht: de cliënt, Patient/{id}. Geeft de behandelwensen van de huidige overdracht; zelfde toegang als de overdracht."},
+		}},
 		{name: "CareTeam", read: s.fhirReadCareTeam, search: s.fhirSearchCareTeams, params: []fhir.SearchParam{
 			{Name: "patient", Type: "reference", Documentation: "De cliënt: Patient/{id}. Zonder: de zorgteams van alle cliënten die u mag zien."},
+		}},
+		{name: "Task", read: s.fhirReadTask, search: s.fhirSearchTasks, params: []fhir.SearchParam{
+			{Name: "status", Type: "token", Documentation: "in-progress (onderweg), completed (opgelost) of cancelled (ingetrokken). Alleen meldingen waarbij uw organisatie betrokken is."},
 		}},
 		{name: "AuditEvent", search: s.fhirSearchAuditEvents, params: []fhir.SearchParam{
 			{Name: "patient", Type: "reference", Documentation: "Alleen regels over deze cliënt: Patient/{id}."},
@@ -97,6 +111,20 @@ func (s *Server) fhirRoutes() []route {
 					return err
 				}
 				res, err := read(r, r.PathValue("id"))
+				if err != nil {
+					return err
+				}
+				writeFHIR(w, http.StatusOK, res)
+				return nil
+			}})
+		}
+		for _, op := range t.ops {
+			run := op.run
+			routes = append(routes, route{"GET", fhirPrefix + "/" + t.name + "/{id}/$" + op.name, func(w http.ResponseWriter, r *http.Request) error {
+				if err := checkFHIRParams(r, nil); err != nil {
+					return err
+				}
+				res, err := run(r, r.PathValue("id"))
 				if err != nil {
 					return err
 				}
@@ -194,6 +222,8 @@ func (s *Server) writeFHIRError(w http.ResponseWriter, r *http.Request, err erro
 		status, code = http.StatusNotImplemented, "not-supported"
 	case codeFHIRNotAcceptable:
 		status, code = http.StatusNotAcceptable, "not-supported"
+	case mgz.ECodeBreakGlass:
+		status, code = http.StatusForbidden, "forbidden"
 	}
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
@@ -211,7 +241,13 @@ func (s *Server) writeFHIRError(w http.ResponseWriter, r *http.Request, err erro
 	if status >= http.StatusInternalServerError {
 		s.log.Error("fhir request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
-	writeFHIR(w, status, fhir.NewOutcome(code, msg))
+	out := fhir.NewOutcome(code, msg)
+	if mgz.ErrorCode(err) == mgz.ECodeBreakGlass {
+		// The code a client acts on: break the glass in mgz, with a reason, before reading.
+		out.Issue[0].Details = &fhir.CodeableConcept{Coding: []fhir.Coding{{System: fhirBase(r) + fhir.CodeSystemError, Code: mgz.ECodeBreakGlass}},
+			Text: "Noodtoegang nodig: geef in mgz een reden op om de overdracht te lezen."}
+	}
+	writeFHIR(w, status, out)
 }
 
 // fhirBase is the FHIR base URL of the request: the links and fullUrls of answers point there.
@@ -230,6 +266,9 @@ func (s *Server) fhirMetadata(w http.ResponseWriter, r *http.Request) error {
 	var rs []fhir.RestResource
 	for _, t := range s.fhirTypes() {
 		rr := fhir.RestResource{Type: t.name, SearchParam: t.params}
+		for _, op := range t.ops {
+			rr.Operation = append(rr.Operation, fhir.Operation{Name: op.name, Definition: fhirBase(r) + "/OperationDefinition/" + t.name + "-" + op.name, Documentation: op.doc})
+		}
 		if t.read != nil {
 			rr.Interaction = append(rr.Interaction, fhir.Interaction{Code: fhir.InteractionRead})
 		}

@@ -29,6 +29,11 @@ func fhirEndpoints() []endpoint {
 			path: patient("/fhir/PractitionerRole/lead-"), rule: patientReader, denied: 404},
 		{name: "FHIR: zorgteam van een cliënt (CareTeam)", shown: "/fhir/CareTeam/{cliënt}", method: "GET", path: patient("/fhir/CareTeam/"), rule: patientReader, denied: 404},
 		{name: "FHIR: zorgteams zoeken (alleen betrokkenen komen in de bundel)", method: "GET", path: p("/fhir/CareTeam"), rule: everyone, only: onlyFHIRPartyCareTeams},
+		{name: "FHIR: meldingen zoeken (Task; alleen die waarbij de eigen organisatie betrokken is)", method: "GET", path: p("/fhir/Task?_count=100"), rule: everyone, only: onlyVisibleFHIRTasks},
+		{name: "FHIR: melding lezen (Task, eerste stap)", shown: "/fhir/Task/{melding}", method: "GET",
+			path: func(m *matrix, _ *cell) string { return "/fhir/Task/" + itoa(m.escOpen.ID) }, rule: escReader, denied: 404},
+		{name: "FHIR: melding lezen (Task, bij de regionale tafel)", shown: "/fhir/Task/{melding}", method: "GET",
+			path: func(m *matrix, _ *cell) string { return "/fhir/Task/" + itoa(m.escTable.ID) }, rule: escAtTable, denied: 404},
 		{name: "FHIR: auditlog van de eigen organisatie (AuditEvent)", method: "GET", path: p("/fhir/AuditEvent"), rule: ownAdmin, only: onlyOwnFHIRAudit},
 	}
 }
@@ -122,6 +127,90 @@ func onlyOwnFHIRAudit(m *matrix, c *cell, r response) string {
 		}
 		if !visibleEntry(c.own.ID, es[0]) {
 			return fmt.Sprintf("audit event %d (by organisation %d, about organisation %d) is shown to organisation %d", n, es[0].OrganisationID, es[0].ObjectOrganisationID, c.own.ID)
+		}
+	}
+	return ""
+}
+
+// fhirHandoverEndpoints are the FHIR rows of the handover (issue 12): the same access as the
+// handover read. They run before the emergency-access rows, in office hours, so the region's GP
+// post is told to break the glass (403).
+func fhirHandoverEndpoints() []endpoint {
+	consent := func(m *matrix, _ *cell) string {
+		h, err := m.ts.db.Store().Handovers().Current(context.Background(), m.patient.ID)
+		if err != nil {
+			m.t.Fatal(err)
+		}
+		return "/fhir/Consent/" + fhir.ConsentID(m.patient.ID, h.Version, h.Wishes[0].Treatment, 0)
+	}
+	return []endpoint{
+		{name: "FHIR: overdracht als document (Patient/$handover)", shown: "/fhir/Patient/{cliënt}/$handover", method: "GET",
+			path: func(m *matrix, _ *cell) string { return "/fhir/Patient/" + itoa(m.patient.ID) + "/$handover" }, rule: handoverReader, deniedFor: handoverDenied},
+		{name: "FHIR: behandelwens lezen (Consent)", shown: "/fhir/Consent/{cliënt}-{versie}-{behandeling}", method: "GET", path: consent,
+			rule: handoverReader, deniedFor: handoverDenied},
+		{name: "FHIR: behandelwensen van een cliënt zoeken (alleen betrokkenen vinden ze)", shown: "/fhir/Consent?patient=Patient/{cliënt}", method: "GET",
+			path: func(m *matrix, _ *cell) string { return "/fhir/Consent?patient=Patient/" + itoa(m.patient.ID) },
+			rule: consentSearcher, deniedFor: handoverDenied, only: onlyPartyConsents},
+	}
+}
+
+// consentSearcher: everyone may search; the region's GP post in office hours is told to break
+// the glass first.
+var consentSearcher = rule{"iedereen (alleen betrokkenen vinden behandelwensen); de huisartsenpost van de regio buiten de ANW-uren krijgt 403 (noodtoegang)", func(w who) bool {
+	return w.kind != mgz.KindGPPost
+}}
+
+// onlyPartyConsents: the client's parties find the wishes of the matrix patient, anyone else
+// an empty Bundle.
+func onlyPartyConsents(m *matrix, c *cell, r response) string {
+	cs, bad := bundleResources[fhir.Consent](r)
+	if bad != "" {
+		return bad
+	}
+	if !patientParty(c.who) {
+		if len(cs) != 0 {
+			return fmt.Sprintf("%d Consents of a client the caller has no part in", len(cs))
+		}
+		return ""
+	}
+	if len(cs) == 0 {
+		return "a party of the client finds none of its treatment wishes"
+	}
+	for _, x := range cs {
+		if x.Patient == nil || x.Patient.Reference != "Patient/"+itoa(m.patient.ID) {
+			return fmt.Sprintf("Consent %s is about %+v", x.ID, x.Patient)
+		}
+	}
+	return ""
+}
+
+// onlyVisibleFHIRTasks: the Task search finds as many reports as the caller's JSON list of
+// reports, and only reports in it.
+func onlyVisibleFHIRTasks(m *matrix, c *cell, r response) string {
+	var b fhir.Bundle
+	if err := json.Unmarshal(r.body, &b); err != nil || b.Total == nil {
+		return fmt.Sprintf("no searchset Bundle: %v", err)
+	}
+	tasks, bad := bundleResources[fhir.Task](r)
+	if bad != "" {
+		return bad
+	}
+	all, bad := listItems[struct {
+		ID int64 `json:"id"`
+	}](c.c.do(m.t, "GET", "/api/v1/escalations?limit=500", nil))
+	if bad != "" {
+		return bad
+	}
+	if *b.Total != len(all) {
+		return fmt.Sprintf("Task search total %d, the caller's list of reports %d", *b.Total, len(all))
+	}
+	for _, t := range tasks {
+		if !slices.ContainsFunc(all, func(x struct {
+			ID int64 `json:"id"`
+		}) bool {
+			return itoa(x.ID) == t.ID
+		}) {
+			return fmt.Sprintf("Task %s is not among the caller's reports", t.ID)
 		}
 	}
 	return ""

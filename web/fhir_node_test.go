@@ -59,20 +59,28 @@ func TestFHIREveryResourceValidatesAgainstTheR4Schema(t *testing.T) {
 	f := newFHIRFixture(t)
 	admin := f.ts.as(t, f.gp.ID, mgz.RoleAdmin, mgz.RolePhysician)
 	p := f.a[0]
+	writeFHIRHandover(t, f, p)
+	consent := fhir.ConsentID(p.ID, 1, mgz.TreatmentResuscitation, 0)
+	task := fileFHIREscalation(t, f)
 	paths := map[string]*client{
-		"/fhir/metadata":                            admin,
-		"/fhir/Patient/" + itoa(p.ID):               admin,
-		"/fhir/Patient?_count=2":                    admin,
-		"/fhir/Organization/" + itoa(f.gp.ID):       admin,
-		"/fhir/Organization?_count=3":               admin,
-		"/fhir/Location/" + itoa(f.loc.ID):          admin,
-		"/fhir/Location?_count=3":                   admin,
-		"/fhir/PractitionerRole/lead-" + itoa(p.ID): admin,
-		"/fhir/CareTeam/" + itoa(p.ID):              admin,
-		"/fhir/CareTeam?_count=2":                   admin,
-		"/fhir/AuditEvent?_count=50":                admin,
-		"/fhir/Patient/999999":                      admin, // OperationOutcome 404
-		"/fhir/Consent":                             admin, // OperationOutcome 501
+		"/fhir/Task/" + task:                          admin,
+		"/fhir/Task?status=in-progress":               admin,
+		"/fhir/Consent/" + consent:                    admin,
+		"/fhir/Consent?patient=Patient/" + itoa(p.ID): admin,
+		"/fhir/Patient/" + itoa(p.ID) + "/$handover":  admin,
+		"/fhir/metadata":                              admin,
+		"/fhir/Patient/" + itoa(p.ID):                 admin,
+		"/fhir/Patient?_count=2":                      admin,
+		"/fhir/Organization/" + itoa(f.gp.ID):         admin,
+		"/fhir/Organization?_count=3":                 admin,
+		"/fhir/Location/" + itoa(f.loc.ID):            admin,
+		"/fhir/Location?_count=3":                     admin,
+		"/fhir/PractitionerRole/lead-" + itoa(p.ID):   admin,
+		"/fhir/CareTeam/" + itoa(p.ID):                admin,
+		"/fhir/CareTeam?_count=2":                     admin,
+		"/fhir/AuditEvent?_count=50":                  admin,
+		"/fhir/Patient/999999":                        admin, // OperationOutcome 404
+		"/fhir/Task":                                  admin, // OperationOutcome 501
 		"/fhir/Patient?identifier=" + url.QueryEscape(fhir.SystemBSN+"|"+p.BSN): admin,
 	}
 	// A failed login and a denied read, so the audit events include authentication and refusals.
@@ -104,13 +112,13 @@ func TestFHIREveryResourceValidatesAgainstTheR4Schema(t *testing.T) {
 				types[res.Resource.ResourceType] = true
 			}
 		}
-		file := filepath.Join(dir, strings.NewReplacer("/", "_", "?", "_", "=", "_", "|", "_", "%", "_").Replace(path)+".json")
+		file := filepath.Join(dir, strings.NewReplacer("/", "_", "?", "_", "=", "_", "|", "_", "%", "_", "$", "_").Replace(path)+".json")
 		if err := os.WriteFile(file, r.body, 0o600); err != nil {
 			t.Fatal(err)
 		}
 		files = append(files, file)
 	}
-	for _, typ := range []string{"CapabilityStatement", "Patient", "Organization", "Location", "PractitionerRole", "CareTeam", "AuditEvent", "Bundle", "OperationOutcome"} {
+	for _, typ := range []string{"CapabilityStatement", "Patient", "Organization", "Location", "PractitionerRole", "CareTeam", "AuditEvent", "Bundle", "OperationOutcome", "Consent", "Composition", "Task"} {
 		if !types[typ] {
 			t.Errorf("no %s was validated", typ)
 		}
@@ -127,11 +135,15 @@ func TestFHIREveryResourceValidatesAgainstTheR4Schema(t *testing.T) {
 }
 
 // TestFHIRKitClientReadsMetadataAndFindsAPatientByBSN: the FHIR client library fhir-kit-client,
-// against the server on a real listener with a bearer token, reads the CapabilityStatement and
-// finds a client by BSN — the client of the caller's practice, not another practice's.
+// against the server on a real listener with a bearer token, reads the CapabilityStatement,
+// finds a client by BSN — the client of the caller's practice, not another practice's — and
+// calls the operation $handover on it, getting a document Bundle with the Composition first.
 func TestFHIRKitClientReadsMetadataAndFindsAPatientByBSN(t *testing.T) {
 	node := needFHIRNode(t)
 	f := newFHIRFixture(t)
+	p := f.a[0]
+	writeFHIRHandover(t, f, p)
+	handoverPatient := itoa(p.ID)
 	run := func(c *client, bsn string) (out struct {
 		FHIRVersion string            `json:"fhirVersion"`
 		Resources   []string          `json:"resources"`
@@ -139,10 +151,16 @@ func TestFHIRKitClientReadsMetadataAndFindsAPatientByBSN(t *testing.T) {
 		Total       int               `json:"total"`
 		PatientIDs  []string          `json:"patientIds"`
 		Identifiers []fhir.Identifier `json:"identifiers"`
+		Handover    *struct {
+			Type       string   `json:"type"`
+			EntryTypes []string `json:"entryTypes"`
+			FullURLs   []string `json:"fullUrls"`
+			Sections   []string `json:"sections"`
+		} `json:"handover"`
 	}) {
 		t.Helper()
 		cmd := exec.Command(node, filepath.Join(fhirNodeDir, "client.js"))
-		cmd.Env = append(os.Environ(), "MGZ_FHIR_BASE="+f.ts.URL+"/fhir", "MGZ_FHIR_TOKEN="+c.token, "MGZ_BSN="+bsn)
+		cmd.Env = append(os.Environ(), "MGZ_FHIR_BASE="+f.ts.URL+"/fhir", "MGZ_FHIR_TOKEN="+c.token, "MGZ_BSN="+bsn, "MGZ_HANDOVER_PATIENT="+handoverPatient)
 		b, err := cmd.Output()
 		if err != nil {
 			var stderr []byte
@@ -156,7 +174,6 @@ func TestFHIRKitClientReadsMetadataAndFindsAPatientByBSN(t *testing.T) {
 		}
 		return out
 	}
-	p := f.a[0]
 	got := run(f.gpDoc, p.BSN)
 	if got.FHIRVersion != fhir.Version || !slices.Contains(got.Resources, "Patient") || got.BundleType != "searchset" {
 		t.Errorf("metadata or bundle as the client read them: %+v", got)
@@ -165,6 +182,11 @@ func TestFHIRKitClientReadsMetadataAndFindsAPatientByBSN(t *testing.T) {
 		!slices.Contains(got.Identifiers, fhir.Identifier{System: fhir.SystemBSN, Value: p.BSN}) {
 		t.Errorf("search by BSN through fhir-kit-client: %+v, want patient %d with its BSN", got, p.ID)
 	}
+	if h := got.Handover; h == nil || h.Type != "document" || len(h.EntryTypes) < 4 || h.EntryTypes[0] != "Composition" ||
+		!slices.Contains(h.EntryTypes, "Consent") || !slices.Contains(h.Sections, "Behandelwensen") || slices.Contains(h.FullURLs, "") {
+		t.Errorf("the $handover document as fhir-kit-client read it: %+v", h)
+	}
+	handoverPatient = ""
 	if other := run(f.gpDoc, f.b[0].BSN); other.Total != 0 || len(other.PatientIDs) != 0 {
 		t.Errorf("the BSN of another practice's client found %v", other.PatientIDs)
 	}

@@ -442,8 +442,14 @@ func TestFHIRErrorsAreOperationOutcomes(t *testing.T) {
 		{"GET", "/fhir/nothing-here", 404, "not-found"},
 		{"POST", "/fhir/Patient", 405, "not-supported"},
 		{"DELETE", "/fhir/Organization/1", 405, "not-supported"},
-		{"GET", "/fhir/Consent", 501, "not-supported"},
-		{"GET", "/fhir/Task/1", 501, "not-supported"},
+		{"GET", "/fhir/Consent", 400, "invalid"},
+		{"GET", "/fhir/Consent?patient=Organization/1", 400, "invalid"},
+		{"GET", "/fhir/Consent/abc", 404, "not-found"},
+		{"GET", "/fhir/Patient/999999/$handover", 404, "not-found"},
+		{"GET", "/fhir/Patient/1/$everything", 501, "not-supported"},
+		{"GET", "/fhir/Task/abc", 404, "not-found"},
+		{"GET", "/fhir/Practitioner", 501, "not-supported"},
+		{"GET", "/fhir/Task/999999", 404, "not-found"},
 		{"GET", "/fhir/AuditEvent/1", 501, "not-supported"},
 		{"GET", "/fhir/PractitionerRole", 501, "not-supported"},
 		{"GET", "/fhir/metadata?_format=xml", 406, "not-supported"},
@@ -472,17 +478,29 @@ func TestFHIRCapabilityStatementListsExactlyWhatIsImplemented(t *testing.T) {
 	if cs.FHIRVersion != "4.0.1" || !slices.Equal(cs.Format, []string{"json"}) || len(cs.Rest) != 1 || cs.Rest[0].Mode != "server" || cs.Rest[0].Security == nil {
 		t.Fatalf("statement: %s", r.body)
 	}
-	// A record of each type that the admin may read.
+	writeFHIRHandover(t, f, f.a[0])
+	task := fileFHIREscalation(t, f)
+	// A record of each type that the admin may read, and the search a type needs a parameter for.
 	readable := map[string]string{"Patient": itoa(f.a[0].ID), "Organization": itoa(f.gp.ID), "Location": itoa(f.loc.ID),
-		"PractitionerRole": "lead-" + itoa(f.a[0].ID), "CareTeam": itoa(f.a[0].ID), "AuditEvent": "1"}
+		"PractitionerRole": "lead-" + itoa(f.a[0].ID), "CareTeam": itoa(f.a[0].ID), "AuditEvent": "1",
+		"Consent": fhir.ConsentID(f.a[0].ID, 1, mgz.TreatmentResuscitation, 0), "Task": task}
+	searchQuery := map[string]string{"Consent": "?patient=Patient/" + itoa(f.a[0].ID)}
 	listed := map[string]bool{}
+	operations := map[string]bool{}
 	for _, res := range cs.Rest[0].Resource {
 		listed[res.Type] = true
 		var inter []string
 		for _, i := range res.Interaction {
 			inter = append(inter, i.Code)
 		}
-		for _, tc := range []struct{ code, path string }{{"read", "/fhir/" + res.Type + "/" + readable[res.Type]}, {"search-type", "/fhir/" + res.Type}} {
+		for _, op := range res.Operation {
+			operations[res.Type+"/$"+op.Name] = true
+			path := "/fhir/" + res.Type + "/" + readable[res.Type] + "/$" + op.Name
+			if got := admin.do(t, "GET", path, nil).status; got != http.StatusOK || op.Definition == "" {
+				t.Errorf("%s lists operation %s (definition %q), but GET %s answers %d", res.Type, op.Name, op.Definition, path, got)
+			}
+		}
+		for _, tc := range []struct{ code, path string }{{"read", "/fhir/" + res.Type + "/" + readable[res.Type]}, {"search-type", "/fhir/" + res.Type + searchQuery[res.Type]}} {
 			got := admin.do(t, "GET", tc.path, nil).status
 			if slices.Contains(inter, tc.code) && got != http.StatusOK {
 				t.Errorf("%s lists %s, but GET %s answers %d", res.Type, tc.code, tc.path, got)
@@ -497,12 +515,19 @@ func TestFHIRCapabilityStatementListsExactlyWhatIsImplemented(t *testing.T) {
 			}
 		}
 	}
-	for _, typ := range []string{"Patient", "Organization", "Location", "PractitionerRole", "CareTeam", "AuditEvent"} {
+	for _, typ := range []string{"Patient", "Organization", "Location", "PractitionerRole", "CareTeam", "AuditEvent", "Consent", "Task"} {
 		if !listed[typ] {
 			t.Errorf("the statement does not list %s", typ)
 		}
 	}
-	for _, typ := range []string{"Consent", "Task", "Practitioner"} {
+	// The one operation there is, and no other: an operation not listed answers 501.
+	if !operations["Patient/$handover"] || len(operations) != 1 {
+		t.Errorf("operations listed: %v, want exactly Patient/$handover", operations)
+	}
+	if got := admin.do(t, "GET", "/fhir/Patient/"+itoa(f.a[0].ID)+"/$everything", nil).status; got != http.StatusNotImplemented {
+		t.Errorf("an operation that is not listed answers %d, not 501", got)
+	}
+	for _, typ := range []string{"Practitioner", "Observation"} {
 		if listed[typ] {
 			t.Errorf("the statement lists %s, which is not implemented", typ)
 		}

@@ -1031,7 +1031,7 @@ func handoverDenied(w who) int {
 func handoverEndpoints() []endpoint {
 	base := func(m *matrix) string { return "/api/v1/patients/" + itoa(m.patient.ID) + "/handover" }
 	page := func(m *matrix) string { return "/clienten/" + itoa(m.patient.ID) + "/overdracht" }
-	return []endpoint{
+	return append([]endpoint{
 		{name: "overdracht lezen", shown: "/api/v1/patients/{cliënt}/handover", method: "GET", path: func(m *matrix, _ *cell) string { return base(m) },
 			rule: handoverReader, deniedFor: handoverDenied},
 		{name: "overdracht: versies", shown: "/api/v1/patients/{cliënt}/handover/versions", method: "GET", path: func(m *matrix, _ *cell) string { return base(m) + "/versions" },
@@ -1057,6 +1057,7 @@ func handoverEndpoints() []endpoint {
 			body: func(*matrix, *cell) any { return url.Values{} }, rule: handoverWriter, deniedFor: handoverDenied, ok: 303},
 		{name: "formulier: ouderdom van een overdracht", method: "POST", path: func(*matrix, *cell) string { return "/instellingen/overdracht" },
 			body: func(*matrix, *cell) any { return url.Values{"max_age_months": {"12"}} }, rule: rhoAdmin, ok: 303},
+	}, append(fhirHandoverEndpoints(), []endpoint{
 		// Last: an emergency access lets its user read for an hour.
 		{name: "noodtoegang tot een overdracht", shown: "/api/v1/patients/{cliënt}/handover/emergency-access", method: "POST", path: func(m *matrix, _ *cell) string { return base(m) + "/emergency-access" },
 			body: func(*matrix, *cell) any {
@@ -1064,7 +1065,7 @@ func handoverEndpoints() []endpoint {
 			}, rule: handoverGlass, deniedFor: handoverDenied},
 		{name: "formulier: noodtoegang tot een overdracht", shown: "/clienten/{cliënt}/overdracht/noodtoegang", method: "POST", path: func(m *matrix, _ *cell) string { return page(m) + "/noodtoegang" },
 			body: func(*matrix, *cell) any { return url.Values{"reason": {"Visite in de nacht, behandelwensen nodig."}} }, rule: handoverGlass, deniedFor: handoverDenied, ok: 303},
-	}
+	}...)...)
 }
 
 // matrixHandover is the content of a new version of the matrix patient's handover.
