@@ -39,7 +39,7 @@ func TestRegionalOverviewIsScopedByWhoAsks(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			// The care provider asks for the other provider's locations: it still gets only its own.
-			ov, err := f.s.RegionalOverview(f.ctx, c.a, e, mgz.OverviewFilter{}, true)
+			ov, err := f.s.RegionalOverview(f.ctx, c.a, e, mgz.OverviewFilter{}, OverviewParts{Totals: true, Trends: true})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -49,7 +49,7 @@ func TestRegionalOverviewIsScopedByWhoAsks(t *testing.T) {
 			if len(ov.Quarters) != TrendQuarters {
 				t.Errorf("quarters: %+v", ov.Quarters)
 			}
-			asked, err := f.s.RegionalOverview(f.ctx, c.a, e, mgz.OverviewFilter{ProviderID: other.ID}, false)
+			asked, err := f.s.RegionalOverview(f.ctx, c.a, e, mgz.OverviewFilter{ProviderID: other.ID}, OverviewParts{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -59,7 +59,7 @@ func TestRegionalOverviewIsScopedByWhoAsks(t *testing.T) {
 		})
 	}
 	t.Run("a GP practice gets no rows", func(t *testing.T) {
-		_, err := f.s.RegionalOverview(f.ctx, gp, e, mgz.OverviewFilter{}, false)
+		_, err := f.s.RegionalOverview(f.ctx, gp, e, mgz.OverviewFilter{}, OverviewParts{})
 		wantCode(t, err, mgz.ECodeForbidden, "")
 	})
 }
@@ -100,7 +100,7 @@ func TestAgreementsBeforeOpeningWarnsPlannedLocationsWithin90Days(t *testing.T) 
 		t.Errorf("an open location: missing %v, want none (the reminders cover it)", got)
 	}
 	_, rho := f.user(f.rho, mgz.RoleViewer)
-	ov, err := f.s.RegionalOverview(f.ctx, rho, e, mgz.OverviewFilter{}, false)
+	ov, err := f.s.RegionalOverview(f.ctx, rho, e, mgz.OverviewFilter{}, OverviewParts{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,7 +164,7 @@ func TestRHOAndCareOfficeReadAgreementMetadataNotText(t *testing.T) {
 	_, rho := f.user(f.rho, mgz.RoleAdmin)
 	_, co := f.user(office, mgz.RoleViewer)
 	for _, a := range []mgz.Actor{rho, co} {
-		ov, err := f.s.RegionalOverview(f.ctx, a, e, mgz.OverviewFilter{}, false)
+		ov, err := f.s.RegionalOverview(f.ctx, a, e, mgz.OverviewFilter{}, OverviewParts{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -102,8 +102,8 @@ func (s *Server) apiOverviewRegion(w http.ResponseWriter, r *http.Request) error
 	f := overviewFilter(q)
 	format := q.str("format")
 	include := q.str("include")
-	if include != "" && include != "totals" {
-		q.errs["include"] = "Kies totals (totalen per zorgaanbieder en trends per kwartaal)."
+	if include != "" && include != "totals" && include != "trends" {
+		q.errs["include"] = "Kies totals (totalen per zorgaanbieder en trends per kwartaal) of trends (alleen de trends per kwartaal)."
 	}
 	if format != "" && format != "csv" && format != "json" {
 		q.errs["format"] = "Kies csv of json."
@@ -124,7 +124,8 @@ func (s *Server) apiOverviewRegion(w http.ResponseWriter, r *http.Request) error
 		if err != nil {
 			return err
 		}
-		page, err := s.cfg.Service.RegionalOverview(r.Context(), actorOf(r), e, f, include == "totals")
+		parts := service.OverviewParts{Totals: include == "totals", Trends: include != ""}
+		page, err := s.cfg.Service.RegionalOverview(r.Context(), actorOf(r), e, f, parts)
 		if err != nil {
 			return err
 		}
@@ -284,6 +285,8 @@ type overviewPageData struct {
 	CSVURL      string
 	ReadyChart  template.HTML
 	TrendChart  template.HTML
+	ShowTrends  bool   // the trends per quarter were asked for
+	TrendsURL   string // this selection with its trends
 	ShowTotals  bool
 	OwnProvider bool
 }
@@ -309,11 +312,14 @@ func (s *Server) pageOverview(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	first := f.After == nil && f.Offset == 0
-	page, err := s.cfg.Service.RegionalOverview(r.Context(), actorOf(r), e, f, first)
+	// The trends per quarter read the whole history of the selection: shown when asked for.
+	trends := first && q.bool("trends")
+	page, err := s.cfg.Service.RegionalOverview(r.Context(), actorOf(r), e, f, service.OverviewParts{Totals: first, Trends: trends})
 	if err != nil {
 		return err
 	}
-	d := overviewPageData{Page: page, Filter: f, Statuses: overviewStatuses, ShowTotals: first,
+	d := overviewPageData{Page: page, Filter: f, Statuses: overviewStatuses, ShowTotals: first, ShowTrends: trends,
+		TrendsURL:   "/overzicht?" + overviewQuery(f, url.Values{"trends": {"1"}}) + "#per-kwartaal",
 		OwnProvider: actorOf(r).OrgKind == mgz.KindCareProvider && !actorOf(r).User.Has(mgz.RoleRegionalTable)}
 	if d.Providers, _, err = s.orgNames(r, mgz.KindCareProvider); err != nil {
 		return err

@@ -173,7 +173,13 @@ func TestOverviewPageShowsChartsWithTablesAndNoScript(t *testing.T) {
 	ts := newTestServer(t, false)
 	overviewRegion(t, ts, 3)
 	c := ts.as(t, ts.rho.ID, mgz.RoleViewer)
-	r := c.do(t, "GET", "/overzicht", nil)
+	// Without asking, the page holds the totals and a link to the trends, not the trends.
+	plain := string(c.do(t, "GET", "/overzicht", nil).body)
+	if strings.Contains(plain, `<caption>Meldingen en gereedheid per kwartaal</caption>`) || !strings.Contains(plain, `href="/overzicht?trends=1#per-kwartaal"`) ||
+		!strings.Contains(plain, `<caption>Totalen per zorgaanbieder</caption>`) || strings.Count(plain, "<svg") != 1 {
+		t.Errorf("the first page without trends=1 should hold the totals and a link to the trends, not the trends")
+	}
+	r := c.do(t, "GET", "/overzicht?trends=1", nil)
 	if r.status != 200 {
 		t.Fatalf("%d", r.status)
 	}
