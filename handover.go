@@ -175,6 +175,12 @@ func (h Handover) Outdated(now time.Time, maxMonths int) bool {
 	return h.ConfirmedAt.AddDate(0, maxMonths, 0).Before(now)
 }
 
+// HandoverAges counts a location's Wlz clients without a handover and with an outdated one.
+type HandoverAges struct {
+	Missing  int
+	Outdated int
+}
+
 // DefaultHandoverMaxAgeMonths is how old a handover's last confirmation may be before it is
 // flagged as outdated, unless the region sets another limit (product choice).
 const DefaultHandoverMaxAgeMonths = 12
@@ -302,5 +308,9 @@ type HandoverStore interface {
 	LastConfirmed(ctx context.Context, patientIDs []int64) (map[int64]time.Time, error)
 	// MaxAgeMonths is the region's limit (DefaultHandoverMaxAgeMonths when none is set).
 	MaxAgeMonths(ctx context.Context) (int, error)
+	// AgesAt counts, per location of locationIDs, the Wlz clients living there without a
+	// handover and those whose handover was last confirmed before confirmedBefore (outdated),
+	// for the regional overview. Locations without such clients are left out.
+	AgesAt(ctx context.Context, locationIDs []int64, confirmedBefore time.Time) (map[int64]HandoverAges, error)
 	SetMaxAgeMonths(ctx context.Context, months int) error
 }

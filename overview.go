@@ -142,6 +142,11 @@ type OverviewRow struct {
 	WlzRegistered   int             `json:"wlz_registered"`
 	WlzUnregistered int             `json:"wlz_unregistered"`
 	PGBClustered    int             `json:"pgb_in_clustered_housing"`
+	// HandoversMissing and HandoversOutdated count the Wlz clients of the location without a
+	// handover with treatment wishes, and with one whose last confirmation is older than the
+	// region's limit (domain.md §9; issue 12).
+	HandoversMissing  int `json:"handovers_missing"`
+	HandoversOutdated int `json:"handovers_outdated"`
 	Agreements      []AgreementMeta `json:"agreements"`
 	OpeningWarning  bool            `json:"agreements_before_opening_warning"`
 	OpeningMissing  []AgreementType `json:"agreements_missing_before_opening,omitempty"`

@@ -9,6 +9,8 @@ import (
 
 	"github.com/regio-mgz/mgz"
 	"github.com/regio-mgz/mgz/auth"
+	"github.com/regio-mgz/mgz/calendar"
+	"github.com/regio-mgz/mgz/rules"
 )
 
 // handoverWorld is a client at a location of f.provider, registered with f.practice, with an SO
@@ -344,5 +346,47 @@ func TestWithoutAGPPostOfTheClientsRegionEveryGPPostReadsAtNight(t *testing.T) {
 		if _, err := w.f.s.Handover(w.f.ctx, a, w.patient.ID, 0); err != nil {
 			t.Errorf("%s at 02:00 with no GP post of the client's region: %v", name, err)
 		}
+	}
+}
+
+// The regional overview flags, per location, the Wlz clients without a handover and those whose
+// handover is older than the region's limit (issue 12: "flagged on the client card and the
+// overview").
+func TestTheOverviewCountsMissingAndOutdatedHandovers(t *testing.T) {
+	w := newHandoverWorld(t)
+	e, _ := rules.NewEngine(calendar.Default())
+	w.save(t)
+	second := mgz.Patient{Name: "Meneer Zonder Overdracht", BirthDate: mgz.NewDate(1931, 2, 1), LocationID: w.patient.LocationID,
+		Sector: mgz.SectorElderly, Wlz: mgz.WlzWithoutTreatment, WlzSource: mgz.WlzSourceVECOZO, WlzCheckedOn: mgz.DateOf(w.f.clock),
+		Delivery: mgz.DeliveryVPT, GPPracticeID: &w.f.practice.ID}
+	if err := w.f.db.Store().Patients().CreatePatient(w.f.ctx, &second); err != nil {
+		t.Fatal(err)
+	}
+	row := func() mgz.OverviewRow {
+		t.Helper()
+		ov, err := w.f.s.RegionalOverview(w.f.ctx, w.rho, e, mgz.OverviewFilter{}, OverviewParts{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range ov.Rows {
+			if r.LocationID == *w.patient.LocationID {
+				return r
+			}
+		}
+		t.Fatalf("location %d is not in the overview", *w.patient.LocationID)
+		return mgz.OverviewRow{}
+	}
+	if r := row(); r.HandoversMissing != 1 || r.HandoversOutdated != 0 {
+		t.Fatalf("fresh: %d without, %d outdated; want 1 and 0", r.HandoversMissing, r.HandoversOutdated)
+	}
+	w.f.clock = w.f.clock.AddDate(1, 0, 1)
+	if r := row(); r.HandoversMissing != 1 || r.HandoversOutdated != 1 {
+		t.Fatalf("a year and a day later: %d without, %d outdated; want 1 and 1", r.HandoversMissing, r.HandoversOutdated)
+	}
+	if _, err := w.f.s.ConfirmHandover(w.f.ctx, w.lead, w.patient.ID, 1); err != nil {
+		t.Fatal(err)
+	}
+	if r := row(); r.HandoversOutdated != 0 {
+		t.Fatalf("after confirmation %d outdated, want 0", r.HandoversOutdated)
 	}
 }

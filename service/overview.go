@@ -189,6 +189,15 @@ func (s *Service) completeRows(ctx context.Context, a mgz.Actor, e *rules.Engine
 	if err != nil {
 		return err
 	}
+	months, err := s.store.Handovers().MaxAgeMonths(ctx)
+	if err != nil {
+		return err
+	}
+	// Outdated as mgz.Handover.Outdated: last confirmed more than the limit's months ago.
+	ages, err := s.store.Handovers().AgesAt(ctx, ids, s.now().AddDate(0, -months, 0))
+	if err != nil {
+		return err
+	}
 	byLoc := map[int64][]mgz.AgreementMeta{}
 	for _, m := range metas {
 		for _, l := range m.LocationIDs {
@@ -199,6 +208,7 @@ func (s *Service) completeRows(ctx context.Context, a mgz.Actor, e *rules.Engine
 		r := &rows[i]
 		ev := mgz.Evaluate(r.LocationID, items[r.LocationID], today.Time)
 		r.Open, r.Ready, r.OpenItems = ev.Open, ev.Ready, len(ev.Open)
+		r.HandoversMissing, r.HandoversOutdated = ages[r.LocationID].Missing, ages[r.LocationID].Outdated
 		r.Agreements = byLoc[r.LocationID]
 		if r.Agreements == nil {
 			r.Agreements = []mgz.AgreementMeta{}

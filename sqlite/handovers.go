@@ -235,3 +235,37 @@ func (hs *Handovers) SetMaxAgeMonths(ctx context.Context, months int) error {
 		return err
 	})
 }
+
+// AgesAt implements mgz.HandoverStore: one grouped query over the page's locations; each
+// client's last confirmation is found through the confirmations' index.
+func (hs *Handovers) AgesAt(ctx context.Context, locationIDs []int64, confirmedBefore time.Time) (map[int64]mgz.HandoverAges, error) {
+	out := map[int64]mgz.HandoverAges{}
+	if len(locationIDs) == 0 {
+		return out, nil
+	}
+	args := []any{formatTime(confirmedBefore)}
+	ph := make([]string, len(locationIDs))
+	for i, id := range locationIDs {
+		args = append(args, id)
+		ph[i] = fmt.Sprintf("$%d", i+2)
+	}
+	rows, err := hs.q().QueryContext(ctx, `SELECT location_id,
+		SUM(CASE WHEN last IS NULL THEN 1 ELSE 0 END), SUM(CASE WHEN last < $1 THEN 1 ELSE 0 END)
+		FROM (SELECT p.location_id AS location_id,
+			(SELECT MAX(c.confirmed_at) FROM handover_confirmations c WHERE c.patient_id = p.id) AS last
+			FROM patients p WHERE p.wlz <> 'none' AND p.location_id IN (`+strings.Join(ph, ", ")+`)) x
+		GROUP BY location_id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("ouderdom van overdrachten per locatie lezen: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var loc int64
+		var a mgz.HandoverAges
+		if err := rows.Scan(&loc, &a.Missing, &a.Outdated); err != nil {
+			return nil, err
+		}
+		out[loc] = a
+	}
+	return out, rows.Err()
+}

@@ -147,7 +147,7 @@ func (s *Server) apiOverviewRegion(w http.ResponseWriter, r *http.Request) error
 var overviewCSVHeader = []string{"Locatie-id", "Locatie", "Zorgaanbieder", "Gemeente", "Sector", "Woonvorm", "Fase", "Verwachte opening",
 	"Klaar", "Open randvoorwaarden", "Vaste huisarts", "SO/AVG-dienst", "Voorwacht 24/7", "Gedragskundige 24/7", "Overeenkomsten",
 	"Open meldingen", "Te late meldingen", "Wlz-cliënten", "Ingeschreven bij een huisarts", "Niet ingeschreven",
-	"PGB in geclusterde woonvorm", "Afspraken vóór opening ontbreken"}
+	"PGB in geclusterde woonvorm", "Afspraken vóór opening ontbreken", "Zonder overdracht", "Overdracht verouderd"}
 
 func yesNo(b bool) string {
 	if b {
@@ -197,7 +197,8 @@ func overviewCSVRecord(r mgz.OverviewRow, rec []string) []string {
 		r.Lifecycle.Label(), dutchDate(r.ExpectedOpening), yesNo(r.Ready), openItemsText(r.Open), r.FixedGPPracticeName,
 		r.PhysicianServiceName, yesNo(r.FirstLine24h), yesNo(r.BehaviourSpecialist24h), agreementsText(r.Agreements),
 		strconv.Itoa(r.OpenReports), strconv.Itoa(r.OverdueReports), strconv.Itoa(r.WlzResidents), strconv.Itoa(r.WlzRegistered),
-		strconv.Itoa(r.WlzUnregistered), strconv.Itoa(r.PGBClustered), strings.Join(missing, " | "))
+		strconv.Itoa(r.WlzUnregistered), strconv.Itoa(r.PGBClustered), strings.Join(missing, " | "),
+		strconv.Itoa(r.HandoversMissing), strconv.Itoa(r.HandoversOutdated))
 }
 
 // exportOverviewCSV streams the rows of f as CSV while they are read, formula-safe: the region is
