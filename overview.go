@@ -138,18 +138,18 @@ type OverviewRow struct {
 	OverdueReports int `json:"overdue_reports"`
 	// Wlz residents: all, those registered by name with a GP practice, and those who should be
 	// (no stay with treatment, §3.3) but are not.
-	WlzResidents    int             `json:"wlz_residents"`
-	WlzRegistered   int             `json:"wlz_registered"`
-	WlzUnregistered int             `json:"wlz_unregistered"`
-	PGBClustered    int             `json:"pgb_in_clustered_housing"`
+	WlzResidents    int `json:"wlz_residents"`
+	WlzRegistered   int `json:"wlz_registered"`
+	WlzUnregistered int `json:"wlz_unregistered"`
+	PGBClustered    int `json:"pgb_in_clustered_housing"`
 	// HandoversMissing and HandoversOutdated count the Wlz clients of the location without a
 	// handover with treatment wishes, and with one whose last confirmation is older than the
 	// region's limit (domain.md §9; issue 12).
-	HandoversMissing  int `json:"handovers_missing"`
-	HandoversOutdated int `json:"handovers_outdated"`
-	Agreements      []AgreementMeta `json:"agreements"`
-	OpeningWarning  bool            `json:"agreements_before_opening_warning"`
-	OpeningMissing  []AgreementType `json:"agreements_missing_before_opening,omitempty"`
+	HandoversMissing  int             `json:"handovers_missing"`
+	HandoversOutdated int             `json:"handovers_outdated"`
+	Agreements        []AgreementMeta `json:"agreements"`
+	OpeningWarning    bool            `json:"agreements_before_opening_warning"`
+	OpeningMissing    []AgreementType `json:"agreements_missing_before_opening,omitempty"`
 }
 
 // AgreementMeta is what the region may know of an agreement without its text: type, parties,

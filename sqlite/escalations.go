@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -352,19 +351,11 @@ func (s *Escalations) Attachment(ctx context.Context, id int64) (mgz.EscalationA
 
 // ResponseDays implements mgz.EscalationStore.
 func (s *Escalations) ResponseDays(ctx context.Context) (int, error) {
-	var v string
-	err := s.q().QueryRowContext(ctx, "SELECT value FROM region_settings WHERE key = $1", keyEscalationResponseDays).Scan(&v)
-	if errors.Is(err, sql.ErrNoRows) {
-		return mgz.DefaultEscalationResponseDays, nil
+	n, err := s.intSetting(ctx, keyEscalationResponseDays, mgz.DefaultEscalationResponseDays)
+	if err == nil && mgz.CheckResponseDays(n) != nil {
+		return 0, fmt.Errorf("regio-instelling %s: %d is geen geldige termijn", keyEscalationResponseDays, n)
 	}
-	if err != nil {
-		return 0, fmt.Errorf("reactietermijn lezen: %w", err)
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || mgz.CheckResponseDays(n) != nil {
-		return 0, fmt.Errorf("regio-instelling %s: %q is geen geldige termijn", keyEscalationResponseDays, v)
-	}
-	return n, nil
+	return n, err
 }
 
 // SetResponseDays implements mgz.EscalationStore.
@@ -372,12 +363,7 @@ func (s *Escalations) SetResponseDays(ctx context.Context, n int) error {
 	if err := mgz.CheckResponseDays(n); err != nil {
 		return err
 	}
-	return s.write(ctx, func(q querier) error {
-		_, err := q.ExecContext(ctx, `INSERT INTO region_settings (key, value, updated_at) VALUES ($1, $2, $3)
-			ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-			keyEscalationResponseDays, strconv.Itoa(n), formatTime(s.db.now()))
-		return err
-	})
+	return s.setIntSetting(ctx, keyEscalationResponseDays, n)
 }
 
 // EscalationNotices returns the notices sent about report id, oldest first, as "kind: subject"

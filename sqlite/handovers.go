@@ -208,19 +208,7 @@ func (hs *Handovers) LastConfirmed(ctx context.Context, patientIDs []int64) (map
 
 // MaxAgeMonths implements mgz.HandoverStore.
 func (hs *Handovers) MaxAgeMonths(ctx context.Context) (int, error) {
-	var v string
-	err := hs.q().QueryRowContext(ctx, "SELECT value FROM region_settings WHERE key = $1", keyHandoverMaxAge).Scan(&v)
-	if errors.Is(err, sql.ErrNoRows) {
-		return mgz.DefaultHandoverMaxAgeMonths, nil
-	}
-	if err != nil {
-		return 0, fmt.Errorf("regio-instelling %s lezen: %w", keyHandoverMaxAge, err)
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil {
-		return 0, fmt.Errorf("regio-instelling %s: %w", keyHandoverMaxAge, err)
-	}
-	return n, nil
+	return hs.intSetting(ctx, keyHandoverMaxAge, mgz.DefaultHandoverMaxAgeMonths)
 }
 
 // SetMaxAgeMonths implements mgz.HandoverStore.
@@ -229,11 +217,7 @@ func (hs *Handovers) SetMaxAgeMonths(ctx context.Context, months int) error {
 		return &mgz.Error{Code: mgz.ECodeInvalid, Message: "De termijn klopt niet.",
 			Fields: map[string]string{"max_age_months": fmt.Sprintf("Kies een termijn van 1 tot en met %d maanden.", mgz.MaxHandoverMaxAgeMonths)}}
 	}
-	return hs.write(ctx, func(q querier) error {
-		_, err := q.ExecContext(ctx, `INSERT INTO region_settings (key, value, updated_at) VALUES ($1, $2, $3)
-			ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`, keyHandoverMaxAge, strconv.Itoa(months), formatTime(hs.db.now()))
-		return err
-	})
+	return hs.setIntSetting(ctx, keyHandoverMaxAge, months)
 }
 
 // AgesAt implements mgz.HandoverStore: one grouped query over the page's locations; each

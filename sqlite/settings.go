@@ -136,3 +136,32 @@ func (s *Settings) UpdateCalendarSettings(ctx context.Context, cs calendar.Setti
 	})
 	return next, err
 }
+
+// intSetting reads the integer region setting key, or def when it was never set.
+func (s scope) intSetting(ctx context.Context, key string, def int) (int, error) {
+	var v string
+	err := s.q().QueryRowContext(ctx, "SELECT value FROM region_settings WHERE key = $1", key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return def, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("regio-instelling %s lezen: %w", key, err)
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return 0, fmt.Errorf("regio-instelling %s: %q is geen getal", key, v)
+	}
+	return n, nil
+}
+
+// setIntSetting stores the integer region setting key; the caller checked its bounds.
+func (s scope) setIntSetting(ctx context.Context, key string, n int) error {
+	return s.write(ctx, func(q querier) error {
+		_, err := q.ExecContext(ctx, `INSERT INTO region_settings (key, value, updated_at) VALUES ($1, $2, $3)
+			ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`, key, strconv.Itoa(n), formatTime(s.db.now()))
+		if err != nil {
+			return fmt.Errorf("regio-instelling %s opslaan: %w", key, err)
+		}
+		return nil
+	})
+}

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -224,19 +223,7 @@ const keySwitchPeriod = "registration.switch_period_days"
 
 // SwitchPeriodDays implements mgz.PatientStore.
 func (ps *Patients) SwitchPeriodDays(ctx context.Context) (int, error) {
-	var v string
-	err := ps.q().QueryRowContext(ctx, "SELECT value FROM region_settings WHERE key = $1", keySwitchPeriod).Scan(&v)
-	if errors.Is(err, sql.ErrNoRows) {
-		return mgz.DefaultSwitchPeriodDays, nil
-	}
-	if err != nil {
-		return 0, fmt.Errorf("regio-instelling %s lezen: %w", keySwitchPeriod, err)
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil {
-		return 0, fmt.Errorf("regio-instelling %s: %w", keySwitchPeriod, err)
-	}
-	return n, nil
+	return ps.intSetting(ctx, keySwitchPeriod, mgz.DefaultSwitchPeriodDays)
 }
 
 // SetSwitchPeriodDays implements mgz.PatientStore.
@@ -245,11 +232,7 @@ func (ps *Patients) SetSwitchPeriodDays(ctx context.Context, days int) error {
 		return &mgz.Error{Code: mgz.ECodeInvalid, Message: "De termijn klopt niet.",
 			Fields: map[string]string{"switch_period_days": fmt.Sprintf("Kies een termijn van 1 tot en met %d dagen.", mgz.MaxSwitchPeriodDays)}}
 	}
-	return ps.write(ctx, func(q querier) error {
-		_, err := q.ExecContext(ctx, `INSERT INTO region_settings (key, value, updated_at) VALUES ($1, $2, $3)
-			ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`, keySwitchPeriod, strconv.Itoa(days), formatTime(time.Now()))
-		return err
-	})
+	return ps.setIntSetting(ctx, keySwitchPeriod, days)
 }
 
 // AddLeadChange implements mgz.PatientStore.
