@@ -433,6 +433,13 @@ func (s *Server) storedCalendarForm(r *http.Request) (url.Values, error) {
 }
 
 func (s *Server) pageSettings(w http.ResponseWriter, r *http.Request) error {
+	return s.renderSettings(w, r, http.StatusOK, "", nil)
+}
+
+// renderSettings shows the settings page with each form filled from what is stored; sentBack,
+// when not nil, puts a form that was sent with problems back in its place (its values and
+// messages), so the other forms keep showing the stored settings.
+func (s *Server) renderSettings(w http.ResponseWriter, r *http.Request, status int, problem string, sentBack func(d *settingsPageData, calendar *Form)) error {
 	v, err := s.storedCalendarForm(r)
 	if err != nil {
 		return err
@@ -449,9 +456,13 @@ func (s *Server) pageSettings(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ho := Form{Values: url.Values{"max_age_months": {strconv.Itoa(months)}}}
-	s.render(w, r, http.StatusOK, "settings", pageData{Title: "Regio-instellingen", Nav: "instellingen",
-		Data: settingsPageData{Holidays: holidayOptions(), Switch: sw, Escalation: esc, Handover: ho}, Form: Form{Values: v}})
+	d := settingsPageData{Holidays: holidayOptions(), Switch: sw, Escalation: esc,
+		Handover: Form{Values: url.Values{"max_age_months": {strconv.Itoa(months)}}}}
+	cal := Form{Values: v}
+	if sentBack != nil {
+		sentBack(&d, &cal)
+	}
+	s.render(w, r, status, "settings", pageData{Title: "Regio-instellingen", Nav: "instellingen", Problem: problem, Data: d, Form: cal})
 	return nil
 }
 
@@ -477,13 +488,9 @@ func (s *Server) pageSwitchPeriodSave(w http.ResponseWriter, r *http.Request) er
 		err = s.cfg.Service.SetSwitchPeriodDays(r.Context(), actorOf(r), days)
 	}
 	if fields, msg, ok := formProblem(err); ok {
-		v, cerr := s.storedCalendarForm(r)
-		if cerr != nil {
-			return cerr
-		}
-		s.render(w, r, http.StatusUnprocessableEntity, "settings", pageData{Title: "Regio-instellingen", Nav: "instellingen", Problem: msg,
-			Data: settingsPageData{Holidays: holidayOptions(), Switch: Form{Values: r.PostForm, Errors: fields}}, Form: Form{Values: v}})
-		return nil
+		return s.renderSettings(w, r, http.StatusUnprocessableEntity, msg, func(d *settingsPageData, _ *Form) {
+			d.Switch = Form{Values: r.PostForm, Errors: fields}
+		})
 	}
 	if err != nil {
 		return err
@@ -520,13 +527,9 @@ func (s *Server) pageSettingsSave(w http.ResponseWriter, r *http.Request) error 
 		_, err = s.settings(r).UpdateCalendarSettings(r.Context(), cs, rev)
 	}
 	if fields, msg, ok := formProblem(err); ok {
-		sw, serr := s.switchForm(r)
-		if serr != nil {
-			return serr
-		}
-		s.render(w, r, http.StatusUnprocessableEntity, "settings", pageData{Title: "Regio-instellingen", Nav: "instellingen",
-			Problem: msg, Data: settingsPageData{Holidays: holidayOptions(), Switch: sw}, Form: Form{Values: r.PostForm, Errors: fields}})
-		return nil
+		return s.renderSettings(w, r, http.StatusUnprocessableEntity, msg, func(_ *settingsPageData, cal *Form) {
+			*cal = Form{Values: r.PostForm, Errors: fields}
+		})
 	}
 	if err != nil {
 		return err

@@ -724,17 +724,9 @@ func (s *Server) pageEscalationTermSave(w http.ResponseWriter, r *http.Request) 
 		err = s.cfg.Service.SetEscalationResponseDays(r.Context(), actorOf(r), days)
 	}
 	if fields, msg, ok := formProblem(err); ok {
-		v, cerr := s.storedCalendarForm(r)
-		if cerr != nil {
-			return cerr
-		}
-		sw, serr := s.switchForm(r)
-		if serr != nil {
-			return serr
-		}
-		s.render(w, r, http.StatusUnprocessableEntity, "settings", pageData{Title: "Regio-instellingen", Nav: "instellingen", Problem: msg,
-			Data: settingsPageData{Holidays: holidayOptions(), Switch: sw, Escalation: Form{Values: r.PostForm, Errors: fields}}, Form: Form{Values: v}})
-		return nil
+		return s.renderSettings(w, r, http.StatusUnprocessableEntity, msg, func(d *settingsPageData, _ *Form) {
+			d.Escalation = Form{Values: r.PostForm, Errors: fields}
+		})
 	}
 	if err != nil {
 		return err

@@ -255,6 +255,10 @@ func TestEscalationTermOnTheSettingsPage(t *testing.T) {
 		if r.status != 422 || !strings.Contains(string(r.body), `aria-invalid="true"`) {
 			t.Errorf("term %q: status %d", bad, r.status)
 		}
+		// The other forms keep showing what is stored.
+		if body := string(r.body); !strings.Contains(body, `name="max_age_months" type="number" value="12"`) || !strings.Contains(body, `name="switch_period_days"`) {
+			t.Errorf("term %q: the page sent back lacks the stored handover limit or the switch period", bad)
+		}
 	}
 	if r := ts.postForm(t, "/instellingen/meldtermijn", url.Values{"escalation_response_days": {"10"}}); r.status != 303 {
 		t.Fatalf("saving: %d %s", r.status, r.body)

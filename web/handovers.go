@@ -492,17 +492,9 @@ func (s *Server) pageHandoverSettingsSave(w http.ResponseWriter, r *http.Request
 		err = s.cfg.Service.SetHandoverMaxAgeMonths(r.Context(), actorOf(r), months)
 	}
 	if fields, msg, ok := formProblem(err); ok {
-		v, cerr := s.storedCalendarForm(r)
-		if cerr != nil {
-			return cerr
-		}
-		sw, cerr := s.switchForm(r)
-		if cerr != nil {
-			return cerr
-		}
-		s.render(w, r, http.StatusUnprocessableEntity, "settings", pageData{Title: "Regio-instellingen", Nav: "instellingen", Problem: msg,
-			Data: settingsPageData{Holidays: holidayOptions(), Switch: sw, Handover: Form{Values: r.PostForm, Errors: fields}}, Form: Form{Values: v}})
-		return nil
+		return s.renderSettings(w, r, http.StatusUnprocessableEntity, msg, func(d *settingsPageData, _ *Form) {
+			d.Handover = Form{Values: r.PostForm, Errors: fields}
+		})
 	}
 	if err != nil {
 		return err
