@@ -477,19 +477,27 @@ func (s *Server) switchForm(r *http.Request) (Form, error) {
 
 // pageSwitchPeriodSave stores the region's switch period from the settings page.
 func (s *Server) pageSwitchPeriodSave(w http.ResponseWriter, r *http.Request) error {
+	return s.saveIntSetting(w, r, "switch_period_days", "De termijn is geen getal.", "Vul een aantal dagen in, bijvoorbeeld 14.",
+		s.cfg.Service.SetSwitchPeriodDays, func(d *settingsPageData) *Form { return &d.Switch })
+}
+
+// saveIntSetting stores the integer region setting of field from the settings page with set. A
+// value that is no number, or that set refuses, sends the page back with that form's problem
+// (form picks it) and every other form as stored.
+func (s *Server) saveIntSetting(w http.ResponseWriter, r *http.Request, field, notNumber, hint string,
+	set func(context.Context, mgz.Actor, int) error, form func(*settingsPageData) *Form) error {
 	if err := parseForm(r); err != nil {
 		return err
 	}
-	days, err := strconv.Atoi(strings.TrimSpace(r.PostForm.Get("switch_period_days")))
+	n, err := strconv.Atoi(strings.TrimSpace(r.PostForm.Get(field)))
 	if err != nil {
-		err = &mgz.Error{Code: mgz.ECodeInvalid, Message: "De termijn is geen getal.",
-			Fields: map[string]string{"switch_period_days": "Vul een aantal dagen in, bijvoorbeeld 14."}}
+		err = &mgz.Error{Code: mgz.ECodeInvalid, Message: notNumber, Fields: map[string]string{field: hint}}
 	} else {
-		err = s.cfg.Service.SetSwitchPeriodDays(r.Context(), actorOf(r), days)
+		err = set(r.Context(), actorOf(r), n)
 	}
 	if fields, msg, ok := formProblem(err); ok {
 		return s.renderSettings(w, r, http.StatusUnprocessableEntity, msg, func(d *settingsPageData, _ *Form) {
-			d.Switch = Form{Values: r.PostForm, Errors: fields}
+			*form(d) = Form{Values: r.PostForm, Errors: fields}
 		})
 	}
 	if err != nil {

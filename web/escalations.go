@@ -713,24 +713,6 @@ func (s *Server) escalationTermForm(r *http.Request) (Form, error) {
 
 // pageEscalationTermSave stores the region's response term from the settings page.
 func (s *Server) pageEscalationTermSave(w http.ResponseWriter, r *http.Request) error {
-	if err := parseForm(r); err != nil {
-		return err
-	}
-	days, err := strconv.Atoi(strings.TrimSpace(r.PostForm.Get("escalation_response_days")))
-	if err != nil {
-		err = &mgz.Error{Code: mgz.ECodeInvalid, Message: "De reactietermijn is geen getal.",
-			Fields: map[string]string{"escalation_response_days": "Vul een aantal dagen in, bijvoorbeeld 14."}}
-	} else {
-		err = s.cfg.Service.SetEscalationResponseDays(r.Context(), actorOf(r), days)
-	}
-	if fields, msg, ok := formProblem(err); ok {
-		return s.renderSettings(w, r, http.StatusUnprocessableEntity, msg, func(d *settingsPageData, _ *Form) {
-			d.Escalation = Form{Values: r.PostForm, Errors: fields}
-		})
-	}
-	if err != nil {
-		return err
-	}
-	redirect(w, r, "/instellingen", "opgeslagen")
-	return nil
+	return s.saveIntSetting(w, r, "escalation_response_days", "De reactietermijn is geen getal.", "Vul een aantal dagen in, bijvoorbeeld 14.",
+		s.cfg.Service.SetEscalationResponseDays, func(d *settingsPageData) *Form { return &d.Escalation })
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/regio-mgz/mgz"
@@ -481,24 +480,7 @@ func (s *Server) pageHandoverConfirm(w http.ResponseWriter, r *http.Request) err
 
 // pageHandoverSettingsSave stores the region's handover age limit from the settings page.
 func (s *Server) pageHandoverSettingsSave(w http.ResponseWriter, r *http.Request) error {
-	if err := parseForm(r); err != nil {
-		return err
-	}
-	months, err := strconv.Atoi(strings.TrimSpace(r.PostFormValue("max_age_months")))
-	if err != nil {
-		err = &mgz.Error{Code: mgz.ECodeInvalid, Message: "De termijn klopt niet.",
-			Fields: map[string]string{"max_age_months": fmt.Sprintf("Vul een aantal maanden in, van 1 tot en met %d.", mgz.MaxHandoverMaxAgeMonths)}}
-	} else {
-		err = s.cfg.Service.SetHandoverMaxAgeMonths(r.Context(), actorOf(r), months)
-	}
-	if fields, msg, ok := formProblem(err); ok {
-		return s.renderSettings(w, r, http.StatusUnprocessableEntity, msg, func(d *settingsPageData, _ *Form) {
-			d.Handover = Form{Values: r.PostForm, Errors: fields}
-		})
-	}
-	if err != nil {
-		return err
-	}
-	redirect(w, r, "/instellingen", "opgeslagen")
-	return nil
+	return s.saveIntSetting(w, r, "max_age_months", "De termijn klopt niet.",
+		fmt.Sprintf("Vul een aantal maanden in, van 1 tot en met %d.", mgz.MaxHandoverMaxAgeMonths),
+		s.cfg.Service.SetHandoverMaxAgeMonths, func(d *settingsPageData) *Form { return &d.Handover })
 }
