@@ -162,6 +162,7 @@ type Tx interface {
 	Outbox() MailOutbox
 	Escalations() EscalationStore
 	Handovers() HandoverStore
+	Rosters() RosterStore
 }
 
 // Store is the storage the service layer runs on.
