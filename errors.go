@@ -115,3 +115,10 @@ func StaleEdit(what string, yours, current int64, changed []string) *Error {
 	}
 	return &Error{Code: ECodeConflict, Message: msg + ". Uw wijziging is niet opgeslagen. Open de nieuwste versie en voer uw wijziging opnieuw in."}
 }
+
+// FieldError returns a validation error for one field whose problem only storage can see (a
+// reference to a record that does not exist).
+func FieldError(field, msg string) *Error {
+	return &Error{Code: ECodeInvalid, Message: "Eén gegeven klopt niet. Verbeter het gemarkeerde veld en probeer het opnieuw.",
+		Fields: map[string]string{field: msg}}
+}

@@ -73,6 +73,15 @@ const (
 	// the lead physician's organisation, Parties the client's parties, OutOfHoursReaders the
 	// region's GP posts, Involved the organisations that may read only by emergency access.
 	Handover Kind = "handover"
+	// Roster is an on-call roster with its shifts (issue 13); OrganisationID is its owner (for a
+	// location's roster the location's care provider).
+	Roster Kind = "roster"
+	// Availability is the coverage gaps of the region (issue 13); OrganisationID is the
+	// organisation whose gaps are asked for, zero for the whole region's.
+	Availability Kind = "availability"
+	// FixedPhysician is the fixed SO/AVG of a location or a GP practice (L-Conv 5);
+	// OrganisationID is the practice, or the location's care provider.
+	FixedPhysician Kind = "fixed_physician"
 )
 
 // Resource is what an action is about.
@@ -311,6 +320,29 @@ func Decide(a mgz.Actor, act Action, r Resource) Decision {
 			}
 			return deny("Alleen een bewerker, beheerder of arts van een betrokken organisatie wijzigt de gegevens van een patiënt.")
 		}
+	case Roster, FixedPhysician:
+		switch act {
+		case Read:
+			return allow("wie dienst heeft is leesbaar voor iedere ingelogde gebruiker: daarvoor is het rooster er")
+		case Create, Update, Delete:
+			if own(a, r) && has(a, mgz.RoleEditor) {
+				return allow("een organisatie beheert haar eigen roosters en vaste artsen en die van haar locaties")
+			}
+			return deny("U kunt alleen roosters en vaste artsen van uw eigen organisatie en haar locaties wijzigen, met de rol bewerker of beheerder.")
+		}
+	case Availability:
+		if act != Read && act != Export {
+			break
+		}
+		switch {
+		case steward(a), a.OrgKind == mgz.KindCareOffice:
+			return allow("de RHO en het zorgkantoor volgen de bereikbaarheid in de regio")
+		case has(a, mgz.RoleRegionalTable):
+			return allow("de regionale tafel volgt de bereikbaarheid in de regio")
+		case r.OrganisationID != 0 && own(a, r):
+			return allow("een organisatie ziet de gaten in haar eigen roosters")
+		}
+		return deny("Alleen de RHO, het zorgkantoor en leden van de regionale tafel zien de gaten in de bereikbaarheid van de hele regio; een organisatie ziet die van haar eigen roosters.")
 	case Handover:
 		switch act {
 		case Read:

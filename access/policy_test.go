@@ -47,7 +47,7 @@ var (
 		postViewer, postEditor, postAdmin, postPhysician, serviceViewer, serviceEditor, serviceAdmin, servicePhysician,
 		officeViewer, officeEditor, officeAdmin, ggdAdmin}
 
-	allKinds   = []Kind{Organisation, Location, ContactPoint, Settings, Rules, User, Token, AuditLog, Prerequisite, Patient, Registration, PracticeProfile, Coverage, AgreementProposal, Agreement, Inbox, MailOutbox, Escalation, RegionalOverview, AgreementMeta, Handover}
+	allKinds   = []Kind{Organisation, Location, ContactPoint, Settings, Rules, User, Token, AuditLog, Prerequisite, Patient, Registration, PracticeProfile, Coverage, AgreementProposal, Agreement, Inbox, MailOutbox, Escalation, RegionalOverview, AgreementMeta, Handover, Roster, Availability, FixedPhysician}
 	allActions = []Action{Read, Create, Update, Delete, Export, Sign}
 )
 
