@@ -1,6 +1,7 @@
 package roster
 
 import (
+	"fmt"
 	"sort"
 	"time"
 
@@ -114,8 +115,15 @@ func Duties(reg RegionRegister) []Duty {
 
 // Gaps returns every interval of [from, to) in which a duty has nobody on call, duty by duty. A
 // duty without any roster is one no_roster gap over the whole window.
+//
+// A national register has tens of thousands of rosters with the same few shift patterns (three
+// 8-hour shifts a day), so Gaps expands each distinct pattern once per call (patternKey) and
+// sweeps the duty's sorted interval lists without copying rosters or occurrences.
 func Gaps(duties []Duty, from, to time.Time, free calendar.HolidaySet) ([]mgz.CoverageGap, error) {
 	var out []mgz.CoverageGap
+	memo := map[string][]Interval{}
+	var key []byte
+	var lists [][]Interval
 	for _, d := range duties {
 		gap := func(kind mgz.GapKind, iv Interval) {
 			out = append(out, mgz.CoverageGap{Role: d.Role, Kind: kind, OrganisationID: d.OrganisationID,
@@ -125,17 +133,62 @@ func Gaps(duties []Duty, from, to time.Time, free calendar.HolidaySet) ([]mgz.Co
 			gap(mgz.GapNoRoster, Interval{From: from, To: to})
 			continue
 		}
-		rs := make([]mgz.Roster, len(d.Rosters))
-		for i, r := range d.Rosters {
-			rs[i] = *r
+		lists = lists[:0]
+		for _, r := range d.Rosters {
+			for j := range r.Shifts {
+				s := &r.Shifts[j]
+				key = patternKey(key[:0], s)
+				ivs, ok := memo[string(key)]
+				if !ok {
+					var err error
+					if ivs, err = shiftIntervals(s, from, to, free); err != nil {
+						return nil, fmt.Errorf("rooster %d, dienst %d: %w", r.ID, s.ID, err)
+					}
+					memo[string(key)] = ivs
+				}
+				if len(ivs) > 0 {
+					lists = append(lists, ivs)
+				}
+			}
 		}
-		occ, err := Expand(rs, from, to, free)
-		if err != nil {
-			return nil, err
-		}
-		for _, iv := range Uncovered(occ, from, to) {
+		for _, iv := range uncoveredLists(lists, from, to) {
 			gap(mgz.GapUncovered, iv)
 		}
 	}
 	return out, nil
+}
+
+// uncoveredLists is Uncovered over several interval lists, each ordered by start: it takes the
+// earliest head of the lists in turn instead of merging them. It consumes lists.
+func uncoveredLists(lists [][]Interval, from, to time.Time) []Interval {
+	var gaps []Interval
+	cursor := from
+	for cursor.Before(to) {
+		best := -1
+		for i, l := range lists {
+			if len(l) > 0 && (best < 0 || l[0].From.Before(lists[best][0].From)) {
+				best = i
+			}
+		}
+		if best < 0 {
+			break
+		}
+		o := lists[best][0]
+		lists[best] = lists[best][1:]
+		if !o.To.After(cursor) {
+			continue
+		}
+		if o.From.After(cursor) {
+			end := o.From
+			if end.After(to) {
+				end = to
+			}
+			gaps = append(gaps, Interval{From: cursor, To: end})
+		}
+		cursor = o.To
+	}
+	if cursor.Before(to) {
+		gaps = append(gaps, Interval{From: cursor, To: to})
+	}
+	return gaps
 }

@@ -10,6 +10,7 @@ package roster
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"sync"
 	"time"
 
@@ -72,6 +73,26 @@ func onFreeDay(t time.Time, free calendar.HolidaySet) bool {
 // region's free days, for the shift's holiday rule. A shift whose recurrence rule cannot be read
 // is an error that names the rule.
 func Occurrences(s *mgz.Shift, from, to time.Time, free calendar.HolidaySet) ([]Occurrence, error) {
+	ivs, err := shiftIntervals(s, from, to, free)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Occurrence, len(ivs))
+	for i, iv := range ivs {
+		out[i] = Occurrence{Interval: iv, Shift: s}
+	}
+	return out, nil
+}
+
+// shiftIntervals is Occurrences without the shift: the intervals s is on call within [from, to).
+//
+// rrule-go iterates every recurrence from DTSTART, so the cost of a query would grow with the age
+// of the rule (a daily shift imported two years ago walks 700 days to answer "who is on call
+// now"). For rules whose occurrences do not depend on where counting starts (no COUNT; FREQ DAILY
+// or WEEKLY), searchStart moves DTSTART forward by whole periods to just before the window; the
+// occurrences in and after the window are the same, UNTIL still ends them. Rules with COUNT (and
+// other frequencies) are iterated from their own DTSTART.
+func shiftIntervals(s *mgz.Shift, from, to time.Time, free calendar.HolidaySet) ([]Interval, error) {
 	loc, err := zone(s.TimeZone)
 	if err != nil {
 		return nil, err
@@ -85,16 +106,17 @@ func Occurrences(s *mgz.Shift, from, to time.Time, free calendar.HolidaySet) ([]
 		if err != nil {
 			return nil, fmt.Errorf("herhaling %q: %w", s.RRule, err)
 		}
-		opt.Dtstart = first
+		// An occurrence that started up to one shift length before from still overlaps it.
+		longest := s.End.Sub(s.Start) + 2*time.Hour // DST may lengthen a wall-clock shift
+		after := from.Add(-longest)
+		opt.Dtstart = searchStart(opt, first, after, loc)
 		r, err := rrule.NewRRule(*opt)
 		if err != nil {
 			return nil, fmt.Errorf("herhaling %q: %w", s.RRule, err)
 		}
-		// An occurrence that started up to one shift length before from still overlaps it.
-		longest := s.End.Sub(s.Start) + 2*time.Hour // DST may lengthen a wall-clock shift
-		starts = r.Between(from.Add(-longest), to, true)
+		starts = r.Between(after, to, true)
 	}
-	out := make([]Occurrence, 0, len(starts))
+	out := make([]Interval, 0, len(starts))
 	for _, st := range starts {
 		st = st.In(loc)
 		if excluded(s, st) {
@@ -114,9 +136,58 @@ func Occurrences(s *mgz.Shift, from, to time.Time, free calendar.HolidaySet) ([]
 		if !end.After(from) || !st.Before(to) || !end.After(st) {
 			continue
 		}
-		out = append(out, Occurrence{Interval: Interval{From: st, To: end}, Shift: s})
+		out = append(out, Interval{From: st, To: end})
 	}
 	return out, nil
+}
+
+// searchStart returns the DTSTART to iterate opt from when only recurrences from after on matter:
+// first itself, or for a DAILY or WEEKLY rule without COUNT the same wall-clock time a whole
+// number of periods (INTERVAL days or weeks) later, at least a period before after. Such a start
+// yields exactly the original recurrences from there on: daily periods and weeks (same weekday,
+// so the same WKST alignment) are counted from it as from first, BYxxx parts default to first's
+// weekday and clock, and UNTIL is absolute. A start whose wall clock would not exist (the DST
+// gap) moves a period earlier, so the clock the rule defaults to stays first's.
+func searchStart(opt *rrule.ROption, first, after time.Time, loc *time.Location) time.Time {
+	if opt.Count != 0 || (opt.Freq != rrule.DAILY && opt.Freq != rrule.WEEKLY) {
+		return first
+	}
+	step := opt.Interval
+	if step <= 0 {
+		step = 1
+	}
+	if opt.Freq == rrule.WEEKLY {
+		step *= 7
+	}
+	days := dayNumber(after.In(loc)) - dayNumber(first)
+	k := days/step - 1 // whole periods, one to spare
+	y, m, d := first.Date()
+	for ; k > 0; k-- {
+		c := time.Date(y, m, d+k*step, first.Hour(), first.Minute(), first.Second(), 0, loc)
+		if c.Hour() == first.Hour() && c.Minute() == first.Minute() && c.Second() == first.Second() {
+			return c
+		}
+	}
+	return first
+}
+
+// patternKey appends to b what decides a shift's occurrences: start and end instants, zone,
+// recurrence rule, exceptions and holiday rule (not who is on call).
+func patternKey(b []byte, s *mgz.Shift) []byte {
+	b = strconv.AppendInt(b, s.Start.UnixNano(), 36)
+	b = append(b, ' ')
+	b = strconv.AppendInt(b, s.End.UnixNano(), 36)
+	b = append(b, ' ')
+	b = append(b, s.TimeZone...)
+	b = append(b, 0)
+	b = append(b, s.RRule...)
+	b = append(b, 0)
+	b = append(b, s.Holidays...)
+	for _, x := range s.ExDates {
+		b = append(b, ' ')
+		b = strconv.AppendInt(b, x.UnixNano(), 36)
+	}
+	return b
 }
 
 func excluded(s *mgz.Shift, start time.Time) bool {
@@ -177,11 +248,63 @@ func Uncovered(occ []Occurrence, from, to time.Time) []Interval {
 
 // OnCall returns the occurrences of the rosters' shifts that cover at, the one that started last
 // first (it took over from the others).
+//
+// It is the routing answer, asked for the same rosters moment after moment, so the intervals of a
+// shift pattern on the 24 hours around at are kept in a small process-wide cache (dayIntervals).
 func OnCall(rosters []mgz.Roster, at time.Time, free calendar.HolidaySet) ([]Occurrence, error) {
-	occ, err := Expand(rosters, at, at.Add(time.Nanosecond), free)
-	if err != nil {
-		return nil, err
+	var occ []Occurrence
+	for i := range rosters {
+		for j := range rosters[i].Shifts {
+			s := &rosters[i].Shifts[j]
+			ivs, err := dayIntervals(s, at, free)
+			if err != nil {
+				return nil, fmt.Errorf("rooster %d, dienst %d: %w", rosters[i].ID, s.ID, err)
+			}
+			for _, iv := range ivs {
+				if !iv.From.After(at) && iv.To.After(at) {
+					occ = append(occ, Occurrence{Interval: iv, Shift: s})
+				}
+			}
+		}
 	}
 	sort.SliceStable(occ, func(a, b int) bool { return occ[a].From.After(occ[b].From) })
 	return occ, nil
+}
+
+// dayCacheSize bounds the on-call cache; it is emptied when full.
+const dayCacheSize = 4096
+
+var dayCache struct {
+	sync.Mutex
+	m map[string][]Interval
+}
+
+// dayIntervals returns the intervals of s overlapping the UTC day [d, d+24h) that holds at: a
+// superset of those covering at. They are cached by the shift's pattern, the free days and the
+// day; the slices are shared and must not be changed.
+func dayIntervals(s *mgz.Shift, at time.Time, free calendar.HolidaySet) ([]Interval, error) {
+	day := at.Truncate(24 * time.Hour)
+	var buf [128]byte
+	key := patternKey(buf[:0], s)
+	key = append(key, ' ')
+	key = strconv.AppendInt(key, int64(free), 36)
+	key = append(key, ' ')
+	key = strconv.AppendInt(key, day.Unix(), 36)
+	dayCache.Lock()
+	ivs, ok := dayCache.m[string(key)]
+	dayCache.Unlock()
+	if ok {
+		return ivs, nil
+	}
+	ivs, err := shiftIntervals(s, day, day.Add(24*time.Hour), free)
+	if err != nil {
+		return nil, err
+	}
+	dayCache.Lock()
+	if dayCache.m == nil || len(dayCache.m) >= dayCacheSize {
+		dayCache.m = make(map[string][]Interval, 64)
+	}
+	dayCache.m[string(key)] = ivs
+	dayCache.Unlock()
+	return ivs, nil
 }
