@@ -5,6 +5,13 @@
 // Shifts recur in wall-clock time of their zone (RFC 5545 semantics for a DTSTART with a TZID): a
 // night shift from 23:00 to 07:00 keeps those hours on the nights daylight saving time starts or
 // ends. Intervals are half-open, [From, To).
+//
+// Cost: rrule-go iterates a rule from its DTSTART, so a query's cost would grow with the age of
+// the rule. Daily and weekly rules without COUNT are therefore iterated from just before the
+// window (searchStart; rules with COUNT must count from their own DTSTART and still are), Gaps
+// expands each distinct shift pattern once per call, and OnCall keeps a pattern's day in a small
+// cache. A national register (10,000 locations, 14 days) takes about 0.1 s; an on-call lookup a
+// few microseconds (BenchmarkGaps10kLocations, BenchmarkOnCall).
 package roster
 
 import (
