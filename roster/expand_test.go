@@ -1,6 +1,7 @@
 package roster
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -382,6 +383,38 @@ func TestOnCallMatchesExpand(t *testing.T) {
 					t.Fatalf("at %v: OnCall %v, Expand %v", at, got, want)
 				}
 			}
+		}
+	}
+}
+
+// OnCall may be asked from many requests at once: its shared cache gives every goroutine the
+// plain expansion's answer (run with -race to check the locking).
+func TestOnCallConcurrent(t *testing.T) {
+	rosters := []mgz.Roster{{ID: 1, Shifts: []mgz.Shift{
+		shift(t, "Nacht", "2025-11-03 23:00", "2025-11-04 07:00", "FREQ=DAILY"),
+		shift(t, "Dag", "2025-11-03 07:00", "2025-11-03 23:00", "FREQ=DAILY"),
+	}}}
+	start := ams(t, "2026-03-27 00:00")
+	errs := make(chan error, 4)
+	for g := 0; g < 4; g++ {
+		go func(g int) {
+			for i := 0; i < 200; i++ {
+				at := start.Add(time.Duration(i*17+g*5) * time.Minute)
+				on, err := OnCall(rosters, at, 0)
+				if err == nil && len(on) != 1 {
+					err = fmt.Errorf("at %v: %d on call, want 1", at, len(on))
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}(g)
+	}
+	for g := 0; g < 4; g++ {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
 		}
 	}
 }
