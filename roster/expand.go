@@ -181,10 +181,12 @@ func searchStart(opt *rrule.ROption, first, after time.Time, loc *time.Location)
 // patternKey appends to b what decides a shift's occurrences: start and end instants, zone,
 // recurrence rule, exceptions and holiday rule (not who is on call).
 func patternKey(b []byte, s *mgz.Shift) []byte {
-	b = strconv.AppendInt(b, s.Start.UnixNano(), 36)
-	b = append(b, ' ')
-	b = strconv.AppendInt(b, s.End.UnixNano(), 36)
-	b = append(b, ' ')
+	for _, t := range [2]time.Time{s.Start, s.End} {
+		b = strconv.AppendInt(b, t.Unix(), 36)
+		b = append(b, '.')
+		b = strconv.AppendInt(b, int64(t.Nanosecond()), 36)
+		b = append(b, ' ')
+	}
 	b = append(b, s.TimeZone...)
 	b = append(b, 0)
 	b = append(b, s.RRule...)
@@ -192,7 +194,9 @@ func patternKey(b []byte, s *mgz.Shift) []byte {
 	b = append(b, s.Holidays...)
 	for _, x := range s.ExDates {
 		b = append(b, ' ')
-		b = strconv.AppendInt(b, x.UnixNano(), 36)
+		b = strconv.AppendInt(b, x.Unix(), 36)
+		b = append(b, '.')
+		b = strconv.AppendInt(b, int64(x.Nanosecond()), 36)
 	}
 	return b
 }
