@@ -3,6 +3,7 @@ package roster
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"time"
 
 	"github.com/regio-mgz/mgz"
@@ -117,12 +118,15 @@ func Duties(reg RegionRegister) []Duty {
 // duty without any roster is one no_roster gap over the whole window.
 //
 // A national register has tens of thousands of rosters with the same few shift patterns (three
-// 8-hour shifts a day), so Gaps expands each distinct pattern once per call (patternKey) and
-// sweeps the duty's sorted interval lists without copying rosters or occurrences.
+// 8-hour shifts a day), so Gaps expands each distinct pattern once per call (patternKey), sweeps
+// the duty's sorted interval lists without copying rosters or occurrences, and sweeps each
+// distinct combination of patterns once.
 func Gaps(duties []Duty, from, to time.Time, free calendar.HolidaySet) ([]mgz.CoverageGap, error) {
 	var out []mgz.CoverageGap
-	memo := map[string][]Interval{}
-	var key []byte
+	memo := map[string]int{}            // pattern key → index in patterns
+	var patterns [][]Interval           // expanded shift patterns
+	dutyMemo := map[string][]Interval{} // pattern indices of a duty → its uncovered intervals
+	var key, dkey []byte
 	var lists [][]Interval
 	for _, d := range duties {
 		gap := func(kind mgz.GapKind, iv Interval) {
@@ -133,25 +137,33 @@ func Gaps(duties []Duty, from, to time.Time, free calendar.HolidaySet) ([]mgz.Co
 			gap(mgz.GapNoRoster, Interval{From: from, To: to})
 			continue
 		}
-		lists = lists[:0]
+		lists, dkey = lists[:0], dkey[:0]
 		for _, r := range d.Rosters {
 			for j := range r.Shifts {
 				s := &r.Shifts[j]
 				key = patternKey(key[:0], s)
-				ivs, ok := memo[string(key)]
+				p, ok := memo[string(key)]
 				if !ok {
-					var err error
-					if ivs, err = shiftIntervals(s, from, to, free); err != nil {
+					ivs, err := shiftIntervals(s, from, to, free)
+					if err != nil {
 						return nil, fmt.Errorf("rooster %d, dienst %d: %w", r.ID, s.ID, err)
 					}
-					memo[string(key)] = ivs
+					p = len(patterns)
+					patterns = append(patterns, ivs)
+					memo[string(key)] = p
 				}
-				if len(ivs) > 0 {
-					lists = append(lists, ivs)
+				dkey = strconv.AppendInt(append(dkey, ' '), int64(p), 36)
+				if len(patterns[p]) > 0 {
+					lists = append(lists, patterns[p])
 				}
 			}
 		}
-		for _, iv := range uncoveredLists(lists, from, to) {
+		ivs, ok := dutyMemo[string(dkey)]
+		if !ok {
+			ivs = uncoveredLists(lists, from, to)
+			dutyMemo[string(dkey)] = ivs
+		}
+		for _, iv := range ivs {
 			gap(mgz.GapUncovered, iv)
 		}
 	}

@@ -143,9 +143,9 @@ func TestGapsNoRosterAndUncovered(t *testing.T) {
 	}
 }
 
-// Gaps, which expands each shift pattern once and sweeps the duty's lists, finds exactly what
-// Expand and Uncovered find duty by duty, on random rosters that share patterns, over Christmas
-// and the DST end night.
+// Gaps, which expands each shift pattern once, sweeps the duty's lists and each combination of
+// patterns once, finds exactly what Expand and Uncovered find duty by duty, on random rosters that
+// share patterns (and duties that share all of them), over Christmas and the DST end night.
 func TestGapsMatchesExpandPerDuty(t *testing.T) {
 	rnd := rand.New(rand.NewSource(13))
 	rules := []string{"", "FREQ=DAILY", "FREQ=DAILY;INTERVAL=2", "FREQ=WEEKLY;BYDAY=MO,WE,FR",
@@ -176,6 +176,19 @@ func TestGapsMatchesExpandPerDuty(t *testing.T) {
 		}
 		duties = append(duties, Duty{Role: mgz.RosterFirstLine, OrganisationID: int64(d), Rosters: rs})
 	}
+	// Other parties with the same shift patterns (other people on call), for the memo of duties.
+	for d := 0; d < 10; d++ {
+		var rs []*mgz.Roster
+		for _, r := range duties[d].Rosters {
+			c := *r
+			c.Shifts = append([]mgz.Shift(nil), r.Shifts...)
+			for k := range c.Shifts {
+				c.Shifts[k].Person = "Ander"
+			}
+			rs = append(rs, &c)
+		}
+		duties = append(duties, Duty{Role: mgz.RosterBehaviourSpecialist, OrganisationID: int64(100 + d), Rosters: rs})
+	}
 	free := calendar.Default().FreeDays
 	for _, w := range [][2]string{{"2026-10-20 00:00", "2026-10-30 00:00"}, {"2026-12-20 13:00", "2027-01-02 00:00"}} {
 		from, to := ams(t, w[0]), ams(t, w[1])
@@ -201,7 +214,7 @@ func TestGapsMatchesExpandPerDuty(t *testing.T) {
 			t.Fatalf("window %v: %d gaps, want %d", w, len(gaps), len(want))
 		}
 		for i := range want {
-			if gaps[i].OrganisationID != want[i].OrganisationID || !gaps[i].From.Equal(want[i].From) || !gaps[i].To.Equal(want[i].To) {
+			if gaps[i].OrganisationID != want[i].OrganisationID || gaps[i].Role != want[i].Role || gaps[i].Kind != want[i].Kind || !gaps[i].From.Equal(want[i].From) || !gaps[i].To.Equal(want[i].To) {
 				t.Fatalf("window %v: gap %d is %+v, want %+v", w, i, gaps[i], want[i])
 			}
 		}
