@@ -83,7 +83,7 @@ func ParseCSV(r io.Reader) (Result, error) {
 	cr.TrimLeadingSpace = true
 	header, err := cr.Read()
 	if err != nil {
-		return res, mgz.FieldError("file", "De kopregel van het CSV-bestand kon niet gelezen worden: "+err.Error())
+		return res, fileError("De kopregel van het CSV-bestand kon niet gelezen worden. Controleer de aanhalingstekens in de eerste regel.")
 	}
 	cols := map[string]int{}
 	for i, h := range header {
@@ -93,16 +93,16 @@ func ParseCSV(r io.Reader) (Result, error) {
 		}
 		c, ok := csvColumns[name]
 		if !ok {
-			return res, mgz.FieldError("file", "Onbekende kolom "+quote(h)+" in de kopregel. Gebruik: naam, telefoon, functie, begin, einde, herhaling, uitzonderingen, feestdagen, uid.")
+			return res, fileError("Onbekende kolom " + quote(h) + " in de kopregel. Gebruik: naam, telefoon, functie, begin, einde, herhaling, uitzonderingen, feestdagen, uid.")
 		}
 		if _, dup := cols[c]; dup {
-			return res, mgz.FieldError("file", "De kolom "+quote(h)+" staat twee keer in de kopregel.")
+			return res, fileError("De kolom " + quote(h) + " staat twee keer in de kopregel.")
 		}
 		cols[c] = i
 	}
 	for _, need := range []struct{ col, name string }{{"name", "naam"}, {"start", "begin"}, {"end", "einde"}} {
 		if _, ok := cols[need.col]; !ok {
-			return res, mgz.FieldError("file", "De kopregel mist de kolom "+quote(need.name)+". Verplicht zijn: naam, begin, einde (de eerste regel van het bestand is de kopregel).")
+			return res, fileError("De kopregel mist de kolom " + quote(need.name) + ". Verplicht zijn: naam, begin, einde (de eerste regel van het bestand is de kopregel).")
 		}
 	}
 	loc := amsterdam()
@@ -127,7 +127,7 @@ func ParseCSV(r io.Reader) (Result, error) {
 		}
 		res.Events++
 		if res.Events > MaxShifts {
-			return Result{}, mgz.FieldError("file", "Het bestand bevat meer dan "+itoa(MaxShifts)+" diensten. Splits het rooster in kleinere bestanden, of gebruik een herhaling.")
+			return Result{}, fileError("Het bestand bevat meer dan " + itoa(MaxShifts) + " diensten. Splits het rooster in kleinere bestanden, of gebruik een herhaling.")
 		}
 		get := func(c string) string {
 			if i, ok := cols[c]; ok && i < len(rec) {
@@ -191,7 +191,7 @@ func ParseCSV(r io.Reader) (Result, error) {
 		res.Shifts = append(res.Shifts, s)
 	}
 	if res.Events == 0 && len(res.Problems) == 0 {
-		return res, mgz.FieldError("file", "Het bestand bevat alleen een kopregel en geen diensten.")
+		return res, fileError("Het bestand bevat alleen een kopregel en geen diensten.")
 	}
 	res.sortProblems()
 	return res, nil

@@ -35,7 +35,7 @@ func zone(tzid string) (*time.Location, string, bool) {
 			tzid = strings.Join(parts[len(parts)-2:], "/")
 		}
 	}
-	if tzid == "" || strings.Contains(tzid, "..") {
+	if tzid == "" || tzid == "Local" || strings.Contains(tzid, "..") {
 		return nil, tzid, false
 	}
 	loc, err := time.LoadLocation(tzid)
@@ -92,7 +92,8 @@ func eventLines(data []byte) []int {
 	var lines []int
 	depth := 0
 	for i, l := range bytes.Split(data, []byte("\n")) {
-		l = bytes.TrimSpace(l)
+		// Only the right end is trimmed: a folded line starts with a space and is never a BEGIN.
+		l = bytes.TrimRight(l, "\r\t ")
 		switch {
 		case len(l) > 6 && strings.EqualFold(string(l[:6]), "BEGIN:"):
 			name := strings.ToUpper(string(l[6:]))
@@ -118,16 +119,16 @@ func ParseICal(r io.Reader) (Result, error) {
 	}
 	cal, err := ical.NewDecoder(bytes.NewReader(data)).Decode()
 	if err != nil {
-		return res, mgz.FieldError("file", "Het bestand is geen leesbaar iCalendar-bestand (.ics): "+err.Error()+". Exporteer het rooster opnieuw als iCalendar.")
+		return res, fileError("Het bestand is geen leesbaar iCalendar-bestand (.ics): het begint niet met BEGIN:VCALENDAR of een regel is afgebroken. Exporteer het rooster opnieuw als iCalendar.")
 	}
 	lines := eventLines(data)
 	events := cal.Events()
 	res.Events = len(events)
 	if len(events) == 0 {
-		return res, mgz.FieldError("file", "Het bestand bevat geen afspraken (VEVENT). Exporteer de diensten van het rooster als iCalendar.")
+		return res, fileError("Het bestand bevat geen afspraken (VEVENT). Exporteer de diensten van het rooster als iCalendar.")
 	}
 	if len(events) > MaxShifts {
-		return res, mgz.FieldError("file", "Het bestand bevat meer dan "+itoa(MaxShifts)+" afspraken. Splits het rooster in kleinere bestanden, of gebruik herhalende afspraken.")
+		return res, fileError("Het bestand bevat meer dan " + itoa(MaxShifts) + " afspraken. Splits het rooster in kleinere bestanden, of gebruik herhalende afspraken.")
 	}
 
 	type override struct {

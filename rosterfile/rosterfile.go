@@ -107,7 +107,14 @@ func Parse(format string, r io.Reader) (Result, error) {
 	case FormatCSV:
 		return ParseCSV(r)
 	}
-	return Result{}, mgz.FieldError("format", "Onbekend formaat "+strconv.Quote(format)+". Kies ical (iCalendar, .ics) of csv.")
+	return Result{}, &mgz.Error{Code: mgz.ECodeInvalid, Message: "Onbekend formaat " + strconv.Quote(format) + ". Kies ical (iCalendar, .ics) of csv.",
+		Fields: map[string]string{"format": "Kies ical (iCalendar, .ics) of csv."}}
+}
+
+// fileError refuses the file as a whole (not one of its lines), with msg as message and as the
+// message of the field "file".
+func fileError(msg string) *mgz.Error {
+	return &mgz.Error{Code: mgz.ECodeInvalid, Message: msg, Fields: map[string]string{"file": msg}}
 }
 
 // readAll reads at most MaxBytes of r, refusing a larger file with a Dutch error.
@@ -117,10 +124,10 @@ func readAll(r io.Reader) ([]byte, error) {
 		return nil, mgz.Errorf(mgz.ECodeBadRequest, "Het bestand kon niet gelezen worden: %v", err)
 	}
 	if len(data) > MaxBytes {
-		return nil, mgz.FieldError("file", fmt.Sprintf("Het bestand is groter dan %d MB. Splits het rooster in kleinere bestanden (bijvoorbeeld per kwartaal).", MaxBytes>>20))
+		return nil, fileError(fmt.Sprintf("Het bestand is groter dan %d MB. Splits het rooster in kleinere bestanden (bijvoorbeeld per kwartaal).", MaxBytes>>20))
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, mgz.FieldError("file", "Het bestand is leeg.")
+		return nil, fileError("Het bestand is leeg.")
 	}
 	return bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")), nil
 }

@@ -342,3 +342,37 @@ func TestFormatOf(t *testing.T) {
 		}
 	}
 }
+
+func TestICalDurationCancelledOverrideAndLineNumbers(t *testing.T) {
+	data := icalHead +
+		"BEGIN:VEVENT\r\nUID:s\r\nSUMMARY:Serie\r\nDESCRIPTION:Ruil mogelijk\\, zie\r\n BEGIN:VEVENT in de handleiding\r\n" +
+		"DTSTART;TZID=Europe/Amsterdam:20261201T170000\r\nDURATION:PT15H\r\nRRULE:FREQ=DAILY;COUNT=5\r\nEND:VEVENT\r\n" + // line 4
+		"BEGIN:VEVENT\r\nUID:s\r\nRECURRENCE-ID;TZID=Europe/Amsterdam:20261202T170000\r\nSTATUS:CANCELLED\r\nSUMMARY:Serie\r\n" +
+		"DTSTART;TZID=Europe/Amsterdam:20261202T170000\r\nDURATION:PT15H\r\nEND:VEVENT\r\n" + // line 13
+		"BEGIN:VEVENT\r\nUID:l\r\nSUMMARY:Lokaal\r\nDTSTART;TZID=Local:20261201T080000\r\nDTEND;TZID=Local:20261201T090000\r\nEND:VEVENT\r\n" + // line 21
+		"END:VCALENDAR\r\n"
+	res, err := rosterfile.ParseICal(strings.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Problems) != 1 || res.Problems[0].Line != 21 || !strings.Contains(res.Problems[0].Message, "Onbekende tijdzone") {
+		t.Fatalf("problems = %+v, want only the unknown zone Local on line 21", res.Problems)
+	}
+	if len(res.Shifts) != 1 {
+		t.Fatalf("shifts = %+v, want only the series (the cancelled occurrence is an exception)", res.Shifts)
+	}
+	s := res.Shifts[0]
+	sameTime(t, "end from duration", s.End, at(2026, 12, 2, 8, 0))
+	if len(s.ExDates) != 1 {
+		t.Fatalf("exdates = %v", s.ExDates)
+	}
+	sameTime(t, "cancelled occurrence", s.ExDates[0], at(2026, 12, 2, 17, 0))
+}
+
+func TestFileErrorsAreDutchAndNameTheFile(t *testing.T) {
+	_, err := rosterfile.ParseCSV(strings.NewReader("naam,begin\nA,2026-12-01 08:00\n"))
+	var me *mgz.Error
+	if !errors.As(err, &me) || me.Code != mgz.ECodeInvalid || me.Fields["file"] == "" || !strings.Contains(me.Message, "einde") {
+		t.Errorf("err = %#v", err)
+	}
+}

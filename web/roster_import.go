@@ -163,7 +163,7 @@ func (s *Server) pageRosterImportPost(w http.ResponseWriter, r *http.Request) er
 		if len(form.Errors) == 0 {
 			form.Errors["file"] = msg
 		}
-		return s.renderRosterImport(w, r, http.StatusUnprocessableEntity, d, form, msg)
+		return s.renderRosterImport(w, r, http.StatusUnprocessableEntity, d, form, "Het bestand is niet geïmporteerd; er is niets veranderd.")
 	}
 	if err != nil {
 		return err

@@ -76,7 +76,7 @@ func runRoster(ctx context.Context, env *environment, args []string) int {
 	}
 	res, err := rosterfile.Parse(f, bytes.NewReader(data))
 	if err != nil {
-		fmt.Fprintf(env.stderr, "%s: %v\n", prefix, err)
+		fmt.Fprintf(env.stderr, "%s: %s\n", prefix, mgz.ErrorMessage(err))
 		return 2
 	}
 	what := "afspraken"
