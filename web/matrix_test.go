@@ -1057,6 +1057,18 @@ func handoverEndpoints() []endpoint {
 			body: func(*matrix, *cell) any { return url.Values{} }, rule: handoverWriter, deniedFor: handoverDenied, ok: 303},
 		{name: "formulier: ouderdom van een overdracht", method: "POST", path: func(*matrix, *cell) string { return "/instellingen/overdracht" },
 			body: func(*matrix, *cell) any { return url.Values{"max_age_months": {"12"}} }, rule: rhoAdmin, ok: 303},
+		// Roster import (issue 13): the matrix roster belongs to the demo SO/AVG service. The matrix
+		// sends JSON: who may import is told to send iCalendar or CSV (415); the form without a file
+		// comes back naming the missing file (422). Real imports are in roster_import_test.go.
+		{name: "rooster importeren (iCalendar of CSV)", shown: "/api/v1/rosters/{rooster}/import", method: "POST", path: func(m *matrix, _ *cell) string {
+			return "/api/v1/rosters/" + itoa(matrixImportRoster(m)) + "/import"
+		}, body: func(*matrix, *cell) any { return map[string]any{} }, rule: rosterOwnerEditor, ok: 415},
+		{name: "pagina: rooster importeren", shown: "/roosters/{rooster}/import", method: "GET", path: func(m *matrix, _ *cell) string {
+			return "/roosters/" + itoa(matrixImportRoster(m)) + "/import"
+		}, rule: rosterOwnerEditor},
+		{name: "formulier: rooster importeren", shown: "/roosters/{rooster}/import", method: "POST", path: func(m *matrix, _ *cell) string {
+			return "/roosters/" + itoa(matrixImportRoster(m)) + "/import"
+		}, body: func(*matrix, *cell) any { return url.Values{} }, rule: rosterOwnerEditor, ok: 422},
 	}, append(fhirHandoverEndpoints(), []endpoint{
 		// Last: an emergency access lets its user read for an hour.
 		{name: "noodtoegang tot een overdracht", shown: "/api/v1/patients/{cliënt}/handover/emergency-access", method: "POST", path: func(m *matrix, _ *cell) string { return base(m) + "/emergency-access" },

@@ -64,6 +64,7 @@ func commands() []command {
 		{"token", "API-tokens maken voor programma's", runToken},
 		{"audit", "het auditlog controleren (verify) of exporteren (export)", runAudit},
 		{"import", "een CSV-bestand inlezen (locations, patients): eerst elke regel gecontroleerd, dan alles of niets", runImport},
+		{"roster", "diensten van een bereikbaarheidsrooster inlezen uit iCalendar (.ics) of CSV: alles of niets", runRoster},
 		{"version", "toon de versie van mgz", runVersion},
 		{"help", "toon deze hulp", runHelp},
 	}
