@@ -88,6 +88,14 @@ func (s *Server) pageRoutes() []route {
 		{"POST", "/contactpunten/{id}", s.pageContactUpdate},
 		{"GET", "/contactpunten/{id}/verwijderen", s.pageContactConfirmDelete},
 		{"POST", "/contactpunten/{id}/verwijderen", s.pageContactDelete},
+		{"GET", "/roosters", s.pageRosters},
+		{"GET", "/roosters/nieuw", s.pageNewRoster},
+		{"POST", "/roosters", s.pageCreateRoster},
+		{"GET", "/roosters/{id}", s.pageRoster},
+		{"POST", "/roosters/{id}", s.pageUpdateRoster},
+		{"POST", "/roosters/{id}/verwijderen", s.pageDeleteRoster},
+		{"POST", "/roosters/{id}/diensten", s.pageAddShift},
+		{"POST", "/roosters/{id}/diensten/{shift}/verwijderen", s.pageDeleteShift},
 	}, slices.Concat(s.switchPageRoutes(), s.inboxPageRoutes(), s.escalationPageRoutes(), s.handoverPageRoutes())...)
 }
 
