@@ -447,7 +447,7 @@ func (s *Server) pageRosters(w http.ResponseWriter, r *http.Request) error {
 		}
 		rows[i] = rosterRow{Roster: ro, Owner: s.ownerName(r, ro, n), Shifts: len(full.Shifts)}
 	}
-	d := rostersPageData{Items: rows, CanCreate: a.User.Has(mgz.RoleEditor), Role: string(role), Roles: mgz.RosterRoles.Options(),
+	d := rostersPageData{Items: rows, CanCreate: a.User.Has(mgz.RoleEditor) && len(rosterRolesOf(a.OrgKind)) > 0, Role: string(role), Roles: mgz.RosterRoles.Options(),
 		Pager: newPager(r, p, len(items), total)}
 	s.render(w, r, http.StatusOK, "rosters", pageData{Title: "Roosters", Nav: "roosters", Data: d, Notice: rosterNotices[r.URL.Query().Get("melding")]})
 	return nil
@@ -456,6 +456,19 @@ func (s *Server) pageRosters(w http.ResponseWriter, r *http.Request) error {
 // ownerOption is an owner a user may pick for a new roster: "organisatie-<id>" or "locatie-<id>".
 type ownerOption struct {
 	Value, Label string
+}
+
+// rosterRolesOf are the roster roles an organisation of kind may own.
+func rosterRolesOf(kind mgz.OrgKind) []mgz.Option[mgz.RosterRole] {
+	var out []mgz.Option[mgz.RosterRole]
+	for _, o := range mgz.RosterRoles.Options() {
+		for _, k := range o.Value.OwnerKinds() {
+			if k == kind {
+				out = append(out, o)
+			}
+		}
+	}
+	return out
 }
 
 type rosterFormData struct {
@@ -472,7 +485,7 @@ func (s *Server) renderNewRoster(w http.ResponseWriter, r *http.Request, status 
 	if err != nil {
 		return err
 	}
-	d := rosterFormData{Roles: mgz.RosterRoles.Options(),
+	d := rosterFormData{Roles: rosterRolesOf(own.Kind),
 		Owners: []ownerOption{{"organisatie-" + strconv.FormatInt(own.ID, 10), own.Name + " (hele organisatie)"}}}
 	if own.Kind == mgz.KindCareProvider {
 		locs, _, err := s.reg(r).Locations(r.Context(), mgz.LocationFilter{ProviderID: own.ID, Page: mgz.Page{Limit: mgz.MaxLimit}})

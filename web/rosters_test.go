@@ -1,6 +1,8 @@
 package web_test
 
 import (
+	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -8,6 +10,7 @@ import (
 	"time"
 
 	"github.com/regio-mgz/mgz"
+	"github.com/regio-mgz/mgz/service"
 )
 
 // rosterJSONT is a roster as the API answers it.
@@ -316,4 +319,116 @@ func TestRosterPages(t *testing.T) {
 		t.Fatalf("delete: %d %s", r.status, r.body)
 	}
 	wantError(t, ts.do(t, "GET", "/api/v1/rosters/"+itoa(ro.ID), nil), 404, mgz.ECodeNotFound)
+}
+
+// rosterRoleOf is a roster role an organisation of kind may own ("" for none).
+func rosterRoleOf(kind mgz.OrgKind) mgz.RosterRole {
+	return map[mgz.OrgKind]mgz.RosterRole{mgz.KindCareProvider: mgz.RosterFirstLine, mgz.KindPhysicianService: mgz.RosterPhysicianOnCall,
+		mgz.KindGPPost: mgz.RosterGPPostElderly}[kind]
+}
+
+// rosterOwner is whose roster a cell changes as its own: its organisation, or, for a kind that
+// has no rosters, the demo care provider (it has none: it tries another's).
+func (m *matrix) rosterOwner(c *cell) mgz.Organisation {
+	if rosterRoleOf(c.who.kind) != "" {
+		return c.own
+	}
+	return m.dem[mgz.KindCareProvider]
+}
+
+// rosterStranger is an organisation with rosters other than the cell's own.
+func (m *matrix) rosterStranger(c *cell) mgz.Organisation {
+	if c.who.kind == mgz.KindCareProvider {
+		return m.dem[mgz.KindPhysicianService]
+	}
+	return m.dem[mgz.KindCareProvider]
+}
+
+// rosterEditor may change the own organisation's rosters; only care providers, SO/AVG services
+// and GP posts have rosters (L-Rol 2, L-Conv 5, T 2.3.2.2-3).
+var rosterEditor = rule{"bewerker of beheerder van de eigen zorgaanbieder, SO/AVG-dienst of huisartsenpost", func(w who) bool {
+	return rosterRoleOf(w.kind) != "" && editorRole(w.role)
+}}
+
+// freshRoster makes a roster of org with one shift, for matrix cells that change or remove it.
+func (m *matrix) freshRoster(o mgz.Organisation) (mgz.Roster, mgz.Shift) {
+	ctx := context.Background()
+	org := o.ID
+	ro := mgz.Roster{OrganisationID: &org, Role: rosterRoleOf(o.Kind), Name: fmt.Sprintf("Matrixrooster %d", m.unique()), Phone: "0612345678"}
+	if err := m.ts.svc.CreateRoster(ctx, service.System(), &ro); err != nil {
+		m.t.Fatal(err)
+	}
+	start := time.Date(2026, 11, 30, 23, 0, 0, 0, time.UTC)
+	sh := mgz.Shift{RosterID: ro.ID, Person: "Matrixteam", Start: start, End: start.Add(8 * time.Hour), RRule: "FREQ=DAILY"}
+	if err := m.ts.svc.AddShift(ctx, service.System(), &sh, 0); err != nil {
+		m.t.Fatal(err)
+	}
+	return ro, sh
+}
+
+func (m *matrix) rosterPath(org mgz.Organisation, prefix, tail string) string {
+	ro, _ := m.freshRoster(org)
+	return prefix + itoa(ro.ID) + tail
+}
+
+func (m *matrix) shiftPath(org mgz.Organisation, prefix, tail string) string {
+	ro, sh := m.freshRoster(org)
+	return prefix + itoa(ro.ID) + "/" + tail + "/" + itoa(sh.ID)
+}
+
+// The roster rows of the permission matrix (issue 13): every signed-in user reads who is on
+// call; an organisation's editors and admins change its own rosters, nobody another's.
+func rosterEndpoints() []endpoint {
+	const api, page = "/api/v1/rosters/", "/roosters/"
+	newRoster := func(o mgz.Organisation) map[string]any {
+		return map[string]any{"organisation_id": o.ID, "role": rosterRoleOf(o.Kind), "name": "Rooster matrix", "phone": "0612345678"}
+	}
+	newRosterForm := func(o mgz.Organisation) url.Values {
+		return url.Values{"owner": {"organisatie-" + itoa(o.ID)}, "role": {string(rosterRoleOf(o.Kind))}, "name": {"Rooster matrix"}, "phone": {"0612345678"}}
+	}
+	shift := map[string]any{"person": "Dagteam", "start": "2026-12-01T08:00", "end": "2026-12-01T17:00", "rrule": "FREQ=WEEKLY;BYDAY=MO,TU"}
+	shiftForm := url.Values{"person": {"Dagteam"}, "start_date": {"2026-12-01"}, "start_time": {"08:00"}, "end_time": {"17:00"}, "repeat": {"weekdays"}}
+	rename := map[string]any{"name": "Voorwacht hernoemd", "phone": "0612345679"}
+	renameForm := url.Values{"name": {"Voorwacht hernoemd"}, "phone": {"0612345679"}}
+	own := func(prefix, tail string) func(*matrix, *cell) string {
+		return func(m *matrix, c *cell) string { return m.rosterPath(m.rosterOwner(c), prefix, tail) }
+	}
+	other := func(prefix, tail string) func(*matrix, *cell) string {
+		return func(m *matrix, c *cell) string { return m.rosterPath(m.rosterStranger(c), prefix, tail) }
+	}
+	ownShift := func(prefix, seg, tail string) func(*matrix, *cell) string {
+		return func(m *matrix, c *cell) string { return m.shiftPath(m.rosterOwner(c), prefix, seg) + tail }
+	}
+	otherShift := func(prefix, seg, tail string) func(*matrix, *cell) string {
+		return func(m *matrix, c *cell) string { return m.shiftPath(m.rosterStranger(c), prefix, seg) + tail }
+	}
+	body := func(v any) func(*matrix, *cell) any { return func(*matrix, *cell) any { return v } }
+	return []endpoint{
+		{name: "roosters", method: "GET", path: p("/api/v1/rosters"), rule: everyone},
+		{name: "eigen rooster aanmaken", method: "POST", path: p("/api/v1/rosters"), body: func(m *matrix, c *cell) any { return newRoster(m.rosterOwner(c)) }, rule: rosterEditor},
+		{name: "rooster van een ander aanmaken", method: "POST", path: p("/api/v1/rosters"), body: func(m *matrix, c *cell) any { return newRoster(m.rosterStranger(c)) }, rule: nobody},
+		{name: "rooster lezen (met diensten)", shown: api + "{rooster-van-een-ander}", method: "GET", path: other(api, ""), rule: everyone},
+		{name: "wie heeft dienst volgens een rooster", shown: api + "{rooster-van-een-ander}/occurrences", method: "GET", path: other(api, "/occurrences"), rule: everyone},
+		{name: "eigen rooster wijzigen", shown: api + "{eigen-rooster}", method: "PUT", path: own(api, ""), body: body(rename), rule: rosterEditor},
+		{name: "rooster van een ander wijzigen", shown: api + "{rooster-van-een-ander}", method: "PUT", path: other(api, ""), body: body(rename), rule: nobody},
+		{name: "eigen rooster verwijderen", shown: api + "{eigen-rooster}", method: "DELETE", path: own(api, ""), rule: rosterEditor},
+		{name: "rooster van een ander verwijderen", shown: api + "{rooster-van-een-ander}", method: "DELETE", path: other(api, ""), rule: nobody},
+		{name: "dienst toevoegen aan een eigen rooster", shown: api + "{eigen-rooster}/shifts", method: "POST", path: own(api, "/shifts"), body: body(shift), rule: rosterEditor},
+		{name: "dienst toevoegen aan een rooster van een ander", shown: api + "{rooster-van-een-ander}/shifts", method: "POST", path: other(api, "/shifts"), body: body(shift), rule: nobody},
+		{name: "dienst van een eigen rooster verwijderen", shown: api + "{eigen-rooster}/shifts/{dienst}", method: "DELETE", path: ownShift(api, "shifts", ""), rule: rosterEditor},
+		{name: "dienst van een rooster van een ander verwijderen", shown: api + "{rooster-van-een-ander}/shifts/{dienst}", method: "DELETE", path: otherShift(api, "shifts", ""), rule: nobody},
+		{name: "pagina: roosters", method: "GET", path: p("/roosters"), rule: everyone},
+		{name: "pagina: nieuw rooster", method: "GET", path: p("/roosters/nieuw"), rule: ownEditor},
+		{name: "formulier: eigen rooster aanmaken", method: "POST", path: p("/roosters"), body: func(m *matrix, c *cell) any { return newRosterForm(m.rosterOwner(c)) }, rule: rosterEditor, ok: 303},
+		{name: "formulier: rooster van een ander aanmaken", method: "POST", path: p("/roosters"), body: func(m *matrix, c *cell) any { return newRosterForm(m.rosterStranger(c)) }, rule: nobody},
+		{name: "pagina: rooster", shown: page + "{rooster-van-een-ander}", method: "GET", path: other(page, ""), rule: everyone},
+		{name: "formulier: eigen rooster wijzigen", shown: page + "{eigen-rooster}", method: "POST", path: own(page, ""), body: body(renameForm), rule: rosterEditor, ok: 303},
+		{name: "formulier: rooster van een ander wijzigen", shown: page + "{rooster-van-een-ander}", method: "POST", path: other(page, ""), body: body(renameForm), rule: nobody},
+		{name: "formulier: eigen rooster verwijderen", shown: page + "{eigen-rooster}/verwijderen", method: "POST", path: own(page, "/verwijderen"), body: body(url.Values{}), rule: rosterEditor, ok: 303},
+		{name: "formulier: rooster van een ander verwijderen", shown: page + "{rooster-van-een-ander}/verwijderen", method: "POST", path: other(page, "/verwijderen"), body: body(url.Values{}), rule: nobody},
+		{name: "formulier: dienst toevoegen aan een eigen rooster", shown: page + "{eigen-rooster}/diensten", method: "POST", path: own(page, "/diensten"), body: body(shiftForm), rule: rosterEditor, ok: 303},
+		{name: "formulier: dienst toevoegen aan een rooster van een ander", shown: page + "{rooster-van-een-ander}/diensten", method: "POST", path: other(page, "/diensten"), body: body(shiftForm), rule: nobody},
+		{name: "formulier: dienst van een eigen rooster verwijderen", shown: page + "{eigen-rooster}/diensten/{dienst}/verwijderen", method: "POST", path: ownShift(page, "diensten", "/verwijderen"), body: body(url.Values{}), rule: rosterEditor, ok: 303},
+		{name: "formulier: dienst van een rooster van een ander verwijderen", shown: page + "{rooster-van-een-ander}/diensten/{dienst}/verwijderen", method: "POST", path: otherShift(page, "diensten", "/verwijderen"), body: body(url.Values{}), rule: nobody},
+	}
 }
