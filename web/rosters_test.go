@@ -264,17 +264,28 @@ func TestRosterPages(t *testing.T) {
 		t.Fatalf("invalid shift form: %d %s", r.status, r.body)
 	}
 
+	// A rule the form does not offer, through the API, in words where it is simple.
+	api := "/api/v1/rosters/" + strings.TrimPrefix(page, "/roosters/") + "/shifts"
+	if r := ed.do(t, "POST", api, map[string]any{"person": "Avondteam", "start": "2026-10-19T17:00", "end": "2026-10-19T23:00",
+		"rrule": "FREQ=WEEKLY;BYDAY=MO,TU;UNTIL=20261231T235959", "exdates": []string{"2026-10-20T17:00"}}); r.status != 201 {
+		t.Fatalf("add shift by API: %d %s", r.status, r.body)
+	}
+	if r := ed.do(t, "POST", api, map[string]any{"person": "Weekendteam", "start": "2026-10-24T09:00", "end": "2026-10-24T17:00",
+		"rrule": "FREQ=WEEKLY;INTERVAL=2;BYDAY=SA"}); r.status != 201 {
+		t.Fatalf("add shift by API: %d %s", r.status, r.body)
+	}
 	r = ed.do(t, "GET", page, nil)
 	body := string(r.body)
 	for _, want := range []string{"Wie heeft dienst de komende 14 dagen", "werkdagen (ma t/m vr)", "Niet op feestdagen", "Nachtteam",
 		`action="` + page + `/diensten"`, "Rooster importeren (iCalendar of CSV)", `href="` + page + `/import"`, "Rooster verwijderen",
-		"woensdag 21-10-2026", `href="tel:0612345678"`, `scope="col"`} {
+		"woensdag 21-10-2026", `href="tel:0612345678"`, `scope="col"`,
+		"wekelijks op ma, di tot en met 31-12-2026", "20-10-2026 17:00", "FREQ=WEEKLY;INTERVAL=2;BYDAY=SA"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("owner's page lacks %q", want)
 		}
 	}
-	// Saturday and Sunday have no night shift.
-	if strings.Contains(body, "zaterdag 24-10-2026") {
+	// The weekday night shift starts on Friday, not on Saturday.
+	if strings.Contains(body, `zaterdag 24-10-2026</td><td data-label="Van–tot">23:00`) || !strings.Contains(body, `vrijdag 23-10-2026</td><td data-label="Van–tot">23:00`) {
 		t.Errorf("a weekday shift shows on Saturday")
 	}
 
