@@ -251,6 +251,23 @@ func TestRosterPages(t *testing.T) {
 	}
 	page := strings.SplitN(r.header.Get("Location"), "?", 2)[0]
 
+	// The form offers the provider's own locations; a location's roster names it as owner.
+	loc := demoLocations(t, ts, mgz.LocationFilter{ProviderID: cp.ID}, 1)[0]
+	if r := ed.do(t, "GET", "/roosters/nieuw", nil); !strings.Contains(string(r.body), `value="locatie-`+itoa(loc.ID)+`"`) {
+		t.Fatalf("the new-roster form does not offer location %d: %s", loc.ID, r.body)
+	}
+	r = ed.postForm(t, "/roosters", url.Values{"owner": {"locatie-" + itoa(loc.ID)}, "role": {"behaviour_specialist"}, "name": {"Gedragskundige locatie"}, "phone": {"0612345678"}})
+	if r.status != 303 {
+		t.Fatalf("create for a location: %d %s", r.status, r.body)
+	}
+	var lst struct {
+		Items []rosterJSONT `json:"items"`
+	}
+	ts.do(t, "GET", "/api/v1/rosters?location_id="+itoa(loc.ID), nil).json(t, &lst)
+	if len(lst.Items) != 1 || lst.Items[0].LocationID == nil || *lst.Items[0].LocationID != loc.ID || lst.Items[0].OrganisationID != nil {
+		t.Fatalf("the location's rosters: %+v", lst.Items)
+	}
+
 	// A shift of the form: a night shift every weekday, the end on the next day.
 	r = ed.postForm(t, page+"/diensten", url.Values{"person": {"Nachtteam"}, "start_date": {"2026-10-19"}, "start_time": {"23:00"},
 		"end_time": {"07:00"}, "repeat": {"weekdays"}, "holidays": {"skip_holidays"}})
