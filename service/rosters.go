@@ -2,10 +2,14 @@ package service
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
+	"time"
 
 	"github.com/regio-mgz/mgz"
 	"github.com/regio-mgz/mgz/access"
+	"github.com/regio-mgz/mgz/roster"
 )
 
 // rosterObject is the audit object type of rosters and their shifts.
@@ -133,9 +137,31 @@ func (s *Service) AddShift(ctx context.Context, a mgz.Actor, sh *mgz.Shift, rev 
 	if err := sh.Normalise(); err != nil {
 		return err
 	}
+	if err := checkRRule(sh); err != nil {
+		return err
+	}
+	if sh.UID == "" {
+		// A shift entered by hand gets its own key, as an imported one has its file's.
+		var b [16]byte
+		if _, err := rand.Read(b[:]); err != nil {
+			return err
+		}
+		sh.UID = hex.EncodeToString(b[:]) + "@mgz"
+	}
 	return s.changeRoster(ctx, a, sh.RosterID, rev, mgz.AuditUpdate, "dienst toegevoegd", func(tx mgz.Tx, _ mgz.Roster) error {
 		return tx.Rosters().AddShift(ctx, sh)
 	})
+}
+
+// checkRRule refuses a recurrence rule that cannot be expanded, so a stored shift always can be.
+func checkRRule(sh *mgz.Shift) error {
+	if sh.RRule == "" {
+		return nil
+	}
+	if _, err := roster.Occurrences(sh, sh.Start, sh.Start.Add(time.Minute), 0); err != nil {
+		return mgz.FieldError("rrule", fmt.Sprintf("De herhaling %q is geen geldige RRULE (RFC 5545). Gebruik bijvoorbeeld FREQ=WEEKLY;BYDAY=MO,TU of kies een herhaling uit de lijst.", sh.RRule))
+	}
+	return nil
 }
 
 // DeleteShift removes one shift from a roster.

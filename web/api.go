@@ -62,6 +62,7 @@ func (s *Server) apiRoutes() []route {
 	routes = append(routes, s.escalationRoutes()...)
 	routes = append(routes, s.handoverRoutes()...)
 	routes = append(routes, s.rosterImportRoutes()...)
+	routes = append(routes, s.rosterRoutes()...)
 	return routes
 }
 

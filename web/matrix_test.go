@@ -1002,7 +1002,7 @@ func endpoints() []endpoint {
 		{name: "download: bijlage van een melding", shown: "/meldingen/{melding}/bijlagen/{bijlage}", method: "GET", path: func(m *matrix, _ *cell) string {
 			return m.escPage(m.escOpen, "/bijlagen/"+itoa(m.escAttachment))
 		}, rule: escReader, denied: 404},
-	}, append(handoverEndpoints(), fhirEndpoints()...)...)
+	}, slices.Concat(handoverEndpoints(), fhirEndpoints(), rosterEndpoints())...)
 }
 
 // The handover rows (issue 12). The matrix patient has no lead physician organisation of its

@@ -90,6 +90,14 @@ func (s *Server) pageRoutes() []route {
 		{"POST", "/contactpunten/{id}/verwijderen", s.pageContactDelete},
 		{"GET", "/roosters/{id}/import", s.pageRosterImport},
 		{"POST", "/roosters/{id}/import", s.pageRosterImportPost},
+		{"GET", "/roosters", s.pageRosters},
+		{"GET", "/roosters/nieuw", s.pageNewRoster},
+		{"POST", "/roosters", s.pageCreateRoster},
+		{"GET", "/roosters/{id}", s.pageRoster},
+		{"POST", "/roosters/{id}", s.pageUpdateRoster},
+		{"POST", "/roosters/{id}/verwijderen", s.pageDeleteRoster},
+		{"POST", "/roosters/{id}/diensten", s.pageAddShift},
+		{"POST", "/roosters/{id}/diensten/{shift}/verwijderen", s.pageDeleteShift},
 	}, slices.Concat(s.switchPageRoutes(), s.inboxPageRoutes(), s.escalationPageRoutes(), s.handoverPageRoutes())...)
 }
 
