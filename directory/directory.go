@@ -51,6 +51,7 @@ type parties struct {
 	rosters    []mgz.Roster // of the location, its provider, the SO/AVG service and the GP post
 	free       calendar.HolidaySet
 	warnedGap  map[string]bool
+	careOffice *mgz.Organisation // read only when a roster applies
 }
 
 const locationKey = -1
@@ -97,7 +98,7 @@ func (d *Directory) enrich(ctx context.Context, req rules.Request, resp *rules.R
 	if !cloned {
 		route = resp.Route.Clone()
 	}
-	gaps := make([]bool, len(route.Steps))
+	gaps := make([]time.Time, len(route.Steps)) // the end of a step's on-call gap, zero for none
 	for i := range route.Steps {
 		c, gap, ok := p.rosterContact(route.Steps[i].Role)
 		if !ok {
@@ -112,15 +113,18 @@ func (d *Directory) enrich(ctx context.Context, req rules.Request, resp *rules.R
 			reachable = append(reachable, st)
 			continue
 		}
-		if gaps[i] {
+		if !gaps[i].IsZero() {
 			next := "bel bij spoed 112"
+			if gaps[i].After(p.at) && gaps[i].Before(p.at.Add(gapWindow)) {
+				next += ", anders weer vanaf " + clock(gaps[i])
+			}
 			if i+1 < len(route.Steps) {
 				next = fmt.Sprintf("ga door naar stap %d", route.Steps[i+1].Order)
 			}
 			c.Note = "Nu niemand van dienst volgens het rooster: " + next + "."
 			p.warnings = append(p.warnings, rules.Warning{Code: rules.WarnNotReachableNow, Message: fmt.Sprintf(
-				"%s (%s) is op dit moment niet bereikbaar: volgens het rooster is niemand van dienst. %s Laat het gat dichten: %s.",
-				c.Organisation, rosterRoleOf(st.Role).Label(), c.Note, p.whomToTell())})
+				"%s van %s is op dit moment niet bereikbaar: volgens het rooster is niemand van dienst. %s Laat het gat in het rooster dichten: %s.",
+				rosterRoleOf(st.Role).Label(), c.Organisation, c.Note, p.whomToTell())})
 			continue
 		}
 		if i+1 < len(route.Steps) {

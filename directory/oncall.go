@@ -59,6 +59,13 @@ func (d *Directory) loadRosters(ctx context.Context, p *parties) error {
 		return err
 	}
 	p.rosters = rs
+	if len(rs) == 0 {
+		return nil
+	}
+	// Whom to tell of a gap, after the care provider (L-Rol 1, L-Conv 5).
+	if p.careOffice, err = d.regional(ctx, mgz.KindCareOffice, p.region); err != nil {
+		return err
+	}
 	if d.free != nil {
 		if p.free, err = d.free(ctx); err != nil {
 			return err
@@ -142,10 +149,11 @@ func onCallNote(oc *rules.OnCall) string {
 // rosterContact returns the contact of a step from the rosters, when the party of the step has a
 // roster of the role: the person on call now, or in a gap the covenant's fallback (for the SO/AVG:
 // the GP post's SO/AVG on call, L-Conv 5) or a contact not reachable now. gap reports a contact not
-// reachable now because of a gap. ok is false when no roster applies: then the contact points say.
-func (p *parties) rosterContact(role rules.Role) (c *rules.Contact, gap, ok bool) {
+// reachable now because of a gap, with the end of the gap. ok is false when no roster applies: then the contact points say.
+func (p *parties) rosterContact(role rules.Role) (c *rules.Contact, gapEnd time.Time, ok bool) {
+	var none time.Time
 	if len(p.rosters) == 0 {
-		return nil, false, false
+		return nil, none, false
 	}
 	var rrole mgz.RosterRole
 	var rs []mgz.Roster
@@ -153,39 +161,39 @@ func (p *parties) rosterContact(role rules.Role) (c *rules.Contact, gap, ok bool
 	switch role {
 	case rules.RoleFirstLine, rules.RoleBehaviourSpecialist:
 		if p.loc == nil {
-			return nil, false, false
+			return nil, none, false
 		}
 		rrole = rosterRoleOf(role)
 		rs = p.rostersOf(rrole, p.loc.ID, p.provider.ID)
 		owner, location = p.provider.Name, p.loc.Name
 	case rules.RoleElderlyCarePhysician, rules.RoleIDPhysician, rules.RoleInstitutionPhysician:
 		if p.physician == nil {
-			return nil, false, false
+			return nil, none, false
 		}
 		rrole = mgz.RosterPhysicianOnCall
 		rs = p.rostersOf(rrole, 0, p.physician.ID)
 		owner = p.physician.Name
 	default:
-		return nil, false, false
+		return nil, none, false
 	}
 	if len(rs) == 0 {
-		return nil, false, false
+		return nil, none, false
 	}
 	if oc, found := p.onCallNow(rs); found {
-		return &rules.Contact{Organisation: owner, Location: location, Phone: oc.Phone, Note: onCallNote(oc), OnCall: oc}, false, true
+		return &rules.Contact{Organisation: owner, Location: location, Phone: oc.Phone, Note: onCallNote(oc), OnCall: oc}, none, true
 	}
 	iv := p.gapAround(rs)
 	msg := fmt.Sprintf("%s van %s: volgens het rooster is niemand van dienst %s (%s).",
 		rrole.Label(), owner, describeGap(iv, p.at), joinSources(rrole.Sources()))
 	if rrole == mgz.RosterPhysicianOnCall {
 		if c := p.gpPostFallback(); c != nil {
-			p.gapWarning(rrole, owner, msg+fmt.Sprintf(" Terugval: %s van %s, nu van dienst: %s, %s (L-Conv 5).",
-				p.gpPostRole().Label(), p.gpPost.Name, c.OnCall.Name, c.Phone))
-			return c, false, true
+			p.gapWarning(rrole, owner, msg+fmt.Sprintf(" Terugval: de %s van dienst bij %s, %s, %s (L-Conv 5).",
+				gpPostWhat(p.gpPostRole()), p.gpPost.Name, c.OnCall.Name, c.Phone))
+			return c, none, true
 		}
 	}
 	p.gapWarning(rrole, owner, msg+" Er is geen terugval met iemand van dienst: "+p.whomToTell()+".")
-	return &rules.Contact{Organisation: owner, Location: location, NotReachableNow: true}, true, true
+	return &rules.Contact{Organisation: owner, Location: location, NotReachableNow: true}, iv.To, true
 }
 
 // rosterRoleOf is the roster role that staffs a step's role.
@@ -220,12 +228,16 @@ func (p *parties) gpPostFallback() *rules.Contact {
 	if !found {
 		return nil
 	}
-	what := "SO"
-	if role == mgz.RosterGPPostDisability {
-		what = "AVG"
-	}
+	what := gpPostWhat(role)
 	return &rules.Contact{Organisation: p.gpPost.Name, Phone: oc.Phone, OnCall: oc,
 		Note: fmt.Sprintf("Terugval: %s via de huisartsenpost (L-Conv 5), want de eigen SO/AVG-dienst heeft nu niemand van dienst. %s", what, onCallNote(oc))}
+}
+
+func gpPostWhat(role mgz.RosterRole) string {
+	if role == mgz.RosterGPPostDisability {
+		return "AVG"
+	}
+	return "SO"
 }
 
 // whomToTell says whom to tell of a gap: first the care provider, then the zorgkantoor (L-Rol 1,
@@ -236,8 +248,8 @@ func (p *parties) whomToTell() string {
 		prov = "de zorgaanbieder " + p.provider.Name
 	}
 	office := "het zorgkantoor"
-	if p.region != "" {
-		office = "het zorgkantoor (regio " + p.region + ")"
+	if p.careOffice != nil {
+		office = "het zorgkantoor, " + p.careOffice.Name
 	}
 	return "meld dit eerst bij " + prov + " en daarna bij " + office + " (L-Rol 1, L-Conv 5)"
 }
