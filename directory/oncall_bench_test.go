@@ -4,10 +4,12 @@ import (
 	"context"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/regio-mgz/mgz"
 	"github.com/regio-mgz/mgz/calendar"
 	"github.com/regio-mgz/mgz/directory"
+	"github.com/regio-mgz/mgz/roster"
 	"github.com/regio-mgz/mgz/rules"
 )
 
@@ -75,4 +77,38 @@ func BenchmarkDecideWithRostersInMemory(b *testing.B) {
 // BenchmarkDecideWithoutRosters is today's answer, the baseline of the two above.
 func BenchmarkDecideWithoutRosters(b *testing.B) {
 	benchDecide(b, benchFixture(b), nil)
+}
+
+// BenchmarkRosterArithmeticOfAnAnswer is the roster work a night answer of the benchmarks above
+// adds to a decision, without any reads: who is on call for the voorwacht and the SO service, the
+// SO service's gap traced over ±8 days, and the GP post's SO on call.
+func BenchmarkRosterArithmeticOfAnAnswer(b *testing.B) {
+	f := benchFixture(b)
+	all, err := f.db.Store().Rosters().WithShifts(context.Background(), mgz.RosterFilter{})
+	if err != nil || len(all) != 3 {
+		b.Fatalf("rosters: %d, %v", len(all), err)
+	}
+	byRole := map[mgz.RosterRole][]mgz.Roster{}
+	for _, r := range all {
+		byRole[r.Role] = append(byRole[r.Role], r)
+	}
+	free := calendar.Default().FreeDays
+	at := inNightGap
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		if occ, err := roster.OnCall(byRole[mgz.RosterFirstLine], at, free); err != nil || len(occ) != 1 {
+			b.Fatal("voorwacht", occ, err)
+		}
+		if occ, err := roster.OnCall(byRole[mgz.RosterPhysicianOnCall], at, free); err != nil || len(occ) != 0 {
+			b.Fatal("SO", occ, err)
+		}
+		occ, err := roster.Expand(byRole[mgz.RosterPhysicianOnCall], at.Add(-8*24*time.Hour), at.Add(8*24*time.Hour), free)
+		if err != nil || len(roster.Uncovered(occ, at.Add(-8*24*time.Hour), at.Add(8*24*time.Hour))) == 0 {
+			b.Fatal("gap", err)
+		}
+		if occ, err := roster.OnCall(byRole[mgz.RosterGPPostElderly], at, free); err != nil || len(occ) != 1 {
+			b.Fatal("HAP", occ, err)
+		}
+	}
 }
