@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -73,5 +74,18 @@ func TestDecideAPIWarnsOfAnOnCallGap(t *testing.T) {
 	}
 	if !strings.Contains(mustJSON(day["route"]), `"name":"Dr. S. de Dag"`) {
 		t.Errorf("the day answer does not name who is on call: %s", mustJSON(day["route"]))
+	}
+
+	// The answer page shows the person on call at the SO step, and the gap at night.
+	q := url.Values{"location_id": {itoa(ls[0].ID)}, "wlz": {"without_treatment"}, "delivery": {"stay_without_treatment"},
+		"category": {"condition_treatment"}, "at": {"2026-10-07T14:00"}}
+	page := ts.do(t, "GET", "/wie-is-verantwoordelijk?"+q.Encode(), nil)
+	if page.status != 200 || !strings.Contains(string(page.body), "Van dienst volgens het rooster: Dr. S. de Dag (SO)") {
+		t.Errorf("answer page at 14:00 (status %d) does not name who is on call", page.status)
+	}
+	q.Set("at", "2026-10-07T23:30")
+	page = ts.do(t, "GET", "/wie-is-verantwoordelijk?"+q.Encode(), nil)
+	if page.status != 200 || !strings.Contains(string(page.body), "Nu niemand van dienst volgens het rooster") {
+		t.Errorf("answer page at 23:30 (status %d) does not say nobody is on call", page.status)
 	}
 }
