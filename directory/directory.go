@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/regio-mgz/mgz"
 	"github.com/regio-mgz/mgz/calendar"
@@ -17,11 +18,19 @@ import (
 
 // Directory looks up contacts in a register.
 type Directory struct {
-	reg mgz.RegisterService
+	reg     mgz.RegisterService
+	rosters RosterReader // nil: contacts come from contact points only
+	free    FreeDays
 }
 
-// New returns a Directory over reg.
-func New(reg mgz.RegisterService) *Directory { return &Directory{reg: reg} }
+// New returns a Directory over reg. Without WithRosters it names contact points only.
+func New(reg mgz.RegisterService, opts ...Option) *Directory {
+	d := &Directory{reg: reg}
+	for _, o := range opts {
+		o(d)
+	}
+	return d
+}
 
 // parties is everything of the register a route about one location (or one client) can need.
 type parties struct {
@@ -37,6 +46,12 @@ type parties struct {
 	office     bool
 	warnings   []rules.Warning
 	warnedRole map[rules.Role]bool
+	region     string       // the zorgkantoor region
+	at         time.Time    // the moment of the question
+	rosters    []mgz.Roster // of the location, its provider, the SO/AVG service and the GP post
+	free       calendar.HolidaySet
+	warnedGap  map[string]bool
+	careOffice *mgz.Organisation // read only when a roster applies
 }
 
 const locationKey = -1
@@ -59,7 +74,11 @@ func (d *Directory) enrich(ctx context.Context, req rules.Request, resp *rules.R
 		}
 		locID = id
 	}
-	p, err := d.load(ctx, locID, client, resp.Route)
+	at := time.Now()
+	if req.Question != nil && !req.Question.At.IsZero() {
+		at = req.Question.At
+	}
+	p, err := d.load(ctx, locID, client, resp.Route, at)
 	if err != nil {
 		if mgz.ErrorCode(err) == mgz.ECodeNotFound {
 			resp.Warnings = append(resp.Warnings, rules.Warning{Code: rules.WarnLocationUnknown,
@@ -79,14 +98,33 @@ func (d *Directory) enrich(ctx context.Context, req rules.Request, resp *rules.R
 	if !cloned {
 		route = resp.Route.Clone()
 	}
+	gaps := make([]time.Time, len(route.Steps)) // the end of a step's on-call gap, zero for none
 	for i := range route.Steps {
-		route.Steps[i].Contact = p.contactFor(route.Steps[i].Role)
+		c, gap, ok := p.rosterContact(route.Steps[i].Role)
+		if !ok {
+			c = p.contactFor(route.Steps[i].Role)
+		}
+		route.Steps[i].Contact, gaps[i] = c, gap
 	}
 	reachable := make([]rules.Step, 0, len(route.Steps))
 	for i, st := range route.Steps {
 		c := st.Contact
 		if c == nil || !c.NotReachableNow {
 			reachable = append(reachable, st)
+			continue
+		}
+		if !gaps[i].IsZero() {
+			next := "bel bij spoed 112"
+			if gaps[i].After(p.at) && gaps[i].Before(p.at.Add(gapWindow)) {
+				next += ", anders weer vanaf " + clock(gaps[i])
+			}
+			if i+1 < len(route.Steps) {
+				next = fmt.Sprintf("ga door naar stap %d", route.Steps[i+1].Order)
+			}
+			c.Note = "Nu niemand van dienst volgens het rooster: " + next + "."
+			p.warnings = append(p.warnings, rules.Warning{Code: rules.WarnNotReachableNow, Message: fmt.Sprintf(
+				"%s van %s is op dit moment niet bereikbaar: volgens het rooster is niemand van dienst. %s Laat het gat in het rooster dichten: %s.",
+				rosterRoleOf(st.Role).Label(), c.Organisation, c.Note, p.whomToTell())})
 			continue
 		}
 		if i+1 < len(route.Steps) {
@@ -107,8 +145,8 @@ func (d *Directory) enrich(ctx context.Context, req rules.Request, resp *rules.R
 	resp.Warnings = append(resp.Warnings, p.warnings...)
 }
 
-func (d *Directory) load(ctx context.Context, locID int64, client *mgz.Patient, route *rules.Route) (*parties, error) {
-	p := &parties{contacts: map[int64][]mgz.ContactPoint{}, warnedRole: map[rules.Role]bool{}, client: client}
+func (d *Directory) load(ctx context.Context, locID int64, client *mgz.Patient, route *rules.Route, at time.Time) (*parties, error) {
+	p := &parties{contacts: map[int64][]mgz.ContactPoint{}, warnedRole: map[rules.Role]bool{}, client: client, at: at}
 	p.office = route != nil && route.Period == calendar.OfficeHours
 	region := ""
 	if locID != 0 {
@@ -147,6 +185,12 @@ func (d *Directory) load(ctx context.Context, locID int64, client *mgz.Patient, 
 	}
 	if p.ggd, err = d.regional(ctx, mgz.KindPublicHealthService, region); err != nil {
 		return nil, err
+	}
+	p.region = region
+	if d.rosters != nil {
+		if err := d.loadRosters(ctx, p); err != nil {
+			return nil, err
+		}
 	}
 	all := mgz.Page{Limit: mgz.MaxLimit}
 	if p.loc != nil {

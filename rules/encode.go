@@ -2,6 +2,7 @@ package rules
 
 import (
 	"strconv"
+	"time"
 	"unicode/utf8"
 )
 
@@ -170,8 +171,27 @@ func (c *Contact) appendJSON(dst []byte) []byte {
 		if sep {
 			dst = append(dst, ',')
 		}
+		sep = true
 		dst = append(dst, `"note":`...)
 		dst = appendString(dst, c.Note)
+	}
+	if o := c.OnCall; o != nil {
+		if sep {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, `"on_call":{"name":`...)
+		dst = appendString(dst, o.Name)
+		if o.Function != "" {
+			dst = append(dst, `,"function":`...)
+			dst = appendString(dst, o.Function)
+		}
+		if o.Phone != "" {
+			dst = append(dst, `,"phone":`...)
+			dst = appendString(dst, o.Phone)
+		}
+		dst = append(dst, `,"until":"`...)
+		dst = o.Until.AppendFormat(dst, time.RFC3339Nano) // as encoding/json writes a time.Time
+		dst = append(dst, `"}`...)
 	}
 	return append(dst, '}')
 }

@@ -246,6 +246,8 @@ const (
 	WarnPartyMissing = "party_missing"
 	// WarnNotReachableNow: a contact is not reachable at this moment.
 	WarnNotReachableNow = "not_reachable_now"
+	// WarnOnCallGap: the roster of a party the route needs has nobody on call at this moment.
+	WarnOnCallGap = "on_call_gap"
 	// WarnRegisterOverridesRequest: the request contradicts the register,
 	// and the answer follows the register.
 	WarnRegisterOverridesRequest = "register_overrides_request"
@@ -317,6 +319,17 @@ type Contact struct {
 	// Note is a Dutch remark on the contact, e.g. how the care provider arranged GP care out of
 	// hours, or "nu niet bereikbaar" with what to call instead.
 	Note string `json:"note,omitempty"`
+	// OnCall names who is on call for this step now according to the roster of the party
+	// (issue 13); nil without a roster.
+	OnCall *OnCall `json:"on_call,omitempty"`
+}
+
+// OnCall is the person on call for a step at the moment of the question, from a roster.
+type OnCall struct {
+	Name     string    `json:"name"`
+	Function string    `json:"function,omitempty"`
+	Phone    string    `json:"phone,omitempty"`
+	Until    time.Time `json:"until"` // end of the shift (RFC 3339)
 }
 
 // NotResponsible is a role someone might call who is not responsible.
@@ -339,6 +352,10 @@ func (r *Route) Clone() *Route {
 		s.Sources = append([]string(nil), s.Sources...)
 		if s.Contact != nil {
 			ct := *s.Contact
+			if ct.OnCall != nil {
+				oc := *ct.OnCall
+				ct.OnCall = &oc
+			}
 			s.Contact = &ct
 		}
 		c.Steps[i] = s

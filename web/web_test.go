@@ -19,6 +19,7 @@ import (
 
 	"github.com/regio-mgz/mgz"
 	"github.com/regio-mgz/mgz/auth"
+	"github.com/regio-mgz/mgz/calendar"
 	"github.com/regio-mgz/mgz/demo"
 	"github.com/regio-mgz/mgz/directory"
 	"github.com/regio-mgz/mgz/service"
@@ -93,7 +94,13 @@ func newTestServerClock(t *testing.T, withDemo bool, clock func() time.Time) *te
 			t.Fatal(err)
 		}
 	}
-	srv, err := web.New(web.Config{Service: svc, Enrich: directory.New(db.Register()).Enrich, Resolver: directory.New(db.Register()).Resolver, Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))})
+	// As mgz serve wires it: rosters say who is on call (issue 13).
+	dir := directory.New(db.Register(), directory.WithRosters(db.Store().Rosters().WithShifts,
+		func(ctx context.Context) (calendar.HolidaySet, error) {
+			s, err := db.Settings().CalendarSettings(ctx)
+			return s.OrDefault().FreeDays, err
+		}))
+	srv, err := web.New(web.Config{Service: svc, Enrich: dir.Enrich, Resolver: dir.Resolver, Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))})
 	if err != nil {
 		t.Fatal(err)
 	}

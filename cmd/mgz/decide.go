@@ -123,7 +123,8 @@ func decideEngine(ctx context.Context, dbPath string) (*rules.Engine, func(), er
 	// A patient_id is read through the service, so the read passes the access policy and is
 	// audited under the command line's own actor.
 	svc := service.New(db.Store(), service.Config{})
-	dir := directory.New(db.Register())
+	dir := directory.New(db.Register(), directory.WithRosters(db.Store().Rosters().WithShifts,
+		func(context.Context) (calendar.HolidaySet, error) { return settings.OrDefault().FreeDays, nil }))
 	patients := func(ctx context.Context, id int64) (mgz.Patient, error) {
 		return svc.Patient(ctx, service.System(), id)
 	}

@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/regio-mgz/mgz"
+	"github.com/regio-mgz/mgz/calendar"
 	"github.com/regio-mgz/mgz/demo"
 	"github.com/regio-mgz/mgz/directory"
 	"github.com/regio-mgz/mgz/outbox"
@@ -129,7 +130,13 @@ func runServe(ctx context.Context, env *environment, args []string) int {
 		}
 	}
 
-	dir := directory.New(svc.Register(service.System()))
+	// Rosters say who is on call (issue 13); every signed-in user may read them, so the store is
+	// read directly, like the register under the system actor.
+	dir := directory.New(svc.Register(service.System()), directory.WithRosters(db.Store().Rosters().WithShifts,
+		func(ctx context.Context) (calendar.HolidaySet, error) {
+			s, err := db.Settings().CalendarSettings(ctx)
+			return s.OrDefault().FreeDays, err
+		}))
 	srv, err := web.New(web.Config{Service: svc, Enrich: dir.Enrich, Resolver: dir.Resolver,
 		SecureCookies: *secure, Logger: log, Version: versionString(), MailEnabled: smtpCfg != nil})
 	if err != nil {
