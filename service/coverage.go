@@ -37,8 +37,9 @@ type CoverageFilter struct {
 type CoverageReport struct {
 	Gaps          []mgz.CoverageGap
 	From, To      time.Time
-	Organisations map[int64]string // names of the gaps' organisations
-	Locations     map[int64]string // names of the gaps' locations
+	Organisations map[int64]string      // names of the gaps' organisations
+	Locations     map[int64]string      // names of the gaps' locations
+	Kinds         map[int64]mgz.OrgKind // kinds of the gaps' organisations
 }
 
 // NormaliseCoverageFilter fills in the window from the service clock and validates f.
@@ -112,7 +113,7 @@ func (s *Service) CoverageReport(ctx context.Context, a mgz.Actor, f CoverageFil
 // coverage computes the report of a normalised filter: for a location from that location alone,
 // otherwise from the whole register, reading each table once.
 func (s *Service) coverage(ctx context.Context, st mgz.Tx, f CoverageFilter, loc *mgz.Location) (CoverageReport, error) {
-	rep := CoverageReport{From: f.From, To: f.To, Organisations: map[int64]string{}, Locations: map[int64]string{}}
+	rep := CoverageReport{From: f.From, To: f.To, Organisations: map[int64]string{}, Locations: map[int64]string{}, Kinds: map[int64]mgz.OrgKind{}}
 	orgs, err := allOrganisations(ctx, st)
 	if err != nil {
 		return rep, err
@@ -168,6 +169,7 @@ func (s *Service) coverage(ctx context.Context, st mgz.Tx, f CoverageFilter, loc
 	for _, g := range gaps {
 		if o, ok := reg.Organisations[g.OrganisationID]; ok {
 			rep.Organisations[g.OrganisationID] = o.Name
+			rep.Kinds[g.OrganisationID] = o.Kind
 		}
 		if g.LocationID != nil {
 			rep.Locations[*g.LocationID] = locName[*g.LocationID]
