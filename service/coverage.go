@@ -160,6 +160,9 @@ func (s *Service) coverage(ctx context.Context, st mgz.Tx, f CoverageFilter, loc
 	if err != nil {
 		return rep, err
 	}
+	for i := range gaps {
+		gaps[i].From, gaps[i].To = gaps[i].From.UTC(), gaps[i].To.UTC()
+	}
 	sort.SliceStable(gaps, func(i, j int) bool { return gaps[i].From.Before(gaps[j].From) })
 	rep.Gaps = gaps
 	locName := map[int64]string{}
