@@ -825,7 +825,9 @@ func endpoints() []endpoint {
 		{name: "roostergaten van de eigen organisatie", shown: "/api/v1/availability/gaps?organisation_id={eigen}", method: "GET",
 			path: func(_ *matrix, c *cell) string { return "/api/v1/availability/gaps?organisation_id=" + itoa(c.own.ID) }, rule: everyone},
 		{name: "roostergaten van een andere organisatie", shown: "/api/v1/availability/gaps?organisation_id={andere}", method: "GET",
-			path: func(_ *matrix, c *cell) string { return "/api/v1/availability/gaps?organisation_id=" + itoa(c.other.ID) }, rule: availabilityRegion},
+			path: func(_ *matrix, c *cell) string {
+				return "/api/v1/availability/gaps?organisation_id=" + itoa(c.other.ID)
+			}, rule: availabilityRegion},
 
 		// The pages.
 		{name: "pagina: start", method: "GET", path: p("/"), rule: everyone, only: startPageOwn},
