@@ -40,6 +40,7 @@ type CoverageReport struct {
 	Organisations map[int64]string      // names of the gaps' organisations
 	Locations     map[int64]string      // names of the gaps' locations
 	Kinds         map[int64]mgz.OrgKind // kinds of the gaps' organisations
+	orgs          []mgz.Organisation    // the register's organisations, for the scan's addressees
 }
 
 // NormaliseCoverageFilter fills in the window from the service clock and validates f.
@@ -118,6 +119,7 @@ func (s *Service) coverage(ctx context.Context, st mgz.Tx, f CoverageFilter, loc
 	if err != nil {
 		return rep, err
 	}
+	rep.orgs = orgs
 	reg := roster.RegionRegister{Organisations: map[int64]mgz.Organisation{}, GPPosts: map[string][]int64{}}
 	for _, o := range orgs {
 		reg.Organisations[o.ID] = o
@@ -248,10 +250,7 @@ func (s *Service) ScanCoverageGaps(ctx context.Context) (int, error) {
 		if err != nil {
 			return err
 		}
-		orgs, err := allOrganisations(ctx, tx)
-		if err != nil {
-			return err
-		}
+		orgs := rep.orgs
 		byID := map[int64]mgz.Organisation{}
 		for _, o := range orgs {
 			byID[o.ID] = o

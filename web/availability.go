@@ -205,6 +205,9 @@ func (s *Server) pageAvailability(w http.ResponseWriter, r *http.Request) error 
 // those who may see them (nil otherwise).
 func (s *Server) locationCoverage(r *http.Request, l mgz.Location) ([]gapRow, bool, error) {
 	a := actorOf(r)
+	if l.Lifecycle == mgz.LifecyclePlanned || l.Lifecycle == mgz.LifecycleClosed {
+		return nil, false, nil // no duties before opening or after closing
+	}
 	if !service.Allowed(a, access.Read, access.Resource{Kind: access.Availability, OrganisationID: l.ProviderID}) {
 		return nil, false, nil
 	}
