@@ -63,6 +63,7 @@ func (s *Server) apiRoutes() []route {
 	routes = append(routes, s.handoverRoutes()...)
 	routes = append(routes, s.rosterImportRoutes()...)
 	routes = append(routes, s.rosterRoutes()...)
+	routes = append(routes, s.availabilityRoutes()...)
 	return routes
 }
 

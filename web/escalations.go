@@ -517,6 +517,12 @@ func (s *Server) pageNewEscalation(w http.ResponseWriter, r *http.Request) error
 	if id := r.URL.Query().Get("zorgaanbieder"); id != "" {
 		v.Set("care_provider_id", id)
 	}
+	// A link from the coverage page (/beschikbaarheid) names the gap: location, subject, text.
+	for param, field := range map[string]string{"locatie": "location_id", "onderwerp": "category", "omschrijving": "description", "begin": "period_start"} {
+		if x := r.URL.Query().Get(param); x != "" {
+			v.Set(field, x)
+		}
+	}
 	return s.renderNewEscalation(w, r, http.StatusOK, Form{Values: v}, "")
 }
 

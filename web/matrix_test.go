@@ -81,6 +81,11 @@ var (
 	regionOverviewReaders = rule{"de RHO, het zorgkantoor, leden van de regionale tafel en zorgaanbieders (eigen locaties)", func(w who) bool {
 		return w.kind == mgz.KindRegionalGPOrg || w.kind == mgz.KindCareOffice || w.kind == mgz.KindCareProvider || w.role == mgz.RoleRegionalTable
 	}}
+	// Coverage gaps (issue 13): the RHO, the zorgkantoor and members of the regional table see the
+	// region's; every organisation its own.
+	availabilityRegion = rule{"de RHO, het zorgkantoor en leden van de regionale tafel", func(w who) bool {
+		return w.kind == mgz.KindRegionalGPOrg || w.kind == mgz.KindCareOffice || w.role == mgz.RoleRegionalTable
+	}}
 	providerEditor = rule{"bewerker of beheerder van de eigen zorgaanbieder", func(w who) bool { return w.kind == mgz.KindCareProvider && editorRole(w.role) }}
 	// The matrix agreement's and patient's parties.
 	agreementReader = rule{"iedere gebruiker van een partij", agreementParty}
@@ -816,6 +821,13 @@ func endpoints() []endpoint {
 		{name: "reactietermijn meldingen wijzigen", method: "PUT", path: p("/api/v1/settings/escalation"), body: func(*matrix, *cell) any {
 			return map[string]any{"escalation_response_days": 14}
 		}, rule: rhoAdmin},
+		{name: "roostergaten van de hele regio", method: "GET", path: p("/api/v1/availability/gaps"), rule: availabilityRegion},
+		{name: "roostergaten van de eigen organisatie", shown: "/api/v1/availability/gaps?organisation_id={eigen}", method: "GET",
+			path: func(_ *matrix, c *cell) string { return "/api/v1/availability/gaps?organisation_id=" + itoa(c.own.ID) }, rule: everyone},
+		{name: "roostergaten van een andere organisatie", shown: "/api/v1/availability/gaps?organisation_id={andere}", method: "GET",
+			path: func(_ *matrix, c *cell) string {
+				return "/api/v1/availability/gaps?organisation_id=" + itoa(c.other.ID)
+			}, rule: availabilityRegion},
 
 		// The pages.
 		{name: "pagina: start", method: "GET", path: p("/"), rule: everyone, only: startPageOwn},
@@ -975,6 +987,7 @@ func endpoints() []endpoint {
 
 		{name: "pagina: meldingen (alleen die waarbij de eigen organisatie betrokken is)", method: "GET", path: p("/meldingen"), rule: everyone, only: visibleEscalationLinks},
 		{name: "pagina: nieuwe melding", method: "GET", path: p("/meldingen/nieuw"), rule: escFiler},
+		{name: "pagina: bereikbaarheid en roostergaten (de regio, of de eigen organisatie)", method: "GET", path: p("/beschikbaarheid"), rule: everyone},
 		{name: "formulier: melding doen", method: "POST", path: p("/meldingen"), body: func(m *matrix, _ *cell) any {
 			return url.Values{"reporter_practice_id": {itoa(m.dem[mgz.KindGPPractice].ID)}, "care_provider_id": {itoa(m.dem[mgz.KindCareProvider].ID)},
 				"category": {"protocols"}, "description": {"Matrixmelding."}, "period_start": {m.ts.svc.Today().Format("2006-01-02")}}

@@ -99,6 +99,7 @@ func (s *Server) pageRoutes() []route {
 		{"POST", "/roosters/{id}/diensten", s.pageAddShift},
 		{"POST", "/roosters/{id}/diensten/{shift}/verwijderen", s.pageDeleteShift},
 	}, slices.Concat(s.switchPageRoutes(), s.inboxPageRoutes(), s.escalationPageRoutes(), s.handoverPageRoutes())...)
+	}, slices.Concat(s.switchPageRoutes(), s.inboxPageRoutes(), s.escalationPageRoutes(), s.handoverPageRoutes(), s.availabilityPageRoutes())...)
 }
 
 // formProblem returns the field messages of err when it is a refusal a person can mend in the
@@ -159,6 +160,9 @@ type homeData struct {
 	OwnClients   bool
 	Clients      []mgz.Patient
 	ClientsTotal int
+	// CoverageGaps counts the uncovered gaps of the next 72 hours (availability.go), for the RHO
+	// and care providers.
+	CoverageGaps *homeGaps
 }
 
 // homeClients is how many clients the start page lists by name; the rest are behind a link.
@@ -219,6 +223,9 @@ func (s *Server) pageHome(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if d.Switches, err = s.homeSwitchNotices(r); err != nil {
+		return err
+	}
+	if d.CoverageGaps, err = s.homeCoverageGaps(r); err != nil {
 		return err
 	}
 	s.render(w, r, http.StatusOK, "home", pageData{Title: "Regio in één oogopslag", Nav: "home", Data: d})
@@ -473,6 +480,9 @@ type locDetailData struct {
 	Card *callCard
 	// OpeningMissing: the agreements a planned location still lacks close to its opening (L-Rol 3).
 	OpeningMissing []mgz.AgreementType
+	// Coverage is the location's gaps of the next 14 days (availability.go), for those who may see them.
+	Coverage     []gapRow
+	ShowCoverage bool
 }
 
 func (s *Server) pageLocation(w http.ResponseWriter, r *http.Request) error {
@@ -534,6 +544,9 @@ func (s *Server) pageLocation(w http.ResponseWriter, r *http.Request) error {
 		d.ShowProposals = true
 	}
 	if err := s.locationOpening(r, &d); err != nil {
+		return err
+	}
+	if d.Coverage, d.ShowCoverage, err = s.locationCoverage(r, d.Loc); err != nil {
 		return err
 	}
 	s.render(w, r, http.StatusOK, "location", pageData{Title: d.Loc.Name, Nav: "locaties", Data: d})

@@ -58,6 +58,14 @@ func housekeeping(ctx context.Context, log *slog.Logger, svc *service.Service) {
 		}
 	}
 	scanOverdue()
+	scanGaps := func() {
+		if n, err := svc.ScanCoverageGaps(ctx); err != nil && ctx.Err() == nil {
+			log.Error("scanning the rosters for coverage gaps failed; tried again on the next tick", "err", err)
+		} else if n > 0 {
+			log.Info("coverage gaps within 72 hours announced", "gaps", n)
+		}
+	}
+	scanGaps()
 	for {
 		select {
 		case <-ctx.Done():
@@ -68,6 +76,8 @@ func housekeeping(ctx context.Context, log *slog.Logger, svc *service.Service) {
 			settleSwitches()
 			// Overdue steps are found on the same hourly tick: a deadline is a calendar day.
 			scanOverdue()
+			// Gaps starting within 72 hours are announced on the same hourly tick.
+			scanGaps()
 		case <-reminders.C:
 			notifyReminders()
 		}

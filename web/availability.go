@@ -1,0 +1,252 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/regio-mgz/mgz"
+	"github.com/regio-mgz/mgz/access"
+	"github.com/regio-mgz/mgz/calendar"
+	"github.com/regio-mgz/mgz/service"
+)
+
+// Availability (issue 13): the intervals in which a role the covenant requires has nobody on
+// call, from the rosters, for the region, an organisation or a location.
+
+func (s *Server) availabilityRoutes() []route {
+	return []route{
+		{"GET", "/api/v1/availability/gaps", s.apiAvailabilityGaps},
+	}
+}
+
+func (s *Server) availabilityPageRoutes() []route {
+	return []route{
+		{"GET", "/beschikbaarheid", s.pageAvailability},
+	}
+}
+
+// gapJSON is a coverage gap in the API, with the names a person reads.
+type gapJSON struct {
+	mgz.CoverageGap
+	OrganisationName string `json:"organisation_name"`
+	LocationName     string `json:"location_name,omitempty"`
+}
+
+type gapsJSON struct {
+	Items []gapJSON `json:"items"`
+	Total int       `json:"total"`
+	From  time.Time `json:"from"`
+	To    time.Time `json:"to"`
+}
+
+func (s *Server) apiAvailabilityGaps(w http.ResponseWriter, r *http.Request) error {
+	q := newQueryParams(r)
+	f := service.CoverageFilter{LocationID: q.int("location_id"), OrganisationID: q.int("organisation_id"),
+		Role: enumParam(q, "role", mgz.RosterRoles), From: q.moment("from", false), To: q.moment("to", true)}
+	if err := q.err(); err != nil {
+		return err
+	}
+	rep, err := s.cfg.Service.CoverageReport(r.Context(), actorOf(r), f)
+	if err != nil {
+		return err
+	}
+	out := gapsJSON{Items: make([]gapJSON, len(rep.Gaps)), Total: len(rep.Gaps), From: rep.From, To: rep.To}
+	for i, g := range rep.Gaps {
+		out.Items[i] = gapJSON{CoverageGap: g, OrganisationName: rep.Organisations[g.OrganisationID]}
+		if g.LocationID != nil {
+			out.Items[i].LocationName = rep.Locations[*g.LocationID]
+		}
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// gapRow is a gap as a row of the availability page.
+type gapRow struct {
+	mgz.CoverageGap
+	Organisation, Location string
+	From, To               string
+	KindLabel              string
+	// Report is the link to a new report about the gap, for those who may file one.
+	Report string
+}
+
+// gapKindLabel is the Dutch name of a gap's kind.
+func gapKindLabel(k mgz.GapKind) string {
+	if k == mgz.GapNoRoster {
+		return "geen rooster"
+	}
+	return "niemand van dienst"
+}
+
+// gapCategory is the report subject of a gap in role.
+func gapCategory(role mgz.RosterRole) mgz.EscalationCategory {
+	switch role {
+	case mgz.RosterFirstLine:
+		return mgz.CategoryFirstLineAvailability
+	case mgz.RosterBehaviourSpecialist:
+		return mgz.CategoryBehaviourSupport
+	}
+	return mgz.CategoryPhysicianAvailability
+}
+
+func gapMoment(t time.Time) string { return t.In(calendar.Location()).Format("02-01-2006 15:04") }
+
+// gapRows turns a report into rows; file says the viewer may file reports, now is the clock.
+func gapRows(rep service.CoverageReport, file bool, now time.Time) []gapRow {
+	rows := make([]gapRow, len(rep.Gaps))
+	for i, g := range rep.Gaps {
+		row := gapRow{CoverageGap: g, Organisation: rep.Organisations[g.OrganisationID], From: gapMoment(g.From), To: gapMoment(g.To),
+			KindLabel: gapKindLabel(g.Kind)}
+		if g.LocationID != nil {
+			row.Location = rep.Locations[*g.LocationID]
+		}
+		if file && g.Kind == mgz.GapUncovered && g.To.After(now) {
+			v := url.Values{}
+			if rep.Kinds[g.OrganisationID] == mgz.KindCareProvider {
+				v.Set("zorgaanbieder", strconv.FormatInt(g.OrganisationID, 10))
+			}
+			desc := g.String() + " (" + row.Organisation
+			if g.LocationID != nil {
+				v.Set("locatie", strconv.FormatInt(*g.LocationID, 10))
+				desc += ", locatie " + row.Location
+			}
+			desc += "). Gevonden in de roosters in mgz."
+			v.Set("onderwerp", string(gapCategory(g.Role)))
+			v.Set("omschrijving", desc)
+			v.Set("begin", g.From.In(calendar.Location()).Format("2006-01-02"))
+			row.Report = "/meldingen/nieuw?" + v.Encode()
+		}
+		rows[i] = row
+	}
+	return rows
+}
+
+type availabilityPageData struct {
+	Rows       []gapRow
+	From, To   string
+	Roles      []mgz.Option[mgz.RosterRole]
+	Locations  []mgz.Location
+	Role       string
+	LocationID int64
+	OrgID      int64
+	OrgName    string
+	Van        string
+	Days       int
+	DayOptions []int
+	CanFile    bool
+}
+
+func (s *Server) pageAvailability(w http.ResponseWriter, r *http.Request) error {
+	a := actorOf(r)
+	q := newQueryParams(r)
+	f := service.CoverageFilter{LocationID: q.int("location_id"), OrganisationID: q.int("organisation_id"),
+		Role: enumParam(q, "role", mgz.RosterRoles)}
+	d := availabilityPageData{Roles: mgz.RosterRoles.Options(), Role: string(f.Role), LocationID: f.LocationID, CanFile: canFile(a),
+		Days: 14, DayOptions: []int{3, 7, 14, 31, 62}, Van: q.str("van")}
+	if n := q.int("dagen"); n != 0 {
+		d.Days = int(n)
+	}
+	if d.Van != "" {
+		from, err := time.ParseInLocation("2006-01-02", d.Van, calendar.Location())
+		if err != nil {
+			q.errs["van"] = "Vul een datum in als jjjj-mm-dd."
+		}
+		f.From = from
+	}
+	if d.Days < 1 || d.Days > 62 {
+		q.errs["dagen"] = "Kies een periode van 1 tot en met 62 dagen."
+	}
+	if f.LocationID == 0 && f.OrganisationID == 0 && !service.Allowed(a, access.Read, access.Resource{Kind: access.Availability}) {
+		f.OrganisationID = a.User.OrganisationID // an organisation sees its own
+	}
+	d.OrgID = f.OrganisationID
+	ctx := r.Context()
+	locs := mgz.LocationFilter{Page: mgz.Page{Limit: mgz.MaxLimit}}
+	if a.OrgKind == mgz.KindCareProvider {
+		locs.ProviderID = a.User.OrganisationID
+	}
+	var err error
+	if d.Locations, _, err = s.reg(r).Locations(ctx, locs); err != nil {
+		return err
+	}
+	if f.OrganisationID != 0 {
+		if o, err := s.reg(r).Organisation(ctx, f.OrganisationID); err == nil {
+			d.OrgName = o.Name
+		}
+	}
+	page := func(status int, problem string, fields map[string]string) error {
+		s.render(w, r, status, "availability", pageData{Title: "Bereikbaarheid en roostergaten", Nav: "beschikbaarheid", Data: d,
+			Form: Form{Values: r.URL.Query(), Errors: fields}, Problem: problem})
+		return nil
+	}
+	if err := q.err(); err != nil {
+		return page(http.StatusUnprocessableEntity, "Een filter klopt niet. Verbeter het gemarkeerde veld.", q.errs)
+	}
+	if f.From.IsZero() {
+		f.From = s.cfg.Service.Now()
+	}
+	f.To = f.From.AddDate(0, 0, d.Days)
+	rep, err := s.cfg.Service.CoverageReport(ctx, a, f)
+	if fields, msg, ok := formProblem(err); ok {
+		return page(http.StatusUnprocessableEntity, msg, fields)
+	}
+	if err != nil {
+		return err
+	}
+	d.From, d.To = gapMoment(rep.From), gapMoment(rep.To)
+	d.Rows = gapRows(rep, d.CanFile, s.cfg.Service.Now())
+	return page(http.StatusOK, "", nil)
+}
+
+// locationCoverage is the location page's section: the location's gaps of the next 14 days, for
+// those who may see them (nil otherwise).
+func (s *Server) locationCoverage(r *http.Request, l mgz.Location) ([]gapRow, bool, error) {
+	a := actorOf(r)
+	if l.Lifecycle == mgz.LifecyclePlanned || l.Lifecycle == mgz.LifecycleClosed {
+		return nil, false, nil // no duties before opening or after closing
+	}
+	if !service.Allowed(a, access.Read, access.Resource{Kind: access.Availability, OrganisationID: l.ProviderID}) {
+		return nil, false, nil
+	}
+	rep, err := s.cfg.Service.CoverageReport(r.Context(), a, service.CoverageFilter{LocationID: l.ID})
+	if err != nil {
+		return nil, false, err
+	}
+	return gapRows(rep, canFile(a), s.cfg.Service.Now()), true, nil
+}
+
+// homeGaps is the start page's count of uncovered gaps.
+type homeGaps struct{ N int }
+
+// homeCoverageGaps counts the uncovered gaps of the next 72 hours for the start page of the RHO
+// (the region's) and of a care provider (its own); nil for others.
+func (s *Server) homeCoverageGaps(r *http.Request) (*homeGaps, error) {
+	a := actorOf(r)
+	var f service.CoverageFilter
+	switch a.OrgKind {
+	case mgz.KindRegionalGPOrg:
+	case mgz.KindCareProvider:
+		f.OrganisationID = a.User.OrganisationID
+	default:
+		return nil, nil
+	}
+	if !service.Allowed(a, access.Read, access.Resource{Kind: access.Availability, OrganisationID: f.OrganisationID}) {
+		return nil, nil
+	}
+	f.From = s.cfg.Service.Now()
+	f.To = f.From.Add(service.CoverageScanWindow)
+	gaps, err := s.cfg.Service.CoverageGaps(r.Context(), a, f)
+	if err != nil {
+		return nil, err
+	}
+	n := 0
+	for _, g := range gaps {
+		if g.Kind == mgz.GapUncovered {
+			n++
+		}
+	}
+	return &homeGaps{N: n}, nil
+}
