@@ -133,6 +133,8 @@ type OverviewRow struct {
 	Ready     bool `json:"ready"`
 	// Open lists them (filled by the service from the prerequisites' own evaluation).
 	Open []PrerequisiteKey `json:"open_items"`
+	// Inconsistent lists the open items recorded as met that the register contradicts (issue 13).
+	Inconsistent []PrerequisiteKey `json:"inconsistent_items"`
 
 	OpenReports    int `json:"open_reports"`
 	OverdueReports int `json:"overdue_reports"`

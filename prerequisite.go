@@ -156,10 +156,49 @@ type ItemState struct {
 	Recorded    bool             `json:"recorded"`
 	Expired     bool             `json:"expired"`
 	ExpiresSoon bool             `json:"expires_soon"`
+	// Inconsistent is set when the item is recorded as met but the register says otherwise
+	// (issue 13 item 4); InconsistentReason says what is missing, in Dutch.
+	Inconsistent       bool   `json:"inconsistent"`
+	InconsistentReason string `json:"inconsistent_reason,omitempty"`
 }
 
-// Met reports whether the item counts as met today: status met and not expired.
-func (s ItemState) Met() bool { return s.Item.Status == StatusMet && !s.Expired }
+// Met reports whether the item counts as met today: status met, not expired and not contradicted
+// by the register.
+func (s ItemState) Met() bool { return s.Item.Status == StatusMet && !s.Expired && !s.Inconsistent }
+
+// RegisterFacts is what the register says about a location for the prerequisites it can check
+// (issue 13 item 4). A prerequisite confirmed as met whose fact is false is inconsistent.
+type RegisterFacts struct {
+	// FirstLine24h: a first_line contact point with hours 24_7, or a first_line roster, of the
+	// location or of its care provider (T 2.3.2.3).
+	FirstLine24h bool `json:"first_line_24h"`
+	// BehaviourSpecialist: a behaviour_specialist contact point or roster of the location or of its
+	// care provider (T 2.3.2.2).
+	BehaviourSpecialist bool `json:"behaviour_specialist"`
+	// PhysicianService: the location is linked to an SO/AVG service (L-Rol 2).
+	PhysicianService bool `json:"physician_service"`
+	// GPPost: a GP post serves the care office region of the location's provider (L-Conv 4).
+	GPPost bool `json:"gp_post"`
+}
+
+// UncheckedRegister is the facts that flag nothing: every checkable prerequisite is taken as
+// the user recorded it.
+var UncheckedRegister = RegisterFacts{FirstLine24h: true, BehaviourSpecialist: true, PhysicianService: true, GPPost: true}
+
+// inconsistency returns the Dutch reason why key, recorded as met, contradicts facts ("" if not).
+func (f RegisterFacts) inconsistency(key PrerequisiteKey) string {
+	switch {
+	case key == PrereqFirstLine24h && !f.FirstLine24h:
+		return "Als voldaan gemeld, maar er staat geen voorwacht die dag en nacht bereikbaar is in het register (contactpunt 24/7 of rooster). Leg de voorwacht vast of pas de randvoorwaarde aan."
+	case key == PrereqBehaviourSpecialist24h && !f.BehaviourSpecialist:
+		return "Als voldaan gemeld, maar er staat geen gedragskundige in het register (contactpunt of rooster). Leg de gedragskundige vast of pas de randvoorwaarde aan."
+	case key == PrereqPhysicianContract && !f.PhysicianService:
+		return "Als voldaan gemeld, maar de locatie is in het register niet gekoppeld aan een SO/AVG-dienst. Koppel de dienst of pas de randvoorwaarde aan."
+	case key == PrereqGPPostArrangement && !f.GPPost:
+		return "Als voldaan gemeld, maar er staat geen huisartsenpost in het register voor de zorgkantoorregio van de zorgaanbieder. Leg de huisartsenpost vast of pas de randvoorwaarde aan."
+	}
+	return ""
+}
 
 // Readiness is a location's checklist evaluated on a day.
 type Readiness struct {
@@ -170,18 +209,27 @@ type Readiness struct {
 	Open []PrerequisiteKey `json:"open"`
 	// Expiring lists the items that are met but end within ExpiryWarning.
 	Expiring []PrerequisiteKey `json:"expiring"`
+	// Inconsistent lists the items recorded as met that the register contradicts.
+	Inconsistent []PrerequisiteKey `json:"inconsistent"`
 }
 
 // Evaluate computes readiness from the current items of a location (§5): ready when every
 // required item is met and not expired; an advised item is shown but never blocks. today is a
-// date in the region's time zone (the time of day is ignored).
+// date in the region's time zone (the time of day is ignored). It does not check the register:
+// see EvaluateWithRegister.
 func Evaluate(locationID int64, items []PrerequisiteItem, today time.Time) Readiness {
+	return EvaluateWithRegister(locationID, items, today, UncheckedRegister)
+}
+
+// EvaluateWithRegister is Evaluate that also checks the items recorded as met against what the
+// register says (facts): an item the register contradicts is inconsistent and not met.
+func EvaluateWithRegister(locationID int64, items []PrerequisiteItem, today time.Time, facts RegisterFacts) Readiness {
 	day := dateOf(today)
 	byKey := make(map[PrerequisiteKey]PrerequisiteItem, len(items))
 	for _, it := range items {
 		byKey[it.Key] = it
 	}
-	r := Readiness{LocationID: locationID, Ready: true, Items: make([]ItemState, 0, len(Prerequisites)), Open: []PrerequisiteKey{}, Expiring: []PrerequisiteKey{}}
+	r := Readiness{LocationID: locationID, Ready: true, Items: make([]ItemState, 0, len(Prerequisites)), Open: []PrerequisiteKey{}, Expiring: []PrerequisiteKey{}, Inconsistent: []PrerequisiteKey{}}
 	for _, d := range Prerequisites {
 		st := ItemState{Def: d, Item: PrerequisiteItem{LocationID: locationID, Key: d.Key, Status: StatusUnknown}}
 		if it, ok := byKey[d.Key]; ok {
@@ -191,6 +239,12 @@ func Evaluate(locationID int64, items []PrerequisiteItem, today time.Time) Readi
 			end := dateOf(*v)
 			st.Expired = day.After(end)
 			st.ExpiresSoon = !st.Expired && !end.After(day.Add(ExpiryWarning))
+		}
+		if st.Item.Status == StatusMet && !st.Expired {
+			if why := facts.inconsistency(d.Key); why != "" {
+				st.Inconsistent, st.InconsistentReason = true, why
+				r.Inconsistent = append(r.Inconsistent, d.Key)
+			}
 		}
 		if st.ExpiresSoon {
 			r.Expiring = append(r.Expiring, d.Key)
@@ -235,4 +289,6 @@ type PrerequisiteStore interface {
 	Document(ctx context.Context, id int64) (Document, []byte, error)
 	// ItemsOf returns the current items of many locations, for lists of readiness.
 	ItemsOf(ctx context.Context, locationIDs []int64) (map[int64][]PrerequisiteItem, error)
+	// RegisterFactsOf returns what the register says of many locations, for EvaluateWithRegister.
+	RegisterFactsOf(ctx context.Context, locationIDs []int64) (map[int64]RegisterFacts, error)
 }

@@ -1,6 +1,7 @@
 package mgz
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -125,5 +126,52 @@ func TestPrerequisiteItemValidation(t *testing.T) {
 				t.Fatalf("error %v, want a Dutch message at %s", err, tc.field)
 			}
 		})
+	}
+}
+
+func TestPrereqEvaluateWithRegisterFlagsMetItemsTheRegisterContradicts(t *testing.T) {
+	today := time.Date(2026, 11, 23, 15, 0, 0, 0, time.UTC)
+	if r := EvaluateWithRegister(1, allMet(), today, UncheckedRegister); !r.Ready || len(r.Inconsistent) != 0 {
+		t.Fatalf("nothing contradicted: ready %v, inconsistent %v", r.Ready, r.Inconsistent)
+	}
+	if r := Evaluate(1, allMet(), today); !r.Ready || len(r.Inconsistent) != 0 {
+		t.Fatalf("Evaluate checks no register: ready %v, inconsistent %v", r.Ready, r.Inconsistent)
+	}
+	for _, tc := range []struct {
+		key   PrerequisiteKey
+		facts RegisterFacts
+	}{
+		{PrereqFirstLine24h, RegisterFacts{BehaviourSpecialist: true, PhysicianService: true, GPPost: true}},
+		{PrereqBehaviourSpecialist24h, RegisterFacts{FirstLine24h: true, PhysicianService: true, GPPost: true}},
+		{PrereqPhysicianContract, RegisterFacts{FirstLine24h: true, BehaviourSpecialist: true, GPPost: true}},
+		{PrereqGPPostArrangement, RegisterFacts{FirstLine24h: true, BehaviourSpecialist: true, PhysicianService: true}},
+	} {
+		r := EvaluateWithRegister(1, allMet(), today, tc.facts)
+		if r.Ready || len(r.Open) != 1 || r.Open[0] != tc.key || len(r.Inconsistent) != 1 || r.Inconsistent[0] != tc.key {
+			t.Errorf("%s contradicted: ready %v, open %v, inconsistent %v", tc.key, r.Ready, r.Open, r.Inconsistent)
+		}
+		for _, st := range r.Items {
+			if st.Inconsistent != (st.Def.Key == tc.key) {
+				t.Errorf("%s contradicted: item %s inconsistent %v", tc.key, st.Def.Key, st.Inconsistent)
+			}
+			if st.Inconsistent && (st.Met() || !strings.Contains(st.InconsistentReason, "Als voldaan gemeld")) {
+				t.Errorf("%s: met %v, reason %q", st.Def.Key, st.Met(), st.InconsistentReason)
+			}
+		}
+	}
+	// An item not recorded as met, or expired, is open for that reason and not inconsistent.
+	its := allMet()
+	for i := range its {
+		switch its[i].Key {
+		case PrereqFirstLine24h:
+			its[i].Status = StatusNotMet
+		case PrereqPhysicianContract:
+			its[i].ValidUntil = prereqDay("2026-11-01")
+		}
+	}
+	r := EvaluateWithRegister(1, its, today, RegisterFacts{})
+	want := []PrerequisiteKey{PrereqBehaviourSpecialist24h, PrereqGPPostArrangement}
+	if len(r.Inconsistent) != 2 || r.Inconsistent[0] != want[0] || r.Inconsistent[1] != want[1] || len(r.Open) != 4 {
+		t.Fatalf("inconsistent %v (want %v), open %v", r.Inconsistent, want, r.Open)
 	}
 }

@@ -15,7 +15,7 @@ type Step string
 const (
 	StepRegister Step = "register" // organisations, locations and contact points
 	StepUsers    Step = "users"    // one account per organisation
-	StepRecords  Step = "records"  // checklists, clients and a draft agreement
+	StepRecords  Step = "records"  // checklists, clients, a draft agreement and the on-call rosters
 )
 
 // Loaded tells what LoadRegion loaded.
@@ -25,6 +25,8 @@ type Loaded struct {
 	// Checklists is the number of locations with recorded prerequisites; Clients the number
 	// of fictional clients.
 	Checklists, Clients int
+	// Rosters is the number of on-call rosters (LoadRosters).
+	Rosters int
 }
 
 // LoadRegion loads the whole demo region — the register, an account per organisation, the
@@ -62,6 +64,10 @@ func LoadRegion(ctx context.Context, store mgz.Store, cfg service.Config, done f
 		if err != nil {
 			return err
 		}
+		rosters, err := LoadRosters(ctx, svc)
+		if err != nil {
+			return err
+		}
 		// Three reports, begun three weeks ago: one of them is past its response deadline.
 		earlier := cfg
 		earlier.Now = func() time.Time { return svc.Today().AddDate(0, 0, -21) }
@@ -71,7 +77,7 @@ func LoadRegion(ctx context.Context, store mgz.Store, cfg service.Config, done f
 		if err := report(StepRecords); err != nil {
 			return err
 		}
-		out = Loaded{Summary: sum, Accounts: accounts, Checklists: checklists, Clients: clients}
+		out = Loaded{Summary: sum, Accounts: accounts, Checklists: checklists, Clients: clients, Rosters: rosters}
 		return ctx.Err() // interrupted after the last part: commit nothing
 	})
 	if err != nil {

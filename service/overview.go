@@ -165,7 +165,7 @@ func (s *Service) ExportOverview(ctx context.Context, a mgz.Actor, e *rules.Engi
 }
 
 // completeRows adds to rows what the store does not compute: the open items from the
-// prerequisites' own evaluation (mgz.Evaluate), the agreements' metadata where a may read it,
+// prerequisites' own evaluation against the register (mgz.EvaluateWithRegister), the agreements' metadata where a may read it,
 // and the "agreements before opening" warning.
 func (s *Service) completeRows(ctx context.Context, a mgz.Actor, e *rules.Engine, rows []mgz.OverviewRow, today mgz.Date) error {
 	if len(rows) == 0 {
@@ -182,6 +182,10 @@ func (s *Service) completeRows(ctx context.Context, a mgz.Actor, e *rules.Engine
 		}
 	}
 	items, err := s.store.Prerequisites().ItemsOf(ctx, ids)
+	if err != nil {
+		return err
+	}
+	facts, err := s.store.Prerequisites().RegisterFactsOf(ctx, ids)
 	if err != nil {
 		return err
 	}
@@ -206,8 +210,8 @@ func (s *Service) completeRows(ctx context.Context, a mgz.Actor, e *rules.Engine
 	}
 	for i := range rows {
 		r := &rows[i]
-		ev := mgz.Evaluate(r.LocationID, items[r.LocationID], today.Time)
-		r.Open, r.Ready, r.OpenItems = ev.Open, ev.Ready, len(ev.Open)
+		ev := mgz.EvaluateWithRegister(r.LocationID, items[r.LocationID], today.Time, facts[r.LocationID])
+		r.Open, r.Ready, r.OpenItems, r.Inconsistent = ev.Open, ev.Ready, len(ev.Open), ev.Inconsistent
 		r.HandoversMissing, r.HandoversOutdated = ages[r.LocationID].Missing, ages[r.LocationID].Outdated
 		r.Agreements = byLoc[r.LocationID]
 		if r.Agreements == nil {

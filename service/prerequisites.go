@@ -50,7 +50,11 @@ func (s *Service) Readiness(ctx context.Context, a mgz.Actor, locationID int64) 
 	for _, h := range hist {
 		versions[h.Key]++
 	}
-	rd := mgz.Evaluate(l.ID, items, s.today())
+	facts, err := s.store.Prerequisites().RegisterFactsOf(ctx, []int64{l.ID})
+	if err != nil {
+		return l, mgz.Readiness{}, err
+	}
+	rd := mgz.EvaluateWithRegister(l.ID, items, s.today(), facts[l.ID])
 	for i := range rd.Items {
 		rd.Items[i].Item.Revision = versions[rd.Items[i].Def.Key] + 1
 	}
@@ -70,10 +74,14 @@ func (s *Service) ReadinessOf(ctx context.Context, a mgz.Actor, locs []mgz.Locat
 	if err != nil {
 		return nil, err
 	}
+	facts, err := s.store.Prerequisites().RegisterFactsOf(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
 	out := make(map[int64]mgz.Readiness, len(ids))
 	today := s.today()
 	for _, id := range ids {
-		out[id] = mgz.Evaluate(id, items[id], today)
+		out[id] = mgz.EvaluateWithRegister(id, items[id], today, facts[id])
 	}
 	return out, nil
 }

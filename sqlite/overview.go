@@ -63,8 +63,8 @@ func expiredAgg() string {
 }
 
 // openItemsExpr is the number of open required items of a location today, from location_stats
-// (st) and the expired items (ex).
-var openItemsExpr = fmt.Sprintf("(%d - st.met + COALESCE(ex.n, 0))", nRequired)
+// (st), the expired items (ex) and the items the register contradicts (inconsistentExpr).
+var openItemsExpr = fmt.Sprintf("(%d - st.met + COALESCE(ex.n, 0) + %s)", nRequired, inconsistentExpr())
 
 func openAgg(scope string) string {
 	return `SELECT location_id, COUNT(*) AS n FROM escalations WHERE state IN ` + openStates + andWhere(" AND ", scope) + ` GROUP BY location_id`
@@ -246,7 +246,7 @@ func rowsQuery(ids []int64, today mgz.Date) (string, []any) {
 	q := `SELECT l.id, l.name, l.provider_id, p.name, l.municipality, l.sector, l.setting, l.places, l.lifecycle,
 		l.expected_opening, l.fixed_gp_practice_id, COALESCE(g.name, ''), l.physician_service_id, COALESCE(ps.name, ''),
 		` + has24(mgz.RoleFirstLine) + `, ` + has24(mgz.RoleBehaviourSpecialist) + `,
-		COALESCE(pr.met, 0), COALESCE(eo.n, 0), COALESCE(ed.n, 0),
+		COALESCE(pr.met, 0), ` + inconsistentExpr() + `, COALESCE(eo.n, 0), COALESCE(ed.n, 0),
 		COALESCE(pa.wlz, 0), COALESCE(pa.reg, 0), COALESCE(pa.unreg, 0), COALESCE(pa.pgb, 0)
 		FROM locations l JOIN organisations p ON p.id = l.provider_id
 		LEFT JOIN organisations g ON g.id = l.fixed_gp_practice_id
@@ -272,10 +272,10 @@ func (o *Overview) rowsOf(ctx context.Context, ids []int64, today mgz.Date) ([]m
 		var r mgz.OverviewRow
 		var opening sql.NullString
 		var fixed, phys sql.NullInt64
-		var met int
+		var met, inconsistent int
 		if err := rows.Scan(&r.LocationID, &r.Name, &r.ProviderID, &r.ProviderName, &r.Municipality, &r.Sector, &r.Setting,
 			&r.Places, &r.Lifecycle, &opening, &fixed, &r.FixedGPPracticeName, &phys, &r.PhysicianServiceName,
-			&r.FirstLine24h, &r.BehaviourSpecialist24h, &met, &r.OpenReports, &r.OverdueReports,
+			&r.FirstLine24h, &r.BehaviourSpecialist24h, &met, &inconsistent, &r.OpenReports, &r.OverdueReports,
 			&r.WlzResidents, &r.WlzRegistered, &r.WlzUnregistered, &r.PGBClustered); err != nil {
 			return nil, fmt.Errorf("regio-overzicht lezen: %w", err)
 		}
@@ -295,7 +295,7 @@ func (o *Overview) rowsOf(ctx context.Context, ids []int64, today mgz.Date) ([]m
 		if r.Setting != mgz.SettingClusteredHousing {
 			r.PGBClustered = 0
 		}
-		r.OpenItems = nRequired - met
+		r.OpenItems = nRequired - met + inconsistent
 		r.Ready = r.OpenItems == 0
 		byID[r.LocationID] = r
 	}

@@ -36,18 +36,20 @@ func TestOverviewRowsCountWhatTheRegionHolds(t *testing.T) {
 	for _, r := range rows {
 		byName[r.Name] = r
 	}
-	// Location 00001 (i=1): clustered housing, not ready (Wzd protocol not met), 8 clients without
+	// Location 00001 (i=1): clustered housing, not ready (Wzd protocol not met, and the behaviour
+	// specialist recorded as met has no contact point or roster in the register), 8 clients without
 	// treatment (PGB for j%4==0: j=8,12 → 2; without a practice for j%10==0: j=10 → 1).
 	r := byName["Locatie 00001"]
-	want := mgz.OverviewRow{OpenItems: 1, WlzResidents: 8, WlzRegistered: 7, WlzUnregistered: 1, PGBClustered: 2}
+	want := mgz.OverviewRow{OpenItems: 2, WlzResidents: 8, WlzRegistered: 7, WlzUnregistered: 1, PGBClustered: 2}
 	if r.OpenItems != want.OpenItems || r.Ready || r.WlzResidents != want.WlzResidents || r.WlzRegistered != want.WlzRegistered ||
 		r.WlzUnregistered != want.WlzUnregistered || r.PGBClustered != want.PGBClustered {
 		t.Errorf("Locatie 00001: got %+v, want counts %+v", r, want)
 	}
-	// Location 00000 (i=0): an institution with treatment, ready, one open report overdue
-	// (deadline 2026-01-15), planned, no fixed GP, no SO/AVG contract.
+	// Location 00000 (i=0): an institution with treatment, every item recorded as met but not ready:
+	// the register has no 24/7 voorwacht (provider 1 has only office hours) and no SO/AVG service
+	// (issue 13 item 4); one open report overdue (deadline 2026-01-15), planned, no fixed GP.
 	r = byName["Locatie 00000"]
-	if !r.Ready || r.OpenReports != 1 || r.OverdueReports != 1 || r.WlzUnregistered != 0 || r.PGBClustered != 0 ||
+	if r.Ready || r.OpenItems != 2 || r.OpenReports != 1 || r.OverdueReports != 1 || r.WlzUnregistered != 0 || r.PGBClustered != 0 ||
 		r.Lifecycle != mgz.LifecyclePlanned || r.ExpectedOpening.String() != "2026-03-01" || r.FixedGPPracticeID != nil || r.PhysicianServiceID != nil {
 		t.Errorf("Locatie 00000: got %+v", r)
 	}
@@ -60,8 +62,8 @@ func TestOverviewRowsCountWhatTheRegionHolds(t *testing.T) {
 	}
 }
 
-// The SQL count of open items follows the checklist's own evaluation (mgz.Evaluate) for every
-// location, expired items included.
+// The SQL count of open items follows the checklist's own evaluation against the register
+// (mgz.EvaluateWithRegister) for every location, expired and inconsistent items included.
 func TestOverviewOpenItemsAgreeWithEvaluate(t *testing.T) {
 	db, _ := openTestDB(t)
 	seedRegion(t, db, 60)
@@ -83,11 +85,42 @@ func TestOverviewOpenItemsAgreeWithEvaluate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	facts, err := db.Store().Prerequisites().RegisterFactsOf(ctx, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inconsistent := 0
 	for _, r := range rows {
-		ev := mgz.Evaluate(r.LocationID, items[r.LocationID], overviewToday.Time)
+		ev := mgz.EvaluateWithRegister(r.LocationID, items[r.LocationID], overviewToday.Time, facts[r.LocationID])
+		inconsistent += len(ev.Inconsistent)
 		if r.OpenItems != len(ev.Open) || r.Ready != ev.Ready {
 			t.Errorf("location %d: SQL says %d open (ready %v), Evaluate %v (ready %v)", r.LocationID, r.OpenItems, r.Ready, ev.Open, ev.Ready)
 		}
+	}
+	if inconsistent == 0 {
+		t.Fatal("the seeded region has no item the register contradicts: the comparison proves nothing about them")
+	}
+	// The readiness filter and the per-provider totals count the same way.
+	ready := 0
+	for _, r := range rows {
+		if r.Ready {
+			ready++
+		}
+	}
+	n, err := db.Store().Overview().OverviewCount(ctx, mgz.OverviewFilter{Ready: "ready"}, overviewToday)
+	if err != nil || n != ready {
+		t.Fatalf("filter ready: %d (%v), rows ready %d", n, err, ready)
+	}
+	totals, err := db.Store().Overview().OverviewProviders(ctx, mgz.OverviewFilter{}, overviewToday)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := 0
+	for _, tt := range totals {
+		sum += tt.Ready
+	}
+	if sum != ready {
+		t.Fatalf("providers' totals: %d ready, rows %d", sum, ready)
 	}
 }
 

@@ -171,3 +171,70 @@ func (p *Prerequisites) Document(ctx context.Context, id int64) (mgz.Document, [
 	d.UploadedAt, err = parseTime(at)
 	return d, content, err
 }
+
+// registerFacts are the SQL conditions of mgz.RegisterFacts on a location l and its provider p,
+// in the order of the struct's fields. Each set is a non-correlated subquery, which SQLite
+// builds once per statement and then probes per location: cheap for a whole region.
+func registerFacts() [4]string {
+	ownedBy := func(role string, hours string) string {
+		h := ""
+		if hours != "" {
+			h = " AND hours = '" + hours + "'"
+		}
+		return `(l.id IN (SELECT location_id FROM contact_points WHERE role = '` + role + `'` + h + ` AND location_id IS NOT NULL
+				UNION SELECT location_id FROM rosters WHERE role = '` + role + `' AND location_id IS NOT NULL)
+			OR l.provider_id IN (SELECT organisation_id FROM contact_points WHERE role = '` + role + `'` + h + ` AND organisation_id IS NOT NULL
+				UNION SELECT organisation_id FROM rosters WHERE role = '` + role + `' AND organisation_id IS NOT NULL))`
+	}
+	return [4]string{
+		ownedBy(string(mgz.RoleFirstLine), string(mgz.Hours24x7)),
+		ownedBy(string(mgz.RoleBehaviourSpecialist), ""),
+		`(l.physician_service_id IS NOT NULL)`,
+		`(p.care_office_region IN (SELECT care_office_region FROM organisations WHERE kind = 'gp_post'))`,
+	}
+}
+
+// inconsistentExpr is the number of required items of location l (provider p) whose current
+// version is met and not expired today ($T) but contradicted by the register. The item is looked
+// up (one seek on its index) only where the register lacks the fact.
+func inconsistentExpr() string {
+	f := registerFacts()
+	terms := make([]string, len(registerFactKeys))
+	for i, k := range registerFactKeys {
+		terms[i] = `(CASE WHEN ` + f[i] + ` THEN 0 ELSE COALESCE((SELECT i.status = 'met' AND (i.valid_until IS NULL OR i.valid_until >= $T)
+			FROM prerequisite_items i WHERE i.location_id = l.id AND i.key = '` + string(k) + `' ORDER BY i.id DESC LIMIT 1), 0) END)`
+	}
+	return "(" + strings.Join(terms, " + ") + ")"
+}
+
+// registerFactKeys are the prerequisites the conditions of registerFacts check, in their order.
+var registerFactKeys = [4]mgz.PrerequisiteKey{mgz.PrereqFirstLine24h, mgz.PrereqBehaviourSpecialist24h, mgz.PrereqPhysicianContract, mgz.PrereqGPPostArrangement}
+
+// RegisterFactsOf implements mgz.PrerequisiteStore.
+func (p *Prerequisites) RegisterFactsOf(ctx context.Context, ids []int64) (map[int64]mgz.RegisterFacts, error) {
+	out := make(map[int64]mgz.RegisterFacts, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	ph := make([]string, len(ids))
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		ph[i], args[i] = fmt.Sprintf("$%d", i+1), id
+	}
+	f := registerFacts()
+	rows, err := p.q().QueryContext(ctx, `SELECT l.id, `+strings.Join(f[:], ", ")+`
+		FROM locations l JOIN organisations p ON p.id = l.provider_id WHERE l.id IN (`+strings.Join(ph, ", ")+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("registergegevens van randvoorwaarden lezen: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var rf mgz.RegisterFacts
+		if err := rows.Scan(&id, &rf.FirstLine24h, &rf.BehaviourSpecialist, &rf.PhysicianService, &rf.GPPost); err != nil {
+			return nil, fmt.Errorf("registergegevens van randvoorwaarden lezen: %w", err)
+		}
+		out[id] = rf
+	}
+	return out, rows.Err()
+}

@@ -39,7 +39,15 @@ var pdf = []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Roo
 
 func TestPrerequisitesChecklistDocumentsAndHistory(t *testing.T) {
 	ts := newTestServer(t, true)
-	provs := demoOrgs(t, ts, mgz.KindCareProvider, 1)
+	// A provider whose register backs every checkable item (a 24/7 voorwacht, a behaviour
+	// specialist, an SO/AVG service, the region's GP post): an item met against the register is
+	// not ready (see web/prereq_consistency_test.go).
+	provs := demoOrgs(t, ts, mgz.KindCareProvider, 8)
+	for _, p := range provs {
+		if p.Name == "Zorggroep Voorbeeld" {
+			provs = []mgz.Organisation{p}
+		}
+	}
 	loc := demoLocations(t, ts, mgz.LocationFilter{ProviderID: provs[0].ID}, 1)[0]
 	pc := ts.as(t, provs[0].ID, mgz.RoleEditor)
 	gps := demoOrgs(t, ts, mgz.KindGPPractice, 1)

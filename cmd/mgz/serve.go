@@ -217,7 +217,8 @@ func loadDemo(ctx context.Context, env *environment, log *slog.Logger, store mgz
 		accounts = loaded.Accounts
 		log.Info("demo region loaded", "region", demo.Region, "organisations", loaded.Organisations,
 			"locations", loaded.Locations, "contact_points", loaded.ContactPoints, "users", len(loaded.Accounts),
-			"checklists", loaded.Checklists, "clients", loaded.Clients)
+			"checklists", loaded.Checklists, "clients", loaded.Clients, "rosters", loaded.Rosters,
+			"roster_gap", demo.GapLocation+", voorwacht "+demo.GapStart(svc.Today()).Format("Mon 2006-01-02 15:04")+"–07:00")
 	}
 	if len(accounts) == 0 {
 		return nil
