@@ -134,8 +134,9 @@ func fixedPhysicianConflict(f *mgz.FixedPhysician) error {
 	if f.OrganisationID != nil {
 		owner = "deze huisartsenpraktijk"
 	}
-	return mgz.Errorf(mgz.ECodeConflict, "Voor %s is al een vaste %s voor %s vastgelegd. Wijzig die in plaats van een tweede toe te voegen.",
+	msg := fmt.Sprintf("Voor %s is al een vaste %s voor %s vastgelegd. Wijzig die in plaats van een tweede toe te voegen.",
 		owner, f.Title(), strings.ToLower(f.Sector.Label()))
+	return &mgz.Error{Code: mgz.ECodeConflict, Message: msg, Fields: map[string]string{"sector": msg}}
 }
 
 // Create implements mgz.FixedPhysicianStore.

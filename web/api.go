@@ -61,6 +61,7 @@ func (s *Server) apiRoutes() []route {
 	routes = append(routes, s.inboxRoutes()...)
 	routes = append(routes, s.escalationRoutes()...)
 	routes = append(routes, s.handoverRoutes()...)
+	routes = append(routes, s.fixedPhysicianRoutes()...)
 	return routes
 }
 

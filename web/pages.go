@@ -88,7 +88,7 @@ func (s *Server) pageRoutes() []route {
 		{"POST", "/contactpunten/{id}", s.pageContactUpdate},
 		{"GET", "/contactpunten/{id}/verwijderen", s.pageContactConfirmDelete},
 		{"POST", "/contactpunten/{id}/verwijderen", s.pageContactDelete},
-	}, slices.Concat(s.switchPageRoutes(), s.inboxPageRoutes(), s.escalationPageRoutes(), s.handoverPageRoutes())...)
+	}, slices.Concat(s.switchPageRoutes(), s.inboxPageRoutes(), s.escalationPageRoutes(), s.handoverPageRoutes(), s.fixedPhysicianPageRoutes())...)
 }
 
 // formProblem returns the field messages of err when it is a refusal a person can mend in the
@@ -242,6 +242,8 @@ type orgDetailData struct {
 	Locations     []mgz.Location // of a care provider
 	FixedGPOf     []mgz.Location // of a GP practice
 	ContactPoints []mgz.ContactPoint
+	// FixedPhysicians is the "Vaste SO/AVG" block of a GP practice (L-Conv 5).
+	FixedPhysicians htmlBlock
 }
 
 func (s *Server) pageOrganisation(w http.ResponseWriter, r *http.Request) error {
@@ -260,6 +262,9 @@ func (s *Server) pageOrganisation(w http.ResponseWriter, r *http.Request) error 
 		d.Locations, _, err = s.reg(r).Locations(ctx, mgz.LocationFilter{ProviderID: id, Page: all})
 	case mgz.KindGPPractice:
 		d.FixedGPOf, _, err = s.reg(r).Locations(ctx, mgz.LocationFilter{FixedGPPracticeID: id, Page: all})
+		if err == nil {
+			d.FixedPhysicians, err = s.fixedPhysicianBlock(r, mgz.FixedPhysicianFilter{OrganisationID: id}, id)
+		}
 	}
 	if err != nil {
 		return err
@@ -463,6 +468,8 @@ type locDetailData struct {
 	Card *callCard
 	// OpeningMissing: the agreements a planned location still lacks close to its opening (L-Rol 3).
 	OpeningMissing []mgz.AgreementType
+	// FixedPhysicians is the "Vaste SO/AVG" block (L-Conv 5).
+	FixedPhysicians htmlBlock
 }
 
 func (s *Server) pageLocation(w http.ResponseWriter, r *http.Request) error {
@@ -524,6 +531,9 @@ func (s *Server) pageLocation(w http.ResponseWriter, r *http.Request) error {
 		d.ShowProposals = true
 	}
 	if err := s.locationOpening(r, &d); err != nil {
+		return err
+	}
+	if d.FixedPhysicians, err = s.fixedPhysicianBlock(r, mgz.FixedPhysicianFilter{LocationID: id}, d.Loc.ProviderID); err != nil {
 		return err
 	}
 	s.render(w, r, http.StatusOK, "location", pageData{Title: d.Loc.Name, Nav: "locaties", Data: d})
