@@ -55,6 +55,16 @@ func (s *Service) FixedPhysicianOwner(ctx context.Context, f mgz.FixedPhysician)
 	return fixedPhysicianOwner(ctx, s.store, f)
 }
 
+// MayCreateFixedPhysician checks, before a form is shown, that a may record a fixed SO/AVG for
+// f's owner; a refusal is audited like a refused change.
+func (s *Service) MayCreateFixedPhysician(ctx context.Context, a mgz.Actor, f mgz.FixedPhysician) error {
+	owner, err := fixedPhysicianOwner(ctx, s.store, f)
+	if err != nil {
+		return err
+	}
+	return s.authorizeFixedPhysician(ctx, a, access.Create, owner, 0)
+}
+
 // CreateFixedPhysician records the fixed SO/AVG of a location or GP practice, by its owner's editor.
 func (s *Service) CreateFixedPhysician(ctx context.Context, a mgz.Actor, f *mgz.FixedPhysician) error {
 	if err := f.Normalise(); err != nil {

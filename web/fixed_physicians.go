@@ -285,12 +285,11 @@ func (s *Server) pageFixedPhysicianNew(w http.ResponseWriter, r *http.Request) e
 	if len(errs) > 0 {
 		return &mgz.Error{Code: mgz.ECodeInvalid, Message: "Het adres van dit formulier klopt niet.", Fields: errs}
 	}
-	_, _, owner, err := s.fixedOwner(r, f)
-	if err != nil {
+	if _, _, _, err := s.fixedOwner(r, f); err != nil {
 		return err
 	}
-	if !service.Allowed(actorOf(r), access.Create, access.Resource{Kind: access.FixedPhysician, OrganisationID: owner}) {
-		return mgz.Errorf(mgz.ECodeForbidden, "U kunt alleen de vaste SO/AVG van uw eigen organisatie en haar locaties vastleggen, met de rol bewerker of beheerder.")
+	if err := s.cfg.Service.MayCreateFixedPhysician(r.Context(), actorOf(r), f); err != nil {
+		return err
 	}
 	return s.renderFixedForm(w, r, http.StatusOK, f, Form{Values: fixedToForm(f)}, "")
 }

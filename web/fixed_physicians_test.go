@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/regio-mgz/mgz"
+	"github.com/regio-mgz/mgz/service"
 )
 
 func TestFixedPhysicianAPI(t *testing.T) {
@@ -156,4 +157,33 @@ func TestFixedPhysicianPages(t *testing.T) {
 	if body := string(gp.do(t, "GET", locPage, nil).body); strings.Contains(body, "Visser") || !strings.Contains(body, "Nog geen vaste SO/AVG") {
 		t.Fatal("deleted physician still shown")
 	}
+}
+
+// freshFixed records a fixed SO at location loc, after removing any it had, for a matrix cell to
+// read, change or remove (a fresh location each time would crowd the providers' overview pages).
+func (m *matrix) freshFixed(loc int64) mgz.FixedPhysician {
+	ctx := context.Background()
+	old, err := m.ts.svc.FixedPhysicians(ctx, service.System(), mgz.FixedPhysicianFilter{LocationID: loc})
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	for _, f := range old {
+		if err := m.ts.svc.DeleteFixedPhysician(ctx, service.System(), f.ID, 0); err != nil {
+			m.t.Fatal(err)
+		}
+	}
+	f := mgz.FixedPhysician{LocationID: &loc, Sector: mgz.SectorElderly, Name: "Dr. Matrix", Phone: "0120 555 888"}
+	if err := m.ts.svc.CreateFixedPhysician(ctx, service.System(), &f); err != nil {
+		m.t.Fatal(err)
+	}
+	return f
+}
+
+// fixedGPSector is the sector a GP practice column records its own fixed physician for: editor
+// and admin of the one demo practice each take one, as there is one per practice and sector.
+func fixedGPSector(w who) string {
+	if w.role == mgz.RoleAdmin {
+		return "disability"
+	}
+	return "elderly"
 }
