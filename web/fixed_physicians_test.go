@@ -138,7 +138,8 @@ func TestFixedPhysicianPages(t *testing.T) {
 
 	// The GP practice's page has its own block, with forms for its editors only.
 	orgPage := "/organisaties/" + itoa(practice.ID)
-	if r := gp.postForm(t, "/vaste-artsen", url.Values{"organisation_id": {itoa(practice.ID)}, "sector": {"disability"}, "name": {"Dr. A. Avg"}, "phone": {"0120 555 446"}}); r.status != 303 {
+	if r := gp.postForm(t, "/vaste-artsen", url.Values{"organisation_id": {itoa(practice.ID)}, "sector": {"disability"}, "name": {"Dr. A. Avg"}, "phone": {"0120 555 446"},
+		"service_id": {itoa(provider.ID)}}); r.status != 303 {
 		t.Fatalf("practice create: %d %s", r.status, r.body)
 	}
 	for _, c := range []struct {
@@ -146,7 +147,8 @@ func TestFixedPhysicianPages(t *testing.T) {
 		forms bool
 	}{{gp, true}, {gpViewer, false}, {cp, false}} {
 		body := string(c.c.do(t, "GET", orgPage, nil).body)
-		if !strings.Contains(body, "Dr. A. Avg") || strings.Contains(body, "/vaste-artsen/nieuw?organisation_id=") != c.forms {
+		if !strings.Contains(body, "Dr. A. Avg") || !strings.Contains(body, `<a href="/organisaties/`+itoa(provider.ID)+`">`) ||
+			strings.Contains(body, "/vaste-artsen/nieuw?organisation_id=") != c.forms {
 			t.Fatalf("practice page: block or forms wrong (forms want %v)", c.forms)
 		}
 	}
