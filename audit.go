@@ -163,6 +163,7 @@ type Tx interface {
 	Escalations() EscalationStore
 	Handovers() HandoverStore
 	Rosters() RosterStore
+	FixedPhysicians() FixedPhysicianStore
 }
 
 // Store is the storage the service layer runs on.

@@ -22,6 +22,9 @@ var _ mgz.RosterStore = (*Rosters)(nil)
 // Rosters implements mgz.Tx.
 func (s *Store) Rosters() mgz.RosterStore { return &Rosters{s.scope} }
 
+// FixedPhysicians implements mgz.Tx.
+func (s *Store) FixedPhysicians() mgz.FixedPhysicianStore { return &FixedPhysicians{s.scope} }
+
 const rosterColumns = `id, organisation_id, location_id, role, name, phone, revision, created_at, updated_at`
 
 const shiftColumns = `id, roster_id, uid, person, function, phone, start_local, end_local, time_zone, rrule, exdates, holidays, source`

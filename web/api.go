@@ -64,6 +64,7 @@ func (s *Server) apiRoutes() []route {
 	routes = append(routes, s.rosterImportRoutes()...)
 	routes = append(routes, s.rosterRoutes()...)
 	routes = append(routes, s.availabilityRoutes()...)
+	routes = append(routes, s.fixedPhysicianRoutes()...)
 	return routes
 }
 

@@ -629,6 +629,35 @@ func endpoints() []endpoint {
 			body: func(_ *matrix, c *cell) any { return c.otherCP }, rule: nobody},
 		{name: "eigen contactpunt verwijderen", shown: "/api/v1/contact-points/{eigen-contactpunt}", method: "DELETE", path: func(m *matrix, c *cell) string { return "/api/v1/contact-points/" + itoa(m.freshContact(c.own.ID).ID) }, rule: ownEditor},
 		{name: "contactpunt van een ander verwijderen", method: "DELETE", path: func(_ *matrix, c *cell) string { return "/api/v1/contact-points/" + itoa(c.otherCP.ID) }, rule: nobody},
+		{name: "vaste SO/AVG zoeken", method: "GET", path: p("/api/v1/fixed-physicians"), rule: everyone},
+		{name: "vaste SO/AVG lezen", shown: "/api/v1/fixed-physicians/{vaste-arts}", method: "GET", path: func(m *matrix, c *cell) string {
+			return "/api/v1/fixed-physicians/" + itoa(m.freshFixed(c.otherLoc.ID).ID)
+		}, rule: everyone},
+		{name: "vaste SO/AVG van een eigen locatie vastleggen", method: "POST", path: p("/api/v1/fixed-physicians"), body: func(_ *matrix, c *cell) any {
+			return map[string]any{"location_id": c.ownLoc.ID, "sector": "elderly", "name": "Dr. Matrix", "phone": "0120 555 888"}
+		}, rule: providerEditor},
+		{name: "vaste SO/AVG van een locatie van een ander vastleggen", method: "POST", path: p("/api/v1/fixed-physicians"), body: func(_ *matrix, c *cell) any {
+			return map[string]any{"location_id": c.otherLoc.ID, "sector": "elderly", "name": "Dr. Matrix", "phone": "0120 555 888"}
+		}, rule: nobody},
+		{name: "vaste SO/AVG van de eigen huisartsenpraktijk vastleggen", method: "POST", path: p("/api/v1/fixed-physicians"), body: func(m *matrix, c *cell) any {
+			return map[string]any{"organisation_id": m.dem[mgz.KindGPPractice].ID, "sector": fixedGPSector(c.who), "name": "Dr. Matrix", "phone": "0120 555 888"}
+		}, rule: gpEditor},
+		{name: "vaste SO/AVG van een eigen locatie wijzigen", shown: "/api/v1/fixed-physicians/{eigen-vaste-arts}", method: "PUT", path: func(m *matrix, c *cell) string {
+			return "/api/v1/fixed-physicians/" + itoa(m.freshFixed(c.ownLoc.ID).ID)
+		}, body: func(*matrix, *cell) any {
+			return map[string]any{"sector": "elderly", "name": "Dr. Matrix-Nieuw", "phone": "0120 555 889"}
+		}, rule: providerEditor},
+		{name: "vaste SO/AVG van een ander wijzigen", shown: "/api/v1/fixed-physicians/{vaste-arts}", method: "PUT", path: func(m *matrix, c *cell) string {
+			return "/api/v1/fixed-physicians/" + itoa(m.freshFixed(c.otherLoc.ID).ID)
+		}, body: func(*matrix, *cell) any {
+			return map[string]any{"sector": "elderly", "name": "Dr. Matrix-Nieuw", "phone": "0120 555 889"}
+		}, rule: nobody},
+		{name: "vaste SO/AVG van een eigen locatie verwijderen", shown: "/api/v1/fixed-physicians/{eigen-vaste-arts}", method: "DELETE", path: func(m *matrix, c *cell) string {
+			return "/api/v1/fixed-physicians/" + itoa(m.freshFixed(c.ownLoc.ID).ID)
+		}, rule: providerEditor},
+		{name: "vaste SO/AVG van een ander verwijderen", shown: "/api/v1/fixed-physicians/{vaste-arts}", method: "DELETE", path: func(m *matrix, c *cell) string {
+			return "/api/v1/fixed-physicians/" + itoa(m.freshFixed(c.otherLoc.ID).ID)
+		}, rule: nobody},
 		{name: "gebruikers van de eigen organisatie", method: "GET", path: p("/api/v1/users"), rule: ownAdmin, only: onlyOwnUsers},
 		{name: "gebruikers van een andere organisatie", method: "GET", path: func(_ *matrix, c *cell) string { return "/api/v1/users?organisation_id=" + itoa(c.other.ID) }, rule: nobody, denied: 404},
 		{name: "gebruiker toevoegen", method: "POST", path: p("/api/v1/users"), body: func(m *matrix, _ *cell) any {
@@ -885,6 +914,34 @@ func endpoints() []endpoint {
 			return "/contactpunten/" + itoa(m.freshContact(c.own.ID).ID) + "/verwijderen"
 		},
 			body: func(*matrix, *cell) any { return url.Values{} }, rule: ownEditor, ok: 303},
+		{name: "pagina: nieuwe vaste SO/AVG van een eigen locatie", shown: "/vaste-artsen/nieuw?location_id={eigen-locatie}", method: "GET", path: func(_ *matrix, c *cell) string {
+			return "/vaste-artsen/nieuw?location_id=" + itoa(c.ownLoc.ID)
+		}, rule: providerEditor},
+		{name: "pagina: nieuwe vaste SO/AVG van een locatie van een ander", shown: "/vaste-artsen/nieuw?location_id={locatie}", method: "GET", path: func(_ *matrix, c *cell) string {
+			return "/vaste-artsen/nieuw?location_id=" + itoa(c.otherLoc.ID)
+		}, rule: nobody},
+		{name: "formulier: vaste SO/AVG van een eigen locatie vastleggen", method: "POST", path: p("/vaste-artsen"), body: func(_ *matrix, c *cell) any {
+			return url.Values{"location_id": {itoa(c.ownLoc.ID)}, "sector": {"disability"}, "name": {"Dr. Matrix"}, "phone": {"0120 555 888"}}
+		}, rule: providerEditor, ok: 303},
+		{name: "pagina: vaste SO/AVG", shown: "/vaste-artsen/{vaste-arts}", method: "GET", path: func(m *matrix, c *cell) string {
+			return "/vaste-artsen/" + itoa(m.freshFixed(c.otherLoc.ID).ID)
+		}, rule: everyone},
+		{name: "formulier: vaste SO/AVG van een eigen locatie wijzigen", shown: "/vaste-artsen/{eigen-vaste-arts}", method: "POST", path: func(m *matrix, c *cell) string {
+			return "/vaste-artsen/" + itoa(m.freshFixed(c.ownLoc.ID).ID)
+		}, body: func(*matrix, *cell) any {
+			return url.Values{"sector": {"elderly"}, "name": {"Dr. Matrix-Nieuw"}, "phone": {"0120 555 889"}, "revision": {"1"}}
+		}, rule: providerEditor, ok: 303},
+		{name: "formulier: vaste SO/AVG van een ander wijzigen", shown: "/vaste-artsen/{vaste-arts}", method: "POST", path: func(m *matrix, c *cell) string {
+			return "/vaste-artsen/" + itoa(m.freshFixed(c.otherLoc.ID).ID)
+		}, body: func(*matrix, *cell) any {
+			return url.Values{"sector": {"elderly"}, "name": {"Dr. Matrix-Nieuw"}, "phone": {"0120 555 889"}, "revision": {"1"}}
+		}, rule: nobody},
+		{name: "formulier: vaste SO/AVG van een eigen locatie verwijderen", shown: "/vaste-artsen/{eigen-vaste-arts}/verwijderen", method: "POST", path: func(m *matrix, c *cell) string {
+			return "/vaste-artsen/" + itoa(m.freshFixed(c.ownLoc.ID).ID) + "/verwijderen"
+		}, body: func(*matrix, *cell) any { return url.Values{"revision": {"1"}} }, rule: providerEditor, ok: 303},
+		{name: "formulier: vaste SO/AVG van een ander verwijderen", shown: "/vaste-artsen/{vaste-arts}/verwijderen", method: "POST", path: func(m *matrix, c *cell) string {
+			return "/vaste-artsen/" + itoa(m.freshFixed(c.otherLoc.ID).ID) + "/verwijderen"
+		}, body: func(*matrix, *cell) any { return url.Values{"revision": {"1"}} }, rule: nobody},
 		{name: "pagina: wie is er verantwoordelijk", method: "GET", path: p("/wie-is-verantwoordelijk"), rule: everyone},
 		{name: "pagina: bronnen van de regels", method: "GET", path: p("/bronnen"), rule: everyone},
 		{name: "pagina: regio-instellingen", method: "GET", path: p("/instellingen"), rule: everyone},

@@ -100,6 +100,7 @@ func (s *Server) pageRoutes() []route {
 		{"POST", "/roosters/{id}/diensten/{shift}/verwijderen", s.pageDeleteShift},
 	}, slices.Concat(s.switchPageRoutes(), s.inboxPageRoutes(), s.escalationPageRoutes(), s.handoverPageRoutes())...)
 	}, slices.Concat(s.switchPageRoutes(), s.inboxPageRoutes(), s.escalationPageRoutes(), s.handoverPageRoutes(), s.availabilityPageRoutes())...)
+	}, slices.Concat(s.switchPageRoutes(), s.inboxPageRoutes(), s.escalationPageRoutes(), s.handoverPageRoutes(), s.fixedPhysicianPageRoutes())...)
 }
 
 // formProblem returns the field messages of err when it is a refusal a person can mend in the
@@ -259,6 +260,8 @@ type orgDetailData struct {
 	Locations     []mgz.Location // of a care provider
 	FixedGPOf     []mgz.Location // of a GP practice
 	ContactPoints []mgz.ContactPoint
+	// FixedPhysicians is the "Vaste SO/AVG" block of a GP practice (L-Conv 5).
+	FixedPhysicians htmlBlock
 }
 
 func (s *Server) pageOrganisation(w http.ResponseWriter, r *http.Request) error {
@@ -277,6 +280,9 @@ func (s *Server) pageOrganisation(w http.ResponseWriter, r *http.Request) error 
 		d.Locations, _, err = s.reg(r).Locations(ctx, mgz.LocationFilter{ProviderID: id, Page: all})
 	case mgz.KindGPPractice:
 		d.FixedGPOf, _, err = s.reg(r).Locations(ctx, mgz.LocationFilter{FixedGPPracticeID: id, Page: all})
+		if err == nil {
+			d.FixedPhysicians, err = s.fixedPhysicianBlock(r, mgz.FixedPhysicianFilter{OrganisationID: id}, id)
+		}
 	}
 	if err != nil {
 		return err
@@ -483,6 +489,8 @@ type locDetailData struct {
 	// Coverage is the location's gaps of the next 14 days (availability.go), for those who may see them.
 	Coverage     []gapRow
 	ShowCoverage bool
+	// FixedPhysicians is the "Vaste SO/AVG" block (L-Conv 5).
+	FixedPhysicians htmlBlock
 }
 
 func (s *Server) pageLocation(w http.ResponseWriter, r *http.Request) error {
@@ -547,6 +555,7 @@ func (s *Server) pageLocation(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if d.Coverage, d.ShowCoverage, err = s.locationCoverage(r, d.Loc); err != nil {
+	if d.FixedPhysicians, err = s.fixedPhysicianBlock(r, mgz.FixedPhysicianFilter{LocationID: id}, d.Loc.ProviderID); err != nil {
 		return err
 	}
 	s.render(w, r, http.StatusOK, "location", pageData{Title: d.Loc.Name, Nav: "locaties", Data: d})
