@@ -98,9 +98,8 @@ func (s *Server) pageRoutes() []route {
 		{"POST", "/roosters/{id}/verwijderen", s.pageDeleteRoster},
 		{"POST", "/roosters/{id}/diensten", s.pageAddShift},
 		{"POST", "/roosters/{id}/diensten/{shift}/verwijderen", s.pageDeleteShift},
-	}, slices.Concat(s.switchPageRoutes(), s.inboxPageRoutes(), s.escalationPageRoutes(), s.handoverPageRoutes())...)
-	}, slices.Concat(s.switchPageRoutes(), s.inboxPageRoutes(), s.escalationPageRoutes(), s.handoverPageRoutes(), s.availabilityPageRoutes())...)
-	}, slices.Concat(s.switchPageRoutes(), s.inboxPageRoutes(), s.escalationPageRoutes(), s.handoverPageRoutes(), s.fixedPhysicianPageRoutes())...)
+	}, slices.Concat(s.switchPageRoutes(), s.inboxPageRoutes(), s.escalationPageRoutes(), s.handoverPageRoutes(),
+		s.availabilityPageRoutes(), s.fixedPhysicianPageRoutes())...)
 }
 
 // formProblem returns the field messages of err when it is a refusal a person can mend in the
@@ -555,6 +554,8 @@ func (s *Server) pageLocation(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if d.Coverage, d.ShowCoverage, err = s.locationCoverage(r, d.Loc); err != nil {
+		return err
+	}
 	if d.FixedPhysicians, err = s.fixedPhysicianBlock(r, mgz.FixedPhysicianFilter{LocationID: id}, d.Loc.ProviderID); err != nil {
 		return err
 	}
