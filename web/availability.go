@@ -250,3 +250,43 @@ func (s *Server) homeCoverageGaps(r *http.Request) (*homeGaps, error) {
 	}
 	return &homeGaps{N: n}, nil
 }
+
+// overviewGaps is the regional overview's list of uncovered gaps.
+type overviewGaps struct {
+	Rows  []gapRow
+	Total int
+}
+
+// overviewGapRows is how many gaps the overview lists before it links to /beschikbaarheid.
+const overviewGapRows = 20
+
+// overviewCoverageGaps returns the uncovered gaps of the next 14 days for the regional overview:
+// the region's for those who follow the region, a care provider's own for a care provider; nil
+// for others.
+func (s *Server) overviewCoverageGaps(r *http.Request) (*overviewGaps, error) {
+	a := actorOf(r)
+	var f service.CoverageFilter
+	if !service.Allowed(a, access.Read, access.Resource{Kind: access.Availability}) {
+		f.OrganisationID = a.User.OrganisationID
+		if a.OrgKind != mgz.KindCareProvider || !service.Allowed(a, access.Read, access.Resource{Kind: access.Availability, OrganisationID: f.OrganisationID}) {
+			return nil, nil
+		}
+	}
+	rep, err := s.cfg.Service.CoverageReport(r.Context(), a, f)
+	if err != nil {
+		return nil, err
+	}
+	uncovered := rep
+	uncovered.Gaps = nil
+	for _, g := range rep.Gaps {
+		if g.Kind == mgz.GapUncovered {
+			uncovered.Gaps = append(uncovered.Gaps, g)
+		}
+	}
+	out := &overviewGaps{Total: len(uncovered.Gaps)}
+	if len(uncovered.Gaps) > overviewGapRows {
+		uncovered.Gaps = uncovered.Gaps[:overviewGapRows]
+	}
+	out.Rows = gapRows(uncovered, canFile(a), s.cfg.Service.Now())
+	return out, nil
+}

@@ -167,3 +167,29 @@ func TestAvailabilitySectionOnTheLocationPageAndStartPage(t *testing.T) {
 		}
 	}
 }
+
+// The regional overview names the uncovered gaps of the next 14 days for those who follow the
+// region (issue 13: a gap is visible on the RHO's overview), and a care provider's own.
+func TestOverviewListsTheUncoveredRosterGaps(t *testing.T) {
+	f := newAvailabilityFixture(t)
+	for name, c := range map[string]*client{"RHO": f.rhoViewer, "care provider": f.cp} {
+		r := c.do(t, "GET", "/overzicht", nil)
+		body := string(r.body)
+		if r.status != 200 || !strings.Contains(body, "Roostergaten komende 14 dagen") || !strings.Contains(body, "02-03-2026 23:00") ||
+			!strings.Contains(body, "Woonvorm De Es") || !strings.Contains(body, `href="/beschikbaarheid"`) {
+			t.Errorf("%s: overview without the gap of Woonvorm De Es: %d %s", name, r.status, body)
+		}
+		// Only uncovered gaps: the location without a roster is a link away, not 14 days long in the list.
+		if i := strings.Index(body, "Roostergaten komende 14 dagen"); i >= 0 {
+			section := body[i:]
+			section = section[:strings.Index(section, "</section>")]
+			if strings.Contains(section, "Woonvorm De Eik") {
+				t.Errorf("%s: the overview lists the no-roster location among the gaps", name)
+			}
+		}
+	}
+	// A later page of the overview does not compute the gaps again.
+	if body := string(f.rhoViewer.do(t, "GET", "/overzicht?offset=50", nil).body); strings.Contains(body, "Roostergaten komende 14 dagen") {
+		t.Error("a later page repeats the gaps")
+	}
+}

@@ -290,6 +290,8 @@ type overviewPageData struct {
 	TrendsURL   string // this selection with its trends
 	ShowTotals  bool
 	OwnProvider bool
+	// Gaps are the uncovered roster gaps of the next 14 days (issue 13), on the first page.
+	Gaps *overviewGaps
 }
 
 type statusOption struct{ Value, Label string }
@@ -324,6 +326,11 @@ func (s *Server) pageOverview(w http.ResponseWriter, r *http.Request) error {
 		OwnProvider: actorOf(r).OrgKind == mgz.KindCareProvider && !actorOf(r).User.Has(mgz.RoleRegionalTable)}
 	if d.Providers, _, err = s.orgNames(r, mgz.KindCareProvider); err != nil {
 		return err
+	}
+	if first {
+		if d.Gaps, err = s.overviewCoverageGaps(r); err != nil {
+			return err
+		}
 	}
 	limit := f.Limit
 	if limit <= 0 {
