@@ -79,3 +79,54 @@ func TestRosterStoreReimportIsIdempotent(t *testing.T) {
 		t.Fatal("a refused import changed the roster")
 	}
 }
+
+// Two imports into the same roster at once (two coordinators uploading): each is all or nothing,
+// the roster ends as exactly one of them, and its revision counts both changes.
+func TestConcurrentImportsLeaveOneWholeRoster(t *testing.T) {
+	ctx := context.Background()
+	db, _ := openTestDB(t)
+	st := db.Store()
+	prov := provider("Zorggroep Gelijktijdig", "")
+	if err := db.Register().CreateOrganisation(ctx, prov); err != nil {
+		t.Fatal(err)
+	}
+	r := &mgz.Roster{OrganisationID: &prov.ID, Role: mgz.RosterFirstLine, Name: "Voorwacht", Phone: "030-7654321"}
+	if err := st.Rosters().CreateRoster(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	ams, _ := time.LoadLocation(mgz.DefaultTimeZone)
+	file := func(team string, n int) []mgz.Shift {
+		var out []mgz.Shift
+		for i := range n {
+			start := time.Date(2026, 12, 1+i, 7, 0, 0, 0, ams)
+			out = append(out, mgz.Shift{UID: team + "-" + string(rune('a'+i)), Person: team, Start: start, End: start.Add(8 * time.Hour)})
+		}
+		return out
+	}
+	errs := make(chan error, 2)
+	for _, f := range [][]mgz.Shift{file("Noord", 5), file("Zuid", 7)} {
+		go func() {
+			_, err := st.Rosters().ReplaceShifts(ctx, r.ID, mgz.SourceCSV, f)
+			errs <- err
+		}()
+	}
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := st.Rosters().Roster(ctx, r.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	teams := map[string]int{}
+	for _, s := range got.Shifts {
+		teams[s.Person]++
+	}
+	if !(len(teams) == 1 && (teams["Noord"] == 5 || teams["Zuid"] == 7)) {
+		t.Fatalf("the roster mixes two imports: %v", teams)
+	}
+	if got.Revision != 3 {
+		t.Fatalf("revision %d after two changing imports, want 3", got.Revision)
+	}
+}
