@@ -133,6 +133,10 @@ type AuditFilter struct {
 type AuditLog interface {
 	// Append computes the entry's hash on the chain and stores it, in the caller's transaction.
 	Append(ctx context.Context, e *AuditEntry) error
+	// AppendAll appends es in order: in the caller's transaction when there is one, otherwise in
+	// one durable commit (which concurrent callers may share: group commit). It returns once every
+	// entry is durable, or with an error when none of them is stored.
+	AppendAll(ctx context.Context, es []*AuditEntry) error
 	Entries(ctx context.Context, f AuditFilter) ([]AuditEntry, int, error)
 	// Each calls fn for every entry in id order, for verification and export.
 	Each(ctx context.Context, f AuditFilter, fn func(AuditEntry) error) error

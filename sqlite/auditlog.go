@@ -45,6 +45,19 @@ func (a *AuditLog) Append(ctx context.Context, e *mgz.AuditEntry) error {
 	})
 }
 
+// AppendAll implements mgz.AuditLog.
+func (a *AuditLog) AppendAll(ctx context.Context, es []*mgz.AuditEntry) error {
+	return a.write(ctx, func(q querier) error {
+		in := &AuditLog{scope{db: a.db, tx: q.(*sql.Tx)}}
+		for _, e := range es {
+			if err := in.Append(ctx, e); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
 func nullInt(n int64) any {
 	if n == 0 {
 		return nil

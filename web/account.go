@@ -61,7 +61,7 @@ func (s *Server) apiUsers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, list[mgz.User]{us, len(us), len(us), 0})
+	writeJSON(w, http.StatusOK, list[mgz.User]{Items: us, Total: len(us), Limit: len(us), Offset: 0})
 	return nil
 }
 
@@ -147,7 +147,7 @@ func (s *Server) apiTokens(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, list[mgz.APIToken]{ts, len(ts), len(ts), 0})
+	writeJSON(w, http.StatusOK, list[mgz.APIToken]{Items: ts, Total: len(ts), Limit: len(ts), Offset: 0})
 	return nil
 }
 

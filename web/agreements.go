@@ -31,7 +31,7 @@ func (s *Server) apiAgreements(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, list[mgz.Agreement]{ags, len(ags), len(ags), 0})
+	writeJSON(w, http.StatusOK, list[mgz.Agreement]{Items: ags, Total: len(ags), Limit: len(ags), Offset: 0})
 	return nil
 }
 
@@ -117,7 +117,7 @@ func (s *Server) apiAgreementVersions(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	out := withChanges(vs)
-	writeJSON(w, http.StatusOK, list[versionJSON]{out, len(out), len(out), 0})
+	writeJSON(w, http.StatusOK, list[versionJSON]{Items: out, Total: len(out), Limit: len(out), Offset: 0})
 	return nil
 }
 
@@ -210,7 +210,7 @@ func (s *Server) apiReminders(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, list[service.Reminder]{rs, len(rs), len(rs), 0})
+	writeJSON(w, http.StatusOK, list[service.Reminder]{Items: rs, Total: len(rs), Limit: len(rs), Offset: 0})
 	return nil
 }
 

@@ -275,6 +275,8 @@ type list[T any] struct {
 	Total  int `json:"total"`
 	Limit  int `json:"limit"`
 	Offset int `json:"offset"`
+	// NextCursor continues a keyset-paged list after its last item; empty on the last page.
+	NextCursor string `json:"next_cursor,omitempty"`
 }
 
 func (s *Server) apiOpenAPI(w http.ResponseWriter, r *http.Request) error {
@@ -422,6 +424,6 @@ func writeList[T any](w http.ResponseWriter, items []T, total int, p mgz.Page, e
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, list[T]{items, total, p.Limit, p.Offset})
+	writeJSON(w, http.StatusOK, list[T]{Items: items, Total: total, Limit: p.Limit, Offset: p.Offset})
 	return nil
 }

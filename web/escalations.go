@@ -196,7 +196,7 @@ func (s *Server) apiEscalationSteps(w http.ResponseWriter, r *http.Request) erro
 	}
 	st := steps(d.Escalation, s.cfg.Service.Today())
 	setETag(w, d.Revision)
-	writeJSON(w, http.StatusOK, list[escalationStep]{st, len(st), len(st), 0})
+	writeJSON(w, http.StatusOK, list[escalationStep]{Items: st, Total: len(st), Limit: len(st), Offset: 0})
 	return nil
 }
 
@@ -277,7 +277,7 @@ func (s *Server) apiEscalationAttachments(w http.ResponseWriter, r *http.Request
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, list[mgz.EscalationAttachment]{d.Attachments, len(d.Attachments), len(d.Attachments), 0})
+	writeJSON(w, http.StatusOK, list[mgz.EscalationAttachment]{Items: d.Attachments, Total: len(d.Attachments), Limit: len(d.Attachments), Offset: 0})
 	return nil
 }
 

@@ -141,7 +141,7 @@ func (s *Server) apiHandoverVersions(w http.ResponseWriter, r *http.Request) err
 	if vs == nil {
 		vs = []mgz.HandoverVersionInfo{}
 	}
-	writeJSON(w, http.StatusOK, list[mgz.HandoverVersionInfo]{vs, len(vs), len(vs), 0})
+	writeJSON(w, http.StatusOK, list[mgz.HandoverVersionInfo]{Items: vs, Total: len(vs), Limit: len(vs), Offset: 0})
 	return nil
 }
 

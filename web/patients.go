@@ -192,7 +192,7 @@ func (s *Server) apiRegistrations(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, list[mgz.Registration]{rs, len(rs), len(rs), 0})
+	writeJSON(w, http.StatusOK, list[mgz.Registration]{Items: rs, Total: len(rs), Limit: len(rs), Offset: 0})
 	return nil
 }
 
@@ -319,7 +319,7 @@ func (s *Server) apiCoverage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, list[mgz.LocationCoverage]{cs, len(cs), len(cs), 0})
+	writeJSON(w, http.StatusOK, list[mgz.LocationCoverage]{Items: cs, Total: len(cs), Limit: len(cs), Offset: 0})
 	return nil
 }
 

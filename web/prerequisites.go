@@ -127,7 +127,7 @@ func (s *Server) apiPrerequisiteHistory(w http.ResponseWriter, r *http.Request) 
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, list[mgz.PrerequisiteItem]{hs, len(hs), len(hs), 0})
+	writeJSON(w, http.StatusOK, list[mgz.PrerequisiteItem]{Items: hs, Total: len(hs), Limit: len(hs), Offset: 0})
 	return nil
 }
 

@@ -382,7 +382,7 @@ func (s *Server) apiRosterOccurrences(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, list[occurrenceJSON]{items, len(items), len(items), 0})
+	writeJSON(w, http.StatusOK, list[occurrenceJSON]{Items: items, Total: len(items), Limit: len(items), Offset: 0})
 	return nil
 }
 

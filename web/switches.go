@@ -111,7 +111,7 @@ func (s *Server) apiPatientSwitchRequests(w http.ResponseWriter, r *http.Request
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, list[mgz.SwitchRequest]{srs, len(srs), len(srs), 0})
+	writeJSON(w, http.StatusOK, list[mgz.SwitchRequest]{Items: srs, Total: len(srs), Limit: len(srs), Offset: 0})
 	return nil
 }
 
@@ -124,7 +124,7 @@ func (s *Server) apiLeadChanges(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, list[mgz.LeadChange]{cs, len(cs), len(cs), 0})
+	writeJSON(w, http.StatusOK, list[mgz.LeadChange]{Items: cs, Total: len(cs), Limit: len(cs), Offset: 0})
 	return nil
 }
 
