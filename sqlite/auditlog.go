@@ -17,45 +17,78 @@ type AuditLog struct{ scope }
 var _ mgz.AuditLog = (*AuditLog)(nil)
 
 // Append implements mgz.AuditLog: it seals e onto the chain after the newest entry and moves the
-// head, in the caller's transaction (or its own). Writers are serialised by SQLite's write lock
-// (BEGIN IMMEDIATE), so two appends never share a previous hash.
+// head. In a transaction it writes in the caller's transaction; outside one it hands e to the
+// database's group committer (groupcommit.go) and returns once e is durable, or with an error when
+// e is not stored. Writers are serialised by SQLite's write lock (BEGIN IMMEDIATE) and the head is
+// read inside the writing transaction, so two appends never share a previous hash.
 func (a *AuditLog) Append(ctx context.Context, e *mgz.AuditEntry) error {
-	return a.write(ctx, func(q querier) error {
-		prevID, prevHash := int64(0), audit.Genesis
-		err := q.QueryRowContext(ctx, "SELECT last_id, last_hash FROM audit_head WHERE singleton = 1").Scan(&prevID, &prevHash)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("auditlog lezen: %w", err)
+	return a.AppendAll(ctx, []*mgz.AuditEntry{e})
+}
+
+// AppendAll implements mgz.AuditLog: es in order, in the caller's transaction or, outside one,
+// group-committed together (never split).
+func (a *AuditLog) AppendAll(ctx context.Context, es []*mgz.AuditEntry) error {
+	if a.tx != nil {
+		return appendChain(ctx, a.db, a.tx, es)
+	}
+	return a.db.group.append(ctx, a.db, es)
+}
+
+// appendChain seals es onto the chain after the head and inserts them in tx, then moves the head
+// once. The head is read in tx, which holds the write lock (BEGIN IMMEDIATE).
+func appendChain(ctx context.Context, db *DB, tx *sql.Tx, es []*mgz.AuditEntry) error {
+	if len(es) == 0 {
+		return nil
+	}
+	prevID, prevHash := int64(0), audit.Genesis
+	err := tx.QueryRowContext(ctx, "SELECT last_id, last_hash FROM audit_head WHERE singleton = 1").Scan(&prevID, &prevHash)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("auditlog lezen: %w", err)
+	}
+	var ins execer = tx
+	if len(es) > 1 {
+		st, err := tx.PrepareContext(ctx, insertAudit)
+		if err != nil {
+			return fmt.Errorf("auditregel schrijven: %w", err)
 		}
+		defer st.Close()
+		ins = stmtQuerier{st}
+	}
+	for _, e := range es {
 		if e.At.IsZero() {
-			e.At = a.db.now()
+			e.At = db.now()
 		}
 		audit.Seal(e, prevID, prevHash)
-		_, err = q.ExecContext(ctx, `INSERT INTO audit_log (id, at, user_id, user_email, organisation_id, roles, on_behalf_of,
-			action, object_type, object_id, object_organisation_id, patient_id, outcome, client_address, reason, prev_hash, hash)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
+		_, err = ins.ExecContext(ctx, insertAudit,
 			e.ID, e.At.Format(audit.TimeFormat), nullInt(e.UserID), e.UserEmail, nullInt(e.OrganisationID), e.Roles, e.OnBehalfOf,
 			string(e.Action), e.ObjectType, nullInt(e.ObjectID), nullInt(e.ObjectOrganisationID), nullInt(e.PatientID), e.Outcome,
 			e.ClientAddress, e.Reason, e.PrevHash, e.Hash)
 		if err != nil {
 			return fmt.Errorf("auditregel schrijven: %w", err)
 		}
-		_, err = q.ExecContext(ctx, `INSERT INTO audit_head (singleton, last_id, last_hash) VALUES (1, $1, $2)
-			ON CONFLICT (singleton) DO UPDATE SET last_id = excluded.last_id, last_hash = excluded.last_hash`, e.ID, e.Hash)
-		return err
-	})
+		prevID, prevHash = e.ID, e.Hash
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO audit_head (singleton, last_id, last_hash) VALUES (1, $1, $2)
+		ON CONFLICT (singleton) DO UPDATE SET last_id = excluded.last_id, last_hash = excluded.last_hash`, prevID, prevHash)
+	if err != nil {
+		return fmt.Errorf("auditlog bijwerken: %w", err)
+	}
+	return nil
 }
 
-// AppendAll implements mgz.AuditLog.
-func (a *AuditLog) AppendAll(ctx context.Context, es []*mgz.AuditEntry) error {
-	return a.write(ctx, func(q querier) error {
-		in := &AuditLog{scope{db: a.db, tx: q.(*sql.Tx)}}
-		for _, e := range es {
-			if err := in.Append(ctx, e); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+const insertAudit = `INSERT INTO audit_log (id, at, user_id, user_email, organisation_id, roles, on_behalf_of,
+	action, object_type, object_id, object_organisation_id, patient_id, outcome, client_address, reason, prev_hash, hash)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`
+
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// stmtQuerier runs a prepared statement where an execer is expected; the query text is ignored.
+type stmtQuerier struct{ st *sql.Stmt }
+
+func (s stmtQuerier) ExecContext(ctx context.Context, _ string, args ...any) (sql.Result, error) {
+	return s.st.ExecContext(ctx, args...)
 }
 
 func nullInt(n int64) any {

@@ -21,6 +21,8 @@ type DB struct {
 	now func() time.Time
 	// health tracks storage faults and the write probe, for Ready.
 	health health
+	// group commits audit entries appended outside a transaction (groupcommit.go).
+	group groupCommitter
 }
 
 // pragmas apply to every connection the pool opens. synchronous=FULL because an acknowledged
@@ -68,8 +70,9 @@ func open(ctx context.Context, path, extra string) (*DB, error) {
 	return db, nil
 }
 
-// Close closes the database; a WAL checkpoint runs as the last connection closes.
-func (db *DB) Close() error { return db.sql.Close() }
+// Close closes the database, after the audit entries queued for a group commit are written; a WAL
+// checkpoint runs as the last connection closes.
+func (db *DB) Close() error { db.group.close(); return db.sql.Close() }
 
 // Ping reports whether the database answers a query.
 func (db *DB) Ping(ctx context.Context) error {
