@@ -192,7 +192,7 @@ func TestGroupCommitFailureFailsEveryCallerOfTheBatch(t *testing.T) {
 func TestGroupCommitCallerLeavingWhileQueuedWritesNothing(t *testing.T) {
 	db, _ := openTestDB(t)
 	release := make(chan struct{})
-	holdFirstTake(db, 2, release)
+	holdFirstTake(db, 0, release)
 	cctx, cancel := context.WithCancel(context.Background())
 	leaving, staying := make(chan error, 1), make(chan error, 1)
 	go func() { leaving <- db.Store().Audit().Append(cctx, readEntry("weggegaan")) }()
