@@ -100,6 +100,9 @@ func (g *groupCommitter) append(ctx context.Context, db *DB, es []*mgz.AuditEntr
 	if len(es) == 0 {
 		return nil
 	}
+	if err := ctx.Err(); err != nil { // a caller already gone writes nothing
+		return err
+	}
 	g.start(db)
 	if g.stopped == nil { // Close came first
 		return errClosed

@@ -75,7 +75,7 @@ func TestSIGKILLWhileReadingLosesNoAuditEntryOfAnAnsweredRead(t *testing.T) {
 
 	// Readers fire GET /api/v1/patients/{id} until the server is gone; after killAt answers the
 	// server is killed, with reads of the other readers still in flight.
-	const readers, killAt = 8, 240
+	const readers, killAt = 8, 150
 	var (
 		mu       sync.Mutex
 		answered = map[int64]int{}
