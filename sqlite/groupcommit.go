@@ -72,6 +72,8 @@ type groupCommitter struct {
 
 	// commits counts successful group commits, for tests and benchmarks.
 	commits atomic.Int64
+	// maxQueued bounds the waiting requests; zero means maxQueuedRequests (tests lower it).
+	maxQueued int
 	// testBeforeTake and testBeforeCommit, when set before the first request, run in the
 	// committer before it takes a batch and before it writes one: tests hold it there.
 	testBeforeTake, testBeforeCommit func()
@@ -87,7 +89,10 @@ func (g *groupCommitter) start(db *DB) {
 			return
 		}
 		g.db = db
-		g.slots = make(chan struct{}, maxQueuedRequests)
+		if g.maxQueued == 0 {
+			g.maxQueued = maxQueuedRequests
+		}
+		g.slots = make(chan struct{}, g.maxQueued)
 		g.wake = make(chan struct{}, 1)
 		g.stopped = make(chan struct{})
 		go g.run()

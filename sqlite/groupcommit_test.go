@@ -212,6 +212,41 @@ func TestGroupCommitCallerLeavingWhileQueuedWritesNothing(t *testing.T) {
 	}
 }
 
+func TestGroupCommitQueueIsBounded(t *testing.T) {
+	db, _ := openTestDB(t)
+	db.group.maxQueued = 3
+	release := make(chan struct{})
+	holdFirstTake(db, 0, release)
+	ctx := context.Background()
+	res := make(chan error, 4)
+	for i := range 4 {
+		go func() { res <- db.Store().Audit().Append(ctx, readEntry(fmt.Sprintf("in de rij %d", i))) }()
+	}
+	waitUntil(t, "the queue is full", func() bool { return db.group.queued() == 3 })
+	// A fifth caller finds no room: it waits, and leaves when its context ends, writing nothing.
+	cctx, cancel := context.WithCancel(ctx)
+	full := make(chan error, 1)
+	go func() { full <- db.Store().Audit().Append(cctx, readEntry("geen plaats")) }()
+	time.Sleep(20 * time.Millisecond)
+	if q := db.group.queued(); q != 3 {
+		t.Fatalf("%d requests queued, want at most 3", q)
+	}
+	cancel()
+	if err := <-full; !errors.Is(err, context.Canceled) {
+		t.Fatalf("a caller waiting for room got %v, want context.Canceled", err)
+	}
+	close(release)
+	for range 4 {
+		if err := <-res; err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := storedReasons(t, db)
+	if len(got) != 4 || got["geen plaats"] != 0 {
+		t.Fatalf("stored %v, want the four queued entries and not the one that found no room", got)
+	}
+}
+
 func TestGroupCommitCallerLeavingAfterTheTakeWaitsForTheCommit(t *testing.T) {
 	db, _ := openTestDB(t)
 	taken, release := make(chan struct{}), make(chan struct{})
