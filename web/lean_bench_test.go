@@ -78,4 +78,3 @@ func BenchmarkAPIDecide(b *testing.B) {
 		do()
 	}
 }
-
