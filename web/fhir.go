@@ -191,13 +191,16 @@ func writeFHIR(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", fhir.ContentType+"; charset=utf-8")
 	w.WriteHeader(status)
 	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
+	if wantsPretty(w) { // ?pretty=1, or FHIR's own _pretty=true
+		enc.SetIndent("", "  ")
+	}
 	_ = enc.Encode(v)
 }
 
 // writeFHIRError answers err as an OperationOutcome with a Dutch diagnostic. What the caller may
 // not see is not found (404), as in the JSON API.
 func (s *Server) writeFHIRError(w http.ResponseWriter, r *http.Request, err error) {
+	err = timedOut(r, err)
 	status, code := http.StatusInternalServerError, "exception"
 	msg := "Er ging iets mis in mgz. Probeer het later opnieuw."
 	switch mgz.ErrorCode(err) {
@@ -224,6 +227,9 @@ func (s *Server) writeFHIRError(w http.ResponseWriter, r *http.Request, err erro
 		status, code = http.StatusNotAcceptable, "not-supported"
 	case mgz.ECodeBreakGlass:
 		status, code = http.StatusForbidden, "forbidden"
+	case codeTimeout:
+		status, code = http.StatusServiceUnavailable, "timeout"
+		w.Header().Set("Retry-After", retryAfterSeconds)
 	}
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/regio-mgz/mgz"
 	"github.com/regio-mgz/mgz/directory"
@@ -17,8 +18,9 @@ import (
 	"github.com/regio-mgz/mgz/web"
 )
 
-// benchServer is a server over a fresh database with an RHO and a bearer token of its admin.
-func benchServer(b *testing.B) (*httptest.Server, string) {
+// leanServer is a server with the given request timeout (0: the default) over a fresh database
+// with an RHO, its admin and a bearer token of theirs.
+func leanServer(b testing.TB, timeout time.Duration) (*httptest.Server, *service.Service, mgz.User, string) {
 	b.Helper()
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "mgz.db"))
@@ -42,19 +44,20 @@ func benchServer(b *testing.B) (*httptest.Server, string) {
 		b.Fatal(err)
 	}
 	dir := directory.New(db.Register())
-	srv, err := web.New(web.Config{Service: svc, Enrich: dir.Enrich, Resolver: dir.Resolver, Logger: slog.New(slog.DiscardHandler)})
+	srv, err := web.New(web.Config{Service: svc, Enrich: dir.Enrich, Resolver: dir.Resolver, Logger: slog.New(slog.DiscardHandler),
+		RequestTimeout: timeout})
 	if err != nil {
 		b.Fatal(err)
 	}
 	hs := httptest.NewServer(srv.Handler())
 	b.Cleanup(hs.Close)
-	return hs, token
+	return hs, svc, u, token
 }
 
 // BenchmarkAPIDecide is POST /api/v1/decide over HTTP with a bearer token: authentication,
 // settings, the rules and the JSON answer, as a script calls it.
 func BenchmarkAPIDecide(b *testing.B) {
-	hs, token := benchServer(b)
+	hs, _, _, token := leanServer(b, 0)
 	body := []byte(`{"situation": {"setting": "clustered_housing", "wlz": "without_treatment", "delivery": "vpt", "sector": "elderly"}, "question": {"category": "gp_care", "at": "2026-09-09T14:00:00+02:00"}}`)
 	client := hs.Client()
 	do := func() {
