@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/regio-mgz/mgz"
@@ -63,6 +64,8 @@ type Server struct {
 	log   *slog.Logger
 	mux   *http.ServeMux
 	pages map[string]*template.Template
+	// engines holds the rules engine of the latest settings (decide.go).
+	engines atomic.Pointer[engineCache]
 }
 
 // New returns a Server for cfg, with its templates parsed.
