@@ -21,6 +21,8 @@ type DB struct {
 	now func() time.Time
 	// health tracks storage faults and the write probe, for Ready.
 	health health
+	// stmts keeps prepared statements of the store's SQL (stmtcache.go).
+	stmts *stmtCache
 }
 
 // pragmas apply to every connection the pool opens. synchronous=FULL because an acknowledged
@@ -65,11 +67,19 @@ func open(ctx context.Context, path, extra string) (*DB, error) {
 		sqldb.Close()
 		return nil, err
 	}
+	// Statements are prepared against the migrated schema only.
+	db.stmts = newStmtCache(sqldb, stmtCacheSize)
 	return db, nil
 }
 
-// Close closes the database; a WAL checkpoint runs as the last connection closes.
-func (db *DB) Close() error { return db.sql.Close() }
+// Close closes the database and its prepared statements; a WAL checkpoint runs as the last
+// connection closes.
+func (db *DB) Close() error {
+	if db.stmts != nil {
+		db.stmts.close()
+	}
+	return db.sql.Close()
+}
 
 // Ping reports whether the database answers a query.
 func (db *DB) Ping(ctx context.Context) error {
@@ -95,6 +105,9 @@ func inTx(ctx context.Context, db *sql.DB, fn func(*sql.Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("transactie starten: %w", err)
 	}
+	// The transaction's prepared statements (stmtcache.go) live as long as it does.
+	txStatements.Store(tx, &txStmts{stmts: map[string]*sql.Stmt{}})
+	defer txStatements.Delete(tx)
 	if err := fn(tx); err != nil {
 		_ = tx.Rollback()
 		return err
