@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -79,5 +80,31 @@ func BenchmarkAPIDecide(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		do()
+	}
+}
+
+// BenchmarkMinimalJSONHandler is the yardstick of BenchmarkAPIDecide (issue 14: decide with a
+// bearer token at least half its requests per second): a bare net/http handler answering JSON
+// to the same POST over the same kind of connection.
+func BenchmarkMinimalJSONHandler(b *testing.B) {
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(append(append([]byte(`{"received":`), strconv.Itoa(len(body))...), '}'))
+	}))
+	defer hs.Close()
+	body := []byte(`{"situation": {"setting": "clustered_housing", "wlz": "without_treatment", "delivery": "vpt", "sector": "elderly"}, "question": {"category": "gp_care", "at": "2026-09-09T14:00:00+02:00"}}`)
+	client := hs.Client()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		req, _ := http.NewRequest(http.MethodPost, hs.URL, bytes.NewReader(body))
+		req.Header.Set("Authorization", "Bearer x")
+		resp, err := client.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
 	}
 }
