@@ -298,7 +298,7 @@ type fhirQuery struct {
 }
 
 // fhirControl are the parameters every interaction takes; _count and _cursor only searches.
-var fhirControl = []string{"_format"}
+var fhirControl = []string{"_format", "_pretty", "pretty"} // _pretty (FHIR) and pretty=1 (as in the API): indented JSON
 
 // checkFHIRParams refuses parameters the interaction does not take, so a client never believes
 // a filter was applied that was not.

@@ -47,6 +47,9 @@ func TestJSONIsCompactUnlessPrettyIsAsked(t *testing.T) {
 		{"FHIR", "/fhir/metadata", false},
 		{"FHIR with _pretty=true", "/fhir/metadata?_pretty=true", true},
 		{"FHIR with pretty=1", "/fhir/metadata?pretty=1", true},
+		{"FHIR search", "/fhir/Organization", false},
+		{"FHIR search with _pretty=true", "/fhir/Organization?_pretty=true", true},
+		{"FHIR read with _pretty=true", "/fhir/Organization/1?_pretty=true", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, _, body := leanGet(t, hs.URL+tc.path, token, "")
