@@ -94,6 +94,7 @@ func (s *Service) Login(ctx context.Context, email, password, address string) (S
 		}
 		return entry(a, mgz.AuditLogin, "session", u.ID, u.OrganisationID), nil
 	})
+	s.auth.apply(Invalidation{UserID: u.ID}) // the cached actor's last login moved; other instances follow within the TTL
 	return in, err
 }
 
@@ -110,40 +111,78 @@ func loginFailure(found, disabled, throttled bool) string {
 }
 
 // Authenticate returns the actor and session of a session cookie's secret. Sessions past their
-// idle or absolute timeout end here.
+// idle or absolute timeout end here. A known session of an active user is answered from the
+// cache (authcache.go) without a query; logout, disabling and the other changes of accounts
+// drop it from there at once.
 func (s *Service) Authenticate(ctx context.Context, secret, address string) (mgz.Actor, mgz.Session, error) {
 	if secret == "" {
 		return mgz.Actor{}, mgz.Session{}, ErrNoSession
 	}
 	h := auth.SecretHash(secret)
-	sess, err := s.store.Accounts().Session(ctx, h)
-	if mgz.ErrorCode(err) == mgz.ECodeNotFound {
-		return mgz.Actor{}, sess, ErrNoSession
-	}
-	if err != nil {
-		return mgz.Actor{}, sess, err
+	gen := s.auth.generation()
+	sess, cached := s.auth.session(h)
+	if !cached {
+		var err error
+		sess, err = s.store.Accounts().Session(ctx, h)
+		if mgz.ErrorCode(err) == mgz.ECodeNotFound {
+			return mgz.Actor{}, sess, ErrNoSession
+		}
+		if err != nil {
+			return mgz.Actor{}, sess, err
+		}
 	}
 	now := s.now()
 	if now.Sub(sess.LastSeenAt) > s.cfg.SessionIdle || now.Sub(sess.CreatedAt) > s.cfg.SessionMax {
-		_ = s.store.Accounts().DeleteSession(ctx, h)
+		s.endSession(ctx, h)
 		return mgz.Actor{}, sess, ErrSessionExpired
 	}
-	u, err := s.store.Accounts().User(ctx, sess.UserID)
+	u, kind, err := s.cachedUser(ctx, gen, sess.UserID)
 	if err != nil {
 		return mgz.Actor{}, sess, err
 	}
 	if u.Disabled {
-		_ = s.store.Accounts().DeleteSession(ctx, h)
+		s.endSession(ctx, h)
 		return mgz.Actor{}, sess, ErrNoSession
+	}
+	if !cached {
+		s.auth.putSession(gen, h, sess)
 	}
 	// Move last-seen at most once a minute: a write per request would serialise every reader.
 	if now.Sub(sess.LastSeenAt) > time.Minute {
 		if err := s.store.Accounts().TouchSession(ctx, h, now); err != nil {
 			return mgz.Actor{}, sess, err
 		}
+		s.auth.touchedSession(h, now)
 	}
-	a, err := s.actorFor(ctx, u, address)
-	return a, sess, err
+	return mgz.Actor{User: u, OrgKind: kind, Address: address}, sess, nil
+}
+
+// endSession deletes a session that ended (expired, or its user was disabled) and drops it
+// from the caches of every instance.
+func (s *Service) endSession(ctx context.Context, hash string) {
+	_ = s.store.Accounts().DeleteSession(ctx, hash)
+	s.invalidate(ctx, Invalidation{Session: hash})
+}
+
+// cachedUser returns a user with the kind of their organisation, from the cache when it holds
+// them; an active user read from the store is put there (unless an invalidation came in since
+// gen). A disabled user is never cached, so that each refusal reads the store.
+func (s *Service) cachedUser(ctx context.Context, gen uint64, id int64) (mgz.User, mgz.OrgKind, error) {
+	if u, kind, ok := s.auth.user(id); ok {
+		return u, kind, nil
+	}
+	u, err := s.store.Accounts().User(ctx, id)
+	if err != nil {
+		return u, "", err
+	}
+	org, err := s.store.Register().Organisation(ctx, u.OrganisationID)
+	if err != nil {
+		return u, "", err
+	}
+	if !u.Disabled {
+		s.auth.putUser(gen, u, org.Kind)
+	}
+	return u, org.Kind, nil
 }
 
 // Errors of Authenticate.
@@ -155,12 +194,14 @@ var (
 
 // Logout ends the session and records it.
 func (s *Service) Logout(ctx context.Context, a mgz.Actor, secret string) error {
-	return s.audited(ctx, s.store, func(tx mgz.Tx) (*mgz.AuditEntry, error) {
+	err := s.audited(ctx, s.store, func(tx mgz.Tx) (*mgz.AuditEntry, error) {
 		if err := tx.Accounts().DeleteSession(ctx, auth.SecretHash(secret)); err != nil {
 			return nil, err
 		}
 		return entry(a, mgz.AuditLogout, "session", a.User.ID, a.User.OrganisationID), nil
 	})
+	s.invalidate(ctx, Invalidation{Session: auth.SecretHash(secret)})
+	return err
 }
 
 // AuthenticateToken returns the actor of a bearer token. A token that is not mgz's, unknown,
@@ -182,14 +223,20 @@ func (s *Service) AuthenticateToken(ctx context.Context, token, address string) 
 	if !strings.HasPrefix(token, auth.TokenPrefix) {
 		return fail("geen API-token van mgz", mgz.APIToken{}, mgz.User{})
 	}
-	t, err := s.store.Accounts().TokenBySecret(ctx, auth.SecretHash(token))
-	if mgz.ErrorCode(err) == mgz.ECodeNotFound {
-		return fail("onbekend API-token", mgz.APIToken{}, mgz.User{})
+	h := auth.SecretHash(token)
+	gen := s.auth.generation()
+	t, cached := s.auth.token(h)
+	if !cached {
+		var err error
+		t, err = s.store.Accounts().TokenBySecret(ctx, h)
+		if mgz.ErrorCode(err) == mgz.ECodeNotFound {
+			return fail("onbekend API-token", mgz.APIToken{}, mgz.User{})
+		}
+		if err != nil {
+			return mgz.Actor{}, err
+		}
 	}
-	if err != nil {
-		return mgz.Actor{}, err
-	}
-	u, err := s.store.Accounts().User(ctx, t.UserID)
+	u, kind, err := s.cachedUser(ctx, gen, t.UserID)
 	if err != nil {
 		return mgz.Actor{}, err
 	}
@@ -199,13 +246,17 @@ func (s *Service) AuthenticateToken(ctx context.Context, token, address string) 
 	if u.Disabled {
 		return fail("API-token van een uitgeschakeld account", t, u)
 	}
+	if !cached {
+		s.auth.putToken(gen, h, t)
+	}
 	now := s.now()
 	if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) > time.Minute {
 		if err := s.store.Accounts().TouchToken(ctx, t.ID, now); err != nil {
 			return mgz.Actor{}, err
 		}
+		s.auth.touchedToken(h, now)
 	}
-	return s.actorFor(ctx, u, address)
+	return mgz.Actor{User: u, OrgKind: kind, Address: address}, nil
 }
 
 // NewUser is what an admin (or the command line) fills in for a new account.
@@ -367,6 +418,9 @@ func (s *Service) UpdateUser(ctx context.Context, a mgz.Actor, u *mgz.User) erro
 	if !a.System && a.User.ID == u.ID && (u.Disabled || !u.Has(mgz.RoleAdmin)) {
 		return mgz.Errorf(mgz.ECodeConflict, "U kunt uw eigen beheerdersrol niet intrekken en uzelf niet uitschakelen: vraag dat een andere beheerder van uw organisatie.")
 	}
+	// Roles, disabled and name take effect on the very next request: the cached actor, sessions
+	// and tokens go, even when the change fails halfway (dropping too much only costs a query).
+	defer s.invalidate(ctx, Invalidation{UserID: u.ID})
 	return s.audited(ctx, s.store, func(tx mgz.Tx) (*mgz.AuditEntry, error) {
 		old, err := tx.Accounts().User(ctx, u.ID)
 		if err != nil {
@@ -514,6 +568,7 @@ func (s *Service) ChangePassword(ctx context.Context, a mgz.Actor, current, next
 	})
 	if err == nil {
 		s.accountGuards.currentPassword.Reset(key)
+		s.invalidate(ctx, Invalidation{UserID: a.User.ID})
 	}
 	return err
 }
@@ -524,7 +579,9 @@ func (s *Service) EndOtherSessions(ctx context.Context, a mgz.Actor, keepSecret 
 	if err != nil {
 		return "", "", err
 	}
-	if err := s.store.Accounts().DeleteUserSessions(ctx, a.User.ID); err != nil {
+	err = s.store.Accounts().DeleteUserSessions(ctx, a.User.ID)
+	s.invalidate(ctx, Invalidation{UserID: a.User.ID})
+	if err != nil {
 		return "", "", err
 	}
 	secret := auth.RandomString(32)
@@ -587,12 +644,17 @@ func (s *Service) RevokeToken(ctx context.Context, a mgz.Actor, tokenID int64) e
 	if err := s.authorize(ctx, s.store, a, access.Delete, access.Resource{Kind: access.Token, OrganisationID: u.OrganisationID, UserID: u.ID}, mgz.AuditDelete, tokenID); err != nil {
 		return err
 	}
-	return s.audited(ctx, s.store, func(tx mgz.Tx) (*mgz.AuditEntry, error) {
+	err = s.audited(ctx, s.store, func(tx mgz.Tx) (*mgz.AuditEntry, error) {
 		if err := tx.Accounts().RevokeToken(ctx, u.ID, tokenID, s.now()); err != nil {
 			return nil, err
 		}
 		return entry(a, mgz.AuditDelete, "api_token", tokenID, u.OrganisationID), nil
 	})
+	if err == nil {
+		// The token is refused from the very next request on, on every instance.
+		s.invalidate(ctx, Invalidation{UserID: u.ID})
+	}
+	return err
 }
 
 // UserByEmail finds a user for the command line.

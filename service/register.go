@@ -142,6 +142,7 @@ func (r *register) UpdateOrganisation(ctx context.Context, o *mgz.Organisation) 
 			return err
 		}
 	}
+	defer r.s.invalidate(ctx, Invalidation{OrganisationID: o.ID}) // its users' rights follow its kind at once
 	return r.revised(ctx, access.Organisation, "De organisatie", o.ID, o.ID, o.Revision,
 		func(reg mgz.RegisterService) (any, int64, int64, error) {
 			cur, err := reg.Organisation(ctx, o.ID)

@@ -26,6 +26,9 @@ type Config struct {
 	Logger *slog.Logger
 	// Now is the clock; nil is the system clock. Tests move it to see a period pass.
 	Now func() time.Time
+	// Invalidator carries cache invalidations between instances serving one database; nil
+	// for a single instance.
+	Invalidator Invalidator
 }
 
 // DefaultConfig: 30 minutes idle, 12 hours at most, OWASP's argon2id parameters.
@@ -45,6 +48,9 @@ type Service struct {
 	bsnAccountLimiter *auth.Throttle
 	bsnNumberLimiter  *auth.Throttle
 	now               func() time.Time
+	// auth caches credentials and settings of the request path (authcache.go).
+	auth        *authCache
+	invalidator Invalidator
 }
 
 // New returns a Service over store.
@@ -76,6 +82,7 @@ func New(store mgz.Store, cfg Config) *Service {
 	if cfg.Now != nil {
 		s.now = func() time.Time { return cfg.Now().UTC() }
 	}
+	s.initCaches(cfg)
 	return s
 }
 

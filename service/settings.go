@@ -23,7 +23,23 @@ func (g settings) CalendarSettings(ctx context.Context) (calendar.Settings, erro
 	if err := g.s.authorize(ctx, g.s.store, g.a, access.Read, access.Resource{Kind: access.Settings}, mgz.AuditRead, 0); err != nil {
 		return calendar.Settings{}, err
 	}
-	return g.s.store.Settings().CalendarSettings(ctx)
+	return g.s.calendarSettings(ctx)
+}
+
+// calendarSettings returns the region's calendar settings, which every decision reads: from the
+// cache (authcache.go), which a change drops at once on every instance, else from the store.
+// It is the store's read without the policy, for the service's own use.
+func (s *Service) calendarSettings(ctx context.Context) (calendar.Settings, error) {
+	if cs, ok := s.auth.calendarSettings(); ok {
+		return cs, nil
+	}
+	gen := s.auth.generation()
+	cs, err := s.store.Settings().CalendarSettings(ctx)
+	if err != nil {
+		return cs, err
+	}
+	s.auth.putCalendarSettings(gen, cs)
+	return cs, nil
 }
 
 func (g settings) SetCalendarSettings(ctx context.Context, cs calendar.Settings) error {
@@ -45,6 +61,7 @@ func (g settings) UpdateCalendarSettings(ctx context.Context, cs calendar.Settin
 		return 0, err
 	}
 	var next int64
+	defer g.s.invalidate(ctx, Invalidation{Settings: true}) // after the commit: the next decision uses the new settings
 	err := g.s.audited(ctx, g.s.store, func(tx mgz.Tx) (*mgz.AuditEntry, error) {
 		cur, err := tx.Settings().CalendarRevision(ctx)
 		if err != nil {

@@ -23,6 +23,8 @@ type DB struct {
 	health health
 	// group commits audit entries appended outside a transaction (groupcommit.go).
 	group groupCommitter
+	// stmts keeps prepared statements of the store's SQL (stmtcache.go).
+	stmts *stmtCache
 }
 
 // pragmas apply to every connection the pool opens. synchronous=FULL because an acknowledged
@@ -67,12 +69,22 @@ func open(ctx context.Context, path, extra string) (*DB, error) {
 		sqldb.Close()
 		return nil, err
 	}
+	// Statements are prepared against the migrated schema only.
+	db.stmts = newStmtCache(sqldb, stmtCacheSize)
 	return db, nil
 }
 
 // Close closes the database, after the audit entries queued for a group commit are written; a WAL
 // checkpoint runs as the last connection closes.
 func (db *DB) Close() error { db.group.close(); return db.sql.Close() }
+// Close closes the database and its prepared statements; a WAL checkpoint runs as the last
+// connection closes.
+func (db *DB) Close() error {
+	if db.stmts != nil {
+		db.stmts.close()
+	}
+	return db.sql.Close()
+}
 
 // Ping reports whether the database answers a query.
 func (db *DB) Ping(ctx context.Context) error {
@@ -98,6 +110,9 @@ func inTx(ctx context.Context, db *sql.DB, fn func(*sql.Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("transactie starten: %w", err)
 	}
+	// The transaction's prepared statements (stmtcache.go) live as long as it does.
+	txStatements.Store(tx, &txStmts{stmts: map[string]*sql.Stmt{}})
+	defer txStatements.Delete(tx)
 	if err := fn(tx); err != nil {
 		_ = tx.Rollback()
 		return err

@@ -18,15 +18,12 @@ type scope struct {
 	tx *sql.Tx // set inside a transaction: every call then joins it
 }
 
-func (s scope) q() querier {
-	if s.tx != nil {
-		return s.tx
-	}
-	return s.db.sql
-}
+// q runs SQL in the scope through the statement cache (stmtcache.go).
+func (s scope) q() querier { return cachedQuerier{db: s.db, tx: s.tx} }
 
 // write runs fn in the surrounding transaction, or in a new one: a change and the checks it needs
-// are never half written.
+// are never half written. fn gets the *sql.Tx itself (AuditLog.AppendAll relies on that); its
+// statements are prepared when it goes through scope{db, tx}.q().
 func (s scope) write(ctx context.Context, fn func(querier) error) error {
 	if s.tx != nil {
 		return fn(s.tx)

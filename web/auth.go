@@ -114,7 +114,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 				s.unauthenticated(w, r, err)
 				return
 			}
-			s.fail(w, r, err) // e.g. 503 when the storage fails, never a plain-text 500
+			s.fail(w, r, timedOut(r, err)) // e.g. 503 when the storage fails or the deadline passed, never a plain-text 500
 			return
 		}
 		if info.secret != "" && !safeMethod(r.Method) && s.refuseOversizedForm(w, r) {

@@ -32,12 +32,9 @@ func (s *Server) engineFor(r *http.Request, known *mgz.Patient) (*rules.Engine, 
 	if err != nil {
 		return nil, err
 	}
-	e, err := rules.NewEngine(settings)
+	e, err := s.baseEngine(settings)
 	if err != nil {
-		return nil, fmt.Errorf("regio-instellingen: %w", err)
-	}
-	if s.cfg.Enrich != nil {
-		e = e.WithEnricher(s.cfg.Enrich)
+		return nil, err
 	}
 	if s.cfg.Resolver != nil {
 		a := actorOf(r)
@@ -48,6 +45,29 @@ func (s *Server) engineFor(r *http.Request, known *mgz.Patient) (*rules.Engine, 
 			return s.cfg.Service.Patient(ctx, a, id)
 		}))
 	}
+	return e, nil
+}
+
+// engineCache is the rules engine of one version of the region's settings, with the
+// register's contacts; an engine is immutable, so requests share it until the settings change.
+type engineCache struct {
+	settings calendar.Settings
+	engine   *rules.Engine
+}
+
+// baseEngine returns the engine for settings, built once per version of the settings.
+func (s *Server) baseEngine(settings calendar.Settings) (*rules.Engine, error) {
+	if c := s.engines.Load(); c != nil && c.settings == settings {
+		return c.engine, nil
+	}
+	e, err := rules.NewEngine(settings)
+	if err != nil {
+		return nil, fmt.Errorf("regio-instellingen: %w", err)
+	}
+	if s.cfg.Enrich != nil {
+		e = e.WithEnricher(s.cfg.Enrich)
+	}
+	s.engines.Store(&engineCache{settings: settings, engine: e})
 	return e, nil
 }
 

@@ -191,13 +191,16 @@ func writeFHIR(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", fhir.ContentType+"; charset=utf-8")
 	w.WriteHeader(status)
 	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
+	if wantsPretty(w) { // ?pretty=1, or FHIR's own _pretty=true
+		enc.SetIndent("", "  ")
+	}
 	_ = enc.Encode(v)
 }
 
 // writeFHIRError answers err as an OperationOutcome with a Dutch diagnostic. What the caller may
 // not see is not found (404), as in the JSON API.
 func (s *Server) writeFHIRError(w http.ResponseWriter, r *http.Request, err error) {
+	err = timedOut(r, err)
 	status, code := http.StatusInternalServerError, "exception"
 	msg := "Er ging iets mis in mgz. Probeer het later opnieuw."
 	switch mgz.ErrorCode(err) {
@@ -224,6 +227,9 @@ func (s *Server) writeFHIRError(w http.ResponseWriter, r *http.Request, err erro
 		status, code = http.StatusNotAcceptable, "not-supported"
 	case mgz.ECodeBreakGlass:
 		status, code = http.StatusForbidden, "forbidden"
+	case codeTimeout:
+		status, code = http.StatusServiceUnavailable, "timeout"
+		w.Header().Set("Retry-After", retryAfterSeconds)
 	}
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
@@ -292,7 +298,7 @@ type fhirQuery struct {
 }
 
 // fhirControl are the parameters every interaction takes; _count and _cursor only searches.
-var fhirControl = []string{"_format"}
+var fhirControl = []string{"_format", "_pretty", "pretty"} // _pretty (FHIR) and pretty=1 (as in the API): indented JSON
 
 // checkFHIRParams refuses parameters the interaction does not take, so a client never believes
 // a filter was applied that was not.

@@ -190,7 +190,7 @@ func TestHandoverFormWritesVersionsAndRefusesAStaleOne(t *testing.T) {
 	wantError(t, gp.doMatch(t, "PUT", f.api(), handoverH, 1), 409, mgz.ECodeConflict)
 	cp := f.ts.as(t, f.provider.ID, mgz.RoleEditor)
 	wantError(t, cp.do(t, "PUT", f.api(), handoverH), 403, mgz.ECodeForbidden)
-	if r := cp.do(t, "GET", f.api()+"/versions", nil); r.status != 200 || !strings.Contains(string(r.body), `"version": 2`) {
+	if r := cp.do(t, "GET", f.api()+"/versions", nil); r.status != 200 || !strings.Contains(string(r.body), `"version":2`) {
 		t.Fatalf("versions for the provider: %d %s", r.status, r.body)
 	}
 	if r := gp.postForm(t, f.page()+"/bevestigen", url.Values{"revision": {"2"}}); r.status != 303 {

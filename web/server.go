@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/regio-mgz/mgz"
@@ -49,7 +50,13 @@ type Config struct {
 	// MailEnabled says whether an SMTP server is configured: without one the outbox waits, and
 	// the admins' e-mail page says so.
 	MailEnabled bool
+	// RequestTimeout bounds every request (0: DefaultRequestTimeout): its context ends then,
+	// which stops its queries, and it is answered 503 with a Dutch message.
+	RequestTimeout time.Duration
 }
+
+// DefaultRequestTimeout is the deadline of a request when Config.RequestTimeout is not set.
+const DefaultRequestTimeout = 30 * time.Second
 
 // Server serves the API and the pages.
 type Server struct {
@@ -57,6 +64,8 @@ type Server struct {
 	log   *slog.Logger
 	mux   *http.ServeMux
 	pages map[string]*template.Template
+	// engines holds the rules engine of the latest settings (decide.go).
+	engines atomic.Pointer[engineCache]
 }
 
 // New returns a Server for cfg, with its templates parsed.
@@ -66,6 +75,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.RequestTimeout <= 0 {
+		cfg.RequestTimeout = DefaultRequestTimeout
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger, mux: http.NewServeMux()}
 	var err error
@@ -81,7 +93,7 @@ func (s *Server) routes() {
 		s.mux.Handle(rt.Method+" "+rt.Path, s.api(rt.Handler))
 	}
 	for _, rt := range s.pageRoutes() {
-		s.mux.Handle(rt.Method+" "+rt.Path, s.page(rt.Handler))
+		s.mux.Handle(rt.Method+" "+rt.Path, s.page(pastDeadline(rt.Handler)))
 	}
 	s.registerFHIR()
 	static, _ := fs.Sub(staticFiles, "static")
@@ -173,8 +185,90 @@ func (s *Server) Handler() http.Handler {
 	}))
 	h = cop.Handler(h)
 	h = s.securityHeaders(h)
+	h = s.withDeadline(h)
+	h = prettyJSON(h)
 	h = s.logRequests(h)
 	return h
+}
+
+// withDeadline gives every request a deadline (Config.RequestTimeout): a query still running
+// then is interrupted, and the request is answered 503 (see pastDeadline). A client that leaves
+// ends the request's context as well, with the same effect on its queries.
+func (s *Server) withDeadline(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), s.cfg.RequestTimeout)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// codeTimeout is the error code of a request that passed its deadline (HTTP 503 with
+// Retry-After).
+const codeTimeout = "timeout"
+
+// errDeadline is the answer to a request past its deadline.
+var errDeadline = mgz.Errorf(codeTimeout, "Het verzoek duurde te lang en is afgebroken; er is niets gewijzigd dat niet is afgerond. "+
+	"Probeer het over enkele ogenblikken opnieuw, of vraag minder tegelijk op (een kleinere pagina of een nauwere zoekopdracht).")
+
+// deadlineError is err of a request past its deadline: the Dutch answer for people (an
+// *mgz.Error in its chain) and the original error for the log and for errors.Is.
+type deadlineError struct{ err error }
+
+func (e deadlineError) Error() string   { return errDeadline.Message + " (" + e.err.Error() + ")" }
+func (e deadlineError) Unwrap() []error { return []error{errDeadline, e.err} }
+
+// timedOut returns err as a deadlineError when the request's deadline has passed.
+func timedOut(r *http.Request, err error) error {
+	if err == nil {
+		return nil
+	}
+	var d deadlineError
+	if errors.As(err, &d) {
+		return err
+	}
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(r.Context().Err(), context.DeadlineExceeded) {
+		return deadlineError{err}
+	}
+	return err
+}
+
+// pastDeadline turns a page handler's error after the request's deadline into the 503 answer.
+func pastDeadline(h func(http.ResponseWriter, *http.Request) error) func(http.ResponseWriter, *http.Request) error {
+	return func(w http.ResponseWriter, r *http.Request) error { return timedOut(r, h(w, r)) }
+}
+
+// prettyJSON marks the response of a request with ?pretty=1 (or FHIR's _pretty=true) for
+// indented JSON; every other JSON answer is compact.
+func prettyJSON(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.RawQuery != "" && strings.Contains(r.URL.RawQuery, "pretty") {
+			q := r.URL.Query()
+			if p := q.Get("pretty"); p == "1" || p == "true" || q.Get("_pretty") == "true" {
+				w = prettyWriter{w}
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// prettyWriter is the response writer of a request that asked for indented JSON.
+type prettyWriter struct{ http.ResponseWriter }
+
+// Unwrap lets http.ResponseController reach the writer underneath.
+func (p prettyWriter) Unwrap() http.ResponseWriter { return p.ResponseWriter }
+
+// wantsPretty reports whether w, or a writer it wraps, is a prettyWriter.
+func wantsPretty(w http.ResponseWriter) bool {
+	for {
+		switch x := w.(type) {
+		case prettyWriter:
+			return true
+		case interface{ Unwrap() http.ResponseWriter }:
+			w = x.Unwrap()
+		default:
+			return false
+		}
+	}
 }
 
 func (s *Server) securityHeaders(next http.Handler) http.Handler {
@@ -269,6 +363,11 @@ func httpStatus(err error) int {
 		return http.StatusServiceUnavailable
 	case codeMethodNotAllowed:
 		return http.StatusMethodNotAllowed
+	case codeTimeout:
+		return http.StatusServiceUnavailable
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return http.StatusServiceUnavailable
 	}
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {

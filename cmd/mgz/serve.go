@@ -67,6 +67,8 @@ func runServe(ctx context.Context, env *environment, args []string) int {
 	// --help never prints it.
 	smtpURL := fs.String("smtp-url", "", "SMTP-server voor e-mail: smtp://gebruiker:wachtwoord@server:587, smtps://… voor TLS vanaf het begin; leeg: geen e-mail, berichten wachten (MGZ_SMTP_URL)")
 	publicURL := fs.String("public-url", envDefault(env, "MGZ_PUBLIC_URL", ""), "adres van mgz zoals gebruikers het openen, voor links in e-mails, bijvoorbeeld https://mgz.regio.nl (MGZ_PUBLIC_URL; leeg: het luisteradres)")
+	requestTimeout := fs.String("request-timeout", envDefault(env, "MGZ_REQUEST_TIMEOUT", web.DefaultRequestTimeout.String()),
+		"elk verzoek wordt na zo lang afgebroken en beantwoord met 503; een lopende databasevraag stopt dan (MGZ_REQUEST_TIMEOUT)")
 	fs.Usage = func() {
 		fmt.Fprintln(env.stderr, "Gebruik: mgz serve [opties]\n\nStart de webserver. Opties (met hun omgevingsvariabele):")
 		fs.PrintDefaults()
@@ -97,7 +99,8 @@ func runServe(ctx context.Context, env *environment, args []string) int {
 	}
 	sessionIdle, err1 := parseDuration("--session-idle", *idle)
 	sessionMax, err2 := parseDuration("--session-max", *maxAge)
-	if err := errors.Join(err1, err2); err != nil {
+	reqTimeout, err3 := parseDuration("--request-timeout", *requestTimeout)
+	if err := errors.Join(err1, err2, err3); err != nil {
 		fmt.Fprintln(env.stderr, "mgz serve:", err)
 		return 2
 	}
@@ -106,7 +109,8 @@ func runServe(ctx context.Context, env *environment, args []string) int {
 		return 2
 	}
 	log.Info("mgz starting", "version", versionString(), "addr", *addr, "db", *dbPath, "demo", *withDemo,
-		"log_format", *logFormat, "log_level", *logLevel, "smtp", mailSetting, "public_url", *publicURL)
+		"log_format", *logFormat, "log_level", *logLevel, "smtp", mailSetting, "public_url", *publicURL,
+		"request_timeout", reqTimeout.String())
 
 	db, err := sqlite.Open(ctx, *dbPath)
 	if err != nil {
@@ -138,7 +142,7 @@ func runServe(ctx context.Context, env *environment, args []string) int {
 			return s.OrDefault().FreeDays, err
 		}))
 	srv, err := web.New(web.Config{Service: svc, Enrich: dir.Enrich, Resolver: dir.Resolver,
-		SecureCookies: *secure, Logger: log, Version: versionString(), MailEnabled: smtpCfg != nil})
+		SecureCookies: *secure, Logger: log, Version: versionString(), MailEnabled: smtpCfg != nil, RequestTimeout: reqTimeout})
 	if err != nil {
 		fmt.Fprintln(env.stderr, "mgz serve:", err)
 		return 1
@@ -148,11 +152,14 @@ func runServe(ctx context.Context, env *environment, args []string) int {
 		fmt.Fprintf(env.stderr, "mgz serve: kan niet luisteren op %s: %v\nKies een ander adres met --addr of MGZ_ADDR, of stop het programma dat deze poort gebruikt.\n", *addr, err)
 		return 1
 	}
+	// The connection's limits sit around the request's deadline: a slow client cannot hold a
+	// connection with half a header or body, and the answer to a request that ran until its
+	// deadline (503) still has time to be written.
 	httpSrv := &http.Server{
 		Handler:           srv.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
+		ReadTimeout:       max(30*time.Second, reqTimeout),
+		WriteTimeout:      max(60*time.Second, reqTimeout+30*time.Second),
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}

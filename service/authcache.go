@@ -1,0 +1,313 @@
+package service
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/regio-mgz/mgz"
+	"github.com/regio-mgz/mgz/calendar"
+)
+
+// Invalidation says which cached credentials or settings no longer hold. It is small and plain
+// so that it can travel between instances of mgz (PostgreSQL NOTIFY carries it as JSON).
+type Invalidation struct {
+	// UserID drops the user's actor and every session and API token of theirs.
+	UserID int64 `json:"user_id,omitempty"`
+	// OrganisationID drops the actors of the organisation's users (its kind shapes their rights).
+	OrganisationID int64 `json:"organisation_id,omitempty"`
+	// Session drops one session, by the hash of its secret.
+	Session string `json:"session,omitempty"`
+	// Settings drops the region's settings.
+	Settings bool `json:"settings,omitempty"`
+	// All drops everything, e.g. after an instance lost its connection to the others.
+	All bool `json:"all,omitempty"`
+}
+
+// Invalidator carries invalidations to every instance of mgz that serves the same database. The
+// instance that changes something applies the invalidation to its own cache at once, then
+// publishes it; the others apply it when it arrives. A lost message is bounded by the caches'
+// time to live (authCacheTTL).
+type Invalidator interface {
+	Publish(ctx context.Context, inv Invalidation) error
+	Subscribe(fn func(Invalidation))
+}
+
+// LocalInvalidator is the Invalidator of instances in one process: Publish calls every
+// subscriber before it returns.
+type LocalInvalidator struct {
+	mu   sync.RWMutex
+	subs []func(Invalidation)
+}
+
+// NewLocalInvalidator returns an Invalidator within the process.
+func NewLocalInvalidator() *LocalInvalidator { return &LocalInvalidator{} }
+
+// Publish implements Invalidator.
+func (l *LocalInvalidator) Publish(_ context.Context, inv Invalidation) error {
+	l.mu.RLock()
+	subs := l.subs
+	l.mu.RUnlock()
+	for _, fn := range subs {
+		fn(inv)
+	}
+	return nil
+}
+
+// Subscribe implements Invalidator.
+func (l *LocalInvalidator) Subscribe(fn func(Invalidation)) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.subs = append(l.subs[:len(l.subs):len(l.subs)], fn)
+}
+
+// The bounds of the caches: an entry is used for at most authCacheTTL after it was read from
+// the store, so a change whose invalidation got lost on its way to another instance holds there
+// within that time; and each map holds at most authCacheMax entries.
+const (
+	authCacheTTL = 5 * time.Second
+	authCacheMax = 10000
+)
+
+// authCache keeps what authenticating a request needs, so that a request with a known token
+// or session does no query: token → user, session → user, user → actor, and the region's
+// calendar settings. Only what succeeded is kept; unknown, revoked and disabled are read from
+// the store every time, and audited there.
+//
+// Every invalidation moves gen on; a value read from the store before that is not stored, so
+// that a read racing with a change cannot put the old state back.
+type authCache struct {
+	ttl   time.Duration
+	max   int
+	clock func() time.Time // real time: the service's clock may be stopped by tests
+
+	mu       sync.Mutex
+	gen      uint64
+	tokens   map[string]cachedToken
+	sessions map[string]cachedSession
+	users    map[int64]cachedUser
+	calendar *cachedCalendar
+}
+
+type cachedToken struct {
+	t    mgz.APIToken
+	read time.Time
+}
+
+type cachedSession struct {
+	s    mgz.Session
+	read time.Time
+}
+
+type cachedUser struct {
+	u    mgz.User
+	kind mgz.OrgKind
+	read time.Time
+}
+
+type cachedCalendar struct {
+	cs   calendar.Settings
+	read time.Time
+}
+
+func newAuthCache(ttl time.Duration, max int) *authCache {
+	return &authCache{ttl: ttl, max: max, clock: time.Now,
+		tokens: map[string]cachedToken{}, sessions: map[string]cachedSession{}, users: map[int64]cachedUser{}}
+}
+
+// generation returns the generation to pass to the put methods after reading from the store.
+func (c *authCache) generation() uint64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.gen
+}
+
+func (c *authCache) fresh(read time.Time) bool { return c.clock().Sub(read) < c.ttl }
+
+func (c *authCache) token(hash string) (mgz.APIToken, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.tokens[hash]
+	if !ok || !c.fresh(e.read) {
+		return mgz.APIToken{}, false
+	}
+	return e.t, true
+}
+
+func (c *authCache) putToken(gen uint64, hash string, t mgz.APIToken) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen != c.gen {
+		return
+	}
+	makeRoom(c.tokens, c.max)
+	c.tokens[hash] = cachedToken{t, c.clock()}
+}
+
+// touchedToken records that the token's last use was stored as at.
+func (c *authCache) touchedToken(hash string, at time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.tokens[hash]; ok {
+		e.t.LastUsedAt = &at
+		c.tokens[hash] = e
+	}
+}
+
+func (c *authCache) session(hash string) (mgz.Session, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.sessions[hash]
+	if !ok || !c.fresh(e.read) {
+		return mgz.Session{}, false
+	}
+	return e.s, true
+}
+
+func (c *authCache) putSession(gen uint64, hash string, s mgz.Session) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen != c.gen {
+		return
+	}
+	makeRoom(c.sessions, c.max)
+	c.sessions[hash] = cachedSession{s, c.clock()}
+}
+
+// touchedSession records that the session's last-seen time was stored as at.
+func (c *authCache) touchedSession(hash string, at time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.sessions[hash]; ok {
+		e.s.LastSeenAt = at
+		c.sessions[hash] = e
+	}
+}
+
+func (c *authCache) user(id int64) (mgz.User, mgz.OrgKind, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.users[id]
+	if !ok || !c.fresh(e.read) {
+		return mgz.User{}, "", false
+	}
+	return e.u, e.kind, true
+}
+
+func (c *authCache) putUser(gen uint64, u mgz.User, kind mgz.OrgKind) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen != c.gen {
+		return
+	}
+	makeRoom(c.users, c.max)
+	c.users[u.ID] = cachedUser{u, kind, c.clock()}
+}
+
+func (c *authCache) calendarSettings() (calendar.Settings, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.calendar == nil || !c.fresh(c.calendar.read) {
+		return calendar.Settings{}, false
+	}
+	return c.calendar.cs, true
+}
+
+func (c *authCache) putCalendarSettings(gen uint64, cs calendar.Settings) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen != c.gen {
+		return
+	}
+	c.calendar = &cachedCalendar{cs, c.clock()}
+}
+
+// apply drops what inv names.
+func (c *authCache) apply(inv Invalidation) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen++
+	if inv.All {
+		clear(c.tokens)
+		clear(c.sessions)
+		clear(c.users)
+		c.calendar = nil
+		return
+	}
+	if inv.Settings {
+		c.calendar = nil
+	}
+	if inv.Session != "" {
+		delete(c.sessions, inv.Session)
+	}
+	if inv.UserID != 0 {
+		delete(c.users, inv.UserID)
+		for h, e := range c.sessions {
+			if e.s.UserID == inv.UserID {
+				delete(c.sessions, h)
+			}
+		}
+		for h, e := range c.tokens {
+			if e.t.UserID == inv.UserID {
+				delete(c.tokens, h)
+			}
+		}
+	}
+	if inv.OrganisationID != 0 {
+		for id, e := range c.users {
+			if e.u.OrganisationID == inv.OrganisationID {
+				delete(c.users, id)
+			}
+		}
+	}
+}
+
+// size returns the number of tokens, sessions and users held, for tests.
+func (c *authCache) size() (tokens, sessions, users int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.tokens), len(c.sessions), len(c.users)
+}
+
+// makeRoom drops entries of a full map until one more fits. The map's random iteration order
+// makes that a random eviction, which is enough to bound memory: an entry dropped too early is
+// read from the store again when it is needed.
+func makeRoom[K comparable, V any](m map[K]V, max int) {
+	if len(m) < max {
+		return
+	}
+	n := 0
+	for k := range m {
+		delete(m, k)
+		n++
+		if len(m) < max || n >= 64 {
+			break
+		}
+	}
+}
+
+// invalidate applies inv to this instance's cache at once and tells the other instances. A
+// failure to tell them is logged: their copies end within authCacheTTL.
+func (s *Service) invalidate(ctx context.Context, inv Invalidation) {
+	s.auth.apply(inv)
+	if s.invalidator == nil {
+		return
+	}
+	if err := s.invalidator.Publish(context.WithoutCancel(ctx), inv); err != nil {
+		s.log.Error("publishing a cache invalidation failed; other instances follow within the cache's time to live",
+			"err", err, "ttl", authCacheTTL.String())
+	}
+}
+
+// InvalidateCaches drops whatever inv names from this instance's caches, for the Invalidator of
+// several instances (and for the command line after it changed accounts in the database).
+func (s *Service) InvalidateCaches(inv Invalidation) { s.auth.apply(inv) }
+
+// initCaches sets up the caches of the request path and subscribes them to cfg's Invalidator.
+func (s *Service) initCaches(cfg Config) {
+	s.auth = newAuthCache(authCacheTTL, authCacheMax)
+	s.invalidator = cfg.Invalidator
+	if s.invalidator != nil {
+		s.invalidator.Subscribe(s.auth.apply)
+	}
+}
