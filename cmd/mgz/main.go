@@ -67,6 +67,7 @@ func commands() []command {
 		{"roster", "diensten van een bereikbaarheidsrooster inlezen uit iCalendar (.ics) of CSV: alles of niets", runRoster},
 		{"version", "toon de versie van mgz", runVersion},
 		{"help", "toon deze hulp", runHelp},
+		{"demo", "een lege database vullen met de demoregio of een landelijke demoset (--scale region|national)", runDemo},
 	}
 }
 
