@@ -71,13 +71,13 @@ func soak(ctx context.Context, c config, srv *process, plan *mixedPlan, stdout i
 		}
 	}
 	var sum bytes.Buffer
-	fmt.Fprintf(&sum, "RSS van mgz bij de start: %s\n\n", mib(rss0))
 	if err := writeSoak(&sum, lines); err != nil {
 		return err
 	}
 	fmt.Fprintf(&sum, "\nfouten in totaal: %d; serverlog: %d waarschuwingen, %d fouten\n", total, srv.warnings.Load(), srv.errs.Load())
 	fmt.Fprintln(stdout)
 	stdout.Write(sum.Bytes())
+	fmt.Fprintf(&out, "RSS van mgz bij de start: %s\n\n", mib(rss0))
 	out.Write(sum.Bytes())
 	file := filepath.Join(c.out, "soak-"+started.Format("2006-01-02-150405")+".txt")
 	if err := os.WriteFile(file, out.Bytes(), 0o644); err != nil {
