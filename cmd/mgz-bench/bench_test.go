@@ -114,17 +114,18 @@ func TestJudge(t *testing.T) {
 		r    row
 		want string
 	}{
-		{row{Kind: kindLatency, Name: "GET /api/v1/patients", P99: 49 * time.Millisecond}, "ok"},
-		{row{Kind: kindLatency, Name: "GET /api/v1/patients", P99: 50 * time.Millisecond}, "MIST: p99 ≥ 50 ms"},
-		{row{Kind: kindLatency, Name: "GET /api/v1/patients", P99: time.Millisecond, Errors: 3}, "MIST: 3 fouten"},
-		{row{Kind: kindThroughput, Name: "POST /api/v1/decide", RPS: 5000}, "ok"},
-		{row{Kind: kindThroughput, Name: "POST /api/v1/decide", RPS: 4999}, "MIST: < ½ plafond"},
-		{row{Kind: kindThroughput, Name: "GET /api/v1/me", RPS: 10}, ""},
-		{row{Kind: kindThroughput, Name: "GET /api/v1/me", RPS: 10, Errors: 1}, "MIST: 1 fouten"},
-		{row{Kind: kindMixed, Name: "totaal, 90% lezen", RPS: 999, P99: 10 * time.Millisecond}, "ok"},
-		{row{Kind: kindMixed, Name: "totaal, 90% lezen", RPS: 228, P99: 9 * time.Second, Errors: 2}, "MIST: 2 fouten, p99 ≥ 50 ms, 228 van 1000 req/s"},
-		{row{Kind: kindMixed, Name: "  GET /api/v1/patients/{id}", RPS: 300, P99: time.Second}, ""},
+		{row{Kind: kindLatency, Name: "GET /api/v1/patients", Requests: 9, P99: 49 * time.Millisecond}, "ok"},
+		{row{Kind: kindLatency, Name: "GET /api/v1/patients", Requests: 9, P99: 50 * time.Millisecond}, "MIST: p99 ≥ 50 ms"},
+		{row{Kind: kindLatency, Name: "GET /api/v1/patients", Requests: 9, P99: time.Millisecond, Errors: 3}, "MIST: 3 fouten"},
+		{row{Kind: kindThroughput, Name: "POST /api/v1/decide", Requests: 9, RPS: 5000}, "ok"},
+		{row{Kind: kindThroughput, Name: "POST /api/v1/decide", Requests: 9, RPS: 4999}, "MIST: < ½ plafond"},
+		{row{Kind: kindThroughput, Name: "GET /api/v1/me", Requests: 9, RPS: 10}, ""},
+		{row{Kind: kindThroughput, Name: "GET /api/v1/me", Requests: 9, RPS: 10, Errors: 1}, "MIST: 1 fouten"},
+		{row{Kind: kindMixed, Name: "totaal, 90% lezen", Requests: 9, RPS: 999, P99: 10 * time.Millisecond}, "ok"},
+		{row{Kind: kindMixed, Name: "totaal, 90% lezen", Requests: 9, RPS: 228, P99: 9 * time.Second, Errors: 2}, "MIST: 2 fouten, p99 ≥ 50 ms, 228 van 1000 req/s"},
+		{row{Kind: kindMixed, Name: "  GET /api/v1/patients/{id}", Requests: 9, RPS: 300, P99: time.Second}, ""},
 		{row{Kind: kindLatency, Name: "GET /api/v1/audit", Skipped: "status 403"}, ""},
+		{row{Kind: kindLatency, Name: "GET /api/v1/coverage", First: 1500 * time.Millisecond}, "MIST: geen verzoek voltooid in de meettijd (het eerste duurde 1500.00 ms)"},
 	}
 	for _, c := range cases {
 		c.r.judge(10000, 1000)
@@ -140,14 +141,15 @@ func TestWriteTable(t *testing.T) {
 		{Backend: "sqlite", Kind: kindThroughput, Name: "POST /api/v1/decide", Requests: 60000, RPS: 6000.4, P50: 2 * time.Millisecond, P99: 9 * time.Millisecond, CeilingPct: 60.04, Target: "ok"},
 		{Backend: "sqlite", Kind: kindLatency, Name: "GET /api/v1/coverage (RHO)", Requests: 20, RPS: 19.6, P50: 48 * time.Millisecond, P99: 120250 * time.Microsecond, CeilingPct: -1, Target: "MIST: p99 ≥ 50 ms"},
 		{Backend: "sqlite", Kind: kindLatency, Name: "GET /api/v1/patients?cursor=…", Skipped: "het antwoord had\ngeen next_cursor", CeilingPct: -1},
+		{Backend: "sqlite", Kind: kindLatency, Name: "GET /overzicht", CeilingPct: -1, Target: "MIST: geen verzoek voltooid"},
 	}
 	var b bytes.Buffer
 	if err := writeTable(&b, rows); err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
-	if len(lines) != 5 {
-		t.Fatalf("want a header and 4 rows, got %d lines:\n%s", len(lines), b.String())
+	if len(lines) != 6 {
+		t.Fatalf("want a header and 5 rows, got %d lines:\n%s", len(lines), b.String())
 	}
 	for i, want := range [][]string{
 		{"backend", "soort", "endpoint", "verzoeken", "req/s", "p50", "p99", "fouten", "% plafond", "doel"},
@@ -155,6 +157,7 @@ func TestWriteTable(t *testing.T) {
 		{"sqlite", "doorvoer", "POST /api/v1/decide", "60000", "6000", "2.00 ms", "9.00 ms", "0", "60%", "ok"},
 		{"sqlite", "latentie", "GET /api/v1/coverage (RHO)", "20", "20", "48.00 ms", "120.25 ms", "0", "-", "MIST: p99 ≥ 50 ms"},
 		{"sqlite", "latentie", "GET /api/v1/patients?cursor=…", "-", "-", "-", "-", "-", "-", "overgeslagen: het antwoord had geen next_cursor"},
+		{"sqlite", "latentie", "GET /overzicht", "0", "0", "-", "-", "0", "-", "MIST: geen verzoek voltooid"},
 	} {
 		if got := strings.Split(strings.TrimRight(lines[i], " "), "  "); !sameCells(got, want) {
 			t.Errorf("line %d = %q, want the cells %q", i, lines[i], want)

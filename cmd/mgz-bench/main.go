@@ -54,6 +54,7 @@ func main() {
 type config struct {
 	mgz, db, scale, label, out, decide string
 	quick                              bool
+	clients                            int
 	throughput, latency, mixed         time.Duration
 	rate, threads, connections         int
 	soak, soakInterval                 time.Duration
@@ -88,6 +89,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&c.label, "label", "sqlite", "naam van de opslag achter mgz, voor de kolom backend")
 	fs.StringVar(&c.out, "out", "bench", "map voor de resultaten (results-<datum>.txt) en het serverlog")
 	fs.StringVar(&c.decide, "decide", "rules/testdata/decide.jsonl", "JSON Lines met decide-verzoeken (veld request)")
+	fs.IntVar(&c.clients, "clients", 0, "aantal cliënten als de nationale database gemaakt wordt (0: de standaard van mgz demo, 340.000)")
 	fs.BoolVar(&c.quick, "quick", false, "korte rookproef: elke meting een paar seconden")
 	fs.DurationVar(&c.throughput, "throughput-duration", 10*time.Second, "duur van elke doorvoermeting (wrk -t2 -c32)")
 	fs.DurationVar(&c.latency, "latency-duration", 5*time.Second, "duur van elke latentiemeting (wrk -t1 -c1)")
@@ -229,7 +231,9 @@ func bench(ctx context.Context, c config, stdout, stderr io.Writer) error {
 			if len(t.req.Bodies) > 0 {
 				body = t.req.Bodies[0]
 			}
+			t0 := time.Now()
 			status, b, err := t.c.do(ctx, t.req.Method, t.req.Path, body)
+			r.First = time.Since(t0)
 			switch {
 			case err != nil:
 				r.Skipped = err.Error()
@@ -379,7 +383,11 @@ func ensureDB(ctx context.Context, c config, stderr io.Writer) error {
 		p.stop()
 		return nil
 	}
-	cmd := exec.CommandContext(ctx, c.mgz, "demo", "--scale", c.scale, "--db", c.db)
+	args := []string{"demo", "--scale", c.scale, "--db", c.db}
+	if c.clients > 0 {
+		args = append(args, "--clients", strconv.Itoa(c.clients))
+	}
+	cmd := exec.CommandContext(ctx, c.mgz, args...)
 	cmd.Stdout, cmd.Stderr = stderr, stderr
 	if err := cmd.Run(); err != nil {
 		_ = os.Remove(c.db)

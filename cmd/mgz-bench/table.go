@@ -32,6 +32,9 @@ type row struct {
 	CeilingPct float64
 	Target     string // "ok", "MIST: …", or "" where issue 14 sets no target
 	Skipped    string // why the row was not measured; the figures are then empty
+	// First is how long the one request before the measurement took: a row whose requests are
+	// slower than its measuring time completes none, and then this is the only figure there is.
+	First time.Duration
 }
 
 // judge fills in the target column for the rows issue 14 sets a target for: every list, search,
@@ -42,6 +45,10 @@ func (r *row) judge(ceiling float64, wantRate float64) {
 		return
 	}
 	var misses []string
+	if r.Requests == 0 {
+		r.Target = fmt.Sprintf("MIST: geen verzoek voltooid in de meettijd (het eerste duurde %s)", ms(r.First))
+		return
+	}
 	if r.Errors > 0 {
 		misses = append(misses, fmt.Sprintf("%d fouten", r.Errors))
 	}
@@ -90,8 +97,12 @@ func writeTable(w io.Writer, rows []row) error {
 		if target == "" {
 			target = "-"
 		}
+		p50, p99 := ms(r.P50), ms(r.P99)
+		if r.Requests == 0 {
+			p50, p99 = "-", "-"
+		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%.0f\t%s\t%s\t%d\t%s\t%s\n", r.Backend, r.Kind, r.Name, r.Requests, r.RPS,
-			ms(r.P50), ms(r.P99), r.Errors, pct, target)
+			p50, p99, r.Errors, pct, target)
 	}
 	return tw.Flush()
 }
