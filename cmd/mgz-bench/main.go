@@ -91,9 +91,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&c.decide, "decide", "rules/testdata/decide.jsonl", "JSON Lines met decide-verzoeken (veld request)")
 	fs.IntVar(&c.clients, "clients", 0, "aantal cliënten als de nationale database gemaakt wordt (0: de standaard van mgz demo, 340.000)")
 	fs.BoolVar(&c.quick, "quick", false, "korte rookproef: elke meting een paar seconden")
-	fs.DurationVar(&c.throughput, "throughput-duration", 10*time.Second, "duur van elke doorvoermeting (wrk -t2 -c32)")
-	fs.DurationVar(&c.latency, "latency-duration", 5*time.Second, "duur van elke latentiemeting (wrk -t1 -c1)")
-	fs.DurationVar(&c.mixed, "mixed-duration", 30*time.Second, "duur van de gemengde belasting")
+	fs.DurationVar(&c.throughput, "throughput-duration", 10*time.Second, "duur van elke doorvoermeting (wrk -t2 -c32); 0: geen doorvoermetingen")
+	fs.DurationVar(&c.latency, "latency-duration", 5*time.Second, "duur van elke latentiemeting (wrk -t1 -c1); 0: geen latentiemetingen")
+	fs.DurationVar(&c.mixed, "mixed-duration", 30*time.Second, "duur van de gemengde belasting; 0: geen gemengde belasting")
 	fs.IntVar(&c.rate, "rate", 1000, "verzoeken per seconde van de gemengde belasting en de duurtest")
 	fs.IntVar(&c.threads, "threads", 2, "wrk-threads bij de doorvoermetingen")
 	fs.IntVar(&c.connections, "connections", 32, "open verbindingen bij de doorvoermetingen")
@@ -118,7 +118,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		c.db = filepath.Join("bench", c.scale+".db")
 	}
 	if c.quick {
-		c.throughput, c.latency, c.mixed = 2*time.Second, time.Second, 5*time.Second
+		// Shorter, but a measurement switched off (duration 0) stays off.
+		short := func(d *time.Duration, q time.Duration) {
+			if *d > 0 {
+				*d = q
+			}
+		}
+		short(&c.throughput, 2*time.Second)
+		short(&c.latency, time.Second)
+		short(&c.mixed, 5*time.Second)
 		if c.soakInterval == time.Minute {
 			c.soakInterval = 10 * time.Second
 		}
@@ -147,7 +155,7 @@ func bench(ctx context.Context, c config, stdout, stderr io.Writer) error {
 	if c.rate <= 0 {
 		return errors.New("--rate moet groter zijn dan 0")
 	}
-	if c.soak == 0 {
+	if c.soak == 0 && (c.throughput > 0 || c.latency > 0) {
 		if _, err := exec.LookPath("wrk"); err != nil {
 			return errors.New("wrk ontbreekt: installeer het met apt-get install wrk (Debian/Ubuntu) en probeer het opnieuw")
 		}
@@ -209,17 +217,6 @@ func bench(ctx context.Context, c config, stdout, stderr io.Writer) error {
 		return soak(ctx, c, srv, d.plan(srv.URL, practice), stdout)
 	}
 
-	fmt.Fprintln(stderr, "Plafond starten…")
-	self, err := os.Executable()
-	if err != nil {
-		return err
-	}
-	ceiling, err := startProcess(ctx, self, []string{"ceiling"}, "", "/readyz")
-	if err != nil {
-		return err
-	}
-	defer ceiling.stop()
-
 	started := time.Now()
 	var rows []row
 	var notes []string
@@ -259,19 +256,33 @@ func bench(ctx context.Context, c config, stdout, stderr io.Writer) error {
 	throughput := wrkLoad{Threads: c.threads, Connections: c.connections, Duration: c.throughput}
 	oneClient := wrkLoad{Threads: 1, Connections: 1, Duration: c.latency}
 
-	ceilingClient := newClient(ceiling.URL, "")
-	cr := measure(target{kind: kindCeiling, name: "POST / (net/http, kleine JSON)", c: ceilingClient,
-		req: request{Method: http.MethodPost, Path: "/", Header: map[string]string{"Content-Type": "application/json"}, Bodies: decide}}, throughput, ceiling.URL, 0)
-	ceilingRPS := cr.RPS
-	if cr.Skipped == "" {
-		cr.CeilingPct = 100
+	var ceilingRPS float64
+	if c.throughput > 0 {
+		fmt.Fprintln(stderr, "Plafond starten…")
+		self, err := os.Executable()
+		if err != nil {
+			return err
+		}
+		ceiling, err := startProcess(ctx, self, []string{"ceiling"}, "", "/readyz")
+		if err != nil {
+			return err
+		}
+		cr := measure(target{kind: kindCeiling, name: "POST / (net/http, kleine JSON)", c: newClient(ceiling.URL, ""),
+			req: request{Method: http.MethodPost, Path: "/", Header: map[string]string{"Content-Type": "application/json"}, Bodies: decide}}, throughput, ceiling.URL, 0)
+		ceiling.stop() // it waits idle otherwise, but a process less shares the cores
+		ceilingRPS = cr.RPS
+		if cr.Skipped == "" {
+			cr.CeilingPct = 100
+		}
+		rows = append(rows, cr)
+		for _, t := range d.throughputTargets(practice) {
+			rows = append(rows, measure(t, throughput, srv.URL, ceilingRPS))
+		}
 	}
-	rows = append(rows, cr)
-	for _, t := range d.throughputTargets(practice) {
-		rows = append(rows, measure(t, throughput, srv.URL, ceilingRPS))
-	}
-	for _, t := range d.latencyTargets(ctx, practice, rho, provider, admin, adminSkip) {
-		rows = append(rows, measure(t, oneClient, srv.URL, ceilingRPS))
+	if c.latency > 0 {
+		for _, t := range d.latencyTargets(ctx, practice, rho, provider, admin, adminSkip) {
+			rows = append(rows, measure(t, oneClient, srv.URL, ceilingRPS))
+		}
 	}
 	if c.mixed > 0 {
 		fmt.Fprintf(stderr, "  %s %d/s gedurende %s…\n", kindMixed, c.rate, c.mixed)

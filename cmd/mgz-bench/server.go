@@ -26,7 +26,7 @@ type process struct {
 	cmd  *exec.Cmd
 	URL  string // http://127.0.0.1:port
 	done chan struct{}
-	// logLines counts the server's log lines; warnings and errors are kept in the log file.
+	// warnings and errs count the server's log lines of those levels (kept in the log file).
 	warnings atomic.Int64
 	errs     atomic.Int64
 }
@@ -39,6 +39,7 @@ var reURL = regexp.MustCompile(`https?://[^\s]+`)
 func startProcess(ctx context.Context, name string, args []string, logFile, readyPath string) (*process, error) {
 	cmd := exec.Command(name, args...)
 	cmd.Env = os.Environ()
+	orphanGuard(cmd)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		return nil, err
