@@ -3,6 +3,9 @@ package main
 import (
 	"bytes"
 	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -235,5 +238,31 @@ func TestErrorKeyCountsAlikeFailuresTogether(t *testing.T) {
 	}
 	if k := errorKey(&vegeta.Result{Code: 409, Body: []byte(`{"error":{"code":"conflict","message":"…"}}`)}); k != "status 409 (conflict)" {
 		t.Errorf("key %q", k)
+	}
+}
+
+func TestReadDecideKeepsTheRequestsTheRulesAnswer(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "decide.jsonl")
+	lines := `{"request": {"situation": {"setting": "home"}, "question": {"category": "gp_care"}}, "expected": {"classification": {}}}
+
+{"request": {"situation": {"setting": "home"}}, "expected": {"error": {"code": "missing_field"}}}
+{"request": {"situation": {"setting": "institution"}}, "expected": {"route": {}}}
+`
+	if err := os.WriteFile(path, []byte(lines), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	got, err := readDecide(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{`{"situation":{"setting":"home"},"question":{"category":"gp_care"}}`, `{"situation":{"setting":"institution"}}`}
+	if !slices.Equal(got, want) {
+		t.Errorf("bodies %q, want %q", got, want)
+	}
+	if err := os.WriteFile(path, []byte(`{"situation": {}}`+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := readDecide(path); err == nil {
+		t.Error("a line without request is accepted")
 	}
 }
