@@ -122,6 +122,7 @@ func TestJudge(t *testing.T) {
 		{row{Kind: kindLatency, Name: "GET /api/v1/patients", Requests: 9, P99: time.Millisecond, Errors: 3}, "MIST: 3 fouten"},
 		{row{Kind: kindThroughput, Name: "POST /api/v1/decide", Requests: 9, RPS: 5000}, "ok"},
 		{row{Kind: kindThroughput, Name: "POST /api/v1/decide", Requests: 9, RPS: 4999}, "MIST: < ½ plafond"},
+		{row{Kind: kindThroughput, Name: "POST /api/v1/decide (patient_id)", Requests: 9, RPS: 10}, ""},
 		{row{Kind: kindThroughput, Name: "GET /api/v1/me", Requests: 9, RPS: 10}, ""},
 		{row{Kind: kindThroughput, Name: "GET /api/v1/me", Requests: 9, RPS: 10, Errors: 1}, "MIST: 1 fouten"},
 		{row{Kind: kindMixed, Name: "totaal, 90% lezen", Requests: 9, RPS: 999, P99: 10 * time.Millisecond}, "ok"},
