@@ -74,12 +74,10 @@ func open(ctx context.Context, path, extra string) (*DB, error) {
 	return db, nil
 }
 
-// Close closes the database, after the audit entries queued for a group commit are written; a WAL
-// checkpoint runs as the last connection closes.
-func (db *DB) Close() error { db.group.close(); return db.sql.Close() }
-// Close closes the database and its prepared statements; a WAL checkpoint runs as the last
-// connection closes.
+// Close closes the database, after the audit entries queued for a group commit are written, and
+// its prepared statements; a WAL checkpoint runs as the last connection closes.
 func (db *DB) Close() error {
+	db.group.close()
 	if db.stmts != nil {
 		db.stmts.close()
 	}

@@ -22,13 +22,13 @@ type scope struct {
 func (s scope) q() querier { return cachedQuerier{db: s.db, tx: s.tx} }
 
 // write runs fn in the surrounding transaction, or in a new one: a change and the checks it needs
-// are never half written. fn gets the *sql.Tx itself (AuditLog.AppendAll relies on that); its
-// statements are prepared when it goes through scope{db, tx}.q().
+// are never half written. fn's statements go through the statement cache, prepared on the
+// transaction's connection.
 func (s scope) write(ctx context.Context, fn func(querier) error) error {
 	if s.tx != nil {
-		return fn(s.tx)
+		return fn(cachedQuerier{db: s.db, tx: s.tx})
 	}
-	return inTx(ctx, s.db.sql, func(tx *sql.Tx) error { return fn(tx) })
+	return inTx(ctx, s.db.sql, func(tx *sql.Tx) error { return fn(cachedQuerier{db: s.db, tx: tx}) })
 }
 
 // Register implements mgz.RegisterService on the database.
