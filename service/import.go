@@ -2,7 +2,9 @@ package service
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
+	"hash/fnv"
 	"slices"
 	"strconv"
 	"strings"
@@ -23,8 +25,14 @@ const (
 
 // PatientImport is one import of patients by the operator of the server (mgz import patients).
 // Every patient is checked against the register as it was when the import began and against the
-// patients checked before it, then Write stores the good ones, each with its audit entry; it all
-// runs in one transaction.
+// patients checked before it; Write stores the one just checked, with its audit entry. It all
+// runs in one transaction, so a caller that checks and writes row after row holds no more than
+// one row at a time.
+//
+// What finding the same patient twice needs is kept compactly: per row a BSN or a 64-bit hash of
+// the identity (name, birth date, place) with its line, and per stored patient without a BSN
+// match a hash of its identity, read in one pass at the first row that needs it. The stored
+// patient itself is read by its id or BSN.
 //
 // The import keeps the registered practice (GPPracticeID) it is given: an import by the operator is
 // how a region loads the registrations by name it already has, so no consent or prerequisite check
@@ -41,25 +49,29 @@ type PatientImport struct {
 	orgByID map[int64]mgz.Organisation
 	locByID map[int64]mgz.Location
 
-	// byIdentity holds the stored patients by name, birth date and place, read at the first row
-	// that needs them (a row without a BSN, or with a BSN mgz does not know yet).
-	byIdentity map[patientIdentity][]mgz.Patient
-	loaded     bool
+	// stored holds the stored patients by identity hash as they were when the import began, read
+	// at the first row that needs them (a row without a BSN, or with a BSN mgz does not know yet).
+	stored *storedIdentities
 
-	seenBSN      map[string]int              // BSN → the line that named it first
-	seenIdentity map[patientIdentity]seenRow // identity → the line that named it first
-	matched      map[int64]int               // stored patient → the line that matched it
-	pending      []pendingPatient
+	seenBSN      map[uint32]int32   // BSN → the line that named it first
+	seenIdentity map[uint64]seenRow // identity hash → the line that named it first
+	matched      map[int64]int32    // stored patient → the line that matched it
+	next         *mgz.Patient       // the patient the last Check found new or changed, for Write
+	audit        []*mgz.AuditEntry  // written, not yet appended to the audit log
 }
+
+// auditBatch is how many audit entries an import appends at once.
+const auditBatch = 500
 
 type seenRow struct {
-	line int
-	bsn  string
+	line int32
+	bsn  uint32 // 0 for none
 }
 
-type pendingPatient struct {
-	line int
-	p    mgz.Patient // with the ID of the patient it updates, 0 for a new one
+// bsnNumber is a BSN as a number (nine digits fit in 32 bits); 0 for none.
+func bsnNumber(bsn string) uint32 {
+	n, _ := strconv.ParseUint(bsn, 10, 32)
+	return uint32(n)
 }
 
 // patientIdentity is how an import recognises a patient without a BSN: the same name (any case
@@ -71,11 +83,69 @@ type patientIdentity struct {
 }
 
 func identityOf(p mgz.Patient) patientIdentity {
-	id := patientIdentity{name: strings.ToLower(strings.Join(strings.Fields(p.Name), " ")), birth: p.BirthDate.String(), postcode: p.HomePostcode}
-	if p.LocationID != nil {
-		id.location = *p.LocationID
+	return identityFrom(p.Name, p.BirthDate.String(), p.LocationID, p.HomePostcode)
+}
+
+func identityFrom(name, birth string, location *int64, postcode string) patientIdentity {
+	id := patientIdentity{name: strings.ToLower(strings.Join(strings.Fields(name), " ")), birth: birth, postcode: postcode}
+	if location != nil {
+		id.location = *location
 	}
 	return id
+}
+
+// hash is the identity in 64 bits (FNV-1a). Two different identities share a hash with a chance
+// of about one in 10^19 per pair; a stored patient found by hash is compared whole before use.
+func (id patientIdentity) hash() uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(id.name))
+	h.Write([]byte{0})
+	h.Write([]byte(id.birth))
+	h.Write([]byte{0})
+	var b [8]byte
+	binary.LittleEndian.PutUint64(b[:], uint64(id.location))
+	h.Write(b[:])
+	h.Write([]byte(id.postcode))
+	return h.Sum64()
+}
+
+// storedRef is a stored patient as the identity index keeps it.
+type storedRef struct {
+	id     int64
+	hasBSN bool
+}
+
+// storedIdentities finds stored patients by identity hash: most hashes have one patient (one),
+// the few with more are in many.
+type storedIdentities struct {
+	one  map[uint64]storedRef
+	many map[uint64][]storedRef
+}
+
+func (si *storedIdentities) add(h uint64, r storedRef) {
+	if rs, ok := si.many[h]; ok {
+		si.many[h] = append(rs, r)
+		return
+	}
+	if first, ok := si.one[h]; ok {
+		delete(si.one, h)
+		si.many[h] = []storedRef{first, r}
+		return
+	}
+	si.one[h] = r
+}
+
+func (si *storedIdentities) get(h uint64) []storedRef {
+	if r, ok := si.one[h]; ok {
+		return []storedRef{r}
+	}
+	return si.many[h]
+}
+
+// PatientIdentityLister is what a store may offer to read the identity of every stored patient
+// in one pass; without it the import pages through the patients.
+type PatientIdentityLister interface {
+	EachPatientIdentity(ctx context.Context, fn func(id int64, name, birthDate string, locationID *int64, homePostcode string, hasBSN bool) error) error
 }
 
 // ImportPatients runs fn with an import of patients in one transaction, for the command line only
@@ -93,7 +163,7 @@ func (s *Service) ImportPatients(ctx context.Context, a mgz.Actor, fn func(*Pati
 	}
 	return s.store.Atomic(ctx, func(tx mgz.Tx) error {
 		imp := &PatientImport{s: s, a: a, tx: tx, now: s.today(),
-			seenBSN: map[string]int{}, seenIdentity: map[patientIdentity]seenRow{}, matched: map[int64]int{}}
+			seenBSN: map[uint32]int32{}, seenIdentity: map[uint64]seenRow{}, matched: map[int64]int32{}}
 		var err error
 		if imp.orgs, err = everyPage(func(p mgz.Page) ([]mgz.Organisation, int, error) {
 			return tx.Register().Organisations(ctx, mgz.OrganisationFilter{Page: p})
@@ -174,37 +244,31 @@ func (imp *PatientImport) Check(ctx context.Context, line int, p mgz.Patient, ke
 	}
 
 	// The same patient twice in one import.
-	id := identityOf(p)
-	if first, ok := imp.seenBSN[p.BSN]; ok && p.BSN != "" {
+	id, bsn := identityOf(p).hash(), bsnNumber(p.BSN)
+	if first, ok := imp.seenBSN[bsn]; ok && bsn != 0 {
 		fe["bsn"] = fmt.Sprintf("Deze patiënt (zelfde BSN) staat al op regel %d. Haal een van beide regels weg of voeg ze samen.", first)
-	} else if first, ok := imp.seenIdentity[id]; ok && (p.BSN == "" || first.bsn == "" || p.BSN == first.bsn) {
+	} else if first, ok := imp.seenIdentity[id]; ok && (bsn == 0 || first.bsn == 0 || bsn == first.bsn) {
 		// Two different BSNs are two people, however alike their names and birth dates.
 		fe["name"] = fmt.Sprintf("Deze patiënt (zelfde naam, geboortedatum en woonplek) staat al op regel %d. Haal een van beide regels weg of voeg ze samen.", first.line)
 	}
 	if len(fe) > 0 {
 		return 0, invalidPatient(fe)
 	}
-	if p.BSN != "" {
-		imp.seenBSN[p.BSN] = line
+	if bsn != 0 {
+		imp.seenBSN[bsn] = int32(line)
 	}
 	if _, ok := imp.seenIdentity[id]; !ok {
-		imp.seenIdentity[id] = seenRow{line, p.BSN}
+		imp.seenIdentity[id] = seenRow{int32(line), bsn}
 	}
 
-	old, found, err := imp.find(ctx, p)
+	old, found, err := imp.find(ctx, p, line)
 	if err != nil {
 		return 0, err
 	}
 	if !found {
-		imp.pending = append(imp.pending, pendingPatient{line, p})
+		imp.next = &p
 		return ImportCreated, nil
 	}
-	if first, ok := imp.matched[old.ID]; ok {
-		return 0, invalidPatient(map[string]string{"name": fmt.Sprintf(
-			"Deze regel en regel %d passen allebei bij patiënt %d in het register (zelfde naam, geboortedatum en woonplek, zonder BSN). Controleer de BSN's van beide regels, of vul het BSN van patiënt %d eerst in op de website.",
-			first, old.ID, old.ID)})
-	}
-	imp.matched[old.ID] = line
 	p.ID, p.CreatedAt = old.ID, old.CreatedAt
 	if p.BSN == "" {
 		p.BSN = old.BSN
@@ -224,7 +288,7 @@ func (imp *PatientImport) Check(ctx context.Context, line int, p mgz.Patient, ke
 	if samePatient(p, old) {
 		return ImportUnchanged, nil
 	}
-	imp.pending = append(imp.pending, pendingPatient{line, p})
+	imp.next = &p
 	return ImportUpdated, nil
 }
 
@@ -278,8 +342,24 @@ func (imp *PatientImport) checkReferences(p mgz.Patient, fe map[string]string) e
 	return nil
 }
 
-// find returns the stored patient p is, if any: by BSN, else by identity (see Check).
-func (imp *PatientImport) find(ctx context.Context, p mgz.Patient) (mgz.Patient, bool, error) {
+// find returns the stored patient p is, if any: by BSN, else by identity (see Check). A stored
+// patient another row of the import matched already is a problem of this row; else the patient
+// is now matched by line.
+func (imp *PatientImport) find(ctx context.Context, p mgz.Patient, line int) (mgz.Patient, bool, error) {
+	old, found, err := imp.lookup(ctx, p)
+	if err != nil || !found {
+		return old, found, err
+	}
+	if first, ok := imp.matched[old.ID]; ok {
+		return old, false, invalidPatient(map[string]string{"name": fmt.Sprintf(
+			"Deze regel en regel %d passen allebei bij patiënt %d in het register (zelfde naam, geboortedatum en woonplek, zonder BSN). Controleer de BSN's van beide regels, of vul het BSN van patiënt %d eerst in op de website.",
+			first, old.ID, old.ID)})
+	}
+	imp.matched[old.ID] = int32(line)
+	return old, true, nil
+}
+
+func (imp *PatientImport) lookup(ctx context.Context, p mgz.Patient) (mgz.Patient, bool, error) {
 	if p.BSN != "" {
 		old, err := imp.tx.Patients().PatientByBSN(ctx, p.BSN)
 		if err == nil {
@@ -289,25 +369,36 @@ func (imp *PatientImport) find(ctx context.Context, p mgz.Patient) (mgz.Patient,
 			return old, false, err
 		}
 	}
-	if err := imp.loadPatients(ctx); err != nil {
+	if err := imp.loadIdentities(ctx); err != nil {
 		return mgz.Patient{}, false, err
 	}
-	var candidates []mgz.Patient
-	for _, c := range imp.byIdentity[identityOf(p)] {
+	var candidates []int64
+	for _, c := range imp.stored.get(identityOf(p).hash()) {
 		// With a BSN in the row, a stored patient with another BSN is someone else.
-		if p.BSN == "" || c.BSN == "" {
-			candidates = append(candidates, c)
+		if p.BSN == "" || !c.hasBSN {
+			candidates = append(candidates, c.id)
 		}
 	}
 	switch len(candidates) {
 	case 0:
 		return mgz.Patient{}, false, nil
 	case 1:
-		return candidates[0], true, nil
+		// A stored patient matched before is reported as such, whatever that row changed.
+		if _, ok := imp.matched[candidates[0]]; ok {
+			return mgz.Patient{ID: candidates[0]}, true, nil // find reports it
+		}
+		old, err := imp.tx.Patients().Patient(ctx, candidates[0])
+		if err != nil {
+			return old, false, err
+		}
+		if identityOf(old) != identityOf(p) {
+			return mgz.Patient{}, false, nil // only the hashes were alike
+		}
+		return old, true, nil
 	}
 	ids := make([]string, len(candidates))
 	for i, c := range candidates {
-		ids[i] = strconv.FormatInt(c.ID, 10)
+		ids[i] = strconv.FormatInt(c, 10)
 	}
 	msg := fmt.Sprintf("In het register staan %d patiënten met deze naam, geboortedatum en woonplek (nummers %s); mgz weet niet welke bij te werken. ",
 		len(candidates), strings.Join(ids, ", "))
@@ -319,23 +410,32 @@ func (imp *PatientImport) find(ctx context.Context, p mgz.Patient) (mgz.Patient,
 	return mgz.Patient{}, false, invalidPatient(map[string]string{"name": msg})
 }
 
-// loadPatients reads every stored patient once, by identity.
-func (imp *PatientImport) loadPatients(ctx context.Context) error {
-	if imp.loaded {
+// loadIdentities reads the identity of every stored patient once, as a hash.
+func (imp *PatientImport) loadIdentities(ctx context.Context) error {
+	if imp.stored != nil {
 		return nil
 	}
-	all, err := everyPage(func(p mgz.Page) ([]mgz.Patient, int, error) {
-		return imp.tx.Patients().Patients(ctx, mgz.PatientFilter{Page: p})
-	})
-	if err != nil {
-		return fmt.Errorf("patiënten lezen: %w", err)
+	si := &storedIdentities{one: map[uint64]storedRef{}, many: map[uint64][]storedRef{}}
+	add := func(id int64, name, birth string, location *int64, postcode string, hasBSN bool) error {
+		si.add(identityFrom(name, birth, location, postcode).hash(), storedRef{id, hasBSN})
+		return nil
 	}
-	imp.byIdentity = make(map[patientIdentity][]mgz.Patient, len(all))
-	for _, p := range all {
-		id := identityOf(p)
-		imp.byIdentity[id] = append(imp.byIdentity[id], p)
+	if l, ok := imp.tx.Patients().(PatientIdentityLister); ok {
+		if err := l.EachPatientIdentity(ctx, add); err != nil {
+			return fmt.Errorf("patiënten lezen: %w", err)
+		}
+	} else {
+		all, err := everyPage(func(p mgz.Page) ([]mgz.Patient, int, error) {
+			return imp.tx.Patients().Patients(ctx, mgz.PatientFilter{Page: p})
+		})
+		if err != nil {
+			return fmt.Errorf("patiënten lezen: %w", err)
+		}
+		for _, p := range all {
+			add(p.ID, p.Name, p.BirthDate.String(), p.LocationID, p.HomePostcode, p.BSN != "")
+		}
 	}
-	imp.loaded = true
+	imp.stored = si
 	return nil
 }
 
@@ -352,30 +452,41 @@ func sameRef(a, b *int64) bool {
 	return (a == nil && b == nil) || (a != nil && b != nil && *a == *b)
 }
 
-// Write stores the patients Check kept, in the order they were checked, each with one audit entry
-// (create or update, the patient's id, reason "import"), and calls progress after each one. Call
-// it once, after the last Check.
-func (imp *PatientImport) Write(ctx context.Context, progress func()) error {
-	for _, w := range imp.pending {
-		p := w.p
-		act := mgz.AuditUpdate
-		var err error
-		if p.ID == 0 {
-			act = mgz.AuditCreate
-			err = imp.tx.Patients().CreatePatient(ctx, &p)
-		} else {
-			err = imp.tx.Patients().UpdatePatient(ctx, &p)
-		}
-		if err != nil {
-			return fmt.Errorf("regel %d: %w", w.line, err)
-		}
-		if err := imp.tx.Audit().Append(ctx, patientEntry(imp.a, act, p, "import")); err != nil {
-			return fmt.Errorf("regel %d: auditregel schrijven: %w", w.line, err)
-		}
-		if progress != nil {
-			progress()
-		}
+// Write stores the patient the last Check found new or changed, and holds its audit entry (create
+// or update, the patient's id, reason "import") for the audit log; Flush appends the entries
+// still held. Call Flush once, after the last Write; entries are appended in batches before.
+func (imp *PatientImport) Write(ctx context.Context) error {
+	if imp.next == nil {
+		return fmt.Errorf("service: patient import: Write without a new or changed patient from Check")
 	}
-	imp.pending = nil
+	p := imp.next
+	imp.next = nil
+	act := mgz.AuditUpdate
+	var err error
+	if p.ID == 0 {
+		act = mgz.AuditCreate
+		err = imp.tx.Patients().CreatePatient(ctx, p)
+	} else {
+		err = imp.tx.Patients().UpdatePatient(ctx, p)
+	}
+	if err != nil {
+		return err
+	}
+	imp.audit = append(imp.audit, patientEntry(imp.a, act, *p, "import"))
+	if len(imp.audit) >= auditBatch {
+		return imp.Flush(ctx)
+	}
+	return nil
+}
+
+// Flush appends the audit entries Write holds.
+func (imp *PatientImport) Flush(ctx context.Context) error {
+	if len(imp.audit) == 0 {
+		return nil
+	}
+	if err := imp.tx.Audit().AppendAll(ctx, imp.audit); err != nil {
+		return fmt.Errorf("auditregels schrijven: %w", err)
+	}
+	imp.audit = imp.audit[:0]
 	return nil
 }
