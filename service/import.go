@@ -43,6 +43,10 @@ type PatientImport struct {
 	a   mgz.Actor
 	tx  mgz.Tx
 	now time.Time
+	// patients and auditLog are the transaction's, or the store's faster ones for a bulk
+	// import (ImportStorer).
+	patients mgz.PatientStore
+	auditLog mgz.AuditLog
 
 	orgs    []mgz.Organisation
 	locs    []mgz.Location
@@ -115,11 +119,12 @@ type storedRef struct {
 	hasBSN bool
 }
 
-// storedIdentities finds stored patients by identity hash: most hashes have one patient (one),
-// the few with more are in many.
+// storedIdentities finds stored patients by BSN and by identity hash: most hashes have one
+// patient (one), the few with more are in many.
 type storedIdentities struct {
-	one  map[uint64]storedRef
-	many map[uint64][]storedRef
+	byBSN map[uint32]int64
+	one   map[uint64]storedRef
+	many  map[uint64][]storedRef
 }
 
 func (si *storedIdentities) add(h uint64, r storedRef) {
@@ -142,10 +147,17 @@ func (si *storedIdentities) get(h uint64) []storedRef {
 	return si.many[h]
 }
 
+// ImportStorer is what a store's transaction may offer for a bulk import: a patient store and
+// an audit log that write the same rows faster, leaving the check of the references to the caller
+// (Check checks them against the register read when the import began, as the store would).
+type ImportStorer interface {
+	ImportStores(ctx context.Context) (mgz.PatientStore, mgz.AuditLog, error)
+}
+
 // PatientIdentityLister is what a store may offer to read the identity of every stored patient
 // in one pass; without it the import pages through the patients.
 type PatientIdentityLister interface {
-	EachPatientIdentity(ctx context.Context, fn func(id int64, name, birthDate string, locationID *int64, homePostcode string, hasBSN bool) error) error
+	EachPatientIdentity(ctx context.Context, fn func(id int64, name, birthDate string, locationID *int64, homePostcode, bsn string) error) error
 }
 
 // ImportPatients runs fn with an import of patients in one transaction, for the command line only
@@ -174,6 +186,12 @@ func (s *Service) ImportPatients(ctx context.Context, a mgz.Actor, fn func(*Pati
 			return tx.Register().Locations(ctx, mgz.LocationFilter{Page: p})
 		}); err != nil {
 			return fmt.Errorf("locaties lezen: %w", err)
+		}
+		imp.patients, imp.auditLog = tx.Patients(), tx.Audit()
+		if is, ok := tx.(ImportStorer); ok {
+			if imp.patients, imp.auditLog, err = is.ImportStores(ctx); err != nil {
+				return err
+			}
 		}
 		imp.orgByID = make(map[int64]mgz.Organisation, len(imp.orgs))
 		for _, o := range imp.orgs {
@@ -269,7 +287,7 @@ func (imp *PatientImport) Check(ctx context.Context, line int, p mgz.Patient, ke
 		imp.next = &p
 		return ImportCreated, nil
 	}
-	p.ID, p.CreatedAt = old.ID, old.CreatedAt
+	p.ID, p.CreatedAt, p.Revision = old.ID, old.CreatedAt, old.Revision
 	if p.BSN == "" {
 		p.BSN = old.BSN
 	}
@@ -317,6 +335,12 @@ func (imp *PatientImport) checkReferences(p mgz.Patient, fe map[string]string) e
 			}
 		}
 	}
+	// The lead physician's organisation as the store checks it: a GP works at a GP practice, an
+	// SO or AVG at an SO/AVG service (issue 9).
+	leadKinds, leadWhat := []mgz.OrgKind{mgz.KindPhysicianService}, "een SO/AVG-dienst (de regiebehandelaar is een SO of AVG)"
+	if p.LeadPhysician == mgz.LeadGP {
+		leadKinds, leadWhat = []mgz.OrgKind{mgz.KindGPPractice}, "een huisartsenpraktijk (de regiebehandelaar is een huisarts)"
+	}
 	for _, ref := range []struct {
 		field string
 		id    *int64
@@ -324,9 +348,7 @@ func (imp *PatientImport) checkReferences(p mgz.Patient, fe map[string]string) e
 		what  string
 	}{
 		{"gp_practice_id", p.GPPracticeID, []mgz.OrgKind{mgz.KindGPPractice}, "een huisartsenpraktijk"},
-		// Only physicians' organisations lead (issue 9), as the store checks too.
-		{"lead_physician_org_id", p.LeadPhysicianOrgID, []mgz.OrgKind{mgz.KindGPPractice, mgz.KindPhysicianService},
-			"een huisartsenpraktijk of SO/AVG-dienst"},
+		{"lead_physician_org_id", p.LeadPhysicianOrgID, leadKinds, leadWhat},
 	} {
 		if ref.id == nil {
 			continue
@@ -360,17 +382,17 @@ func (imp *PatientImport) find(ctx context.Context, p mgz.Patient, line int) (mg
 }
 
 func (imp *PatientImport) lookup(ctx context.Context, p mgz.Patient) (mgz.Patient, bool, error) {
-	if p.BSN != "" {
-		old, err := imp.tx.Patients().PatientByBSN(ctx, p.BSN)
-		if err == nil {
-			return old, true, nil
-		}
-		if mgz.ErrorCode(err) != mgz.ECodeNotFound {
-			return old, false, err
-		}
-	}
 	if err := imp.loadIdentities(ctx); err != nil {
 		return mgz.Patient{}, false, err
+	}
+	if p.BSN != "" {
+		if id, ok := imp.stored.byBSN[bsnNumber(p.BSN)]; ok {
+			if _, ok := imp.matched[id]; ok {
+				return mgz.Patient{ID: id}, true, nil // find reports it
+			}
+			old, err := imp.patients.Patient(ctx, id)
+			return old, err == nil, err
+		}
 	}
 	var candidates []int64
 	for _, c := range imp.stored.get(identityOf(p).hash()) {
@@ -387,7 +409,7 @@ func (imp *PatientImport) lookup(ctx context.Context, p mgz.Patient) (mgz.Patien
 		if _, ok := imp.matched[candidates[0]]; ok {
 			return mgz.Patient{ID: candidates[0]}, true, nil // find reports it
 		}
-		old, err := imp.tx.Patients().Patient(ctx, candidates[0])
+		old, err := imp.patients.Patient(ctx, candidates[0])
 		if err != nil {
 			return old, false, err
 		}
@@ -410,29 +432,34 @@ func (imp *PatientImport) lookup(ctx context.Context, p mgz.Patient) (mgz.Patien
 	return mgz.Patient{}, false, invalidPatient(map[string]string{"name": msg})
 }
 
-// loadIdentities reads the identity of every stored patient once, as a hash.
+// loadIdentities reads the BSN and the identity of every stored patient once, as numbers.
+// Patients written by this import need not be in it: a row naming one of them again is found
+// by the lines seen before.
 func (imp *PatientImport) loadIdentities(ctx context.Context) error {
 	if imp.stored != nil {
 		return nil
 	}
-	si := &storedIdentities{one: map[uint64]storedRef{}, many: map[uint64][]storedRef{}}
-	add := func(id int64, name, birth string, location *int64, postcode string, hasBSN bool) error {
-		si.add(identityFrom(name, birth, location, postcode).hash(), storedRef{id, hasBSN})
+	si := &storedIdentities{byBSN: map[uint32]int64{}, one: map[uint64]storedRef{}, many: map[uint64][]storedRef{}}
+	add := func(id int64, name, birth string, location *int64, postcode, bsn string) error {
+		if bsn != "" {
+			si.byBSN[bsnNumber(bsn)] = id
+		}
+		si.add(identityFrom(name, birth, location, postcode).hash(), storedRef{id, bsn != ""})
 		return nil
 	}
-	if l, ok := imp.tx.Patients().(PatientIdentityLister); ok {
+	if l, ok := imp.patients.(PatientIdentityLister); ok {
 		if err := l.EachPatientIdentity(ctx, add); err != nil {
 			return fmt.Errorf("patiënten lezen: %w", err)
 		}
 	} else {
 		all, err := everyPage(func(p mgz.Page) ([]mgz.Patient, int, error) {
-			return imp.tx.Patients().Patients(ctx, mgz.PatientFilter{Page: p})
+			return imp.patients.Patients(ctx, mgz.PatientFilter{Page: p})
 		})
 		if err != nil {
 			return fmt.Errorf("patiënten lezen: %w", err)
 		}
 		for _, p := range all {
-			add(p.ID, p.Name, p.BirthDate.String(), p.LocationID, p.HomePostcode, p.BSN != "")
+			add(p.ID, p.Name, p.BirthDate.String(), p.LocationID, p.HomePostcode, p.BSN)
 		}
 	}
 	imp.stored = si
@@ -465,9 +492,9 @@ func (imp *PatientImport) Write(ctx context.Context) error {
 	var err error
 	if p.ID == 0 {
 		act = mgz.AuditCreate
-		err = imp.tx.Patients().CreatePatient(ctx, p)
+		err = imp.patients.CreatePatient(ctx, p)
 	} else {
-		err = imp.tx.Patients().UpdatePatient(ctx, p)
+		err = imp.patients.UpdatePatient(ctx, p)
 	}
 	if err != nil {
 		return err
@@ -484,7 +511,7 @@ func (imp *PatientImport) Flush(ctx context.Context) error {
 	if len(imp.audit) == 0 {
 		return nil
 	}
-	if err := imp.tx.Audit().AppendAll(ctx, imp.audit); err != nil {
+	if err := imp.auditLog.AppendAll(ctx, imp.audit); err != nil {
 		return fmt.Errorf("auditregels schrijven: %w", err)
 	}
 	imp.audit = imp.audit[:0]
