@@ -204,7 +204,7 @@ func runImport(ctx context.Context, env *environment, args []string) int {
 	res, err := importRows(ctx, kind, svc, file, *skipInvalid, *dryRun, progress)
 	if err != nil {
 		progress.clear()
-		if errors.Is(err, context.Canceled) {
+		if errors.Is(err, context.Canceled) || ctx.Err() != nil {
 			fmt.Fprintf(env.stderr, "%s: afgebroken. Niets geïmporteerd; start de import opnieuw.\n", prefix)
 			return 1
 		}
