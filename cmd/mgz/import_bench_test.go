@@ -33,7 +33,7 @@ import (
 const (
 	scaleLocations = 10000
 	scalePractices = 5000
-	scaleServices  = 50  // SO/AVG services
+	scaleServices  = 50 // SO/AVG services
 	scaleClients   = 340000
 )
 
