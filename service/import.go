@@ -161,8 +161,9 @@ type PatientIdentityLister interface {
 }
 
 // ImportPatients runs fn with an import of patients in one transaction, for the command line only
-// (a.System): fn checks each patient with Check and stores the good ones with Write. Everything
-// commits when fn returns nil, nothing otherwise, so a dry run returns an error of its own.
+// (a.System): fn checks each patient with Check, stores a new or changed one at once with Write,
+// and calls Flush after the last. Everything commits when fn returns nil, nothing otherwise, so a
+// dry run (or a file with a bad row) returns an error of its own.
 func (s *Service) ImportPatients(ctx context.Context, a mgz.Actor, fn func(*PatientImport) error) error {
 	if !a.System {
 		e := entry(a, mgz.AuditCreate, "patient", 0, 0)
@@ -237,7 +238,7 @@ const (
 
 // Check normalises p and checks it on its own, against the register and against the patients
 // checked before it, without writing anything, and tells what writing it would do. A good patient
-// is kept for Write; a bad one is forgotten.
+// is kept for a Write that may follow; a bad or unchanged one is forgotten.
 //
 // line is how the caller names the row (its line in the file): a message about a patient that
 // occurs twice names the other row by it. keep lists the fields the caller does not have
@@ -249,6 +250,7 @@ const (
 // them (without one). Problems come back as an *mgz.Error naming the fields as in the JSON API, in
 // Dutch; no message repeats a BSN or a name. Any other error is the store's.
 func (imp *PatientImport) Check(ctx context.Context, line int, p mgz.Patient, keep ...string) (ImportOutcome, error) {
+	imp.next = nil
 	p.ID, p.CreatedAt, p.UpdatedAt = 0, time.Time{}, time.Time{}
 	if err := p.Normalise(imp.now); err != nil {
 		return 0, err

@@ -195,6 +195,10 @@ func runImport(ctx context.Context, env *environment, args []string) int {
 		return 1
 	}
 	defer db.Close()
+	if err := db.PrepareBulkImport(ctx); err != nil {
+		fmt.Fprintf(env.stderr, "%s: %v\n", prefix, err)
+		return 1
+	}
 	svc := service.New(db.Store(), service.Config{})
 
 	var progress *importProgress
