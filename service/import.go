@@ -29,10 +29,10 @@ const (
 // runs in one transaction, so a caller that checks and writes row after row holds no more than
 // one row at a time.
 //
-// What finding the same patient twice needs is kept compactly: per row a BSN or a 64-bit hash of
-// the identity (name, birth date, place) with its line, and per stored patient without a BSN
-// match a hash of its identity, read in one pass at the first row that needs it. The stored
-// patient itself is read by its id or BSN.
+// What finding the same patient twice needs is kept as numbers: per row its BSN and a 64-bit hash
+// of its identity (name, birth date, place) with its line, and per stored patient its BSN and
+// identity hash, read in one pass over the table at the first row. The stored patient itself is
+// read by its id when a row matches it.
 //
 // The import keeps the registered practice (GPPracticeID) it is given: an import by the operator is
 // how a region loads the registrations by name it already has, so no consent or prerequisite check
@@ -53,8 +53,8 @@ type PatientImport struct {
 	orgByID map[int64]mgz.Organisation
 	locByID map[int64]mgz.Location
 
-	// stored holds the stored patients by identity hash as they were when the import began, read
-	// at the first row that needs them (a row without a BSN, or with a BSN mgz does not know yet).
+	// stored holds the stored patients by BSN and identity hash as they were when the import
+	// began, read at the first row.
 	stored *storedIdentities
 
 	seenBSN      map[uint32]int32   // BSN → the line that named it first

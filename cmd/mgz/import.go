@@ -503,7 +503,6 @@ func newImportReader(r io.Reader, kind importKind) (*importReader, error) {
 	cr := csv.NewReader(br)
 	cr.Comma = sep
 	cr.FieldsPerRecord = -1 // a row with too few fields is reported as that row's problem
-	cr.ReuseRecord = false
 	header, err := cr.Read()
 	if err := inputError(err); err != nil {
 		return nil, err
