@@ -424,10 +424,15 @@ func (p *importProgress) show(rows int) {
 	}
 	if p.size > 0 {
 		read := min(p.read(), p.size)
-		fmt.Fprintf(p.w, "\rimporteren: %d regels, %.1f van %.1f MB (%d%%)…", rows, float64(read)/1e6, float64(p.size)/1e6, read*100/p.size)
+		fmt.Fprintf(p.w, "\rimporteren: %d regels, %s van %s MB (%d%%)…", rows, megabytes(read), megabytes(p.size), read*100/p.size)
 		return
 	}
 	fmt.Fprintf(p.w, "\rimporteren: %d regels…", rows)
+}
+
+// megabytes writes n bytes in MB with one decimal, as Dutch writes it: 14,9.
+func megabytes(n int64) string {
+	return strings.Replace(strconv.FormatFloat(float64(n)/1e6, 'f', 1, 64), ".", ",", 1)
 }
 
 func (p *importProgress) clear() {
