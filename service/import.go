@@ -2,7 +2,9 @@ package service
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
+	"hash/fnv"
 	"slices"
 	"strconv"
 	"strings"
@@ -23,8 +25,14 @@ const (
 
 // PatientImport is one import of patients by the operator of the server (mgz import patients).
 // Every patient is checked against the register as it was when the import began and against the
-// patients checked before it, then Write stores the good ones, each with its audit entry; it all
-// runs in one transaction.
+// patients checked before it; Write stores the one just checked, with its audit entry. It all
+// runs in one transaction, so a caller that checks and writes row after row holds no more than
+// one row at a time.
+//
+// What finding the same patient twice needs is kept as numbers: per row its BSN and a 64-bit hash
+// of its identity (name, birth date, place) with its line, and per stored patient its BSN and
+// identity hash, read in one pass over the table at the first row. The stored patient itself is
+// read by its id when a row matches it.
 //
 // The import keeps the registered practice (GPPracticeID) it is given: an import by the operator is
 // how a region loads the registrations by name it already has, so no consent or prerequisite check
@@ -35,31 +43,39 @@ type PatientImport struct {
 	a   mgz.Actor
 	tx  mgz.Tx
 	now time.Time
+	// patients and auditLog are the transaction's, or the store's faster ones for a bulk
+	// import (ImportStorer).
+	patients mgz.PatientStore
+	auditLog mgz.AuditLog
 
 	orgs    []mgz.Organisation
 	locs    []mgz.Location
 	orgByID map[int64]mgz.Organisation
 	locByID map[int64]mgz.Location
 
-	// byIdentity holds the stored patients by name, birth date and place, read at the first row
-	// that needs them (a row without a BSN, or with a BSN mgz does not know yet).
-	byIdentity map[patientIdentity][]mgz.Patient
-	loaded     bool
+	// stored holds the stored patients by BSN and identity hash as they were when the import
+	// began, read at the first row.
+	stored *storedIdentities
 
-	seenBSN      map[string]int              // BSN → the line that named it first
-	seenIdentity map[patientIdentity]seenRow // identity → the line that named it first
-	matched      map[int64]int               // stored patient → the line that matched it
-	pending      []pendingPatient
+	seenBSN      map[uint32]int32   // BSN → the line that named it first
+	seenIdentity map[uint64]seenRow // identity hash → the line that named it first
+	matched      map[int64]int32    // stored patient → the line that matched it
+	next         *mgz.Patient       // the patient the last Check found new or changed, for Write
+	audit        []*mgz.AuditEntry  // written, not yet appended to the audit log
 }
+
+// auditBatch is how many audit entries an import appends at once.
+const auditBatch = 500
 
 type seenRow struct {
-	line int
-	bsn  string
+	line int32
+	bsn  uint32 // 0 for none
 }
 
-type pendingPatient struct {
-	line int
-	p    mgz.Patient // with the ID of the patient it updates, 0 for a new one
+// bsnNumber is a BSN as a number (nine digits fit in 32 bits); 0 for none.
+func bsnNumber(bsn string) uint32 {
+	n, _ := strconv.ParseUint(bsn, 10, 32)
+	return uint32(n)
 }
 
 // patientIdentity is how an import recognises a patient without a BSN: the same name (any case
@@ -71,16 +87,83 @@ type patientIdentity struct {
 }
 
 func identityOf(p mgz.Patient) patientIdentity {
-	id := patientIdentity{name: strings.ToLower(strings.Join(strings.Fields(p.Name), " ")), birth: p.BirthDate.String(), postcode: p.HomePostcode}
-	if p.LocationID != nil {
-		id.location = *p.LocationID
+	return identityFrom(p.Name, p.BirthDate.String(), p.LocationID, p.HomePostcode)
+}
+
+func identityFrom(name, birth string, location *int64, postcode string) patientIdentity {
+	id := patientIdentity{name: strings.ToLower(strings.Join(strings.Fields(name), " ")), birth: birth, postcode: postcode}
+	if location != nil {
+		id.location = *location
 	}
 	return id
 }
 
+// hash is the identity in 64 bits (FNV-1a). Two different identities share a hash with a chance
+// of about one in 10^19 per pair; a stored patient found by hash is compared whole before use.
+func (id patientIdentity) hash() uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(id.name))
+	h.Write([]byte{0})
+	h.Write([]byte(id.birth))
+	h.Write([]byte{0})
+	var b [8]byte
+	binary.LittleEndian.PutUint64(b[:], uint64(id.location))
+	h.Write(b[:])
+	h.Write([]byte(id.postcode))
+	return h.Sum64()
+}
+
+// storedRef is a stored patient as the identity index keeps it.
+type storedRef struct {
+	id     int64
+	hasBSN bool
+}
+
+// storedIdentities finds stored patients by BSN and by identity hash: most hashes have one
+// patient (one), the few with more are in many.
+type storedIdentities struct {
+	byBSN map[uint32]int64
+	one   map[uint64]storedRef
+	many  map[uint64][]storedRef
+}
+
+func (si *storedIdentities) add(h uint64, r storedRef) {
+	if rs, ok := si.many[h]; ok {
+		si.many[h] = append(rs, r)
+		return
+	}
+	if first, ok := si.one[h]; ok {
+		delete(si.one, h)
+		si.many[h] = []storedRef{first, r}
+		return
+	}
+	si.one[h] = r
+}
+
+func (si *storedIdentities) get(h uint64) []storedRef {
+	if r, ok := si.one[h]; ok {
+		return []storedRef{r}
+	}
+	return si.many[h]
+}
+
+// ImportStorer is what a store's transaction may offer for a bulk import: a patient store and
+// an audit log that write the same rows faster, leaving the check of the references to the caller
+// (Check checks them against the register read when the import began, as the store would).
+type ImportStorer interface {
+	ImportStores(ctx context.Context) (mgz.PatientStore, mgz.AuditLog, error)
+}
+
+// PatientIdentityLister is what a store may offer to read the identity of every stored patient
+// in one pass; without it the import pages through the patients.
+type PatientIdentityLister interface {
+	EachPatientIdentity(ctx context.Context, fn func(id int64, name, birthDate string, locationID *int64, homePostcode, bsn string) error) error
+}
+
 // ImportPatients runs fn with an import of patients in one transaction, for the command line only
-// (a.System): fn checks each patient with Check and stores the good ones with Write. Everything
-// commits when fn returns nil, nothing otherwise, so a dry run returns an error of its own.
+// (a.System): fn checks each patient with Check, stores a new or changed one at once with Write,
+// and calls Flush after the last. Everything commits when fn returns nil, nothing otherwise, so a
+// dry run (or a file with a bad row) returns an error of its own.
 func (s *Service) ImportPatients(ctx context.Context, a mgz.Actor, fn func(*PatientImport) error) error {
 	if !a.System {
 		e := entry(a, mgz.AuditCreate, "patient", 0, 0)
@@ -93,7 +176,7 @@ func (s *Service) ImportPatients(ctx context.Context, a mgz.Actor, fn func(*Pati
 	}
 	return s.store.Atomic(ctx, func(tx mgz.Tx) error {
 		imp := &PatientImport{s: s, a: a, tx: tx, now: s.today(),
-			seenBSN: map[string]int{}, seenIdentity: map[patientIdentity]seenRow{}, matched: map[int64]int{}}
+			seenBSN: map[uint32]int32{}, seenIdentity: map[uint64]seenRow{}, matched: map[int64]int32{}}
 		var err error
 		if imp.orgs, err = everyPage(func(p mgz.Page) ([]mgz.Organisation, int, error) {
 			return tx.Register().Organisations(ctx, mgz.OrganisationFilter{Page: p})
@@ -104,6 +187,12 @@ func (s *Service) ImportPatients(ctx context.Context, a mgz.Actor, fn func(*Pati
 			return tx.Register().Locations(ctx, mgz.LocationFilter{Page: p})
 		}); err != nil {
 			return fmt.Errorf("locaties lezen: %w", err)
+		}
+		imp.patients, imp.auditLog = tx.Patients(), tx.Audit()
+		if is, ok := tx.(ImportStorer); ok {
+			if imp.patients, imp.auditLog, err = is.ImportStores(ctx); err != nil {
+				return err
+			}
 		}
 		imp.orgByID = make(map[int64]mgz.Organisation, len(imp.orgs))
 		for _, o := range imp.orgs {
@@ -149,7 +238,7 @@ const (
 
 // Check normalises p and checks it on its own, against the register and against the patients
 // checked before it, without writing anything, and tells what writing it would do. A good patient
-// is kept for Write; a bad one is forgotten.
+// is kept for a Write that may follow; a bad or unchanged one is forgotten.
 //
 // line is how the caller names the row (its line in the file): a message about a patient that
 // occurs twice names the other row by it. keep lists the fields the caller does not have
@@ -161,6 +250,7 @@ const (
 // them (without one). Problems come back as an *mgz.Error naming the fields as in the JSON API, in
 // Dutch; no message repeats a BSN or a name. Any other error is the store's.
 func (imp *PatientImport) Check(ctx context.Context, line int, p mgz.Patient, keep ...string) (ImportOutcome, error) {
+	imp.next = nil
 	p.ID, p.CreatedAt, p.UpdatedAt = 0, time.Time{}, time.Time{}
 	if err := p.Normalise(imp.now); err != nil {
 		return 0, err
@@ -174,38 +264,32 @@ func (imp *PatientImport) Check(ctx context.Context, line int, p mgz.Patient, ke
 	}
 
 	// The same patient twice in one import.
-	id := identityOf(p)
-	if first, ok := imp.seenBSN[p.BSN]; ok && p.BSN != "" {
+	id, bsn := identityOf(p).hash(), bsnNumber(p.BSN)
+	if first, ok := imp.seenBSN[bsn]; ok && bsn != 0 {
 		fe["bsn"] = fmt.Sprintf("Deze patiënt (zelfde BSN) staat al op regel %d. Haal een van beide regels weg of voeg ze samen.", first)
-	} else if first, ok := imp.seenIdentity[id]; ok && (p.BSN == "" || first.bsn == "" || p.BSN == first.bsn) {
+	} else if first, ok := imp.seenIdentity[id]; ok && (bsn == 0 || first.bsn == 0 || bsn == first.bsn) {
 		// Two different BSNs are two people, however alike their names and birth dates.
 		fe["name"] = fmt.Sprintf("Deze patiënt (zelfde naam, geboortedatum en woonplek) staat al op regel %d. Haal een van beide regels weg of voeg ze samen.", first.line)
 	}
 	if len(fe) > 0 {
 		return 0, invalidPatient(fe)
 	}
-	if p.BSN != "" {
-		imp.seenBSN[p.BSN] = line
+	if bsn != 0 {
+		imp.seenBSN[bsn] = int32(line)
 	}
 	if _, ok := imp.seenIdentity[id]; !ok {
-		imp.seenIdentity[id] = seenRow{line, p.BSN}
+		imp.seenIdentity[id] = seenRow{int32(line), bsn}
 	}
 
-	old, found, err := imp.find(ctx, p)
+	old, found, err := imp.find(ctx, p, line)
 	if err != nil {
 		return 0, err
 	}
 	if !found {
-		imp.pending = append(imp.pending, pendingPatient{line, p})
+		imp.next = &p
 		return ImportCreated, nil
 	}
-	if first, ok := imp.matched[old.ID]; ok {
-		return 0, invalidPatient(map[string]string{"name": fmt.Sprintf(
-			"Deze regel en regel %d passen allebei bij patiënt %d in het register (zelfde naam, geboortedatum en woonplek, zonder BSN). Controleer de BSN's van beide regels, of vul het BSN van patiënt %d eerst in op de website.",
-			first, old.ID, old.ID)})
-	}
-	imp.matched[old.ID] = line
-	p.ID, p.CreatedAt = old.ID, old.CreatedAt
+	p.ID, p.CreatedAt, p.Revision = old.ID, old.CreatedAt, old.Revision
 	if p.BSN == "" {
 		p.BSN = old.BSN
 	}
@@ -224,7 +308,7 @@ func (imp *PatientImport) Check(ctx context.Context, line int, p mgz.Patient, ke
 	if samePatient(p, old) {
 		return ImportUnchanged, nil
 	}
-	imp.pending = append(imp.pending, pendingPatient{line, p})
+	imp.next = &p
 	return ImportUpdated, nil
 }
 
@@ -253,6 +337,12 @@ func (imp *PatientImport) checkReferences(p mgz.Patient, fe map[string]string) e
 			}
 		}
 	}
+	// The lead physician's organisation as the store checks it: a GP works at a GP practice, an
+	// SO or AVG at an SO/AVG service (issue 9).
+	leadKinds, leadWhat := []mgz.OrgKind{mgz.KindPhysicianService}, "een SO/AVG-dienst (de regiebehandelaar is een SO of AVG)"
+	if p.LeadPhysician == mgz.LeadGP {
+		leadKinds, leadWhat = []mgz.OrgKind{mgz.KindGPPractice}, "een huisartsenpraktijk (de regiebehandelaar is een huisarts)"
+	}
 	for _, ref := range []struct {
 		field string
 		id    *int64
@@ -260,9 +350,7 @@ func (imp *PatientImport) checkReferences(p mgz.Patient, fe map[string]string) e
 		what  string
 	}{
 		{"gp_practice_id", p.GPPracticeID, []mgz.OrgKind{mgz.KindGPPractice}, "een huisartsenpraktijk"},
-		// Only physicians' organisations lead (issue 9), as the store checks too.
-		{"lead_physician_org_id", p.LeadPhysicianOrgID, []mgz.OrgKind{mgz.KindGPPractice, mgz.KindPhysicianService},
-			"een huisartsenpraktijk of SO/AVG-dienst"},
+		{"lead_physician_org_id", p.LeadPhysicianOrgID, leadKinds, leadWhat},
 	} {
 		if ref.id == nil {
 			continue
@@ -278,36 +366,63 @@ func (imp *PatientImport) checkReferences(p mgz.Patient, fe map[string]string) e
 	return nil
 }
 
-// find returns the stored patient p is, if any: by BSN, else by identity (see Check).
-func (imp *PatientImport) find(ctx context.Context, p mgz.Patient) (mgz.Patient, bool, error) {
-	if p.BSN != "" {
-		old, err := imp.tx.Patients().PatientByBSN(ctx, p.BSN)
-		if err == nil {
-			return old, true, nil
-		}
-		if mgz.ErrorCode(err) != mgz.ECodeNotFound {
-			return old, false, err
-		}
+// find returns the stored patient p is, if any: by BSN, else by identity (see Check). A stored
+// patient another row of the import matched already is a problem of this row; else the patient
+// is now matched by line.
+func (imp *PatientImport) find(ctx context.Context, p mgz.Patient, line int) (mgz.Patient, bool, error) {
+	old, found, err := imp.lookup(ctx, p)
+	if err != nil || !found {
+		return old, found, err
 	}
-	if err := imp.loadPatients(ctx); err != nil {
+	if first, ok := imp.matched[old.ID]; ok {
+		return old, false, invalidPatient(map[string]string{"name": fmt.Sprintf(
+			"Deze regel en regel %d passen allebei bij patiënt %d in het register (zelfde naam, geboortedatum en woonplek, zonder BSN). Controleer de BSN's van beide regels, of vul het BSN van patiënt %d eerst in op de website.",
+			first, old.ID, old.ID)})
+	}
+	imp.matched[old.ID] = int32(line)
+	return old, true, nil
+}
+
+func (imp *PatientImport) lookup(ctx context.Context, p mgz.Patient) (mgz.Patient, bool, error) {
+	if err := imp.loadIdentities(ctx); err != nil {
 		return mgz.Patient{}, false, err
 	}
-	var candidates []mgz.Patient
-	for _, c := range imp.byIdentity[identityOf(p)] {
+	if p.BSN != "" {
+		if id, ok := imp.stored.byBSN[bsnNumber(p.BSN)]; ok {
+			if _, ok := imp.matched[id]; ok {
+				return mgz.Patient{ID: id}, true, nil // find reports it
+			}
+			old, err := imp.patients.Patient(ctx, id)
+			return old, err == nil, err
+		}
+	}
+	var candidates []int64
+	for _, c := range imp.stored.get(identityOf(p).hash()) {
 		// With a BSN in the row, a stored patient with another BSN is someone else.
-		if p.BSN == "" || c.BSN == "" {
-			candidates = append(candidates, c)
+		if p.BSN == "" || !c.hasBSN {
+			candidates = append(candidates, c.id)
 		}
 	}
 	switch len(candidates) {
 	case 0:
 		return mgz.Patient{}, false, nil
 	case 1:
-		return candidates[0], true, nil
+		// A stored patient matched before is reported as such, whatever that row changed.
+		if _, ok := imp.matched[candidates[0]]; ok {
+			return mgz.Patient{ID: candidates[0]}, true, nil // find reports it
+		}
+		old, err := imp.patients.Patient(ctx, candidates[0])
+		if err != nil {
+			return old, false, err
+		}
+		if identityOf(old) != identityOf(p) {
+			return mgz.Patient{}, false, nil // only the hashes were alike
+		}
+		return old, true, nil
 	}
 	ids := make([]string, len(candidates))
 	for i, c := range candidates {
-		ids[i] = strconv.FormatInt(c.ID, 10)
+		ids[i] = strconv.FormatInt(c, 10)
 	}
 	msg := fmt.Sprintf("In het register staan %d patiënten met deze naam, geboortedatum en woonplek (nummers %s); mgz weet niet welke bij te werken. ",
 		len(candidates), strings.Join(ids, ", "))
@@ -319,23 +434,37 @@ func (imp *PatientImport) find(ctx context.Context, p mgz.Patient) (mgz.Patient,
 	return mgz.Patient{}, false, invalidPatient(map[string]string{"name": msg})
 }
 
-// loadPatients reads every stored patient once, by identity.
-func (imp *PatientImport) loadPatients(ctx context.Context) error {
-	if imp.loaded {
+// loadIdentities reads the BSN and the identity of every stored patient once, as numbers.
+// Patients written by this import need not be in it: a row naming one of them again is found
+// by the lines seen before.
+func (imp *PatientImport) loadIdentities(ctx context.Context) error {
+	if imp.stored != nil {
 		return nil
 	}
-	all, err := everyPage(func(p mgz.Page) ([]mgz.Patient, int, error) {
-		return imp.tx.Patients().Patients(ctx, mgz.PatientFilter{Page: p})
-	})
-	if err != nil {
-		return fmt.Errorf("patiënten lezen: %w", err)
+	si := &storedIdentities{byBSN: map[uint32]int64{}, one: map[uint64]storedRef{}, many: map[uint64][]storedRef{}}
+	add := func(id int64, name, birth string, location *int64, postcode, bsn string) error {
+		if bsn != "" {
+			si.byBSN[bsnNumber(bsn)] = id
+		}
+		si.add(identityFrom(name, birth, location, postcode).hash(), storedRef{id, bsn != ""})
+		return nil
 	}
-	imp.byIdentity = make(map[patientIdentity][]mgz.Patient, len(all))
-	for _, p := range all {
-		id := identityOf(p)
-		imp.byIdentity[id] = append(imp.byIdentity[id], p)
+	if l, ok := imp.patients.(PatientIdentityLister); ok {
+		if err := l.EachPatientIdentity(ctx, add); err != nil {
+			return fmt.Errorf("patiënten lezen: %w", err)
+		}
+	} else {
+		all, err := everyPage(func(p mgz.Page) ([]mgz.Patient, int, error) {
+			return imp.patients.Patients(ctx, mgz.PatientFilter{Page: p})
+		})
+		if err != nil {
+			return fmt.Errorf("patiënten lezen: %w", err)
+		}
+		for _, p := range all {
+			add(p.ID, p.Name, p.BirthDate.String(), p.LocationID, p.HomePostcode, p.BSN)
+		}
 	}
-	imp.loaded = true
+	imp.stored = si
 	return nil
 }
 
@@ -352,30 +481,41 @@ func sameRef(a, b *int64) bool {
 	return (a == nil && b == nil) || (a != nil && b != nil && *a == *b)
 }
 
-// Write stores the patients Check kept, in the order they were checked, each with one audit entry
-// (create or update, the patient's id, reason "import"), and calls progress after each one. Call
-// it once, after the last Check.
-func (imp *PatientImport) Write(ctx context.Context, progress func()) error {
-	for _, w := range imp.pending {
-		p := w.p
-		act := mgz.AuditUpdate
-		var err error
-		if p.ID == 0 {
-			act = mgz.AuditCreate
-			err = imp.tx.Patients().CreatePatient(ctx, &p)
-		} else {
-			err = imp.tx.Patients().UpdatePatient(ctx, &p)
-		}
-		if err != nil {
-			return fmt.Errorf("regel %d: %w", w.line, err)
-		}
-		if err := imp.tx.Audit().Append(ctx, patientEntry(imp.a, act, p, "import")); err != nil {
-			return fmt.Errorf("regel %d: auditregel schrijven: %w", w.line, err)
-		}
-		if progress != nil {
-			progress()
-		}
+// Write stores the patient the last Check found new or changed, and holds its audit entry (create
+// or update, the patient's id, reason "import") for the audit log; Flush appends the entries
+// still held. Call Flush once, after the last Write; entries are appended in batches before.
+func (imp *PatientImport) Write(ctx context.Context) error {
+	if imp.next == nil {
+		return fmt.Errorf("service: patient import: Write without a new or changed patient from Check")
 	}
-	imp.pending = nil
+	p := imp.next
+	imp.next = nil
+	act := mgz.AuditUpdate
+	var err error
+	if p.ID == 0 {
+		act = mgz.AuditCreate
+		err = imp.patients.CreatePatient(ctx, p)
+	} else {
+		err = imp.patients.UpdatePatient(ctx, p)
+	}
+	if err != nil {
+		return err
+	}
+	imp.audit = append(imp.audit, patientEntry(imp.a, act, *p, "import"))
+	if len(imp.audit) >= auditBatch {
+		return imp.Flush(ctx)
+	}
+	return nil
+}
+
+// Flush appends the audit entries Write holds.
+func (imp *PatientImport) Flush(ctx context.Context) error {
+	if len(imp.audit) == 0 {
+		return nil
+	}
+	if err := imp.auditLog.AppendAll(ctx, imp.audit); err != nil {
+		return fmt.Errorf("auditregels schrijven: %w", err)
+	}
+	imp.audit = imp.audit[:0]
 	return nil
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/csv"
@@ -23,6 +24,11 @@ import (
 // mgz import reads a CSV file of one kind of record into the register. The command does what
 // every kind shares (reading the file, checking the header, reporting bad rows, progress, the
 // one transaction); an importKind knows its columns and how to check and write one row.
+//
+// The file is read as a stream: each row is checked and, when good, written at once inside the
+// one transaction, which commits at the end or rolls back (a bad row without --skip-invalid, a
+// dry run, an interrupt). Memory does not grow with the rows, only with what finding the same
+// record twice needs (a few bytes per row) and the problems reported in full (at most maxProblems).
 
 // importKind is one kind of record mgz import reads, such as "locations".
 type importKind struct {
@@ -41,14 +47,18 @@ type importKind struct {
 	atomic func(ctx context.Context, svc *service.Service, actor mgz.Actor, fn func(importBatch) error) error
 }
 
-// importBatch checks and writes the rows of one file, inside the import's transaction.
+// importBatch checks and writes the rows of one file, one at a time, inside the import's
+// transaction.
 type importBatch interface {
-	// check validates row r without writing and tells what importing it would do. A row without
-	// problems is kept for write; problems name the column (the header name) they are about. An
-	// error is not the row's fault (the database failed) and ends the import.
+	// check validates row r without writing and tells what importing it would do; problems name
+	// the column (the header name) they are about. It remembers a good row for write. An error is
+	// not the row's fault (the database failed) and ends the import.
 	check(ctx context.Context, r csvRow) (importOutcome, []rowProblem, error)
-	// write stores the kept rows in file order, calling progress after each written row.
-	write(ctx context.Context, progress func()) error
+	// write stores the row the last check found good and new or changed.
+	write(ctx context.Context) error
+	// flush stores what write may have held back (audit entries written in batches); it is
+	// called once, after the last row.
+	flush(ctx context.Context) error
 }
 
 // importOutcome is what importing a good row does.
@@ -83,6 +93,10 @@ func importKindNames() string {
 // progressEvery is how many rows pass between two progress updates on the terminal.
 const progressEvery = 500
 
+// maxProblems is how many problems an import keeps and reports in full; beyond it they are only
+// counted, so a file of 340,000 bad rows does not fill memory or the terminal.
+const maxProblems = 1000
+
 func importUsage(w io.Writer) {
 	fmt.Fprint(w, `Gebruik: mgz import <soort> <bestand.csv> [--db bestand] [--skip-invalid] [--dry-run]
 
@@ -93,18 +107,19 @@ Soorten:
 	for _, k := range importKinds() {
 		fmt.Fprintf(w, "  %-10s %s\n", k.name, k.summary)
 	}
-	fmt.Fprint(w, `
+	fmt.Fprintf(w, `
 Het bestand is UTF-8 (in Excel: opslaan als "CSV UTF-8") en begint met een kopregel. De kolommen
 staan in willekeurige volgorde, hoofdletters tellen niet, en worden gescheiden door komma's of
 puntkomma's (mgz leest dat uit de kopregel). Een onbekende of ontbrekende kolom wordt geweigerd
 voordat er een regel gelezen is.
 
-mgz controleert eerst elke regel en noemt elke fout als "regel N: kolom: reden". Heeft een regel
-een fout, dan wordt niets geïmporteerd, tenzij u --skip-invalid geeft: dan worden alleen de goede
-regels geïmporteerd. Alles wordt in één transactie opgeslagen, met een auditregel per wijziging;
-een onderbroken import laat niets half achter. Opnieuw importeren is veilig: wat al klopt blijft
-ongewijzigd. Op standaarduitvoer komt "N nieuw, M bijgewerkt, K ongewijzigd, S overgeslagen".
-`)
+mgz controleert elke regel en noemt elke fout als "regel N: kolom: reden" (de eerste %d fouten;
+daarna telt mgz ze alleen). Heeft een regel een fout, dan wordt niets geïmporteerd, tenzij u
+--skip-invalid geeft: dan worden alleen de goede regels geïmporteerd. Alles wordt in één
+transactie opgeslagen, met een auditregel per wijziging; een onderbroken import (Ctrl-C) laat
+niets half achter. Opnieuw importeren is veilig: wat al klopt blijft ongewijzigd. Op
+standaarduitvoer komt "N nieuw, M bijgewerkt, K ongewijzigd, S overgeslagen".
+`, maxProblems)
 	for _, k := range importKinds() {
 		fmt.Fprintf(w, "\n%s", k.help)
 	}
@@ -158,15 +173,19 @@ func runImport(ctx context.Context, env *environment, args []string) int {
 		return 2
 	}
 
-	data, err := readImportInput(env, pos[1])
+	input, size, err := openImportInput(env, pos[1])
 	if err != nil {
 		fmt.Fprintf(env.stderr, "%s: %v\n", prefix, err)
 		return 1
 	}
-	// The file is checked before the database is opened: a wrong header costs nothing.
-	file, err := readImportFile(data, kind)
+	defer input.Close()
+	// The header is checked before the database is opened: a wrong header costs nothing.
+	file, err := newImportReader(input, kind)
 	if err != nil {
 		fmt.Fprintf(env.stderr, "%s: %v\n", prefix, err)
+		if errors.As(err, new(*readError)) {
+			return 1
+		}
 		return 2
 	}
 
@@ -176,90 +195,130 @@ func runImport(ctx context.Context, env *environment, args []string) int {
 		return 1
 	}
 	defer db.Close()
+	if err := db.PrepareBulkImport(ctx); err != nil {
+		fmt.Fprintf(env.stderr, "%s: %v\n", prefix, err)
+		return 1
+	}
 	svc := service.New(db.Store(), service.Config{})
 
-	var progress io.Writer
+	var progress *importProgress
 	if isTerminal(env.stderr) {
-		progress = env.stderr
+		progress = &importProgress{w: env.stderr, size: size, read: file.bytesRead}
 	}
 	res, err := importRows(ctx, kind, svc, file, *skipInvalid, *dryRun, progress)
 	if err != nil {
-		clearProgress(progress)
-		if errors.Is(err, context.Canceled) {
+		progress.clear()
+		if errors.Is(err, context.Canceled) || ctx.Err() != nil {
 			fmt.Fprintf(env.stderr, "%s: afgebroken. Niets geïmporteerd; start de import opnieuw.\n", prefix)
 			return 1
 		}
 		fmt.Fprintf(env.stderr, "%s: %v\n", prefix, err)
+		if errors.As(err, new(*utf8Error)) {
+			fmt.Fprintln(env.stderr, "Niets geïmporteerd: de hele import is teruggedraaid.")
+			return 2
+		}
 		fmt.Fprintln(env.stderr, "Niets geïmporteerd: de hele import is teruggedraaid. Verbeter de genoemde regel en probeer het opnieuw.")
+		if errors.As(err, new(*readError)) {
+			return 1
+		}
 		switch mgz.ErrorCode(err) {
 		case mgz.ECodeInvalid, mgz.ECodeConflict, mgz.ECodeNotFound:
 			return 2
 		}
 		return 1
 	}
-	return reportImport(env, res, file.total, *skipInvalid, *dryRun)
+	return reportImport(env, res, *skipInvalid, *dryRun)
 }
 
 // importResult is what an import did, or with --dry-run would do.
 type importResult struct {
-	counts   [3]int // good rows by importOutcome
-	problems []rowProblem
+	counts   [3]int       // good rows by importOutcome
+	problems []rowProblem // the first maxProblems problems, by line
+	unlisted int          // problems beyond those
+	bad      int          // rows with a problem
+	total    int          // rows after the header, readable or not, blank ones not counted
 }
 
-// importRows checks every row of file and, unless that is a dry run or a row is bad without
-// skipInvalid, writes the good ones: all in one transaction, so it commits whole or not at all.
-func importRows(ctx context.Context, kind importKind, svc *service.Service, file *importFile, skipInvalid, dryRun bool, progress io.Writer) (importResult, error) {
+func (res *importResult) addProblems(ps []rowProblem) {
+	res.bad++
+	room := max(maxProblems-len(res.problems), 0)
+	if len(ps) > room {
+		res.unlisted += len(ps) - room
+		ps = ps[:room]
+	}
+	res.problems = append(res.problems, ps...)
+}
+
+// importRows reads every row of file, checks it and, while the import can still succeed, writes
+// it: all in one transaction, which commits whole, or not at all when a row was bad (without
+// skipInvalid), on a dry run, or when ctx ends.
+func importRows(ctx context.Context, kind importKind, svc *service.Service, file *importReader, skipInvalid, dryRun bool, progress *importProgress) (importResult, error) {
 	errNoWrite := errors.New("import: nothing to write")
 	var res importResult
 	err := kind.atomic(ctx, svc, service.System(), func(b importBatch) error {
-		res = importResult{problems: slices.Clone(file.unreadable)}
-		for i, r := range file.rows {
+		for {
 			if err := ctx.Err(); err != nil {
 				return err
+			}
+			r, unreadable, err := file.next()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				return err
+			}
+			res.total = file.total
+			progress.show(res.total)
+			if unreadable != nil {
+				res.addProblems([]rowProblem{*unreadable})
+				continue
 			}
 			outcome, ps, err := b.check(ctx, r)
 			if err != nil {
 				return err
 			}
 			if len(ps) > 0 {
-				res.problems = append(res.problems, ps...)
-			} else {
-				res.counts[outcome]++
+				sortProblems(ps, kind.columns)
+				res.addProblems(ps)
+				continue
 			}
-			showProgress(progress, "controleren", i+1, len(file.rows))
+			res.counts[outcome]++
+			// After a bad row without --skip-invalid nothing will be committed: the rest is only
+			// checked, to report every bad row at once.
+			if outcome != importUnchanged && (res.bad == 0 || skipInvalid) {
+				if err := b.write(ctx); err != nil {
+					return fmt.Errorf("regel %d: %w", r.line, err)
+				}
+			}
 		}
-		clearProgress(progress)
-		if dryRun || (len(res.problems) > 0 && !skipInvalid) {
+		res.total = file.total
+		progress.clear()
+		if err := b.flush(ctx); err != nil {
+			return err
+		}
+		if dryRun || (res.bad > 0 && !skipInvalid) || (res.bad > 0 && res.bad == res.total) {
 			return errNoWrite
 		}
-		writes, n := res.counts[importCreated]+res.counts[importUpdated], 0
-		err := b.write(ctx, func() {
-			n++
-			showProgress(progress, "importeren", n, writes)
-		})
-		clearProgress(progress)
-		return err
+		return nil
 	})
 	if errors.Is(err, errNoWrite) {
 		err = nil
 	}
-	sortProblems(res.problems, kind.columns)
 	return res, err
 }
 
 // reportImport prints each bad row and the summary, and returns the exit status.
-func reportImport(env *environment, res importResult, total int, skipInvalid, dryRun bool) int {
-	problems, counts := res.problems, res.counts
-	bad := 0
-	for i, p := range problems {
-		if i == 0 || p.line != problems[i-1].line {
-			bad++
-		}
+func reportImport(env *environment, res importResult, skipInvalid, dryRun bool) int {
+	counts, bad, total := res.counts, res.bad, res.total
+	for _, p := range res.problems {
 		if p.column == "" {
 			fmt.Fprintf(env.stderr, "regel %d: %s\n", p.line, p.message)
 		} else {
 			fmt.Fprintf(env.stderr, "regel %d: %s: %s\n", p.line, p.column, p.message)
 		}
+	}
+	if res.unlisted > 0 {
+		fmt.Fprintf(env.stderr, "… en nog %d fouten die hier niet genoemd zijn: mgz noemt alleen de eerste %d. Verbeter deze eerst en importeer opnieuw om de volgende te zien.\n", res.unlisted, maxProblems)
 	}
 	good := total - bad
 	if bad > 0 && !skipInvalid {
@@ -313,37 +372,76 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, int, bool) {
 	}
 }
 
-func readImportInput(env *environment, path string) ([]byte, error) {
+// openImportInput opens the file at path, or standard input for "-", and returns its size (0
+// when unknown).
+func openImportInput(env *environment, path string) (io.ReadCloser, int64, error) {
 	if path == "-" {
-		data, err := io.ReadAll(env.stdin)
-		if err != nil {
-			return nil, fmt.Errorf("standaardinvoer lezen: %w", err)
-		}
-		return data, nil
+		return io.NopCloser(env.stdin), 0, nil
 	}
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("bestand %s niet gevonden. Controleer de naam en de map.", path)
+			return nil, 0, fmt.Errorf("bestand %s niet gevonden. Controleer de naam en de map.", path)
+		}
+		return nil, 0, fmt.Errorf("bestand %s lezen: %w", path, err)
+	}
+	var size int64
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+		size = st.Size()
+	}
+	return f, size, nil
+}
+
+// readImportInput reads the whole file at path, or standard input for "-": for small files that
+// are parsed whole (mgz roster import).
+func readImportInput(env *environment, path string) ([]byte, error) {
+	in, _, err := openImportInput(env, path)
+	if err != nil {
+		return nil, err
+	}
+	defer in.Close()
+	data, err := io.ReadAll(in)
+	if err != nil {
+		if path == "-" {
+			return nil, fmt.Errorf("standaardinvoer lezen: %w", err)
 		}
 		return nil, fmt.Errorf("bestand %s lezen: %w", path, err)
 	}
 	return data, nil
 }
 
-func showProgress(w io.Writer, what string, n, total int) {
-	if w != nil && n%progressEvery == 0 {
-		fmt.Fprintf(w, "\r%s: %d van %d regels…", what, n, total)
+// importProgress shows on the terminal how far the import is: the rows read and, for a file,
+// the share of its bytes. A nil *importProgress shows nothing.
+type importProgress struct {
+	w    io.Writer
+	size int64        // 0 when unknown (standard input)
+	read func() int64 // bytes read so far
+}
+
+func (p *importProgress) show(rows int) {
+	if p == nil || rows%progressEvery != 0 {
+		return
+	}
+	if p.size > 0 {
+		read := min(p.read(), p.size)
+		fmt.Fprintf(p.w, "\rimporteren: %d regels, %s van %s MB (%d%%)…", rows, megabytes(read), megabytes(p.size), read*100/p.size)
+		return
+	}
+	fmt.Fprintf(p.w, "\rimporteren: %d regels…", rows)
+}
+
+// megabytes writes n bytes in MB with one decimal, as Dutch writes it: 14,9.
+func megabytes(n int64) string {
+	return strings.Replace(strconv.FormatFloat(float64(n)/1e6, 'f', 1, 64), ".", ",", 1)
+}
+
+func (p *importProgress) clear() {
+	if p != nil {
+		fmt.Fprint(p.w, "\r\033[K")
 	}
 }
 
-func clearProgress(w io.Writer) {
-	if w != nil {
-		fmt.Fprint(w, "\r\033[K")
-	}
-}
-
-// sortProblems orders problems by line, and within a line by the kind's column order.
+// sortProblems orders the problems of one row by the kind's column order.
 func sortProblems(ps []rowProblem, columns []string) {
 	slices.SortStableFunc(ps, func(a, b rowProblem) int {
 		if a.line != b.line {
@@ -351,13 +449,6 @@ func sortProblems(ps []rowProblem, columns []string) {
 		}
 		return slices.Index(columns, a.column) - slices.Index(columns, b.column)
 	})
-}
-
-// importFile is a CSV file as mgz import reads it.
-type importFile struct {
-	rows       []csvRow
-	unreadable []rowProblem // rows that could not be read at all
-	total      int          // rows after the header, readable or not, blank ones not counted
 }
 
 // csvRow is one row of an import file.
@@ -383,24 +474,44 @@ func (r csvRow) value(column string) string {
 	return strings.TrimSpace(r.fields[i])
 }
 
-// readImportFile reads a CSV file for kind: UTF-8 with an optional byte order mark, a header row
-// whose separator (comma or semicolon) decides the file's, columns by header name. A header with
-// unknown or missing columns is refused before any row is read.
-func readImportFile(data []byte, kind importKind) (*importFile, error) {
-	data = bytes.TrimPrefix(data, []byte("\ufeff"))
-	if !utf8.Valid(data) {
-		line := 1 + bytes.Count(data[:invalidUTF8At(data)], []byte("\n"))
-		return nil, fmt.Errorf("regel %d bevat tekens die geen UTF-8 zijn. Sla het bestand op als UTF-8 (in Excel: \"CSV UTF-8\") en probeer het opnieuw.", line)
+// importReader reads a CSV file for a kind, one row at a time: UTF-8 with an optional byte order
+// mark, a header row whose separator (comma or semicolon) decides the file's, columns by header
+// name.
+type importReader struct {
+	cr      *csv.Reader
+	header  []string
+	columns map[string]int
+	sep     rune
+	total   int // rows read after the header, readable or not, blank ones not counted
+	counted *countingReader
+}
+
+// bytesRead is how much of the input has been read (a little ahead of the rows returned).
+func (f *importReader) bytesRead() int64 { return f.counted.n }
+
+// newImportReader reads and checks the header of the file in r. A header with unknown or missing
+// columns is refused before any row is read.
+func newImportReader(r io.Reader, kind importKind) (*importReader, error) {
+	counted := &countingReader{r: r}
+	br := bufio.NewReaderSize(&utf8Reader{r: counted, line: 1}, 64<<10)
+	if b, _ := br.Peek(3); bytes.Equal(b, []byte("\ufeff")) {
+		br.Discard(3)
 	}
-	first, _, _ := bytes.Cut(data, []byte("\n"))
+	// The separator is the one the header uses most; a header longer than the buffer is read
+	// as far as the buffer goes.
+	head, _ := br.Peek(br.Size())
+	first, _, _ := bytes.Cut(head, []byte("\n"))
 	sep := ','
 	if bytes.Count(first, []byte(";")) > bytes.Count(first, []byte(",")) {
 		sep = ';'
 	}
-	cr := csv.NewReader(bytes.NewReader(data))
+	cr := csv.NewReader(br)
 	cr.Comma = sep
 	cr.FieldsPerRecord = -1 // a row with too few fields is reported as that row's problem
 	header, err := cr.Read()
+	if err := inputError(err); err != nil {
+		return nil, err
+	}
 	if errors.Is(err, io.EOF) {
 		return nil, errors.New("het bestand is leeg. De eerste regel moet de kopregel zijn met de namen van de kolommen; zie mgz import -h.")
 	}
@@ -415,37 +526,146 @@ func readImportFile(data []byte, kind importKind) (*importFile, error) {
 	if err != nil {
 		return nil, err
 	}
+	return &importReader{cr: cr, header: header, columns: columns, sep: sep, counted: counted}, nil
+}
 
-	f := &importFile{}
+// next returns the next row of the file, or the problem that makes it unreadable, or io.EOF after
+// the last one. Any other error ends the import: the input could not be read, or it is not UTF-8.
+func (f *importReader) next() (csvRow, *rowProblem, error) {
 	for {
-		fields, err := cr.Read()
+		fields, err := f.cr.Read()
 		if errors.Is(err, io.EOF) {
-			break
+			return csvRow{}, nil, io.EOF
+		}
+		if err := inputError(err); err != nil {
+			return csvRow{}, nil, err
 		}
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
 			// The reader goes on after the broken record, so every bad row is still reported.
 			f.total++
-			f.unreadable = append(f.unreadable, rowProblem{line: pe.StartLine, message: csvProblem(err)})
-			continue
+			return csvRow{}, &rowProblem{line: pe.StartLine, message: csvProblem(err)}, nil
 		}
 		if err != nil {
-			return nil, err
+			return csvRow{}, nil, &readError{err}
 		}
 		if blank(fields) {
 			continue // spreadsheets leave rows of empty cells at the end
 		}
 		f.total++
-		line, _ := cr.FieldPos(0)
-		if len(fields) < len(header) || !blank(fields[min(len(header), len(fields)):]) {
-			f.unreadable = append(f.unreadable, rowProblem{line: line, message: fmt.Sprintf(
+		line, _ := f.cr.FieldPos(0)
+		if len(fields) < len(f.header) || !blank(fields[min(len(f.header), len(fields)):]) {
+			return csvRow{}, &rowProblem{line: line, message: fmt.Sprintf(
 				"Deze regel heeft %d velden, de kopregel %d. Controleer de scheidingstekens (%q) en de aanhalingstekens in deze regel.",
-				len(fields), len(header), sep)})
+				len(fields), len(f.header), f.sep)}, nil
+		}
+		return csvRow{line: line, fields: fields, columns: f.columns}, nil, nil
+	}
+}
+
+// inputError returns err when it is the input's fault rather than one record's: not UTF-8, or
+// not readable at all; nil otherwise.
+func inputError(err error) error {
+	var ue *utf8Error
+	if errors.As(err, &ue) {
+		return ue
+	}
+	var re *readError
+	if errors.As(err, &re) {
+		return re
+	}
+	return nil
+}
+
+// readError is an input that could not be read.
+type readError struct{ err error }
+
+func (e *readError) Error() string { return "het bestand lezen: " + e.err.Error() }
+func (e *readError) Unwrap() error { return e.err }
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	if err != nil && !errors.Is(err, io.EOF) {
+		err = &readError{err}
+	}
+	return n, err
+}
+
+// utf8Error is an input with bytes that are not UTF-8, on line.
+type utf8Error struct{ line int }
+
+func (e *utf8Error) Error() string {
+	return fmt.Sprintf("regel %d bevat tekens die geen UTF-8 zijn. Sla het bestand op als UTF-8 (in Excel: \"CSV UTF-8\") en probeer het opnieuw.", e.line)
+}
+
+// utf8Reader passes its input on up to the first byte that is not UTF-8, then fails with the
+// line of that byte. A character cut in two by a read is held back until the rest has come.
+type utf8Reader struct {
+	r    io.Reader
+	line int    // the line of the next byte
+	tail []byte // the start of a character cut off at the end of the last read
+	err  error
+}
+
+func (u *utf8Reader) Read(p []byte) (int, error) {
+	if u.err != nil {
+		return 0, u.err
+	}
+	if len(p) < utf8.UTFMax {
+		// Too small to hold a whole character: read through a buffer of our own.
+		var buf [utf8.UTFMax]byte
+		n, err := u.Read(buf[:])
+		if n > len(p) {
+			u.tail = append(append([]byte(nil), buf[len(p):n]...), u.tail...)
+			n = len(p)
+		}
+		copy(p, buf[:n])
+		return n, err
+	}
+	n := copy(p, u.tail)
+	u.tail = u.tail[:0]
+	m, err := u.r.Read(p[n:])
+	n += m
+	end := n
+	if err == nil {
+		// Hold back a character whose last bytes are still to come.
+		for i := n - 1; i >= 0 && i >= n-utf8.UTFMax; i-- {
+			if p[i]&0xC0 != 0x80 { // the first byte of a character
+				if !utf8.FullRune(p[i:n]) {
+					end = i
+				}
+				break
+			}
+		}
+	}
+	for i := 0; i < end; {
+		c := p[i]
+		if c < utf8.RuneSelf {
+			if c == '\n' {
+				u.line++
+			}
+			i++
 			continue
 		}
-		f.rows = append(f.rows, csvRow{line: line, fields: fields, columns: columns})
+		r, size := utf8.DecodeRune(p[i:end])
+		if r == utf8.RuneError && size == 1 {
+			u.err = &utf8Error{line: u.line}
+			if i == 0 {
+				return 0, u.err
+			}
+			return i, nil
+		}
+		i += size
 	}
-	return f, nil
+	u.tail = append(u.tail, p[end:n]...)
+	return end, err
 }
 
 // checkHeader returns the index of every column of header, or an error naming each unknown,
@@ -504,17 +724,6 @@ func blank(fields []string) bool {
 		}
 	}
 	return true
-}
-
-func invalidUTF8At(data []byte) int {
-	for i := 0; i < len(data); {
-		r, n := utf8.DecodeRune(data[i:])
-		if r == utf8.RuneError && n == 1 {
-			return i
-		}
-		i += n
-	}
-	return len(data)
 }
 
 // csvProblem says in Dutch what is wrong with a record the CSV reader refused.
@@ -585,12 +794,7 @@ type locationBatch struct {
 	byKvK    map[string][]mgz.Organisation
 	existing map[locationKey][]mgz.Location
 	seen     map[locationKey]int // the line that named a location first
-	pending  []pendingLocation
-}
-
-type pendingLocation struct {
-	line int
-	loc  mgz.Location // with the ID of the location it updates, 0 for a new one
+	next     mgz.Location        // the last good row, for write: with the ID it updates, 0 for a new one
 }
 
 func loadLocationBatch(ctx context.Context, reg mgz.RegisterService) (*locationBatch, error) {
@@ -725,14 +929,13 @@ func (b *locationBatch) check(ctx context.Context, r csvRow) (importOutcome, []r
 	if len(p.list) > 0 {
 		return 0, p.list, nil
 	}
+	b.next = l
 	if l.ID == 0 {
-		b.pending = append(b.pending, pendingLocation{r.line, l})
 		return importCreated, nil, nil
 	}
 	if sameLocation(l, b.existing[keyOf(l)][0]) {
 		return importUnchanged, nil, nil
 	}
-	b.pending = append(b.pending, pendingLocation{r.line, l})
 	return importUpdated, nil, nil
 }
 
@@ -871,21 +1074,15 @@ func sameID(a, b *int64) bool {
 	return (a == nil && b == nil) || (a != nil && b != nil && *a == *b)
 }
 
-func (b *locationBatch) write(ctx context.Context, progress func()) error {
-	for _, c := range b.pending {
-		var err error
-		if c.loc.ID == 0 {
-			err = b.reg.CreateLocation(ctx, &c.loc)
-		} else {
-			err = b.reg.UpdateLocation(ctx, &c.loc)
-		}
-		if err != nil {
-			return fmt.Errorf("regel %d: %w", c.line, err)
-		}
-		progress()
+func (b *locationBatch) write(ctx context.Context) error {
+	if b.next.ID == 0 {
+		return b.reg.CreateLocation(ctx, &b.next)
 	}
-	return nil
+	return b.reg.UpdateLocation(ctx, &b.next)
 }
+
+// flush has nothing to do: the register service writes each location's audit entry with it.
+func (b *locationBatch) flush(context.Context) error { return nil }
 
 // ---- patients ----
 
@@ -1133,6 +1330,6 @@ func (b *patientBatch) reference(r csvRow, p *rowProblems, column string, kinds 
 	return &id
 }
 
-func (b *patientBatch) write(ctx context.Context, progress func()) error {
-	return b.imp.Write(ctx, progress)
-}
+func (b *patientBatch) write(ctx context.Context) error { return b.imp.Write(ctx) }
+
+func (b *patientBatch) flush(ctx context.Context) error { return b.imp.Flush(ctx) }

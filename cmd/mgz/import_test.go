@@ -1,12 +1,17 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/regio-mgz/mgz"
 	"github.com/regio-mgz/mgz/demo"
@@ -379,31 +384,37 @@ func TestImportNamesTheKindsAndTheFileItNeeds(t *testing.T) {
 	}
 }
 
-// FuzzReadImportFile: any bytes give rows or an error, never a panic, and every reported line is a
-// line of the file.
+// FuzzReadImportFile: any bytes give rows, unreadable rows or an error, never a panic, and every
+// reported line is a line of the file.
 func FuzzReadImportFile(f *testing.F) {
 	f.Add([]byte("provider_agb,name,address,postcode,municipality,setting,sector,deliveries,places\n1,2,3,4,5,6,7,8,9\n"))
 	f.Add([]byte("\ufeffname;provider_kvk;address;postcode;municipality;setting;sector;deliveries;places\r\n\"a;b\";\"c\"\"\";x\n"))
 	f.Add([]byte("name,provider_agb\n\"open\n"))
+	f.Add([]byte("provider_agb,name,address,postcode,municipality,setting,sector,deliveries,places\n1,2,3,4,5,6,7,8,\xe9\n"))
 	kind := locationImport()
 	f.Fuzz(func(t *testing.T, data []byte) {
-		file, err := readImportFile(data, kind)
+		file, err := newImportReader(bytes.NewReader(data), kind)
 		if err != nil {
 			return
 		}
 		lines := 1 + strings.Count(string(data), "\n")
-		for _, r := range file.rows {
-			if r.line < 2 || r.line > lines {
-				t.Fatalf("row on line %d of a file of %d lines", r.line, lines)
+		rows := 0
+		for {
+			r, bad, err := file.next()
+			if err != nil {
+				break
+			}
+			rows++
+			line := r.line
+			if bad != nil {
+				line = bad.line
+			}
+			if line < 2 || line > lines {
+				t.Fatalf("row on line %d of a file of %d lines", line, lines)
 			}
 		}
-		for _, p := range file.unreadable {
-			if p.line < 2 || p.line > lines {
-				t.Fatalf("problem on line %d of a file of %d lines", p.line, lines)
-			}
-		}
-		if len(file.rows)+len(file.unreadable) != file.total {
-			t.Fatalf("%d rows and %d unreadable, total %d", len(file.rows), len(file.unreadable), file.total)
+		if rows != file.total {
+			t.Fatalf("%d rows read, total %d", rows, file.total)
 		}
 	})
 }
@@ -863,3 +874,90 @@ func BenchmarkImportPatients10k(b *testing.B) {
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*rows), "ns/row")
 	})
 }
+
+func TestImportNamesTheFirstThousandProblemsAndCountsTheRest(t *testing.T) {
+	dbPath, _ := importDB(t)
+	before := readImportState(t, dbPath)
+	var sb strings.Builder
+	sb.WriteString(patientHeader)
+	const rows = 1200 // each with two problems: a birth date in the future and an unknown sector
+	for i := range rows {
+		fmt.Fprintf(&sb, "Cliënt %d,2999-01-01,,,,9901 AB,tuin,none,,,,,,\n", i)
+	}
+	code, out, errb := importRun(dbPath, "import", "patients", writeFile(t, "fout.csv", sb.String()))
+	if code != 2 || out != "" {
+		t.Fatalf("exit %d, stdout %q; want 2 and nothing on stdout", code, out)
+	}
+	if n := strings.Count(errb, "\nregel ") + 1; n != maxProblems {
+		t.Errorf("%d problems named, want the first %d", n, maxProblems)
+	}
+	for _, want := range []string{
+		"regel 2: birth_date: De geboortedatum ligt in de toekomst",
+		"regel 2: sector: Onbekende sector",
+		"regel 501: sector: Onbekende sector", // the 1,000th problem
+		"… en nog 1400 fouten die hier niet genoemd zijn: mgz noemt alleen de eerste 1000.",
+		"Niets geïmporteerd: 1200 van 1200 regels hebben een fout.",
+	} {
+		if !strings.Contains(errb, want) {
+			t.Errorf("stderr does not say %q", want)
+		}
+	}
+	if strings.Contains(errb, "regel 502:") {
+		t.Errorf("a problem beyond the first %d is named", maxProblems)
+	}
+	if after := readImportState(t, dbPath); len(after.patients) != len(before.patients) || len(after.audit) != len(before.audit) {
+		t.Fatal("a file of bad rows changed the register")
+	}
+}
+
+func TestImportRefusesBytesThatAreNotUTF8ByLineAndWritesNothing(t *testing.T) {
+	dbPath, orgs := importDB(t)
+	before := readImportState(t, dbPath)
+	lines := strings.SplitAfter(goodLocations(orgs), "\n")
+	// Latin-1 é on line 4, after two good rows that were already written in the transaction.
+	lines[3] = strings.Replace(lines[3], "Demowijk", "D\xe9mowijk", 1)
+	for _, input := range []string{"file", "stdin"} {
+		t.Run(input, func(t *testing.T) {
+			args := []string{"import", "locations", writeFile(t, "latin1.csv", strings.Join(lines, ""))}
+			env, out, errb := testEnv(map[string]string{"MGZ_DB": dbPath})
+			if input == "stdin" {
+				args[2] = "-"
+				env.stdin = strings.NewReader(strings.Join(lines, ""))
+			}
+			code := run(context.Background(), env, args)
+			if code != 2 || out.String() != "" || !strings.Contains(errb.String(), "regel 4 bevat tekens die geen UTF-8 zijn") {
+				t.Fatalf("exit %d, stdout %q, stderr %q; want 2 naming line 4", code, out, errb)
+			}
+			if after := readImportState(t, dbPath); len(after.locations) != len(before.locations) || len(after.audit) != len(before.audit) {
+				t.Fatal("a file that is not UTF-8 changed the register")
+			}
+		})
+	}
+}
+
+func TestUTF8ReaderHoldsACharacterCutByARead(t *testing.T) {
+	text := "naam\nCliënt één\n" + strings.Repeat("ü", 5000) + "\n"
+	for _, size := range []int{1, 2, 3, 5, 7, 4096} {
+		got, err := io.ReadAll(&utf8Reader{r: iotest.OneByteReader(strings.NewReader(text)), line: 1})
+		if err != nil || string(got) != text {
+			t.Fatalf("one byte at a time: %v, %d of %d bytes", err, len(got), len(text))
+		}
+		got, err = io.ReadAll(bufio.NewReaderSize(&utf8Reader{r: &chunkReader{strings.NewReader(text), size}, line: 1}, 16))
+		if err != nil || string(got) != text {
+			t.Fatalf("chunks of %d: %v, %d of %d bytes", size, err, len(got), len(text))
+		}
+	}
+	_, err := io.ReadAll(&utf8Reader{r: strings.NewReader("a\nb\nc\xc3"), line: 1})
+	var ue *utf8Error
+	if !errors.As(err, &ue) || ue.line != 3 {
+		t.Fatalf("a cut character at the end: %v, want a problem on line 3", err)
+	}
+}
+
+// chunkReader reads at most n bytes at a time.
+type chunkReader struct {
+	r io.Reader
+	n int
+}
+
+func (c *chunkReader) Read(p []byte) (int, error) { return c.r.Read(p[:min(len(p), c.n)]) }
