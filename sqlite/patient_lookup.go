@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/regio-mgz/mgz"
-	"github.com/regio-mgz/mgz/audit"
 )
 
 // EachPatientIdentity calls fn with what identifies every stored patient (name, birth date,
@@ -40,7 +39,7 @@ func (ps *Patients) EachPatientIdentity(ctx context.Context, fn func(id int64, n
 // the whole import instead of parsed again for every row, which at 340,000 rows is most of the
 // time. The patient store's CreatePatient and UpdatePatient leave the check of the location and
 // organisations to the caller (the import checks them against the register it read; the foreign
-// keys still hold), and its audit log reads the head of the chain once per AppendAll.
+// keys still hold); its audit log is the ordinary one.
 func (s *Store) ImportStores(ctx context.Context) (mgz.PatientStore, mgz.AuditLog, error) {
 	if s.tx == nil {
 		return nil, nil, errors.New("sqlite: ImportStores needs a transaction")
@@ -71,13 +70,9 @@ func (s *Store) ImportStores(ctx context.Context) (mgz.PatientStore, mgz.AuditLo
 			return nil, nil, err
 		}
 	}
-	ia := &importAudit{AuditLog: &AuditLog{s.scope}}
-	if ia.insert, err = prepare(`INSERT INTO audit_log (id, at, user_id, user_email, organisation_id, roles, on_behalf_of,
-			action, object_type, object_id, object_organisation_id, patient_id, outcome, client_address, reason, prev_hash, hash)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`); err != nil {
-		return nil, nil, err
-	}
-	return ip, ia, nil
+	// The audit log is the ordinary one: inside the transaction AppendAll seals a batch with one
+	// prepared insert, reading and moving the chain's head once (appendChain).
+	return ip, &AuditLog{s.scope}, nil
 }
 
 // basePatients names Patients for embedding: a field named Patients would hide its method Patients.
@@ -139,46 +134,6 @@ func (ip *importPatients) UpdatePatient(ctx context.Context, p *mgz.Patient) err
 	}
 	p.UpdatedAt, p.Revision = now, p.Revision+1
 	return nil
-}
-
-// importAudit is the audit log of ImportStores.
-type importAudit struct {
-	*AuditLog
-	insert *sql.Stmt
-}
-
-// Append implements mgz.AuditLog.
-func (ia *importAudit) Append(ctx context.Context, e *mgz.AuditEntry) error {
-	return ia.AppendAll(ctx, []*mgz.AuditEntry{e})
-}
-
-// AppendAll implements mgz.AuditLog: it seals es onto the chain as Append does, reading the head
-// once and moving it once.
-func (ia *importAudit) AppendAll(ctx context.Context, es []*mgz.AuditEntry) error {
-	if len(es) == 0 {
-		return nil
-	}
-	prevID, prevHash := int64(0), audit.Genesis
-	err := ia.tx.QueryRowContext(ctx, "SELECT last_id, last_hash FROM audit_head WHERE singleton = 1").Scan(&prevID, &prevHash)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("auditlog lezen: %w", err)
-	}
-	for _, e := range es {
-		if e.At.IsZero() {
-			e.At = ia.db.now()
-		}
-		audit.Seal(e, prevID, prevHash)
-		_, err = ia.insert.ExecContext(ctx, e.ID, e.At.Format(audit.TimeFormat), nullInt(e.UserID), e.UserEmail, nullInt(e.OrganisationID), e.Roles,
-			e.OnBehalfOf, string(e.Action), e.ObjectType, nullInt(e.ObjectID), nullInt(e.ObjectOrganisationID), nullInt(e.PatientID), e.Outcome,
-			e.ClientAddress, e.Reason, e.PrevHash, e.Hash)
-		if err != nil {
-			return fmt.Errorf("auditregel schrijven: %w", err)
-		}
-		prevID, prevHash = e.ID, e.Hash
-	}
-	_, err = ia.tx.ExecContext(ctx, `INSERT INTO audit_head (singleton, last_id, last_hash) VALUES (1, $1, $2)
-		ON CONFLICT (singleton) DO UPDATE SET last_id = excluded.last_id, last_hash = excluded.last_hash`, prevID, prevHash)
-	return err
 }
 
 // PrepareBulkImport readies db for one large import by this process (mgz import): the pool keeps a
