@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/regio-mgz/mgz"
 )
@@ -213,33 +214,87 @@ func (ps *Patients) PatientByBSN(ctx context.Context, bsn string) (mgz.Patient, 
 }
 
 // Patients implements mgz.PatientStore.
+//
+// With f.VisibleTo the list is read from patient_parties (migration 0016): the caller's rows are
+// one range of an index ordered by (sort_name, patient_id), so a page is a range scan that stops
+// after Limit rows, a cursor (f.Cursor) starts the range after the last row of the previous page,
+// and an offset is skipped inside that index before any client row is read. Without VisibleTo
+// (the command line) patients_name plays the same part. The total counts the same range once:
+// an index range count, no sort and no second pass over the clients. Names of three or more
+// characters are searched through the trigram index patient_names; shorter terms with LIKE on the
+// sort key within the range, so they read no more than the caller may see.
 func (ps *Patients) Patients(ctx context.Context, f mgz.PatientFilter) ([]mgz.Patient, int, error) {
+	var afterName string
+	var afterID int64
+	cursor := f.Cursor != "" && !f.Keyset
+	if cursor {
+		var err error
+		if afterName, afterID, err = mgz.ParsePatientCursor(f.Cursor); err != nil {
+			return nil, 0, err
+		}
+	}
 	w := &where{}
-	w.ids("p.id", f.IDs)
+	// rows is the range the list walks: its id and sort key, and whether a filter needs the
+	// client's own row (joined only then).
+	from, idCol, sortCol, joinPatients := "patients p", "p.id", "p.name", false
+	if f.VisibleTo != 0 {
+		from, idCol, sortCol = "patient_parties r", "r.patient_id", "r.sort_name"
+		w.add("r.organisation_id = %s", f.VisibleTo)
+	}
+	onPatient := func(cond string, args ...any) {
+		w.add(cond, args...)
+		joinPatients = true
+	}
+	w.ids(idCol, f.IDs)
 	if f.BSN != "" {
-		w.add("p.bsn = %s", f.BSN)
+		onPatient("p.bsn = %s", f.BSN)
 	}
 	if f.LocationID != 0 {
-		w.add("p.location_id = %s", f.LocationID)
+		onPatient("p.location_id = %s", f.LocationID)
 	}
 	if f.GPPracticeID != 0 {
-		w.add("p.gp_practice_id = %s", f.GPPracticeID)
+		onPatient("p.gp_practice_id = %s", f.GPPracticeID)
 	}
 	if d, ok := f.QueryDate(); ok {
-		w.add("p.birth_date = %s", d.String())
+		onPatient("p.birth_date = %s", d.String())
 	} else if q := strings.TrimSpace(f.Query); q != "" {
-		w.add(`LOWER(p.name) LIKE %s ESCAPE '\'`, likePattern(q))
+		if err := mgz.CheckSearch("q", q); err != nil {
+			return nil, 0, err
+		}
+		if utf8.RuneCountInString(q) >= 3 {
+			w.add(idCol+" IN (SELECT rowid FROM patient_names WHERE patient_names MATCH %s)", ftsPhrase(q))
+		} else {
+			w.add(sortCol+` LIKE %s ESCAPE '\'`, likePattern(q))
+		}
 	}
-	if f.VisibleTo != 0 {
-		w.add("(p.gp_practice_id = %s OR p.lead_physician_org_id = %s OR l.provider_id = %s OR l.physician_service_id = %s)", f.VisibleTo, f.VisibleTo, f.VisibleTo, f.VisibleTo)
+	if joinPatients && f.VisibleTo != 0 {
+		from += " JOIN patients p ON p.id = r.patient_id"
 	}
-	from := " FROM patients p LEFT JOIN locations l ON l.id = p.location_id" + w.String()
 	var total int
-	if err := ps.q().QueryRowContext(ctx, "SELECT COUNT(*)"+from, w.args...).Scan(&total); err != nil {
+	if err := ps.q().QueryRowContext(ctx, "SELECT COUNT(*) FROM "+from+w.String(), w.args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("patiënten tellen: %w", err)
 	}
-	tail := w.order(f.Page, "p.id", "p.name, p.id", false) // may add the keyset condition to w
-	rows, err := ps.q().QueryContext(ctx, "SELECT "+patientColumns+" FROM patients p LEFT JOIN locations l ON l.id = p.location_id"+w.String()+tail, w.args...)
+	// The page's ids are read from the range alone (the keyset condition added after counting);
+	// only then are the page's clients read, by id.
+	var tail, outer string
+	switch {
+	case f.Keyset:
+		if f.After != 0 {
+			w.add(idCol+" > %s", f.After)
+		}
+		p := f.Page
+		p.Offset = 0
+		tail, outer = " ORDER BY "+idCol+w.page(p), " ORDER BY k.id"
+	case cursor:
+		w.add("("+sortCol+", "+idCol+") > (%s, %s)", afterName, afterID)
+		p := f.Page
+		p.Offset = 0
+		tail, outer = " ORDER BY "+sortCol+", "+idCol+w.page(p), " ORDER BY k.sort, k.id"
+	default:
+		tail, outer = " ORDER BY "+sortCol+", "+idCol+w.page(f.Page), " ORDER BY k.sort, k.id"
+	}
+	page := "SELECT " + idCol + " AS id, " + sortCol + " AS sort FROM " + from + w.String() + tail
+	rows, err := ps.q().QueryContext(ctx, "SELECT "+patientColumns+" FROM ("+page+") k JOIN patients p ON p.id = k.id"+outer, w.args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("patiënten lezen: %w", err)
 	}
@@ -253,6 +308,12 @@ func (ps *Patients) Patients(ctx context.Context, f mgz.PatientFilter) ([]mgz.Pa
 		out = append(out, p)
 	}
 	return out, total, rows.Err()
+}
+
+// ftsPhrase quotes a search term as one FTS5 phrase: with the trigram tokenizer it matches the
+// term anywhere in the name. Quotes in the term are doubled, so no term is FTS5 syntax.
+func ftsPhrase(term string) string {
+	return `"` + strings.ReplaceAll(term, `"`, `""`) + `"`
 }
 
 // PracticeProfile implements mgz.PatientStore.
