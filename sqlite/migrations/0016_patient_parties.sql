@@ -64,13 +64,14 @@ CREATE TRIGGER patient_parties_insert AFTER INSERT ON patients BEGIN
     INSERT INTO patient_names (rowid, name) VALUES (NEW.id, NEW.name);
 END;
 
--- A change of name, practice, lead physician or location: clear bits 1-8 of the client's rows
--- (keeping rows other bits still hold), drop the rows left empty and add the current relations.
+-- A change of name, practice, lead physician or location: drop the client's rows that only bits
+-- 1-8 hold, clear those bits in the rest (which other bits still hold) and add the current
+-- relations.
 CREATE TRIGGER patient_parties_update AFTER UPDATE OF name, gp_practice_id, lead_physician_org_id, location_id ON patients
 WHEN OLD.name IS NOT NEW.name OR OLD.gp_practice_id IS NOT NEW.gp_practice_id
     OR OLD.lead_physician_org_id IS NOT NEW.lead_physician_org_id OR OLD.location_id IS NOT NEW.location_id BEGIN
+    DELETE FROM patient_parties WHERE patient_id = OLD.id AND relations & ~15 = 0;
     UPDATE patient_parties SET relations = relations & ~15, sort_name = NEW.name WHERE patient_id = OLD.id;
-    DELETE FROM patient_parties WHERE patient_id = OLD.id AND relations = 0;
     INSERT INTO patient_parties (organisation_id, patient_id, relations, sort_name)
     SELECT org, NEW.id, SUM(bit), NEW.name FROM (
         SELECT NEW.gp_practice_id AS org, 1 AS bit
@@ -94,8 +95,8 @@ END;
 -- A location changing care provider or SO/AVG service changes bits 4 and 8 of its residents.
 CREATE TRIGGER patient_parties_location AFTER UPDATE OF provider_id, physician_service_id ON locations
 WHEN OLD.provider_id IS NOT NEW.provider_id OR OLD.physician_service_id IS NOT NEW.physician_service_id BEGIN
-    UPDATE patient_parties SET relations = relations & ~12 WHERE patient_id IN (SELECT id FROM patients WHERE location_id = NEW.id);
-    DELETE FROM patient_parties WHERE relations = 0 AND patient_id IN (SELECT id FROM patients WHERE location_id = NEW.id);
+    DELETE FROM patient_parties WHERE relations & ~12 = 0 AND patient_id IN (SELECT id FROM patients WHERE location_id = NEW.id);
+    UPDATE patient_parties SET relations = relations & ~12 WHERE relations & 12 <> 0 AND patient_id IN (SELECT id FROM patients WHERE location_id = NEW.id);
     INSERT INTO patient_parties (organisation_id, patient_id, relations, sort_name)
     SELECT org, pid, SUM(bit), name FROM (
         SELECT p.id AS pid, p.name AS name, NEW.provider_id AS org, 4 AS bit FROM patients p WHERE p.location_id = NEW.id
