@@ -241,22 +241,26 @@ func (ps *Patients) Patients(ctx context.Context, f mgz.PatientFilter) ([]mgz.Pa
 		from, idCol, sortCol = "patient_parties r", "r.patient_id", "r.sort_name"
 		w.add("r.organisation_id = %s", f.VisibleTo)
 	}
-	onPatient := func(cond string, args ...any) {
+	// selective is set by filters on the client's own row that keep a few clients at most (one
+	// BSN, the residents of one location, one birth date): those few are read first and then
+	// checked against the caller's range, instead of walking the range and checking every row.
+	selective := false
+	onPatient := func(few bool, cond string, args ...any) {
 		w.add(cond, args...)
-		joinPatients = true
+		joinPatients, selective = true, selective || few
 	}
 	w.ids(idCol, f.IDs)
 	if f.BSN != "" {
-		onPatient("p.bsn = %s", f.BSN)
+		onPatient(true, "p.bsn = %s", f.BSN)
 	}
 	if f.LocationID != 0 {
-		onPatient("p.location_id = %s", f.LocationID)
+		onPatient(true, "p.location_id = %s", f.LocationID)
 	}
 	if f.GPPracticeID != 0 {
-		onPatient("p.gp_practice_id = %s", f.GPPracticeID)
+		onPatient(false, "p.gp_practice_id = %s", f.GPPracticeID)
 	}
 	if d, ok := f.QueryDate(); ok {
-		onPatient("p.birth_date = %s", d.String())
+		onPatient(true, "p.birth_date = %s", d.String())
 	} else if q := strings.TrimSpace(f.Query); q != "" {
 		if err := mgz.CheckSearch("q", q); err != nil {
 			return nil, 0, err
@@ -267,7 +271,13 @@ func (ps *Patients) Patients(ctx context.Context, f mgz.PatientFilter) ([]mgz.Pa
 			w.add(sortCol+` LIKE %s ESCAPE '\'`, likePattern(q))
 		}
 	}
-	if joinPatients && f.VisibleTo != 0 {
+	switch {
+	case joinPatients && selective && f.VisibleTo != 0:
+		// SQLite keeps the order of a CROSS JOIN's tables (its planner hint; PostgreSQL reads it
+		// as an inner join and plans by its statistics).
+		from = "patients p CROSS JOIN patient_parties r"
+		w.add("r.patient_id = p.id")
+	case joinPatients && f.VisibleTo != 0:
 		from += " JOIN patients p ON p.id = r.patient_id"
 	}
 	var total int
