@@ -244,7 +244,7 @@ func (ps *Patients) Patients(ctx context.Context, f mgz.PatientFilter) ([]mgz.Pa
 	// selective is set by filters on the client's own row that keep a few clients at most (one
 	// BSN, the residents of one location, one birth date): those few are read first and then
 	// checked against the caller's range, instead of walking the range and checking every row.
-	selective := false
+	selective, trigrams := false, false
 	onPatient := func(few bool, cond string, args ...any) {
 		w.add(cond, args...)
 		joinPatients, selective = true, selective || few
@@ -266,6 +266,7 @@ func (ps *Patients) Patients(ctx context.Context, f mgz.PatientFilter) ([]mgz.Pa
 			return nil, 0, err
 		}
 		if utf8.RuneCountInString(q) >= 3 {
+			trigrams = true
 			w.add(idCol+" IN (SELECT rowid FROM patient_names WHERE patient_names MATCH %s)", ftsPhrase(q))
 		} else {
 			w.add(sortCol+` LIKE %s ESCAPE '\'`, likePattern(q))
@@ -280,9 +281,19 @@ func (ps *Patients) Patients(ctx context.Context, f mgz.PatientFilter) ([]mgz.Pa
 	case joinPatients && f.VisibleTo != 0:
 		from += " JOIN patients p ON p.id = r.patient_id"
 	}
-	var total int
-	if err := ps.q().QueryRowContext(ctx, "SELECT COUNT(*) FROM "+from+w.String(), w.args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("patiënten tellen: %w", err)
+	count := func() (int, error) {
+		var total int
+		if err := ps.q().QueryRowContext(ctx, "SELECT COUNT(*) FROM "+from+w.String(), w.args...).Scan(&total); err != nil {
+			return 0, fmt.Errorf("patiënten tellen: %w", err)
+		}
+		return total, nil
+	}
+	if trigrams && !f.Keyset {
+		return ps.searchPage(ctx, from, w, idCol, sortCol, f.Page, cursor, afterName, afterID, count)
+	}
+	total, err := count()
+	if err != nil {
+		return nil, 0, err
 	}
 	// The page's ids are read from the range alone (the keyset condition added after counting);
 	// only then are the page's clients read, by id.
@@ -319,6 +330,57 @@ func (ps *Patients) Patients(ctx context.Context, f mgz.PatientFilter) ([]mgz.Pa
 	}
 	return out, total, rows.Err()
 }
+
+// searchPage is one page of a name search through the trigram index, with its total from the
+// same read: the index's hits are gathered once (a search must gather all of them to count), so
+// the total is a window count over the hits rather than a second search. The cursor condition
+// is applied outside the window, so it never reduces the total. Only an empty page (past the end)
+// counts separately.
+func (ps *Patients) searchPage(ctx context.Context, from string, w *where, idCol, sortCol string, pg mgz.Page, cursor bool,
+	afterName string, afterID int64, count func() (int, error)) ([]mgz.Patient, int, error) {
+	pg = pg.Clamp()
+	args := append([]any{}, w.args...)
+	hits := "SELECT " + idCol + " AS id, " + sortCol + " AS sort, COUNT(*) OVER () AS total FROM " + from + w.String()
+	after := ""
+	if cursor {
+		pg.Offset = 0
+		args = append(args, afterName, afterID)
+		after = fmt.Sprintf(" WHERE (h.sort, h.id) > ($%d, $%d)", len(args)-1, len(args))
+	}
+	args = append(args, pg.Limit, pg.Offset)
+	page := fmt.Sprintf("SELECT h.id, h.sort, h.total FROM (%s) h%s ORDER BY h.sort, h.id LIMIT $%d OFFSET $%d", hits, after, len(args)-1, len(args))
+	rows, err := ps.q().QueryContext(ctx, "SELECT "+patientColumns+", k.total FROM ("+page+") k JOIN patients p ON p.id = k.id ORDER BY k.sort, k.id", args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("patiënten zoeken: %w", err)
+	}
+	defer rows.Close()
+	out := []mgz.Patient{}
+	total := 0
+	for rows.Next() {
+		p, err := scanPatient(scanWith{rows, &total})
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	if len(out) == 0 {
+		if total, err = count(); err != nil {
+			return nil, 0, err
+		}
+	}
+	return out, total, nil
+}
+
+// scanWith scans a row into the destinations asked for and then into extra.
+type scanWith struct {
+	rows  *sql.Rows
+	extra any
+}
+
+func (s scanWith) Scan(dest ...any) error { return s.rows.Scan(append(dest, s.extra)...) }
 
 // ftsPhrase quotes a search term as one FTS5 phrase: with the trigram tokenizer it matches the
 // term anywhere in the name. Quotes in the term are doubled, so no term is FTS5 syntax.
