@@ -103,6 +103,20 @@ func (f *partiesFixture) expectParties(what string, id int64, want map[int64]int
 	if got := f.parties(id); !reflect.DeepEqual(got, want) {
 		f.t.Fatalf("%s: relations of client %d = %v, want %v", what, id, got, want)
 	}
+	f.expectCounts(what)
+}
+
+// expectCounts checks that patient_party_counts (the unfiltered list's total) agrees with the
+// relation rows for every organisation.
+func (f *partiesFixture) expectCounts(what string) {
+	f.t.Helper()
+	var wrong int
+	err := f.db.sql.QueryRow(`SELECT COUNT(*) FROM organisations o WHERE
+		COALESCE((SELECT clients FROM patient_party_counts c WHERE c.organisation_id = o.id), 0)
+		<> (SELECT COUNT(*) FROM patient_parties r WHERE r.organisation_id = o.id)`).Scan(&wrong)
+	if err != nil || wrong != 0 {
+		f.t.Fatalf("%s: %d organisations with a client count that disagrees with their relations (%v)", what, wrong, err)
+	}
 }
 
 // visible lists the ids of every client org may see, following next cursors.
@@ -243,6 +257,13 @@ func TestPatientPartiesBackfillMatchesTriggers(t *testing.T) {
 		t.Fatal("the backfill statement is not in migration 0016")
 	}
 	if _, err := f.db.sql.Exec(sqlText[start : start+end]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.db.sql.Exec("DELETE FROM patient_party_counts"); err != nil {
+		t.Fatal(err)
+	}
+	counts := strings.Index(sqlText, "INSERT INTO patient_party_counts")
+	if _, err := f.db.sql.Exec(sqlText[counts : counts+strings.Index(sqlText[counts:], ";")]); err != nil {
 		t.Fatal(err)
 	}
 	for id, w := range want {

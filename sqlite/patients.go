@@ -281,8 +281,20 @@ func (ps *Patients) Patients(ctx context.Context, f mgz.PatientFilter) ([]mgz.Pa
 	case joinPatients && f.VisibleTo != 0:
 		from += " JOIN patients p ON p.id = r.patient_id"
 	}
+	unfiltered := len(w.conds) == 1 && f.VisibleTo != 0 // only the caller's range
 	count := func() (int, error) {
 		var total int
+		if unfiltered {
+			// Kept by triggers (migration 0016): no range to count.
+			err := ps.q().QueryRowContext(ctx, "SELECT clients FROM patient_party_counts WHERE organisation_id = $1", f.VisibleTo).Scan(&total)
+			if errors.Is(err, sql.ErrNoRows) {
+				return 0, nil
+			}
+			if err != nil {
+				return 0, fmt.Errorf("patiënten tellen: %w", err)
+			}
+			return total, nil
+		}
 		if err := ps.q().QueryRowContext(ctx, "SELECT COUNT(*) FROM "+from+w.String(), w.args...).Scan(&total); err != nil {
 			return 0, fmt.Errorf("patiënten tellen: %w", err)
 		}
