@@ -219,10 +219,14 @@ func (ps *Patients) PatientByBSN(ctx context.Context, bsn string) (mgz.Patient, 
 // one range of an index ordered by (sort_name, patient_id), so a page is a range scan that stops
 // after Limit rows, a cursor (f.Cursor) starts the range after the last row of the previous page,
 // and an offset is skipped inside that index before any client row is read. Without VisibleTo
-// (the command line) patients_name plays the same part. The total counts the same range once:
-// an index range count, no sort and no second pass over the clients. Names of three or more
-// characters are searched through the trigram index patient_names; shorter terms with LIKE on the
-// sort key within the range, so they read no more than the caller may see.
+// (the command line) patients_name plays the same part. The total is always exact: for the
+// caller's whole range it is read from patient_party_counts (kept by triggers); with filters it
+// counts the filtered range once in the index (no sort, no second pass over the clients); for a
+// name search through the trigram index it is a window count over the same hits as the page.
+// Names of three or more characters are searched through the trigram index patient_names (for a
+// range of at most smallSearchRange clients by one index seek per client, else by gathering the
+// term's hits); shorter terms with LIKE on the sort key within the range, so they read no more
+// than the caller may see.
 func (ps *Patients) Patients(ctx context.Context, f mgz.PatientFilter) ([]mgz.Patient, int, error) {
 	var afterName string
 	var afterID int64
