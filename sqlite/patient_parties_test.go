@@ -412,16 +412,6 @@ func TestPatientNameSearchFindsPartOfTheNameRegardlessOfCaseAndDiacritics(t *tes
 	jose := f.create("José Çelik", &f.practice1, nil)
 	zoe := f.create("ZOË van der Meer", &f.practice1, nil)
 	other := f.create("Zoë Elders", &f.practice2, nil)
-	for name, small := range map[string]int{"small ranges checked row by row": smallSearchRange, "every range through the hits": -1} {
-		t.Run(name, func(t *testing.T) {
-			defer func(was int) { smallSearchRange = was }(smallSearchRange)
-			smallSearchRange = small
-			searchCases(t, f, jose, zoe, other)
-		})
-	}
-}
-
-func searchCases(t *testing.T, f *partiesFixture, jose, zoe, other mgz.Patient) {
 	for _, c := range []struct {
 		q    string
 		org  int64

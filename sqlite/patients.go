@@ -270,19 +270,8 @@ func (ps *Patients) Patients(ctx context.Context, f mgz.PatientFilter) ([]mgz.Pa
 			return nil, 0, err
 		}
 		if utf8.RuneCountInString(q) >= 3 {
-			small, err := ps.smallRange(ctx, f.VisibleTo)
-			if err != nil {
-				return nil, 0, err
-			}
-			if small {
-				// A few hundred rows to see: ask the trigram index about each of them (a seek
-				// per row) rather than gathering the term's hits nationwide. Same index, same
-				// matches.
-				w.add("EXISTS (SELECT 1 FROM patient_names WHERE patient_names MATCH %s AND patient_names.rowid = "+idCol+")", ftsPhrase(q))
-			} else {
-				trigrams = true
-				w.add(idCol+" IN (SELECT rowid FROM patient_names WHERE patient_names MATCH %s)", ftsPhrase(q))
-			}
+			trigrams = true
+			w.add(idCol+" IN (SELECT rowid FROM patient_names WHERE patient_names MATCH %s)", ftsPhrase(q))
 		} else {
 			w.add(sortCol+` LIKE %s ESCAPE '\'`, likePattern(q))
 		}
@@ -356,27 +345,6 @@ func (ps *Patients) Patients(ctx context.Context, f mgz.PatientFilter) ([]mgz.Pa
 		out = append(out, p)
 	}
 	return out, total, rows.Err()
-}
-
-// smallSearchRange is the most clients an organisation may see for a name search to check each
-// of them against the trigram index instead of gathering the term's hits nationwide (a variable
-// so the tests can take either way).
-var smallSearchRange = 2000
-
-// smallRange reports whether org sees at most smallSearchRange clients (never for org 0, all).
-func (ps *Patients) smallRange(ctx context.Context, org int64) (bool, error) {
-	if org == 0 {
-		return false, nil
-	}
-	var n int
-	err := ps.q().QueryRowContext(ctx, "SELECT clients FROM patient_party_counts WHERE organisation_id = $1", org).Scan(&n)
-	if errors.Is(err, sql.ErrNoRows) {
-		return true, nil
-	}
-	if err != nil {
-		return false, fmt.Errorf("patiënten tellen: %w", err)
-	}
-	return n <= smallSearchRange, nil
 }
 
 // searchPage is one page of a name search through the trigram index, with its total from the
