@@ -238,8 +238,8 @@ func (ps *Patients) Patients(ctx context.Context, f mgz.PatientFilter) ([]mgz.Pa
 		}
 	}
 	w := &where{}
-	// rows is the range the list walks: its id and sort key, and whether a filter needs the
-	// client's own row (joined only then).
+	// from is the range the list walks, with its id and sort key columns; joinPatients says
+	// whether a filter needs the client's own row (joined only then).
 	from, idCol, sortCol, joinPatients := "patients p", "p.id", "p.name", false
 	if f.VisibleTo != 0 {
 		from, idCol, sortCol = "patient_parties r", "r.patient_id", "r.sort_name"
