@@ -2,10 +2,14 @@ package mgz
 
 import (
 	"bytes"
+	"encoding/base64"
+	"encoding/binary"
 	"fmt"
 	"log/slog"
+	"math"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/regio-mgz/mgz/calendar"
 )
@@ -484,4 +488,44 @@ type PatientFilter struct {
 	// zero keeps all, for the command line.
 	VisibleTo int64
 	Page
+}
+
+// maxCursorLen bounds a cursor as read from outside, before it is decoded.
+const maxCursorLen = 1400
+
+// PatientCursor is the position just after p in the patient list's order (name, then id), as
+// an opaque string: a list's next cursor when p is its last item. It is base64url of a version
+// byte, p's id as a varint and p's name. It carries nothing the caller did not just see; it is
+// only a position, every page is filtered by what the caller may see again.
+func PatientCursor(p Patient) string {
+	b := make([]byte, 0, 1+binary.MaxVarintLen64+len(p.Name))
+	b = append(b, patientCursorVersion)
+	b = binary.AppendUvarint(b, uint64(p.ID))
+	b = append(b, p.Name...)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+const patientCursorVersion = 1
+
+// ParsePatientCursor reads a cursor made by PatientCursor: the name and id of the patient the
+// next page starts after. Anything else is invalid input naming "cursor".
+func ParsePatientCursor(s string) (name string, id int64, err error) {
+	bad := &Error{Code: ECodeInvalid, Message: "De cursor klopt niet. Gebruik de next_cursor van de vorige pagina ongewijzigd, of begin opnieuw bij de eerste pagina.",
+		Fields: map[string]string{"cursor": "Onbekende of beschadigde cursor."}}
+	if s == "" || len(s) > maxCursorLen {
+		return "", 0, bad
+	}
+	b, derr := base64.RawURLEncoding.DecodeString(s)
+	if derr != nil || len(b) < 2 || b[0] != patientCursorVersion {
+		return "", 0, bad
+	}
+	v, n := binary.Uvarint(b[1:])
+	if n <= 0 || v == 0 || v > math.MaxInt64 {
+		return "", 0, bad
+	}
+	rest := b[1+n:]
+	if !utf8.Valid(rest) || utf8.RuneCount(rest) > maxName || bytes.IndexByte(rest, 0) >= 0 {
+		return "", 0, bad
+	}
+	return string(rest), int64(v), nil
 }

@@ -491,6 +491,10 @@ type Page struct {
 	// and continues past After; Offset is ignored. The total still counts the whole selection.
 	Keyset bool  `json:"-"`
 	After  int64 `json:"-"`
+	// Cursor continues a list after the item it names, in the list's own order (for patients,
+	// a list's NextCursor made by PatientCursor); Offset is then ignored. Lists that do not
+	// know cursors ignore it.
+	Cursor string `json:"-"`
 }
 
 // Paging bounds.

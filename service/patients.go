@@ -83,7 +83,9 @@ func (s *Service) Patient(ctx context.Context, a mgz.Actor, id int64) (mgz.Patie
 }
 
 // Patients lists the patients the actor's organisation is a party of; every listed patient is
-// audited as read, in one transaction with the listing.
+// audited as read. The list is read outside a transaction (one consistent snapshot of its own),
+// then its entries are appended in one durable commit that concurrent readers share: no write
+// transaction is held while listing, and nothing is answered before its audit entries are stored.
 func (s *Service) Patients(ctx context.Context, a mgz.Actor, f mgz.PatientFilter) ([]mgz.Patient, int, error) {
 	if a.User.ID == 0 && !a.System {
 		return nil, 0, mgz.Errorf(mgz.ECodeUnauthenticated, "U bent niet ingelogd.")
@@ -100,21 +102,21 @@ func (s *Service) Patients(ctx context.Context, a mgz.Actor, f mgz.PatientFilter
 	if err := s.settleDueSwitches(ctx); err != nil {
 		return nil, 0, err
 	}
-	var ps []mgz.Patient
-	var total int
-	err := s.store.Atomic(ctx, func(tx mgz.Tx) error {
-		var err error
-		if ps, total, err = tx.Patients().Patients(ctx, f); err != nil {
-			return err
-		}
-		for _, p := range ps {
-			if err := tx.Audit().Append(ctx, patientEntry(a, mgz.AuditRead, p, "in een lijst")); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	return ps, total, err
+	ps, total, err := s.store.Patients().Patients(ctx, f)
+	if err != nil {
+		return nil, 0, err
+	}
+	if len(ps) == 0 {
+		return ps, total, nil
+	}
+	entries := make([]*mgz.AuditEntry, len(ps))
+	for i, p := range ps {
+		entries[i] = patientEntry(a, mgz.AuditRead, p, "in een lijst")
+	}
+	if err := s.store.Audit().AppendAll(ctx, entries); err != nil {
+		return nil, 0, fmt.Errorf("auditregels schrijven: %w", err)
+	}
+	return ps, total, nil
 }
 
 // MayReadBSN reports whether the actor may see p's full BSN (access.ReadBSN); p was read

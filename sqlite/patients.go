@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/regio-mgz/mgz"
 )
@@ -213,33 +214,124 @@ func (ps *Patients) PatientByBSN(ctx context.Context, bsn string) (mgz.Patient, 
 }
 
 // Patients implements mgz.PatientStore.
+//
+// With f.VisibleTo the list is read from patient_parties (migration 0016): the caller's rows are
+// one range of an index ordered by (sort_name, patient_id), so a page is a range scan that stops
+// after Limit rows, a cursor (f.Cursor) starts the range after the last row of the previous page,
+// and an offset is skipped inside that index before any client row is read. Without VisibleTo
+// (the command line) patients_name plays the same part. The total is always exact: for the
+// caller's whole range it is read from patient_party_counts (kept by triggers); with filters it
+// counts the filtered range once in the index (no sort, no second pass over the clients); for a
+// name search through the trigram index it is a window count over the same hits as the page.
+// Names of three or more characters are searched through the trigram index patient_names (the
+// term's hits are gathered once and checked against the caller's range; asking the index per
+// client of a small range was measured 10-100 times slower); shorter terms with LIKE on the sort
+// key within the range, so they read no more than the caller may see.
 func (ps *Patients) Patients(ctx context.Context, f mgz.PatientFilter) ([]mgz.Patient, int, error) {
+	var afterName string
+	var afterID int64
+	cursor := f.Cursor != "" && !f.Keyset
+	if cursor {
+		var err error
+		if afterName, afterID, err = mgz.ParsePatientCursor(f.Cursor); err != nil {
+			return nil, 0, err
+		}
+	}
 	w := &where{}
-	w.ids("p.id", f.IDs)
+	// from is the range the list walks, with its id and sort key columns; joinPatients says
+	// whether a filter needs the client's own row (joined only then).
+	from, idCol, sortCol, joinPatients := "patients p", "p.id", "p.name", false
+	if f.VisibleTo != 0 {
+		from, idCol, sortCol = "patient_parties r", "r.patient_id", "r.sort_name"
+		w.add("r.organisation_id = %s", f.VisibleTo)
+	}
+	// selective is set by filters on the client's own row that keep a few clients at most (one
+	// BSN, the residents of one location, one birth date): those few are read first and then
+	// checked against the caller's range, instead of walking the range and checking every row.
+	selective, trigrams := false, false
+	onPatient := func(few bool, cond string, args ...any) {
+		w.add(cond, args...)
+		joinPatients, selective = true, selective || few
+	}
+	w.ids(idCol, f.IDs)
 	if f.BSN != "" {
-		w.add("p.bsn = %s", f.BSN)
+		onPatient(true, "p.bsn = %s", f.BSN)
 	}
 	if f.LocationID != 0 {
-		w.add("p.location_id = %s", f.LocationID)
+		onPatient(true, "p.location_id = %s", f.LocationID)
 	}
 	if f.GPPracticeID != 0 {
-		w.add("p.gp_practice_id = %s", f.GPPracticeID)
+		onPatient(false, "p.gp_practice_id = %s", f.GPPracticeID)
 	}
 	if d, ok := f.QueryDate(); ok {
-		w.add("p.birth_date = %s", d.String())
+		onPatient(true, "p.birth_date = %s", d.String())
 	} else if q := strings.TrimSpace(f.Query); q != "" {
-		w.add(`LOWER(p.name) LIKE %s ESCAPE '\'`, likePattern(q))
+		if err := mgz.CheckSearch("q", q); err != nil {
+			return nil, 0, err
+		}
+		if utf8.RuneCountInString(q) >= 3 {
+			trigrams = true
+			w.add(idCol+" IN (SELECT rowid FROM patient_names WHERE patient_names MATCH %s)", ftsPhrase(q))
+		} else {
+			w.add(sortCol+` LIKE %s ESCAPE '\'`, likePattern(q))
+		}
 	}
-	if f.VisibleTo != 0 {
-		w.add("(p.gp_practice_id = %s OR p.lead_physician_org_id = %s OR l.provider_id = %s OR l.physician_service_id = %s)", f.VisibleTo, f.VisibleTo, f.VisibleTo, f.VisibleTo)
+	switch {
+	case joinPatients && selective && f.VisibleTo != 0:
+		// SQLite keeps the order of a CROSS JOIN's tables (its planner hint; PostgreSQL reads it
+		// as an inner join and plans by its statistics).
+		from = "patients p CROSS JOIN patient_parties r"
+		w.add("r.patient_id = p.id")
+	case joinPatients && f.VisibleTo != 0:
+		from += " JOIN patients p ON p.id = r.patient_id"
 	}
-	from := " FROM patients p LEFT JOIN locations l ON l.id = p.location_id" + w.String()
-	var total int
-	if err := ps.q().QueryRowContext(ctx, "SELECT COUNT(*)"+from, w.args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("patiënten tellen: %w", err)
+	unfiltered := len(w.conds) == 1 && f.VisibleTo != 0 // only the caller's range
+	count := func() (int, error) {
+		var total int
+		if unfiltered {
+			// Kept by triggers (migration 0016): no range to count.
+			err := ps.q().QueryRowContext(ctx, "SELECT clients FROM patient_party_counts WHERE organisation_id = $1", f.VisibleTo).Scan(&total)
+			if errors.Is(err, sql.ErrNoRows) {
+				return 0, nil
+			}
+			if err != nil {
+				return 0, fmt.Errorf("patiënten tellen: %w", err)
+			}
+			return total, nil
+		}
+		if err := ps.q().QueryRowContext(ctx, "SELECT COUNT(*) FROM "+from+w.String(), w.args...).Scan(&total); err != nil {
+			return 0, fmt.Errorf("patiënten tellen: %w", err)
+		}
+		return total, nil
 	}
-	tail := w.order(f.Page, "p.id", "p.name, p.id", false) // may add the keyset condition to w
-	rows, err := ps.q().QueryContext(ctx, "SELECT "+patientColumns+" FROM patients p LEFT JOIN locations l ON l.id = p.location_id"+w.String()+tail, w.args...)
+	if trigrams && !f.Keyset {
+		return ps.searchPage(ctx, from, w, idCol, sortCol, f.Page, cursor, afterName, afterID, count)
+	}
+	total, err := count()
+	if err != nil {
+		return nil, 0, err
+	}
+	// The page's ids are read from the range alone (the keyset condition added after counting);
+	// only then are the page's clients read, by id.
+	var tail, outer string
+	switch {
+	case f.Keyset:
+		if f.After != 0 {
+			w.add(idCol+" > %s", f.After)
+		}
+		p := f.Page
+		p.Offset = 0
+		tail, outer = " ORDER BY "+idCol+w.page(p), " ORDER BY k.id"
+	case cursor:
+		w.add("("+sortCol+", "+idCol+") > (%s, %s)", afterName, afterID)
+		p := f.Page
+		p.Offset = 0
+		tail, outer = " ORDER BY "+sortCol+", "+idCol+w.page(p), " ORDER BY k.sort, k.id"
+	default:
+		tail, outer = " ORDER BY "+sortCol+", "+idCol+w.page(f.Page), " ORDER BY k.sort, k.id"
+	}
+	page := "SELECT " + idCol + " AS id, " + sortCol + " AS sort FROM " + from + w.String() + tail
+	rows, err := ps.q().QueryContext(ctx, "SELECT "+patientColumns+" FROM ("+page+") k JOIN patients p ON p.id = k.id"+outer, w.args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("patiënten lezen: %w", err)
 	}
@@ -253,6 +345,63 @@ func (ps *Patients) Patients(ctx context.Context, f mgz.PatientFilter) ([]mgz.Pa
 		out = append(out, p)
 	}
 	return out, total, rows.Err()
+}
+
+// searchPage is one page of a name search through the trigram index, with its total from the
+// same read: the index's hits are gathered once (a search must gather all of them to count), so
+// the total is a window count over the hits rather than a second search. The cursor condition
+// is applied outside the window, so it never reduces the total. Only an empty page (past the end)
+// counts separately.
+func (ps *Patients) searchPage(ctx context.Context, from string, w *where, idCol, sortCol string, pg mgz.Page, cursor bool,
+	afterName string, afterID int64, count func() (int, error)) ([]mgz.Patient, int, error) {
+	pg = pg.Clamp()
+	args := append([]any{}, w.args...)
+	hits := "SELECT " + idCol + " AS id, " + sortCol + " AS sort, COUNT(*) OVER () AS total FROM " + from + w.String()
+	after := ""
+	if cursor {
+		pg.Offset = 0
+		args = append(args, afterName, afterID)
+		after = fmt.Sprintf(" WHERE (h.sort, h.id) > ($%d, $%d)", len(args)-1, len(args))
+	}
+	args = append(args, pg.Limit, pg.Offset)
+	page := fmt.Sprintf("SELECT h.id, h.sort, h.total FROM (%s) h%s ORDER BY h.sort, h.id LIMIT $%d OFFSET $%d", hits, after, len(args)-1, len(args))
+	rows, err := ps.q().QueryContext(ctx, "SELECT "+patientColumns+", k.total FROM ("+page+") k JOIN patients p ON p.id = k.id ORDER BY k.sort, k.id", args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("patiënten zoeken: %w", err)
+	}
+	defer rows.Close()
+	out := []mgz.Patient{}
+	total := 0
+	for rows.Next() {
+		p, err := scanPatient(scanWith{rows, &total})
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	if len(out) == 0 {
+		if total, err = count(); err != nil {
+			return nil, 0, err
+		}
+	}
+	return out, total, nil
+}
+
+// scanWith scans a row into the destinations asked for and then into extra.
+type scanWith struct {
+	rows  *sql.Rows
+	extra any
+}
+
+func (s scanWith) Scan(dest ...any) error { return s.rows.Scan(append(dest, s.extra)...) }
+
+// ftsPhrase quotes a search term as one FTS5 phrase: with the trigram tokenizer it matches the
+// term anywhere in the name. Quotes in the term are doubled, so no term is FTS5 syntax.
+func ftsPhrase(term string) string {
+	return `"` + strings.ReplaceAll(term, `"`, `""`) + `"`
 }
 
 // PracticeProfile implements mgz.PatientStore.

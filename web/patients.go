@@ -108,6 +108,12 @@ func (s *Server) apiPatients(w http.ResponseWriter, r *http.Request) error {
 	if err := q.err(); err != nil {
 		return err
 	}
+	if f.Cursor = q.str("cursor"); f.Cursor != "" {
+		f.Offset = 0 // a cursor names the position itself
+		if _, _, err := mgz.ParsePatientCursor(f.Cursor); err != nil {
+			return err
+		}
+	}
 	ps, total, err := s.cfg.Service.Patients(r.Context(), actorOf(r), f)
 	if err != nil {
 		return err
@@ -122,7 +128,18 @@ func (s *Server) apiPatients(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	markSwitches(views, open)
-	return writeList(w, views, total, f.Page, nil)
+	writeJSON(w, http.StatusOK, list[patientView]{Items: views, Total: total, Limit: f.Limit, Offset: f.Offset, NextCursor: nextPatientCursor(f.Page, ps, total)})
+	return nil
+}
+
+// nextPatientCursor is the cursor of the page after ps (read with p), or "" when ps is the last
+// page: a short page, or an offset page that reaches the total. A full page read by cursor may be
+// followed by an empty one; the total says how many there are in all.
+func nextPatientCursor(p mgz.Page, ps []mgz.Patient, total int) string {
+	if len(ps) == 0 || len(ps) < p.Limit || (p.Cursor == "" && p.Offset+len(ps) >= total) {
+		return ""
+	}
+	return mgz.PatientCursor(ps[len(ps)-1])
 }
 
 func (s *Server) apiPatient(w http.ResponseWriter, r *http.Request) error {
@@ -328,18 +345,45 @@ func (s *Server) apiCoverage(w http.ResponseWriter, r *http.Request) error {
 type patientsPageData struct {
 	Patients []patientView
 	Pager    pager
-	Places   names
+	// First and Next link to the first page and to the page after this one (by cursor); either
+	// is empty when there is none.
+	First, Next string
+	Places      names
 	// Handovers marks clients without a handover or with an outdated one (issue 12).
 	Handovers map[int64]string
 }
 
 func (s *Server) pagePatients(w http.ResponseWriter, r *http.Request) error {
 	f := mgz.PatientFilter{Query: r.URL.Query().Get("q"), Page: listPage(r)}
+	if f.Cursor = r.URL.Query().Get("cursor"); f.Cursor != "" {
+		f.Offset = 0
+	}
 	ps, total, err := s.cfg.Service.Patients(r.Context(), actorOf(r), f)
 	if err != nil {
 		return err
 	}
 	d := patientsPageData{Pager: newPager(r, f.Page, len(ps), total), Places: names{}}
+	// The list continues by cursor (plain links, no script): the next page starts after this
+	// page's last client, however many clients are added or removed meanwhile.
+	link := func(cursor string) string {
+		v := r.URL.Query()
+		v.Del("vanaf")
+		v.Del("melding")
+		v.Del("cursor")
+		if cursor != "" {
+			v.Set("cursor", cursor)
+		}
+		if len(v) == 0 {
+			return r.URL.Path
+		}
+		return r.URL.Path + "?" + v.Encode()
+	}
+	if f.Cursor != "" || f.Offset > 0 {
+		d.First = link("")
+	}
+	if c := nextPatientCursor(f.Page, ps, total); c != "" {
+		d.Next = link(c)
+	}
 	classify := s.classifier(r)
 	for _, p := range ps {
 		d.Patients = append(d.Patients, classify(p))
