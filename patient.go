@@ -9,7 +9,6 @@ import (
 	"math"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/regio-mgz/mgz/calendar"
 )
@@ -491,41 +490,40 @@ type PatientFilter struct {
 }
 
 // maxCursorLen bounds a cursor as read from outside, before it is decoded.
-const maxCursorLen = 1400
+const maxCursorLen = 64
 
 // PatientCursor is the position just after p in the patient list's order (name, then id), as
 // an opaque string: a list's next cursor when p is its last item. It is base64url of a version
-// byte, p's id as a varint and p's name. It carries nothing the caller did not just see; it is
-// only a position, every page is filtered by what the caller may see again.
+// byte and p's id as a varint: no name, since a cursor travels in addresses that proxies and
+// browser histories keep. The store finds the name of the position again among the rows the
+// caller may see, so a cursor naming someone else's client is refused, not a probe.
 func PatientCursor(p Patient) string {
-	b := make([]byte, 0, 1+binary.MaxVarintLen64+len(p.Name))
+	b := make([]byte, 0, 1+binary.MaxVarintLen64)
 	b = append(b, patientCursorVersion)
 	b = binary.AppendUvarint(b, uint64(p.ID))
-	b = append(b, p.Name...)
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-const patientCursorVersion = 1
+const patientCursorVersion = 2
 
-// ParsePatientCursor reads a cursor made by PatientCursor: the name and id of the patient the
-// next page starts after. Anything else is invalid input naming "cursor".
-func ParsePatientCursor(s string) (name string, id int64, err error) {
-	bad := &Error{Code: ECodeInvalid, Message: "De cursor klopt niet. Gebruik de next_cursor van de vorige pagina ongewijzigd, of begin opnieuw bij de eerste pagina.",
-		Fields: map[string]string{"cursor": "Onbekende of beschadigde cursor."}}
+// ErrPatientCursor is the answer to a cursor that is damaged, or whose position the caller can
+// no longer see (the client moved away or was removed between two pages).
+var ErrPatientCursor = &Error{Code: ECodeInvalid, Message: "De cursor klopt niet (meer). Gebruik de next_cursor van de vorige pagina ongewijzigd, of begin opnieuw bij de eerste pagina.",
+	Fields: map[string]string{"cursor": "Onbekende of beschadigde cursor, of de lijst is veranderd sinds de vorige pagina."}}
+
+// ParsePatientCursor reads a cursor made by PatientCursor: the id of the patient the next page
+// starts after. Anything else is ErrPatientCursor.
+func ParsePatientCursor(s string) (id int64, err error) {
 	if s == "" || len(s) > maxCursorLen {
-		return "", 0, bad
+		return 0, ErrPatientCursor
 	}
 	b, derr := base64.RawURLEncoding.DecodeString(s)
 	if derr != nil || len(b) < 2 || b[0] != patientCursorVersion {
-		return "", 0, bad
+		return 0, ErrPatientCursor
 	}
 	v, n := binary.Uvarint(b[1:])
-	if n <= 0 || v == 0 || v > math.MaxInt64 {
-		return "", 0, bad
+	if n <= 0 || v == 0 || v > math.MaxInt64 || 1+n != len(b) {
+		return 0, ErrPatientCursor
 	}
-	rest := b[1+n:]
-	if !utf8.Valid(rest) || utf8.RuneCount(rest) > maxName || bytes.IndexByte(rest, 0) >= 0 {
-		return "", 0, bad
-	}
-	return string(rest), int64(v), nil
+	return int64(v), nil
 }

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"reflect"
 	"sort"
@@ -381,22 +382,26 @@ func TestPatientListOffsetAndCursorGiveTheSamePages(t *testing.T) {
 func TestPatientCursorTamperingIsRefusedAsInvalidInput(t *testing.T) {
 	f := newPartiesFixture(t)
 	p := f.create("Iris Dekker", &f.practice1, nil)
+	theirs := f.create("Anna Aalders", &f.practice2, nil)
 	good := mgz.PatientCursor(p)
 	for name, c := range map[string]string{
 		"not base64":     "!!!",
 		"empty payload":  "",
-		"wrong version":  "Ag" + good[2:],
+		"wrong version":  "AQ" + good[2:],
 		"truncated":      good[:2],
 		"padding":        good + "==",
 		"too long":       strings.Repeat("A", 5000),
-		"bad utf-8 name": "AQHA",
-		"zero id":        "AQBB",
+		"trailing bytes": base64.RawURLEncoding.EncodeToString([]byte{2, byte(p.ID), 'A'}),
+		"zero id":        "AgA",
 		"sql":            "' OR 1=1 --",
+		// A position among another practice's clients is no position in this list: refused, so
+		// a cursor cannot probe where someone else's client sorts.
+		"another practice's client": mgz.PatientCursor(theirs),
 	} {
 		t.Run(name, func(t *testing.T) {
 			filter := mgz.PatientFilter{VisibleTo: f.practice1, Page: mgz.Page{Cursor: c}}
 			if c == "" {
-				filter.Cursor = "AQ" // a version byte only
+				filter.Cursor = "Ag" // a version byte only
 			}
 			_, _, err := f.patients.Patients(f.ctx, filter)
 			mustCode(t, err, mgz.ECodeInvalid, "cursor")

@@ -233,7 +233,20 @@ func (ps *Patients) Patients(ctx context.Context, f mgz.PatientFilter) ([]mgz.Pa
 	cursor := f.Cursor != "" && !f.Keyset
 	if cursor {
 		var err error
-		if afterName, afterID, err = mgz.ParsePatientCursor(f.Cursor); err != nil {
+		if afterID, err = mgz.ParsePatientCursor(f.Cursor); err != nil {
+			return nil, 0, err
+		}
+		// The cursor holds only the id: the name of the position is found among the rows the
+		// caller may see (someone else's client is no position in this list).
+		if f.VisibleTo != 0 {
+			err = ps.q().QueryRowContext(ctx, "SELECT sort_name FROM patient_parties WHERE organisation_id = $1 AND patient_id = $2", f.VisibleTo, afterID).Scan(&afterName)
+		} else {
+			err = ps.q().QueryRowContext(ctx, "SELECT name FROM patients WHERE id = $1", afterID).Scan(&afterName)
+		}
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, 0, mgz.ErrPatientCursor
+		}
+		if err != nil {
 			return nil, 0, err
 		}
 	}

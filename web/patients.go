@@ -110,7 +110,7 @@ func (s *Server) apiPatients(w http.ResponseWriter, r *http.Request) error {
 	}
 	if f.Cursor = q.str("cursor"); f.Cursor != "" {
 		f.Offset = 0 // a cursor names the position itself
-		if _, _, err := mgz.ParsePatientCursor(f.Cursor); err != nil {
+		if _, err := mgz.ParsePatientCursor(f.Cursor); err != nil {
 			return err
 		}
 	}

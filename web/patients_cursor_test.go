@@ -58,7 +58,7 @@ func TestPatientListContinuesByCursorInTheAPIAndOnThePage(t *testing.T) {
 	if len(seen) != 6 {
 		t.Fatalf("the cursor pages listed %d clients, want 6", len(seen))
 	}
-	for _, bad := range []string{"xyz!", "AQBB", strings.Repeat("A", 2000)} {
+	for _, bad := range []string{"xyz!", "AgA", strings.Repeat("A", 2000)} {
 		r := f.carer.do(t, "GET", "/api/v1/patients?cursor="+url.QueryEscape(bad), nil)
 		if r.status != 422 || !strings.Contains(string(r.body), `"cursor"`) {
 			t.Errorf("cursor %.10q: status %d %s, want 422 naming cursor", bad, r.status, r.body)
