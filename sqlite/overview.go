@@ -556,3 +556,25 @@ func (o *Overview) AgreementMetaOf(ctx context.Context, providerIDs []int64) ([]
 	sort.SliceStable(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out, rows.Err()
 }
+
+// ResidentCounts implements mgz.OverviewStore: the provider's locations by index, their
+// residents through the index on patients (location_id, wlz, delivery, …) without reading a row.
+func (o *Overview) ResidentCounts(ctx context.Context, providerID int64) ([]mgz.ResidentCount, error) {
+	rows, err := o.q().QueryContext(ctx, `SELECT p.location_id, p.wlz, p.delivery, COUNT(*) FROM locations l
+		JOIN patients p ON p.location_id = l.id
+		WHERE l.provider_id = $1 AND p.wlz <> 'none'
+		GROUP BY p.location_id, p.wlz, p.delivery`, providerID)
+	if err != nil {
+		return nil, fmt.Errorf("bewoners tellen: %w", err)
+	}
+	defer rows.Close()
+	out := []mgz.ResidentCount{}
+	for rows.Next() {
+		var c mgz.ResidentCount
+		if err := rows.Scan(&c.LocationID, &c.Wlz, &c.Delivery, &c.N); err != nil {
+			return nil, fmt.Errorf("bewoners tellen: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
