@@ -169,6 +169,18 @@ func TestQueryPlansUseIndexes(t *testing.T) {
 			_, _, err := s.Register().Locations(ctx, mgz.LocationFilter{FixedGPPracticeID: 13, Page: page})
 			return err
 		}},
+		{"Register.Locations without fixed GP (start page)", func() error {
+			_, _, err := s.Register().Locations(ctx, mgz.LocationFilter{WithoutFixedGP: true, Page: mgz.Page{Limit: 10}})
+			return err
+		}},
+		{"Register.Locations without first line (start page)", func() error {
+			_, _, err := s.Register().Locations(ctx, mgz.LocationFilter{WithoutFirstLine: true, Page: mgz.Page{Limit: 10}})
+			return err
+		}},
+		{"Register.Locations physician service", func() error {
+			_, _, err := s.Register().Locations(ctx, mgz.LocationFilter{PhysicianServiceID: 15, Page: page})
+			return err
+		}},
 		{"Register.Locations keyset", func() error { _, _, err := s.Register().Locations(ctx, mgz.LocationFilter{Page: keyset}); return err }},
 		{"Register.ContactPoints location", func() error {
 			_, _, err := s.Register().ContactPoints(ctx, mgz.ContactPointFilter{LocationID: firstID, Page: page})

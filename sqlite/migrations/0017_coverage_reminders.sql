@@ -71,6 +71,7 @@ UPDATE agreements SET remind_on = (
 CREATE INDEX IF NOT EXISTS organisations_name_id ON organisations (name, id);
 CREATE INDEX IF NOT EXISTS locations_provider_name ON locations (provider_id, name, id);
 CREATE INDEX IF NOT EXISTS locations_fixed_gp_name ON locations (fixed_gp_practice_id, name, id);
+CREATE INDEX IF NOT EXISTS locations_physician_service_name ON locations (physician_service_id, name, id);
 CREATE INDEX IF NOT EXISTS users_organisation_name ON users (organisation_id, name, id);
 CREATE INDEX IF NOT EXISTS rosters_organisation_id ON rosters (organisation_id, id);
 -- The current item of a location's prerequisite (the highest id per location and key) with its
