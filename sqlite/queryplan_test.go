@@ -134,6 +134,7 @@ func TestQueryPlansUseIndexes(t *testing.T) {
 	keyset := mgz.Page{Limit: 50, Keyset: true, After: 10}
 	today := overviewToday
 	var firstID int64 = 1
+	pageIDs := []int64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}
 	call := func(name string, list bool, f func() error) {
 		t.Helper()
 		rec.mu.Lock()
@@ -262,6 +263,19 @@ func TestQueryPlansUseIndexes(t *testing.T) {
 			return err
 		}},
 		{"Overview.AgreementMetaOf", func() error { _, err := s.Overview().AgreementMetaOf(ctx, []int64{firstID}); return err }},
+		{"Overview.OverviewQuarters", func() error {
+			_, err := s.Overview().OverviewQuarters(ctx, mgz.OverviewFilter{OnlyProviderID: firstID}, mgz.NewDate(2025, 4, 1), today)
+			return err
+		}},
+		{"Prerequisites.ItemsOf (an overview page)", func() error { _, err := s.Prerequisites().ItemsOf(ctx, pageIDs); return err }},
+		{"Prerequisites.RegisterFactsOf (an overview page)", func() error {
+			_, err := s.Prerequisites().RegisterFactsOf(ctx, pageIDs)
+			return err
+		}},
+		{"Handovers.AgesAt (an overview page)", func() error {
+			_, err := s.Handovers().AgesAt(ctx, pageIDs, time.Date(2025, 9, 1, 0, 0, 0, 0, time.UTC))
+			return err
+		}},
 		{"Overview.ResidentCounts", func() error { _, err := s.Overview().ResidentCounts(ctx, firstID); return err }},
 		{"Register.Overview", func() error { _, err := s.Register().Overview(ctx); return err }},
 		{"Agreements.DueAgreements all", func() error { _, err := s.Agreements().DueAgreements(ctx, 0, today); return err }},
