@@ -204,3 +204,65 @@ func TestRemindOnBackfillEqualsGo(t *testing.T) {
 		}
 	}
 }
+
+// TestInconsistentItemsFromStatsEqualTheItems compares, for every location, the items the
+// register contradicts as read from location_stats with the count from the items themselves,
+// after every kind of change to the items and on days before and after their end.
+func TestInconsistentItemsFromStatsEqualTheItems(t *testing.T) {
+	db, _ := openTestDB(t)
+	seedRegion(t, db, 60)
+	q := strings.ReplaceAll(`SELECT l.id, `+inconsistentExpr()+`, `+inconsistentStatsExpr()+`
+		FROM locations l JOIN organisations p ON p.id = l.provider_id JOIN location_stats st ON st.location_id = l.id`, "$T", "$1")
+	contradicted := 0
+	check := func(when string) {
+		t.Helper()
+		for _, day := range []string{"2026-01-01", "2026-03-20", "2027-06-01"} {
+			rows, err := db.sql.Query(q, day)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for rows.Next() {
+				var id int64
+				var items, stats int
+				if err := rows.Scan(&id, &items, &stats); err != nil {
+					t.Fatal(err)
+				}
+				if items != stats {
+					rows.Close()
+					t.Fatalf("%s, on %s: location %d: %d contradicted items, location_stats says %d", when, day, id, items, stats)
+				}
+				n++
+				if items > 0 {
+					contradicted++
+				}
+			}
+			rows.Close()
+			if n != 60 {
+				t.Fatalf("%s: %d locations", when, n)
+			}
+		}
+	}
+	check("after seeding")
+	if contradicted == 0 {
+		t.Fatal("no location has an item the register contradicts: the comparison proves nothing")
+	}
+	steps := []struct{ name, sql string }{
+		// Locations without an SO/AVG service (every seventh) contradict a met physician contract.
+		{"a new version that is met until a day", `INSERT INTO prerequisite_items (location_id, key, status, note, valid_until, confirmed_by, confirmed_by_name, confirmed_at)
+			SELECT id, 'physician_contract', 'met', '', '2026-06-30', 1, 'Beheerder', '2026-02-01T09:00:00.000Z' FROM locations WHERE id % 7 = 1`},
+		{"a new version that is not met", `INSERT INTO prerequisite_items (location_id, key, status, note, valid_until, confirmed_by, confirmed_by_name, confirmed_at)
+			SELECT id, 'first_line_24h', 'not_met', '', NULL, 1, 'Beheerder', '2026-02-01T09:00:00.000Z' FROM locations WHERE id % 3 = 0`},
+		{"the register loses facts", "UPDATE locations SET physician_service_id = NULL WHERE id % 5 = 0"},
+		{"an end date changed", "UPDATE prerequisite_items SET valid_until = '2026-02-01' WHERE key = 'behaviour_specialist_24h' AND location_id % 4 = 0"},
+		{"a status changed", "UPDATE prerequisite_items SET status = 'not_met' WHERE key = 'gp_post_arrangement' AND location_id % 6 = 0"},
+		{"the newest versions removed", "DELETE FROM prerequisite_items WHERE key = 'physician_contract' AND confirmed_at = '2026-02-01T09:00:00.000Z' AND location_id % 2 = 0"},
+		{"contact points removed", "DELETE FROM contact_points WHERE role = 'behaviour_specialist' AND location_id % 3 = 1"},
+	}
+	for _, s := range steps {
+		if _, err := db.sql.Exec(s.sql); err != nil {
+			t.Fatalf("%s: %v", s.name, err)
+		}
+		check(s.name)
+	}
+}

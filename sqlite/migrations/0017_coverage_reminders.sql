@@ -78,3 +78,73 @@ CREATE INDEX IF NOT EXISTS rosters_organisation_id ON rosters (organisation_id, 
 -- status and end date, read from the index alone: the overview asks it per location for the
 -- items the register contradicts.
 CREATE INDEX IF NOT EXISTS prerequisite_items_current ON prerequisite_items (location_id, key, id, status, valid_until);
+
+-- The overview sorts and filters by readiness over the whole region. Four of its items may be
+-- contradicted by the register (sqlite/prerequisites.go, registerFacts); looking up each one's
+-- current version per location cost a seek per location and item (the readiness sort went from
+-- 25 to 144 ms at 10,000 locations). location_stats keeps, per location, whether the current
+-- version of each of these four items is met and until when, so the sort reads them with the
+-- location's other counts; whether it is still valid today is checked at query time.
+ALTER TABLE location_stats ADD COLUMN first_line_met INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE location_stats ADD COLUMN first_line_until TEXT;
+ALTER TABLE location_stats ADD COLUMN specialist_met INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE location_stats ADD COLUMN specialist_until TEXT;
+ALTER TABLE location_stats ADD COLUMN physician_met INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE location_stats ADD COLUMN physician_until TEXT;
+ALTER TABLE location_stats ADD COLUMN gp_post_met INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE location_stats ADD COLUMN gp_post_until TEXT;
+UPDATE location_stats SET
+        first_line_met = COALESCE((SELECT i.status = 'met' FROM prerequisite_items i WHERE i.location_id = location_stats.location_id AND i.key = 'first_line_24h' ORDER BY i.id DESC LIMIT 1), 0),
+        first_line_until = (SELECT i.valid_until FROM prerequisite_items i WHERE i.location_id = location_stats.location_id AND i.key = 'first_line_24h' ORDER BY i.id DESC LIMIT 1),
+        specialist_met = COALESCE((SELECT i.status = 'met' FROM prerequisite_items i WHERE i.location_id = location_stats.location_id AND i.key = 'behaviour_specialist_24h' ORDER BY i.id DESC LIMIT 1), 0),
+        specialist_until = (SELECT i.valid_until FROM prerequisite_items i WHERE i.location_id = location_stats.location_id AND i.key = 'behaviour_specialist_24h' ORDER BY i.id DESC LIMIT 1),
+        physician_met = COALESCE((SELECT i.status = 'met' FROM prerequisite_items i WHERE i.location_id = location_stats.location_id AND i.key = 'physician_contract' ORDER BY i.id DESC LIMIT 1), 0),
+        physician_until = (SELECT i.valid_until FROM prerequisite_items i WHERE i.location_id = location_stats.location_id AND i.key = 'physician_contract' ORDER BY i.id DESC LIMIT 1),
+        gp_post_met = COALESCE((SELECT i.status = 'met' FROM prerequisite_items i WHERE i.location_id = location_stats.location_id AND i.key = 'gp_post_arrangement' ORDER BY i.id DESC LIMIT 1), 0),
+        gp_post_until = (SELECT i.valid_until FROM prerequisite_items i WHERE i.location_id = location_stats.location_id AND i.key = 'gp_post_arrangement' ORDER BY i.id DESC LIMIT 1);
+CREATE TRIGGER location_stats_current_items_insert AFTER INSERT ON prerequisite_items BEGIN
+    UPDATE location_stats SET
+        first_line_met = COALESCE((SELECT i.status = 'met' FROM prerequisite_items i WHERE i.location_id = NEW.location_id AND i.key = 'first_line_24h' ORDER BY i.id DESC LIMIT 1), 0),
+        first_line_until = (SELECT i.valid_until FROM prerequisite_items i WHERE i.location_id = NEW.location_id AND i.key = 'first_line_24h' ORDER BY i.id DESC LIMIT 1),
+        specialist_met = COALESCE((SELECT i.status = 'met' FROM prerequisite_items i WHERE i.location_id = NEW.location_id AND i.key = 'behaviour_specialist_24h' ORDER BY i.id DESC LIMIT 1), 0),
+        specialist_until = (SELECT i.valid_until FROM prerequisite_items i WHERE i.location_id = NEW.location_id AND i.key = 'behaviour_specialist_24h' ORDER BY i.id DESC LIMIT 1),
+        physician_met = COALESCE((SELECT i.status = 'met' FROM prerequisite_items i WHERE i.location_id = NEW.location_id AND i.key = 'physician_contract' ORDER BY i.id DESC LIMIT 1), 0),
+        physician_until = (SELECT i.valid_until FROM prerequisite_items i WHERE i.location_id = NEW.location_id AND i.key = 'physician_contract' ORDER BY i.id DESC LIMIT 1),
+        gp_post_met = COALESCE((SELECT i.status = 'met' FROM prerequisite_items i WHERE i.location_id = NEW.location_id AND i.key = 'gp_post_arrangement' ORDER BY i.id DESC LIMIT 1), 0),
+        gp_post_until = (SELECT i.valid_until FROM prerequisite_items i WHERE i.location_id = NEW.location_id AND i.key = 'gp_post_arrangement' ORDER BY i.id DESC LIMIT 1)
+        WHERE location_id = NEW.location_id;
+END;
+CREATE TRIGGER location_stats_current_items_delete AFTER DELETE ON prerequisite_items BEGIN
+    UPDATE location_stats SET
+        first_line_met = COALESCE((SELECT i.status = 'met' FROM prerequisite_items i WHERE i.location_id = OLD.location_id AND i.key = 'first_line_24h' ORDER BY i.id DESC LIMIT 1), 0),
+        first_line_until = (SELECT i.valid_until FROM prerequisite_items i WHERE i.location_id = OLD.location_id AND i.key = 'first_line_24h' ORDER BY i.id DESC LIMIT 1),
+        specialist_met = COALESCE((SELECT i.status = 'met' FROM prerequisite_items i WHERE i.location_id = OLD.location_id AND i.key = 'behaviour_specialist_24h' ORDER BY i.id DESC LIMIT 1), 0),
+        specialist_until = (SELECT i.valid_until FROM prerequisite_items i WHERE i.location_id = OLD.location_id AND i.key = 'behaviour_specialist_24h' ORDER BY i.id DESC LIMIT 1),
+        physician_met = COALESCE((SELECT i.status = 'met' FROM prerequisite_items i WHERE i.location_id = OLD.location_id AND i.key = 'physician_contract' ORDER BY i.id DESC LIMIT 1), 0),
+        physician_until = (SELECT i.valid_until FROM prerequisite_items i WHERE i.location_id = OLD.location_id AND i.key = 'physician_contract' ORDER BY i.id DESC LIMIT 1),
+        gp_post_met = COALESCE((SELECT i.status = 'met' FROM prerequisite_items i WHERE i.location_id = OLD.location_id AND i.key = 'gp_post_arrangement' ORDER BY i.id DESC LIMIT 1), 0),
+        gp_post_until = (SELECT i.valid_until FROM prerequisite_items i WHERE i.location_id = OLD.location_id AND i.key = 'gp_post_arrangement' ORDER BY i.id DESC LIMIT 1)
+        WHERE location_id = OLD.location_id;
+END;
+CREATE TRIGGER location_stats_current_items_update AFTER UPDATE OF location_id, key, status, valid_until ON prerequisite_items BEGIN
+    UPDATE location_stats SET
+        first_line_met = COALESCE((SELECT i.status = 'met' FROM prerequisite_items i WHERE i.location_id = OLD.location_id AND i.key = 'first_line_24h' ORDER BY i.id DESC LIMIT 1), 0),
+        first_line_until = (SELECT i.valid_until FROM prerequisite_items i WHERE i.location_id = OLD.location_id AND i.key = 'first_line_24h' ORDER BY i.id DESC LIMIT 1),
+        specialist_met = COALESCE((SELECT i.status = 'met' FROM prerequisite_items i WHERE i.location_id = OLD.location_id AND i.key = 'behaviour_specialist_24h' ORDER BY i.id DESC LIMIT 1), 0),
+        specialist_until = (SELECT i.valid_until FROM prerequisite_items i WHERE i.location_id = OLD.location_id AND i.key = 'behaviour_specialist_24h' ORDER BY i.id DESC LIMIT 1),
+        physician_met = COALESCE((SELECT i.status = 'met' FROM prerequisite_items i WHERE i.location_id = OLD.location_id AND i.key = 'physician_contract' ORDER BY i.id DESC LIMIT 1), 0),
+        physician_until = (SELECT i.valid_until FROM prerequisite_items i WHERE i.location_id = OLD.location_id AND i.key = 'physician_contract' ORDER BY i.id DESC LIMIT 1),
+        gp_post_met = COALESCE((SELECT i.status = 'met' FROM prerequisite_items i WHERE i.location_id = OLD.location_id AND i.key = 'gp_post_arrangement' ORDER BY i.id DESC LIMIT 1), 0),
+        gp_post_until = (SELECT i.valid_until FROM prerequisite_items i WHERE i.location_id = OLD.location_id AND i.key = 'gp_post_arrangement' ORDER BY i.id DESC LIMIT 1)
+        WHERE location_id = OLD.location_id;
+    UPDATE location_stats SET
+        first_line_met = COALESCE((SELECT i.status = 'met' FROM prerequisite_items i WHERE i.location_id = NEW.location_id AND i.key = 'first_line_24h' ORDER BY i.id DESC LIMIT 1), 0),
+        first_line_until = (SELECT i.valid_until FROM prerequisite_items i WHERE i.location_id = NEW.location_id AND i.key = 'first_line_24h' ORDER BY i.id DESC LIMIT 1),
+        specialist_met = COALESCE((SELECT i.status = 'met' FROM prerequisite_items i WHERE i.location_id = NEW.location_id AND i.key = 'behaviour_specialist_24h' ORDER BY i.id DESC LIMIT 1), 0),
+        specialist_until = (SELECT i.valid_until FROM prerequisite_items i WHERE i.location_id = NEW.location_id AND i.key = 'behaviour_specialist_24h' ORDER BY i.id DESC LIMIT 1),
+        physician_met = COALESCE((SELECT i.status = 'met' FROM prerequisite_items i WHERE i.location_id = NEW.location_id AND i.key = 'physician_contract' ORDER BY i.id DESC LIMIT 1), 0),
+        physician_until = (SELECT i.valid_until FROM prerequisite_items i WHERE i.location_id = NEW.location_id AND i.key = 'physician_contract' ORDER BY i.id DESC LIMIT 1),
+        gp_post_met = COALESCE((SELECT i.status = 'met' FROM prerequisite_items i WHERE i.location_id = NEW.location_id AND i.key = 'gp_post_arrangement' ORDER BY i.id DESC LIMIT 1), 0),
+        gp_post_until = (SELECT i.valid_until FROM prerequisite_items i WHERE i.location_id = NEW.location_id AND i.key = 'gp_post_arrangement' ORDER BY i.id DESC LIMIT 1)
+        WHERE location_id = NEW.location_id;
+END;
