@@ -147,6 +147,31 @@ func (a Agreement) NextEvaluation() Date {
 	return Date{from.AddDate(0, a.EvaluationMonths, 0)}
 }
 
+// Reminder windows: an evaluation is announced this many days before it is due, an end this
+// many days before the last day.
+const (
+	EvaluationReminderDays = 60
+	EndReminderDays        = 90
+)
+
+// RemindOn is the first day on which the agreement needs a reminder (its evaluation or its end
+// comes within its window), or the zero Date when it is not active or has neither.
+func (a Agreement) RemindOn() Date {
+	if a.Status != AgreementActive {
+		return Date{}
+	}
+	var on Date
+	if next := a.NextEvaluation(); !next.IsZero() {
+		on = Date{next.AddDate(0, 0, -EvaluationReminderDays)}
+	}
+	if end := a.End(); !end.IsZero() {
+		if d := (Date{end.AddDate(0, 0, -EndReminderDays)}); on.IsZero() || d.Before(on.Time) {
+			on = d
+		}
+	}
+	return on
+}
+
 // Normalise validates the agreement's terms with Dutch messages per field.
 func (a *Agreement) Normalise() error {
 	fe := fieldErrors{}
@@ -285,4 +310,9 @@ type AgreementStore interface {
 	Versions(ctx context.Context, id int64) ([]AgreementVersion, error)
 	// Agreements lists the agreements organisation org is a party of (0: all).
 	Agreements(ctx context.Context, org int64) ([]Agreement, error)
+	// DueAgreements lists, by id, the active agreements organisation org is a party of (0: all)
+	// whose RemindOn is on or before today.
+	DueAgreements(ctx context.Context, org int64, today Date) ([]Agreement, error)
+	// ActiveAgreementsOfProvider lists, by id, the active agreements of care provider provider.
+	ActiveAgreementsOfProvider(ctx context.Context, provider int64) ([]Agreement, error)
 }

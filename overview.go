@@ -219,6 +219,17 @@ type OverviewStore interface {
 	OverviewQuarters(ctx context.Context, f OverviewFilter, from, today Date) ([]QuarterTrend, error)
 	// AgreementMetaOf returns the metadata of the agreements of the given care providers.
 	AgreementMetaOf(ctx context.Context, providerIDs []int64) ([]AgreementMeta, error)
+	// ResidentCounts counts the Wlz residents (Wlz other than none) of the locations of care
+	// provider providerID per location, Wlz and delivery, in one aggregate.
+	ResidentCounts(ctx context.Context, providerID int64) ([]ResidentCount, error)
+}
+
+// ResidentCount is how many Wlz residents of one location have one Wlz and delivery.
+type ResidentCount struct {
+	LocationID int64
+	Wlz        WlzIndication
+	Delivery   Delivery
+	N          int
 }
 
 // QuarterOf names the quarter of d as "2026-K3".

@@ -11,6 +11,21 @@ type LocationCoverage struct {
 	Location     Location `json:"location"`
 	WlzResidents int      `json:"wlz_residents"`
 	WithFixedGP  int      `json:"registered_with_fixed_gp"`
+	// FixedGPName is the name of the location's fixed GP practice; empty when it has none.
+	FixedGPName string `json:"fixed_gp_practice_name,omitempty"`
+}
+
+// CoverageFilter pages the coverage list, which is ordered by location name. After continues
+// past a row (keyset, Offset ignored); otherwise Offset skips rows.
+type CoverageFilter struct {
+	Page
+	After *CoverageCursor
+}
+
+// CoverageCursor is the position of a row in the coverage list: its location's name and id.
+type CoverageCursor struct {
+	Name string
+	ID   int64
 }
 
 // PatientStore keeps patients, the practices' profiles and the registrations by name.
@@ -57,7 +72,7 @@ type PatientStore interface {
 	// of the lead physician of patients registered with practiceID, newest first.
 	LeadChangesByOthers(ctx context.Context, practiceID int64, since time.Time) ([]LeadChange, error)
 
-	// Coverage lists every location with its Wlz residents and those registered with its fixed
-	// practice.
-	Coverage(ctx context.Context) ([]LocationCoverage, error)
+	// Coverage lists one page of the locations, by name, with their Wlz residents and those
+	// registered with their fixed practice, and the number of locations.
+	Coverage(ctx context.Context, f CoverageFilter) ([]LocationCoverage, int, error)
 }

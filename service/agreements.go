@@ -493,28 +493,30 @@ const removedNoticeDays = 90
 // ending within 90 days, and its locations (or those of the care providers it works with as a
 // practice) with residents but no active agreement of a needed type.
 func (s *Service) Reminders(ctx context.Context, a mgz.Actor, e *rules.Engine) ([]Reminder, error) {
-	ags, err := s.Agreements(ctx, a)
+	if a.User.ID == 0 && !a.System {
+		return nil, mgz.Errorf(mgz.ECodeUnauthenticated, "U bent niet ingelogd.")
+	}
+	org := a.User.OrganisationID
+	if a.System {
+		org = 0
+	}
+	today := mgz.DateOf(s.today())
+	// Only the agreements whose reminder window has begun (an index on remind_on), not every
+	// agreement the actor sees.
+	ags, err := s.store.Agreements().DueAgreements(ctx, org, today)
 	if err != nil {
 		return nil, err
 	}
-	today := mgz.DateOf(s.today())
 	out := []Reminder{}
-	covered := map[int64]map[mgz.AgreementType]bool{}
 	for _, ag := range ags {
 		if ag.Status != mgz.AgreementActive {
 			continue
 		}
-		for _, l := range ag.Locations {
-			if covered[l] == nil {
-				covered[l] = map[mgz.AgreementType]bool{}
-			}
-			covered[l][ag.Type] = true
-		}
-		if next := ag.NextEvaluation(); !next.IsZero() && !next.After(today.AddDate(0, 0, 60)) {
+		if next := ag.NextEvaluation(); !next.IsZero() && !next.After(today.AddDate(0, 0, mgz.EvaluationReminderDays)) {
 			out = append(out, Reminder{Kind: "evaluation_due", AgreementID: ag.ID, Due: next.String(),
 				Text: fmt.Sprintf("Evaluatie van %s %d is uiterlijk %s aan de beurt.", strings.ToLower(ag.Type.Label()), ag.ID, next.Format("02-01-2006"))})
 		}
-		if end := ag.End(); !end.IsZero() && !end.After(today.AddDate(0, 0, 90)) {
+		if end := ag.End(); !end.IsZero() && !end.After(today.AddDate(0, 0, mgz.EndReminderDays)) {
 			out = append(out, Reminder{Kind: "ending", AgreementID: ag.ID, Due: end.String(),
 				Text: fmt.Sprintf("%s %d loopt af op %s: verleng of beëindig haar tijdig.", ag.Type.Label(), ag.ID, end.Format("02-01-2006"))})
 		}
@@ -543,16 +545,49 @@ func (s *Service) Reminders(ctx context.Context, a mgz.Actor, e *rules.Engine) (
 	if a.OrgKind != mgz.KindCareProvider || e == nil {
 		return out, nil
 	}
+	// A care provider is party to its agreements as their provider: its active ones say which
+	// of its locations are covered for which type.
+	active, err := s.store.Agreements().ActiveAgreementsOfProvider(ctx, a.User.OrganisationID)
+	if err != nil {
+		return nil, err
+	}
+	covered := map[int64]map[mgz.AgreementType]bool{}
+	for _, ag := range active {
+		for _, l := range ag.Locations {
+			if covered[l] == nil {
+				covered[l] = map[mgz.AgreementType]bool{}
+			}
+			covered[l][ag.Type] = true
+		}
+	}
 	locs, _, err := s.store.Register().Locations(ctx, mgz.LocationFilter{ProviderID: a.User.OrganisationID, Page: mgz.Page{Limit: mgz.MaxLimit}})
 	if err != nil {
 		return nil, err
 	}
-	for _, l := range locs {
-		_, ps, err := s.ProposeAgreements(ctx, a, e, l.ID)
-		if err != nil {
-			return nil, err
+	if len(locs) == 0 {
+		return out, nil
+	}
+	if err := s.authorize(ctx, s.store, a, access.Read, access.Resource{Kind: access.AgreementProposal, OrganisationID: a.User.OrganisationID}, mgz.AuditRead, 0); err != nil {
+		return nil, err
+	}
+	// The residents of all the provider's locations in one aggregate, not a list per location:
+	// a proposal only counts them per Wlz and delivery.
+	counts, err := s.store.Overview().ResidentCounts(ctx, a.User.OrganisationID)
+	if err != nil {
+		return nil, err
+	}
+	residents := map[int64][]mgz.Patient{}
+	for _, c := range counts {
+		loc := c.LocationID
+		for range c.N {
+			residents[loc] = append(residents[loc], mgz.Patient{Wlz: c.Wlz, Delivery: c.Delivery, LocationID: &loc})
 		}
-		for _, p := range ps {
+	}
+	for _, l := range locs {
+		if len(residents[l.ID]) == 0 {
+			continue // no Wlz residents: no proposal counts any
+		}
+		for _, p := range agreement.Propose(e, l, residents[l.ID]) {
 			if p.Residents == 0 || covered[l.ID][mgz.AgreementType(p.Type)] {
 				continue
 			}

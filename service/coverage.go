@@ -303,3 +303,16 @@ func (s *Service) ScanCoverageGaps(ctx context.Context) (int, error) {
 	}
 	return n, nil
 }
+
+// Coverage lists one page of the locations, by name, with their fixed GP practice and how many
+// Wlz residents are registered with it, for the RHO and the zorgkantoor; with the number of
+// locations.
+func (s *Service) Coverage(ctx context.Context, a mgz.Actor, f mgz.CoverageFilter) ([]mgz.LocationCoverage, int, error) {
+	if err := s.authorize(ctx, s.store, a, access.Read, access.Resource{Kind: access.Coverage}, mgz.AuditRead, 0); err != nil {
+		return nil, 0, err
+	}
+	if err := s.settleDueSwitches(ctx); err != nil { // who is registered where, as of now
+		return nil, 0, err
+	}
+	return s.store.Patients().Coverage(ctx, f)
+}

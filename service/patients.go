@@ -637,18 +637,6 @@ func (s *Service) SetPracticeProfile(ctx context.Context, a mgz.Actor, pp *mgz.P
 	})
 }
 
-// Coverage lists, per location, the fixed GP practice and how many Wlz residents are registered
-// with it, for the RHO and the zorgkantoor.
-func (s *Service) Coverage(ctx context.Context, a mgz.Actor) ([]mgz.LocationCoverage, error) {
-	if err := s.authorize(ctx, s.store, a, access.Read, access.Resource{Kind: access.Coverage}, mgz.AuditRead, 0); err != nil {
-		return nil, err
-	}
-	if err := s.settleDueSwitches(ctx); err != nil { // who is registered where, as of now
-		return nil, err
-	}
-	return s.store.Patients().Coverage(ctx)
-}
-
 // checkLead refuses a lead physician's organisation of the wrong kind for the lead physician: it
 // decides who sees the patient, so it must be plausible (a GP works at a practice, an SO or AVG
 // at an SO/AVG service; the store refuses any other kind).

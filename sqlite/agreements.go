@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
 
 	"github.com/regio-mgz/mgz"
 )
@@ -56,8 +57,8 @@ func (as *Agreements) writeState(ctx context.Context, q querier, a *mgz.Agreemen
 		if err != nil {
 			return err
 		}
-		return q.QueryRowContext(ctx, `INSERT INTO agreements (provider_id, practice_id, gp_post_id, status, state, updated_at, revision) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-			a.Provider, a.Practice, nullID(a.GPPost), string(a.Status), string(state), formatTime(a.UpdatedAt), a.Revision).Scan(&a.ID)
+		return q.QueryRowContext(ctx, `INSERT INTO agreements (provider_id, practice_id, gp_post_id, status, state, updated_at, revision, remind_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+			a.Provider, a.Practice, nullID(a.GPPost), string(a.Status), string(state), formatTime(a.UpdatedAt), a.Revision, nullDate(a.RemindOn())).Scan(&a.ID)
 	}
 	// The guard on the revision keeps a state read before another writer's change from being
 	// written back over it: the service reads and writes in one transaction, so it never trips
@@ -69,8 +70,8 @@ func (as *Agreements) writeState(ctx context.Context, q querier, a *mgz.Agreemen
 		a.Revision = prev
 		return err
 	}
-	res, err := q.ExecContext(ctx, `UPDATE agreements SET provider_id = $1, practice_id = $2, gp_post_id = $3, status = $4, state = $5, updated_at = $6, revision = $7 WHERE id = $8 AND revision = $9`,
-		a.Provider, a.Practice, nullID(a.GPPost), string(a.Status), string(state), formatTime(a.UpdatedAt), a.Revision, a.ID, prev)
+	res, err := q.ExecContext(ctx, `UPDATE agreements SET provider_id = $1, practice_id = $2, gp_post_id = $3, status = $4, state = $5, updated_at = $6, revision = $7, remind_on = $8 WHERE id = $9 AND revision = $10`,
+		a.Provider, a.Practice, nullID(a.GPPost), string(a.Status), string(state), formatTime(a.UpdatedAt), a.Revision, nullDate(a.RemindOn()), a.ID, prev)
 	if err != nil {
 		a.Revision = prev
 		return err
@@ -195,9 +196,38 @@ func (as *Agreements) Agreements(ctx context.Context, org int64) ([]mgz.Agreemen
 	if org != 0 {
 		query, args = "SELECT id, state, revision FROM agreements WHERE provider_id = $1 OR practice_id = $1 OR gp_post_id = $1 ORDER BY id", []any{org}
 	}
+	return as.list(ctx, query, args...)
+}
+
+// DueAgreements implements mgz.AgreementStore. remind_on is set only on active agreements, so
+// the condition on it selects them through its indexes (with the party's column first for org).
+func (as *Agreements) DueAgreements(ctx context.Context, org int64, today mgz.Date) ([]mgz.Agreement, error) {
+	query, args := "SELECT id, state, revision FROM agreements WHERE remind_on <= $1", []any{today.String()}
+	if org != 0 {
+		query = `SELECT id, state, revision FROM agreements WHERE (provider_id = $2 AND remind_on <= $1)
+			OR (practice_id = $2 AND remind_on <= $1) OR (gp_post_id = $2 AND remind_on <= $1)`
+		args = append(args, org)
+	}
+	out, err := as.list(ctx, query, args...)
+	sortAgreements(out) // by id, sorted here: the rows come from up to three indexes
+	return out, err
+}
+
+// ActiveAgreementsOfProvider implements mgz.AgreementStore.
+func (as *Agreements) ActiveAgreementsOfProvider(ctx context.Context, provider int64) ([]mgz.Agreement, error) {
+	return as.list(ctx, "SELECT id, state, revision FROM agreements WHERE provider_id = $1 AND status = $2 ORDER BY id",
+		provider, string(mgz.AgreementActive))
+}
+
+func sortAgreements(as []mgz.Agreement) {
+	sort.Slice(as, func(i, j int) bool { return as[i].ID < as[j].ID })
+}
+
+// list reads agreements from a query of id, state and revision.
+func (as *Agreements) list(ctx context.Context, query string, args ...any) ([]mgz.Agreement, error) {
 	rows, err := as.q().QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("overeenkomsten lezen: %w", err)
 	}
 	defer rows.Close()
 	out := []mgz.Agreement{}

@@ -95,6 +95,20 @@ type health struct {
 	mu       sync.Mutex // serialises probes
 	probedAt time.Time
 	probeErr error
+
+	// record, when set (only by tests: queryplan_test.go), is called with every statement a
+	// connection runs and its arguments, so a test can check the plans of all the store's SQL.
+	record atomic.Pointer[func(query string, args []driver.NamedValue)]
+}
+
+// recordStatement passes a statement to the test-only recorder, if one is set.
+func (h *health) recordStatement(query string, args []driver.NamedValue) {
+	if h == nil {
+		return
+	}
+	if f := h.record.Load(); f != nil {
+		(*f)(query, args)
+	}
 }
 
 const (
@@ -225,7 +239,7 @@ func (c *faultConn) PrepareContext(ctx context.Context, query string) (driver.St
 	if err != nil {
 		return nil, c.check(err)
 	}
-	return &faultStmt{stmt: st, c: c}, nil
+	return &faultStmt{stmt: st, c: c, query: query}, nil
 }
 
 func (c *faultConn) Close() error { return c.conn.Close() }
@@ -255,6 +269,7 @@ func (c *faultConn) ExecContext(ctx context.Context, query string, args []driver
 	if c.broken != nil {
 		return nil, c.broken
 	}
+	c.h.recordStatement(query, args)
 	res, err := e.ExecContext(ctx, query, args)
 	return res, c.check(err)
 }
@@ -267,6 +282,7 @@ func (c *faultConn) QueryContext(ctx context.Context, query string, args []drive
 	if c.broken != nil {
 		return nil, c.broken
 	}
+	c.h.recordStatement(query, args)
 	rows, err := q.QueryContext(ctx, query, args)
 	if err != nil {
 		return nil, c.check(err)
@@ -323,8 +339,9 @@ func (t *faultTx) Rollback() error {
 func (t *faultTx) end() { t.c.inTx, t.c.broken = false, nil }
 
 type faultStmt struct {
-	stmt driver.Stmt
-	c    *faultConn
+	stmt  driver.Stmt
+	c     *faultConn
+	query string // for the test-only recorder
 }
 
 var (
@@ -363,6 +380,7 @@ func (s *faultStmt) ExecContext(ctx context.Context, args []driver.NamedValue) (
 	if s.c.broken != nil {
 		return nil, s.c.broken
 	}
+	s.c.h.recordStatement(s.query, args)
 	res, err := e.ExecContext(ctx, args)
 	return res, s.c.check(err)
 }
@@ -375,6 +393,7 @@ func (s *faultStmt) QueryContext(ctx context.Context, args []driver.NamedValue) 
 	if s.c.broken != nil {
 		return nil, s.c.broken
 	}
+	s.c.h.recordStatement(s.query, args)
 	rows, err := q.QueryContext(ctx, args)
 	if err != nil {
 		return nil, s.c.check(err)

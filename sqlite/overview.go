@@ -63,8 +63,24 @@ func expiredAgg() string {
 }
 
 // openItemsExpr is the number of open required items of a location today, from location_stats
-// (st), the expired items (ex) and the items the register contradicts (inconsistentExpr).
-var openItemsExpr = fmt.Sprintf("(%d - st.met + COALESCE(ex.n, 0) + %s)", nRequired, inconsistentExpr())
+// (st), the expired items (ex) and the items the register contradicts (inconsistentStatsExpr).
+var openItemsExpr = fmt.Sprintf("(%d - st.met + COALESCE(ex.n, 0) + %s)", nRequired, inconsistentStatsExpr())
+
+// statsItemColumns are the columns of location_stats (0017) that keep whether the current
+// version of each of registerFactKeys is met (name_met) and until when (name_until).
+var statsItemColumns = [len(registerFactKeys)]string{"first_line", "specialist", "physician", "gp_post"}
+
+// inconsistentStatsExpr is inconsistentExpr read from location_stats (st) instead of one seek
+// per location and item: the items whose current version is met and valid today ($T) but which
+// the register contradicts.
+func inconsistentStatsExpr() string {
+	f := registerFacts()
+	terms := make([]string, len(registerFactKeys))
+	for i, c := range statsItemColumns {
+		terms[i] = `(CASE WHEN ` + f[i] + ` THEN 0 ELSE (st.` + c + `_met AND (st.` + c + `_until IS NULL OR st.` + c + `_until >= $T)) END)`
+	}
+	return "(" + strings.Join(terms, " + ") + ")"
+}
 
 func openAgg(scope string) string {
 	return `SELECT location_id, COUNT(*) AS n FROM escalations WHERE state IN ` + openStates + andWhere(" AND ", scope) + ` GROUP BY location_id`
@@ -554,5 +570,27 @@ func (o *Overview) AgreementMetaOf(ctx context.Context, providerIDs []int64) ([]
 		out = append(out, mgz.MetaOf(a))
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out, rows.Err()
+}
+
+// ResidentCounts implements mgz.OverviewStore: the provider's locations by index, their
+// residents through the index on patients (location_id, wlz, delivery, …) without reading a row.
+func (o *Overview) ResidentCounts(ctx context.Context, providerID int64) ([]mgz.ResidentCount, error) {
+	rows, err := o.q().QueryContext(ctx, `SELECT p.location_id, p.wlz, p.delivery, COUNT(*) FROM locations l
+		JOIN patients p ON p.location_id = l.id
+		WHERE l.provider_id = $1 AND p.wlz <> 'none'
+		GROUP BY p.location_id, p.wlz, p.delivery`, providerID)
+	if err != nil {
+		return nil, fmt.Errorf("bewoners tellen: %w", err)
+	}
+	defer rows.Close()
+	out := []mgz.ResidentCount{}
+	for rows.Next() {
+		var c mgz.ResidentCount
+		if err := rows.Scan(&c.LocationID, &c.Wlz, &c.Delivery, &c.N); err != nil {
+			return nil, fmt.Errorf("bewoners tellen: %w", err)
+		}
+		out = append(out, c)
+	}
 	return out, rows.Err()
 }

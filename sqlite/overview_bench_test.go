@@ -4,24 +4,55 @@ import (
 	"context"
 	"encoding/csv"
 	"io"
+	"os"
 	"sort"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/regio-mgz/mgz"
 )
 
-// benchRegion is a region of 10,000 locations, built once per benchmark run.
+// benchRegion is the national region: 10,000 locations and 340,000 clients, seeded once per
+// process (the benchmarks only read it).
 func benchRegion(b *testing.B) *DB {
 	b.Helper()
-	db, err := Open(context.Background(), b.TempDir()+"/bench.db")
-	if err != nil {
-		b.Fatal(err)
+	national.once.Do(func() {
+		dir, err := os.MkdirTemp("", "mgz-bench-")
+		if err != nil {
+			b.Fatal(err)
+		}
+		national.dir = dir
+		db, err := Open(context.Background(), dir+"/national.db")
+		if err != nil {
+			b.Fatal(err)
+		}
+		seedRegionClients(b, db, 10000, 34)
+		national.db = db
+	})
+	if national.db == nil {
+		b.Fatal("the national region could not be seeded (see the first benchmark)")
 	}
-	b.Cleanup(func() { db.Close() })
-	seedRegion(b, db, 10000)
-	return db
+	return national.db
+}
+
+// national is the region shared by the benchmarks of one process; TestMain removes it.
+var national struct {
+	once sync.Once
+	db   *DB
+	dir  string
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if national.db != nil {
+		national.db.Close()
+	}
+	if national.dir != "" {
+		os.RemoveAll(national.dir)
+	}
+	os.Exit(code)
 }
 
 // reportPercentiles reports p50 and p99 of the iterations' durations in milliseconds.
@@ -140,4 +171,94 @@ func BenchmarkOverviewCSV10kLocations(b *testing.B) {
 			b.Fatalf("%d rows, %v", n, err)
 		}
 	}
+}
+
+// BenchmarkCoverage10kLocations reads pages of GET /api/v1/coverage from the store: the first
+// page, a deep page by offset and the same page by keyset on the name.
+func BenchmarkCoverage10kLocations(b *testing.B) {
+	db := benchRegion(b)
+	ps := db.Store().Patients()
+	ctx := context.Background()
+	cases := []struct {
+		name string
+		f    mgz.CoverageFilter
+	}{
+		{"first_page", mgz.CoverageFilter{Page: mgz.Page{Limit: 50}}},
+		{"deep_offset", mgz.CoverageFilter{Page: mgz.Page{Limit: 50, Offset: 9000}}},
+		{"deep_keyset", mgz.CoverageFilter{Page: mgz.Page{Limit: 50}, After: &mgz.CoverageCursor{Name: "Locatie 08999", ID: 9000}}},
+		{"max_page", mgz.CoverageFilter{Page: mgz.Page{Limit: mgz.MaxLimit}}},
+	}
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			var ds []time.Duration
+			for b.Loop() {
+				start := time.Now()
+				cs, total, err := ps.Coverage(ctx, c.f)
+				if err != nil || total != 10000 || len(cs) != c.f.Limit {
+					b.Fatalf("%d rows of %d, %v", len(cs), total, err)
+				}
+				ds = append(ds, time.Since(start))
+			}
+			reportPercentiles(b, ds)
+		})
+	}
+}
+
+// BenchmarkReminders reads what service.Reminders reads: the agreements due of the GP post (a
+// party to every cooperation agreement of the region) and of a care provider, and for the care
+// provider its active agreements and its residents per location.
+func BenchmarkReminders(b *testing.B) {
+	db := benchRegion(b)
+	s := db.Store()
+	ctx := context.Background()
+	postID := int64(10000/25 + 10000/10 + 1)
+	b.Run("gp_post", func(b *testing.B) {
+		var ds []time.Duration
+		for b.Loop() {
+			start := time.Now()
+			if _, err := s.Agreements().DueAgreements(ctx, postID, overviewToday); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := s.Agreements().FormerParties(ctx, 0, postID); err != nil {
+				b.Fatal(err)
+			}
+			ds = append(ds, time.Since(start))
+		}
+		reportPercentiles(b, ds)
+	})
+	b.Run("care_provider", func(b *testing.B) {
+		var ds []time.Duration
+		for b.Loop() {
+			start := time.Now()
+			if _, err := s.Agreements().DueAgreements(ctx, 1, overviewToday); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := s.Agreements().ActiveAgreementsOfProvider(ctx, 1); err != nil {
+				b.Fatal(err)
+			}
+			if _, _, err := s.Register().Locations(ctx, mgz.LocationFilter{ProviderID: 1, Page: mgz.Page{Limit: mgz.MaxLimit}}); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := s.Overview().ResidentCounts(ctx, 1); err != nil {
+				b.Fatal(err)
+			}
+			ds = append(ds, time.Since(start))
+		}
+		reportPercentiles(b, ds)
+	})
+}
+
+// BenchmarkRegisterOverview10kLocations is the region's totals on the start page.
+func BenchmarkRegisterOverview10kLocations(b *testing.B) {
+	db := benchRegion(b)
+	ctx := context.Background()
+	var ds []time.Duration
+	for b.Loop() {
+		start := time.Now()
+		if _, err := db.Store().Register().Overview(ctx); err != nil {
+			b.Fatal(err)
+		}
+		ds = append(ds, time.Since(start))
+	}
+	reportPercentiles(b, ds)
 }

@@ -14,8 +14,16 @@ import (
 // inserts: one care provider per 25 locations, one GP practice per 10, per location 8 clients
 // (a quarter PGB, a tenth without a practice), the eleven prerequisites (two thirds of the
 // locations ready), one report per 4 locations (half of them open, a third of those overdue) and
-// one cooperation agreement per location. Every location's name is "Locatie NNNNN".
+// one cooperation agreement per location (started over a year, so about one in eight has its
+// evaluation within the reminder window of overviewToday). Every location's name is "Locatie NNNNN".
 func seedRegion(tb testing.TB, db *DB, n int) {
+	tb.Helper()
+	seedRegionClients(tb, db, n, 8)
+}
+
+// seedRegionClients is seedRegion with perLoc clients per location (34 gives the national
+// 340,000 clients at 10,000 locations).
+func seedRegionClients(tb testing.TB, db *DB, n, perLoc int) {
 	tb.Helper()
 	ctx := context.Background()
 	tx, err := db.sql.BeginTx(ctx, nil)
@@ -112,7 +120,6 @@ func seedRegion(tb testing.TB, db *DB, n int) {
 		}
 		return []any{int64(i + 1), k.Key, status, "bewijs", nil, 1, "Beheerder", at}
 	})
-	const perLoc = 8
 	batch(`INSERT INTO patients (name, birth_date, bsn, location_id, home_postcode, sector, wlz, wlz_source, delivery,
 		gp_practice_id, lead_physician, created_at, updated_at)`, 13, n*perLoc, func(j int) []any {
 		i := j / perLoc
@@ -148,15 +155,15 @@ func seedRegion(tb testing.TB, db *DB, n int) {
 		}
 		return []any{int64(j + 1), "care_provider", provOf(j * 4), at, deadline, closed}
 	})
-	batch(`INSERT INTO agreements (provider_id, practice_id, gp_post_id, status, state, updated_at)`, 6, n, func(i int) []any {
+	batch(`INSERT INTO agreements (provider_id, practice_id, gp_post_id, status, state, updated_at, remind_on)`, 7, n, func(i int) []any {
 		a := mgz.Agreement{ID: int64(i + 1), Type: mgz.AgreementCooperation, Status: mgz.AgreementActive, Version: 1,
 			Provider: provOf(i), Practice: int64(providers + i%practices + 1), GPPost: &postID, Locations: []int64{int64(i + 1)},
-			Start: mgz.NewDate(2025, 1, 1), EvaluationMonths: 12, TermMonths: 36}
+			Start: mgz.NewDate(2025, 4, 1+i%365), EvaluationMonths: 12, TermMonths: 36}
 		if i%50 == 0 {
 			a.Status = mgz.AgreementDraft
 		}
 		state, _ := json.Marshal(a)
-		return []any{a.Provider, a.Practice, postID, string(a.Status), string(state), at}
+		return []any{a.Provider, a.Practice, postID, string(a.Status), string(state), at, nullDate(a.RemindOn())}
 	})
 	if err := tx.Commit(); err != nil {
 		tb.Fatal(err)

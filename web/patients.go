@@ -331,15 +331,6 @@ func (s *Server) apiSetPracticeProfile(w http.ResponseWriter, r *http.Request) e
 	return nil
 }
 
-func (s *Server) apiCoverage(w http.ResponseWriter, r *http.Request) error {
-	cs, err := s.cfg.Service.Coverage(r.Context(), actorOf(r))
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, list[mgz.LocationCoverage]{Items: cs, Total: len(cs), Limit: len(cs), Offset: 0})
-	return nil
-}
-
 // ---- pages ----
 
 type patientsPageData struct {
@@ -714,24 +705,6 @@ func (s *Server) pagePracticePost(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	redirect(w, r, "/praktijk", "opgeslagen")
-	return nil
-}
-
-type coveragePageData struct {
-	Rows  []mgz.LocationCoverage
-	Names names
-}
-
-func (s *Server) pageCoverage(w http.ResponseWriter, r *http.Request) error {
-	cs, err := s.cfg.Service.Coverage(r.Context(), actorOf(r))
-	if err != nil {
-		return err
-	}
-	d := coveragePageData{Rows: cs, Names: names{}}
-	if err := s.placeNames(r, d.Names); err != nil {
-		return err
-	}
-	s.render(w, r, http.StatusOK, "coverage", pageData{Title: "Vaste huisarts per locatie", Nav: "dekking", Data: d})
 	return nil
 }
 
