@@ -47,7 +47,9 @@ type CoverageReport struct {
 func (s *Service) NormaliseCoverageFilter(f CoverageFilter) (CoverageFilter, error) {
 	fe := map[string]string{}
 	if f.From.IsZero() {
-		f.From = s.now()
+		// From the start of this minute: the same window for every request within it, so that a
+		// computed report can be reused (coverageMemo).
+		f.From = s.now().Truncate(time.Minute)
 	}
 	if f.To.IsZero() {
 		f.To = f.From.Add(DefaultCoverageWindow)
@@ -108,7 +110,27 @@ func (s *Service) CoverageReport(ctx context.Context, a mgz.Actor, f CoverageFil
 			return CoverageReport{}, err
 		}
 	}
-	return s.coverage(ctx, s.store, f, loc)
+	if loc != nil {
+		return s.coverage(ctx, s.store, f, loc) // one location: cheap, always fresh
+	}
+	key := fmt.Sprintf("%d|%s|%s|%s", f.OrganisationID, f.Role, f.From.Format(time.RFC3339Nano), f.To.Format(time.RFC3339Nano))
+	gen, now := s.generation.Load(), time.Now()
+	if v, ok := s.coverageMemo.get(key, gen, now); ok {
+		return v.(CoverageReport).clone(), nil
+	}
+	rep, err := s.coverage(ctx, s.store, f, nil)
+	if err != nil {
+		return rep, err
+	}
+	s.coverageMemo.put(key, gen, now, rep)
+	return rep.clone(), nil
+}
+
+// clone returns rep with its own list of gaps, so a caller may reorder or trim it; the name maps
+// are shared and read only.
+func (rep CoverageReport) clone() CoverageReport {
+	rep.Gaps = append([]mgz.CoverageGap(nil), rep.Gaps...)
+	return rep
 }
 
 // coverage computes the report of a normalised filter: for a location from that location alone,

@@ -145,3 +145,44 @@ func TestScanCoverageGapsNotifiesOnceWithin72Hours(t *testing.T) {
 		t.Errorf("next day's scan = %d, %v; want 1", n, err)
 	}
 }
+
+// The region's gap report is computed once and reused (coverageMemo) until a change through the
+// service: a roster written to the store behind the service's back is not seen yet (the reuse),
+// one created through the service is seen at once, together with the first.
+func TestRegionGapReportIsReusedUntilAChange(t *testing.T) {
+	c := newCoverageFixture(t)
+	_, ed := c.user(c.provider, mgz.RoleEditor)
+	region := func() int {
+		t.Helper()
+		gaps, err := c.s.CoverageGaps(c.ctx, c.rhoA, CoverageFilter{Role: mgz.RosterBehaviourSpecialist})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(gaps)
+	}
+	if n := region(); n != 2 {
+		t.Fatalf("behaviour specialist gaps of the region = %d, want 2 (both locations)", n)
+	}
+	ams, _ := time.LoadLocation(mgz.DefaultTimeZone)
+	always := func(name string) mgz.Roster {
+		return mgz.Roster{OrganisationID: &c.provider.ID, Role: mgz.RosterBehaviourSpecialist, Name: name, Phone: "0120 555222",
+			Shifts: []mgz.Shift{{UID: name, Person: "Gedragsdeskundige", Start: time.Date(2026, 1, 1, 0, 0, 0, 0, ams),
+				End: time.Date(2026, 1, 2, 0, 0, 0, 0, ams), RRule: "FREQ=DAILY"}}}
+	}
+	behind := always("achterom")
+	if err := c.db.Store().Rosters().CreateRoster(c.ctx, &behind); err != nil {
+		t.Fatal(err)
+	}
+	if n := region(); n != 2 {
+		t.Fatalf("a write behind the service's back changed the report at once (%d gaps): the report was not reused", n)
+	}
+	// A change through the service (any audited change) makes the next report fresh. The
+	// provider-wide roster covers both locations around the clock.
+	other := mgz.Roster{OrganisationID: &c.provider.ID, Role: mgz.RosterFirstLine, Name: "Reserve", Phone: "0120 555333"}
+	if err := c.s.CreateRoster(c.ctx, ed, &other); err != nil {
+		t.Fatal(err)
+	}
+	if n := region(); n != 0 {
+		t.Fatalf("after a change through the service the region still has %d behaviour specialist gaps, want 0", n)
+	}
+}

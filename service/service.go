@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/regio-mgz/mgz"
@@ -51,6 +52,10 @@ type Service struct {
 	// auth caches credentials and settings of the request path (authcache.go).
 	auth        *authCache
 	invalidator Invalidator
+	// generation moves with every audited change; coverageMemo keeps region-wide gap reports
+	// computed at a generation (memo.go).
+	generation   atomic.Uint64
+	coverageMemo *memo
 }
 
 // New returns a Service over store.
@@ -78,6 +83,9 @@ func New(store mgz.Store, cfg Config) *Service {
 		// mended in a few tries; a year of birth dates is not.
 		bsnAccountLimiter: auth.NewThrottle(10, time.Hour),
 		bsnNumberLimiter:  auth.NewThrottle(5, time.Hour),
+		// A region-wide gap report at national scale takes a few hundred milliseconds; it is
+		// reused for 30 seconds at most, and never after a change through this service.
+		coverageMemo: newMemo(30*time.Second, 64),
 	}
 	if cfg.Now != nil {
 		s.now = func() time.Time { return cfg.Now().UTC() }
@@ -141,6 +149,9 @@ func Allowed(a mgz.Actor, act access.Action, r access.Resource) bool {
 // audited runs change and appends its audit entry in one transaction of store: no change without
 // its entry.
 func (s *Service) audited(ctx context.Context, store mgz.Store, change func(mgz.Tx) (*mgz.AuditEntry, error)) error {
+	// Whatever was computed from the data before this change is stale once it commits (and,
+	// should the commit fail halfway, recomputing is only work): memo entries carry the generation.
+	defer s.generation.Add(1)
 	return store.Atomic(ctx, func(tx mgz.Tx) error {
 		e, err := change(tx)
 		if err != nil {

@@ -35,16 +35,25 @@ type gapJSON struct {
 }
 
 type gapsJSON struct {
-	Items []gapJSON `json:"items"`
-	Total int       `json:"total"`
-	From  time.Time `json:"from"`
-	To    time.Time `json:"to"`
+	Items  []gapJSON `json:"items"`
+	Total  int       `json:"total"`
+	Limit  int       `json:"limit"`
+	Offset int       `json:"offset"`
+	From   time.Time `json:"from"`
+	To     time.Time `json:"to"`
+}
+
+// pageOf returns the part of n items that page p shows, as bounds of a slice.
+func pageOf(n int, p mgz.Page) (lo, hi int) {
+	lo = min(p.Offset, n)
+	return lo, min(lo+p.Limit, n)
 }
 
 func (s *Server) apiAvailabilityGaps(w http.ResponseWriter, r *http.Request) error {
 	q := newQueryParams(r)
 	f := service.CoverageFilter{LocationID: q.int("location_id"), OrganisationID: q.int("organisation_id"),
 		Role: enumParam(q, "role", mgz.RosterRoles), From: q.moment("from", false), To: q.moment("to", true)}
+	p := q.page()
 	if err := q.err(); err != nil {
 		return err
 	}
@@ -52,12 +61,15 @@ func (s *Server) apiAvailabilityGaps(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	out := gapsJSON{Items: make([]gapJSON, len(rep.Gaps)), Total: len(rep.Gaps), From: rep.From, To: rep.To}
-	for i, g := range rep.Gaps {
-		out.Items[i] = gapJSON{CoverageGap: g, OrganisationName: rep.Organisations[g.OrganisationID]}
+	// A region without rosters has tens of thousands of gaps: the answer is paged like every list.
+	lo, hi := pageOf(len(rep.Gaps), p)
+	out := gapsJSON{Items: make([]gapJSON, 0, hi-lo), Total: len(rep.Gaps), Limit: p.Limit, Offset: p.Offset, From: rep.From, To: rep.To}
+	for _, g := range rep.Gaps[lo:hi] {
+		item := gapJSON{CoverageGap: g, OrganisationName: rep.Organisations[g.OrganisationID]}
 		if g.LocationID != nil {
-			out.Items[i].LocationName = rep.Locations[*g.LocationID]
+			item.LocationName = rep.Locations[*g.LocationID]
 		}
+		out.Items = append(out.Items, item)
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
@@ -137,6 +149,7 @@ type availabilityPageData struct {
 	Days       int
 	DayOptions []int
 	CanFile    bool
+	Pager      pager
 }
 
 func (s *Server) pageAvailability(w http.ResponseWriter, r *http.Request) error {
@@ -186,7 +199,9 @@ func (s *Server) pageAvailability(w http.ResponseWriter, r *http.Request) error 
 		return page(http.StatusUnprocessableEntity, "Een filter klopt niet. Verbeter het gemarkeerde veld.", q.errs)
 	}
 	if f.From.IsZero() {
-		f.From = s.cfg.Service.Now()
+		// From the start of this minute, as the service does: the same window for every view
+		// within it, so the region's report is computed once.
+		f.From = s.cfg.Service.Now().Truncate(time.Minute)
 	}
 	f.To = f.From.AddDate(0, 0, d.Days)
 	rep, err := s.cfg.Service.CoverageReport(ctx, a, f)
@@ -197,7 +212,11 @@ func (s *Server) pageAvailability(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	d.From, d.To = gapMoment(rep.From), gapMoment(rep.To)
+	lp, total := listPage(r), len(rep.Gaps)
+	lo, hi := pageOf(total, lp)
+	rep.Gaps = rep.Gaps[lo:hi]
 	d.Rows = gapRows(rep, d.CanFile, s.cfg.Service.Now())
+	d.Pager = newPager(r, lp, len(d.Rows), total)
 	return page(http.StatusOK, "", nil)
 }
 

@@ -97,6 +97,21 @@ func TestAvailabilityGapsAPI(t *testing.T) {
 	if r.status != 200 || b.Total != 3 || b.Items[0].Kind != "no_roster" {
 		t.Errorf("the provider's bare location: %d %s", r.status, r.body)
 	}
+	// Paged like every list: the bare location's three gaps one at a time, the total all of them.
+	var pages []string
+	for off := 0; off < 4; off++ {
+		r = f.cp.do(t, "GET", "/api/v1/availability/gaps?location_id="+itoa(f.bare.ID)+"&limit=1&offset="+itoa(int64(off)), nil)
+		r.json(t, &b)
+		if r.status != 200 || b.Total != 3 || (off < 3 && len(b.Items) != 1) || (off == 3 && len(b.Items) != 0) {
+			t.Fatalf("page at offset %d: %d %s", off, r.status, r.body)
+		}
+		for _, g := range b.Items {
+			pages = append(pages, g.Role)
+		}
+	}
+	if len(pages) != 3 || pages[0] == pages[1] || pages[1] == pages[2] || pages[0] == pages[2] {
+		t.Errorf("the pages listed %v, want the three roles once each", pages)
+	}
 	wantError(t, f.gpCl.do(t, "GET", "/api/v1/availability/gaps", nil), 403, "forbidden")
 	wantError(t, f.rhoViewer.do(t, "GET", "/api/v1/availability/gaps?role=nachtwacht&from=gisteren", nil), 422, "invalid_request", "role", "from")
 	r = f.rhoViewer.do(t, "GET", "/api/v1/availability/gaps?from=2026-03-01&to=2026-06-01", nil)
