@@ -52,8 +52,9 @@ type Service struct {
 	// auth caches credentials and settings of the request path (authcache.go).
 	auth        *authCache
 	invalidator Invalidator
-	// generation moves with every audited change; coverageMemo keeps region-wide gap reports
-	// computed at a generation (memo.go).
+	// generation moves with every audited change of what coverage gaps are computed from
+	// (coverageInputs); coverageMemo keeps region-wide gap reports computed at a generation
+	// (memo.go).
 	generation   atomic.Uint64
 	coverageMemo *memo
 }
@@ -149,13 +150,21 @@ func Allowed(a mgz.Actor, act access.Action, r access.Resource) bool {
 // audited runs change and appends its audit entry in one transaction of store: no change without
 // its entry.
 func (s *Service) audited(ctx context.Context, store mgz.Store, change func(mgz.Tx) (*mgz.AuditEntry, error)) error {
-	// Whatever was computed from the data before this change is stale once it commits (and,
+	// What was computed from the kind of data this change touches is stale once it commits (and,
 	// should the commit fail halfway, recomputing is only work): memo entries carry the generation.
-	defer s.generation.Add(1)
+	var objectType string
+	defer func() {
+		if coverageInputs[objectType] {
+			s.generation.Add(1)
+		}
+	}()
 	return store.Atomic(ctx, func(tx mgz.Tx) error {
 		e, err := change(tx)
 		if err != nil {
 			return err
+		}
+		if e != nil {
+			objectType = e.ObjectType
 		}
 		if e == nil {
 			return errors.New("service: a change without an audit entry")
@@ -165,6 +174,14 @@ func (s *Service) audited(ctx context.Context, store mgz.Store, change func(mgz.
 		}
 		return nil
 	})
+}
+
+// coverageInputs are the kinds of object (audit entries' object types) that coverage gaps are
+// computed from: a change of any other kind (a client, a report, a read) leaves a computed gap
+// report valid, so a national region's steady stream of changes does not empty the memo.
+var coverageInputs = map[string]bool{
+	rosterObject: true, string(access.Organisation): true, string(access.Location): true,
+	string(access.ContactPoint): true, string(access.Settings): true, fixedPhysicianObject: true,
 }
 
 // Ping reports whether the store answers.
