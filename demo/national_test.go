@@ -294,7 +294,6 @@ func TestNationalSetWritesTheClientsAsAnImportFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	cr := csv.NewReader(&buf)
-	cr.Comma = ';'
 	rows, err := cr.ReadAll()
 	if err != nil {
 		t.Fatal(err)

@@ -26,7 +26,9 @@ func rowCounts(t *testing.T, path string) map[string]int {
 		t.Fatal(err)
 	}
 	defer raw.Close()
-	rows, err := raw.Query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%' AND name <> 'schema_migrations'")
+	rows, err := raw.Query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%' AND name <> 'schema_migrations'" +
+		// The name search index's own tables (FTS5 keeps its configuration row in one from the start).
+		" AND name NOT LIKE 'patient_names%'")
 	if err != nil {
 		t.Fatal(err)
 	}
