@@ -34,6 +34,11 @@ type DB struct {
 const pragmas = "_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)" +
 	"&_pragma=busy_timeout(10000)&_txlock=immediate"
 
+// maxConnections bounds the pool: WAL readers run side by side, and one writer at a time holds
+// the write lock anyway. A request that finds every connection busy waits for one (its context
+// bounds the wait).
+const maxConnections = 16
+
 // Open opens (creating it when needed) the database file at path and brings its schema up to date.
 // A database whose schema is newer than this binary knows is refused.
 func Open(ctx context.Context, path string) (*DB, error) {
@@ -60,6 +65,12 @@ func open(ctx context.Context, path, extra string) (*DB, error) {
 	db.health = health{now: func() time.Time { return db.now() }, probeEvery: defaultProbeEvery, faultWindow: defaultFaultWindow}
 	// Every connection classifies storage faults (faults.go).
 	sqldb := sql.OpenDB(&faultConnector{inner: connector, h: &db.health})
+	// A new connection parses the whole schema (tables, indexes, triggers) before its first
+	// statement, and prepares its statements again: with database/sql's default of two idle
+	// connections, concurrent requests opened and closed connections all the time and spent most
+	// of their CPU in SQLite's parser. The pool keeps what it opens, up to a bound.
+	sqldb.SetMaxOpenConns(maxConnections)
+	sqldb.SetMaxIdleConns(maxConnections)
 	db.sql = sqldb
 	if err := db.Ping(ctx); err != nil {
 		sqldb.Close()
