@@ -124,6 +124,9 @@ type fieldDetail struct {
 }
 
 func (s *Server) writeAPIError(w http.ResponseWriter, r *http.Request, err error) {
+	if s.clientLeft(w, r, err) {
+		return
+	}
 	err = timedOut(r, err)
 	status := httpStatus(err)
 	var body errorBody

@@ -1,9 +1,12 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -89,5 +92,25 @@ func TestClientThatLeavesStopsItsQuery(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("after a client left, /api/v1/me answered %d", resp.StatusCode)
+	}
+}
+
+// A client that leaves is not an error of mgz: no 5xx in the request log.
+func TestClientThatLeavesIsNoServerError(t *testing.T) {
+	ts := newTestServer(t, false)
+	var logged bytes.Buffer
+	srv, err := web.New(web.Config{Service: ts.svc, Logger: slog.New(slog.NewTextHandler(&logged, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := ts.as(t, ts.rho.ID, mgz.RoleRegionalTable)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // gone before the answer
+	req := httptest.NewRequestWithContext(ctx, http.MethodGet, "/api/v1/organisations", nil)
+	req.Header.Set("Authorization", "Bearer "+c.token)
+	rec := httptest.NewRecorder()
+	srv.Handler().ServeHTTP(rec, req)
+	if rec.Code != 499 || strings.Contains(logged.String(), "level=ERROR") {
+		t.Fatalf("status %d, log:\n%s\nwant 499 and no error logged", rec.Code, logged.String())
 	}
 }

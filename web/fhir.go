@@ -200,6 +200,9 @@ func writeFHIR(w http.ResponseWriter, status int, v any) {
 // writeFHIRError answers err as an OperationOutcome with a Dutch diagnostic. What the caller may
 // not see is not found (404), as in the JSON API.
 func (s *Server) writeFHIRError(w http.ResponseWriter, r *http.Request, err error) {
+	if s.clientLeft(w, r, err) {
+		return
+	}
 	err = timedOut(r, err)
 	status, code := http.StatusInternalServerError, "exception"
 	msg := "Er ging iets mis in mgz. Probeer het later opnieuw."

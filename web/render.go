@@ -324,6 +324,9 @@ func (s *Server) page(h func(http.ResponseWriter, *http.Request) error) http.Han
 
 // pageError answers err with a Dutch error page whose status and title follow its code.
 func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
+	if s.clientLeft(w, r, err) {
+		return
+	}
 	status := httpStatus(err)
 	if status >= http.StatusInternalServerError {
 		s.log.Error("page request failed", "method", r.Method, "path", r.URL.Path, "status", status, "err", err)

@@ -202,6 +202,22 @@ func (s *Server) withDeadline(next http.Handler) http.Handler {
 	})
 }
 
+// statusClientClosedRequest is logged for a request whose client left before the answer (the
+// code nginx uses); nobody receives it.
+const statusClientClosedRequest = 499
+
+// clientLeft reports whether err only says that the request's client went away (its context
+// was cancelled by the server because the connection closed). That is no failure of mgz: it is
+// logged as information with status 499, not as an error, and no answer is written.
+func (s *Server) clientLeft(w http.ResponseWriter, r *http.Request, err error) bool {
+	if !errors.Is(err, context.Canceled) || !errors.Is(r.Context().Err(), context.Canceled) {
+		return false
+	}
+	s.log.Info("client left before the answer", "method", r.Method, "path", r.URL.Path)
+	w.WriteHeader(statusClientClosedRequest)
+	return true
+}
+
 // codeTimeout is the error code of a request that passed its deadline (HTTP 503 with
 // Retry-After).
 const codeTimeout = "timeout"
