@@ -83,36 +83,47 @@ type authCache struct {
 
 	mu       sync.Mutex
 	gen      uint64
-	tokens   map[string]cachedToken
-	sessions map[string]cachedSession
-	users    map[int64]cachedUser
-	calendar *cachedCalendar
+	tokens   map[string]cached[mgz.APIToken]
+	sessions map[string]cached[mgz.Session]
+	users    map[int64]cached[userOfKind]
+	calendar *cached[calendar.Settings]
 }
 
-type cachedToken struct {
-	t    mgz.APIToken
+// cached is a value read from the store, with when it was read.
+type cached[V any] struct {
+	v    V
 	read time.Time
 }
 
-type cachedSession struct {
-	s    mgz.Session
-	read time.Time
-}
-
-type cachedUser struct {
+// userOfKind is a user with the kind of their organisation, what an actor is made of.
+type userOfKind struct {
 	u    mgz.User
 	kind mgz.OrgKind
-	read time.Time
-}
-
-type cachedCalendar struct {
-	cs   calendar.Settings
-	read time.Time
 }
 
 func newAuthCache(ttl time.Duration, max int) *authCache {
 	return &authCache{ttl: ttl, max: max, clock: time.Now,
-		tokens: map[string]cachedToken{}, sessions: map[string]cachedSession{}, users: map[int64]cachedUser{}}
+		tokens: map[string]cached[mgz.APIToken]{}, sessions: map[string]cached[mgz.Session]{}, users: map[int64]cached[userOfKind]{}}
+}
+
+// lookup returns m's fresh value of k. The caller holds c.mu.
+func lookup[K comparable, V any](c *authCache, m map[K]cached[V], k K) (V, bool) {
+	e, ok := m[k]
+	if !ok || !c.fresh(e.read) {
+		var zero V
+		return zero, false
+	}
+	return e.v, true
+}
+
+// store keeps v as m's value of k when it was read at generation gen (see generation): a value
+// read before an invalidation is not stored. The caller holds c.mu.
+func store[K comparable, V any](c *authCache, gen uint64, m map[K]cached[V], k K, v V) {
+	if gen != c.gen {
+		return
+	}
+	makeRoom(m, c.max)
+	m[k] = cached[V]{v, c.clock()}
 }
 
 // generation returns the generation to pass to the put methods after reading from the store.
@@ -127,21 +138,13 @@ func (c *authCache) fresh(read time.Time) bool { return c.clock().Sub(read) < c.
 func (c *authCache) token(hash string) (mgz.APIToken, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	e, ok := c.tokens[hash]
-	if !ok || !c.fresh(e.read) {
-		return mgz.APIToken{}, false
-	}
-	return e.t, true
+	return lookup(c, c.tokens, hash)
 }
 
 func (c *authCache) putToken(gen uint64, hash string, t mgz.APIToken) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if gen != c.gen {
-		return
-	}
-	makeRoom(c.tokens, c.max)
-	c.tokens[hash] = cachedToken{t, c.clock()}
+	store(c, gen, c.tokens, hash, t)
 }
 
 // touchedToken records that the token's last use was stored as at.
@@ -149,7 +152,7 @@ func (c *authCache) touchedToken(hash string, at time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if e, ok := c.tokens[hash]; ok {
-		e.t.LastUsedAt = &at
+		e.v.LastUsedAt = &at
 		c.tokens[hash] = e
 	}
 }
@@ -157,21 +160,13 @@ func (c *authCache) touchedToken(hash string, at time.Time) {
 func (c *authCache) session(hash string) (mgz.Session, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	e, ok := c.sessions[hash]
-	if !ok || !c.fresh(e.read) {
-		return mgz.Session{}, false
-	}
-	return e.s, true
+	return lookup(c, c.sessions, hash)
 }
 
 func (c *authCache) putSession(gen uint64, hash string, s mgz.Session) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if gen != c.gen {
-		return
-	}
-	makeRoom(c.sessions, c.max)
-	c.sessions[hash] = cachedSession{s, c.clock()}
+	store(c, gen, c.sessions, hash, s)
 }
 
 // touchedSession records that the session's last-seen time was stored as at.
@@ -179,7 +174,7 @@ func (c *authCache) touchedSession(hash string, at time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if e, ok := c.sessions[hash]; ok {
-		e.s.LastSeenAt = at
+		e.v.LastSeenAt = at
 		c.sessions[hash] = e
 	}
 }
@@ -187,21 +182,14 @@ func (c *authCache) touchedSession(hash string, at time.Time) {
 func (c *authCache) user(id int64) (mgz.User, mgz.OrgKind, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	e, ok := c.users[id]
-	if !ok || !c.fresh(e.read) {
-		return mgz.User{}, "", false
-	}
-	return e.u, e.kind, true
+	e, ok := lookup(c, c.users, id)
+	return e.u, e.kind, ok
 }
 
 func (c *authCache) putUser(gen uint64, u mgz.User, kind mgz.OrgKind) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if gen != c.gen {
-		return
-	}
-	makeRoom(c.users, c.max)
-	c.users[u.ID] = cachedUser{u, kind, c.clock()}
+	store(c, gen, c.users, u.ID, userOfKind{u, kind})
 }
 
 func (c *authCache) calendarSettings() (calendar.Settings, bool) {
@@ -210,7 +198,7 @@ func (c *authCache) calendarSettings() (calendar.Settings, bool) {
 	if c.calendar == nil || !c.fresh(c.calendar.read) {
 		return calendar.Settings{}, false
 	}
-	return c.calendar.cs, true
+	return c.calendar.v, true
 }
 
 func (c *authCache) putCalendarSettings(gen uint64, cs calendar.Settings) {
@@ -219,7 +207,7 @@ func (c *authCache) putCalendarSettings(gen uint64, cs calendar.Settings) {
 	if gen != c.gen {
 		return
 	}
-	c.calendar = &cachedCalendar{cs, c.clock()}
+	c.calendar = &cached[calendar.Settings]{cs, c.clock()}
 }
 
 // apply drops what inv names.
@@ -243,19 +231,19 @@ func (c *authCache) apply(inv Invalidation) {
 	if inv.UserID != 0 {
 		delete(c.users, inv.UserID)
 		for h, e := range c.sessions {
-			if e.s.UserID == inv.UserID {
+			if e.v.UserID == inv.UserID {
 				delete(c.sessions, h)
 			}
 		}
 		for h, e := range c.tokens {
-			if e.t.UserID == inv.UserID {
+			if e.v.UserID == inv.UserID {
 				delete(c.tokens, h)
 			}
 		}
 	}
 	if inv.OrganisationID != 0 {
 		for id, e := range c.users {
-			if e.u.OrganisationID == inv.OrganisationID {
+			if e.v.u.OrganisationID == inv.OrganisationID {
 				delete(c.users, id)
 			}
 		}
