@@ -3,6 +3,6 @@
 // their validation with Dutch messages, the domain error, and the service interfaces that the
 // storage adapters implement and the web adapter uses.
 //
-// The rules themselves live in the packages rules and calendar; storage in sqlite; HTTP in web.
+// The rules themselves live in the packages rules and calendar; storage in sqlstore; HTTP in web.
 // Dependencies point inward: this package imports no adapter.
 package mgz

@@ -12,12 +12,12 @@ import (
 	"github.com/regio-mgz/mgz/auth"
 	"github.com/regio-mgz/mgz/demo"
 	"github.com/regio-mgz/mgz/service"
-	"github.com/regio-mgz/mgz/sqlite"
+	"github.com/regio-mgz/mgz/sqlstore"
 )
 
 func load(t *testing.T) (mgz.RegisterService, demo.Summary) {
 	t.Helper()
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "mgz.db"))
+	db, err := sqlstore.Open(context.Background(), filepath.Join(t.TempDir(), "mgz.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +93,7 @@ func TestDemoNeverTouchesANonEmptyDatabase(t *testing.T) {
 
 func TestDemoRecordsMakeSomeLocationsReadyAndSomeNot(t *testing.T) {
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "mgz.db"))
+	db, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "mgz.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,7 +16,7 @@ import (
 	"github.com/regio-mgz/mgz"
 	"github.com/regio-mgz/mgz/auth"
 	"github.com/regio-mgz/mgz/service"
-	"github.com/regio-mgz/mgz/sqlite"
+	"github.com/regio-mgz/mgz/sqlstore"
 )
 
 // cheapHashing keeps the one password hash of a test set quick.
@@ -26,7 +26,7 @@ var cheapHashing = service.Config{Params: auth.Params{Memory: 64, Time: 1, Threa
 func loadSmallNational(t *testing.T, seed uint64, n int) (string, National) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "nationaal.db")
-	db, err := sqlite.Open(context.Background(), path)
+	db, err := sqlstore.Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -203,7 +203,7 @@ func TestSmallNationalSetIsConsistent(t *testing.T) {
 			t.Errorf("%d rows with an invalid %s reference", got, what)
 		}
 	}
-	db, err := sqlite.Open(ctx, path)
+	db, err := sqlstore.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -283,7 +283,7 @@ func TestSmallNationalSetIsConsistent(t *testing.T) {
 
 func TestNationalSetWritesTheClientsAsAnImportFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "csv.db")
-	db, err := sqlite.Open(context.Background(), path)
+	db, err := sqlstore.Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}

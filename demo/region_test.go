@@ -12,7 +12,7 @@ import (
 	"github.com/regio-mgz/mgz/auth"
 	"github.com/regio-mgz/mgz/demo"
 	"github.com/regio-mgz/mgz/service"
-	"github.com/regio-mgz/mgz/sqlite"
+	"github.com/regio-mgz/mgz/sqlstore"
 )
 
 // fastHashing keeps the tests quick; the demo's own cost is the service's default.
@@ -54,9 +54,9 @@ func rowCounts(t *testing.T, path string) map[string]int {
 	return counts
 }
 
-func openDB(t *testing.T, path string) *sqlite.DB {
+func openDB(t *testing.T, path string) *sqlstore.DB {
 	t.Helper()
-	db, err := sqlite.Open(context.Background(), path)
+	db, err := sqlstore.Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}

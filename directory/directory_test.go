@@ -14,12 +14,12 @@ import (
 	"github.com/regio-mgz/mgz/demo"
 	"github.com/regio-mgz/mgz/directory"
 	"github.com/regio-mgz/mgz/rules"
-	"github.com/regio-mgz/mgz/sqlite"
+	"github.com/regio-mgz/mgz/sqlstore"
 )
 
 func demoRegister(t *testing.T) mgz.RegisterService {
 	t.Helper()
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "mgz.db"))
+	db, err := sqlstore.Open(context.Background(), filepath.Join(t.TempDir(), "mgz.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

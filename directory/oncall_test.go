@@ -14,7 +14,7 @@ import (
 	"github.com/regio-mgz/mgz/demo"
 	"github.com/regio-mgz/mgz/directory"
 	"github.com/regio-mgz/mgz/rules"
-	"github.com/regio-mgz/mgz/sqlite"
+	"github.com/regio-mgz/mgz/sqlstore"
 )
 
 var ams = func() *time.Location {
@@ -44,7 +44,7 @@ const (
 )
 
 type rosterFixture struct {
-	db  *sqlite.DB
+	db  *sqlstore.DB
 	reg mgz.RegisterService
 	loc mgz.Location
 }
@@ -52,7 +52,7 @@ type rosterFixture struct {
 func newRosterFixture(t testing.TB) *rosterFixture {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "mgz.db"))
+	db, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "mgz.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,7 +20,7 @@ import (
 
 	"github.com/regio-mgz/mgz"
 	"github.com/regio-mgz/mgz/outbox"
-	"github.com/regio-mgz/mgz/sqlite"
+	"github.com/regio-mgz/mgz/sqlstore"
 )
 
 // smtpServer is a real SMTP server (go-smtp) on 127.0.0.1 that counts what it receives per
@@ -166,7 +166,7 @@ func (c *clock) advance(d time.Duration) {
 // region is a database with one practice and its users, each notice of which queues a mail per user.
 type region struct {
 	path string
-	db   *sqlite.DB
+	db   *sqlstore.DB
 	org  mgz.Organisation
 }
 
@@ -191,7 +191,7 @@ func newRegion(t *testing.T, users ...string) *region {
 
 func (r *region) open(t *testing.T) {
 	t.Helper()
-	db, err := sqlite.Open(context.Background(), r.path)
+	db, err := sqlstore.Open(context.Background(), r.path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -355,7 +355,7 @@ func TestTwoWorkersNeverSendOneMailTwice(t *testing.T) {
 	r.notice(t, 3) // 30 mails
 	c := &clock{t: time.Now().UTC()}
 	// Two instances: each its own connection pool to the same database file.
-	other, err := sqlite.Open(context.Background(), r.path)
+	other, err := sqlstore.Open(context.Background(), r.path)
 	if err != nil {
 		t.Fatal(err)
 	}

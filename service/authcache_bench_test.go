@@ -7,13 +7,13 @@ import (
 
 	"github.com/regio-mgz/mgz"
 	"github.com/regio-mgz/mgz/auth"
-	"github.com/regio-mgz/mgz/sqlite"
+	"github.com/regio-mgz/mgz/sqlstore"
 )
 
 // BenchmarkAuthenticateToken measures the bearer token check every API request passes.
 func BenchmarkAuthenticateToken(b *testing.B) {
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "mgz.db"))
+	db, err := sqlstore.Open(ctx, filepath.Join(b.TempDir(), "mgz.db"))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -12,7 +12,7 @@ import (
 	"github.com/regio-mgz/mgz"
 	"github.com/regio-mgz/mgz/auth"
 	"github.com/regio-mgz/mgz/calendar"
-	"github.com/regio-mgz/mgz/sqlite"
+	"github.com/regio-mgz/mgz/sqlstore"
 )
 
 // token makes an API token for u and returns its secret.
@@ -227,7 +227,7 @@ func TestUnknownTokenIsNotCached(t *testing.T) {
 // A known token of an active user costs no query: with the database closed it still answers.
 func TestCachedTokenNeedsNoQuery(t *testing.T) {
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "mgz.db"))
+	db, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "mgz.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,7 +16,7 @@ import (
 	"github.com/regio-mgz/mgz/audit"
 	"github.com/regio-mgz/mgz/auth"
 	"github.com/regio-mgz/mgz/calendar"
-	"github.com/regio-mgz/mgz/sqlite"
+	"github.com/regio-mgz/mgz/sqlstore"
 )
 
 // testPassword is every test user's password.
@@ -27,7 +27,7 @@ const testPassword = "paard batterij nietje correct"
 type fixture struct {
 	t        *testing.T
 	ctx      context.Context
-	db       *sqlite.DB
+	db       *sqlstore.DB
 	s        *Service
 	clock    time.Time
 	rho      mgz.Organisation
@@ -39,7 +39,7 @@ type fixture struct {
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "mgz.db"))
+	db, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "mgz.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

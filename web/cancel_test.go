@@ -18,7 +18,7 @@ import (
 
 // blockingPatients is a patient store whose list waits until its context ends and reports how it
 // ended: the stand-in for a query that runs long. That SQLite itself stops a statement when its
-// context ends is tested in package sqlite (TestCancelledQueryStopsAndFreesItsConnection).
+// context ends is tested in package sqlstore (TestCancelledQueryStopsAndFreesItsConnection).
 type blockingPatients struct {
 	mgz.PatientStore
 	entered chan struct{}

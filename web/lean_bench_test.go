@@ -15,7 +15,7 @@ import (
 	"github.com/regio-mgz/mgz"
 	"github.com/regio-mgz/mgz/directory"
 	"github.com/regio-mgz/mgz/service"
-	"github.com/regio-mgz/mgz/sqlite"
+	"github.com/regio-mgz/mgz/sqlstore"
 	"github.com/regio-mgz/mgz/web"
 )
 
@@ -24,7 +24,7 @@ import (
 func leanServer(b testing.TB, timeout time.Duration) (*httptest.Server, *service.Service, mgz.User, string) {
 	b.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "mgz.db"))
+	db, err := sqlstore.Open(ctx, filepath.Join(b.TempDir(), "mgz.db"))
 	if err != nil {
 		b.Fatal(err)
 	}

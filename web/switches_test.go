@@ -21,7 +21,7 @@ import (
 	"github.com/regio-mgz/mgz/demo"
 	"github.com/regio-mgz/mgz/directory"
 	"github.com/regio-mgz/mgz/service"
-	"github.com/regio-mgz/mgz/sqlite"
+	"github.com/regio-mgz/mgz/sqlstore"
 	"github.com/regio-mgz/mgz/web"
 )
 
@@ -47,7 +47,7 @@ func (c *testClock) Add(d time.Duration) {
 func newClockedTestServer(t *testing.T, clock *testClock) *testServer {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "mgz.db"))
+	db, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "mgz.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

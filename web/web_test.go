@@ -23,7 +23,7 @@ import (
 	"github.com/regio-mgz/mgz/demo"
 	"github.com/regio-mgz/mgz/directory"
 	"github.com/regio-mgz/mgz/service"
-	"github.com/regio-mgz/mgz/sqlite"
+	"github.com/regio-mgz/mgz/sqlstore"
 	"github.com/regio-mgz/mgz/web"
 )
 
@@ -32,7 +32,7 @@ import (
 type testServer struct {
 	*httptest.Server
 	*client
-	db  *sqlite.DB
+	db  *sqlstore.DB
 	reg mgz.RegisterService // the store itself, outside the policy: for set-up and checks
 	svc *service.Service
 	srv *web.Server
@@ -70,7 +70,7 @@ func newTestServerAt(t *testing.T, withDemo bool, now time.Time) *testServer {
 func newTestServerClock(t *testing.T, withDemo bool, clock func() time.Time) *testServer {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "mgz.db"))
+	db, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "mgz.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

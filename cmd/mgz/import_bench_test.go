@@ -17,7 +17,7 @@ import (
 
 	"github.com/regio-mgz/mgz"
 	"github.com/regio-mgz/mgz/service"
-	"github.com/regio-mgz/mgz/sqlite"
+	"github.com/regio-mgz/mgz/sqlstore"
 )
 
 // National scale for mgz import (issue 14): 340,000 clients over a register of 10,000 locations
@@ -55,7 +55,7 @@ func scalePostcode(n int) string {
 func seedScaleRegister(tb testing.TB, dbPath string, locations, practices int) scaleRegister {
 	tb.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, dbPath)
+	db, err := sqlstore.Open(ctx, dbPath)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -237,7 +237,7 @@ func (c *cancelAfter) Read(p []byte) (int, error) {
 func scaleCounts(tb testing.TB, dbPath string) (patients, audit int) {
 	tb.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, dbPath)
+	db, err := sqlstore.Open(ctx, dbPath)
 	if err != nil {
 		tb.Fatal(err)
 	}

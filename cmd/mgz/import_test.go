@@ -16,7 +16,7 @@ import (
 	"github.com/regio-mgz/mgz"
 	"github.com/regio-mgz/mgz/demo"
 	"github.com/regio-mgz/mgz/service"
-	"github.com/regio-mgz/mgz/sqlite"
+	"github.com/regio-mgz/mgz/sqlstore"
 )
 
 // importDB is a closed database holding the demo region, loaded through the service, with its
@@ -25,7 +25,7 @@ func importDB(t testing.TB) (string, map[string]mgz.Organisation) {
 	t.Helper()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "mgz.db")
-	db, err := sqlite.Open(ctx, path)
+	db, err := sqlstore.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +55,7 @@ type importState struct {
 func readImportState(t testing.TB, dbPath string) importState {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, dbPath)
+	db, err := sqlstore.Open(ctx, dbPath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -778,7 +778,7 @@ func TestImportPatientsDryRunWritesNothing(t *testing.T) {
 func TestImportPatientsIsOnlyForTheCommandLine(t *testing.T) {
 	dbPath, _ := importDB(t)
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, dbPath)
+	db, err := sqlstore.Open(ctx, dbPath)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,7 +20,7 @@ import (
 	"time"
 
 	"github.com/regio-mgz/mgz"
-	"github.com/regio-mgz/mgz/sqlite"
+	"github.com/regio-mgz/mgz/sqlstore"
 	_ "modernc.org/sqlite"
 )
 
@@ -150,7 +150,7 @@ func cliRun(t *testing.T, vars map[string]string, args ...string) string {
 
 func TestServeRefusesDatabaseNewerThanBinary(t *testing.T) {
 	dbPath := filepath.Join(t.TempDir(), "mgz.db")
-	db, err := sqlite.Open(context.Background(), dbPath)
+	db, err := sqlstore.Open(context.Background(), dbPath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -230,7 +230,7 @@ func startProcess(t *testing.T, dbPath string) (*exec.Cmd, string, *syncBuffer) 
 // of an editor of it, made with mgz user add and mgz token create.
 func stewardToken(t *testing.T, dbPath string) string {
 	t.Helper()
-	db, err := sqlite.Open(context.Background(), dbPath)
+	db, err := sqlstore.Open(context.Background(), dbPath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -313,7 +313,7 @@ func TestSIGKILLWhileWritingLosesNoCommittedChange(t *testing.T) {
 		t.Fatalf("only %d writes acknowledged before the kill", len(acked))
 	}
 
-	db, err := sqlite.Open(context.Background(), dbPath)
+	db, err := sqlstore.Open(context.Background(), dbPath)
 	if err != nil {
 		t.Fatalf("database does not open after SIGKILL: %v", err)
 	}

@@ -10,7 +10,7 @@ import (
 
 	"github.com/regio-mgz/mgz"
 	"github.com/regio-mgz/mgz/service"
-	"github.com/regio-mgz/mgz/sqlite"
+	"github.com/regio-mgz/mgz/sqlstore"
 )
 
 // rosterDB is a closed demo database with one empty roster of an SO/AVG service; it returns the
@@ -29,7 +29,7 @@ func rosterDB(t *testing.T) (string, int64) {
 		t.Fatal("the demo region has no SO/AVG service")
 	}
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, path)
+	db, err := sqlstore.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +45,7 @@ func rosterDB(t *testing.T) (string, int64) {
 func rosterShifts(t *testing.T, path string, id int64) []mgz.Shift {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, path)
+	db, err := sqlstore.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}

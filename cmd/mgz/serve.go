@@ -19,7 +19,7 @@ import (
 	"github.com/regio-mgz/mgz/directory"
 	"github.com/regio-mgz/mgz/outbox"
 	"github.com/regio-mgz/mgz/service"
-	"github.com/regio-mgz/mgz/sqlite"
+	"github.com/regio-mgz/mgz/sqlstore"
 	"github.com/regio-mgz/mgz/web"
 )
 
@@ -112,7 +112,7 @@ func runServe(ctx context.Context, env *environment, args []string) int {
 		"log_format", *logFormat, "log_level", *logLevel, "smtp", mailSetting, "public_url", *publicURL,
 		"request_timeout", reqTimeout.String())
 
-	db, err := sqlite.Open(ctx, *dbPath)
+	db, err := sqlstore.Open(ctx, *dbPath)
 	if err != nil {
 		fmt.Fprintln(env.stderr, "mgz serve:", err)
 		return 1
