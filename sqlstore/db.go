@@ -17,6 +17,8 @@ import (
 // DB is an open mgz database.
 type DB struct {
 	sql *sql.DB
+	// dialect is the database behind sql: SQLite (a file) or PostgreSQL (a server).
+	dialect dialect
 	// now is the clock for created_at/updated_at; tests replace it.
 	now func() time.Time
 	// health tracks storage faults and the write probe, for Ready.
@@ -39,10 +41,14 @@ const pragmas = "_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synch
 // bounds the wait).
 const maxConnections = 16
 
-// Open opens (creating it when needed) the database file at path and brings its schema up to date.
-// A database whose schema is newer than this binary knows is refused.
-func Open(ctx context.Context, path string) (*DB, error) {
-	return open(ctx, path, "")
+// Open opens the database named by dsn and brings its schema up to date: a PostgreSQL database
+// when dsn is a postgres:// or postgresql:// URL, otherwise the SQLite file at that path
+// (created when needed). A database whose schema is newer than this binary knows is refused.
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	if isPostgresDSN(dsn) {
+		return openPostgres(ctx, dsn)
+	}
+	return open(ctx, dsn, "")
 }
 
 // open is Open with extra DSN parameters for every connection (tests simulate a read-only file).
@@ -76,7 +82,7 @@ func open(ctx context.Context, path, extra string) (*DB, error) {
 		sqldb.Close()
 		return nil, fmt.Errorf("database %s openen: %w", path, err)
 	}
-	if err := migrate(ctx, sqldb, migrationFiles); err != nil {
+	if err := migrate(ctx, sqldb, migrationFiles, dialectSQLite); err != nil {
 		sqldb.Close()
 		return nil, err
 	}

@@ -61,13 +61,26 @@ func (e *faultError) Unwrap() []error { return []error{e.public, e.cause} }
 // classify turns a driver error that is a storage fault into a storage_unavailable error and
 // records it in h; any other error is returned as it is (database/sql looks for driver.ErrBadConn,
 // driver.ErrSkip and io.EOF by identity).
-func classify(h *health, err error) error {
+func classify(h *health, d dialect, err error) error {
 	if err == nil {
 		return nil
 	}
 	var fe *faultError
 	if errors.As(err, &fe) {
 		return err
+	}
+	if d == dialectPostgres {
+		if errors.Is(err, driver.ErrBadConn) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+			return err // database/sql retries a bad connection; a caller that left is no fault
+		}
+		msg, ok := pgFaultMessage(err)
+		if !ok {
+			return err
+		}
+		if h != nil {
+			h.fault()
+		}
+		return &faultError{public: &mgz.Error{Code: mgz.ECodeStorageUnavailable, Message: msg}, cause: err}
 	}
 	var se *sqlite.Error
 	if !errors.As(err, &se) {
@@ -173,16 +186,17 @@ func (db *DB) Ready(ctx context.Context) error {
 
 // faultConnector opens driver connections whose errors pass through classify.
 type faultConnector struct {
-	inner driver.Connector
-	h     *health
+	inner   driver.Connector
+	h       *health
+	dialect dialect
 }
 
 func (c *faultConnector) Connect(ctx context.Context) (driver.Conn, error) {
 	conn, err := c.inner.Connect(ctx)
 	if err != nil {
-		return nil, classify(c.h, err)
+		return nil, classify(c.h, c.dialect, err)
 	}
-	return &faultConn{conn: conn, h: c.h}, nil
+	return &faultConn{conn: conn, h: c.h, dialect: c.dialect}, nil
 }
 
 func (c *faultConnector) Driver() driver.Driver { return c.inner.Driver() }
@@ -195,9 +209,10 @@ func (c *faultConnector) Driver() driver.Driver { return c.inner.Driver() }
 // in a transaction breaks it: every later statement returns that fault, and Commit rolls back
 // and returns it. database/sql uses a connection from one goroutine at a time.
 type faultConn struct {
-	conn   driver.Conn
-	h      *health
-	inTx   bool
+	conn    driver.Conn
+	h       *health
+	dialect dialect
+	inTx    bool
 	broken error // the storage fault that broke the open transaction
 }
 
@@ -209,11 +224,12 @@ var (
 	_ driver.Pinger             = (*faultConn)(nil)
 	_ driver.SessionResetter    = (*faultConn)(nil)
 	_ driver.Validator          = (*faultConn)(nil)
+	_ driver.NamedValueChecker  = (*faultConn)(nil)
 )
 
 // check classifies err, and remembers a storage fault met inside a transaction.
 func (c *faultConn) check(err error) error {
-	err = classify(c.h, err)
+	err = classify(c.h, c.dialect, err)
 	var fe *faultError
 	if c.inTx && c.broken == nil && errors.As(err, &fe) {
 		c.broken = err
@@ -257,8 +273,35 @@ func (c *faultConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.
 	if err != nil {
 		return nil, c.check(err)
 	}
+	if c.dialect == dialectPostgres {
+		// Writers take turns, as on SQLite (postgres.go, writeLockKey).
+		e, ok := c.conn.(driver.ExecerContext)
+		if !ok {
+			_ = tx.Rollback()
+			return nil, errors.New("sqlstore: the PostgreSQL driver cannot execute a statement with a context")
+		}
+		if _, err := e.ExecContext(ctx, takeWriteLock, nil); err != nil {
+			_ = tx.Rollback()
+			return nil, c.check(err)
+		}
+	}
 	c.inTx, c.broken = true, nil
 	return &faultTx{tx: tx, c: c}, nil
+}
+
+// CheckNamedValue gives PostgreSQL a Go bool as 0 or 1, as SQLite stores flags (the columns are
+// integers on both). Every other value takes database/sql's default conversion.
+func (c *faultConn) CheckNamedValue(nv *driver.NamedValue) error {
+	if c.dialect == dialectPostgres {
+		if b, ok := nv.Value.(bool); ok {
+			nv.Value = int64(0)
+			if b {
+				nv.Value = int64(1)
+			}
+			return nil
+		}
+	}
+	return driver.ErrSkip
 }
 
 func (c *faultConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {

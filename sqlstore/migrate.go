@@ -25,7 +25,7 @@ type migration struct {
 	sql     string
 }
 
-func loadMigrations(fsys fs.FS) ([]migration, error) {
+func loadMigrations(fsys fs.FS, d dialect) ([]migration, error) {
 	names, err := fs.Glob(fsys, "*.sql")
 	if err != nil {
 		return nil, err
@@ -41,7 +41,11 @@ func loadMigrations(fsys fs.FS) ([]migration, error) {
 		if err != nil {
 			return nil, err
 		}
-		ms = append(ms, migration{version: v, name: n, sql: string(body)})
+		text, err := migrationSQL(string(body), d)
+		if err != nil {
+			return nil, fmt.Errorf("migratie %s: %w", n, err)
+		}
+		ms = append(ms, migration{version: v, name: n, sql: text})
 	}
 	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
 	for i := range ms {
@@ -69,12 +73,23 @@ func currentVersion(ctx context.Context, q querier) (int, error) {
 // migrate applies, each in its own transaction together with its bookkeeping row, every migration
 // of fsys that the database lacks. A database that already has a newer version than fsys knows is
 // refused, because this binary would not understand its data.
-func migrate(ctx context.Context, db *sql.DB, fsys fs.FS) error {
-	ms, err := loadMigrations(fsys)
+func migrate(ctx context.Context, db *sql.DB, fsys fs.FS, d dialect) error {
+	ms, err := loadMigrations(fsys, d)
 	if err != nil {
 		return err
 	}
-	if _, err := db.ExecContext(ctx, createMigrationsTable); err != nil {
+	if d == dialectPostgres {
+		// In a transaction, so that two instances starting at once take turns: on PostgreSQL a
+		// concurrent CREATE TABLE IF NOT EXISTS can fail instead of waiting.
+		err = inTx(ctx, db, func(tx *sql.Tx) error {
+			_, err := tx.ExecContext(ctx, translateCommon(createMigrationsTable))
+			return err
+		})
+	} else {
+		// Not in a transaction: a read-only SQLite file that has the table opens for reading.
+		_, err = db.ExecContext(ctx, createMigrationsTable)
+	}
+	if err != nil {
 		return fmt.Errorf("migratietabel aanmaken: %w", err)
 	}
 	have, err := currentVersion(ctx, db)

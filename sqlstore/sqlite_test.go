@@ -13,11 +13,14 @@ import (
 	"github.com/regio-mgz/mgz"
 	"github.com/regio-mgz/mgz/audit"
 	"github.com/regio-mgz/mgz/calendar"
+	"github.com/regio-mgz/mgz/sqlstore/storetest"
 )
 
+// openTestDB opens a fresh database on the backend under test (storetest: SQLite, or PostgreSQL
+// with MGZ_TEST_STORE=postgres) and returns it with its --db value.
 func openTestDB(t *testing.T) (*DB, string) {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "mgz.db")
+	path := storetest.DSN(t)
 	db, err := Open(context.Background(), path)
 	if err != nil {
 		t.Fatalf("Open(%s): %v", path, err)
@@ -64,7 +67,7 @@ func TestMigrationsFromEmpty(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ms, err := loadMigrations(migrationFiles)
+	ms, err := loadMigrations(migrationFiles, dialectSQLite)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +107,7 @@ func TestMigrationUpgradePath(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := migrate(ctx, raw, older); err != nil {
+	if err := migrate(ctx, raw, older, dialectSQLite); err != nil {
 		t.Fatalf("migrate older: %v", err)
 	}
 	_, err = raw.Exec(`INSERT INTO organisations (kind, name, kvk, address, postcode, city, phone, care_office_region,
@@ -125,7 +128,7 @@ func TestMigrationUpgradePath(t *testing.T) {
 		t.Fatalf("current binary on an older database: %v", err)
 	}
 	defer db.Close()
-	all, err := loadMigrations(migrationFiles)
+	all, err := loadMigrations(migrationFiles, dialectSQLite)
 	if err != nil {
 		t.Fatalf("loading the embedded migrations: %v", err)
 	}
@@ -137,7 +140,7 @@ func TestMigrationUpgradePath(t *testing.T) {
 		t.Fatalf("location after upgrade: %+v, %v", l, err)
 	}
 	// Running again is a no-op.
-	if err := migrate(ctx, db.sql, migrationFiles); err != nil {
+	if err := migrate(ctx, db.sql, migrationFiles, db.dialect); err != nil {
 		t.Fatalf("second migrate: %v", err)
 	}
 }

@@ -36,10 +36,14 @@ UPDATE location_stats SET met = (SELECT COUNT(*) FROM prerequisite_items i WHERE
         AND i.key IN ('quality_standard', 'infection_protocol', 'wzd_protocol', 'legal_requirements', 'behaviour_specialist_24h', 'first_line_24h', 'physician_contract', 'agreements_before_opening', 'gp_post_arrangement', 'periodic_evaluation') AND i.status = 'met'
         AND i.id = (SELECT MAX(q.id) FROM prerequisite_items q WHERE q.location_id = location_stats.location_id AND q.key = i.key));
 
+-- dialect: sqlite
 CREATE TRIGGER location_stats_location AFTER INSERT ON locations BEGIN
     INSERT INTO location_stats (location_id) VALUES (NEW.id);
 END;
+-- dialect: all
 
+
+-- dialect: sqlite
 CREATE TRIGGER location_stats_patient_insert AFTER INSERT ON patients WHEN NEW.location_id IS NOT NULL BEGIN
     UPDATE location_stats SET
         wlz = (SELECT COUNT(*) FROM patients p WHERE p.location_id = NEW.location_id AND p.wlz <> 'none'),
@@ -48,6 +52,7 @@ CREATE TRIGGER location_stats_patient_insert AFTER INSERT ON patients WHEN NEW.l
         pgb = (SELECT COUNT(*) FROM patients p WHERE p.location_id = NEW.location_id AND p.wlz <> 'none' AND p.delivery = 'pgb')
         WHERE location_id = NEW.location_id;
 END;
+
 CREATE TRIGGER location_stats_patient_update AFTER UPDATE OF location_id, wlz, delivery, gp_practice_id ON patients BEGIN
     UPDATE location_stats SET
         wlz = (SELECT COUNT(*) FROM patients p WHERE p.location_id = OLD.location_id AND p.wlz <> 'none'),
@@ -62,6 +67,7 @@ CREATE TRIGGER location_stats_patient_update AFTER UPDATE OF location_id, wlz, d
         pgb = (SELECT COUNT(*) FROM patients p WHERE p.location_id = NEW.location_id AND p.wlz <> 'none' AND p.delivery = 'pgb')
         WHERE location_id = NEW.location_id;
 END;
+
 CREATE TRIGGER location_stats_patient_delete AFTER DELETE ON patients WHEN OLD.location_id IS NOT NULL BEGIN
     UPDATE location_stats SET
         wlz = (SELECT COUNT(*) FROM patients p WHERE p.location_id = OLD.location_id AND p.wlz <> 'none'),
@@ -70,32 +76,42 @@ CREATE TRIGGER location_stats_patient_delete AFTER DELETE ON patients WHEN OLD.l
         pgb = (SELECT COUNT(*) FROM patients p WHERE p.location_id = OLD.location_id AND p.wlz <> 'none' AND p.delivery = 'pgb')
         WHERE location_id = OLD.location_id;
 END;
+-- dialect: all
 
+
+-- dialect: sqlite
 CREATE TRIGGER location_stats_report_insert AFTER INSERT ON escalations WHEN NEW.location_id IS NOT NULL BEGIN
     UPDATE location_stats SET open_reports = (SELECT COUNT(*) FROM escalations e WHERE e.location_id = NEW.location_id
         AND e.state IN ('care_provider', 'care_office', 'regional_table')) WHERE location_id = NEW.location_id;
 END;
+
 CREATE TRIGGER location_stats_report_update AFTER UPDATE OF location_id, state ON escalations BEGIN
     UPDATE location_stats SET open_reports = (SELECT COUNT(*) FROM escalations e WHERE e.location_id = OLD.location_id
         AND e.state IN ('care_provider', 'care_office', 'regional_table')) WHERE location_id = OLD.location_id;
     UPDATE location_stats SET open_reports = (SELECT COUNT(*) FROM escalations e WHERE e.location_id = NEW.location_id
         AND e.state IN ('care_provider', 'care_office', 'regional_table')) WHERE location_id = NEW.location_id;
 END;
+
 CREATE TRIGGER location_stats_report_delete AFTER DELETE ON escalations WHEN OLD.location_id IS NOT NULL BEGIN
     UPDATE location_stats SET open_reports = (SELECT COUNT(*) FROM escalations e WHERE e.location_id = OLD.location_id
         AND e.state IN ('care_provider', 'care_office', 'regional_table')) WHERE location_id = OLD.location_id;
 END;
+-- dialect: all
 
+
+-- dialect: sqlite
 CREATE TRIGGER location_stats_prerequisite_insert AFTER INSERT ON prerequisite_items BEGIN
     UPDATE location_stats SET met = (SELECT COUNT(*) FROM prerequisite_items i WHERE i.location_id = NEW.location_id
         AND i.key IN ('quality_standard', 'infection_protocol', 'wzd_protocol', 'legal_requirements', 'behaviour_specialist_24h', 'first_line_24h', 'physician_contract', 'agreements_before_opening', 'gp_post_arrangement', 'periodic_evaluation') AND i.status = 'met'
         AND i.id = (SELECT MAX(q.id) FROM prerequisite_items q WHERE q.location_id = NEW.location_id AND q.key = i.key)) WHERE location_id = NEW.location_id;
 END;
+
 CREATE TRIGGER location_stats_prerequisite_delete AFTER DELETE ON prerequisite_items BEGIN
     UPDATE location_stats SET met = (SELECT COUNT(*) FROM prerequisite_items i WHERE i.location_id = OLD.location_id
         AND i.key IN ('quality_standard', 'infection_protocol', 'wzd_protocol', 'legal_requirements', 'behaviour_specialist_24h', 'first_line_24h', 'physician_contract', 'agreements_before_opening', 'gp_post_arrangement', 'periodic_evaluation') AND i.status = 'met'
         AND i.id = (SELECT MAX(q.id) FROM prerequisite_items q WHERE q.location_id = OLD.location_id AND q.key = i.key)) WHERE location_id = OLD.location_id;
 END;
+
 CREATE TRIGGER location_stats_prerequisite_update AFTER UPDATE OF location_id, key, status ON prerequisite_items BEGIN
     UPDATE location_stats SET met = (SELECT COUNT(*) FROM prerequisite_items i WHERE i.location_id = OLD.location_id
         AND i.key IN ('quality_standard', 'infection_protocol', 'wzd_protocol', 'legal_requirements', 'behaviour_specialist_24h', 'first_line_24h', 'physician_contract', 'agreements_before_opening', 'gp_post_arrangement', 'periodic_evaluation') AND i.status = 'met'
@@ -104,3 +120,5 @@ UPDATE location_stats SET met = (SELECT COUNT(*) FROM prerequisite_items i WHERE
         AND i.key IN ('quality_standard', 'infection_protocol', 'wzd_protocol', 'legal_requirements', 'behaviour_specialist_24h', 'first_line_24h', 'physician_contract', 'agreements_before_opening', 'gp_post_arrangement', 'periodic_evaluation') AND i.status = 'met'
         AND i.id = (SELECT MAX(q.id) FROM prerequisite_items q WHERE q.location_id = NEW.location_id AND q.key = i.key)) WHERE location_id = NEW.location_id;
 END;
+-- dialect: all
+

@@ -50,7 +50,10 @@ CREATE INDEX patients_name ON patients (name, id);
 CREATE INDEX patients_birth_date ON patients (birth_date);
 
 -- SQLite only: FTS5 with an external content table (patients), kept in step by the triggers below.
+-- dialect: sqlite
 CREATE VIRTUAL TABLE patient_names USING fts5 (name, content = 'patients', content_rowid = 'id', tokenize = 'trigram remove_diacritics 1');
+-- dialect: all
+
 
 INSERT INTO patient_parties (organisation_id, patient_id, relations, sort_name)
 SELECT org, pid, SUM(bit), name FROM (
@@ -58,18 +61,26 @@ SELECT org, pid, SUM(bit), name FROM (
     UNION ALL SELECT id, name, lead_physician_org_id, 2 FROM patients
     UNION ALL SELECT p.id, p.name, l.provider_id, 4 FROM patients p JOIN locations l ON l.id = p.location_id
     UNION ALL SELECT p.id, p.name, l.physician_service_id, 8 FROM patients p JOIN locations l ON l.id = p.location_id
-) WHERE org IS NOT NULL GROUP BY org, pid, name;
+) AS r WHERE org IS NOT NULL GROUP BY org, pid, name;
+-- dialect: sqlite
 INSERT INTO patient_names (patient_names) VALUES ('rebuild');
+-- dialect: all
+
 INSERT INTO patient_party_counts (organisation_id, clients) SELECT organisation_id, COUNT(*) FROM patient_parties GROUP BY organisation_id;
 
+-- dialect: sqlite
 CREATE TRIGGER patient_party_counts_insert AFTER INSERT ON patient_parties BEGIN
     INSERT INTO patient_party_counts (organisation_id, clients) VALUES (NEW.organisation_id, 1)
     ON CONFLICT (organisation_id) DO UPDATE SET clients = patient_party_counts.clients + 1;
 END;
+
 CREATE TRIGGER patient_party_counts_delete AFTER DELETE ON patient_parties BEGIN
     UPDATE patient_party_counts SET clients = clients - 1 WHERE organisation_id = OLD.organisation_id;
 END;
+-- dialect: all
 
+
+-- dialect: sqlite
 CREATE TRIGGER patient_parties_insert AFTER INSERT ON patients BEGIN
     INSERT INTO patient_parties (organisation_id, patient_id, relations, sort_name)
     SELECT org, NEW.id, SUM(bit), NEW.name FROM (
@@ -81,10 +92,13 @@ CREATE TRIGGER patient_parties_insert AFTER INSERT ON patients BEGIN
     ON CONFLICT (organisation_id, patient_id) DO UPDATE SET relations = patient_parties.relations | excluded.relations, sort_name = excluded.sort_name;
     INSERT INTO patient_names (rowid, name) VALUES (NEW.id, NEW.name);
 END;
+-- dialect: all
+
 
 -- A change of name, practice, lead physician or location: drop the client's rows that only bits
 -- 1-8 hold, clear those bits in the rest (which other bits still hold) and add the current
 -- relations.
+-- dialect: sqlite
 CREATE TRIGGER patient_parties_update AFTER UPDATE OF name, gp_practice_id, lead_physician_org_id, location_id ON patients
 WHEN OLD.name IS NOT NEW.name OR OLD.gp_practice_id IS NOT NEW.gp_practice_id
     OR OLD.lead_physician_org_id IS NOT NEW.lead_physician_org_id OR OLD.location_id IS NOT NEW.location_id BEGIN
@@ -99,18 +113,27 @@ WHEN OLD.name IS NOT NEW.name OR OLD.gp_practice_id IS NOT NEW.gp_practice_id
     ) WHERE org IS NOT NULL GROUP BY org
     ON CONFLICT (organisation_id, patient_id) DO UPDATE SET relations = patient_parties.relations | excluded.relations, sort_name = excluded.sort_name;
 END;
+-- dialect: all
 
+
+-- dialect: sqlite
 CREATE TRIGGER patient_names_update AFTER UPDATE OF name ON patients WHEN OLD.name IS NOT NEW.name BEGIN
     INSERT INTO patient_names (patient_names, rowid, name) VALUES ('delete', OLD.id, OLD.name);
     INSERT INTO patient_names (rowid, name) VALUES (NEW.id, NEW.name);
 END;
+-- dialect: all
 
+
+-- dialect: sqlite
 CREATE TRIGGER patient_parties_delete AFTER DELETE ON patients BEGIN
     DELETE FROM patient_parties WHERE patient_id = OLD.id;
     INSERT INTO patient_names (patient_names, rowid, name) VALUES ('delete', OLD.id, OLD.name);
 END;
+-- dialect: all
+
 
 -- A location changing care provider or SO/AVG service changes bits 4 and 8 of its residents.
+-- dialect: sqlite
 CREATE TRIGGER patient_parties_location AFTER UPDATE OF provider_id, physician_service_id ON locations
 WHEN OLD.provider_id IS NOT NEW.provider_id OR OLD.physician_service_id IS NOT NEW.physician_service_id BEGIN
     DELETE FROM patient_parties WHERE relations & ~12 = 0 AND patient_id IN (SELECT id FROM patients WHERE location_id = NEW.id);
@@ -122,3 +145,5 @@ WHEN OLD.provider_id IS NOT NEW.provider_id OR OLD.physician_service_id IS NOT N
     ) WHERE org IS NOT NULL GROUP BY org, pid, name
     ON CONFLICT (organisation_id, patient_id) DO UPDATE SET relations = patient_parties.relations | excluded.relations;
 END;
+-- dialect: all
+

@@ -11,11 +11,13 @@ ALTER TABLE location_stats ADD COLUMN fixed_gp INTEGER NOT NULL DEFAULT 0;
 UPDATE location_stats SET fixed_gp = (SELECT COUNT(*) FROM patients p JOIN locations l ON l.id = p.location_id
         WHERE p.location_id = location_stats.location_id AND p.wlz <> 'none' AND p.gp_practice_id = l.fixed_gp_practice_id);
 
+-- dialect: sqlite
 CREATE TRIGGER location_stats_fixed_gp_patient_insert AFTER INSERT ON patients WHEN NEW.location_id IS NOT NULL BEGIN
     UPDATE location_stats SET fixed_gp = (SELECT COUNT(*) FROM patients p JOIN locations l ON l.id = p.location_id
         WHERE p.location_id = NEW.location_id AND p.wlz <> 'none' AND p.gp_practice_id = l.fixed_gp_practice_id)
         WHERE location_id = NEW.location_id;
 END;
+
 CREATE TRIGGER location_stats_fixed_gp_patient_update AFTER UPDATE OF location_id, wlz, gp_practice_id ON patients BEGIN
     UPDATE location_stats SET fixed_gp = (SELECT COUNT(*) FROM patients p JOIN locations l ON l.id = p.location_id
         WHERE p.location_id = OLD.location_id AND p.wlz <> 'none' AND p.gp_practice_id = l.fixed_gp_practice_id)
@@ -24,16 +26,20 @@ CREATE TRIGGER location_stats_fixed_gp_patient_update AFTER UPDATE OF location_i
         WHERE p.location_id = NEW.location_id AND p.wlz <> 'none' AND p.gp_practice_id = l.fixed_gp_practice_id)
         WHERE location_id = NEW.location_id;
 END;
+
 CREATE TRIGGER location_stats_fixed_gp_patient_delete AFTER DELETE ON patients WHEN OLD.location_id IS NOT NULL BEGIN
     UPDATE location_stats SET fixed_gp = (SELECT COUNT(*) FROM patients p JOIN locations l ON l.id = p.location_id
         WHERE p.location_id = OLD.location_id AND p.wlz <> 'none' AND p.gp_practice_id = l.fixed_gp_practice_id)
         WHERE location_id = OLD.location_id;
 END;
+
 CREATE TRIGGER location_stats_fixed_gp_location AFTER UPDATE OF fixed_gp_practice_id ON locations BEGIN
     UPDATE location_stats SET fixed_gp = (SELECT COUNT(*) FROM patients p
         WHERE p.location_id = NEW.id AND p.wlz <> 'none' AND p.gp_practice_id = NEW.fixed_gp_practice_id)
         WHERE location_id = NEW.id;
 END;
+-- dialect: all
+
 
 -- Reminders: remind_on is the first day on which an active agreement needs a reminder: 60 days
 -- before its next evaluation or 90 days before its end, whichever comes first; NULL when it is
@@ -50,6 +56,7 @@ CREATE INDEX agreements_provider_status ON agreements (provider_id, status);
 -- SQLite-only backfill of the agreements stored before this migration: it reads the JSON state
 -- (json_extract) and adds months with date(); both normalise an overflowing day as Go's
 -- time.AddDate does (31 January plus one month is 3 March), so the result equals RemindOn.
+-- dialect: sqlite
 UPDATE agreements SET remind_on = (
     SELECT CASE
         WHEN e IS NULL THEN d
@@ -65,6 +72,8 @@ UPDATE agreements SET remind_on = (
             THEN date(json_extract(agreements.state, '$.start'),
                  printf('%+d months', json_extract(agreements.state, '$.term_months')), '-1 day', '-90 days') END AS d))
     WHERE status = 'active';
+-- dialect: all
+
 
 -- Lists in index order (queryplan_test.go): a page of a filtered list is read from an index
 -- that has the filter's column first and the list's order after it, never sorted after reading.
@@ -93,6 +102,7 @@ ALTER TABLE location_stats ADD COLUMN physician_met INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE location_stats ADD COLUMN physician_until TEXT;
 ALTER TABLE location_stats ADD COLUMN gp_post_met INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE location_stats ADD COLUMN gp_post_until TEXT;
+-- dialect: sqlite
 UPDATE location_stats SET
         first_line_met = COALESCE((SELECT i.status = 'met' FROM prerequisite_items i WHERE i.location_id = location_stats.location_id AND i.key = 'first_line_24h' ORDER BY i.id DESC LIMIT 1), 0),
         first_line_until = (SELECT i.valid_until FROM prerequisite_items i WHERE i.location_id = location_stats.location_id AND i.key = 'first_line_24h' ORDER BY i.id DESC LIMIT 1),
@@ -102,6 +112,7 @@ UPDATE location_stats SET
         physician_until = (SELECT i.valid_until FROM prerequisite_items i WHERE i.location_id = location_stats.location_id AND i.key = 'physician_contract' ORDER BY i.id DESC LIMIT 1),
         gp_post_met = COALESCE((SELECT i.status = 'met' FROM prerequisite_items i WHERE i.location_id = location_stats.location_id AND i.key = 'gp_post_arrangement' ORDER BY i.id DESC LIMIT 1), 0),
         gp_post_until = (SELECT i.valid_until FROM prerequisite_items i WHERE i.location_id = location_stats.location_id AND i.key = 'gp_post_arrangement' ORDER BY i.id DESC LIMIT 1);
+
 CREATE TRIGGER location_stats_current_items_insert AFTER INSERT ON prerequisite_items BEGIN
     UPDATE location_stats SET
         first_line_met = COALESCE((SELECT i.status = 'met' FROM prerequisite_items i WHERE i.location_id = NEW.location_id AND i.key = 'first_line_24h' ORDER BY i.id DESC LIMIT 1), 0),
@@ -114,6 +125,7 @@ CREATE TRIGGER location_stats_current_items_insert AFTER INSERT ON prerequisite_
         gp_post_until = (SELECT i.valid_until FROM prerequisite_items i WHERE i.location_id = NEW.location_id AND i.key = 'gp_post_arrangement' ORDER BY i.id DESC LIMIT 1)
         WHERE location_id = NEW.location_id;
 END;
+
 CREATE TRIGGER location_stats_current_items_delete AFTER DELETE ON prerequisite_items BEGIN
     UPDATE location_stats SET
         first_line_met = COALESCE((SELECT i.status = 'met' FROM prerequisite_items i WHERE i.location_id = OLD.location_id AND i.key = 'first_line_24h' ORDER BY i.id DESC LIMIT 1), 0),
@@ -126,6 +138,7 @@ CREATE TRIGGER location_stats_current_items_delete AFTER DELETE ON prerequisite_
         gp_post_until = (SELECT i.valid_until FROM prerequisite_items i WHERE i.location_id = OLD.location_id AND i.key = 'gp_post_arrangement' ORDER BY i.id DESC LIMIT 1)
         WHERE location_id = OLD.location_id;
 END;
+
 CREATE TRIGGER location_stats_current_items_update AFTER UPDATE OF location_id, key, status, valid_until ON prerequisite_items BEGIN
     UPDATE location_stats SET
         first_line_met = COALESCE((SELECT i.status = 'met' FROM prerequisite_items i WHERE i.location_id = OLD.location_id AND i.key = 'first_line_24h' ORDER BY i.id DESC LIMIT 1), 0),
@@ -148,3 +161,5 @@ CREATE TRIGGER location_stats_current_items_update AFTER UPDATE OF location_id, 
         gp_post_until = (SELECT i.valid_until FROM prerequisite_items i WHERE i.location_id = NEW.location_id AND i.key = 'gp_post_arrangement' ORDER BY i.id DESC LIMIT 1)
         WHERE location_id = NEW.location_id;
 END;
+-- dialect: all
+
