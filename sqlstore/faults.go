@@ -213,7 +213,7 @@ type faultConn struct {
 	h       *health
 	dialect dialect
 	inTx    bool
-	broken error // the storage fault that broke the open transaction
+	broken  error // the storage fault that broke the open transaction
 }
 
 var (
