@@ -1,11 +1,27 @@
 # mgz — the commands a developer and CI use. `make test` is the test command of the README.
 GO ?= go
 
-.PHONY: test vet build run bench bench-http fmt tidy
+.PHONY: test test-postgres vet build run bench bench-http fmt tidy
 
-## test: vet, then every test with the race detector (browser tests need Chromium; see README)
+## test: vet, then every test with the race detector (browser tests need Chromium; see README),
+## then the storage tests again on PostgreSQL when a server is given (test-postgres)
 test: vet
 	$(GO) test -race -count=1 -timeout 25m ./...
+	@$(MAKE) --no-print-directory test-postgres
+
+## test-postgres: the tests that exercise storage, on PostgreSQL: MGZ_TEST_POSTGRES is the URL of a
+## server whose user may create databases; eval "$$(.ci/postgres start /tmp/mgz-pg)" starts one.
+## Each test gets a scratch database of its own. Under CI=true a missing server fails the run.
+PG_PACKAGES ?= ./sqlstore/...
+test-postgres:
+	@if [ -n "$$MGZ_TEST_POSTGRES" ]; then \
+	  echo "Opslagtests op PostgreSQL ($(PG_PACKAGES))"; \
+	  MGZ_TEST_STORE=postgres $(GO) test -count=1 -timeout 20m $(PG_PACKAGES); \
+	elif [ "$$CI" = true ]; then \
+	  echo "MGZ_TEST_POSTGRES ontbreekt: onder CI=true moeten de PostgreSQL-tests draaien (.ci/run start een server)"; exit 1; \
+	else \
+	  echo "PostgreSQL-tests overgeslagen: geen MGZ_TEST_POSTGRES (start een server met eval \"\$$(.ci/postgres start /tmp/mgz-pg)\")"; \
+	fi
 
 vet:
 	$(GO) vet ./...
