@@ -145,8 +145,13 @@ func formatTime(t time.Time) string { return t.UTC().Format(timeFormat) }
 
 func parseTime(s string) (time.Time, error) { return time.Parse(timeFormat, s) }
 
-// IntegrityCheck runs SQLite's integrity check and foreign key check and reports the first problem.
+// IntegrityCheck checks the database's own consistency and that every reference points at a row
+// that exists, and reports the first problem: on SQLite with its integrity check (pages, indexes)
+// and foreign key check; on PostgreSQL with integrityCheckPostgres (postgres.go).
 func (db *DB) IntegrityCheck(ctx context.Context) error {
+	if db.dialect == dialectPostgres {
+		return db.integrityCheckPostgres(ctx)
+	}
 	var res string
 	if err := db.sql.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&res); err != nil {
 		return fmt.Errorf("integriteitscontrole: %w", err)

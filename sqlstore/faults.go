@@ -237,6 +237,22 @@ func (c *faultConn) check(err error) error {
 	return err
 }
 
+// checkCtx is check for an error of a call made with ctx. On PostgreSQL, an error of a call whose
+// context ended is the caller leaving, not a storage fault, whatever the server answered (the
+// cancel request makes it answer query_canceled; the connection stays usable): it is returned
+// wrapping ctx.Err(), so that errors.Is(err, context.Canceled) holds as on SQLite.
+func (c *faultConn) checkCtx(ctx context.Context, err error) error {
+	if err != nil && c.dialect == dialectPostgres {
+		if cerr := ctx.Err(); cerr != nil {
+			if errors.Is(err, cerr) {
+				return err
+			}
+			return fmt.Errorf("%w (%w)", cerr, err)
+		}
+	}
+	return c.check(err)
+}
+
 func (c *faultConn) Prepare(query string) (driver.Stmt, error) {
 	return c.PrepareContext(context.Background(), query)
 }
@@ -253,7 +269,7 @@ func (c *faultConn) PrepareContext(ctx context.Context, query string) (driver.St
 		st, err = c.conn.Prepare(query)
 	}
 	if err != nil {
-		return nil, c.check(err)
+		return nil, c.checkCtx(ctx, err)
 	}
 	return &faultStmt{stmt: st, c: c, query: query}, nil
 }
@@ -271,7 +287,7 @@ func (c *faultConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.
 	}
 	tx, err := b.BeginTx(ctx, opts)
 	if err != nil {
-		return nil, c.check(err)
+		return nil, c.checkCtx(ctx, err)
 	}
 	if c.dialect == dialectPostgres {
 		// Writers take turns, as on SQLite (postgres.go, writeLockKey).
@@ -282,7 +298,7 @@ func (c *faultConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.
 		}
 		if _, err := e.ExecContext(ctx, takeWriteLock, nil); err != nil {
 			_ = tx.Rollback()
-			return nil, c.check(err)
+			return nil, c.checkCtx(ctx, err)
 		}
 	}
 	c.inTx, c.broken = true, nil
@@ -314,7 +330,7 @@ func (c *faultConn) ExecContext(ctx context.Context, query string, args []driver
 	}
 	c.h.recordStatement(query, args)
 	res, err := e.ExecContext(ctx, query, args)
-	return res, c.check(err)
+	return res, c.checkCtx(ctx, err)
 }
 
 func (c *faultConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
@@ -328,14 +344,14 @@ func (c *faultConn) QueryContext(ctx context.Context, query string, args []drive
 	c.h.recordStatement(query, args)
 	rows, err := q.QueryContext(ctx, query, args)
 	if err != nil {
-		return nil, c.check(err)
+		return nil, c.checkCtx(ctx, err)
 	}
 	return &faultRows{rows: rows, c: c}, nil
 }
 
 func (c *faultConn) Ping(ctx context.Context) error {
 	if p, ok := c.conn.(driver.Pinger); ok {
-		return c.check(p.Ping(ctx))
+		return c.checkCtx(ctx, p.Ping(ctx))
 	}
 	return nil
 }
@@ -425,7 +441,7 @@ func (s *faultStmt) ExecContext(ctx context.Context, args []driver.NamedValue) (
 	}
 	s.c.h.recordStatement(s.query, args)
 	res, err := e.ExecContext(ctx, args)
-	return res, s.c.check(err)
+	return res, s.c.checkCtx(ctx, err)
 }
 
 func (s *faultStmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driver.Rows, error) {
@@ -439,7 +455,7 @@ func (s *faultStmt) QueryContext(ctx context.Context, args []driver.NamedValue) 
 	s.c.h.recordStatement(s.query, args)
 	rows, err := q.QueryContext(ctx, args)
 	if err != nil {
-		return nil, s.c.check(err)
+		return nil, s.c.checkCtx(ctx, err)
 	}
 	return &faultRows{rows: rows, c: s.c}, nil
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgconn/ctxwatch"
 	"github.com/jackc/pgx/v5/stdlib"
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -34,6 +35,10 @@ import (
 // writeLockKey is the advisory lock every mgz transaction takes on PostgreSQL ("mgz" in ASCII).
 const writeLockKey = 0x6d677a
 
+// cancelGrace is how long a cancelled statement may take to stop on the server before its
+// connection is closed.
+const cancelGrace = 3 * time.Second
+
 var takeWriteLock = fmt.Sprintf("SELECT pg_advisory_xact_lock(%d)", writeLockKey)
 
 // openPostgres connects to the PostgreSQL database named by dsn and migrates it.
@@ -43,6 +48,14 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 		return nil, fmt.Errorf("PostgreSQL-adres %s is ongeldig (voorbeeld: postgres://mgz@db.example:5432/mgz): %w", redactDSN(dsn), err)
 	}
 	cfg.DefaultQueryExecMode = pgx.QueryExecModeSimpleProtocol
+	// A caller that leaves stops its statement on the server as well: pgx sends a cancel request
+	// (the server ends the statement with query_canceled and the connection stays usable), and
+	// closes the connection only if the server does not answer that within cancelGrace. Closing
+	// it at once (pgx's default) would leave the statement running on the server, and a
+	// transaction holding the write lock until it ends.
+	cfg.BuildContextWatcherHandler = func(c *pgconn.PgConn) ctxwatch.Handler {
+		return &pgconn.CancelRequestContextWatcherHandler{Conn: c, DeadlineDelay: cancelGrace}
+	}
 	if cfg.RuntimeParams == nil {
 		cfg.RuntimeParams = map[string]string{}
 	}
@@ -90,6 +103,8 @@ func pgFaultMessage(err error) (string, bool) {
 		switch {
 		case pe.Code == "53100": // disk_full
 			return faultMessages[sqlite3.SQLITE_FULL], true
+		case pe.Code == "57014": // query_canceled: a caller that left, or statement_timeout; not the storage
+			return "", false
 		case pe.Code == "25006": // read_only_sql_transaction: a standby, or a primary being demoted
 			return "De database van mgz kan nu alleen gelezen worden (de databaseserver wisselt mogelijk van primaire server): " +
 				"er is niets opgeslagen of gewijzigd. Probeer het over een minuut opnieuw; blijft het misgaan, meld het dan aan de beheerder.", true
@@ -121,7 +136,7 @@ func isPgConnLost(err error) bool {
 		return false
 	}
 	msg := strings.ToLower(err.Error())
-	for _, s := range []string{"conn closed", "unexpected EOF", "connection reset", "broken pipe", "server closed the connection", "failed to receive message", "failed to write"} {
+	for _, s := range []string{"conn closed", "unexpected eof", "connection reset", "broken pipe", "server closed the connection", "failed to receive message", "failed to write"} {
 		if strings.Contains(msg, s) {
 			return true
 		}
@@ -142,4 +157,101 @@ func pgConstraintName(err error) string {
 		return pe.ConstraintName
 	}
 	return ""
+}
+
+// integrityCheckPostgres is IntegrityCheck on PostgreSQL. The server keeps its pages and indexes
+// consistent itself (WAL replay after a crash; data checksums, when the cluster has them, are
+// verified on every read and a bad page fails that query as a storage fault), so what is left to
+// check is what SQLite's foreign_key_check checks, plus that the schema is the one this binary
+// knows:
+//
+//   - the schema version is the newest migration (a restored dump of another version is found);
+//   - every foreign key is validated and enforced: a constraint added NOT VALID, or whose
+//     triggers were disabled (a restore with triggers off), enforces nothing for older rows;
+//   - no row refers to a row that does not exist, for every foreign key of the schema (the
+//     equivalent of PRAGMA foreign_key_check; PostgreSQL guarantees this for a validated,
+//     enforced key, and the check proves it for the rest).
+func (db *DB) integrityCheckPostgres(ctx context.Context) error {
+	ms, err := loadMigrations(migrationFiles, dialectPostgres)
+	if err != nil {
+		return err
+	}
+	v, err := db.SchemaVersion(ctx)
+	if err != nil {
+		return fmt.Errorf("integriteitscontrole: %w", err)
+	}
+	if v != len(ms) {
+		return fmt.Errorf("integriteitscontrole: de database heeft schemaversie %d, deze versie van mgz verwacht %d", v, len(ms))
+	}
+	type foreignKey struct {
+		name, table, refTable string
+		cols, refCols         []string
+		validated, enforced   bool
+	}
+	rows, err := db.sql.QueryContext(ctx, `
+		SELECT c.conname, c.conrelid::regclass::text, c.confrelid::regclass::text,
+		       (SELECT string_agg(quote_ident(a.attname), ',' ORDER BY k.ord)
+		          FROM unnest(c.conkey) WITH ORDINALITY AS k(attnum, ord)
+		          JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum),
+		       (SELECT string_agg(quote_ident(a.attname), ',' ORDER BY k.ord)
+		          FROM unnest(c.confkey) WITH ORDINALITY AS k(attnum, ord)
+		          JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.attnum),
+		       CASE WHEN c.convalidated THEN 1 ELSE 0 END,
+		       CASE WHEN EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgconstraint = c.oid AND t.tgenabled = 'D') THEN 0 ELSE 1 END
+		  FROM pg_constraint c
+		 WHERE c.contype = 'f' AND c.connamespace = current_schema()::regnamespace
+		 ORDER BY c.conrelid::regclass::text, c.conname`)
+	if err != nil {
+		return fmt.Errorf("controle van verwijzingen: %w", err)
+	}
+	var fks []foreignKey
+	for rows.Next() {
+		var fk foreignKey
+		var cols, refCols string
+		var validated, enforced int
+		if err := rows.Scan(&fk.name, &fk.table, &fk.refTable, &cols, &refCols, &validated, &enforced); err != nil {
+			rows.Close()
+			return fmt.Errorf("controle van verwijzingen: %w", err)
+		}
+		fk.cols, fk.refCols = strings.Split(cols, ","), strings.Split(refCols, ",")
+		fk.validated, fk.enforced = validated == 1, enforced == 1
+		fks = append(fks, fk)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("controle van verwijzingen: %w", err)
+	}
+	if len(fks) == 0 {
+		return errors.New("controle van verwijzingen: het schema heeft geen verwijzingen (foreign keys): de database is niet door mgz aangemaakt of onvolledig")
+	}
+	for _, fk := range fks {
+		if !fk.validated {
+			return fmt.Errorf("controle van verwijzingen: verwijzing %s van tabel %s is niet gecontroleerd (NOT VALID)", fk.name, fk.table)
+		}
+		if !fk.enforced {
+			return fmt.Errorf("controle van verwijzingen: verwijzing %s van tabel %s wordt niet afgedwongen (triggers uitgeschakeld)", fk.name, fk.table)
+		}
+		if len(fk.cols) != len(fk.refCols) {
+			return fmt.Errorf("controle van verwijzingen: verwijzing %s van tabel %s is onleesbaar", fk.name, fk.table)
+		}
+		// MATCH SIMPLE, as the schema declares: a reference with a NULL column refers to nothing.
+		var cond []string
+		for i := range fk.cols {
+			cond = append(cond, "x."+fk.cols[i]+" IS NOT NULL")
+		}
+		var join []string
+		for i := range fk.cols {
+			join = append(join, "y."+fk.refCols[i]+" = x."+fk.cols[i])
+		}
+		q := fmt.Sprintf("SELECT COUNT(*) FROM (SELECT 1 FROM %s x WHERE %s AND NOT EXISTS (SELECT 1 FROM %s y WHERE %s) LIMIT 1) orphan",
+			fk.table, strings.Join(cond, " AND "), fk.refTable, strings.Join(join, " AND "))
+		var n int
+		if err := db.sql.QueryRowContext(ctx, q).Scan(&n); err != nil {
+			return fmt.Errorf("controle van verwijzingen: %w", err)
+		}
+		if n > 0 {
+			return fmt.Errorf("controle van verwijzingen: er verwijzen rijen van tabel %s naar gegevens in %s die niet bestaan (%s)", fk.table, fk.refTable, fk.name)
+		}
+	}
+	return nil
 }

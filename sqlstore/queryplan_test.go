@@ -122,6 +122,11 @@ func badPlan(st recordedStatement, detail string) string {
 // runs, and fails on a plan that scans a big table whole or sorts a list page after reading it.
 func TestQueryPlansUseIndexes(t *testing.T) {
 	db, _ := openTestDB(t)
+	if db.dialect == dialectPostgres {
+		t.Skip("the plan check reads SQLite's EXPLAIN QUERY PLAN; PostgreSQL chooses its plans by its own statistics " +
+			"(a seeded test region is too small for them to prefer an index), so the indexes are checked on SQLite, and " +
+			"the same CREATE INDEX statements (one migration source) exist on PostgreSQL")
+	}
 	seedRegion(t, db, 300)
 	ctx := context.Background()
 	rec := &statementRecorder{seen: map[string]bool{}}

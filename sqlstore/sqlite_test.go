@@ -67,7 +67,7 @@ func TestMigrationsFromEmpty(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ms, err := loadMigrations(migrationFiles, dialectSQLite)
+	ms, err := loadMigrations(migrationFiles, db.dialect)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,6 +79,20 @@ func TestMigrationsFromEmpty(t *testing.T) {
 		if err := db.sql.QueryRow("SELECT COUNT(*) FROM " + table).Scan(&n); err != nil {
 			t.Errorf("table %s missing after migrations: %v", table, err)
 		}
+	}
+	if db.dialect == dialectPostgres {
+		// An acknowledged change must survive a crash (architecture.md, "Durability"): a commit
+		// returns only after the server flushed its WAL.
+		var sync string
+		if err := db.sql.QueryRow("SHOW synchronous_commit").Scan(&sync); err != nil || (sync != "on" && sync != "remote_write" && sync != "remote_apply") {
+			t.Errorf("synchronous_commit = %q (%v), want on", sync, err)
+		}
+		// Foreign keys are always enforced by PostgreSQL; check that the migrations declared them.
+		var fks int
+		if err := db.sql.QueryRow("SELECT COUNT(*) FROM pg_constraint WHERE contype = 'f' AND connamespace = 'public'::regnamespace").Scan(&fks); err != nil || fks == 0 {
+			t.Errorf("%d foreign keys after migrations (%v), want the schema's references", fks, err)
+		}
+		return
 	}
 	var mode string
 	if err := db.sql.QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil || mode != "wal" {
