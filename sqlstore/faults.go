@@ -287,7 +287,7 @@ func (c *faultConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.
 	}
 	tx, err := b.BeginTx(ctx, opts)
 	if err != nil {
-		return nil, c.checkCtx(ctx, err)
+		return nil, c.beginFailed(ctx, err)
 	}
 	if c.dialect == dialectPostgres {
 		// Writers take turns, as on SQLite (postgres.go, writeLockKey).
@@ -298,11 +298,22 @@ func (c *faultConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.
 		}
 		if _, err := e.ExecContext(ctx, takeWriteLock, nil); err != nil {
 			_ = tx.Rollback()
-			return nil, c.checkCtx(ctx, err)
+			return nil, c.beginFailed(ctx, err)
 		}
 	}
 	c.inTx, c.broken = true, nil
 	return &faultTx{tx: tx, c: c}, nil
+}
+
+// beginFailed is checkCtx for an error while a transaction begins. On PostgreSQL, a connection
+// the server ended while it sat in the pool (a restart, a failover, pg_terminate_backend within
+// the second before pgx pings an idle connection) is reported as driver.ErrBadConn: nothing of
+// the transaction ran yet, so database/sql begins it again on another connection.
+func (c *faultConn) beginFailed(ctx context.Context, err error) error {
+	if c.dialect == dialectPostgres && ctx.Err() == nil && pgConnectionGone(err) {
+		return driver.ErrBadConn
+	}
+	return c.checkCtx(ctx, err)
 }
 
 // CheckNamedValue gives PostgreSQL a Go bool as 0 or 1, as SQLite stores flags (the columns are

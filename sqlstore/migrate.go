@@ -79,12 +79,17 @@ func migrate(ctx context.Context, db *sql.DB, fsys fs.FS, d dialect) error {
 		return err
 	}
 	if d == dialectPostgres {
-		// In a transaction, so that two instances starting at once take turns: on PostgreSQL a
-		// concurrent CREATE TABLE IF NOT EXISTS can fail instead of waiting.
-		err = inTx(ctx, db, func(tx *sql.Tx) error {
-			_, err := tx.ExecContext(ctx, translateCommon(createMigrationsTable))
-			return err
-		})
+		// Only when it is missing, so that a database that only serves reads (a standby) opens
+		// for reading; in a transaction, so that two instances starting at once take turns: on
+		// PostgreSQL a concurrent CREATE TABLE IF NOT EXISTS can fail instead of waiting.
+		var exists int
+		err = db.QueryRowContext(ctx, "SELECT CASE WHEN to_regclass('schema_migrations') IS NULL THEN 0 ELSE 1 END").Scan(&exists)
+		if err == nil && exists == 0 {
+			err = inTx(ctx, db, func(tx *sql.Tx) error {
+				_, err := tx.ExecContext(ctx, translateCommon(createMigrationsTable))
+				return err
+			})
+		}
 	} else {
 		// Not in a transaction: a read-only SQLite file that has the table opens for reading.
 		_, err = db.ExecContext(ctx, createMigrationsTable)

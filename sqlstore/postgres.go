@@ -144,6 +144,20 @@ func isPgConnLost(err error) bool {
 	return false
 }
 
+// pgConnectionGone reports an error after which the connection cannot be used again: the server
+// ended it (a FATAL error: shutdown, termination, failover) or the network cut it.
+func pgConnectionGone(err error) bool {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false // a caller that left; context.DeadlineExceeded is a net.Error as well
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return strings.EqualFold(pe.Severity, "FATAL") || strings.HasPrefix(pe.Code, "08")
+	}
+	var ne net.Error
+	return errors.As(err, &ne) || isPgConnLost(err)
+}
+
 // pgUniqueViolation reports a unique constraint failing on PostgreSQL.
 func pgUniqueViolation(err error) bool {
 	var pe *pgconn.PgError
@@ -224,23 +238,15 @@ func (db *DB) integrityCheckPostgres(ctx context.Context) error {
 	if len(fks) == 0 {
 		return errors.New("controle van verwijzingen: het schema heeft geen verwijzingen (foreign keys): de database is niet door mgz aangemaakt of onvolledig")
 	}
+	// Rows that refer to nothing first: they are the damage; an unenforced key only allows it.
 	for _, fk := range fks {
-		if !fk.validated {
-			return fmt.Errorf("controle van verwijzingen: verwijzing %s van tabel %s is niet gecontroleerd (NOT VALID)", fk.name, fk.table)
-		}
-		if !fk.enforced {
-			return fmt.Errorf("controle van verwijzingen: verwijzing %s van tabel %s wordt niet afgedwongen (triggers uitgeschakeld)", fk.name, fk.table)
-		}
 		if len(fk.cols) != len(fk.refCols) {
 			return fmt.Errorf("controle van verwijzingen: verwijzing %s van tabel %s is onleesbaar", fk.name, fk.table)
 		}
 		// MATCH SIMPLE, as the schema declares: a reference with a NULL column refers to nothing.
-		var cond []string
+		var cond, join []string
 		for i := range fk.cols {
 			cond = append(cond, "x."+fk.cols[i]+" IS NOT NULL")
-		}
-		var join []string
-		for i := range fk.cols {
 			join = append(join, "y."+fk.refCols[i]+" = x."+fk.cols[i])
 		}
 		q := fmt.Sprintf("SELECT COUNT(*) FROM (SELECT 1 FROM %s x WHERE %s AND NOT EXISTS (SELECT 1 FROM %s y WHERE %s) LIMIT 1) orphan",
@@ -251,6 +257,14 @@ func (db *DB) integrityCheckPostgres(ctx context.Context) error {
 		}
 		if n > 0 {
 			return fmt.Errorf("controle van verwijzingen: er verwijzen rijen van tabel %s naar gegevens in %s die niet bestaan (%s)", fk.table, fk.refTable, fk.name)
+		}
+	}
+	for _, fk := range fks {
+		if !fk.validated {
+			return fmt.Errorf("controle van verwijzingen: verwijzing %s van tabel %s is niet gecontroleerd (NOT VALID)", fk.name, fk.table)
+		}
+		if !fk.enforced {
+			return fmt.Errorf("controle van verwijzingen: verwijzing %s van tabel %s wordt niet afgedwongen (triggers uitgeschakeld)", fk.name, fk.table)
 		}
 	}
 	return nil
