@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net/url"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -13,6 +14,7 @@ import (
 	"github.com/regio-mgz/mgz"
 	"github.com/regio-mgz/mgz/auth"
 	"github.com/regio-mgz/mgz/service"
+	"github.com/regio-mgz/mgz/sqlstore/storetest"
 )
 
 // readEntry is an audit entry of a read, told apart by its reason.
@@ -141,8 +143,35 @@ func TestGroupCommitNeverSplitsAnAppendAll(t *testing.T) {
 	}
 }
 
+// openReadOnly opens the database at dsn so that it serves reads and refuses every write as a
+// storage fault: a SQLite file opened query_only (tests run as root, to whom chmod does not stop
+// writes), or a PostgreSQL database whose transactions are read-only, as on a standby.
+func openReadOnly(t *testing.T, dsn string) *DB {
+	t.Helper()
+	ctx := context.Background()
+	if !isPostgresDSN(dsn) {
+		db, err := open(ctx, dsn, "_pragma=query_only(1)")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return db
+	}
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("default_transaction_read_only", "on")
+	u.RawQuery = q.Encode()
+	db, err := Open(ctx, u.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
 func TestGroupCommitFailureFailsEveryCallerOfTheBatch(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "mgz.db")
+	path := storetest.DSN(t)
 	ctx := context.Background()
 	db, err := Open(ctx, path)
 	if err != nil {
@@ -152,12 +181,8 @@ func TestGroupCommitFailureFailsEveryCallerOfTheBatch(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.Close()
-	// The file becomes read-only (tests run as root, to whom chmod does not stop writes, so the
-	// database is opened read-only instead): the batch's transaction cannot be written.
-	ro, err := open(ctx, path, "_pragma=query_only(1)")
-	if err != nil {
-		t.Fatal(err)
-	}
+	// The database becomes read-only: the batch's transaction cannot be written.
+	ro := openReadOnly(t, path)
 	const n = 20
 	holdFirstTake(ro, n, nil)
 	errs := make([]error, n)
@@ -272,7 +297,7 @@ func TestGroupCommitCallerLeavingAfterTheTakeWaitsForTheCommit(t *testing.T) {
 }
 
 func TestCloseDrainsTheGroupCommitQueue(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "mgz.db")
+	path := storetest.DSN(t)
 	ctx := context.Background()
 	db, err := Open(ctx, path)
 	if err != nil {
@@ -393,5 +418,79 @@ func BenchmarkAuditAppendParallel(b *testing.B) {
 				b.ReportMetric(float64(b.N)/float64(max(db.group.commits.Load(), 1)), "entries/commit")
 			}
 		})
+	}
+}
+
+// TestAuditChainStaysOrderedWithTwoStoresOnOnePostgresDatabase runs two mgz instances on one
+// PostgreSQL database, each with audited changes in their own transactions and concurrent
+// group-committed reads: the advisory write lock makes them take turns across instances, so the
+// chain is one, gap-free and in order, and both instances verify it.
+func TestAuditChainStaysOrderedWithTwoStoresOnOnePostgresDatabase(t *testing.T) {
+	dsn := storetest.PostgresDSN(t)
+	ctx := context.Background()
+	var dbs [2]*DB
+	for i := range dbs {
+		db, err := Open(ctx, dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		dbs[i] = db
+	}
+	const writers, changes, readers, reads = 2, 10, 4, 25
+	var wg sync.WaitGroup
+	for d, db := range dbs {
+		reg := service.New(db.Store(), service.Config{Params: auth.Params{Memory: 64, Time: 1, Threads: 1}}).Register(service.System())
+		for w := range writers {
+			wg.Go(func() {
+				for i := range changes {
+					o := mgz.Organisation{Kind: mgz.KindCareOffice, Name: fmt.Sprintf("Zorgkantoor Keten %d-%d-%d", d, w, i),
+						KvK: fmt.Sprintf("%08d", 88100000+1000*d+100*w+i), Address: "Ketenweg 1", Postcode: "9901 AB", City: "Voorbeeldstad",
+						Phone: "0120 555000", CareOfficeRegion: "Regio Keten"}
+					if err := reg.CreateOrganisation(ctx, &o); err != nil {
+						t.Errorf("audited change on instance %d: %v", d, err)
+						return
+					}
+				}
+			})
+		}
+		for r := range readers {
+			wg.Go(func() {
+				for i := range reads {
+					if err := db.Store().Audit().Append(ctx, readEntry(fmt.Sprintf("lezing %d-%d-%d", d, r, i))); err != nil {
+						t.Errorf("group-committed read on instance %d: %v", d, err)
+						return
+					}
+				}
+			})
+		}
+	}
+	wg.Wait()
+	want := len(dbs) * (writers*changes + readers*reads)
+	for d, db := range dbs {
+		n, err := db.Store().AuditLog().Verify(ctx)
+		if err != nil {
+			t.Fatalf("the chain does not verify on instance %d: %v", d, err)
+		}
+		if n != want {
+			t.Fatalf("instance %d verified %d entries, want %d", d, n, want)
+		}
+	}
+	var lo, hi, count int
+	if err := dbs[0].sql.QueryRowContext(ctx, "SELECT MIN(id), MAX(id), COUNT(*) FROM audit_log").Scan(&lo, &hi, &count); err != nil {
+		t.Fatal(err)
+	}
+	if lo != 1 || hi != want || count != want {
+		t.Fatalf("audit ids %d..%d, %d rows; want 1..%d without gaps", lo, hi, count, want)
+	}
+	got := storedReasons(t, dbs[1])
+	for d := range dbs {
+		for r := range readers {
+			for i := range reads {
+				if reason := fmt.Sprintf("lezing %d-%d-%d", d, r, i); got[reason] != 1 {
+					t.Fatalf("%q stored %d times, want once", reason, got[reason])
+				}
+			}
+		}
 	}
 }
