@@ -493,6 +493,7 @@ func TestPostgresErrorsAreClassified(t *testing.T) {
 		{"server starting or stopping", pg("57P03", "FATAL"), true, true},
 		{"connection failure", pg("08006", "FATAL"), true, true},
 		{"internal error", pg("XX000", "ERROR"), true, false},
+		{"data corrupted", pg("XX001", "ERROR"), true, false},
 		{"a statement cancelled (the caller left, statement_timeout)", pg("57014", "ERROR"), false, false},
 		{"unique violation is the caller's problem", pg("23505", "ERROR"), false, false},
 		{"foreign key violation is the caller's problem", pg("23503", "ERROR"), false, false},
