@@ -494,6 +494,7 @@ func TestPostgresErrorsAreClassified(t *testing.T) {
 		{"connection failure", pg("08006", "FATAL"), true, true},
 		{"internal error", pg("XX000", "ERROR"), true, false},
 		{"data corrupted", pg("XX001", "ERROR"), true, false},
+		{"index corrupted", pg("XX002", "ERROR"), true, false},
 		{"a statement cancelled (the caller left, statement_timeout)", pg("57014", "ERROR"), false, false},
 		{"unique violation is the caller's problem", pg("23505", "ERROR"), false, false},
 		{"foreign key violation is the caller's problem", pg("23503", "ERROR"), false, false},
@@ -513,6 +514,9 @@ func TestPostgresErrorsAreClassified(t *testing.T) {
 			}
 			if fault != (h.lastFault.Load() != 0) {
 				t.Fatalf("fault %v, but recorded for readiness: %v", fault, h.lastFault.Load() != 0)
+			}
+			if fault && tc.name == "data corrupted" && !strings.Contains(err.Error(), "beschadigd") {
+				t.Fatalf("corruption answered as %q, want that the database is damaged", err)
 			}
 			if !errors.Is(err, tc.err) {
 				t.Fatalf("the driver's error %v is not kept in %v", tc.err, err)

@@ -103,6 +103,8 @@ func pgFaultMessage(err error) (string, bool) {
 		switch {
 		case pe.Code == "53100": // disk_full
 			return faultMessages[sqlite3.SQLITE_FULL], true
+		case pe.Code == "XX001" || pe.Code == "XX002": // data_corrupted, index_corrupted
+			return faultMessages[sqlite3.SQLITE_CORRUPT], true
 		case pe.Code == "57014": // query_canceled: a caller that left, or statement_timeout; not the storage
 			return "", false
 		case pe.Code == "25006": // read_only_sql_transaction: a standby, or a primary being demoted
