@@ -527,3 +527,40 @@ func TestPostgresErrorsAreClassified(t *testing.T) {
 		})
 	}
 }
+
+// A statement whose connection the server ends while it runs answers storage_unavailable and
+// stores nothing; the next call works on a fresh connection.
+func TestPostgresStatementKilledMidwayStoresNothing(t *testing.T) {
+	db, dsn, _ := openPostgresTestDB(t)
+	admin := pgAdmin(t, dsn)
+	ctx := context.Background()
+	const write = "INSERT INTO storage_probe (payload) SELECT 'halverwege' FROM pg_sleep(600)"
+	result := make(chan error, 1)
+	go func() {
+		_, err := db.Store().q().ExecContext(ctx, write)
+		result <- err
+	}()
+	var pid int
+	waitUntil(t, "the statement runs on the server", func() bool {
+		err := admin.QueryRow(ctx, `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND state = 'active'
+			AND query = $1`, write).Scan(&pid)
+		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+			t.Fatal(err)
+		}
+		return err == nil
+	})
+	terminate(t, admin, pid)
+	select {
+	case err := <-result:
+		wantUnavailable(t, "a statement whose connection was ended", err, "niet bereikbaar")
+	case <-time.After(30 * time.Second):
+		t.Fatal("the statement did not return after its connection was ended")
+	}
+	var n int
+	if err := admin.QueryRow(ctx, "SELECT count(*) FROM storage_probe").Scan(&n); err != nil || n != 0 {
+		t.Fatalf("%d rows stored by the ended statement (%v), want 0", n, err)
+	}
+	if err := db.Register().CreateOrganisation(ctx, careOffice("Zorgkantoor Daarna")); err != nil {
+		t.Fatalf("the call after: %v", err)
+	}
+}
