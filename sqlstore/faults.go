@@ -394,7 +394,17 @@ func (t *faultTx) Commit() error {
 		_ = t.tx.Rollback()
 		return broken
 	}
-	return t.c.check(t.tx.Commit())
+	err := t.tx.Commit()
+	if err != nil && t.c.dialect == dialectPostgres && pgConnectionGone(err) {
+		// The connection went while COMMIT was under way: the server may have committed before
+		// it went. Nothing is half-written (PostgreSQL commits a transaction whole or not at
+		// all), but whether it was stored is unknown, and the answer says so.
+		if t.c.h != nil {
+			t.c.h.fault()
+		}
+		return &faultError{public: &mgz.Error{Code: mgz.ECodeStorageUnavailable, Message: pgCommitUnknown}, cause: err}
+	}
+	return t.c.check(err)
 }
 
 func (t *faultTx) Rollback() error {

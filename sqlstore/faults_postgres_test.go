@@ -167,10 +167,10 @@ func (p *tcpProxy) stop() {
 	p.conns = map[net.Conn]bool{}
 }
 
-// A running store whose server goes away answers storage_unavailable to writes and reads and is
-// not ready; nothing of the failed change is stored; once the server is back it recovers by
-// itself and nothing acknowledged is lost.
-func TestPostgresServerGoingAwayIsStorageUnavailableAndRecovers(t *testing.T) {
+// openBehindProxy opens a scratch database through a tcpProxy, with a clock the test moves; it
+// returns the database's own URL as well.
+func openBehindProxy(t *testing.T) (*DB, string, *tcpProxy, *testClock) {
+	t.Helper()
 	dsn := storetest.PostgresDSN(t)
 	u, err := url.Parse(dsn)
 	if err != nil {
@@ -183,14 +183,51 @@ func TestPostgresServerGoingAwayIsStorageUnavailableAndRecovers(t *testing.T) {
 	q := u.Query()
 	q.Set("connect_timeout", "5")
 	u.RawQuery = q.Encode()
-	ctx := context.Background()
-	db, err := Open(ctx, u.String())
+	db, err := Open(context.Background(), u.String())
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
+	t.Cleanup(func() { db.Close() })
 	clock := &testClock{t: time.Now().UTC()}
 	db.now = clock.now
+	return db, dsn, proxy, clock
+}
+
+// A commit whose connection is cut before its answer comes is storage_unavailable with an
+// answer that says it is not certain whether the change was stored (the server may have
+// committed); the transaction is stored whole or not at all.
+func TestPostgresCommitWhoseAnswerIsLostSaysItMayNotBeStored(t *testing.T) {
+	db, dsn, proxy, _ := openBehindProxy(t)
+	admin := pgAdmin(t, dsn)
+	ctx := context.Background()
+	err := inTx(ctx, db.sql, func(tx *sql.Tx) error {
+		for _, p := range []string{"een", "twee"} {
+			if _, err := tx.ExecContext(ctx, "INSERT INTO storage_probe (payload) VALUES ($1)", p); err != nil {
+				return err
+			}
+		}
+		proxy.stop()
+		return nil
+	})
+	var e *mgz.Error
+	if !errors.As(err, &e) || e.Code != mgz.ECodeStorageUnavailable {
+		t.Fatalf("a commit whose connection was cut: %v, want storage_unavailable", err)
+	}
+	if e.Message != pgCommitUnknown {
+		t.Fatalf("message %q, want that it is not certain whether the change was stored", e.Message)
+	}
+	var n int
+	if err := admin.QueryRow(ctx, "SELECT count(*) FROM storage_probe").Scan(&n); err != nil || (n != 0 && n != 2) {
+		t.Fatalf("%d of the transaction's 2 rows stored (%v), want all or none", n, err)
+	}
+}
+
+// A running store whose server goes away answers storage_unavailable to writes and reads and is
+// not ready; nothing of the failed change is stored; once the server is back it recovers by
+// itself and nothing acknowledged is lost.
+func TestPostgresServerGoingAwayIsStorageUnavailableAndRecovers(t *testing.T) {
+	db, dsn, proxy, clock := openBehindProxy(t)
+	ctx := context.Background()
 	admin := pgAdmin(t, dsn)
 	before := careOffice("Zorgkantoor Voor")
 	if err := db.Register().CreateOrganisation(ctx, before); err != nil {
@@ -202,7 +239,7 @@ func TestPostgresServerGoingAwayIsStorageUnavailableAndRecovers(t *testing.T) {
 
 	proxy.stop()
 	wantUnavailable(t, "a change while the server is away", db.Register().CreateOrganisation(ctx, careOffice("Zorgkantoor Tijdens")), "niet bereikbaar")
-	_, _, err = db.Register().Organisations(ctx, mgz.OrganisationFilter{})
+	_, _, err := db.Register().Organisations(ctx, mgz.OrganisationFilter{})
 	wantUnavailable(t, "a list while the server is away", err, "niet bereikbaar")
 	if err := db.Ready(ctx); mgz.ErrorCode(err) != mgz.ECodeStorageUnavailable {
 		t.Fatalf("Ready while the server is away: %v, want storage_unavailable", err)

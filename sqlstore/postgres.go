@@ -95,8 +95,8 @@ func redactDSN(dsn string) string {
 // pgFaultMessage gives the Dutch answer for a PostgreSQL error that means the database cannot
 // serve now (it is unreachable, shutting down, failing over, full or read-only), and whether it
 // is one. Nothing of the request was stored: PostgreSQL rolls back a transaction it could not
-// commit, and a commit whose answer was lost is reported as a fault as well (the change may or
-// may not be stored; the user is told to check and try again).
+// commit. A commit whose answer was lost is the exception (the change may or may not be stored):
+// faultTx.Commit answers it with pgCommitUnknown.
 func pgFaultMessage(err error) (string, bool) {
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) {
@@ -130,6 +130,11 @@ func pgFaultMessage(err error) (string, bool) {
 
 const pgUnreachable = "De databaseserver van mgz is nu niet bereikbaar: er is niets opgeslagen of gewijzigd. " +
 	"Probeer het over een minuut opnieuw; blijft het misgaan, meld het dan aan de beheerder."
+
+// pgCommitUnknown answers a commit whose connection went before the server's answer came.
+const pgCommitUnknown = "De verbinding met de databaseserver van mgz viel weg terwijl de wijziging werd vastgelegd: " +
+	"het is niet zeker of die is opgeslagen. Kijk na of de wijziging er staat en voer haar zo nodig opnieuw uit; " +
+	"blijft het misgaan, meld het dan aan de beheerder."
 
 // isPgConnLost reports errors pgx gives when the server went away in the middle of a statement.
 func isPgConnLost(err error) bool {
