@@ -601,3 +601,48 @@ func TestPostgresStatementKilledMidwayStoresNothing(t *testing.T) {
 		t.Fatalf("the call after: %v", err)
 	}
 }
+
+// A writer waiting for the write lock (another instance holds it) that gives up stops waiting
+// on the server too, and its leaving is no storage fault; the lock's holder goes on undisturbed.
+func TestPostgresWriterWaitingForTheWriteLockGivesUpCleanly(t *testing.T) {
+	db, dsn, _ := openPostgresTestDB(t)
+	holder := pgAdmin(t, dsn)
+	admin := pgAdmin(t, dsn)
+	ctx := context.Background()
+	tx, err := holder.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	if _, err := tx.Exec(ctx, takeWriteLock); err != nil {
+		t.Fatal(err)
+	}
+	waiting, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+	defer cancel()
+	err = db.Register().CreateOrganisation(waiting, careOffice("Zorgkantoor Wachtend"))
+	if !errors.Is(err, context.DeadlineExceeded) || mgz.ErrorCode(err) == mgz.ECodeStorageUnavailable {
+		t.Fatalf("a writer that gave up waiting for the lock: %v, want context.DeadlineExceeded and no storage fault", err)
+	}
+	if db.health.lastFault.Load() != 0 {
+		t.Fatal("a writer that gave up was recorded as a storage fault")
+	}
+	waitUntil(t, "no backend waits for the write lock", func() bool {
+		var n int
+		if err := admin.QueryRow(ctx, `SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n == 0
+	})
+	if _, err := tx.Exec(ctx, "INSERT INTO storage_probe (payload) VALUES ('houder')"); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		t.Fatalf("the lock's holder: %v", err)
+	}
+	if err := db.Register().CreateOrganisation(ctx, careOffice("Zorgkantoor Daarna")); err != nil {
+		t.Fatalf("a writer after the lock is free: %v", err)
+	}
+	if got := organisationsNamed(t, admin, "Zorgkantoor Wachtend"); got != 0 {
+		t.Fatalf("%d organisations stored by the writer that gave up, want 0", got)
+	}
+}
