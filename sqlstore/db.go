@@ -92,7 +92,7 @@ func open(ctx context.Context, path, extra string) (*DB, error) {
 }
 
 // Close closes the database, after the audit entries queued for a group commit are written, and
-// its prepared statements; a WAL checkpoint runs as the last connection closes.
+// its prepared statements; on SQLite a WAL checkpoint runs as the last connection closes.
 func (db *DB) Close() error {
 	db.group.close()
 	if db.stmts != nil {

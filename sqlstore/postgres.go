@@ -31,6 +31,13 @@ import (
 //     SQLite. Go booleans become 0 and 1, as SQLite stores them.
 //   - An acknowledged change is durable: synchronous_commit stays on, so a commit returns only
 //     after the server has flushed its WAL.
+//
+// Faults (faults.go, pgFaultMessage) are answered as on SQLite, with storage_unavailable: a
+// server that does not answer, ends a connection (restart, failover, pg_terminate_backend),
+// refuses writes (a standby) or runs out of disk. A caller that leaves is no fault: its statement
+// is cancelled on the server (a cancel request), so it does not hold the write lock on. A
+// transaction begun on a connection the server ended while it was idle is begun again on a fresh
+// one; a commit whose answer is lost says that the change may or may not be stored.
 
 // writeLockKey is the advisory lock every mgz transaction takes on PostgreSQL ("mgz" in ASCII).
 const writeLockKey = 0x6d677a
