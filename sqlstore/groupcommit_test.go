@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -389,7 +388,7 @@ func TestGroupCommittedReadsAndAuditedChangesShareOneChain(t *testing.T) {
 func BenchmarkAuditAppendParallel(b *testing.B) {
 	for _, mode := range []string{"group", "one-commit-per-entry"} {
 		b.Run(mode, func(b *testing.B) {
-			path := filepath.Join(b.TempDir(), "mgz.db")
+			path := storetest.DSN(b)
 			ctx := context.Background()
 			db, err := Open(ctx, path)
 			if err != nil {
