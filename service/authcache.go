@@ -2,10 +2,12 @@ package service
 
 import (
 	"context"
+	"encoding/json"
 	"sync"
 	"time"
 
 	"github.com/regio-mgz/mgz"
+	"github.com/regio-mgz/mgz/auth"
 	"github.com/regio-mgz/mgz/calendar"
 )
 
@@ -59,6 +61,63 @@ func (l *LocalInvalidator) Subscribe(fn func(Invalidation)) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.subs = append(l.subs[:len(l.subs):len(l.subs)], fn)
+}
+
+// InvalidationChannel is the PostgreSQL NOTIFY channel of NotifyInvalidator.
+const InvalidationChannel = "mgz_invalidate"
+
+// NotifyInvalidator is the Invalidator of instances of mgz on one PostgreSQL database: Publish
+// sends the invalidation as JSON through NOTIFY (send); the listener of each instance hands what
+// arrives to Receive, and calls Resumed after its connection was lost, since what was sent in
+// between is missed: everything cached may then be stale. An instance skips what it sent itself
+// (it applied that at once).
+type NotifyInvalidator struct {
+	send   func(ctx context.Context, payload []byte) error
+	origin string
+	local  LocalInvalidator
+}
+
+// notification is what travels: the invalidation and the instance that sent it.
+type notification struct {
+	Origin string `json:"origin"`
+	Invalidation
+}
+
+// NewNotifyInvalidator returns an Invalidator that publishes through send (a NOTIFY on
+// InvalidationChannel).
+func NewNotifyInvalidator(send func(ctx context.Context, payload []byte) error) *NotifyInvalidator {
+	return &NotifyInvalidator{send: send, origin: auth.RandomString(12)}
+}
+
+// Publish implements Invalidator.
+func (n *NotifyInvalidator) Publish(ctx context.Context, inv Invalidation) error {
+	payload, err := json.Marshal(notification{Origin: n.origin, Invalidation: inv})
+	if err != nil {
+		return err
+	}
+	return n.send(ctx, payload)
+}
+
+// Subscribe implements Invalidator.
+func (n *NotifyInvalidator) Subscribe(fn func(Invalidation)) { n.local.Subscribe(fn) }
+
+// Receive applies a notification of another instance. One that cannot be read drops everything:
+// dropping too much costs only queries.
+func (n *NotifyInvalidator) Receive(payload []byte) {
+	var m notification
+	if err := json.Unmarshal(payload, &m); err != nil {
+		m = notification{Invalidation: Invalidation{All: true}}
+	}
+	if m.Origin == n.origin {
+		return
+	}
+	_ = n.local.Publish(context.Background(), m.Invalidation)
+}
+
+// Resumed drops everything cached: notifications may have been missed while the listener was
+// not connected.
+func (n *NotifyInvalidator) Resumed() {
+	_ = n.local.Publish(context.Background(), Invalidation{All: true})
 }
 
 // The bounds of the caches: an entry is used for at most authCacheTTL after it was read from
