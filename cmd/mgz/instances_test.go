@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -53,7 +54,7 @@ func startTwoInstances(t *testing.T) *twoInstances {
 	}
 	svc := service.New(db.Store(), service.Config{Params: auth.Params{Memory: 64, Time: 1, Threads: 1}})
 	u, _, err := svc.CreateUser(ctx, service.System(), service.NewUser{OrganisationID: rho.ID, Email: "twee@testregio.example",
-		Name: "Twee Instanties", Roles: []mgz.UserRole{mgz.RoleEditor}, Password: instancePassword})
+		Name: "Twee Instanties", Roles: []mgz.UserRole{mgz.RoleAdmin, mgz.RoleEditor}, Password: instancePassword})
 	if err != nil {
 		db.Close()
 		t.Fatal(err)
@@ -201,4 +202,50 @@ func TestTwoInstancesShareSessions(t *testing.T) {
 		t.Fatalf("logout through A: status %d to %q", res.StatusCode, res.Header.Get("Location"))
 	}
 	ti.refusedWithinASecond(t, ti.b, cookie)
+}
+
+func TestTwoInstancesChangedSettingsHoldOnTheOtherWithinASecond(t *testing.T) {
+	ti := startTwoInstances(t)
+	bearer := map[string]string{"Authorization": "Bearer " + ti.token}
+	type calendarJSON struct {
+		OfficeStart string   `json:"office_start"`
+		OfficeEnd   string   `json:"office_end"`
+		FreeDays    []string `json:"free_days"`
+		Revision    int64    `json:"revision"`
+	}
+	get := func(base string) calendarJSON {
+		t.Helper()
+		res, body := ti.do(t, "GET", base+"/api/v1/settings/calendar", nil, bearer)
+		var c calendarJSON
+		if res.StatusCode != http.StatusOK || json.Unmarshal([]byte(body), &c) != nil {
+			t.Fatalf("GET %s/api/v1/settings/calendar: %d %s", base, res.StatusCode, body)
+		}
+		return c
+	}
+	cur := get(ti.b) // B keeps the settings in its cache
+	get(ti.a)
+	next := cur
+	next.OfficeStart = "07:30"
+	if next.OfficeStart == cur.OfficeStart {
+		next.OfficeStart = "07:45"
+	}
+	payload, _ := json.Marshal(next)
+	req, _ := http.NewRequest("PUT", ti.a+"/api/v1/settings/calendar", strings.NewReader(string(payload)))
+	req.Header.Set("Authorization", "Bearer "+ti.token)
+	req.Header.Set("Content-Type", "application/json")
+	res, err := ti.client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("changing the office hours through A: %d", res.StatusCode)
+	}
+	start := time.Now()
+	for get(ti.b).OfficeStart != next.OfficeStart {
+		if time.Since(start) > time.Second {
+			t.Fatalf("B still has office hours from %s %s after they changed through A", cur.OfficeStart, time.Since(start).Round(time.Millisecond))
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
