@@ -219,7 +219,8 @@ func invalidator(ctx context.Context, log *slog.Logger, db *sqlstore.DB, dsn str
 		return service.NewLocalInvalidator(), func() {}, nil
 	}
 	n := publisher(db)
-	l, err := sqlstore.Listen(ctx, dsn, service.InvalidationChannel, sqlstore.Subscription{
+	// Listening goes on while requests in flight finish after a signal; stop ends it.
+	l, err := sqlstore.Listen(context.WithoutCancel(ctx), dsn, service.InvalidationChannel, sqlstore.Subscription{
 		Deliver: n.Receive,
 		Resumed: func() {
 			log.Info("listening to the other instances again; cached credentials and settings are read afresh")
