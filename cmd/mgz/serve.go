@@ -227,7 +227,8 @@ func invalidator(ctx context.Context, log *slog.Logger, db *sqlstore.DB, dsn str
 			n.Resumed()
 		},
 		Lost: func(err error) {
-			log.Warn("lost the connection that listens to the other instances; reconnecting (cached credentials and settings end within their time to live)", "err", err)
+			log.Warn("lost the connection that listens to the other instances; reconnecting, meanwhile credentials and settings are read from the database on every request", "err", err)
+			n.Lost()
 		},
 	})
 	if err != nil {
