@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/regio-mgz/mgz"
 	"github.com/regio-mgz/mgz/auth"
 	"github.com/regio-mgz/mgz/service"
@@ -26,6 +27,8 @@ import (
 // twoInstances is a scratch PostgreSQL database with one account, served by two processes.
 type twoInstances struct {
 	a, b     string // the processes' URLs
+	logB     *syncBuffer
+	dsn      string
 	email    string
 	password string
 	token    string // an API token of the account
@@ -71,7 +74,7 @@ func startTwoInstances(t *testing.T) *twoInstances {
 			t.Logf("log of instance A:\n%s\nlog of instance B:\n%s", logsA.String(), logsB.String())
 		}
 	})
-	return &twoInstances{a: a, b: b, email: u.Email, password: instancePassword, token: secret, tokenID: tok.ID,
+	return &twoInstances{a: a, b: b, logB: logsB, dsn: dsn, email: u.Email, password: instancePassword, token: secret, tokenID: tok.ID,
 		client: &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 }
 
@@ -247,5 +250,45 @@ func TestTwoInstancesChangedSettingsHoldOnTheOtherWithinASecond(t *testing.T) {
 			t.Fatalf("B still has office hours from %s %s after they changed through A", cur.OfficeStart, time.Since(start).Round(time.Millisecond))
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestTwoInstancesListenAgainAfterLosingTheirConnection: the server ends the connections the
+// instances listen on; they connect again, and a token revoked through A is refused by B within a
+// second, as before.
+func TestTwoInstancesListenAgainAfterLosingTheirConnection(t *testing.T) {
+	ti := startTwoInstances(t)
+	bearer := map[string]string{"Authorization": "Bearer " + ti.token}
+	for _, base := range []string{ti.a, ti.b} {
+		if st := ti.status(t, "GET", base+"/api/v1/me", bearer); st != http.StatusOK {
+			t.Fatalf("GET %s/api/v1/me with the token: %d", base, st)
+		}
+	}
+	// The listeners' connections are ended, as when a proxy drops idle connections.
+	endListeners(t, ti.dsn)
+	start := time.Now()
+	for !strings.Contains(ti.logB.String(), "listening to the other instances again") {
+		if time.Since(start) > 10*time.Second {
+			t.Fatal("B did not listen again within 10 s")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if st := ti.status(t, "DELETE", fmt.Sprintf("%s/api/v1/tokens/%d", ti.a, ti.tokenID), bearer); st != http.StatusNoContent && st != http.StatusOK {
+		t.Fatalf("revoking the token through A: %d", st)
+	}
+	ti.refusedWithinASecond(t, ti.b, bearer)
+}
+
+// endListeners ends the connections that listen on the database of dsn.
+func endListeners(t *testing.T, dsn string) {
+	t.Helper()
+	conn, err := pgx.Connect(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	var n int
+	if err := conn.QueryRow(context.Background(), "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'mgz listen'").Scan(&n); err != nil || n != 2 {
+		t.Fatalf("ended %d listening connections (%v), want 2", n, err)
 	}
 }
