@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/regio-mgz/mgz/auth"
+	"github.com/regio-mgz/mgz/sqlstore/storetest"
 )
 
 func TestFailuresCountPerKeyWithinTheWindowAndArePruned(t *testing.T) {
@@ -148,4 +149,51 @@ func TestFailureQueriesUseIndexes(t *testing.T) {
 			t.Errorf("%s\nplan without an index of throttle_failures:\n%s", q, plan.String())
 		}
 	}
+}
+
+// BenchmarkSharedThrottle measures what a login's throttling costs in the database: the check
+// of a key among 10,000 keys with failures, and the check plus the record of a failure.
+func BenchmarkSharedThrottle(b *testing.B) {
+	db, err := Open(context.Background(), storetest.DSN(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	th := auth.NewSharedThrottle("login-account", 5, 15*time.Minute, db.Store())
+	now := time.Now()
+	tx, err := db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i := range 10000 {
+		for j := range 3 {
+			at := now.Add(-time.Duration(j) * time.Minute)
+			if _, err := tx.ExecContext(ctx, "INSERT INTO throttle_failures (key_hash, at, expires_at) VALUES ($1, $2, $3)",
+				fmt.Sprintf("%064d", i), formatTime(at), formatTime(at.Add(15*time.Minute))); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("blocked", func(b *testing.B) {
+		for i := 0; b.Loop(); i++ {
+			if _, _, err := th.Blocked(ctx, fmt.Sprintf("account:%d@praktijk.example", i%1000)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("blocked_and_fail", func(b *testing.B) {
+		for i := 0; b.Loop(); i++ {
+			key := fmt.Sprintf("account:%d@praktijk.example", i%1000)
+			if _, _, err := th.Blocked(ctx, key); err != nil {
+				b.Fatal(err)
+			}
+			if err := th.Fail(ctx, key); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
