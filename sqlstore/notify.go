@@ -67,10 +67,13 @@ func (l *Listener) Close() {
 // still there (a server behind a lost network answers no more, and sends no error either);
 // reconnecting waits reconnectMin at first, doubling up to reconnectMax.
 var (
-	listenPing   = 15 * time.Second
-	pingTimeout  = 5 * time.Second
-	reconnectMin = 100 * time.Millisecond
-	reconnectMax = 5 * time.Second
+	listenPing  = 15 * time.Second
+	pingTimeout = 5 * time.Second
+	// connectTimeout bounds an attempt to connect (a server behind a lost network does not
+	// refuse, it does not answer).
+	connectTimeout = 10 * time.Second
+	reconnectMin   = 100 * time.Millisecond
+	reconnectMax   = 5 * time.Second
 )
 
 // Listen listens on channel of the PostgreSQL database named by dsn (the --db value) on a
@@ -89,12 +92,14 @@ func Listen(ctx context.Context, dsn, channel string, sub Subscription) (*Listen
 	}
 	cfg.RuntimeParams["application_name"] = "mgz listen"
 	connect := func(ctx context.Context) (*pgx.Conn, error) {
+		ctx, cancel := context.WithTimeout(ctx, connectTimeout)
+		defer cancel()
 		conn, err := pgx.ConnectConfig(ctx, cfg.Copy())
 		if err != nil {
 			return nil, err
 		}
 		if _, err := conn.Exec(ctx, "LISTEN "+pgx.Identifier{channel}.Sanitize()); err != nil {
-			conn.Close(context.Background())
+			closeConn(conn)
 			return nil, err
 		}
 		return conn, nil
@@ -114,7 +119,7 @@ func Listen(ctx context.Context, dsn, channel string, sub Subscription) (*Listen
 		defer close(l.done)
 		for {
 			err := receive(lctx, conn, sub.Deliver)
-			conn.Close(context.Background())
+			closeConn(conn)
 			if lctx.Err() != nil {
 				return
 			}
@@ -164,4 +169,12 @@ func receive(ctx context.Context, conn *pgx.Conn, deliver func([]byte)) error {
 			return err
 		}
 	}
+}
+
+// closeConn closes a listening connection, waiting a moment at most for a server that no longer
+// answers.
+func closeConn(conn *pgx.Conn) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	_ = conn.Close(ctx)
 }
