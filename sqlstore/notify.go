@@ -16,6 +16,9 @@ import (
 // backoff; what was sent in between is missed, which Listen reports (Subscription.Resumed), so
 // that the listener can drop whatever it derived from the database.
 //
+// The listening connection must reach the server itself, or a pooler in session mode: a
+// pooler in transaction mode (PgBouncer's default) does not keep a LISTEN.
+//
 // SQLite has no such thing: one process serves a database file.
 
 // ErrNoNotifications is the answer of Notify and Listen on SQLite.
