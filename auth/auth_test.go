@@ -62,25 +62,25 @@ func TestThrottleBlocksAfterTheLimitWithinTheWindow(t *testing.T) {
 	now := time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC)
 	th.now = func() time.Time { return now }
 	for i := 0; i < 3; i++ {
-		if b, _ := th.Blocked("a@x.nl"); b {
+		if b, _, _ := th.Blocked(t.Context(), "a@x.nl"); b {
 			t.Fatalf("blocked after %d failures", i)
 		}
-		th.Fail("a@x.nl")
+		th.Fail(t.Context(), "a@x.nl")
 		now = now.Add(time.Minute)
 	}
-	b, wait := th.Blocked("a@x.nl")
+	b, wait, _ := th.Blocked(t.Context(), "a@x.nl")
 	if !b || wait != 7*time.Minute {
 		t.Fatalf("after 3 failures: blocked %v for %s, want 7m", b, wait)
 	}
-	if b, _ := th.Blocked("b@x.nl"); b {
+	if b, _, _ := th.Blocked(t.Context(), "b@x.nl"); b {
 		t.Fatal("another key is blocked too")
 	}
 	now = now.Add(8 * time.Minute)
-	if b, _ := th.Blocked("a@x.nl"); b {
+	if b, _, _ := th.Blocked(t.Context(), "a@x.nl"); b {
 		t.Fatal("still blocked after the window passed")
 	}
-	th.Fail("a@x.nl")
-	th.Reset("a@x.nl")
+	th.Fail(t.Context(), "a@x.nl")
+	th.Reset(t.Context(), "a@x.nl")
 	if len(th.fails) != 0 {
 		t.Fatal("Reset left failures")
 	}

@@ -41,8 +41,14 @@ func (s *Service) Login(ctx context.Context, email, password, address string) (S
 	// even as a throttle's key in memory.
 	typed := mgz.TypedText(email)
 	acctKey, addrKey := "account:"+typed, "address:"+failureClient(address)
-	blockedA, _ := s.accountLimiter.Blocked(acctKey)
-	blockedB, _ := s.addressLimiter.Blocked(addrKey)
+	blockedA, _, err := s.accountLimiter.Blocked(ctx, acctKey)
+	if err != nil {
+		return SignedIn{}, err
+	}
+	blockedB, _, err := s.addressLimiter.Blocked(ctx, addrKey)
+	if err != nil {
+		return SignedIn{}, err
+	}
 	var u mgz.User
 	var hash string
 	found := false
@@ -64,8 +70,11 @@ func (s *Service) Login(ctx context.Context, email, password, address string) (S
 		s.hasher.VerifyMissing(password)
 	}
 	if !ok {
-		s.accountLimiter.Fail(acctKey)
-		s.addressLimiter.Fail(addrKey)
+		// A failure that cannot be counted is no answer to try again with: the login fails
+		// with the storage's error instead.
+		if err := errors.Join(s.accountLimiter.Fail(ctx, acctKey), s.addressLimiter.Fail(ctx, addrKey)); err != nil {
+			return SignedIn{}, err
+		}
 		e := &mgz.AuditEntry{Action: mgz.AuditLoginFailed, ObjectType: "session", Outcome: mgz.OutcomeDenied,
 			ClientAddress: address, UserEmail: typed, Reason: loginFailure(found, u.Disabled, blockedA || blockedB)}
 		if found {
@@ -77,7 +86,9 @@ func (s *Service) Login(ctx context.Context, email, password, address string) (S
 		s.log.Warn("login failed", "address", address, "reason", e.Reason)
 		return SignedIn{}, ErrLogin
 	}
-	s.accountLimiter.Reset(acctKey)
+	if err := s.accountLimiter.Reset(ctx, acctKey); err != nil {
+		s.log.Error("forgetting the failed logins of an account failed", "user_id", u.ID, "err", err)
+	}
 	a, err := s.actorFor(ctx, u, address)
 	if err != nil {
 		return SignedIn{}, err
@@ -288,7 +299,9 @@ func (s *Service) CreateUser(ctx context.Context, a mgz.Actor, n NewUser) (mgz.U
 	}
 	probeKey := fmt.Sprintf("user:%d", a.User.ID)
 	if !a.System {
-		if blocked, wait := s.accountGuards.emailProbe.Blocked(probeKey); blocked {
+		if blocked, wait, err := s.accountGuards.emailProbe.Blocked(ctx, probeKey); err != nil {
+			return u, "", err
+		} else if blocked {
 			return u, "", tooManyAttempts("Er zijn te veel e-mailadressen geweigerd.",
 				"controleer de adressen van uw collega's voordat u ze invoert.", wait)
 		}
@@ -340,7 +353,9 @@ func (s *Service) CreateUser(ctx context.Context, a mgz.Actor, n NewUser) (mgz.U
 	if unavailable {
 		// Audited and counted outside the rolled-back transaction, in neutral words: the
 		// organisation's own admins read this entry too.
-		s.accountGuards.emailProbe.Fail(probeKey)
+		if err := s.accountGuards.emailProbe.Fail(ctx, probeKey); err != nil {
+			return u, "", err
+		}
 		e := entry(a, mgz.AuditCreate, "user", 0, n.OrganisationID)
 		e.Outcome, e.Reason = mgz.OutcomeDenied, "e-mailadres niet beschikbaar"
 		if aerr := s.store.Audit().Append(ctx, e); aerr != nil {
@@ -498,12 +513,12 @@ type accountGuards struct {
 	emailProbe      *auth.Throttle
 }
 
-func newAccountGuards() accountGuards {
+func newAccountGuards(throttle func(name string, limit int, window time.Duration) *auth.Throttle) accountGuards {
 	return accountGuards{
 		// Five wrong current passwords per account per quarter of an hour, as for logins.
-		currentPassword: auth.NewThrottle(5, 15*time.Minute),
+		currentPassword: throttle("current-password", 5, 15*time.Minute),
 		// Five refused addresses per admin per hour: enough for typing errors, too few to probe.
-		emailProbe: auth.NewThrottle(5, time.Hour),
+		emailProbe: throttle("email-probe", 5, time.Hour),
 	}
 }
 
@@ -532,7 +547,9 @@ func (s *Service) ChangePassword(ctx context.Context, a mgz.Actor, current, next
 		}
 		s.log.Warn("password change refused", "user_id", a.User.ID, "reason", reason)
 	}
-	if blocked, wait := s.accountGuards.currentPassword.Blocked(key); blocked {
+	if blocked, wait, err := s.accountGuards.currentPassword.Blocked(ctx, key); err != nil {
+		return err
+	} else if blocked {
 		refuse("wachtwoord wijzigen geblokkeerd: te vaak een verkeerd huidig wachtwoord")
 		return tooManyAttempts("U heeft te vaak een verkeerd huidig wachtwoord ingevuld.",
 			"weet u het niet meer, vraag dan de beheerder van uw organisatie om een eenmalig wachtwoord.", wait)
@@ -542,7 +559,9 @@ func (s *Service) ChangePassword(ctx context.Context, a mgz.Actor, current, next
 		return err
 	}
 	if !s.hasher.Verify(hash, current) {
-		s.accountGuards.currentPassword.Fail(key)
+		if err := s.accountGuards.currentPassword.Fail(ctx, key); err != nil {
+			return err
+		}
 		refuse("huidig wachtwoord onjuist bij wachtwoord wijzigen")
 		return &mgz.Error{Code: mgz.ECodeInvalid, Message: "Het huidige wachtwoord klopt niet.",
 			Fields: map[string]string{"current": "Het huidige wachtwoord klopt niet. Vul het wachtwoord in waarmee u net inlogde."}}
@@ -567,7 +586,9 @@ func (s *Service) ChangePassword(ctx context.Context, a mgz.Actor, current, next
 		return e, nil
 	})
 	if err == nil {
-		s.accountGuards.currentPassword.Reset(key)
+		if err := s.accountGuards.currentPassword.Reset(ctx, key); err != nil {
+			s.log.Error("forgetting the wrong current passwords of an account failed", "user_id", a.User.ID, "err", err)
+		}
 		s.invalidate(ctx, Invalidation{UserID: a.User.ID})
 	}
 	return err

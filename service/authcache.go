@@ -2,10 +2,13 @@ package service
 
 import (
 	"context"
+	"encoding/json"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/regio-mgz/mgz"
+	"github.com/regio-mgz/mgz/auth"
 	"github.com/regio-mgz/mgz/calendar"
 )
 
@@ -61,6 +64,76 @@ func (l *LocalInvalidator) Subscribe(fn func(Invalidation)) {
 	l.subs = append(l.subs[:len(l.subs):len(l.subs)], fn)
 }
 
+// InvalidationChannel is the PostgreSQL NOTIFY channel of NotifyInvalidator.
+const InvalidationChannel = "mgz_invalidate"
+
+// NotifyInvalidator is the Invalidator of instances of mgz on one PostgreSQL database: Publish
+// sends the invalidation as JSON through NOTIFY (send); the listener of each instance hands what
+// arrives to Receive. An instance skips what it sent itself (it applied that at once).
+//
+// While the listener's connection is lost (Lost, until Resumed), what the others send is missed:
+// the cache then holds nothing and every request reads the store, and after Resumed it starts
+// empty.
+type NotifyInvalidator struct {
+	send   func(ctx context.Context, payload []byte) error
+	origin string
+	local  LocalInvalidator
+	lost   atomic.Bool
+}
+
+// notification is what travels: the invalidation and the instance that sent it.
+type notification struct {
+	Origin string `json:"origin"`
+	Invalidation
+}
+
+// NewNotifyInvalidator returns an Invalidator that publishes through send (a NOTIFY on
+// InvalidationChannel).
+func NewNotifyInvalidator(send func(ctx context.Context, payload []byte) error) *NotifyInvalidator {
+	return &NotifyInvalidator{send: send, origin: auth.RandomString(12)}
+}
+
+// Publish implements Invalidator.
+func (n *NotifyInvalidator) Publish(ctx context.Context, inv Invalidation) error {
+	payload, err := json.Marshal(notification{Origin: n.origin, Invalidation: inv})
+	if err != nil {
+		return err
+	}
+	return n.send(ctx, payload)
+}
+
+// Subscribe implements Invalidator.
+func (n *NotifyInvalidator) Subscribe(fn func(Invalidation)) { n.local.Subscribe(fn) }
+
+// Receive applies a notification of another instance. One that cannot be read drops everything:
+// dropping too much costs only queries.
+func (n *NotifyInvalidator) Receive(payload []byte) {
+	var m notification
+	if err := json.Unmarshal(payload, &m); err != nil {
+		m = notification{Invalidation: Invalidation{All: true}}
+	}
+	if m.Origin == n.origin {
+		return
+	}
+	_ = n.local.Publish(context.Background(), m.Invalidation)
+}
+
+// Lost says that the listener's connection is lost: nothing is cached until Resumed.
+func (n *NotifyInvalidator) Lost() {
+	n.lost.Store(true)
+	_ = n.local.Publish(context.Background(), Invalidation{All: true})
+}
+
+// Resumed says that the listener listens again. What was cached before is dropped (again): a
+// read from before the gap is never stored after it.
+func (n *NotifyInvalidator) Resumed() {
+	n.lost.Store(false)
+	_ = n.local.Publish(context.Background(), Invalidation{All: true})
+}
+
+// Delivering reports whether invalidations from the other instances arrive now.
+func (n *NotifyInvalidator) Delivering() bool { return !n.lost.Load() }
+
 // The bounds of the caches: an entry is used for at most authCacheTTL after it was read from
 // the store, so a change whose invalidation got lost on its way to another instance holds there
 // within that time; and each map holds at most authCacheMax entries.
@@ -80,6 +153,9 @@ type authCache struct {
 	ttl   time.Duration
 	max   int
 	clock func() time.Time // real time: the service's clock may be stopped by tests
+	// delivering reports whether invalidations of other instances arrive (nil: always); while
+	// they do not, nothing is looked up or stored.
+	delivering func() bool
 
 	mu       sync.Mutex
 	gen      uint64
@@ -109,7 +185,7 @@ func newAuthCache(ttl time.Duration, max int) *authCache {
 // lookup returns m's fresh value of k. The caller holds c.mu.
 func lookup[K comparable, V any](c *authCache, m map[K]cached[V], k K) (V, bool) {
 	e, ok := m[k]
-	if !ok || !c.fresh(e.read) {
+	if !ok || !c.fresh(e.read) || !c.live() {
 		var zero V
 		return zero, false
 	}
@@ -119,7 +195,7 @@ func lookup[K comparable, V any](c *authCache, m map[K]cached[V], k K) (V, bool)
 // store keeps v as m's value of k when it was read at generation gen (see generation): a value
 // read before an invalidation is not stored. The caller holds c.mu.
 func store[K comparable, V any](c *authCache, gen uint64, m map[K]cached[V], k K, v V) {
-	if gen != c.gen {
+	if gen != c.gen || !c.live() {
 		return
 	}
 	makeRoom(m, c.max)
@@ -134,6 +210,10 @@ func (c *authCache) generation() uint64 {
 }
 
 func (c *authCache) fresh(read time.Time) bool { return c.clock().Sub(read) < c.ttl }
+
+// live reports whether the cache may be used: whether the invalidations of other instances
+// arrive.
+func (c *authCache) live() bool { return c.delivering == nil || c.delivering() }
 
 func (c *authCache) token(hash string) (mgz.APIToken, bool) {
 	c.mu.Lock()
@@ -195,7 +275,7 @@ func (c *authCache) putUser(gen uint64, u mgz.User, kind mgz.OrgKind) {
 func (c *authCache) calendarSettings() (calendar.Settings, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.calendar == nil || !c.fresh(c.calendar.read) {
+	if c.calendar == nil || !c.fresh(c.calendar.read) || !c.live() {
 		return calendar.Settings{}, false
 	}
 	return c.calendar.v, true
@@ -204,7 +284,7 @@ func (c *authCache) calendarSettings() (calendar.Settings, bool) {
 func (c *authCache) putCalendarSettings(gen uint64, cs calendar.Settings) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if gen != c.gen {
+	if gen != c.gen || !c.live() {
 		return
 	}
 	c.calendar = &cached[calendar.Settings]{cs, c.clock()}
@@ -297,5 +377,8 @@ func (s *Service) initCaches(cfg Config) {
 	s.invalidator = cfg.Invalidator
 	if s.invalidator != nil {
 		s.invalidator.Subscribe(s.auth.apply)
+	}
+	if d, ok := s.invalidator.(interface{ Delivering() bool }); ok {
+		s.auth.delivering = d.Delivering
 	}
 }

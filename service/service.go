@@ -30,6 +30,10 @@ type Config struct {
 	// Invalidator carries cache invalidations between instances serving one database; nil
 	// for a single instance.
 	Invalidator Invalidator
+	// Failures keeps the failed attempts the throttles count (logins, BSN matching), so that
+	// instances serving one database count the attempts made through all of them. Nil: the
+	// store, when it keeps them (sqlstore does, on SQLite and PostgreSQL); else in memory.
+	Failures mgz.FailureStore
 }
 
 // DefaultConfig: 30 minutes idle, 12 hours at most, OWASP's argon2id parameters.
@@ -75,15 +79,7 @@ func New(store mgz.Store, cfg Config) *Service {
 	}
 	s := &Service{
 		store: store, cfg: cfg, log: cfg.Logger, hasher: auth.NewHasher(cfg.Params),
-		// Five wrong passwords per account and twenty per address within a quarter of an hour.
-		accountLimiter: auth.NewThrottle(5, 15*time.Minute),
-		addressLimiter: auth.NewThrottle(20, 15*time.Minute),
-		accountGuards:  newAccountGuards(),
-		now:            func() time.Time { return time.Now().UTC() },
-		// Ten BSN-matching misses per account and five per BSN within an hour: a typo is
-		// mended in a few tries; a year of birth dates is not.
-		bsnAccountLimiter: auth.NewThrottle(10, time.Hour),
-		bsnNumberLimiter:  auth.NewThrottle(5, time.Hour),
+		now: func() time.Time { return time.Now().UTC() },
 		// A region-wide gap report at national scale takes a few hundred milliseconds; it is
 		// reused for 30 seconds at most, and never after a change through this service.
 		coverageMemo: newMemo(30*time.Second, 64),
@@ -91,6 +87,24 @@ func New(store mgz.Store, cfg Config) *Service {
 	if cfg.Now != nil {
 		s.now = func() time.Time { return cfg.Now().UTC() }
 	}
+	failures := cfg.Failures
+	if f, ok := store.(mgz.FailureStore); ok && failures == nil {
+		failures = f
+	}
+	throttle := func(name string, limit int, window time.Duration) *auth.Throttle {
+		if failures == nil {
+			return auth.NewThrottle(limit, window)
+		}
+		return auth.NewSharedThrottle(name, limit, window, failures)
+	}
+	// Five wrong passwords per account and twenty per address within a quarter of an hour.
+	s.accountLimiter = throttle("login-account", 5, 15*time.Minute)
+	s.addressLimiter = throttle("login-address", 20, 15*time.Minute)
+	s.accountGuards = newAccountGuards(throttle)
+	// Ten BSN-matching misses per account and five per BSN within an hour: a typo is mended in
+	// a few tries; a year of birth dates is not.
+	s.bsnAccountLimiter = throttle("bsn-account", 10, time.Hour)
+	s.bsnNumberLimiter = throttle("bsn-number", 5, time.Hour)
 	s.initCaches(cfg)
 	return s
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"time"
 
@@ -64,8 +65,15 @@ func (s *Service) bsnThrottled(ctx context.Context, a mgz.Actor, bsn string) err
 	if a.System {
 		return nil
 	}
-	blocked, wait := s.bsnAccountLimiter.Blocked(accountKey(a))
-	if b, w := s.bsnNumberLimiter.Blocked(bsnKey(bsn)); b {
+	blocked, wait, err := s.bsnAccountLimiter.Blocked(ctx, accountKey(a))
+	if err != nil {
+		return err
+	}
+	b, w, err := s.bsnNumberLimiter.Blocked(ctx, bsnKey(bsn))
+	if err != nil {
+		return err
+	}
+	if b {
 		blocked = true
 		wait = max(wait, w)
 	}
@@ -85,8 +93,12 @@ func (s *Service) bsnFailed(a mgz.Actor, bsn string) {
 	if a.System {
 		return
 	}
-	s.bsnAccountLimiter.Fail(accountKey(a))
-	s.bsnNumberLimiter.Fail(bsnKey(bsn))
+	// Counted apart from the request, which may be ending: a miss must count.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := errors.Join(s.bsnAccountLimiter.Fail(ctx, accountKey(a)), s.bsnNumberLimiter.Fail(ctx, bsnKey(bsn))); err != nil {
+		s.log.Error("counting a BSN-matching miss failed", "user_id", a.User.ID, "err", err)
+	}
 }
 
 // recordBSNMatch writes, in its own transaction, the audit entry of a registration that named the

@@ -125,7 +125,16 @@ func runServe(ctx context.Context, env *environment, args []string) int {
 		}
 	}()
 
-	svcCfg := service.Config{SessionIdle: sessionIdle, SessionMax: sessionMax, Logger: log}
+	// Failed logins are counted in the database, and caches are invalidated through it, so that
+	// several instances behind a load balancer act as one (on PostgreSQL).
+	svcCfg := service.Config{SessionIdle: sessionIdle, SessionMax: sessionMax, Logger: log, Failures: db.Store()}
+	inv, stopListening, err := invalidator(ctx, log, db, *dbPath)
+	if err != nil {
+		fmt.Fprintln(env.stderr, "mgz serve:", err)
+		return 1
+	}
+	defer stopListening()
+	svcCfg.Invalidator = inv
 	svc := service.New(db.Store(), svcCfg)
 	if *withDemo {
 		if err := loadDemo(ctx, env, log, db.Store(), svcCfg, svc); err != nil {
@@ -200,6 +209,45 @@ func runServe(ctx context.Context, env *environment, args []string) int {
 	}
 	log.Info("server stopped")
 	return 0
+}
+
+// invalidator returns the Invalidator of a server on db: on PostgreSQL, other instances may
+// serve the same database, and invalidations travel between them by LISTEN/NOTIFY; a SQLite file
+// is served by one process. stop ends the listening.
+func invalidator(ctx context.Context, log *slog.Logger, db *sqlstore.DB, dsn string) (inv service.Invalidator, stop func(), err error) {
+	if !db.Notifies() {
+		return service.NewLocalInvalidator(), func() {}, nil
+	}
+	n := publisher(db)
+	// Listening goes on while requests in flight finish after a signal; stop ends it.
+	l, err := sqlstore.Listen(context.WithoutCancel(ctx), dsn, service.InvalidationChannel, sqlstore.Subscription{
+		Deliver: n.Receive,
+		Resumed: func() {
+			log.Info("listening to the other instances again; cached credentials and settings are read afresh")
+			n.Resumed()
+		},
+		Lost: func(err error) {
+			log.Warn("lost the connection that listens to the other instances; reconnecting, meanwhile credentials and settings are read from the database on every request", "err", err)
+			n.Lost()
+		},
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	log.Info("listening to the other instances on the database", "channel", service.InvalidationChannel)
+	return n, l.Close, nil
+}
+
+// publisher returns an Invalidator that tells the instances serving db (PostgreSQL) what a
+// change made through it invalidates, without listening itself: for a command that changes
+// accounts or settings while servers run. Nil on SQLite.
+func publisher(db *sqlstore.DB) *service.NotifyInvalidator {
+	if !db.Notifies() {
+		return nil
+	}
+	return service.NewNotifyInvalidator(func(ctx context.Context, payload []byte) error {
+		return db.Notify(ctx, service.InvalidationChannel, payload)
+	})
 }
 
 // loadDemo fills an empty database with the whole demo region and its users in one
