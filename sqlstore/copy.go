@@ -122,7 +122,8 @@ func (db *DB) CopyTo(ctx context.Context, dst *DB, progress func(CopyProgress)) 
 		return CopyResult{}, fmt.Errorf("bron lezen: %w", err)
 	}
 	defer srcTx.Rollback()
-	if err := checkSourceTables(ctx, srcTx, target); err != nil {
+	withoutRowid, err := checkSourceTables(ctx, srcTx, target)
+	if err != nil {
 		return CopyResult{}, err
 	}
 	var total int64
@@ -152,7 +153,8 @@ func (db *DB) CopyTo(ctx context.Context, dst *DB, progress func(CopyProgress)) 
 		return CopyResult{}, fmt.Errorf("transactie op de doeldatabase starten: %w", err)
 	}
 	defer tx.Rollback()
-	c := &tableCopier{ctx: ctx, src: srcTx, conn: conn, tx: tx, target: target, counts: counts, total: total, progress: progress}
+	c := &tableCopier{ctx: ctx, src: srcTx, conn: conn, tx: tx, target: target, withoutRowid: withoutRowid,
+		counts: counts, total: total, progress: progress}
 	res, err := c.run(dst)
 	if err != nil {
 		return CopyResult{}, err
@@ -165,15 +167,17 @@ func (db *DB) CopyTo(ctx context.Context, dst *DB, progress func(CopyProgress)) 
 
 // tableCopier copies and verifies the tables inside the target's transaction.
 type tableCopier struct {
-	ctx      context.Context
-	src      *sql.Tx
-	conn     *sql.Conn
-	tx       *sql.Tx
-	target   *pgCatalogue
-	counts   map[string]int64
-	total    int64
-	done     int64
-	progress func(CopyProgress)
+	ctx    context.Context
+	src    *sql.Tx
+	conn   *sql.Conn
+	tx     *sql.Tx
+	target *pgCatalogue
+	// withoutRowid are the source's tables without a rowid.
+	withoutRowid map[string]bool
+	counts       map[string]int64
+	total        int64
+	done         int64
+	progress     func(CopyProgress)
 }
 
 func (c *tableCopier) run(dst *DB) (CopyResult, error) {
@@ -264,8 +268,12 @@ func (c *tableCopier) copyTable(t string) (rowDigest, int64, error) {
 		names[i] = col.name
 	}
 	q := "SELECT " + joinIdents(names, sqliteIdent) + " FROM " + sqliteIdent(t)
-	if pk := c.target.primaryKeys[t]; len(pk) > 0 {
-		// In key order: a row that refers to another row of its own table comes after it.
+	// In the order the rows were inserted (rowid), which is the table's order on disk and the
+	// order in which SQLite checked their references: a row that refers to another row of its
+	// own table comes after it.
+	if !c.withoutRowid[t] {
+		q += " ORDER BY rowid"
+	} else if pk := c.target.primaryKeys[t]; len(pk) > 0 {
 		q += " ORDER BY " + joinIdents(pk, sqliteIdent)
 	}
 	rows, err := c.src.QueryContext(c.ctx, q)
@@ -666,10 +674,11 @@ func referencesFirst(tables []string, refers map[string][]string) ([]string, err
 }
 
 // checkSourceTables checks that the source has every data table of the target with the same
-// columns, and no data table the target lacks. SQLite's full-text index of names (a virtual
-// table and its shadow tables) is derived from patients and is not data.
-func checkSourceTables(ctx context.Context, src *sql.Tx, target *pgCatalogue) error {
-	tables := map[string]bool{}
+// columns, and no data table the target lacks, and returns the source's tables without rowid.
+// SQLite's full-text index of names (a virtual table and its shadow tables) is derived from
+// patients and is not data.
+func checkSourceTables(ctx context.Context, src *sql.Tx, target *pgCatalogue) (map[string]bool, error) {
+	tables, withoutRowid := map[string]bool{}, map[string]bool{}
 	var virtual []string
 	err := eachRow(ctx, src, "SELECT name, COALESCE(sql, '') FROM sqlite_master WHERE type = 'table'", func(r *sql.Rows) error {
 		var name, ddl string
@@ -679,13 +688,16 @@ func checkSourceTables(ctx context.Context, src *sql.Tx, target *pgCatalogue) er
 		if strings.HasPrefix(strings.ToUpper(ddl), "CREATE VIRTUAL TABLE") {
 			virtual = append(virtual, name)
 		}
+		if strings.Contains(strings.ToUpper(ddl), "WITHOUT ROWID") {
+			withoutRowid[name] = true
+		}
 		if !strings.HasPrefix(name, "sqlite_") && !notData[name] {
 			tables[name] = true
 		}
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("schema van de bron lezen: %w", err)
+		return nil, fmt.Errorf("schema van de bron lezen: %w", err)
 	}
 	for _, v := range virtual {
 		delete(tables, v)
@@ -695,7 +707,7 @@ func checkSourceTables(ctx context.Context, src *sql.Tx, target *pgCatalogue) er
 	}
 	for _, t := range target.order {
 		if !tables[t] {
-			return fmt.Errorf("de bron heeft geen tabel %s, die het doel wel heeft: bron en doel horen bij verschillende versies van mgz", t)
+			return nil, fmt.Errorf("de bron heeft geen tabel %s, die het doel wel heeft: bron en doel horen bij verschillende versies van mgz", t)
 		}
 		delete(tables, t)
 		have := map[string]bool{}
@@ -708,22 +720,22 @@ func checkSourceTables(ctx context.Context, src *sql.Tx, target *pgCatalogue) er
 			return nil
 		}, t)
 		if err != nil {
-			return fmt.Errorf("kolommen van %s in de bron lezen: %w", t, err)
+			return nil, fmt.Errorf("kolommen van %s in de bron lezen: %w", t, err)
 		}
 		for _, col := range target.columns[t] {
 			if !have[col.name] {
-				return fmt.Errorf("tabel %s van de bron heeft geen kolom %s: bron en doel horen bij verschillende versies van mgz", t, col.name)
+				return nil, fmt.Errorf("tabel %s van de bron heeft geen kolom %s: bron en doel horen bij verschillende versies van mgz", t, col.name)
 			}
 			delete(have, col.name)
 		}
 		for col := range have {
-			return fmt.Errorf("tabel %s van de bron heeft een kolom %s die het doel niet heeft: bron en doel horen bij verschillende versies van mgz", t, col)
+			return nil, fmt.Errorf("tabel %s van de bron heeft een kolom %s die het doel niet heeft: bron en doel horen bij verschillende versies van mgz", t, col)
 		}
 	}
 	for t := range tables {
-		return fmt.Errorf("de bron heeft een tabel %s die het doel niet heeft: bron en doel horen bij verschillende versies van mgz", t)
+		return nil, fmt.Errorf("de bron heeft een tabel %s die het doel niet heeft: bron en doel horen bij verschillende versies van mgz", t)
 	}
-	return nil
+	return withoutRowid, nil
 }
 
 // eachRow runs query and calls fn for every row.
