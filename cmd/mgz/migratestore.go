@@ -172,7 +172,7 @@ func (p *copyProgress) report(c sqlstore.CopyProgress) {
 	case c.Stage == sqlstore.CopyRows && complete && c.Table != p.table:
 		p.table = c.Table
 		fmt.Fprintf(p.w, "  %-26s %9d rijen, totaal %s\n", c.Table, c.TableRows, percent(c.Done, c.Total))
-	case !complete && time.Since(p.last) >= 10*time.Second:
+	case !complete && c.TableDone > 0 && time.Since(p.last) >= 10*time.Second:
 		// A large table shows that it moves, in a log too.
 		p.last = time.Now()
 		fmt.Fprintf(p.w, "  %-26s %9d van %d rijen (%s), totaal %s\n", c.Table, c.TableDone, c.TableRows,
