@@ -39,6 +39,8 @@ const (
 	CopyVerifying
 	// CopyAudit: the audit log's hash chain is being verified on the target.
 	CopyAudit
+	// CopyIndexes: the target's indexes, dropped for the copy, are being built again.
+	CopyIndexes
 )
 
 // CopyProgress reports how far a copy is, for a progress display.
@@ -202,6 +204,16 @@ func (c *tableCopier) run(dst *DB) (CopyResult, error) {
 			return CopyResult{}, fmt.Errorf("trigger %s van %s uitschakelen (de gebruiker moet eigenaar van de tabellen zijn): %w", tr.name, tr.table, err)
 		}
 	}
+	// Building an index once from all rows is much faster than adding every copied row to it:
+	// the indexes that no constraint needs are dropped for the copy and built again before the
+	// verification (in the transaction: a rollback keeps them as they were). Primary keys and
+	// unique constraints stay and check the rows as they arrive; a unique index built again
+	// checks them then.
+	for _, ix := range c.target.indexes {
+		if _, err := tx.ExecContext(ctx, "DROP INDEX "+pgIdent(ix.name)); err != nil {
+			return CopyResult{}, fmt.Errorf("index %s van %s tijdelijk verwijderen: %w", ix.name, ix.table, err)
+		}
+	}
 
 	res := CopyResult{}
 	digests := map[string]rowDigest{}
@@ -216,6 +228,16 @@ func (c *tableCopier) run(dst *DB) (CopyResult, error) {
 		digests[t] = d
 		res.Tables = append(res.Tables, TableCopy{Name: t, Rows: n})
 		res.Rows += n
+	}
+
+	if _, err := tx.ExecContext(ctx, "SET LOCAL maintenance_work_mem = '256MB'"); err != nil {
+		return CopyResult{}, fmt.Errorf("geheugen voor indexen instellen: %w", err)
+	}
+	for _, ix := range c.target.indexes {
+		c.progress(CopyProgress{Stage: CopyIndexes, Table: ix.table})
+		if _, err := tx.ExecContext(ctx, ix.def); err != nil {
+			return CopyResult{}, fmt.Errorf("index %s van %s opbouwen: %w", ix.name, ix.table, err)
+		}
 	}
 
 	// New rows get ids after the copied ones.
@@ -522,7 +544,11 @@ type pgCatalogue struct {
 	primaryKeys map[string][]string
 	identities  []pgIdentity
 	triggers    []pgTrigger
+	// indexes are the indexes no constraint needs, with their definitions.
+	indexes []pgIndex
 }
+
+type pgIndex struct{ table, name, def string }
 
 type pgColumn struct{ name, dataType string }
 
@@ -533,8 +559,8 @@ type pgTrigger struct{ table, name string }
 // notData are tables of the schema that hold no data of a region: the migrations' bookkeeping.
 var notData = map[string]bool{"schema_migrations": true}
 
-// readPostgresCatalogue reads the target's tables, columns, keys, identity columns and enabled
-// user triggers from its catalogue.
+// readPostgresCatalogue reads the target's tables, columns, keys, identity columns, enabled user
+// triggers and the indexes no constraint needs from its catalogue.
 func readPostgresCatalogue(ctx context.Context, db *sql.DB) (*pgCatalogue, error) {
 	cat := &pgCatalogue{columns: map[string][]pgColumn{}, primaryKeys: map[string][]string{}}
 	fail := func(err error) (*pgCatalogue, error) {
@@ -614,6 +640,24 @@ func readPostgresCatalogue(ctx context.Context, db *sql.DB) (*pgCatalogue, error
 		}
 		if !notData[tr.table] {
 			cat.triggers = append(cat.triggers, tr)
+		}
+		return nil
+	})
+	if err != nil {
+		return fail(err)
+	}
+	err = eachRow(ctx, db, `SELECT t.relname, i.relname, pg_get_indexdef(i.oid) FROM pg_index x
+		JOIN pg_class i ON i.oid = x.indexrelid
+		JOIN pg_class t ON t.oid = x.indrelid
+		WHERE t.relnamespace = current_schema()::regnamespace
+		AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)
+		ORDER BY 1, 2`, func(r *sql.Rows) error {
+		var ix pgIndex
+		if err := r.Scan(&ix.table, &ix.name, &ix.def); err != nil {
+			return err
+		}
+		if !notData[ix.table] {
+			cat.indexes = append(cat.indexes, ix)
 		}
 		return nil
 	})

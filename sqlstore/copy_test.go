@@ -159,6 +159,13 @@ func TestCopyToMovesEveryRowWithItsIdAndNewRowsGetFreshIds(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	before, err := readPostgresCatalogue(ctx, dst.sql)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(before.indexes) == 0 {
+		t.Fatal("the target has no indexes to drop and build again")
+	}
 	var stages []CopyStage
 	res, err := src.CopyTo(ctx, dst, func(p CopyProgress) {
 		if len(stages) == 0 || stages[len(stages)-1] != p.Stage {
@@ -168,7 +175,7 @@ func TestCopyToMovesEveryRowWithItsIdAndNewRowsGetFreshIds(t *testing.T) {
 	if err != nil {
 		t.Fatalf("CopyTo: %v", err)
 	}
-	if want := []CopyStage{CopyCounting, CopyAudit, CopyRows, CopyVerifying, CopyAudit}; !reflect.DeepEqual(stages, want) {
+	if want := []CopyStage{CopyCounting, CopyAudit, CopyRows, CopyIndexes, CopyVerifying, CopyAudit}; !reflect.DeepEqual(stages, want) {
 		t.Errorf("stages %v, want %v", stages, want)
 	}
 	if res.AuditEntries != 25 {
@@ -217,6 +224,13 @@ func TestCopyToMovesEveryRowWithItsIdAndNewRowsGetFreshIds(t *testing.T) {
 	}
 	if n, err := dst.Store().AuditLog().Verify(ctx); err != nil || n != 25 {
 		t.Fatalf("audit chain on the target: %d entries, %v", n, err)
+	}
+	after, err := readPostgresCatalogue(ctx, dst.sql)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(after.indexes, before.indexes) || !reflect.DeepEqual(after.triggers, before.triggers) {
+		t.Errorf("indexes or triggers changed by the copy:\nbefore %v %v\nafter  %v %v", before.indexes, before.triggers, after.indexes, after.triggers)
 	}
 
 	// New rows continue after the copied ids, and the audit chain after the copied head.
@@ -281,8 +295,8 @@ func TestCopyToThatIsInterruptedLeavesTheTargetEmpty(t *testing.T) {
 	if err := checkEmpty(context.Background(), dst.sql, cat.order); err != nil {
 		t.Fatalf("after %d rows and an interruption: %v", copied, err)
 	}
-	if !reflect.DeepEqual(cat.triggers, before.triggers) {
-		t.Errorf("enabled triggers after the interruption: %v, want those before it: %v", cat.triggers, before.triggers)
+	if !reflect.DeepEqual(cat.triggers, before.triggers) || !reflect.DeepEqual(cat.indexes, before.indexes) {
+		t.Errorf("triggers and indexes after the interruption: %v %v, want those before it: %v %v", cat.triggers, cat.indexes, before.triggers, before.indexes)
 	}
 	// The next attempt copies everything.
 	if _, err := src.CopyTo(context.Background(), dst, nil); err != nil {

@@ -140,6 +140,8 @@ func (p *copyProgress) report(c sqlstore.CopyProgress) {
 		case sqlstore.CopyRows:
 			p.copied = true
 			fmt.Fprintln(p.w, "Tabellen kopiëren, in één transactie:")
+		case sqlstore.CopyIndexes:
+			fmt.Fprintln(p.w, "Indexen opbouwen…")
 		case sqlstore.CopyVerifying:
 			fmt.Fprintln(p.w, "De kopie vergelijken met de bron…")
 		case sqlstore.CopyAudit:
