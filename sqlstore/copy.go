@@ -209,6 +209,14 @@ func (c *tableCopier) run(dst *DB) (CopyResult, error) {
 	// verification (in the transaction: a rollback keeps them as they were). Primary keys and
 	// unique constraints stay and check the rows as they arrive; a unique index built again
 	// checks them then.
+	// Foreign keys likewise: checked row by row, each check locks the referenced row (a write
+	// to the referenced table for every copied row); added again after the copy, each is checked
+	// in one query over all rows.
+	for _, fk := range c.target.foreignKeys {
+		if _, err := tx.ExecContext(ctx, "ALTER TABLE "+pgIdent(fk.table)+" DROP CONSTRAINT "+pgIdent(fk.name)); err != nil {
+			return CopyResult{}, fmt.Errorf("verwijzing %s van %s tijdelijk verwijderen: %w", fk.name, fk.table, err)
+		}
+	}
 	for _, ix := range c.target.indexes {
 		if _, err := tx.ExecContext(ctx, "DROP INDEX "+pgIdent(ix.name)); err != nil {
 			return CopyResult{}, fmt.Errorf("index %s van %s tijdelijk verwijderen: %w", ix.name, ix.table, err)
@@ -237,6 +245,12 @@ func (c *tableCopier) run(dst *DB) (CopyResult, error) {
 		c.progress(CopyProgress{Stage: CopyIndexes, Table: ix.table})
 		if _, err := tx.ExecContext(ctx, ix.def); err != nil {
 			return CopyResult{}, fmt.Errorf("index %s van %s opbouwen: %w", ix.name, ix.table, err)
+		}
+	}
+	for _, fk := range c.target.foreignKeys {
+		c.progress(CopyProgress{Stage: CopyIndexes, Table: fk.table})
+		if _, err := tx.ExecContext(ctx, "ALTER TABLE "+pgIdent(fk.table)+" ADD CONSTRAINT "+pgIdent(fk.name)+" "+fk.def); err != nil {
+			return CopyResult{}, fmt.Errorf("verwijzing %s van %s controleren en herstellen: %w", fk.name, fk.table, err)
 		}
 	}
 
@@ -546,8 +560,11 @@ type pgCatalogue struct {
 	triggers    []pgTrigger
 	// indexes are the indexes no constraint needs, with their definitions.
 	indexes []pgIndex
+	// foreignKeys are the foreign key constraints, with their definitions.
+	foreignKeys []pgIndex
 }
 
+// pgIndex is an index or a constraint: its table, name and definition.
 type pgIndex struct{ table, name, def string }
 
 type pgColumn struct{ name, dataType string }
@@ -560,7 +577,7 @@ type pgTrigger struct{ table, name string }
 var notData = map[string]bool{"schema_migrations": true}
 
 // readPostgresCatalogue reads the target's tables, columns, keys, identity columns, enabled user
-// triggers and the indexes no constraint needs from its catalogue.
+// triggers, foreign keys and the indexes no constraint needs from its catalogue.
 func readPostgresCatalogue(ctx context.Context, db *sql.DB) (*pgCatalogue, error) {
 	cat := &pgCatalogue{columns: map[string][]pgColumn{}, primaryKeys: map[string][]string{}}
 	fail := func(err error) (*pgCatalogue, error) {
@@ -613,17 +630,21 @@ func readPostgresCatalogue(ctx context.Context, db *sql.DB) (*pgCatalogue, error
 		return fail(err)
 	}
 	refers := map[string][]string{}
-	err = eachRow(ctx, db, `SELECT src.relname, ref.relname FROM pg_constraint c
+	err = eachRow(ctx, db, `SELECT src.relname, ref.relname, c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c
 		JOIN pg_class src ON src.oid = c.conrelid
 		JOIN pg_class ref ON ref.oid = c.confrelid
 		WHERE c.contype = 'f' AND src.relnamespace = current_schema()::regnamespace
-		ORDER BY 1, 2`, func(r *sql.Rows) error {
+		ORDER BY 1, 3`, func(r *sql.Rows) error {
 		var t, ref string
-		if err := r.Scan(&t, &ref); err != nil {
+		var fk pgIndex
+		if err := r.Scan(&t, &ref, &fk.name, &fk.def); err != nil {
 			return err
 		}
 		if t != ref {
 			refers[t] = append(refers[t], ref)
+		}
+		if fk.table = t; !notData[t] {
+			cat.foreignKeys = append(cat.foreignKeys, fk)
 		}
 		return nil
 	})

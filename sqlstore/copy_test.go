@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -229,8 +230,10 @@ func TestCopyToMovesEveryRowWithItsIdAndNewRowsGetFreshIds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(after.indexes, before.indexes) || !reflect.DeepEqual(after.triggers, before.triggers) {
-		t.Errorf("indexes or triggers changed by the copy:\nbefore %v %v\nafter  %v %v", before.indexes, before.triggers, after.indexes, after.triggers)
+	if !reflect.DeepEqual(after.indexes, before.indexes) || !reflect.DeepEqual(after.triggers, before.triggers) ||
+		!reflect.DeepEqual(after.foreignKeys, before.foreignKeys) || len(before.foreignKeys) == 0 {
+		t.Errorf("indexes, triggers or foreign keys changed by the copy:\nbefore %v %v %v\nafter  %v %v %v",
+			before.indexes, before.triggers, before.foreignKeys, after.indexes, after.triggers, after.foreignKeys)
 	}
 
 	// New rows continue after the copied ids, and the audit chain after the copied head.
@@ -295,7 +298,7 @@ func TestCopyToThatIsInterruptedLeavesTheTargetEmpty(t *testing.T) {
 	if err := checkEmpty(context.Background(), dst.sql, cat.order); err != nil {
 		t.Fatalf("after %d rows and an interruption: %v", copied, err)
 	}
-	if !reflect.DeepEqual(cat.triggers, before.triggers) || !reflect.DeepEqual(cat.indexes, before.indexes) {
+	if !reflect.DeepEqual(cat.triggers, before.triggers) || !reflect.DeepEqual(cat.indexes, before.indexes) || !reflect.DeepEqual(cat.foreignKeys, before.foreignKeys) {
 		t.Errorf("triggers and indexes after the interruption: %v %v, want those before it: %v %v", cat.triggers, cat.indexes, before.triggers, before.indexes)
 	}
 	// The next attempt copies everything.
@@ -337,5 +340,39 @@ func TestCopyToNeedsSQLiteToPostgres(t *testing.T) {
 	defer b.Close()
 	if _, err := a.CopyTo(ctx, b, nil); err == nil || !strings.Contains(err.Error(), "PostgreSQL") {
 		t.Fatalf("SQLite to SQLite: %v, want a refusal", err)
+	}
+}
+
+func TestCopyToRefusesARowThatRefersToNothing(t *testing.T) {
+	dst := openCopyTarget(t)
+	src := copySourceDB(t)
+	// A row SQLite would refuse with its foreign key checks on: written without them.
+	path := filepath.Join(t.TempDir(), "los.db")
+	if _, err := src.sql.Exec("VACUUM INTO $1", path); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.Exec("INSERT INTO location_deliveries (location_id, delivery) VALUES (999999, 'pgb')"); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+	broken, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer broken.Close()
+	_, err = broken.CopyTo(context.Background(), dst, nil)
+	if err == nil || !strings.Contains(err.Error(), "location_deliveries") {
+		t.Fatalf("copy of a row referring to nothing: %v, want location_deliveries named", err)
+	}
+	cat, err := readPostgresCatalogue(context.Background(), dst.sql)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := checkEmpty(context.Background(), dst.sql, cat.order); err != nil {
+		t.Fatal(err)
 	}
 }
