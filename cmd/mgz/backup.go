@@ -80,7 +80,7 @@ func runBackup(ctx context.Context, env *environment, args []string) int {
 		return 1
 	}
 	fmt.Fprintf(env.stdout, "Back-up gemaakt en gecontroleerd in %s: %s (%.1f MB, schemaversie %d).\n",
-		time.Since(start).Round(100*time.Millisecond), *to, float64(res.Bytes)/1e6, res.SchemaVersion)
+		time.Since(start).Round(10*time.Millisecond), *to, float64(res.Bytes)/1e6, res.SchemaVersion)
 	fmt.Fprintf(env.stdout, "Integriteit in orde; auditlog in orde: %d regels, de keten is ongeschonden.\n", res.AuditEntries)
 	return 0
 }

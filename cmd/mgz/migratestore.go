@@ -141,7 +141,7 @@ func (p *copyProgress) report(c sqlstore.CopyProgress) {
 			p.copied = true
 			fmt.Fprintln(p.w, "Tabellen kopiëren, in één transactie:")
 		case sqlstore.CopyIndexes:
-			fmt.Fprintln(p.w, "Indexen opbouwen…")
+			fmt.Fprintln(p.w, "Indexen en verwijzingen opbouwen en controleren…")
 		case sqlstore.CopyVerifying:
 			fmt.Fprintln(p.w, "De kopie vergelijken met de bron…")
 		case sqlstore.CopyAudit:
