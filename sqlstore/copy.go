@@ -22,9 +22,12 @@ import (
 // leaves the target as empty as it was. The derived tables (location_stats, patient_parties,
 // patient_party_counts) are copied as they are too, with the target's own triggers switched off
 // for the copy: the source's triggers kept them in step, and letting the target derive them again
-// row by row would cost a trigger run per copied client. What was copied is then checked inside
-// the same transaction: every table has the source's number of rows and the same rows (a digest
-// of each table's rows on both sides), and the audit log's hash chain verifies on the target.
+// row by row would cost a trigger run per copied client. For speed the rows stream in with COPY,
+// and the indexes and foreign keys no constraint needs during the copy are dropped and made again
+// afterwards, in the same transaction. What was copied is then checked inside that transaction:
+// every foreign key holds (checked as it is added again), every table has the source's number of
+// rows and the same rows (a digest of each table's rows on both sides), and the audit log's hash
+// chain verifies on the target.
 
 // CopyStage is the part of a copy that a CopyProgress reports on.
 type CopyStage int
@@ -39,7 +42,8 @@ const (
 	CopyVerifying
 	// CopyAudit: the audit log's hash chain is being verified on the target.
 	CopyAudit
-	// CopyIndexes: the target's indexes, dropped for the copy, are being built again.
+	// CopyIndexes: the target's indexes and foreign keys, dropped for the copy, are being made
+	// again (Table names the table).
 	CopyIndexes
 )
 
