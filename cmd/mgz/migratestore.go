@@ -116,8 +116,9 @@ func withoutPassword(s, mask string) string {
 	return s
 }
 
-// copyProgress shows a copy's progress on stderr: on a terminal one line that keeps changing,
-// elsewhere (a log) one line per copied table.
+// copyProgress shows a copy's progress on stderr: a line per copied table with its rows and the
+// percentage of all rows copied; while a table is copied or compared, on a terminal a line that
+// keeps changing, elsewhere (a log) a line every 10 seconds.
 type copyProgress struct {
 	w       io.Writer
 	live    bool
@@ -156,8 +157,15 @@ func (p *copyProgress) report(c sqlstore.CopyProgress) {
 		return
 	}
 	complete := c.TableDone == c.TableRows
-	if p.live {
-		if !complete && time.Since(p.last) < 200*time.Millisecond {
+	switch {
+	case c.Stage == sqlstore.CopyRows && complete:
+		if c.Table != p.table {
+			p.table = c.Table
+			p.finish()
+			fmt.Fprintf(p.w, "  %-26s %9d rijen, totaal %s\n", c.Table, c.TableRows, percent(c.Done, c.Total))
+		}
+	case p.live:
+		if time.Since(p.last) < 200*time.Millisecond && !complete {
 			return
 		}
 		p.last = time.Now()
@@ -168,12 +176,6 @@ func (p *copyProgress) report(c sqlstore.CopyProgress) {
 		fmt.Fprintf(p.w, "\r\033[K  %s %s: %d van %d rijen (%s), totaal %s", verb, c.Table, c.TableDone, c.TableRows,
 			percent(c.TableDone, c.TableRows), percent(c.Done, c.Total))
 		p.shown = true
-		return
-	}
-	switch {
-	case c.Stage == sqlstore.CopyRows && complete && c.Table != p.table:
-		p.table = c.Table
-		fmt.Fprintf(p.w, "  %-26s %9d rijen, totaal %s\n", c.Table, c.TableRows, percent(c.Done, c.Total))
 	case !complete && c.TableDone > 0 && time.Since(p.last) >= 10*time.Second:
 		// A large table shows that it moves, in a log too.
 		p.last = time.Now()
@@ -182,10 +184,10 @@ func (p *copyProgress) report(c sqlstore.CopyProgress) {
 	}
 }
 
-// finish ends a live line.
+// finish clears a live line.
 func (p *copyProgress) finish() {
 	if p.shown {
-		fmt.Fprintln(p.w)
+		fmt.Fprint(p.w, "\r\033[K")
 		p.shown = false
 	}
 }
