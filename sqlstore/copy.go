@@ -218,12 +218,12 @@ func (c *tableCopier) run(dst *DB) (CopyResult, error) {
 	// in one query over all rows.
 	for _, fk := range c.target.foreignKeys {
 		if _, err := tx.ExecContext(ctx, "ALTER TABLE "+pgIdent(fk.table)+" DROP CONSTRAINT "+pgIdent(fk.name)); err != nil {
-			return CopyResult{}, fmt.Errorf("verwijzing %s van %s tijdelijk verwijderen: %w", fk.name, fk.table, err)
+			return CopyResult{}, fmt.Errorf("verwijzing %s van %s tijdelijk verwijderen (de gebruiker moet eigenaar van de tabellen zijn): %w", fk.name, fk.table, err)
 		}
 	}
 	for _, ix := range c.target.indexes {
 		if _, err := tx.ExecContext(ctx, "DROP INDEX "+pgIdent(ix.name)); err != nil {
-			return CopyResult{}, fmt.Errorf("index %s van %s tijdelijk verwijderen: %w", ix.name, ix.table, err)
+			return CopyResult{}, fmt.Errorf("index %s van %s tijdelijk verwijderen (de gebruiker moet eigenaar van de tabellen zijn): %w", ix.name, ix.table, err)
 		}
 	}
 
