@@ -195,7 +195,7 @@ func (c *tableCopier) run(dst *DB) (CopyResult, error) {
 		quoted[i] = pgIdent(t)
 	}
 	if _, err := tx.ExecContext(ctx, "LOCK TABLE "+strings.Join(quoted, ", ")+" IN EXCLUSIVE MODE"); err != nil {
-		return CopyResult{}, fmt.Errorf("tabellen van de doeldatabase vergrendelen: %w", err)
+		return CopyResult{}, fmt.Errorf("tabellen van de doeldatabase vergrendelen (de gebruiker moet eigenaar van de tabellen zijn): %w", err)
 	}
 	if err := checkEmpty(ctx, tx, c.target.order); err != nil {
 		return CopyResult{}, err
