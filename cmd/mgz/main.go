@@ -68,6 +68,8 @@ func commands() []command {
 		{"version", "toon de versie van mgz", runVersion},
 		{"help", "toon deze hulp", runHelp},
 		{"demo", "een lege database vullen met de demoregio of een landelijke demoset (--scale region|national)", runDemo},
+		{"migrate-store", "een regio verhuizen van een SQLite-bestand naar een lege PostgreSQL-database, gecontroleerd", runMigrateStore},
+		{"backup", "een gecontroleerde back-up van de SQLite-database maken, ook terwijl mgz draait", runBackup},
 	}
 }
 
