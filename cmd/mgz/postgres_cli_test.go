@@ -304,7 +304,7 @@ func TestDecideOnPostgresAnswersFromTheRegister(t *testing.T) {
 	}
 	code, out, errs = decide(`{"patient_id":"` + strconv.FormatInt(p.ID, 10) + `","situation":{"setting":"home","wlz":"none","sector":"disability","need":"temporary_24h"},"question":{"category":"gp_care","at":"2026-09-09T14:00:00+02:00"}}`)
 	var a struct {
-		Classification struct{ Group string } `json:"classification"`
+		Classification struct{ Group string }  `json:"classification"`
 		Warnings       []struct{ Code string } `json:"warnings"`
 	}
 	json.Unmarshal([]byte(out), &a)
@@ -353,10 +353,10 @@ func TestCommandsOnPostgresNeverShowThePassword(t *testing.T) {
 		}
 	}
 	for dsn, want := range map[string]string{
-		"postgres://mgz:" + secret + "@db.example:5432/mgz":            "postgres://mgz:xxx@db.example:5432/mgz",
+		"postgres://mgz:" + secret + "@db.example:5432/mgz":           "postgres://mgz:xxx@db.example:5432/mgz",
 		"postgresql://mgz@db.example/mgz?password=" + secret + "&a=b": "postgresql://mgz@db.example/mgz?a=b&password=xxx",
-		"postgres://mgz@db.example/mgz?sslmode=disable":                "postgres://mgz@db.example/mgz?sslmode=disable",
-		"/var/lib/mgz/mgz.db":                                          "/var/lib/mgz/mgz.db",
+		"postgres://mgz@db.example/mgz?sslmode=disable":               "postgres://mgz@db.example/mgz?sslmode=disable",
+		"/var/lib/mgz/mgz.db": "/var/lib/mgz/mgz.db",
 	} {
 		if got := showDB(dsn); got != want {
 			t.Errorf("showDB(%q) = %q, want %q", dsn, got, want)
