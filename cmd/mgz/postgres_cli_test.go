@@ -363,3 +363,35 @@ func TestCommandsOnPostgresNeverShowThePassword(t *testing.T) {
 		}
 	}
 }
+
+// TestDemoNationalOnPostgresLoadsASmallSetAndItsClientsImport: mgz demo --scale national on
+// PostgreSQL stores the set it reports, its clients written with --patients-csv import into it
+// all new, the audit chain verifies, and a second load refuses the database.
+func TestDemoNationalOnPostgresLoadsASmallSetAndItsClientsImport(t *testing.T) {
+	dsn := storetest.PostgresDSN(t)
+	csvPath := filepath.Join(t.TempDir(), "clienten.csv")
+	code, out, errs := runDemoCmd(t, "--scale", "national", "--db", dsn, "--clients", "500", "--seed", "5", "--patients-csv", csvPath)
+	if code != 0 || !strings.Contains(out, "500 cliënten geschreven naar") || !strings.Contains(out, "31 zorgkantoorregio's") {
+		t.Fatalf("mgz demo --scale national on PostgreSQL: exit %d\n%s\n%s", code, out, errs)
+	}
+	// The summary's counts are what is stored.
+	raw := pgQuery(t, dsn)
+	var orgs, locs, users int
+	if err := raw.QueryRow("SELECT (SELECT COUNT(*) FROM organisations), (SELECT COUNT(*) FROM locations), (SELECT COUNT(*) FROM users)").Scan(&orgs, &locs, &users); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, fmt.Sprintf("met %d locaties", locs)) || !strings.Contains(out, fmt.Sprintf("%d accounts", users)) || orgs < 31 {
+		t.Errorf("stored %d organisations, %d locations, %d users; the summary says:\n%s", orgs, locs, users, out)
+	}
+
+	code, iout, ierr := importRun(dsn, "import", "patients", csvPath)
+	if code != 0 || !strings.HasPrefix(iout, "500 nieuw, 0 bijgewerkt, 0 ongewijzigd") {
+		t.Fatalf("mgz import patients of the national set on PostgreSQL: exit %d, %q\n%s", code, iout, ierr)
+	}
+	cliRun(t, map[string]string{"MGZ_DB": dsn}, "audit", "verify")
+
+	code, _, errs = runDemoCmd(t, "--scale", "national", "--db", dsn, "--clients", "10")
+	if code != 1 || !strings.Contains(errs, "bevat al gegevens") || !strings.Contains(errs, "CREATE DATABASE") {
+		t.Fatalf("a second load into the same database: exit %d\n%s", code, errs)
+	}
+}
