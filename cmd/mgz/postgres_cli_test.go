@@ -395,3 +395,84 @@ func TestDemoNationalOnPostgresLoadsASmallSetAndItsClientsImport(t *testing.T) {
 		t.Fatalf("a second load into the same database: exit %d\n%s", code, errs)
 	}
 }
+
+// TestImportLocationsAndRosterOnPostgres: mgz import locations and mgz roster import on
+// PostgreSQL write their rows once, a rerun of the same file changes nothing, a bad file writes
+// nothing, and the audit chain verifies.
+func TestImportLocationsAndRosterOnPostgres(t *testing.T) {
+	ctx := context.Background()
+	dsn := storetest.PostgresDSN(t)
+	db, err := sqlstore.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := service.New(db.Store(), service.Config{})
+	if _, err := demo.Load(ctx, svc.Register(service.System())); err != nil {
+		db.Close()
+		t.Fatalf("loading the demo region: %v", err)
+	}
+	all, _, err := db.Register().Organisations(ctx, mgz.OrganisationFilter{Page: mgz.Page{Limit: mgz.MaxLimit}})
+	if err != nil {
+		db.Close()
+		t.Fatal(err)
+	}
+	orgs := map[string]mgz.Organisation{}
+	var owner int64
+	for _, o := range all {
+		orgs[o.Name] = o
+		if o.Kind == mgz.KindPhysicianService && owner == 0 {
+			owner = o.ID
+		}
+	}
+	r := mgz.Roster{OrganisationID: &owner, Role: mgz.RosterPhysicianOnCall, Name: "Dienst SO", Phone: "0201234567"}
+	if err := svc.CreateRoster(ctx, service.System(), &r); err != nil {
+		db.Close()
+		t.Fatal(err)
+	}
+	db.Close()
+
+	file := writeFile(t, "locaties.csv", goodLocations(orgs))
+	before := readImportState(t, dsn)
+	code, out, errb := importRun(dsn, "import", "locations", file)
+	if code != 0 || out != "3 nieuw, 0 bijgewerkt, 0 ongewijzigd, 0 overgeslagen\n" {
+		t.Fatalf("import locations on PostgreSQL: exit %d, stdout %q, stderr %q", code, out, errb)
+	}
+	after := readImportState(t, dsn)
+	if len(after.locations) != len(before.locations)+3 || len(after.audit) != len(before.audit)+3 {
+		t.Fatalf("import of 3 locations: %d → %d locations, %d → %d audit entries", len(before.locations), len(after.locations), len(before.audit), len(after.audit))
+	}
+	code, out, errb = importRun(dsn, "import", "locations", file)
+	if code != 0 || out != "0 nieuw, 0 bijgewerkt, 3 ongewijzigd, 0 overgeslagen\n" {
+		t.Fatalf("second import of the same file: exit %d, stdout %q, stderr %q", code, out, errb)
+	}
+	code, _, errb = importRun(dsn, "import", "locations", writeFile(t, "fout.csv", badLocations(orgs)))
+	if code != 2 || !strings.Contains(errb, "Niets geïmporteerd") {
+		t.Fatalf("a file with bad rows: exit %d, stderr %q", code, errb)
+	}
+	if again := readImportState(t, dsn); len(again.locations) != len(after.locations) || len(again.audit) != len(after.audit) {
+		t.Fatalf("a rerun or a bad file changed the register: %d → %d locations, %d → %d audit entries",
+			len(after.locations), len(again.locations), len(after.audit), len(again.audit))
+	}
+
+	fixture, err := filepath.Abs(filepath.Join("..", "..", "rosterfile", "testdata", "outlook.ics"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := itoa64(r.ID)
+	code, out, errb = importRun(dsn, "roster", "import", "--roster", id, fixture)
+	if code != 0 || !strings.Contains(out, "3 toegevoegd, 0 gewijzigd, 0 verwijderd, 0 ongewijzigd") {
+		t.Fatalf("roster import on PostgreSQL: exit %d, %q %q", code, out, errb)
+	}
+	code, out, errb = importRun(dsn, "roster", "import", fixture, "--roster", id)
+	if code != 0 || !strings.Contains(out, "0 toegevoegd, 0 gewijzigd, 0 verwijderd, 3 ongewijzigd") {
+		t.Fatalf("second roster import: exit %d, %q %q", code, out, errb)
+	}
+	bad := writeFile(t, "fout.txt", "naam;begin;einde\nDr. C;morgen;2026-12-02 08:00\n")
+	if code, out, errb = importRun(dsn, "roster", "import", "--format", "csv", "--roster", id, bad); code != 2 || out != "" {
+		t.Fatalf("bad roster file: exit %d, %q %q", code, out, errb)
+	}
+	if n := len(rosterShifts(t, dsn, r.ID)); n != 3 {
+		t.Fatalf("%d shifts stored, want 3", n)
+	}
+	cliRun(t, map[string]string{"MGZ_DB": dsn}, "audit", "verify")
+}
