@@ -476,3 +476,30 @@ func TestImportLocationsAndRosterOnPostgres(t *testing.T) {
 	}
 	cliRun(t, map[string]string{"MGZ_DB": dsn}, "audit", "verify")
 }
+
+// BenchmarkImportPatientsBackends imports the same file of 5,000 new clients into the same
+// register on SQLite and on PostgreSQL (a fresh database for every run) and reports the time per
+// row of mgz import patients.
+func BenchmarkImportPatientsBackends(b *testing.B) {
+	const rows = 5000
+	for _, backend := range []string{"sqlite", "postgres"} {
+		b.Run(backend, func(b *testing.B) {
+			for range b.N {
+				b.StopTimer()
+				dsn := filepath.Join(b.TempDir(), "mgz.db")
+				if backend == "postgres" {
+					dsn = storetest.PostgresDSN(b)
+				}
+				reg := seedScaleRegister(b, dsn, 200, 100)
+				file := filepath.Join(b.TempDir(), "patients.csv")
+				writeScalePatients(b, reg, file, rows, 0)
+				b.StartTimer()
+				code, out, errb := importRun(dsn, "import", "patients", file)
+				if want := fmt.Sprintf("%d nieuw, 0 bijgewerkt, 0 ongewijzigd, 0 overgeslagen\n", rows); code != 0 || out != want {
+					b.Fatalf("exit %d, stdout %q, stderr %s", code, out, errb)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*rows), "ns/row")
+		})
+	}
+}
