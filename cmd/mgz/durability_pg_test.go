@@ -80,8 +80,12 @@ func (s *writeStorm) run(writers int, stop <-chan struct{}, onAck func(int)) {
 						Message string `json:"message"`
 					} `json:"error"`
 				}
-				raw, _ := io.ReadAll(res.Body)
+				raw, err := io.ReadAll(res.Body)
 				res.Body.Close()
+				if err != nil { // the server went away while answering
+					s.lost.Add(1)
+					continue
+				}
 				json.Unmarshal(raw, &answer)
 				s.mu.Lock()
 				if res.StatusCode == http.StatusCreated && answer.ID != 0 {
