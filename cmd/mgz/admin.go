@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
+
 	"github.com/regio-mgz/mgz"
 	"github.com/regio-mgz/mgz/audit"
 	"github.com/regio-mgz/mgz/calendar"
@@ -32,7 +34,23 @@ func openExisting(ctx context.Context, dsn string) (*sqlstore.DB, error) {
 			return nil, fmt.Errorf("database %s niet gevonden: geef het bestand (of een postgres://-adres) met --db of MGZ_DB", dsn)
 		}
 	}
-	return sqlstore.Open(ctx, dsn)
+	return openDB(ctx, dsn)
+}
+
+// openDB opens the database named by dsn (sqlstore.Open). When a PostgreSQL server refuses
+// the database itself, the error says in Dutch what to do.
+func openDB(ctx context.Context, dsn string) (*sqlstore.DB, error) {
+	db, err := sqlstore.Open(ctx, dsn)
+	var pe *pgconn.PgError
+	if err != nil && isPostgresURL(dsn) && errors.As(err, &pe) {
+		switch pe.Code {
+		case "3D000": // invalid_catalog_name
+			return nil, fmt.Errorf("de PostgreSQL-database %s bestaat niet. Maak hem eerst aan, leeg (CREATE DATABASE), of controleer de naam in --db of MGZ_DB. (%w)", showDB(dsn), err)
+		case "28000", "28P01": // invalid_authorization_specification, invalid_password
+			return nil, fmt.Errorf("de PostgreSQL-server weigert de aanmelding voor %s: controleer de gebruiker en het wachtwoord. (%w)", showDB(dsn), err)
+		}
+	}
+	return db, err
 }
 
 // dbFlagUsage describes the --db flag of every command.

@@ -15,7 +15,6 @@ import (
 	"github.com/regio-mgz/mgz/directory"
 	"github.com/regio-mgz/mgz/rules"
 	"github.com/regio-mgz/mgz/service"
-	"github.com/regio-mgz/mgz/sqlstore"
 )
 
 // Exit statuses of mgz decide (contract.md).
@@ -108,7 +107,7 @@ func decideEngine(ctx context.Context, dbPath string) (*rules.Engine, func(), er
 		e, err := rules.NewEngine(rulesDefaults())
 		return e.WithEnricher(noRegister), func() {}, err
 	}
-	db, err := sqlstore.Open(ctx, dbPath)
+	db, err := openDB(ctx, dbPath)
 	if err != nil {
 		return nil, nil, err
 	}

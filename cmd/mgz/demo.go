@@ -14,7 +14,6 @@ import (
 
 	"github.com/regio-mgz/mgz/demo"
 	"github.com/regio-mgz/mgz/service"
-	"github.com/regio-mgz/mgz/sqlstore"
 )
 
 func demoUsage(w io.Writer) {
@@ -78,7 +77,7 @@ func runDemo(ctx context.Context, env *environment, args []string) int {
 		fmt.Fprintln(env.stderr, "mgz demo: --patients-csv hoort bij --scale national")
 		return 2
 	}
-	db, err := sqlstore.Open(ctx, *dbPath)
+	db, err := openDB(ctx, *dbPath)
 	if err != nil {
 		fmt.Fprintln(env.stderr, "mgz demo:", err)
 		return 1

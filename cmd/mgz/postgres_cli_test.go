@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"net/url"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -501,5 +503,35 @@ func BenchmarkImportPatientsBackends(b *testing.B) {
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*rows), "ns/row")
 		})
+	}
+}
+
+// TestCommandsOnPostgresNameAMissingDatabase: a PostgreSQL database that does not exist is never
+// created by a command; the message says so in Dutch, without the password.
+func TestCommandsOnPostgresNameAMissingDatabase(t *testing.T) {
+	server := storetest.ServerDSN(t)
+	u, err := url.Parse(server)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Path = "/mgz_bestaat_niet_" + strconv.Itoa(os.Getpid())
+	u.User = url.UserPassword(u.User.Username(), "geheim-wachtwoord")
+	dsn := u.String()
+	for _, args := range [][]string{
+		{"user", "add", "--org", "1", "--email", "a@b.example"},
+		{"audit", "verify"},
+		{"demo", "--scale", "region"},
+	} {
+		env, out, errb := testEnv(nil)
+		code := run(context.Background(), env, append(args, "--db", dsn))
+		all := out.String() + errb.String()
+		if code != 1 || strings.Contains(all, "geheim-wachtwoord") || !strings.Contains(all, "bestaat niet. Maak hem eerst aan") {
+			t.Errorf("mgz %s on a missing database: exit %d, output %q", strings.Join(args, " "), code, all)
+		}
+	}
+	env, _, errb := testEnv(nil)
+	env.stdin = strings.NewReader(`{}`)
+	if code := run(context.Background(), env, []string{"decide", "--db", dsn}); code != exitFailure || !strings.Contains(errb.String(), "bestaat niet") {
+		t.Errorf("mgz decide on a missing database: exit %d, stderr %q", code, errb)
 	}
 }
