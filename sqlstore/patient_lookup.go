@@ -52,6 +52,11 @@ func (s *Store) ImportStores(ctx context.Context) (mgz.PatientStore, mgz.AuditLo
 		return st, nil
 	}
 	ip := &importPatients{basePatients: &Patients{s.scope}}
+	// PostgreSQL has no last insert id: the insert returns the new id instead.
+	insertReturning := ""
+	if s.db.dialect == dialectPostgres {
+		insertReturning = " RETURNING id"
+	}
 	var err error
 	for _, st := range []struct {
 		to    **sql.Stmt
@@ -61,7 +66,7 @@ func (s *Store) ImportStores(ctx context.Context) (mgz.PatientStore, mgz.AuditLo
 		{&ip.byID, "SELECT " + patientColumns + " FROM patients p WHERE p.id = $1"},
 		{&ip.insert, `INSERT INTO patients (name, birth_date, bsn, location_id, home_postcode, sector, wlz, wlz_source, wlz_checked_on,
 			delivery, gp_practice_id, lead_physician, lead_physician_org_id, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`},
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)` + insertReturning},
 		{&ip.update, `UPDATE patients SET name = $1, birth_date = $2, bsn = $3, location_id = $4, home_postcode = $5, sector = $6, wlz = $7,
 			wlz_source = $8, wlz_checked_on = $9, delivery = $10, gp_practice_id = $11, lead_physician = $12, lead_physician_org_id = $13, updated_at = $14,
 			revision = revision + 1 WHERE id = $15 AND revision = $16`},
@@ -107,12 +112,18 @@ func (ip *importPatients) Patient(ctx context.Context, id int64) (mgz.Patient, e
 func (ip *importPatients) CreatePatient(ctx context.Context, p *mgz.Patient) error {
 	now := ip.db.now().UTC().Truncate(time.Millisecond)
 	args := append(patientArgs(p), formatTime(now), formatTime(now))
-	res, err := ip.insert.ExecContext(ctx, args...)
-	if err != nil {
-		return bsnConflict(err)
-	}
-	if p.ID, err = res.LastInsertId(); err != nil {
-		return err
+	if ip.db.dialect == dialectPostgres {
+		if err := ip.insert.QueryRowContext(ctx, args...).Scan(&p.ID); err != nil {
+			return bsnConflict(err)
+		}
+	} else {
+		res, err := ip.insert.ExecContext(ctx, args...)
+		if err != nil {
+			return bsnConflict(err)
+		}
+		if p.ID, err = res.LastInsertId(); err != nil {
+			return err
+		}
 	}
 	p.CreatedAt, p.UpdatedAt, p.Revision = now, now, 1
 	return nil
@@ -141,7 +152,13 @@ func (ip *importPatients) UpdatePatient(ctx context.Context, p *mgz.Patient) err
 // writes a row to a table with triggers and indexes journals every statement for a rollback of
 // that statement alone; on disk that was 24 KB of file writes per imported patient. Call it before
 // the import's transaction begins, and nothing that needs a second connection meanwhile.
+//
+// PostgreSQL needs none of this: the import is one transaction on one connection of the server
+// anyway, and its temporary data is the server's business.
 func (db *DB) PrepareBulkImport(ctx context.Context) error {
+	if db.dialect == dialectPostgres {
+		return nil
+	}
 	db.sql.SetMaxOpenConns(1)
 	if _, err := db.sql.ExecContext(ctx, "PRAGMA temp_store = MEMORY"); err != nil {
 		return fmt.Errorf("import voorbereiden: %w", err)

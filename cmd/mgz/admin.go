@@ -7,9 +7,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"strings"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/regio-mgz/mgz"
 	"github.com/regio-mgz/mgz/audit"
@@ -22,13 +25,64 @@ import (
 // audited as "system" and pass the policy, like any command run on the machine that holds the
 // database.
 
-// openExisting opens the database at path, which must exist: an administrative command on a
-// mistyped path must not create an empty database.
-func openExisting(ctx context.Context, path string) (*sqlstore.DB, error) {
-	if _, err := os.Stat(path); err != nil {
-		return nil, fmt.Errorf("database %s niet gevonden: geef het bestand met --db of MGZ_DB", path)
+// openExisting opens the database named by dsn, which must exist: an administrative command on a
+// mistyped path must not create an empty database. A PostgreSQL database (a postgres:// URL) is
+// never created by connecting: the server refuses a database name that does not exist.
+func openExisting(ctx context.Context, dsn string) (*sqlstore.DB, error) {
+	if !isPostgresURL(dsn) {
+		if _, err := os.Stat(dsn); err != nil {
+			return nil, fmt.Errorf("database %s niet gevonden: geef het bestand (of een postgres://-adres) met --db of MGZ_DB", dsn)
+		}
 	}
-	return sqlstore.Open(ctx, path)
+	return openDB(ctx, dsn)
+}
+
+// openDB opens the database named by dsn (sqlstore.Open). When a PostgreSQL server refuses
+// the database itself, the error says in Dutch what to do.
+func openDB(ctx context.Context, dsn string) (*sqlstore.DB, error) {
+	db, err := sqlstore.Open(ctx, dsn)
+	var pe *pgconn.PgError
+	if err != nil && isPostgresURL(dsn) && errors.As(err, &pe) {
+		switch pe.Code {
+		case "3D000": // invalid_catalog_name
+			return nil, fmt.Errorf("de PostgreSQL-database %s bestaat niet. Maak hem eerst aan, leeg (CREATE DATABASE), of controleer de naam in --db of MGZ_DB. (%w)", showDB(dsn), err)
+		case "28000", "28P01": // invalid_authorization_specification, invalid_password
+			return nil, fmt.Errorf("de PostgreSQL-server weigert de aanmelding voor %s: controleer de gebruiker en het wachtwoord. (%w)", showDB(dsn), err)
+		}
+	}
+	return db, err
+}
+
+// dbFlagUsage describes the --db flag of every command.
+const dbFlagUsage = "databasebestand of PostgreSQL-adres postgres://gebruiker@server/database (MGZ_DB)"
+
+// isPostgresURL reports whether a --db value names a PostgreSQL database rather than a file, as
+// sqlstore.Open decides.
+func isPostgresURL(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// showDB returns a --db value for a message: a file path as it is, a PostgreSQL URL without its
+// password (in the URL or as a password parameter).
+func showDB(dsn string) string {
+	if !isPostgresURL(dsn) {
+		return dsn
+	}
+	u, err := url.Parse(dsn)
+	if err != nil {
+		// An unparsable URL may still hold a password: show only the scheme.
+		scheme, _, _ := strings.Cut(dsn, "://")
+		return scheme + "://…"
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxx")
+	}
+	q := u.Query()
+	if q.Has("password") {
+		q.Set("password", "xxx")
+		u.RawQuery = q.Encode()
+	}
+	return u.String()
 }
 
 // subcommand runs the named subcommand of a command group such as "mgz user".
@@ -108,7 +162,7 @@ func runUser(ctx context.Context, env *environment, args []string) int {
 func runUserAdd(ctx context.Context, env *environment, args []string) int {
 	fs := flag.NewFlagSet("mgz user add", flag.ContinueOnError)
 	fs.SetOutput(env.stderr)
-	dbPath := fs.String("db", envDefault(env, "MGZ_DB", "./mgz.db"), "databasebestand (MGZ_DB)")
+	dbPath := fs.String("db", envDefault(env, "MGZ_DB", "./mgz.db"), dbFlagUsage)
 	org := fs.Int64("org", 0, "id van de organisatie van de gebruiker (zie /api/v1/organisations)")
 	email := fs.String("email", "", "e-mailadres waarmee de gebruiker inlogt")
 	name := fs.String("name", "", "naam van de gebruiker (standaard het deel van het e-mailadres vóór de @)")
@@ -174,7 +228,7 @@ func runToken(ctx context.Context, env *environment, args []string) int {
 func runTokenCreate(ctx context.Context, env *environment, args []string) int {
 	fs := flag.NewFlagSet("mgz token create", flag.ContinueOnError)
 	fs.SetOutput(env.stderr)
-	dbPath := fs.String("db", envDefault(env, "MGZ_DB", "./mgz.db"), "databasebestand (MGZ_DB)")
+	dbPath := fs.String("db", envDefault(env, "MGZ_DB", "./mgz.db"), dbFlagUsage)
 	email := fs.String("email", "", "e-mailadres van de gebruiker voor wie het token is")
 	name := fs.String("name", "", "waarvoor het token dient, bijvoorbeeld 'koppeling roosterprogramma'")
 	fs.Usage = func() {
@@ -236,9 +290,9 @@ func runAudit(ctx context.Context, env *environment, args []string) int {
 func runAuditVerify(ctx context.Context, env *environment, args []string) int {
 	fs := flag.NewFlagSet("mgz audit verify", flag.ContinueOnError)
 	fs.SetOutput(env.stderr)
-	dbPath := fs.String("db", envDefault(env, "MGZ_DB", "./mgz.db"), "databasebestand (MGZ_DB)")
+	dbPath := fs.String("db", envDefault(env, "MGZ_DB", "./mgz.db"), dbFlagUsage)
 	fs.Usage = func() {
-		fmt.Fprintln(env.stderr, `Gebruik: mgz audit verify [--db bestand]
+		fmt.Fprintln(env.stderr, `Gebruik: mgz audit verify [--db bestand|postgres://…]
 
 Loopt de hashketen van het auditlog na. Afsluitcode 0 als elke regel ongeschonden is, 1 als een
 regel is gewijzigd, verwijderd of toegevoegd buiten mgz om; de eerste beschadigde regel wordt genoemd.
@@ -273,7 +327,7 @@ Opties:`)
 func runAuditExport(ctx context.Context, env *environment, args []string) int {
 	fs := flag.NewFlagSet("mgz audit export", flag.ContinueOnError)
 	fs.SetOutput(env.stderr)
-	dbPath := fs.String("db", envDefault(env, "MGZ_DB", "./mgz.db"), "databasebestand (MGZ_DB)")
+	dbPath := fs.String("db", envDefault(env, "MGZ_DB", "./mgz.db"), dbFlagUsage)
 	format := fs.String("format", "jsonl", "csv of jsonl")
 	user := fs.Int64("user", 0, "alleen regels van deze gebruiker (id)")
 	patient := fs.Int64("patient", 0, "alleen regels over deze patiënt (intern id, nooit het BSN)")

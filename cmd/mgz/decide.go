@@ -15,7 +15,6 @@ import (
 	"github.com/regio-mgz/mgz/directory"
 	"github.com/regio-mgz/mgz/rules"
 	"github.com/regio-mgz/mgz/service"
-	"github.com/regio-mgz/mgz/sqlstore"
 )
 
 // Exit statuses of mgz decide (contract.md).
@@ -30,9 +29,9 @@ func runDecide(ctx context.Context, env *environment, args []string) int {
 	fs.SetOutput(env.stderr)
 	lines := fs.Bool("lines", false, "lees één verzoek per regel (JSON Lines) en schrijf één antwoord per regel")
 	dbPath := fs.String("db", envDefault(env, "MGZ_DB", "./mgz.db"),
-		"register voor de regio-instellingen en de contacten bij location_id (MGZ_DB); ontbreekt het bestand, dan gelden de standaardinstellingen")
+		"register voor de regio-instellingen en de contacten bij location_id (MGZ_DB): een bestand of een PostgreSQL-adres postgres://…; ontbreekt het bestand, dan gelden de standaardinstellingen")
 	fs.Usage = func() {
-		fmt.Fprintln(env.stderr, `Gebruik: mgz decide [--lines] [--db bestand] < verzoek.json
+		fmt.Fprintln(env.stderr, `Gebruik: mgz decide [--lines] [--db bestand|postgres://…] < verzoek.json
 
 Leest een verzoek (contract.md) van standaardinvoer en schrijft het besluit naar standaarduitvoer:
 wie is verantwoordelijk, wie betaalt, welke afspraak geldt, en bij een vraag wie u belt.
@@ -101,12 +100,14 @@ Opties:`)
 
 // decideEngine returns an engine with the region's calendar settings and the register's contacts
 // when the database file exists, and the defaults of domain.md §4.1 without contacts otherwise.
+// A PostgreSQL database (a postgres:// URL) is always opened: a server that cannot be reached is
+// an error, not a reason to decide without the region's settings.
 func decideEngine(ctx context.Context, dbPath string) (*rules.Engine, func(), error) {
-	if _, err := os.Stat(dbPath); err != nil {
+	if _, err := os.Stat(dbPath); err != nil && !isPostgresURL(dbPath) {
 		e, err := rules.NewEngine(rulesDefaults())
 		return e.WithEnricher(noRegister), func() {}, err
 	}
-	db, err := sqlstore.Open(ctx, dbPath)
+	db, err := openDB(ctx, dbPath)
 	if err != nil {
 		return nil, nil, err
 	}

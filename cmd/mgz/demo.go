@@ -14,11 +14,10 @@ import (
 
 	"github.com/regio-mgz/mgz/demo"
 	"github.com/regio-mgz/mgz/service"
-	"github.com/regio-mgz/mgz/sqlstore"
 )
 
 func demoUsage(w io.Writer) {
-	fmt.Fprintf(w, `Gebruik: mgz demo --scale national|region --db bestand [--seed N] [--clients N] [--patients-csv bestand]
+	fmt.Fprintf(w, `Gebruik: mgz demo --scale national|region --db bestand|postgres://… [--seed N] [--clients N] [--patients-csv bestand]
 
 Vult een lege database met fictieve gegevens om mgz uit te proberen of te meten.
 
@@ -35,7 +34,9 @@ Met --patients-csv worden de cliënten niet opgeslagen maar als bestand voor
 mgz import patients geschreven, zodat de import op hetzelfde register gemeten kan worden.
 
 Alle demo-accounts hebben het wachtwoord %q. De database moet leeg zijn: een bestaande
-database met gegevens wordt nooit aangevuld of overschreven.
+database met gegevens wordt nooit aangevuld of overschreven. Een databasebestand wordt
+aangemaakt als het niet bestaat; een PostgreSQL-database (--db postgres://gebruiker@server/naam)
+maakt u eerst zelf aan, leeg (CREATE DATABASE naam).
 
 Opties:
 `, demo.NationalClients, demo.StressClients, demo.Password)
@@ -45,7 +46,7 @@ func runDemo(ctx context.Context, env *environment, args []string) int {
 	fs := flag.NewFlagSet("mgz demo", flag.ContinueOnError)
 	fs.SetOutput(env.stderr)
 	scale := fs.String("scale", "", "national of region")
-	dbPath := fs.String("db", envDefault(env, "MGZ_DB", ""), "databasebestand (MGZ_DB); wordt aangemaakt als het niet bestaat")
+	dbPath := fs.String("db", envDefault(env, "MGZ_DB", ""), "databasebestand (wordt aangemaakt als het niet bestaat) of PostgreSQL-adres postgres://gebruiker@server/database (MGZ_DB)")
 	seed := fs.Uint64("seed", demo.DefaultNationalSeed, "startwaarde van de toevalsgenerator (alleen national)")
 	clients := fs.Int("clients", demo.NationalClients, "aantal cliënten (alleen national)")
 	csvPath := fs.String("patients-csv", "", "schrijf de cliënten naar dit CSV-bestand voor mgz import patients in plaats van ze op te slaan (alleen national)")
@@ -67,7 +68,7 @@ func runDemo(ctx context.Context, env *environment, args []string) int {
 		fmt.Fprintln(env.stderr, "mgz demo: kies --scale national of --scale region. Meer: mgz demo -h")
 		return 2
 	case *dbPath == "":
-		fmt.Fprintln(env.stderr, "mgz demo: geef het databasebestand met --db (of MGZ_DB), bijvoorbeeld --db nationaal.db")
+		fmt.Fprintln(env.stderr, "mgz demo: geef het databasebestand met --db (of MGZ_DB), bijvoorbeeld --db nationaal.db, of een lege PostgreSQL-database: --db postgres://gebruiker@server/nationaal")
 		return 2
 	case *clients < 1:
 		fmt.Fprintf(env.stderr, "mgz demo: --clients moet minstens 1 zijn, niet %d\n", *clients)
@@ -76,7 +77,7 @@ func runDemo(ctx context.Context, env *environment, args []string) int {
 		fmt.Fprintln(env.stderr, "mgz demo: --patients-csv hoort bij --scale national")
 		return 2
 	}
-	db, err := sqlstore.Open(ctx, *dbPath)
+	db, err := openDB(ctx, *dbPath)
 	if err != nil {
 		fmt.Fprintln(env.stderr, "mgz demo:", err)
 		return 1
@@ -126,7 +127,7 @@ func runDemo(ctx context.Context, env *environment, args []string) int {
 	fmt.Fprintf(w, "  %d randvoorwaarden, %d overeenkomsten, %d accounts\n", n.Prerequisites, n.Agreements, n.Users)
 	if *csvPath != "" {
 		fmt.Fprintf(w, "  %d cliënten geschreven naar %s (niet opgeslagen); importeer ze met: mgz import patients %s --db %s\n",
-			n.ClientsInCSV, *csvPath, *csvPath, *dbPath)
+			n.ClientsInCSV, *csvPath, *csvPath, showDB(*dbPath))
 	} else {
 		fmt.Fprintf(w, "  %d cliënten\n", n.Clients)
 	}
@@ -162,16 +163,25 @@ func printDemoAccounts(w io.Writer, heading string, accounts []demo.Account) {
 	}
 }
 
-func demoFailed(env *environment, path string, err error) int {
+func demoFailed(env *environment, dsn string, err error) int {
+	path := showDB(dsn)
+	// What to do about a database that holds data: a file is removed, a PostgreSQL database
+	// dropped and created again.
+	fresh := fmt.Sprintf("Geef met --db een nieuw bestand (het wordt aangemaakt), of verwijder %s eerst als u het niet meer nodig hebt.", path)
+	redo := "verwijder hem en begin opnieuw."
+	if isPostgresURL(dsn) {
+		fresh = "Geef met --db een nieuwe, lege PostgreSQL-database (CREATE DATABASE), of maak deze opnieuw aan (DROP DATABASE en CREATE DATABASE) als u hem niet meer nodig hebt."
+		redo = "verwijder hem (DROP DATABASE), maak hem opnieuw aan en begin opnieuw."
+	}
 	switch {
 	case errors.Is(err, demo.ErrNotEmpty):
-		fmt.Fprintf(env.stderr, "mgz demo: de database %s bevat al gegevens; er is niets veranderd. Geef met --db een nieuw bestand (het wordt aangemaakt), of verwijder %s eerst als u het niet meer nodig hebt.\n", path, path)
+		fmt.Fprintf(env.stderr, "mgz demo: de database %s bevat al gegevens; er is niets veranderd. %s\n", path, fresh)
 		return 1
 	case errors.Is(err, context.Canceled):
-		fmt.Fprintf(env.stderr, "mgz demo: afgebroken. De database %s kan half gevuld zijn: verwijder hem en begin opnieuw.\n", path)
+		fmt.Fprintf(env.stderr, "mgz demo: afgebroken. De database %s kan half gevuld zijn: %s\n", path, redo)
 		return 1
 	}
-	fmt.Fprintf(env.stderr, "mgz demo: %v\nDe database %s kan half gevuld zijn: verwijder hem en begin opnieuw.\n", err, path)
+	fmt.Fprintf(env.stderr, "mgz demo: %v\nDe database %s kan half gevuld zijn: %s\n", err, path, redo)
 	return 1
 }
 

@@ -98,7 +98,7 @@ const progressEvery = 500
 const maxProblems = 1000
 
 func importUsage(w io.Writer) {
-	fmt.Fprint(w, `Gebruik: mgz import <soort> <bestand.csv> [--db bestand] [--skip-invalid] [--dry-run]
+	fmt.Fprint(w, `Gebruik: mgz import <soort> <bestand.csv> [--db bestand|postgres://…] [--skip-invalid] [--dry-run]
 
 Leest een CSV-bestand in het register. Met - als bestand leest mgz standaardinvoer.
 
@@ -138,7 +138,7 @@ Opties:
 func runImport(ctx context.Context, env *environment, args []string) int {
 	fs := flag.NewFlagSet("mgz import", flag.ContinueOnError)
 	fs.SetOutput(env.stderr)
-	dbPath := fs.String("db", envDefault(env, "MGZ_DB", "./mgz.db"), "databasebestand (MGZ_DB); moet al bestaan")
+	dbPath := fs.String("db", envDefault(env, "MGZ_DB", "./mgz.db"), "databasebestand (moet al bestaan) of PostgreSQL-adres postgres://gebruiker@server/database (MGZ_DB)")
 	skipInvalid := fs.Bool("skip-invalid", false, "importeer de goede regels en sla regels met een fout over")
 	dryRun := fs.Bool("dry-run", false, "controleer alles en toon wat er zou gebeuren, maar sla niets op")
 	fs.Usage = func() {

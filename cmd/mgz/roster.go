@@ -14,7 +14,7 @@ import (
 )
 
 func rosterUsage(w io.Writer) {
-	fmt.Fprint(w, `gebruik: mgz roster import --db BESTAND --roster ID [--format ical|csv] ROOSTERBESTAND
+	fmt.Fprint(w, `gebruik: mgz roster import --db BESTAND|postgres://… --roster ID [--format ical|csv] ROOSTERBESTAND
 
 Leest de diensten van een bereikbaarheidsrooster in uit een iCalendar-bestand (.ics, uit Outlook,
 Google Agenda of roosterprogramma's) of een CSV-bestand (kolommen naam, telefoon, functie, begin,
@@ -38,7 +38,7 @@ func runRoster(ctx context.Context, env *environment, args []string) int {
 	const prefix = "mgz roster import"
 	fs := flag.NewFlagSet(prefix, flag.ContinueOnError)
 	fs.SetOutput(env.stderr)
-	dbPath := fs.String("db", envDefault(env, "MGZ_DB", "./mgz.db"), "databasebestand (MGZ_DB); moet al bestaan")
+	dbPath := fs.String("db", envDefault(env, "MGZ_DB", "./mgz.db"), "databasebestand (moet al bestaan) of PostgreSQL-adres postgres://gebruiker@server/database (MGZ_DB)")
 	rosterID := fs.Int64("roster", 0, "nummer (id) van het rooster")
 	format := fs.String("format", "", "ical of csv; standaard volgens de extensie van het bestand")
 	fs.Usage = func() {
