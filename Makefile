@@ -40,9 +40,11 @@ bench:
 
 ## bench-http: mgz over HTTP on the national data set (wrk and vegeta; needs wrk: apt-get install wrk).
 ## The database is made on first use; e.g. make bench-http BENCH_FLAGS=--quick, or BENCH_SCALE=region.
+## On PostgreSQL: make bench-http BENCH_DB=postgres://user@host/db (an empty database is filled from
+## bench/$(BENCH_SCALE).db with mgz migrate-store, so both backends are measured on the same data).
 BENCH_DB ?= bench/$(BENCH_SCALE).db
 BENCH_SCALE ?= national
-BENCH_LABEL ?= sqlite
+BENCH_LABEL ?=
 BENCH_THROUGHPUT ?= 10s
 BENCH_LATENCY ?= 5s
 BENCH_MIXED ?= 30s
@@ -50,7 +52,7 @@ BENCH_RATE ?= 1000
 BENCH_FLAGS ?=
 bench-http: build
 	$(GO) build -o bin/mgz-bench ./cmd/mgz-bench
-	bin/mgz-bench --mgz bin/mgz --db $(BENCH_DB) --scale $(BENCH_SCALE) --label $(BENCH_LABEL) \
+	bin/mgz-bench --mgz bin/mgz --db $(BENCH_DB) --scale $(BENCH_SCALE) $(if $(BENCH_LABEL),--label $(BENCH_LABEL)) \
 	  --throughput-duration $(BENCH_THROUGHPUT) --latency-duration $(BENCH_LATENCY) \
 	  --mixed-duration $(BENCH_MIXED) --rate $(BENCH_RATE) $(BENCH_FLAGS)
 

@@ -3,7 +3,6 @@ package demo_test
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"reflect"
 	"testing"
 	"time"
@@ -13,11 +12,12 @@ import (
 	"github.com/regio-mgz/mgz/demo"
 	"github.com/regio-mgz/mgz/service"
 	"github.com/regio-mgz/mgz/sqlstore"
+	"github.com/regio-mgz/mgz/sqlstore/storetest"
 )
 
 func load(t *testing.T) (mgz.RegisterService, demo.Summary) {
 	t.Helper()
-	db, err := sqlstore.Open(context.Background(), filepath.Join(t.TempDir(), "mgz.db"))
+	db, err := sqlstore.Open(context.Background(), storetest.DSN(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +93,7 @@ func TestDemoNeverTouchesANonEmptyDatabase(t *testing.T) {
 
 func TestDemoRecordsMakeSomeLocationsReadyAndSomeNot(t *testing.T) {
 	ctx := context.Background()
-	db, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "mgz.db"))
+	db, err := sqlstore.Open(ctx, storetest.DSN(t))
 	if err != nil {
 		t.Fatal(err)
 	}

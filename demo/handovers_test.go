@@ -2,7 +2,6 @@ package demo_test
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 
 	"github.com/regio-mgz/mgz"
@@ -10,11 +9,12 @@ import (
 	"github.com/regio-mgz/mgz/demo"
 	"github.com/regio-mgz/mgz/service"
 	"github.com/regio-mgz/mgz/sqlstore"
+	"github.com/regio-mgz/mgz/sqlstore/storetest"
 )
 
 func TestEveryDemoClientHasAHandoverAndOneIsOutdated(t *testing.T) {
 	ctx := context.Background()
-	db, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "mgz.db"))
+	db, err := sqlstore.Open(ctx, storetest.DSN(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,7 +3,6 @@ package directory_test
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -15,11 +14,12 @@ import (
 	"github.com/regio-mgz/mgz/directory"
 	"github.com/regio-mgz/mgz/rules"
 	"github.com/regio-mgz/mgz/sqlstore"
+	"github.com/regio-mgz/mgz/sqlstore/storetest"
 )
 
 func demoRegister(t *testing.T) mgz.RegisterService {
 	t.Helper()
-	db, err := sqlstore.Open(context.Background(), filepath.Join(t.TempDir(), "mgz.db"))
+	db, err := sqlstore.Open(context.Background(), storetest.DSN(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,6 @@ package directory_test
 
 import (
 	"context"
-	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
@@ -15,6 +14,7 @@ import (
 	"github.com/regio-mgz/mgz/directory"
 	"github.com/regio-mgz/mgz/rules"
 	"github.com/regio-mgz/mgz/sqlstore"
+	"github.com/regio-mgz/mgz/sqlstore/storetest"
 )
 
 var ams = func() *time.Location {
@@ -52,7 +52,7 @@ type rosterFixture struct {
 func newRosterFixture(t testing.TB) *rosterFixture {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "mgz.db"))
+	db, err := sqlstore.Open(ctx, storetest.DSN(t))
 	if err != nil {
 		t.Fatal(err)
 	}

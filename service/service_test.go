@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -17,6 +16,7 @@ import (
 	"github.com/regio-mgz/mgz/auth"
 	"github.com/regio-mgz/mgz/calendar"
 	"github.com/regio-mgz/mgz/sqlstore"
+	"github.com/regio-mgz/mgz/sqlstore/storetest"
 )
 
 // testPassword is every test user's password.
@@ -39,7 +39,7 @@ type fixture struct {
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "mgz.db"))
+	db, err := sqlstore.Open(ctx, storetest.DSN(t))
 	if err != nil {
 		t.Fatal(err)
 	}

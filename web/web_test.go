@@ -11,7 +11,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -24,6 +23,7 @@ import (
 	"github.com/regio-mgz/mgz/directory"
 	"github.com/regio-mgz/mgz/service"
 	"github.com/regio-mgz/mgz/sqlstore"
+	"github.com/regio-mgz/mgz/sqlstore/storetest"
 	"github.com/regio-mgz/mgz/web"
 )
 
@@ -70,7 +70,7 @@ func newTestServerAt(t *testing.T, withDemo bool, now time.Time) *testServer {
 func newTestServerClock(t *testing.T, withDemo bool, clock func() time.Time) *testServer {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "mgz.db"))
+	db, err := sqlstore.Open(ctx, storetest.DSN(t))
 	if err != nil {
 		t.Fatal(err)
 	}

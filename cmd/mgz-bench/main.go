@@ -84,9 +84,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("mgz-bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.mgz, "mgz", "bin/mgz", "het programma mgz (de Makefile bouwt het eerst)")
-	fs.StringVar(&c.db, "db", "", "database (standaard bench/<schaal>.db); ontbreekt hij, dan maakt mgz demo --scale hem aan")
+	fs.StringVar(&c.db, "db", "", "database (standaard bench/<schaal>.db); ontbreekt hij, dan maakt mgz demo --scale hem aan. "+
+		"Een lege PostgreSQL-database (postgres://…) vult de harness met mgz migrate-store uit bench/<schaal>.db")
 	fs.StringVar(&c.scale, "scale", "national", "national (340.000 cliënten) of region (de kleine demoregio, om de harness te ontwikkelen)")
-	fs.StringVar(&c.label, "label", "sqlite", "naam van de opslag achter mgz, voor de kolom backend")
+	fs.StringVar(&c.label, "label", "", "naam van de opslag achter mgz, voor de kolom backend (standaard sqlite of postgres, naar --db)")
 	fs.StringVar(&c.out, "out", "bench", "map voor de resultaten (results-<datum>.txt) en het serverlog")
 	fs.StringVar(&c.decide, "decide", "rules/testdata/decide.jsonl", "JSON Lines met decide-verzoeken (veld request)")
 	fs.IntVar(&c.clients, "clients", 0, "aantal cliënten als de nationale database gemaakt wordt (0: de standaard van mgz demo, 340.000)")
@@ -116,6 +117,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if c.db == "" {
 		c.db = filepath.Join("bench", c.scale+".db")
+	}
+	if c.label == "" {
+		c.label = "sqlite"
+		if isPostgres(c.db) {
+			c.label = "postgres"
+		}
 	}
 	if c.quick {
 		// Shorter, but a measurement switched off (duration 0) stays off.
@@ -298,7 +305,7 @@ func bench(ctx context.Context, c config, stdout, stderr io.Writer) error {
 	rss, peak, memErr := memory(srv.Pid())
 
 	var out bytes.Buffer
-	fmt.Fprintf(&out, "mgz-bench %s — %s, schaal %s, database %s\n", started.Format("2006-01-02 15:04 MST"), mgzVersion(ctx, c.mgz), c.scale, c.db)
+	fmt.Fprintf(&out, "mgz-bench %s — %s, schaal %s, database %s\n", started.Format("2006-01-02 15:04 MST"), mgzVersion(ctx, c.mgz), c.scale, redact(c.db))
 	fmt.Fprintf(&out, "machine: %d cpu's (%s/%s); doorvoer wrk -t%d -c%d %s; latentie wrk -t1 -c1 %s; gemengd vegeta %d/s %s\n",
 		runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, c.threads, c.connections, c.throughput, c.latency, c.rate, c.mixed)
 	fmt.Fprintf(&out, "doelen (issue 14): latentie p99 < 50 ms; decide ≥ 50%% van het plafond; gemengd 0 fouten, p99 < 50 ms op %d/s\n\n", c.rate)
@@ -379,6 +386,9 @@ func readDecide(path string) ([]string, error) {
 // ensureDB makes the database when it is missing: national with mgz demo --scale national; the
 // region by starting mgz serve --demo once, which loads the demo region into an empty database.
 func ensureDB(ctx context.Context, c config, stderr io.Writer) error {
+	if isPostgres(c.db) {
+		return ensurePostgres(ctx, c, stderr)
+	}
 	if _, err := os.Stat(c.db); err == nil {
 		return nil
 	}
