@@ -255,7 +255,9 @@ func (s *Server) homeCoverageGaps(r *http.Request) (*homeGaps, error) {
 	if !service.Allowed(a, access.Read, access.Resource{Kind: access.Availability, OrganisationID: f.OrganisationID}) {
 		return nil, nil
 	}
-	f.From = s.cfg.Service.Now()
+	// From the start of this minute, as the service does: every view within the minute asks for
+	// the same window, so the region's gaps are computed once (the memo's key holds the window).
+	f.From = s.cfg.Service.Now().Truncate(time.Minute)
 	f.To = f.From.Add(service.CoverageScanWindow)
 	gaps, err := s.cfg.Service.CoverageGaps(r.Context(), a, f)
 	if err != nil {
