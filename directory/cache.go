@@ -2,7 +2,7 @@ package directory
 
 import (
 	"context"
-	"fmt"
+	"strconv"
 	"sync"
 	"time"
 
@@ -28,7 +28,7 @@ const maxCacheEntries = 20000
 // generation, service.Service.Generation) stays the same, for at most ttl (at most MaxCacheTTL).
 func WithCache(generation func() uint64, ttl time.Duration) Option {
 	return func(d *Directory) {
-		d.cache = &readCache{gen: generation, ttl: min(ttl, MaxCacheTTL), now: time.Now, entries: map[string]any{}}
+		d.cache = &readCache{gen: generation, ttl: min(ttl, MaxCacheTTL), now: time.Now, entries: map[cacheKey]any{}}
 	}
 }
 
@@ -40,11 +40,19 @@ type readCache struct {
 	mu      sync.Mutex
 	epochG  uint64
 	start   time.Time
-	entries map[string]any
+	entries map[cacheKey]any
+}
+
+// cacheKey names a read: what is read and its arguments (a key is built for every read, so it
+// is a plain value rather than a formatted string).
+type cacheKey struct {
+	what   string
+	a, b   int64
+	filter string
 }
 
 // lookup returns the entry for key of generation g, starting a new epoch when g or the clock moved on.
-func (c *readCache) lookup(key string, g uint64) (any, bool) {
+func (c *readCache) lookup(key cacheKey, g uint64) (any, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	now := c.now()
@@ -58,7 +66,7 @@ func (c *readCache) lookup(key string, g uint64) (any, bool) {
 }
 
 // store keeps v for key if it was read in the current epoch (generation g, read from start).
-func (c *readCache) store(key string, g uint64, readAt time.Time, v any) {
+func (c *readCache) store(key cacheKey, g uint64, readAt time.Time, v any) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if g != c.epochG || readAt.Before(c.start) {
@@ -73,7 +81,7 @@ func (c *readCache) store(key string, g uint64, readAt time.Time, v any) {
 // cachedRead returns load's value for key, from the cache when d has one and it holds a fresh
 // value. The generation is read before the store, so a value read while a change was being made
 // is kept at most under the generation before the change. Errors are not kept.
-func cachedRead[T any](d *Directory, key string, load func() (T, error)) (T, error) {
+func cachedRead[T any](d *Directory, key cacheKey, load func() (T, error)) (T, error) {
 	c := d.cache
 	if c == nil {
 		return load()
@@ -92,16 +100,16 @@ func cachedRead[T any](d *Directory, key string, load func() (T, error)) (T, err
 // The Directory's reads. What they return is shared between answers and must not be changed.
 
 func (d *Directory) location(ctx context.Context, id int64) (mgz.Location, error) {
-	return cachedRead(d, fmt.Sprintf("location|%d", id), func() (mgz.Location, error) { return d.reg.Location(ctx, id) })
+	return cachedRead(d, cacheKey{what: "location", a: id}, func() (mgz.Location, error) { return d.reg.Location(ctx, id) })
 }
 
 func (d *Directory) organisation(ctx context.Context, id int64) (mgz.Organisation, error) {
-	return cachedRead(d, fmt.Sprintf("organisation|%d", id), func() (mgz.Organisation, error) { return d.reg.Organisation(ctx, id) })
+	return cachedRead(d, cacheKey{what: "organisation", a: id}, func() (mgz.Organisation, error) { return d.reg.Organisation(ctx, id) })
 }
 
 // firstOrganisation returns the first organisation of kind in region ("" for any), if any.
 func (d *Directory) firstOrganisation(ctx context.Context, kind mgz.OrgKind, region string) ([]mgz.Organisation, error) {
-	return cachedRead(d, fmt.Sprintf("regional|%s|%s", kind, region), func() ([]mgz.Organisation, error) {
+	return cachedRead(d, cacheKey{what: "regional", filter: string(kind) + "|" + region}, func() ([]mgz.Organisation, error) {
 		os, _, err := d.reg.Organisations(ctx, mgz.OrganisationFilter{Kind: kind, Region: region, Page: mgz.Page{Limit: 1}})
 		return os, err
 	})
@@ -109,7 +117,7 @@ func (d *Directory) firstOrganisation(ctx context.Context, kind mgz.OrgKind, reg
 
 // locations returns the first page (MaxLimit) of locations of provider (0: any) in sector.
 func (d *Directory) locations(ctx context.Context, provider int64, sector mgz.Sector) ([]mgz.Location, error) {
-	return cachedRead(d, fmt.Sprintf("locations|%d|%s", provider, sector), func() ([]mgz.Location, error) {
+	return cachedRead(d, cacheKey{what: "locations", a: provider, filter: string(sector)}, func() ([]mgz.Location, error) {
 		ls, _, err := d.reg.Locations(ctx, mgz.LocationFilter{ProviderID: provider, Sector: sector, Page: mgz.Page{Limit: mgz.MaxLimit}})
 		return ls, err
 	})
@@ -117,7 +125,7 @@ func (d *Directory) locations(ctx context.Context, provider int64, sector mgz.Se
 
 // contactPoints returns the contact points of a location (locID) or an organisation (orgID).
 func (d *Directory) contactPoints(ctx context.Context, locID, orgID int64) ([]mgz.ContactPoint, error) {
-	return cachedRead(d, fmt.Sprintf("contacts|%d|%d", locID, orgID), func() ([]mgz.ContactPoint, error) {
+	return cachedRead(d, cacheKey{what: "contacts", a: locID, b: orgID}, func() ([]mgz.ContactPoint, error) {
 		f := mgz.ContactPointFilter{Page: mgz.Page{Limit: mgz.MaxLimit}}
 		if locID != 0 {
 			f.LocationID = locID
@@ -130,9 +138,17 @@ func (d *Directory) contactPoints(ctx context.Context, locID, orgID int64) ([]mg
 }
 
 func (d *Directory) readRosters(ctx context.Context, f mgz.RosterFilter) ([]mgz.Roster, error) {
-	return cachedRead(d, fmt.Sprintf("rosters|%v|%v", f.LocationIDs, f.OrganisationIDs), func() ([]mgz.Roster, error) { return d.rosters(ctx, f) })
+	var b []byte
+	for _, id := range f.LocationIDs {
+		b = append(strconv.AppendInt(b, id, 10), ',')
+	}
+	b = append(b, '|')
+	for _, id := range f.OrganisationIDs {
+		b = append(strconv.AppendInt(b, id, 10), ',')
+	}
+	return cachedRead(d, cacheKey{what: "rosters", filter: string(b)}, func() ([]mgz.Roster, error) { return d.rosters(ctx, f) })
 }
 
 func (d *Directory) freeDays(ctx context.Context) (calendar.HolidaySet, error) {
-	return cachedRead(d, "free", func() (calendar.HolidaySet, error) { return d.free(ctx) })
+	return cachedRead(d, cacheKey{what: "free"}, func() (calendar.HolidaySet, error) { return d.free(ctx) })
 }

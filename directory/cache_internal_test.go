@@ -18,7 +18,7 @@ func TestReadCacheKeepsReadsOfOneGenerationForAtMostTheTTL(t *testing.T) {
 	loads := 0
 	read := func() int {
 		t.Helper()
-		v, err := cachedRead(d, "k", func() (int, error) { loads++; return loads, nil })
+		v, err := cachedRead(d, cacheKey{what: "k"}, func() (int, error) { loads++; return loads, nil })
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -39,20 +39,20 @@ func TestReadCacheKeepsReadsOfOneGenerationForAtMostTheTTL(t *testing.T) {
 	if read() != 3 {
 		t.Fatalf("a read older than MaxCacheTTL (%s) was reused", MaxCacheTTL)
 	}
-	if _, err := cachedRead(d, "e", func() (int, error) { return 0, errors.New("weg") }); err == nil {
+	if _, err := cachedRead(d, cacheKey{what: "e"}, func() (int, error) { return 0, errors.New("weg") }); err == nil {
 		t.Fatal("the error was lost")
 	}
-	if v, _ := cachedRead(d, "e", func() (int, error) { return 7, nil }); v != 7 {
+	if v, _ := cachedRead(d, cacheKey{what: "e"}, func() (int, error) { return 7, nil }); v != 7 {
 		t.Fatal("an error was kept")
 	}
 	// A read that began in an older generation is not kept for the new one.
 	g0 := gen
-	v, _ := cachedRead(d, "slow", func() (int, error) { gen++; return 1, nil })
+	v, _ := cachedRead(d, cacheKey{what: "slow"}, func() (int, error) { gen++; return 1, nil })
 	if v != 1 {
 		t.Fatal(v)
 	}
-	d.cache.lookup("other", gen) // the next answer starts the new generation's epoch
-	if _, ok := d.cache.lookup("slow", gen); ok || gen == g0 {
+	d.cache.lookup(cacheKey{what: "other"}, gen) // the next answer starts the new generation's epoch
+	if _, ok := d.cache.lookup(cacheKey{what: "slow"}, gen); ok || gen == g0 {
 		t.Fatal("a read made while a change committed was kept for the generation after it")
 	}
 }
