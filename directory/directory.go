@@ -21,6 +21,7 @@ type Directory struct {
 	reg     mgz.RegisterService
 	rosters RosterReader // nil: contacts come from contact points only
 	free    FreeDays
+	cache   *readCache // nil: every answer reads the store (WithCache)
 }
 
 // New returns a Directory over reg. Without WithRosters it names contact points only.
@@ -150,11 +151,11 @@ func (d *Directory) load(ctx context.Context, locID int64, client *mgz.Patient, 
 	p.office = route != nil && route.Period == calendar.OfficeHours
 	region := ""
 	if locID != 0 {
-		loc, err := d.reg.Location(ctx, locID)
+		loc, err := d.location(ctx, locID)
 		if err != nil {
 			return nil, err
 		}
-		prov, err := d.reg.Organisation(ctx, loc.ProviderID)
+		prov, err := d.organisation(ctx, loc.ProviderID)
 		if err != nil {
 			return nil, err
 		}
@@ -192,9 +193,8 @@ func (d *Directory) load(ctx context.Context, locID int64, client *mgz.Patient, 
 			return nil, err
 		}
 	}
-	all := mgz.Page{Limit: mgz.MaxLimit}
 	if p.loc != nil {
-		cps, _, err := d.reg.ContactPoints(ctx, mgz.ContactPointFilter{LocationID: p.loc.ID, Page: all})
+		cps, err := d.contactPoints(ctx, p.loc.ID, 0)
 		if err != nil {
 			return nil, err
 		}
@@ -207,7 +207,7 @@ func (d *Directory) load(ctx context.Context, locID int64, client *mgz.Patient, 
 		if _, done := p.contacts[o.ID]; done {
 			continue
 		}
-		if p.contacts[o.ID], _, err = d.reg.ContactPoints(ctx, mgz.ContactPointFilter{OrganisationID: o.ID, Page: all}); err != nil {
+		if p.contacts[o.ID], err = d.contactPoints(ctx, 0, o.ID); err != nil {
 			return nil, err
 		}
 	}
@@ -241,9 +241,8 @@ func (d *Directory) physicianService(ctx context.Context, p *parties) (*mgz.Orga
 	if p.loc == nil {
 		return nil, nil // at home: no location's service to fall back on; contactFor warns
 	}
-	for _, f := range []mgz.LocationFilter{{ProviderID: p.loc.ProviderID, Sector: c.Sector}, {Sector: c.Sector}} {
-		f.Page = mgz.Page{Limit: mgz.MaxLimit}
-		ls, _, err := d.reg.Locations(ctx, f)
+	for _, provider := range []int64{p.loc.ProviderID, 0} {
+		ls, err := d.locations(ctx, provider, c.Sector)
 		if err != nil {
 			return nil, err
 		}
@@ -276,7 +275,7 @@ func (d *Directory) optionalOrg(ctx context.Context, id *int64) (*mgz.Organisati
 	if id == nil {
 		return nil, nil
 	}
-	o, err := d.reg.Organisation(ctx, *id)
+	o, err := d.organisation(ctx, *id)
 	if err != nil {
 		return nil, err
 	}
@@ -287,7 +286,7 @@ func (d *Directory) optionalOrg(ctx context.Context, id *int64) (*mgz.Organisati
 // the region has none registered under its name.
 func (d *Directory) regional(ctx context.Context, kind mgz.OrgKind, region string) (*mgz.Organisation, error) {
 	for _, r := range []string{region, ""} {
-		os, _, err := d.reg.Organisations(ctx, mgz.OrganisationFilter{Kind: kind, Region: r, Page: mgz.Page{Limit: 1}})
+		os, err := d.firstOrganisation(ctx, kind, r)
 		if err != nil {
 			return nil, err
 		}

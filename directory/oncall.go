@@ -54,7 +54,7 @@ func (d *Directory) loadRosters(ctx context.Context, p *parties) error {
 	if len(f.LocationIDs)+len(f.OrganisationIDs) == 0 {
 		return nil
 	}
-	rs, err := d.rosters(ctx, f)
+	rs, err := d.readRosters(ctx, f)
 	if err != nil {
 		return err
 	}
@@ -67,7 +67,7 @@ func (d *Directory) loadRosters(ctx context.Context, p *parties) error {
 		return err
 	}
 	if d.free != nil {
-		if p.free, err = d.free(ctx); err != nil {
+		if p.free, err = d.freeDays(ctx); err != nil {
 			return err
 		}
 	}

@@ -112,3 +112,26 @@ func BenchmarkRosterArithmeticOfAnAnswer(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkDecideWithRostersCached is BenchmarkDecideWithRosters with the directory's cache
+// (WithCache) as mgz serve can wire it: nothing changes between the answers, so after the first
+// they read nothing from SQLite.
+func BenchmarkDecideWithRostersCached(b *testing.B) {
+	f := benchFixture(b)
+	e, err := rules.NewEngine(calendar.Default())
+	if err != nil {
+		b.Fatal(err)
+	}
+	dir := directory.New(f.reg, directory.WithRosters(f.db.Store().Rosters().WithShifts,
+		func(context.Context) (calendar.HolidaySet, error) { return calendar.Default().FreeDays, nil }),
+		directory.WithCache(func() uint64 { return 1 }, directory.MaxCacheTTL))
+	e = e.WithEnricher(dir.Enrich)
+	if resp := f.decide(b, e, rules.CategoryConditionTreatment, inNightGap); len(warningsOf(resp, rules.WarnOnCallGap)) != 1 {
+		b.Fatalf("the benchmark's question does not reach the gap: %v", resp.Warnings)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		f.decide(b, e, rules.CategoryConditionTreatment, inNightGap)
+	}
+}

@@ -55,7 +55,7 @@ func (d *Directory) resolve(ctx context.Context, req rules.Request, patients Pat
 			Sector: rules.Sector(p.Sector), Need: req.Situation.Need}
 		regLoc := ""
 		if p.LocationID != nil {
-			loc, err := d.reg.Location(ctx, *p.LocationID)
+			loc, err := d.location(ctx, *p.LocationID)
 			if err != nil {
 				return req, nil, err
 			}
@@ -78,7 +78,7 @@ func (d *Directory) resolve(ctx context.Context, req rules.Request, patients Pat
 		if err != nil || id <= 0 {
 			break // the enricher warns that the location is unknown
 		}
-		loc, err := d.reg.Location(ctx, id)
+		loc, err := d.location(ctx, id)
 		if err != nil {
 			break // idem, or that the register could not be read
 		}

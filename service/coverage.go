@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/regio-mgz/mgz"
 	"github.com/regio-mgz/mgz/access"
+	"github.com/regio-mgz/mgz/calendar"
 	"github.com/regio-mgz/mgz/roster"
 )
 
@@ -40,7 +42,10 @@ type CoverageReport struct {
 	Organisations map[int64]string      // names of the gaps' organisations
 	Locations     map[int64]string      // names of the gaps' locations
 	Kinds         map[int64]mgz.OrgKind // kinds of the gaps' organisations
-	orgs          []mgz.Organisation    // the register's organisations, for the scan's addressees
+	// Practices are the fixed GP practices of the gaps' locations that have one: the practice the
+	// RHO reports a gap on behalf of (GapEscalation).
+	Practices map[int64]int64
+	orgs      []mgz.Organisation // the register's organisations, for the scan's addressees
 }
 
 // NormaliseCoverageFilter fills in the window from the service clock and validates f.
@@ -136,7 +141,8 @@ func (rep CoverageReport) clone() CoverageReport {
 // coverage computes the report of a normalised filter: for a location from that location alone,
 // otherwise from the whole register, reading each table once.
 func (s *Service) coverage(ctx context.Context, st mgz.Tx, f CoverageFilter, loc *mgz.Location) (CoverageReport, error) {
-	rep := CoverageReport{From: f.From, To: f.To, Organisations: map[int64]string{}, Locations: map[int64]string{}, Kinds: map[int64]mgz.OrgKind{}}
+	rep := CoverageReport{From: f.From, To: f.To, Organisations: map[int64]string{}, Locations: map[int64]string{}, Kinds: map[int64]mgz.OrgKind{},
+		Practices: map[int64]int64{}}
 	orgs, err := allOrganisations(ctx, st)
 	if err != nil {
 		return rep, err
@@ -189,9 +195,12 @@ func (s *Service) coverage(ctx context.Context, st mgz.Tx, f CoverageFilter, loc
 	}
 	sort.SliceStable(gaps, func(i, j int) bool { return gaps[i].From.Before(gaps[j].From) })
 	rep.Gaps = gaps
-	locName := map[int64]string{}
+	locName, practice := map[int64]string{}, map[int64]int64{}
 	for _, l := range reg.Locations {
 		locName[l.ID] = l.Name
+		if l.FixedGPPracticeID != nil {
+			practice[l.ID] = *l.FixedGPPracticeID
+		}
 	}
 	for _, g := range gaps {
 		if o, ok := reg.Organisations[g.OrganisationID]; ok {
@@ -200,6 +209,9 @@ func (s *Service) coverage(ctx context.Context, st mgz.Tx, f CoverageFilter, loc
 		}
 		if g.LocationID != nil {
 			rep.Locations[*g.LocationID] = locName[*g.LocationID]
+			if p, ok := practice[*g.LocationID]; ok {
+				rep.Practices[*g.LocationID] = p
+			}
 		}
 	}
 	return rep, nil
@@ -240,6 +252,21 @@ func coverageGapKey(g mgz.CoverageGap) string {
 		loc = *g.LocationID
 	}
 	return fmt.Sprintf("coverage_gap:%s:%d:%d:%d", g.Role, g.OrganisationID, loc, g.From.Unix())
+}
+
+// gapLink is the availability page that lists gap g with its report button: its organisation's
+// (and location's) gaps in its role, from the day it begins, over the three days of the scan's
+// look-ahead and that day.
+func gapLink(g mgz.CoverageGap) string {
+	v := url.Values{}
+	v.Set("organisation_id", strconv.FormatInt(g.OrganisationID, 10))
+	if g.LocationID != nil {
+		v.Set("location_id", strconv.FormatInt(*g.LocationID, 10))
+	}
+	v.Set("role", string(g.Role))
+	v.Set("van", g.From.In(calendar.Location()).Format("2006-01-02"))
+	v.Set("dagen", strconv.Itoa(int(CoverageScanWindow/(24*time.Hour))+1))
+	return "/beschikbaarheid?" + v.Encode()
 }
 
 // regionalOrg returns the RHO of region (case-insensitive), else any RHO, else 0.
@@ -288,10 +315,7 @@ func (s *Service) ScanCoverageGaps(ctx context.Context) (int, error) {
 				subject += ", locatie " + rep.Locations[*g.LocationID]
 			}
 			subject += ". " + g.String() + "."
-			link := "/beschikbaarheid?organisation_id=" + strconv.FormatInt(g.OrganisationID, 10)
-			if g.LocationID != nil {
-				link = "/beschikbaarheid?location_id=" + strconv.FormatInt(*g.LocationID, 10)
-			}
+			link := gapLink(g)
 			isNew := false
 			to := []int64{g.OrganisationID}
 			if rho := regionalOrg(orgs, byID[g.OrganisationID].CareOfficeRegion); rho != 0 && rho != g.OrganisationID {

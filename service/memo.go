@@ -55,3 +55,9 @@ func (m *memo) put(key string, generation uint64, now time.Time, value any) {
 	}
 	m.entries[key] = memoEntry{generation: generation, at: now, value: value}
 }
+
+// Generation is the generation of the data coverage gaps and answers are computed from: it moves
+// with every audited change, through this service, of the register, contact points, rosters,
+// fixed physicians or settings, before the change's caller gets its answer. A cache of such data
+// (directory.WithCache) may keep what it read while the generation stays the same.
+func (s *Service) Generation() uint64 { return s.generation.Load() }

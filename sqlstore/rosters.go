@@ -63,7 +63,7 @@ func scanShift(row interface{ Scan(...any) error }) (mgz.Shift, error) {
 		return s, err
 	}
 	s.Holidays, s.Source = mgz.HolidayRule(holidays), mgz.ShiftSource(source)
-	loc, err := time.LoadLocation(s.TimeZone)
+	loc, err := loadZone(s.TimeZone)
 	if err != nil {
 		return s, fmt.Errorf("dienst %d: tijdzone %q: %w", s.ID, s.TimeZone, err)
 	}

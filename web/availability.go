@@ -24,6 +24,7 @@ func (s *Server) availabilityRoutes() []route {
 func (s *Server) availabilityPageRoutes() []route {
 	return []route{
 		{"GET", "/beschikbaarheid", s.pageAvailability},
+		{"POST", "/beschikbaarheid/melding", s.pageFileGapReport},
 	}
 }
 
@@ -81,8 +82,21 @@ type gapRow struct {
 	Organisation, Location string
 	From, To               string
 	KindLabel              string
-	// Report is the link to a new report about the gap, for those who may file one.
+	// Report is the link to the report form prefilled for the gap, for those who may file one.
 	Report string
+	// OneClick is the form that files that report at once, when nobody needs to choose anything
+	// in it (service.GapEscalation); nil otherwise.
+	OneClick *gapReportForm
+}
+
+// gapReportForm is what the one-click report button posts: the gap as the page showed it, for
+// the server to look up again (service.FileGapReport).
+type gapReportForm struct {
+	CSRF           string
+	Role           mgz.RosterRole
+	OrganisationID int64
+	LocationID     int64
+	From, To       string // RFC 3339, UTC
 }
 
 // gapKindLabel is the Dutch name of a gap's kind.
@@ -93,21 +107,13 @@ func gapKindLabel(k mgz.GapKind) string {
 	return "niemand van dienst"
 }
 
-// gapCategory is the report subject of a gap in role.
-func gapCategory(role mgz.RosterRole) mgz.EscalationCategory {
-	switch role {
-	case mgz.RosterFirstLine:
-		return mgz.CategoryFirstLineAvailability
-	case mgz.RosterBehaviourSpecialist:
-		return mgz.CategoryBehaviourSupport
-	}
-	return mgz.CategoryPhysicianAvailability
-}
-
 func gapMoment(t time.Time) string { return t.In(calendar.Location()).Format("02-01-2006 15:04") }
 
-// gapRows turns a report into rows; file says the viewer may file reports, now is the clock.
-func gapRows(rep service.CoverageReport, file bool, now time.Time) []gapRow {
+// gapRows turns a report into rows: for a viewer who may file reports, each gap that still lasts
+// gets the prefilled report link and, where the report needs no choice, the one-click button.
+func (s *Server) gapRows(r *http.Request, rep service.CoverageReport) []gapRow {
+	a := actorOf(r)
+	file, now := canFile(a), s.cfg.Service.Now()
 	rows := make([]gapRow, len(rep.Gaps))
 	for i, g := range rep.Gaps {
 		row := gapRow{CoverageGap: g, Organisation: rep.Organisations[g.OrganisationID], From: gapMoment(g.From), To: gapMoment(g.To),
@@ -115,25 +121,57 @@ func gapRows(rep service.CoverageReport, file bool, now time.Time) []gapRow {
 		if g.LocationID != nil {
 			row.Location = rep.Locations[*g.LocationID]
 		}
-		if file && g.Kind == mgz.GapUncovered && g.To.After(now) {
+		if file && g.To.After(now) {
+			e, complete := service.GapEscalation(rep, g, a, mgz.DateOf(now))
 			v := url.Values{}
-			if rep.Kinds[g.OrganisationID] == mgz.KindCareProvider {
-				v.Set("zorgaanbieder", strconv.FormatInt(g.OrganisationID, 10))
+			if e.CareProviderID != 0 {
+				v.Set("zorgaanbieder", strconv.FormatInt(e.CareProviderID, 10))
 			}
-			desc := g.String() + " (" + row.Organisation
 			if g.LocationID != nil {
 				v.Set("locatie", strconv.FormatInt(*g.LocationID, 10))
-				desc += ", locatie " + row.Location
 			}
-			desc += "). Gevonden in de roosters in mgz."
-			v.Set("onderwerp", string(gapCategory(g.Role)))
-			v.Set("omschrijving", desc)
-			v.Set("begin", g.From.In(calendar.Location()).Format("2006-01-02"))
+			v.Set("onderwerp", string(e.Category))
+			v.Set("omschrijving", e.Description)
+			v.Set("begin", e.PeriodStart.Format("2006-01-02"))
 			row.Report = "/meldingen/nieuw?" + v.Encode()
+			if complete {
+				f := &gapReportForm{CSRF: authOf(r).csrf, Role: g.Role, OrganisationID: g.OrganisationID,
+					From: g.From.UTC().Format(time.RFC3339Nano), To: g.To.UTC().Format(time.RFC3339Nano)}
+				if g.LocationID != nil {
+					f.LocationID = *g.LocationID
+				}
+				row.OneClick = f
+			}
 		}
 		rows[i] = row
 	}
 	return rows
+}
+
+// pageFileGapReport files a report about the gap the one-click button names (service.FileGapReport
+// looks it up again) and shows the new report.
+func (s *Server) pageFileGapReport(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	v := r.PostForm
+	ref := service.GapRef{Role: mgz.RosterRole(v.Get("role"))}
+	var err1, err2, err3, err4 error
+	ref.OrganisationID, err1 = strconv.ParseInt(v.Get("organisation_id"), 10, 64)
+	if l := v.Get("location_id"); l != "" {
+		ref.LocationID, err2 = strconv.ParseInt(l, 10, 64)
+	}
+	ref.From, err3 = time.Parse(time.RFC3339Nano, v.Get("from"))
+	ref.To, err4 = time.Parse(time.RFC3339Nano, v.Get("to"))
+	if err1 != nil || err2 != nil || err3 != nil || err4 != nil {
+		return mgz.Errorf(mgz.ECodeInvalid, "Dit gat in de bereikbaarheid is niet te herkennen. Open de roostergaten opnieuw en kies het gat daar.")
+	}
+	e, err := s.cfg.Service.FileGapReport(r.Context(), actorOf(r), ref)
+	if err != nil {
+		return err
+	}
+	redirect(w, r, "/meldingen/"+strconv.FormatInt(e.ID, 10), "gemeld")
+	return nil
 }
 
 type availabilityPageData struct {
@@ -215,7 +253,7 @@ func (s *Server) pageAvailability(w http.ResponseWriter, r *http.Request) error 
 	lp, total := listPage(r), len(rep.Gaps)
 	lo, hi := pageOf(total, lp)
 	rep.Gaps = rep.Gaps[lo:hi]
-	d.Rows = gapRows(rep, d.CanFile, s.cfg.Service.Now())
+	d.Rows = s.gapRows(r, rep)
 	d.Pager = newPager(r, lp, len(d.Rows), total)
 	return page(http.StatusOK, "", nil)
 }
@@ -234,7 +272,7 @@ func (s *Server) locationCoverage(r *http.Request, l mgz.Location) ([]gapRow, bo
 	if err != nil {
 		return nil, false, err
 	}
-	return gapRows(rep, canFile(a), s.cfg.Service.Now()), true, nil
+	return s.gapRows(r, rep), true, nil
 }
 
 // homeGaps is the start page's count of uncovered gaps.
@@ -255,7 +293,9 @@ func (s *Server) homeCoverageGaps(r *http.Request) (*homeGaps, error) {
 	if !service.Allowed(a, access.Read, access.Resource{Kind: access.Availability, OrganisationID: f.OrganisationID}) {
 		return nil, nil
 	}
-	f.From = s.cfg.Service.Now()
+	// From the start of this minute, as the service does: every view within the minute asks for
+	// the same window, so the region's gaps are computed once (the memo's key holds the window).
+	f.From = s.cfg.Service.Now().Truncate(time.Minute)
 	f.To = f.From.Add(service.CoverageScanWindow)
 	gaps, err := s.cfg.Service.CoverageGaps(r.Context(), a, f)
 	if err != nil {
@@ -306,6 +346,6 @@ func (s *Server) overviewCoverageGaps(r *http.Request) (*overviewGaps, error) {
 	if len(uncovered.Gaps) > overviewGapRows {
 		uncovered.Gaps = uncovered.Gaps[:overviewGapRows]
 	}
-	out.Rows = gapRows(uncovered, canFile(a), s.cfg.Service.Now())
+	out.Rows = s.gapRows(r, uncovered)
 	return out, nil
 }

@@ -1045,6 +1045,8 @@ func endpoints() []endpoint {
 		{name: "pagina: meldingen (alleen die waarbij de eigen organisatie betrokken is)", method: "GET", path: p("/meldingen"), rule: everyone, only: visibleEscalationLinks},
 		{name: "pagina: nieuwe melding", method: "GET", path: p("/meldingen/nieuw"), rule: escFiler},
 		{name: "pagina: bereikbaarheid en roostergaten (de regio, of de eigen organisatie)", method: "GET", path: p("/beschikbaarheid"), rule: everyone},
+		{name: "formulier: melding over een roostergat in één klik (namens de vaste praktijk van de locatie)", method: "POST", path: p("/beschikbaarheid/melding"),
+			body: func(m *matrix, _ *cell) any { return m.oneClickGap() }, rule: rhoEditor, ok: 303},
 		{name: "formulier: melding doen", method: "POST", path: p("/meldingen"), body: func(m *matrix, _ *cell) any {
 			return url.Values{"reporter_practice_id": {itoa(m.dem[mgz.KindGPPractice].ID)}, "care_provider_id": {itoa(m.dem[mgz.KindCareProvider].ID)},
 				"category": {"protocols"}, "description": {"Matrixmelding."}, "period_start": {m.ts.svc.Today().Format("2006-01-02")}}

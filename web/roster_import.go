@@ -105,6 +105,9 @@ type rosterImportPage struct {
 	FileName string
 }
 
+// MaxMB is the largest file the import takes, in MB, for the page's hint.
+func (rosterImportPage) MaxMB() int { return rosterfile.MaxBytes >> 20 }
+
 func (s *Server) pageRosterImport(w http.ResponseWriter, r *http.Request) error {
 	ro, err := s.mayImportRoster(r)
 	if err != nil {

@@ -69,12 +69,20 @@ func runRoster(ctx context.Context, env *environment, args []string) int {
 		return 2
 	}
 
-	data, err := readImportInput(env, pos[0])
+	// Progress on a terminal only, rewritten in place, as mgz import shows it; a log or a pipe
+	// gets the summary lines alone.
+	var progress io.Writer
+	if isTerminal(env.stderr) {
+		progress = env.stderr
+	}
+	data, err := readRosterInput(env, pos[0], progress)
 	if err != nil {
 		fmt.Fprintf(env.stderr, "%s: %v\n", prefix, err)
 		return 1
 	}
+	showProgress(progress, "roosterbestand controleren (%s MB)…", megabytes(int64(len(data))))
 	res, err := rosterfile.Parse(f, bytes.NewReader(data))
+	clearProgress(progress)
 	if err != nil {
 		fmt.Fprintf(env.stderr, "%s: %s\n", prefix, mgz.ErrorMessage(err))
 		return 2
@@ -99,7 +107,9 @@ func runRoster(ctx context.Context, env *environment, args []string) int {
 	}
 	defer db.Close()
 	svc := service.New(db.Store(), service.Config{})
+	showProgress(progress, "%d diensten opslaan in rooster %d…", len(res.Shifts), *rosterID)
 	out, err := svc.ImportShifts(ctx, service.System(), *rosterID, rosterfile.Source(f), res.Shifts)
+	clearProgress(progress)
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
 			fmt.Fprintf(env.stderr, "%s: afgebroken. Niets geïmporteerd.\n", prefix)
@@ -116,4 +126,55 @@ func runRoster(ctx context.Context, env *environment, args []string) int {
 	fmt.Fprintf(env.stdout, "Rooster %d: %d toegevoegd, %d gewijzigd, %d verwijderd, %d ongewijzigd.\n",
 		*rosterID, out.Added, out.Changed, out.Removed, out.Unchanged)
 	return 0
+}
+
+// rosterReadChunk is how much of a roster file is read between two progress updates.
+const rosterReadChunk = 64 << 10
+
+// readRosterInput reads the roster file at path (standard input for "-") whole, showing on
+// progress (nil: nowhere) how much of it has been read. A file larger than rosterfile.MaxBytes is
+// read one byte past the limit, for rosterfile.Parse to refuse it with its own message.
+func readRosterInput(env *environment, path string, progress io.Writer) ([]byte, error) {
+	in, size, err := openImportInput(env, path)
+	if err != nil {
+		return nil, err
+	}
+	defer in.Close()
+	r := io.LimitReader(in, rosterfile.MaxBytes+1)
+	var data []byte
+	buf := make([]byte, rosterReadChunk)
+	for {
+		n, err := io.ReadFull(r, buf)
+		data = append(data, buf[:n]...)
+		if size > 0 {
+			read := min(int64(len(data)), size)
+			showProgress(progress, "roosterbestand inlezen: %s van %s MB (%d%%)…", megabytes(read), megabytes(size), read*100/size)
+		} else {
+			showProgress(progress, "roosterbestand inlezen: %s MB…", megabytes(int64(len(data))))
+		}
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			return data, nil
+		}
+		if err != nil {
+			clearProgress(progress)
+			if path == "-" {
+				return nil, fmt.Errorf("standaardinvoer lezen: %w", err)
+			}
+			return nil, fmt.Errorf("bestand %s lezen: %w", path, err)
+		}
+	}
+}
+
+// showProgress rewrites the progress line on w (nil: shows nothing).
+func showProgress(w io.Writer, format string, args ...any) {
+	if w != nil {
+		fmt.Fprintf(w, "\r\033[K"+format, args...)
+	}
+}
+
+// clearProgress wipes the progress line on w (nil: nothing to wipe).
+func clearProgress(w io.Writer) {
+	if w != nil {
+		fmt.Fprint(w, "\r\033[K")
+	}
 }
