@@ -229,7 +229,17 @@ var (
 
 // check classifies err, and remembers a storage fault met inside a transaction.
 func (c *faultConn) check(err error) error {
-	err = classify(c.h, c.dialect, err)
+	if c.inTx && c.dialect == dialectPostgres && errors.Is(err, driver.ErrBadConn) {
+		// database/sql begins a statement again on another connection only outside a
+		// transaction; inside one, the lost connection took the transaction with it, and the
+		// caller must hear that as a storage fault (503), not as an error of its own (500).
+		if c.h != nil {
+			c.h.fault()
+		}
+		err = &faultError{public: &mgz.Error{Code: mgz.ECodeStorageUnavailable, Message: pgUnreachable}, cause: err}
+	} else {
+		err = classify(c.h, c.dialect, err)
+	}
 	var fe *faultError
 	if c.inTx && c.broken == nil && errors.As(err, &fe) {
 		c.broken = err
@@ -395,7 +405,7 @@ func (t *faultTx) Commit() error {
 		return broken
 	}
 	err := t.tx.Commit()
-	if err != nil && t.c.dialect == dialectPostgres && pgConnectionGone(err) {
+	if err != nil && t.c.dialect == dialectPostgres && (pgConnectionGone(err) || errors.Is(err, driver.ErrBadConn)) {
 		// The connection went while COMMIT was under way: the server may have committed before
 		// it went. Nothing is half-written (PostgreSQL commits a transaction whole or not at
 		// all), but whether it was stored is unknown, and the answer says so.

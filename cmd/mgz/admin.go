@@ -195,7 +195,7 @@ Opties:`)
 		return 1
 	}
 	defer db.Close()
-	svc := service.New(db.Store(), service.Config{})
+	svc := service.New(db.Store(), commandConfig(db))
 	u, pw, err := svc.CreateUser(ctx, service.System(), service.NewUser{OrganisationID: *org, Email: *email, Name: *name, Roles: rs})
 	if err != nil {
 		return cliError(env, "mgz user add", err)
@@ -250,7 +250,7 @@ Opties:`)
 		return 1
 	}
 	defer db.Close()
-	svc := service.New(db.Store(), service.Config{})
+	svc := service.New(db.Store(), commandConfig(db))
 	sys := service.System()
 	u, err := svc.UserByEmail(ctx, sys, *email)
 	if mgz.ErrorCode(err) == mgz.ECodeNotFound {
@@ -378,7 +378,7 @@ Opties:`)
 	if isTerminal(env.stderr) {
 		counter = env.stderr
 	}
-	svc := service.New(db.Store(), service.Config{})
+	svc := service.New(db.Store(), commandConfig(db))
 	n, err := svc.ExportAudit(ctx, service.System(), f, progressAudit{w, counter, new(int)})
 	if ferr := out.Flush(); err == nil {
 		err = ferr
@@ -422,4 +422,16 @@ func cliMoment(flag, v string, end bool) (time.Time, error) {
 		d = d.AddDate(0, 0, 1)
 	}
 	return d, nil
+}
+
+// commandConfig is the service configuration of a command that changes accounts, tokens or
+// settings: on PostgreSQL its changes are announced to the mgz servers running on the same
+// database, so that a revoked token or a disabled user holds there at once, not only after their
+// caches expire.
+func commandConfig(db *sqlstore.DB) service.Config {
+	var cfg service.Config
+	if p := publisher(db); p != nil {
+		cfg.Invalidator = p
+	}
+	return cfg
 }

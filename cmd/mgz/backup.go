@@ -61,7 +61,7 @@ func runBackup(ctx context.Context, env *environment, args []string) int {
 	}
 	const prefix = "mgz backup"
 	if isPostgresURL(*dbPath) {
-		fmt.Fprintf(env.stderr, "%s: %s is een PostgreSQL-database.\n", prefix, redactURL(*dbPath))
+		fmt.Fprintf(env.stderr, "%s: %s is een PostgreSQL-database.\n", prefix, showDB(*dbPath))
 		fmt.Fprintf(env.stderr, pgBackupAdvice, withoutPassword(*dbPath, ""))
 		return 2
 	}

@@ -88,17 +88,9 @@ func runMigrateStore(ctx context.Context, env *environment, args []string) int {
 		time.Since(start).Round(100*time.Millisecond), res.Rows, len(res.Tables))
 	fmt.Fprintf(env.stdout, "Auditlog in orde: %d regels, de keten is ongeschonden.\n", res.AuditEntries)
 	fmt.Fprintf(env.stdout, "Start mgz nu met --db %s (het SQLite-bestand %s blijft zoals het was; bewaar het tot u zeker bent).\n",
-		redactURL(*to), *from)
+		showDB(*to), *from)
 	return 0
 }
-
-// isPostgresURL reports whether a --db value names a PostgreSQL server (as sqlstore.Open decides).
-func isPostgresURL(s string) bool {
-	return strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://")
-}
-
-// redactURL hides the password of a connection URL for output.
-func redactURL(s string) string { return withoutPassword(s, ":***") }
 
 // withoutPassword replaces the password of a connection URL by mask ("" drops it).
 func withoutPassword(s, mask string) string {

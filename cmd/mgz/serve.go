@@ -53,7 +53,7 @@ func runServe(ctx context.Context, env *environment, args []string) int {
 	fs := flag.NewFlagSet("mgz serve", flag.ContinueOnError)
 	fs.SetOutput(env.stderr)
 	addr := fs.String("addr", envDefault(env, "MGZ_ADDR", "127.0.0.1:8080"), "adres waarop de server luistert (MGZ_ADDR)")
-	dbPath := fs.String("db", envDefault(env, "MGZ_DB", "./mgz.db"), "databasebestand (MGZ_DB)")
+	dbPath := fs.String("db", envDefault(env, "MGZ_DB", "./mgz.db"), dbFlagUsage)
 	withDemo := fs.Bool("demo", envDefault(env, "MGZ_DEMO", "") == "true", "vul een lege database met de fictieve demoregio (MGZ_DEMO=true)")
 	logFormat := fs.String("log-format", envDefault(env, "MGZ_LOG_FORMAT", "text"), "logformaat: text of json (MGZ_LOG_FORMAT)")
 	logLevel := fs.String("log-level", envDefault(env, "MGZ_LOG_LEVEL", "info"), "logniveau: debug, info, warn, error (MGZ_LOG_LEVEL)")
@@ -108,7 +108,7 @@ func runServe(ctx context.Context, env *environment, args []string) int {
 		fmt.Fprintln(env.stderr, "mgz serve: --session-idle mag niet langer zijn dan --session-max.")
 		return 2
 	}
-	log.Info("mgz starting", "version", versionString(), "addr", *addr, "db", *dbPath, "demo", *withDemo,
+	log.Info("mgz starting", "version", versionString(), "addr", *addr, "db", showDB(*dbPath), "demo", *withDemo,
 		"log_format", *logFormat, "log_level", *logLevel, "smtp", mailSetting, "public_url", *publicURL,
 		"request_timeout", reqTimeout.String())
 
@@ -145,11 +145,13 @@ func runServe(ctx context.Context, env *environment, args []string) int {
 
 	// Rosters say who is on call (issue 13); every signed-in user may read them, so the store is
 	// read directly, like the register under the system actor.
+	// What an answer reads is kept in memory until the next change made through this process, and
+	// at most directory.MaxCacheTTL, the bound for changes made through another instance.
 	dir := directory.New(svc.Register(service.System()), directory.WithRosters(db.Store().Rosters().WithShifts,
 		func(ctx context.Context) (calendar.HolidaySet, error) {
 			s, err := db.Settings().CalendarSettings(ctx)
 			return s.OrDefault().FreeDays, err
-		}))
+		}), directory.WithCache(svc.Generation, directory.MaxCacheTTL))
 	srv, err := web.New(web.Config{Service: svc, Enrich: dir.Enrich, Resolver: dir.Resolver,
 		SecureCookies: *secure, Logger: log, Version: versionString(), MailEnabled: smtpCfg != nil, RequestTimeout: reqTimeout})
 	if err != nil {
