@@ -228,7 +228,8 @@ func (ps *Patients) PatientByBSN(ctx context.Context, bsn string) (mgz.Patient, 
 // Names of three or more characters are searched through the trigram index patient_names (the
 // term's hits are gathered once and checked against the caller's range; asking the index per
 // client of a small range was measured 10-100 times slower); shorter terms with LIKE on the sort
-// key within the range, so they read no more than the caller may see.
+// key within the range, so they read no more than the caller may see. On PostgreSQL the trigram
+// index is a GIN index on mgz_fold(name) (pg_trgm, unaccent), asked in the same way.
 func (ps *Patients) Patients(ctx context.Context, f mgz.PatientFilter) ([]mgz.Patient, int, error) {
 	var afterName string
 	var afterID int64

@@ -18,13 +18,11 @@
 -- to diacritics (remove_diacritics). Shorter terms are matched with LIKE on sort_name within the
 -- rows the caller may see (ASCII case-insensitive, as before), so they are bounded by that range.
 --
--- PostgreSQL (next issue): the same table and indexes; `relations & ~15` and `|` work on integers;
--- the triggers become one plpgsql function per table (AFTER INSERT OR UPDATE OR DELETE ... FOR EACH
--- ROW EXECUTE FUNCTION ...) with `IS DISTINCT FROM` for SQLite's `IS NOT`; patient_names becomes a
--- GIN index with pg_trgm on the folded name, CREATE INDEX patients_name_trgm ON patients USING gin
--- (lower(unaccent(name)) gin_trgm_ops), searched with lower(unaccent(name)) LIKE '%' || $1 || '%'
--- (unaccent must be wrapped in an IMMUTABLE function to be indexed), and sort_name is compared in
--- COLLATE "C" so both databases order alike.
+-- PostgreSQL: the same table and indexes; `relations & ~15` and `|` work on its integers; each
+-- SQLite trigger has a PostgreSQL trigger of the same name that calls a plpgsql function, with
+-- `IS DISTINCT FROM` for SQLite's `IS NOT` (TestPostgresTriggersMirrorSQLite); patient_names is a
+-- GIN index with pg_trgm on the folded name (mgz_fold, below); and sort_name is compared in
+-- COLLATE "C", so both databases order the list alike.
 
 CREATE TABLE patient_parties (
     organisation_id INTEGER NOT NULL REFERENCES organisations (id) ON DELETE CASCADE,
