@@ -12,12 +12,26 @@ import (
 	"time"
 
 	"github.com/regio-mgz/mgz"
+	"github.com/regio-mgz/mgz/sqlstore/storetest"
 )
 
 // benchRegion is the national region: 10,000 locations and 340,000 clients, seeded once per
-// process (the benchmarks only read it).
+// process (the benchmarks only read it). With MGZ_TEST_STORE=postgres it is a scratch database on
+// the test server, seeded per benchmark: a scratch database lives as long as the benchmark that
+// asked for it.
 func benchRegion(b *testing.B) *DB {
 	b.Helper()
+	if storetest.Postgres() {
+		db, err := Open(context.Background(), storetest.DSN(b))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { db.Close() })
+		start := time.Now()
+		seedRegionClients(b, db, 10000, 34)
+		b.Logf("seeded the region on PostgreSQL in %v", time.Since(start).Round(time.Millisecond))
+		return db
+	}
 	national.once.Do(func() {
 		dir, err := os.MkdirTemp("", "mgz-bench-")
 		if err != nil {
