@@ -138,6 +138,7 @@ func BenchmarkPatientList(b *testing.B) {
 	defer db.Close()
 	start := time.Now()
 	seedNational(b, db)
+	analyze(b, db)
 	b.Logf("seeded %d clients in %v", benchClients, time.Since(start).Round(time.Millisecond))
 	ctx := context.Background()
 	ps := db.Store().Patients()
