@@ -5,7 +5,9 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -55,11 +57,17 @@ func metAgg(scope string) string {
 // expiredAgg counts per location the required items whose current version is met but ended
 // before today: the part of readiness that location_stats cannot keep (it changes with the day).
 // It reads through the index on valid_until, so only items that ended are touched.
-func expiredAgg() string {
+func expiredAgg(d dialect) string {
+	// "+": SQLite reads through valid_until, not in location order. PostgreSQL plans by its
+	// statistics and wants the GROUP BY to name the selected column.
+	group := "+i.location_id"
+	if d == dialectPostgres {
+		group = "i.location_id"
+	}
 	return `SELECT i.location_id, COUNT(*) AS n FROM prerequisite_items i
 		WHERE i.valid_until < $T AND i.status = 'met' AND i.key IN (` + strings.Join(requiredKeys(), ", ") + `)
 		AND i.id = (SELECT MAX(q.id) FROM prerequisite_items q WHERE q.location_id = i.location_id AND q.key = i.key)
-		GROUP BY +i.location_id` // "+": read through valid_until, not in location order
+		GROUP BY ` + group
 }
 
 // openItemsExpr is the number of open required items of a location today, from location_stats
@@ -77,7 +85,7 @@ func inconsistentStatsExpr() string {
 	f := registerFacts()
 	terms := make([]string, len(registerFactKeys))
 	for i, c := range statsItemColumns {
-		terms[i] = `(CASE WHEN ` + f[i] + ` THEN 0 ELSE (st.` + c + `_met AND (st.` + c + `_until IS NULL OR st.` + c + `_until >= $T)) END)`
+		terms[i] = `(CASE WHEN ` + f[i] + ` THEN 0 WHEN st.` + c + `_met = 1 AND (st.` + c + `_until IS NULL OR st.` + c + `_until >= $T) THEN 1 ELSE 0 END)`
 	}
 	return "(" + strings.Join(terms, " + ") + ")"
 }
@@ -135,14 +143,14 @@ type selection struct {
 	w    where
 }
 
-func newSelection(f mgz.OverviewFilter, today mgz.Date) *selection {
+func newSelection(f mgz.OverviewFilter, today mgz.Date, d dialect) *selection {
 	s := &selection{from: "locations l JOIN organisations p ON p.id = l.provider_id"}
 	s.w.args = []any{today.String()} // $1 is $T
 	if f.Ready != "" || f.Sort == mgz.SortReadiness || f.Sort == mgz.SortOpenReports || f.Sort == mgz.SortUnregistered {
 		s.from += " JOIN location_stats st ON st.location_id = l.id"
 	}
 	if f.Ready != "" || f.Sort == mgz.SortReadiness {
-		s.from += " LEFT JOIN (" + expiredAgg() + ") ex ON ex.location_id = l.id"
+		s.from += " LEFT JOIN (" + expiredAgg(d) + ") ex ON ex.location_id = l.id"
 	}
 	if f.OnlyProviderID != 0 {
 		s.w.add("l.provider_id = %s", f.OnlyProviderID)
@@ -168,14 +176,29 @@ func newSelection(f mgz.OverviewFilter, today mgz.Date) *selection {
 	return s
 }
 
-func (s *selection) sql(q string) string { return strings.ReplaceAll(q, "$T", "$1") }
+// bind returns q, written over the selection, with its arguments: the selection's and then
+// extra (numbered after them in q). Today is $1 where q uses $T; a query that does not is
+// renumbered without it, because PostgreSQL refuses an argument that no placeholder takes.
+func (s *selection) bind(q string, extra ...any) (string, []any) {
+	args := append(append([]any{}, s.w.args...), extra...)
+	if strings.Contains(q, "$T") {
+		return strings.ReplaceAll(q, "$T", "$1"), args
+	}
+	return placeholderNumber.ReplaceAllStringFunc(q, func(m string) string {
+		n, _ := strconv.Atoi(m[1:])
+		return "$" + strconv.Itoa(n-1)
+	}), args[1:]
+}
+
+var placeholderNumber = regexp.MustCompile(`\$[0-9]+`)
 
 // OverviewCount implements mgz.OverviewStore.
 func (o *Overview) OverviewCount(ctx context.Context, f mgz.OverviewFilter, today mgz.Date) (int, error) {
 	s := newSelection(mgz.OverviewFilter{OnlyProviderID: f.OnlyProviderID, ProviderID: f.ProviderID, Municipality: f.Municipality,
-		Sector: f.Sector, Lifecycle: f.Lifecycle, Ready: f.Ready}, today)
+		Sector: f.Sector, Lifecycle: f.Lifecycle, Ready: f.Ready}, today, o.db.dialect)
+	q, args := s.bind("SELECT COUNT(*) FROM " + s.from + s.w.String())
 	var n int
-	err := o.q().QueryRowContext(ctx, s.sql("SELECT COUNT(*) FROM "+s.from+s.w.String()), s.w.args...).Scan(&n)
+	err := o.q().QueryRowContext(ctx, q, args...).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("regio-overzicht tellen: %w", err)
 	}
@@ -183,8 +206,8 @@ func (o *Overview) OverviewCount(ctx context.Context, f mgz.OverviewFilter, toda
 }
 
 // pageQuery is the query of the ids of one page of f, in order, with each row's sort key.
-func pageQuery(f mgz.OverviewFilter, today mgz.Date, limit int) (string, []any, bool) {
-	s := newSelection(f, today)
+func pageQuery(f mgz.OverviewFilter, today mgz.Date, limit int, d dialect) (string, []any, bool) {
+	s := newSelection(f, today, d)
 	key, count := sortKey(f.Sort)
 	if count {
 		key = "-" + key // most first: ascending on the negated count
@@ -216,12 +239,13 @@ func pageQuery(f mgz.OverviewFilter, today mgz.Date, limit int) (string, []any, 
 	if f.After != nil {
 		offset = 0
 	}
-	return s.sql(q), append(s.w.args, limit, offset), count
+	q, args := s.bind(q, limit, offset)
+	return q, args, count
 }
 
 // pageIDs returns the ids of one page of f in order, with the cursor of the last.
 func (o *Overview) pageIDs(ctx context.Context, f mgz.OverviewFilter, today mgz.Date, limit int) ([]int64, *mgz.OverviewCursor, error) {
-	q, args, count := pageQuery(f, today, limit)
+	q, args, count := pageQuery(f, today, limit, o.db.dialect)
 	rows, err := o.q().QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("regio-overzicht lezen: %w", err)
@@ -367,14 +391,15 @@ func (o *Overview) OverviewRows(ctx context.Context, f mgz.OverviewFilter, today
 func (o *Overview) OverviewProviders(ctx context.Context, f mgz.OverviewFilter, today mgz.Date) ([]mgz.ProviderTotals, error) {
 	// The readiness order joins location_stats and the expired items; the order itself is unused.
 	f.Sort, f.After, f.Offset = mgz.SortReadiness, nil, 0
-	s := newSelection(f, today)
+	s := newSelection(f, today, o.db.dialect)
 	s.from += " LEFT JOIN (" + overdueAgg("") + ") ed ON ed.location_id = l.id"
 	q := fmt.Sprintf(`SELECT l.provider_id, p.name, COUNT(*),
 		SUM(CASE WHEN %s = 0 THEN 1 ELSE 0 END),
 		SUM(st.open_reports), COALESCE(SUM(ed.n), 0), SUM(st.wlz), SUM(st.unregistered),
 		SUM(CASE WHEN l.setting = 'clustered_housing' THEN st.pgb ELSE 0 END)
 		FROM %s%s GROUP BY l.provider_id, p.name ORDER BY p.name, l.provider_id`, openItemsExpr, s.from, s.w.String())
-	rows, err := o.q().QueryContext(ctx, s.sql(q), s.w.args...)
+	q, args := s.bind(q)
+	rows, err := o.q().QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("totalen per zorgaanbieder lezen: %w", err)
 	}
@@ -426,7 +451,7 @@ func (o *Overview) OverviewQuarters(ctx context.Context, f mgz.OverviewFilter, f
 		return out, nil
 	}
 	f.Sort, f.After, f.Offset, f.Ready = mgz.SortName, nil, 0, ""
-	s := newSelection(f, today)
+	s := newSelection(f, today, o.db.dialect)
 	locs := "SELECT l.id FROM " + s.from + s.w.String()
 	// Reports filed and resolved, by the quarter of their date in the Dutch time zone: read the
 	// timestamps of the period (few per location) and count them here.
@@ -434,7 +459,8 @@ func (o *Overview) OverviewQuarters(ctx context.Context, f mgz.OverviewFilter, f
 	count := func(col, cond string, add func(*mgz.QuarterTrend)) error {
 		n := len(s.w.args) + 1
 		q := fmt.Sprintf("SELECT %s FROM escalations WHERE %s >= $%d AND location_id IN (%s)%s", col, col, n, locs, cond)
-		rows, err := o.q().QueryContext(ctx, s.sql(q), append(append([]any{}, s.w.args...), lo)...)
+		q, args := s.bind(q, lo)
+		rows, err := o.q().QueryContext(ctx, q, args...)
 		if err != nil {
 			return fmt.Errorf("meldingen per kwartaal lezen: %w", err)
 		}
@@ -472,7 +498,8 @@ func (o *Overview) OverviewQuarters(ctx context.Context, f mgz.OverviewFilter, f
 	q := `SELECT location_id, key, status, COALESCE(valid_until, ''), confirmed_at FROM prerequisite_items
 		WHERE key IN (` + strings.Join(requiredKeys(), ", ") + fmt.Sprintf(`) AND confirmed_at < $%d AND location_id IN (`, len(s.w.args)+1) + locs + `)
 		ORDER BY location_id, key, id`
-	rows, err := o.q().QueryContext(ctx, s.sql(q), append(append([]any{}, s.w.args...), cut[len(cut)-1])...)
+	q, args := s.bind(q, cut[len(cut)-1])
+	rows, err := o.q().QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("randvoorwaarden per kwartaal lezen: %w", err)
 	}

@@ -168,7 +168,12 @@ func TestRemindOnBackfillEqualsGo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	src := string(b)
+	// The backfill of the database under test: SQLite's json_extract and date(), or
+	// PostgreSQL's ->> and mgz_add_months.
+	src, err := migrationSQL(string(b), db.dialect)
+	if err != nil {
+		t.Fatal(err)
+	}
 	i := strings.Index(src, "UPDATE agreements SET remind_on")
 	if i < 0 {
 		t.Fatal("the backfill is not in the migration")

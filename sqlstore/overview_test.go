@@ -184,6 +184,12 @@ func countOf(s mgz.OverviewSort, r mgz.OverviewRow) int {
 // location index, never by scanning the whole table.
 func TestOverviewQueriesUseIndexes(t *testing.T) {
 	db, _ := openTestDB(t)
+	if db.dialect == dialectPostgres {
+		// PostgreSQL plans by the statistics of the data (a table of 50 locations is scanned,
+		// rightly): its plans are no fixed property of the query. The overview's speed on
+		// PostgreSQL is measured by BenchmarkOverview10kLocations with MGZ_TEST_STORE=postgres.
+		t.Skip("EXPLAIN QUERY PLAN is SQLite's; PostgreSQL chooses its plans by the data's statistics")
+	}
 	seedRegion(t, db, 50)
 	o := &Overview{scope{db: db}}
 	ctx := context.Background()
@@ -193,7 +199,7 @@ func TestOverviewQueriesUseIndexes(t *testing.T) {
 		t.Fatalf("pageIDs: %v %v", ids, err)
 	}
 	var plans []string
-	q, args, _ := pageQuery(f, overviewToday, 50)
+	q, args, _ := pageQuery(f, overviewToday, 50, db.dialect)
 	rq, rargs := rowsQuery(ids, overviewToday)
 	for _, qa := range []struct {
 		q    string

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"reflect"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -447,6 +448,95 @@ func TestPatientNameSearchFindsPartOfTheNameRegardlessOfCaseAndDiacritics(t *tes
 		_, total, err := f.patients.Patients(f.ctx, mgz.PatientFilter{VisibleTo: c.org, Query: c.q})
 		if err != nil || total != len(c.want) {
 			t.Errorf("search %q as %d: total %d (%v), want %d", c.q, c.org, total, err, len(c.want))
+		}
+	}
+}
+
+// triggerDecl is a trigger as a migration declares it: when it fires and on which table.
+type triggerDecl struct{ event, table string }
+
+var createTrigger = regexp.MustCompile(`(?is)CREATE TRIGGER (\w+)\s+AFTER\s+(INSERT|DELETE|UPDATE(?:\s+OF\s+[\w\s,]+?)?)\s+ON\s+(\w+)`)
+
+// declaredTriggers returns the triggers that the migrations create on d, by name.
+func declaredTriggers(t *testing.T, d dialect) map[string]triggerDecl {
+	t.Helper()
+	ms, err := loadMigrations(migrationFiles, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]triggerDecl{}
+	for _, m := range ms {
+		for _, c := range createTrigger.FindAllStringSubmatch(m.sql, -1) {
+			if _, dup := out[c[1]]; dup {
+				t.Errorf("%s: trigger %s is created twice", m.name, c[1])
+			}
+			out[c[1]] = triggerDecl{event: strings.Join(strings.Fields(strings.ToLower(c[2])), " "), table: c[3]}
+		}
+	}
+	return out
+}
+
+// TestPostgresTriggersMirrorSQLite checks the design of the PostgreSQL sections of the
+// migrations: the counts and relations that triggers keep (location_stats, patient_parties,
+// patient_party_counts) are kept alike on both databases, because every SQLite trigger has a
+// PostgreSQL trigger of the same name, on the same table and for the same events, calling a
+// plpgsql function (and no PostgreSQL trigger is without its SQLite original). The exception is
+// the trigger that keeps SQLite's FTS5 name index: PostgreSQL's trigram index on mgz_fold(name)
+// follows the names by itself. The database under test has exactly the triggers its own
+// migrations declare. (That the triggers also count alike is what the tests of location_stats,
+// patient_parties and coverage check on either database.)
+func TestPostgresTriggersMirrorSQLite(t *testing.T) {
+	lite, pg := declaredTriggers(t, dialectSQLite), declaredTriggers(t, dialectPostgres)
+	ftsOnly := map[string]bool{"patient_names_update": true}
+	if len(lite) < 20 {
+		t.Fatalf("only %d SQLite triggers found in the migrations: the pattern no longer matches them", len(lite))
+	}
+	for name, want := range lite {
+		got, ok := pg[name]
+		switch {
+		case ftsOnly[name]:
+			if ok {
+				t.Errorf("%s keeps SQLite's FTS5 index and needs no PostgreSQL trigger", name)
+			}
+		case !ok:
+			t.Errorf("SQLite trigger %s (%s on %s) has no PostgreSQL counterpart in a -- dialect: postgres section", name, want.event, want.table)
+		case got != want:
+			t.Errorf("trigger %s: SQLite fires %s on %s, PostgreSQL %s on %s", name, want.event, want.table, got.event, got.table)
+		}
+	}
+	for name, d := range pg {
+		if _, ok := lite[name]; !ok {
+			t.Errorf("PostgreSQL trigger %s (%s on %s) mirrors no SQLite trigger", name, d.event, d.table)
+		}
+	}
+
+	db, _ := openTestDB(t)
+	declared, list := lite, "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+	if db.dialect == dialectPostgres {
+		declared, list = pg, "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal"
+	}
+	rows, err := db.sql.Query(list)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	installed := map[string]bool{}
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			t.Fatal(err)
+		}
+		installed[name] = true
+		if _, ok := declared[name]; !ok {
+			t.Errorf("the %s database has trigger %s that no migration declares", db.dialect, name)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	for name := range declared {
+		if !installed[name] {
+			t.Errorf("the %s database lacks trigger %s", db.dialect, name)
 		}
 	}
 }

@@ -127,7 +127,9 @@ func checkPatientRefs(ctx context.Context, q querier, p *mgz.Patient) error {
 }
 
 func bsnConflict(err error) error {
-	if err != nil && strings.Contains(err.Error(), "UNIQUE") && strings.Contains(err.Error(), "bsn") {
+	// SQLite names the column ("UNIQUE constraint failed: patients.bsn"), PostgreSQL the
+	// constraint (patients_bsn_key).
+	if err != nil && isUniqueViolation(err) && (strings.Contains(err.Error(), "bsn") || strings.Contains(pgConstraintName(err), "bsn")) {
 		return &mgz.Error{Code: mgz.ECodeConflict, Message: "Er staat al een patiënt met dit BSN in mgz.",
 			Fields: map[string]string{"bsn": "Dit BSN hoort al bij een andere patiënt. Zoek die patiënt op in plaats van een nieuwe aan te maken."}}
 	}
@@ -226,7 +228,8 @@ func (ps *Patients) PatientByBSN(ctx context.Context, bsn string) (mgz.Patient, 
 // Names of three or more characters are searched through the trigram index patient_names (the
 // term's hits are gathered once and checked against the caller's range; asking the index per
 // client of a small range was measured 10-100 times slower); shorter terms with LIKE on the sort
-// key within the range, so they read no more than the caller may see.
+// key within the range, so they read no more than the caller may see. On PostgreSQL the trigram
+// index is a GIN index on mgz_fold(name) (pg_trgm, unaccent), asked in the same way.
 func (ps *Patients) Patients(ctx context.Context, f mgz.PatientFilter) ([]mgz.Patient, int, error) {
 	var afterName string
 	var afterID int64
@@ -282,10 +285,20 @@ func (ps *Patients) Patients(ctx context.Context, f mgz.PatientFilter) ([]mgz.Pa
 		if err := mgz.CheckSearch("q", q); err != nil {
 			return nil, 0, err
 		}
-		if utf8.RuneCountInString(q) >= 3 {
+		switch {
+		case utf8.RuneCountInString(q) >= 3 && ps.db.dialect == dialectPostgres:
+			// The GIN trigram index on mgz_fold(name) (migration 0016): the term, with its LIKE
+			// wildcards escaped, folded the same way as the names.
+			trigrams = true
+			w.add(idCol+` IN (SELECT id FROM patients WHERE mgz_fold(name) LIKE mgz_fold(%s) ESCAPE '\')`, likePattern(q))
+		case utf8.RuneCountInString(q) >= 3:
 			trigrams = true
 			w.add(idCol+" IN (SELECT rowid FROM patient_names WHERE patient_names MATCH %s)", ftsPhrase(q))
-		} else {
+		case ps.db.dialect == dialectPostgres:
+			// LIKE is case-sensitive on PostgreSQL; SQLite's is ASCII case-insensitive and the
+			// pattern is in lower case already.
+			w.add("lower("+sortCol+`) LIKE %s ESCAPE '\'`, likePattern(q))
+		default:
 			w.add(sortCol+` LIKE %s ESCAPE '\'`, likePattern(q))
 		}
 	}

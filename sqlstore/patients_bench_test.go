@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/regio-mgz/mgz"
+	"github.com/regio-mgz/mgz/sqlstore/storetest"
 )
 
 // The national seed of the patient list benchmarks: 340,000 clients over 5,000 practices, one of
@@ -130,13 +131,14 @@ func seedNationalN(tb testing.TB, db *DB, n int) {
 // the stress practice (17,000 clients), a typical practice (about 65), an SO/AVG service (about
 // 2,000 clients through its locations and as lead physician) and the command line (all clients).
 func BenchmarkPatientList(b *testing.B) {
-	db, err := Open(context.Background(), b.TempDir()+"/national.db")
+	db, err := Open(context.Background(), storetest.DSN(b)) // SQLite, or PostgreSQL with MGZ_TEST_STORE=postgres
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer db.Close()
 	start := time.Now()
 	seedNational(b, db)
+	analyze(b, db)
 	b.Logf("seeded %d clients in %v", benchClients, time.Since(start).Round(time.Millisecond))
 	ctx := context.Background()
 	ps := db.Store().Patients()

@@ -201,7 +201,7 @@ func inconsistentExpr() string {
 	f := registerFacts()
 	terms := make([]string, len(registerFactKeys))
 	for i, k := range registerFactKeys {
-		terms[i] = `(CASE WHEN ` + f[i] + ` THEN 0 ELSE COALESCE((SELECT i.status = 'met' AND (i.valid_until IS NULL OR i.valid_until >= $T)
+		terms[i] = `(CASE WHEN ` + f[i] + ` THEN 0 ELSE COALESCE((SELECT CASE WHEN i.status = 'met' AND (i.valid_until IS NULL OR i.valid_until >= $T) THEN 1 ELSE 0 END
 			FROM prerequisite_items i WHERE i.location_id = l.id AND i.key = '` + string(k) + `' ORDER BY i.id DESC LIMIT 1), 0) END)`
 	}
 	return "(" + strings.Join(terms, " + ") + ")"

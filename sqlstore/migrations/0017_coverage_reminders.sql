@@ -38,6 +38,39 @@ CREATE TRIGGER location_stats_fixed_gp_location AFTER UPDATE OF fixed_gp_practic
         WHERE p.location_id = NEW.id AND p.wlz <> 'none' AND p.gp_practice_id = NEW.fixed_gp_practice_id)
         WHERE location_id = NEW.id;
 END;
+-- dialect: postgres
+CREATE FUNCTION location_stats_count_fixed_gp(loc bigint) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE location_stats SET fixed_gp = (SELECT COUNT(*) FROM patients p JOIN locations l ON l.id = p.location_id
+        WHERE p.location_id = loc AND p.wlz <> 'none' AND p.gp_practice_id = l.fixed_gp_practice_id)
+        WHERE location_id = loc;
+END $$;
+
+-- location_stats_fixed_gp_patient_insert, _update and _delete: the old location, then the new one.
+CREATE FUNCTION location_stats_fixed_gp_patient() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP <> 'INSERT' THEN
+        PERFORM location_stats_count_fixed_gp(OLD.location_id);
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        PERFORM location_stats_count_fixed_gp(NEW.location_id);
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER location_stats_fixed_gp_patient_insert AFTER INSERT ON patients
+    FOR EACH ROW WHEN (NEW.location_id IS NOT NULL) EXECUTE FUNCTION location_stats_fixed_gp_patient();
+CREATE TRIGGER location_stats_fixed_gp_patient_update AFTER UPDATE OF location_id, wlz, gp_practice_id ON patients
+    FOR EACH ROW EXECUTE FUNCTION location_stats_fixed_gp_patient();
+CREATE TRIGGER location_stats_fixed_gp_patient_delete AFTER DELETE ON patients
+    FOR EACH ROW WHEN (OLD.location_id IS NOT NULL) EXECUTE FUNCTION location_stats_fixed_gp_patient();
+
+CREATE FUNCTION location_stats_fixed_gp_location() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM location_stats_count_fixed_gp(NEW.id);
+    RETURN NULL;
+END $$;
+CREATE TRIGGER location_stats_fixed_gp_location AFTER UPDATE OF fixed_gp_practice_id ON locations
+    FOR EACH ROW EXECUTE FUNCTION location_stats_fixed_gp_location();
 -- dialect: all
 
 
@@ -71,6 +104,28 @@ UPDATE agreements SET remind_on = (
               AND COALESCE(json_extract(agreements.state, '$.term_months'), 0) <> 0
             THEN date(json_extract(agreements.state, '$.start'),
                  printf('%+d months', json_extract(agreements.state, '$.term_months')), '-1 day', '-90 days') END AS d))
+    WHERE status = 'active';
+-- dialect: postgres
+-- PostgreSQL's backfill reads the JSON state with ->>. Its own month arithmetic (date + interval)
+-- clamps an overflowing day (31 January plus one month is 29 February), so months are added as
+-- Go's time.AddDate adds them: to the first of the month, and the day's offset added after.
+CREATE FUNCTION mgz_add_months(d date, months integer) RETURNS date LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+    SELECT make_date((EXTRACT(YEAR FROM d)::integer * 12 + EXTRACT(MONTH FROM d)::integer - 1 + months) / 12,
+                     (EXTRACT(YEAR FROM d)::integer * 12 + EXTRACT(MONTH FROM d)::integer - 1 + months) % 12 + 1, 1)
+        + (EXTRACT(DAY FROM d)::integer - 1)
+$$;
+UPDATE agreements SET remind_on = (
+    SELECT to_char(LEAST(
+        CASE WHEN COALESCE(last_evaluation, start) IS NOT NULL AND COALESCE(evaluation_months, 0) > 0
+            THEN mgz_add_months(COALESCE(last_evaluation, start), evaluation_months) - 60 END,
+        CASE WHEN start IS NOT NULL AND COALESCE(term_months, 0) <> 0
+            THEN mgz_add_months(start, term_months) - 1 - 90 END), 'YYYY-MM-DD')
+    FROM (SELECT
+        CAST(NULLIF(s ->> 'last_evaluation', '') AS date) AS last_evaluation,
+        CAST(NULLIF(s ->> 'start', '') AS date) AS start,
+        CAST(s ->> 'evaluation_months' AS integer) AS evaluation_months,
+        CAST(s ->> 'term_months' AS integer) AS term_months
+        FROM (SELECT CAST(agreements.state AS jsonb) AS s) AS j) AS f)
     WHERE status = 'active';
 -- dialect: all
 
@@ -161,5 +216,47 @@ CREATE TRIGGER location_stats_current_items_update AFTER UPDATE OF location_id, 
         gp_post_until = (SELECT i.valid_until FROM prerequisite_items i WHERE i.location_id = NEW.location_id AND i.key = 'gp_post_arrangement' ORDER BY i.id DESC LIMIT 1)
         WHERE location_id = NEW.location_id;
 END;
+-- dialect: postgres
+UPDATE location_stats SET
+        first_line_met = COALESCE((SELECT CASE WHEN i.status = 'met' THEN 1 ELSE 0 END FROM prerequisite_items i WHERE i.location_id = location_stats.location_id AND i.key = 'first_line_24h' ORDER BY i.id DESC LIMIT 1), 0),
+        first_line_until = (SELECT i.valid_until FROM prerequisite_items i WHERE i.location_id = location_stats.location_id AND i.key = 'first_line_24h' ORDER BY i.id DESC LIMIT 1),
+        specialist_met = COALESCE((SELECT CASE WHEN i.status = 'met' THEN 1 ELSE 0 END FROM prerequisite_items i WHERE i.location_id = location_stats.location_id AND i.key = 'behaviour_specialist_24h' ORDER BY i.id DESC LIMIT 1), 0),
+        specialist_until = (SELECT i.valid_until FROM prerequisite_items i WHERE i.location_id = location_stats.location_id AND i.key = 'behaviour_specialist_24h' ORDER BY i.id DESC LIMIT 1),
+        physician_met = COALESCE((SELECT CASE WHEN i.status = 'met' THEN 1 ELSE 0 END FROM prerequisite_items i WHERE i.location_id = location_stats.location_id AND i.key = 'physician_contract' ORDER BY i.id DESC LIMIT 1), 0),
+        physician_until = (SELECT i.valid_until FROM prerequisite_items i WHERE i.location_id = location_stats.location_id AND i.key = 'physician_contract' ORDER BY i.id DESC LIMIT 1),
+        gp_post_met = COALESCE((SELECT CASE WHEN i.status = 'met' THEN 1 ELSE 0 END FROM prerequisite_items i WHERE i.location_id = location_stats.location_id AND i.key = 'gp_post_arrangement' ORDER BY i.id DESC LIMIT 1), 0),
+        gp_post_until = (SELECT i.valid_until FROM prerequisite_items i WHERE i.location_id = location_stats.location_id AND i.key = 'gp_post_arrangement' ORDER BY i.id DESC LIMIT 1);
+
+CREATE FUNCTION location_stats_count_current_items(loc bigint) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE location_stats SET
+        first_line_met = COALESCE((SELECT CASE WHEN i.status = 'met' THEN 1 ELSE 0 END FROM prerequisite_items i WHERE i.location_id = loc AND i.key = 'first_line_24h' ORDER BY i.id DESC LIMIT 1), 0),
+        first_line_until = (SELECT i.valid_until FROM prerequisite_items i WHERE i.location_id = loc AND i.key = 'first_line_24h' ORDER BY i.id DESC LIMIT 1),
+        specialist_met = COALESCE((SELECT CASE WHEN i.status = 'met' THEN 1 ELSE 0 END FROM prerequisite_items i WHERE i.location_id = loc AND i.key = 'behaviour_specialist_24h' ORDER BY i.id DESC LIMIT 1), 0),
+        specialist_until = (SELECT i.valid_until FROM prerequisite_items i WHERE i.location_id = loc AND i.key = 'behaviour_specialist_24h' ORDER BY i.id DESC LIMIT 1),
+        physician_met = COALESCE((SELECT CASE WHEN i.status = 'met' THEN 1 ELSE 0 END FROM prerequisite_items i WHERE i.location_id = loc AND i.key = 'physician_contract' ORDER BY i.id DESC LIMIT 1), 0),
+        physician_until = (SELECT i.valid_until FROM prerequisite_items i WHERE i.location_id = loc AND i.key = 'physician_contract' ORDER BY i.id DESC LIMIT 1),
+        gp_post_met = COALESCE((SELECT CASE WHEN i.status = 'met' THEN 1 ELSE 0 END FROM prerequisite_items i WHERE i.location_id = loc AND i.key = 'gp_post_arrangement' ORDER BY i.id DESC LIMIT 1), 0),
+        gp_post_until = (SELECT i.valid_until FROM prerequisite_items i WHERE i.location_id = loc AND i.key = 'gp_post_arrangement' ORDER BY i.id DESC LIMIT 1)
+        WHERE location_id = loc;
+END $$;
+
+-- location_stats_current_items_insert, _delete and _update: the old location, then the new one.
+CREATE FUNCTION location_stats_current_items() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP <> 'INSERT' THEN
+        PERFORM location_stats_count_current_items(OLD.location_id);
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        PERFORM location_stats_count_current_items(NEW.location_id);
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER location_stats_current_items_insert AFTER INSERT ON prerequisite_items
+    FOR EACH ROW EXECUTE FUNCTION location_stats_current_items();
+CREATE TRIGGER location_stats_current_items_delete AFTER DELETE ON prerequisite_items
+    FOR EACH ROW EXECUTE FUNCTION location_stats_current_items();
+CREATE TRIGGER location_stats_current_items_update AFTER UPDATE OF location_id, key, status, valid_until ON prerequisite_items
+    FOR EACH ROW EXECUTE FUNCTION location_stats_current_items();
 -- dialect: all
 
