@@ -81,7 +81,7 @@ func (ps *Patients) AddSwitchRequest(ctx context.Context, sr *mgz.SwitchRequest)
 			sr.PatientID, sr.FromPracticeID, sr.ToPracticeID, string(sr.State), string(sr.ConsentMethod), sr.ConsentOn.String(), sr.ConsentBy,
 			nullID(sr.LocationID), boolInt(sr.Priority), string(sr.PriorityGround), strings.Join(sr.OpenItemsAcknowledged, ","),
 			nullUser(sr.RequestedBy), formatTime(sr.RequestedAt), formatTime(sr.DueAt)).Scan(&sr.ID)
-		if err != nil && strings.Contains(err.Error(), "UNIQUE") {
+		if err != nil && isUniqueViolation(err) {
 			return errOpenSwitch()
 		}
 		return err
