@@ -12,7 +12,7 @@ test: vet
 ## test-postgres: the tests that exercise storage, on PostgreSQL: MGZ_TEST_POSTGRES is the URL of a
 ## server whose user may create databases; eval "$$(.ci/postgres start /tmp/mgz-pg)" starts one.
 ## Each test gets a scratch database of its own. Under CI=true a missing server fails the run.
-PG_PACKAGES ?= ./sqlstore/...
+PG_PACKAGES ?= ./sqlstore/... ./service ./demo ./directory ./outbox
 test-postgres:
 	@if [ -n "$$MGZ_TEST_POSTGRES" ]; then \
 	  echo "Opslagtests op PostgreSQL ($(PG_PACKAGES))"; \
