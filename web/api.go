@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	_ "embed"
 	"encoding/json"
@@ -11,6 +12,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/regio-mgz/mgz"
 )
@@ -154,15 +156,55 @@ func (s *Server) writeAPIError(w http.ResponseWriter, r *http.Request, err error
 }
 
 // writeJSON answers v as compact JSON; indented only when the caller asked for it with
-// ?pretty=1 (see prettyJSON), since indenting a list costs a fifth of its request.
+// ?pretty=1 (see prettyJSON), since indenting a list costs a fifth of its request. The answer is
+// encoded into a pooled buffer first and sent with its Content-Length in one write: no chunked
+// encoding, and no buffer to grow per request. If v cannot be encoded the answer has the status
+// and no body, as when the encoder wrote to w directly.
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
+	buf := getBuffer()
+	defer putBuffer(buf)
+	enc := json.NewEncoder(buf)
 	if wantsPretty(w) {
 		enc.SetIndent("", "  ")
 	}
-	_ = enc.Encode(v)
+	if err := enc.Encode(v); err != nil {
+		buf.Reset()
+	}
+	writeBody(w, status, buf.Bytes())
+}
+
+// writeBody answers body as JSON with its length, in one write.
+func writeBody(w http.ResponseWriter, status int, body []byte) {
+	h := w.Header()
+	h["Content-Type"] = jsonContentType
+	if len(body) > 0 {
+		h["Content-Length"] = []string{strconv.Itoa(len(body))}
+	}
+	w.WriteHeader(status)
+	if len(body) > 0 {
+		_, _ = w.Write(body)
+	}
+}
+
+// jsonContentType is the Content-Type of every JSON answer, shared by all of them: a header map
+// replaces or appends to (cap 1 forces a copy) a value, never changes it in place.
+var jsonContentType = []string{"application/json; charset=utf-8"}[:1:1]
+
+// bufferPool holds the buffers JSON answers and request bodies are written into. A buffer that
+// grew past maxPooledBuffer (a long list) is left to the garbage collector, so the pool keeps
+// only what most requests need.
+var bufferPool = sync.Pool{New: func() any { return bytes.NewBuffer(make([]byte, 0, 4096)) }}
+
+const maxPooledBuffer = 64 << 10
+
+func getBuffer() *bytes.Buffer { return bufferPool.Get().(*bytes.Buffer) }
+
+func putBuffer(b *bytes.Buffer) {
+	if b.Cap() > maxPooledBuffer {
+		return
+	}
+	b.Reset()
+	bufferPool.Put(b)
 }
 
 // decodeJSON reads one JSON object from the body into v. Unknown fields and wrong types are

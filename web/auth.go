@@ -18,10 +18,14 @@ const sessionCookie = "mgz_sessie"
 
 type ctxKey int
 
-const (
-	actorKey ctxKey = iota
-	authKey
-)
+// authKey holds the request's signedIn: the actor and how it was authenticated, in one value
+// so the context grows by one link per request.
+const authKey ctxKey = 0
+
+type signedIn struct {
+	actor mgz.Actor
+	info  authInfo
+}
 
 // authInfo is how the request was authenticated.
 type authInfo struct {
@@ -30,13 +34,17 @@ type authInfo struct {
 }
 
 func actorOf(r *http.Request) mgz.Actor {
-	a, _ := r.Context().Value(actorKey).(mgz.Actor)
-	return a
+	if si, ok := r.Context().Value(authKey).(*signedIn); ok {
+		return si.actor
+	}
+	return mgz.Actor{}
 }
 
 func authOf(r *http.Request) authInfo {
-	i, _ := r.Context().Value(authKey).(authInfo)
-	return i
+	if si, ok := r.Context().Value(authKey).(*signedIn); ok {
+		return si.info
+	}
+	return authInfo{}
 }
 
 // reg is the register as the request's actor may use it.
@@ -137,12 +145,13 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		}
 		// What a signed-in user sees stays out of shared and browser caches, so that the back
 		// button after logging out shows nothing.
-		w.Header().Set("Cache-Control", "no-store")
-		ctx = context.WithValue(ctx, actorKey, a)
-		ctx = context.WithValue(ctx, authKey, info)
-		next.ServeHTTP(w, r.WithContext(ctx))
+		w.Header()["Cache-Control"] = noStore
+		next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, authKey, &signedIn{actor: a, info: info})))
 	})
 }
+
+// noStore is the Cache-Control value of every signed-in answer (shared; see jsonContentType).
+var noStore = []string{"no-store"}[:1:1]
 
 func safeMethod(m string) bool {
 	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions

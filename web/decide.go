@@ -1,10 +1,10 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -72,10 +72,12 @@ func (s *Server) baseEngine(settings calendar.Settings) (*rules.Engine, error) {
 }
 
 // apiDecide is POST /api/v1/decide (contract.md): 200 with the decision, 422 with the error object
-// for a rejected request, 400 for a body that is not JSON.
+// for a rejected request, 400 for a body that is not JSON. The body is read into, and the answer
+// written from, pooled buffers: a decision is small and asked often.
 func (s *Server) apiDecide(w http.ResponseWriter, r *http.Request) error {
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
+	in := getBuffer()
+	defer putBuffer(in)
+	if _, err := in.ReadFrom(r.Body); err != nil {
 		return err
 	}
 	e, err := s.engine(r)
@@ -83,7 +85,7 @@ func (s *Server) apiDecide(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var resp rules.Response
-	req, err := rules.Parse(body)
+	req, err := rules.Parse(in.Bytes())
 	if err == nil {
 		resp, err = e.DecideContext(r.Context(), req)
 	}
@@ -97,20 +99,27 @@ func (s *Server) apiDecide(w http.ResponseWriter, r *http.Request) error {
 			// A client that does not exist and one the caller may not see are answered alike.
 			status = http.StatusNotFound
 		}
-		writeRaw(w, status, rules.ErrorResponse{Error: re}.AppendJSON(nil))
+		writeAppended(w, status, rules.ErrorResponse{Error: re}.AppendJSON)
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	writeRaw(w, http.StatusOK, resp.AppendJSON(nil))
+	writeAppended(w, http.StatusOK, resp.AppendJSON)
 	return nil
 }
 
-func writeRaw(w http.ResponseWriter, status int, body []byte) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	_, _ = w.Write(append(body, '\n'))
+// writeAppended answers the JSON that appendJSON appends, with a newline as json.Encoder ends
+// its output, from a pooled buffer and with its Content-Length.
+func writeAppended(w http.ResponseWriter, status int, appendJSON func([]byte) []byte) {
+	buf := getBuffer()
+	defer putBuffer(buf)
+	out := append(appendJSON(buf.AvailableBuffer()), '\n')
+	writeBody(w, status, out)
+	if cap(out) > buf.Cap() {
+		// The answer outgrew the buffer: the pool keeps the larger array for the next one.
+		*buf = *bytes.NewBuffer(out[:0])
+	}
 }
 
 // Dutch labels for what the rules answer, for the page a care worker reads at night.
