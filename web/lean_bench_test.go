@@ -83,6 +83,53 @@ func BenchmarkAPIDecide(b *testing.B) {
 	}
 }
 
+// BenchmarkAPIGetLocation is an authenticated GET /api/v1/locations/{id} over HTTP with a bearer
+// token (issue 14: at least 40% of BenchmarkMinimalJSONHandler's requests per second).
+func BenchmarkAPIGetLocation(b *testing.B) {
+	hs, _, _, token, id := leanServerWithLocation(b)
+	client := hs.Client()
+	url := hs.URL + "/api/v1/locations/" + strconv.FormatInt(id, 10)
+	do := func() {
+		req, _ := http.NewRequest(http.MethodGet, url, nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := client.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		out, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			b.Fatalf("status %d: %s", resp.StatusCode, out)
+		}
+	}
+	do()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		do()
+	}
+}
+
+// leanServerWithLocation is leanServer with a care provider and one of its locations, whose id
+// it returns.
+func leanServerWithLocation(b testing.TB) (*httptest.Server, *service.Service, mgz.User, string, int64) {
+	b.Helper()
+	hs, svc, u, token := leanServer(b, 0)
+	ctx := context.Background()
+	reg := svc.Register(service.System())
+	provider := mgz.Organisation{Kind: mgz.KindCareProvider, Name: "Zorggroep Noord", KvK: "77000002", Address: "Regioweg 2",
+		Postcode: "9900 AB", City: "Teststad", Phone: "0120 555001", CareOfficeRegion: "Regio Test"}
+	if err := reg.CreateOrganisation(ctx, &provider); err != nil {
+		b.Fatal(err)
+	}
+	l := mgz.Location{ProviderID: provider.ID, Name: "Woonvorm De Es", Address: "Laan 2", Postcode: "9900 AB", Municipality: "Teststad",
+		Setting: mgz.SettingClusteredHousing, Sector: mgz.SectorElderly, Deliveries: []mgz.Delivery{mgz.DeliveryVPT}, Places: 12}
+	if err := reg.CreateLocation(ctx, &l); err != nil {
+		b.Fatal(err)
+	}
+	return hs, svc, u, token, l.ID
+}
+
 // BenchmarkMinimalJSONHandler is the yardstick of BenchmarkAPIDecide (issue 14: decide with a
 // bearer token at least half its requests per second): a bare net/http handler answering JSON
 // to the same POST over the same kind of connection.
