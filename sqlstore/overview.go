@@ -194,6 +194,13 @@ var placeholderNumber = regexp.MustCompile(`\$[0-9]+`)
 
 // OverviewCount implements mgz.OverviewStore.
 func (o *Overview) OverviewCount(ctx context.Context, f mgz.OverviewFilter, today mgz.Date) (int, error) {
+	if f.Ready != "" { // readiness is evaluated for the whole selection: count the kept order
+		k, err := o.order(ctx, f, today)
+		if err != nil {
+			return 0, err
+		}
+		return len(k.rows), nil
+	}
 	s := newSelection(mgz.OverviewFilter{OnlyProviderID: f.OnlyProviderID, ProviderID: f.ProviderID, Municipality: f.Municipality,
 		Sector: f.Sector, Lifecycle: f.Lifecycle, Ready: f.Ready}, today, o.db.dialect)
 	q, args := s.bind("SELECT COUNT(*) FROM " + s.from + s.w.String())
@@ -245,6 +252,15 @@ func pageQuery(f mgz.OverviewFilter, today mgz.Date, limit int, d dialect) (stri
 
 // pageIDs returns the ids of one page of f in order, with the cursor of the last.
 func (o *Overview) pageIDs(ctx context.Context, f mgz.OverviewFilter, today mgz.Date, limit int) ([]int64, *mgz.OverviewCursor, error) {
+	if memoizedOrder(f) {
+		k, err := o.order(ctx, f, today)
+		if err != nil {
+			return nil, nil, err
+		}
+		if ids, last, ok := k.page(f, limit); ok {
+			return ids, last, nil
+		}
+	}
 	q, args, count := pageQuery(f, today, limit, o.db.dialect)
 	rows, err := o.q().QueryContext(ctx, q, args...)
 	if err != nil {
@@ -389,6 +405,16 @@ func (o *Overview) OverviewRows(ctx context.Context, f mgz.OverviewFilter, today
 
 // OverviewProviders implements mgz.OverviewStore.
 func (o *Overview) OverviewProviders(ctx context.Context, f mgz.OverviewFilter, today mgz.Date) ([]mgz.ProviderTotals, error) {
+	f.Sort, f.After, f.Offset, f.Limit = "", nil, 0, 0
+	v, err := o.memoized(ctx, filterKey("providers", f, today), func() (any, error) { return o.providers(ctx, f, today) })
+	if err != nil {
+		return nil, err
+	}
+	return append([]mgz.ProviderTotals{}, v.([]mgz.ProviderTotals)...), nil
+}
+
+// providers computes the totals per provider of f.
+func (o *Overview) providers(ctx context.Context, f mgz.OverviewFilter, today mgz.Date) ([]mgz.ProviderTotals, error) {
 	// The readiness order joins location_stats and the expired items; the order itself is unused.
 	f.Sort, f.After, f.Offset = mgz.SortReadiness, nil, 0
 	s := newSelection(f, today, o.db.dialect)
@@ -441,6 +467,16 @@ func utcStart(d mgz.Date) string {
 
 // OverviewQuarters implements mgz.OverviewStore.
 func (o *Overview) OverviewQuarters(ctx context.Context, f mgz.OverviewFilter, from, today mgz.Date) ([]mgz.QuarterTrend, error) {
+	f.Sort, f.After, f.Offset, f.Limit, f.Ready = "", nil, 0, 0, ""
+	v, err := o.memoized(ctx, filterKey("quarters", f, today)+"|"+from.String(), func() (any, error) { return o.quarters(ctx, f, from, today) })
+	if err != nil {
+		return nil, err
+	}
+	return append([]mgz.QuarterTrend{}, v.([]mgz.QuarterTrend)...), nil
+}
+
+// quarters computes the trends per quarter of f from the quarter of from up to today's.
+func (o *Overview) quarters(ctx context.Context, f mgz.OverviewFilter, from, today mgz.Date) ([]mgz.QuarterTrend, error) {
 	names, starts, ends := quarterBounds(from, today)
 	out := make([]mgz.QuarterTrend, len(names))
 	idx := map[string]int{}
