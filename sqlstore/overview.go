@@ -261,6 +261,11 @@ func (o *Overview) pageIDs(ctx context.Context, f mgz.OverviewFilter, today mgz.
 			return ids, last, nil
 		}
 	}
+	return o.queryPageIDs(ctx, f, today, limit)
+}
+
+// queryPageIDs reads the ids of one page of f from the database.
+func (o *Overview) queryPageIDs(ctx context.Context, f mgz.OverviewFilter, today mgz.Date, limit int) ([]int64, *mgz.OverviewCursor, error) {
 	q, args, count := pageQuery(f, today, limit, o.db.dialect)
 	rows, err := o.q().QueryContext(ctx, q, args...)
 	if err != nil {

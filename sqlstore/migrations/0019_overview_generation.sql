@@ -85,15 +85,6 @@ END;
 CREATE TRIGGER overview_generation_rosters_delete AFTER DELETE ON rosters BEGIN
     INSERT INTO overview_generation (id, n) VALUES (1, 1) ON CONFLICT (id) DO UPDATE SET n = overview_generation.n + 1;
 END;
-CREATE TRIGGER overview_generation_agreements_insert AFTER INSERT ON agreements BEGIN
-    INSERT INTO overview_generation (id, n) VALUES (1, 1) ON CONFLICT (id) DO UPDATE SET n = overview_generation.n + 1;
-END;
-CREATE TRIGGER overview_generation_agreements_update AFTER UPDATE ON agreements BEGIN
-    INSERT INTO overview_generation (id, n) VALUES (1, 1) ON CONFLICT (id) DO UPDATE SET n = overview_generation.n + 1;
-END;
-CREATE TRIGGER overview_generation_agreements_delete AFTER DELETE ON agreements BEGIN
-    INSERT INTO overview_generation (id, n) VALUES (1, 1) ON CONFLICT (id) DO UPDATE SET n = overview_generation.n + 1;
-END;
 -- dialect: postgres
 -- PostgreSQL: one statement-level trigger per table (a bulk change moves the counter once).
 CREATE FUNCTION overview_generation_bump() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -116,7 +107,5 @@ CREATE TRIGGER overview_generation_escalation_steps AFTER INSERT OR UPDATE OR DE
 CREATE TRIGGER overview_generation_contact_points AFTER INSERT OR UPDATE OR DELETE ON contact_points
     FOR EACH STATEMENT EXECUTE FUNCTION overview_generation_bump();
 CREATE TRIGGER overview_generation_rosters AFTER INSERT OR UPDATE OR DELETE ON rosters
-    FOR EACH STATEMENT EXECUTE FUNCTION overview_generation_bump();
-CREATE TRIGGER overview_generation_agreements AFTER INSERT OR UPDATE OR DELETE ON agreements
     FOR EACH STATEMENT EXECUTE FUNCTION overview_generation_bump();
 -- dialect: all
