@@ -593,8 +593,38 @@ func (o *Overview) quarters(ctx context.Context, f mgz.OverviewFilter, from, tod
 }
 
 // AgreementMetaOf implements mgz.OverviewStore. It reads the agreements of the given providers
-// by index and keeps their metadata only; the text and versions are never part of it.
+// by index and keeps their metadata only; the text and versions are never part of it. Outside a
+// transaction the metadata of each provider is kept for the change generation (overview_memo.go):
+// decoding a provider's agreements is most of a page's time.
 func (o *Overview) AgreementMetaOf(ctx context.Context, providerIDs []int64) ([]mgz.AgreementMeta, error) {
+	out := []mgz.AgreementMeta{}
+	if len(providerIDs) == 0 {
+		return out, nil
+	}
+	if o.tx != nil {
+		return o.agreementMetaOf(ctx, providerIDs)
+	}
+	gen, err := o.generation(ctx)
+	if err != nil {
+		return nil, err
+	}
+	m := memoOf(o.db)
+	kept, missing := m.agreementsOf(providerIDs, gen)
+	if len(missing) > 0 {
+		read, err := o.agreementMetaOf(ctx, missing)
+		if err != nil {
+			return nil, err
+		}
+		m.keepAgreements(missing, read, gen)
+		kept = append(kept, read...)
+	}
+	out = append(out, kept...)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out, nil
+}
+
+// agreementMetaOf reads and decodes the metadata of the agreements of providerIDs.
+func (o *Overview) agreementMetaOf(ctx context.Context, providerIDs []int64) ([]mgz.AgreementMeta, error) {
 	out := []mgz.AgreementMeta{}
 	if len(providerIDs) == 0 {
 		return out, nil

@@ -26,6 +26,9 @@ const overviewMemoMax = 32
 type overviewMemo struct {
 	mu      sync.Mutex
 	entries map[string]overviewMemoEntry
+	// The agreements' metadata per provider, at agreementsGen.
+	agreements    map[int64][]mgz.AgreementMeta
+	agreementsGen int64
 }
 
 type overviewMemoEntry struct {
@@ -202,4 +205,45 @@ func (k *keptOrder) page(f mgz.OverviewFilter, limit int) (ids []int64, last *mg
 	}
 	r := k.rows[end-1]
 	return ids, &mgz.OverviewCursor{ID: r.id, Text: r.name, Text2: r.provider, Count: r.count}, true
+}
+
+// agreementsOf returns the kept metadata of the agreements of providers at gen, and the providers
+// (each once) whose agreements are not kept. The metadata is shared: callers only read it.
+func (m *overviewMemo) agreementsOf(providers []int64, gen int64) (kept []mgz.AgreementMeta, missing []int64) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.agreementsGen != gen {
+		m.agreements, m.agreementsGen = nil, gen
+	}
+	seen := map[int64]bool{}
+	for _, p := range providers {
+		if seen[p] {
+			continue
+		}
+		seen[p] = true
+		if ms, ok := m.agreements[p]; ok {
+			kept = append(kept, ms...)
+		} else {
+			missing = append(missing, p)
+		}
+	}
+	return kept, missing
+}
+
+// keepAgreements keeps read, the metadata of the agreements of providers, as computed at gen.
+func (m *overviewMemo) keepAgreements(providers []int64, read []mgz.AgreementMeta, gen int64) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.agreementsGen != gen {
+		return
+	}
+	if m.agreements == nil {
+		m.agreements = map[int64][]mgz.AgreementMeta{}
+	}
+	for _, p := range providers {
+		m.agreements[p] = []mgz.AgreementMeta{}
+	}
+	for _, a := range read {
+		m.agreements[a.ProviderID] = append(m.agreements[a.ProviderID], a)
+	}
 }

@@ -45,6 +45,32 @@ func checkMemo(t *testing.T, db *DB, when string) {
 	t.Helper()
 	ctx := context.Background()
 	o := &Overview{scope{db: db}}
+	var providers []int64
+	rows, err := db.sql.QueryContext(ctx, "SELECT id FROM organisations ORDER BY id")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		providers = append(providers, id)
+	}
+	rows.Close()
+	for _, ps := range [][]int64{providers, providers[:1], {2, 1, 2}} {
+		got, err := o.AgreementMetaOf(ctx, ps)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := o.agreementMetaOf(ctx, ps)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s: providers %v: kept agreements %+v, read %+v", when, ps, got, want)
+		}
+	}
 	for _, f := range memoFilters() {
 		want := queriedIDs(t, o, f)
 		var got []int64
@@ -145,6 +171,10 @@ func TestOverviewMemoFollowsEveryChange(t *testing.T) {
 		{"contact points are removed", "DELETE FROM contact_points WHERE role = 'behaviour_specialist' AND location_id % 3 = 1"},
 		{"a contact point is added", `INSERT INTO contact_points (organisation_id, location_id, role, name, phone, hours, created_at, updated_at)
 			VALUES (NULL, 3, 'behaviour_specialist', 'Gedragsdeskundige', '010', '24_7', ` + stamp + `, ` + stamp + `)`},
+		{"agreements end", `UPDATE agreements SET state = replace(state, '"status":"active"', '"status":"ended"') WHERE id % 3 = 0`},
+		{"an agreement is added", `INSERT INTO agreements (provider_id, practice_id, gp_post_id, status, state, updated_at, remind_on)
+			SELECT provider_id, practice_id, gp_post_id, status, state, updated_at, remind_on FROM agreements WHERE id = 5`},
+		{"an agreement is removed", "DELETE FROM agreements WHERE id = 7"},
 		{"a roster is added", `INSERT INTO rosters (organisation_id, location_id, role, name, phone, created_at, updated_at)
 			VALUES (NULL, 6, 'behaviour_specialist', 'Rooster', '010', ` + stamp + `, ` + stamp + `)`},
 	}

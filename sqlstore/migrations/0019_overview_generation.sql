@@ -1,12 +1,12 @@
 -- The regional overview's change generation (issues 14 and 15): one counter that moves with every
--- change of what the overview's orders, totals and trends are computed from, in the transaction of
--- the change. The store keeps such region-wide results (sqlstore/overview.go) for the generation
--- and the day they were computed at, so a national region's sorted pages, provider totals and
--- quarterly trends are computed once per change instead of once per request; a change by another
--- process or instance moves the same counter. location_stats stands for the clients, reports and
--- prerequisites whose counts it keeps (its triggers update it with every such change).
--- The table is empty until the first change (an upsert), so a new database stays empty for
--- mgz migrate-store.
+-- change of what the overview's orders, totals, trends and agreement metadata are computed from,
+-- in the transaction of the change. The store keeps such region-wide results
+-- (sqlstore/overview_memo.go) for the generation and the day they were computed at, so a
+-- national region's sorted pages, provider totals and quarterly trends are computed once per
+-- change instead of once per request; a change by another process or instance moves the same
+-- counter. location_stats stands for the clients, reports and prerequisites whose counts it
+-- keeps (its triggers update it with every such change). The table is empty until the first
+-- change (an upsert), so a new database stays empty for mgz migrate-store.
 CREATE TABLE overview_generation (
     id INTEGER PRIMARY KEY,
     n  INTEGER NOT NULL
@@ -85,6 +85,15 @@ END;
 CREATE TRIGGER overview_generation_rosters_delete AFTER DELETE ON rosters BEGIN
     INSERT INTO overview_generation (id, n) VALUES (1, 1) ON CONFLICT (id) DO UPDATE SET n = overview_generation.n + 1;
 END;
+CREATE TRIGGER overview_generation_agreements_insert AFTER INSERT ON agreements BEGIN
+    INSERT INTO overview_generation (id, n) VALUES (1, 1) ON CONFLICT (id) DO UPDATE SET n = overview_generation.n + 1;
+END;
+CREATE TRIGGER overview_generation_agreements_update AFTER UPDATE ON agreements BEGIN
+    INSERT INTO overview_generation (id, n) VALUES (1, 1) ON CONFLICT (id) DO UPDATE SET n = overview_generation.n + 1;
+END;
+CREATE TRIGGER overview_generation_agreements_delete AFTER DELETE ON agreements BEGIN
+    INSERT INTO overview_generation (id, n) VALUES (1, 1) ON CONFLICT (id) DO UPDATE SET n = overview_generation.n + 1;
+END;
 -- dialect: postgres
 -- PostgreSQL: one statement-level trigger per table (a bulk change moves the counter once).
 CREATE FUNCTION overview_generation_bump() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -107,5 +116,7 @@ CREATE TRIGGER overview_generation_escalation_steps AFTER INSERT OR UPDATE OR DE
 CREATE TRIGGER overview_generation_contact_points AFTER INSERT OR UPDATE OR DELETE ON contact_points
     FOR EACH STATEMENT EXECUTE FUNCTION overview_generation_bump();
 CREATE TRIGGER overview_generation_rosters AFTER INSERT OR UPDATE OR DELETE ON rosters
+    FOR EACH STATEMENT EXECUTE FUNCTION overview_generation_bump();
+CREATE TRIGGER overview_generation_agreements AFTER INSERT OR UPDATE OR DELETE ON agreements
     FOR EACH STATEMENT EXECUTE FUNCTION overview_generation_bump();
 -- dialect: all
