@@ -90,6 +90,41 @@ func inconsistentStatsExpr() string {
 	return "(" + strings.Join(terms, " + ") + ")"
 }
 
+// registerFactsOfRow are the conditions of registerFacts written as seeks for one location l
+// (provider p) instead of lists of the whole register: for a page of rows, looking up each row's
+// contact points and rosters by index is cheaper than listing every owner of a role.
+func registerFactsOfRow() [4]string {
+	f := registerFacts()
+	ownedBy := func(role, hours string) string {
+		h := ""
+		if hours != "" {
+			h = " AND c.hours = '" + hours + "'"
+		}
+		return `(EXISTS (SELECT 1 FROM contact_points c WHERE c.location_id = l.id AND c.role = '` + role + `'` + h + `)
+			OR EXISTS (SELECT 1 FROM rosters r WHERE r.location_id = l.id AND r.role = '` + role + `')
+			OR EXISTS (SELECT 1 FROM contact_points c WHERE c.organisation_id = l.provider_id AND c.role = '` + role + `'` + h + `)
+			OR EXISTS (SELECT 1 FROM rosters r WHERE r.organisation_id = l.provider_id AND r.role = '` + role + `'))`
+	}
+	return [4]string{
+		ownedBy(string(mgz.RoleFirstLine), string(mgz.Hours24x7)),
+		ownedBy(string(mgz.RoleBehaviourSpecialist), ""),
+		f[2],
+		f[3],
+	}
+}
+
+// inconsistentRowExpr is inconsistentExpr with the register's facts sought per row
+// (registerFactsOfRow): for the rows of one page.
+func inconsistentRowExpr() string {
+	f := registerFactsOfRow()
+	terms := make([]string, len(registerFactKeys))
+	for i, k := range registerFactKeys {
+		terms[i] = `(CASE WHEN ` + f[i] + ` THEN 0 ELSE COALESCE((SELECT CASE WHEN i.status = 'met' AND (i.valid_until IS NULL OR i.valid_until >= $T) THEN 1 ELSE 0 END
+			FROM prerequisite_items i WHERE i.location_id = l.id AND i.key = '` + string(k) + `' ORDER BY i.id DESC LIMIT 1), 0) END)`
+	}
+	return "(" + strings.Join(terms, " + ") + ")"
+}
+
 func openAgg(scope string) string {
 	return `SELECT location_id, COUNT(*) AS n FROM escalations WHERE state IN ` + openStates + andWhere(" AND ", scope) + ` GROUP BY location_id`
 }
@@ -307,7 +342,7 @@ func rowsQuery(ids []int64, today mgz.Date) (string, []any) {
 	q := `SELECT l.id, l.name, l.provider_id, p.name, l.municipality, l.sector, l.setting, l.places, l.lifecycle,
 		l.expected_opening, l.fixed_gp_practice_id, COALESCE(g.name, ''), l.physician_service_id, COALESCE(ps.name, ''),
 		` + has24(mgz.RoleFirstLine) + `, ` + has24(mgz.RoleBehaviourSpecialist) + `,
-		COALESCE(pr.met, 0), ` + inconsistentExpr() + `, COALESCE(eo.n, 0), COALESCE(ed.n, 0),
+		COALESCE(pr.met, 0), ` + inconsistentRowExpr() + `, COALESCE(eo.n, 0), COALESCE(ed.n, 0),
 		COALESCE(pa.wlz, 0), COALESCE(pa.reg, 0), COALESCE(pa.unreg, 0), COALESCE(pa.pgb, 0)
 		FROM locations l JOIN organisations p ON p.id = l.provider_id
 		LEFT JOIN organisations g ON g.id = l.fixed_gp_practice_id
