@@ -95,28 +95,65 @@ CREATE TRIGGER overview_generation_agreements_delete AFTER DELETE ON agreements 
     INSERT INTO overview_generation (id, n) VALUES (1, 1) ON CONFLICT (id) DO UPDATE SET n = overview_generation.n + 1;
 END;
 -- dialect: postgres
--- PostgreSQL: one statement-level trigger per table (a bulk change moves the counter once).
+-- PostgreSQL: the same triggers, per statement (a bulk change moves the counter once), each
+-- calling overview_generation_bump.
 CREATE FUNCTION overview_generation_bump() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO overview_generation (id, n) VALUES (1, 1) ON CONFLICT (id) DO UPDATE SET n = overview_generation.n + 1;
     RETURN NULL;
 END $$;
-CREATE TRIGGER overview_generation_locations AFTER INSERT OR UPDATE OR DELETE ON locations
+CREATE TRIGGER overview_generation_locations_insert AFTER INSERT ON locations
     FOR EACH STATEMENT EXECUTE FUNCTION overview_generation_bump();
-CREATE TRIGGER overview_generation_organisations AFTER INSERT OR UPDATE OR DELETE ON organisations
+CREATE TRIGGER overview_generation_locations_update AFTER UPDATE ON locations
     FOR EACH STATEMENT EXECUTE FUNCTION overview_generation_bump();
-CREATE TRIGGER overview_generation_location_stats AFTER INSERT OR UPDATE OR DELETE ON location_stats
+CREATE TRIGGER overview_generation_locations_delete AFTER DELETE ON locations
     FOR EACH STATEMENT EXECUTE FUNCTION overview_generation_bump();
-CREATE TRIGGER overview_generation_prerequisite_items AFTER INSERT OR UPDATE OR DELETE ON prerequisite_items
+CREATE TRIGGER overview_generation_organisations_insert AFTER INSERT ON organisations
     FOR EACH STATEMENT EXECUTE FUNCTION overview_generation_bump();
-CREATE TRIGGER overview_generation_escalations AFTER INSERT OR UPDATE OR DELETE ON escalations
+CREATE TRIGGER overview_generation_organisations_update AFTER UPDATE ON organisations
     FOR EACH STATEMENT EXECUTE FUNCTION overview_generation_bump();
-CREATE TRIGGER overview_generation_escalation_steps AFTER INSERT OR UPDATE OR DELETE ON escalation_steps
+CREATE TRIGGER overview_generation_organisations_delete AFTER DELETE ON organisations
     FOR EACH STATEMENT EXECUTE FUNCTION overview_generation_bump();
-CREATE TRIGGER overview_generation_contact_points AFTER INSERT OR UPDATE OR DELETE ON contact_points
+CREATE TRIGGER overview_generation_location_stats_insert AFTER INSERT ON location_stats
     FOR EACH STATEMENT EXECUTE FUNCTION overview_generation_bump();
-CREATE TRIGGER overview_generation_rosters AFTER INSERT OR UPDATE OR DELETE ON rosters
+CREATE TRIGGER overview_generation_location_stats_update AFTER UPDATE ON location_stats
     FOR EACH STATEMENT EXECUTE FUNCTION overview_generation_bump();
-CREATE TRIGGER overview_generation_agreements AFTER INSERT OR UPDATE OR DELETE ON agreements
+CREATE TRIGGER overview_generation_location_stats_delete AFTER DELETE ON location_stats
+    FOR EACH STATEMENT EXECUTE FUNCTION overview_generation_bump();
+CREATE TRIGGER overview_generation_prerequisite_items_insert AFTER INSERT ON prerequisite_items
+    FOR EACH STATEMENT EXECUTE FUNCTION overview_generation_bump();
+CREATE TRIGGER overview_generation_prerequisite_items_update AFTER UPDATE ON prerequisite_items
+    FOR EACH STATEMENT EXECUTE FUNCTION overview_generation_bump();
+CREATE TRIGGER overview_generation_prerequisite_items_delete AFTER DELETE ON prerequisite_items
+    FOR EACH STATEMENT EXECUTE FUNCTION overview_generation_bump();
+CREATE TRIGGER overview_generation_escalations_insert AFTER INSERT ON escalations
+    FOR EACH STATEMENT EXECUTE FUNCTION overview_generation_bump();
+CREATE TRIGGER overview_generation_escalations_update AFTER UPDATE ON escalations
+    FOR EACH STATEMENT EXECUTE FUNCTION overview_generation_bump();
+CREATE TRIGGER overview_generation_escalations_delete AFTER DELETE ON escalations
+    FOR EACH STATEMENT EXECUTE FUNCTION overview_generation_bump();
+CREATE TRIGGER overview_generation_escalation_steps_insert AFTER INSERT ON escalation_steps
+    FOR EACH STATEMENT EXECUTE FUNCTION overview_generation_bump();
+CREATE TRIGGER overview_generation_escalation_steps_update AFTER UPDATE ON escalation_steps
+    FOR EACH STATEMENT EXECUTE FUNCTION overview_generation_bump();
+CREATE TRIGGER overview_generation_escalation_steps_delete AFTER DELETE ON escalation_steps
+    FOR EACH STATEMENT EXECUTE FUNCTION overview_generation_bump();
+CREATE TRIGGER overview_generation_contact_points_insert AFTER INSERT ON contact_points
+    FOR EACH STATEMENT EXECUTE FUNCTION overview_generation_bump();
+CREATE TRIGGER overview_generation_contact_points_update AFTER UPDATE ON contact_points
+    FOR EACH STATEMENT EXECUTE FUNCTION overview_generation_bump();
+CREATE TRIGGER overview_generation_contact_points_delete AFTER DELETE ON contact_points
+    FOR EACH STATEMENT EXECUTE FUNCTION overview_generation_bump();
+CREATE TRIGGER overview_generation_rosters_insert AFTER INSERT ON rosters
+    FOR EACH STATEMENT EXECUTE FUNCTION overview_generation_bump();
+CREATE TRIGGER overview_generation_rosters_update AFTER UPDATE ON rosters
+    FOR EACH STATEMENT EXECUTE FUNCTION overview_generation_bump();
+CREATE TRIGGER overview_generation_rosters_delete AFTER DELETE ON rosters
+    FOR EACH STATEMENT EXECUTE FUNCTION overview_generation_bump();
+CREATE TRIGGER overview_generation_agreements_insert AFTER INSERT ON agreements
+    FOR EACH STATEMENT EXECUTE FUNCTION overview_generation_bump();
+CREATE TRIGGER overview_generation_agreements_update AFTER UPDATE ON agreements
+    FOR EACH STATEMENT EXECUTE FUNCTION overview_generation_bump();
+CREATE TRIGGER overview_generation_agreements_delete AFTER DELETE ON agreements
     FOR EACH STATEMENT EXECUTE FUNCTION overview_generation_bump();
 -- dialect: all
