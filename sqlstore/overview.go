@@ -90,6 +90,41 @@ func inconsistentStatsExpr() string {
 	return "(" + strings.Join(terms, " + ") + ")"
 }
 
+// registerFactsOfRow are the conditions of registerFacts written as seeks for one location l
+// (provider p) instead of lists of the whole register: for a page of rows, looking up each row's
+// contact points and rosters by index is cheaper than listing every owner of a role.
+func registerFactsOfRow() [4]string {
+	f := registerFacts()
+	ownedBy := func(role, hours string) string {
+		h := ""
+		if hours != "" {
+			h = " AND c.hours = '" + hours + "'"
+		}
+		return `(EXISTS (SELECT 1 FROM contact_points c WHERE c.location_id = l.id AND c.role = '` + role + `'` + h + `)
+			OR EXISTS (SELECT 1 FROM rosters r WHERE r.location_id = l.id AND r.role = '` + role + `')
+			OR EXISTS (SELECT 1 FROM contact_points c WHERE c.organisation_id = l.provider_id AND c.role = '` + role + `'` + h + `)
+			OR EXISTS (SELECT 1 FROM rosters r WHERE r.organisation_id = l.provider_id AND r.role = '` + role + `'))`
+	}
+	return [4]string{
+		ownedBy(string(mgz.RoleFirstLine), string(mgz.Hours24x7)),
+		ownedBy(string(mgz.RoleBehaviourSpecialist), ""),
+		f[2],
+		f[3],
+	}
+}
+
+// inconsistentRowExpr is inconsistentExpr with the register's facts sought per row
+// (registerFactsOfRow): for the rows of one page.
+func inconsistentRowExpr() string {
+	f := registerFactsOfRow()
+	terms := make([]string, len(registerFactKeys))
+	for i, k := range registerFactKeys {
+		terms[i] = `(CASE WHEN ` + f[i] + ` THEN 0 ELSE COALESCE((SELECT CASE WHEN i.status = 'met' AND (i.valid_until IS NULL OR i.valid_until >= $T) THEN 1 ELSE 0 END
+			FROM prerequisite_items i WHERE i.location_id = l.id AND i.key = '` + string(k) + `' ORDER BY i.id DESC LIMIT 1), 0) END)`
+	}
+	return "(" + strings.Join(terms, " + ") + ")"
+}
+
 func openAgg(scope string) string {
 	return `SELECT location_id, COUNT(*) AS n FROM escalations WHERE state IN ` + openStates + andWhere(" AND ", scope) + ` GROUP BY location_id`
 }
@@ -194,6 +229,13 @@ var placeholderNumber = regexp.MustCompile(`\$[0-9]+`)
 
 // OverviewCount implements mgz.OverviewStore.
 func (o *Overview) OverviewCount(ctx context.Context, f mgz.OverviewFilter, today mgz.Date) (int, error) {
+	if f.Ready != "" { // readiness is evaluated for the whole selection: count the kept order
+		k, err := o.order(ctx, f, today)
+		if err != nil {
+			return 0, err
+		}
+		return len(k.rows), nil
+	}
 	s := newSelection(mgz.OverviewFilter{OnlyProviderID: f.OnlyProviderID, ProviderID: f.ProviderID, Municipality: f.Municipality,
 		Sector: f.Sector, Lifecycle: f.Lifecycle, Ready: f.Ready}, today, o.db.dialect)
 	q, args := s.bind("SELECT COUNT(*) FROM " + s.from + s.w.String())
@@ -245,6 +287,20 @@ func pageQuery(f mgz.OverviewFilter, today mgz.Date, limit int, d dialect) (stri
 
 // pageIDs returns the ids of one page of f in order, with the cursor of the last.
 func (o *Overview) pageIDs(ctx context.Context, f mgz.OverviewFilter, today mgz.Date, limit int) ([]int64, *mgz.OverviewCursor, error) {
+	if memoizedOrder(f) {
+		k, err := o.order(ctx, f, today)
+		if err != nil {
+			return nil, nil, err
+		}
+		if ids, last, ok := k.page(f, limit); ok {
+			return ids, last, nil
+		}
+	}
+	return o.queryPageIDs(ctx, f, today, limit)
+}
+
+// queryPageIDs reads the ids of one page of f from the database.
+func (o *Overview) queryPageIDs(ctx context.Context, f mgz.OverviewFilter, today mgz.Date, limit int) ([]int64, *mgz.OverviewCursor, error) {
 	q, args, count := pageQuery(f, today, limit, o.db.dialect)
 	rows, err := o.q().QueryContext(ctx, q, args...)
 	if err != nil {
@@ -286,7 +342,7 @@ func rowsQuery(ids []int64, today mgz.Date) (string, []any) {
 	q := `SELECT l.id, l.name, l.provider_id, p.name, l.municipality, l.sector, l.setting, l.places, l.lifecycle,
 		l.expected_opening, l.fixed_gp_practice_id, COALESCE(g.name, ''), l.physician_service_id, COALESCE(ps.name, ''),
 		` + has24(mgz.RoleFirstLine) + `, ` + has24(mgz.RoleBehaviourSpecialist) + `,
-		COALESCE(pr.met, 0), ` + inconsistentExpr() + `, COALESCE(eo.n, 0), COALESCE(ed.n, 0),
+		COALESCE(pr.met, 0), ` + inconsistentRowExpr() + `, COALESCE(eo.n, 0), COALESCE(ed.n, 0),
 		COALESCE(pa.wlz, 0), COALESCE(pa.reg, 0), COALESCE(pa.unreg, 0), COALESCE(pa.pgb, 0)
 		FROM locations l JOIN organisations p ON p.id = l.provider_id
 		LEFT JOIN organisations g ON g.id = l.fixed_gp_practice_id
@@ -389,6 +445,16 @@ func (o *Overview) OverviewRows(ctx context.Context, f mgz.OverviewFilter, today
 
 // OverviewProviders implements mgz.OverviewStore.
 func (o *Overview) OverviewProviders(ctx context.Context, f mgz.OverviewFilter, today mgz.Date) ([]mgz.ProviderTotals, error) {
+	f.Sort, f.After, f.Offset, f.Limit = "", nil, 0, 0
+	v, err := o.memoized(ctx, filterKey("providers", f, today), func() (any, error) { return o.providers(ctx, f, today) })
+	if err != nil {
+		return nil, err
+	}
+	return append([]mgz.ProviderTotals{}, v.([]mgz.ProviderTotals)...), nil
+}
+
+// providers computes the totals per provider of f.
+func (o *Overview) providers(ctx context.Context, f mgz.OverviewFilter, today mgz.Date) ([]mgz.ProviderTotals, error) {
 	// The readiness order joins location_stats and the expired items; the order itself is unused.
 	f.Sort, f.After, f.Offset = mgz.SortReadiness, nil, 0
 	s := newSelection(f, today, o.db.dialect)
@@ -441,6 +507,16 @@ func utcStart(d mgz.Date) string {
 
 // OverviewQuarters implements mgz.OverviewStore.
 func (o *Overview) OverviewQuarters(ctx context.Context, f mgz.OverviewFilter, from, today mgz.Date) ([]mgz.QuarterTrend, error) {
+	f.Sort, f.After, f.Offset, f.Limit, f.Ready = "", nil, 0, 0, ""
+	v, err := o.memoized(ctx, filterKey("quarters", f, today)+"|"+from.String(), func() (any, error) { return o.quarters(ctx, f, from, today) })
+	if err != nil {
+		return nil, err
+	}
+	return append([]mgz.QuarterTrend{}, v.([]mgz.QuarterTrend)...), nil
+}
+
+// quarters computes the trends per quarter of f from the quarter of from up to today's.
+func (o *Overview) quarters(ctx context.Context, f mgz.OverviewFilter, from, today mgz.Date) ([]mgz.QuarterTrend, error) {
 	names, starts, ends := quarterBounds(from, today)
 	out := make([]mgz.QuarterTrend, len(names))
 	idx := map[string]int{}
@@ -552,8 +628,38 @@ func (o *Overview) OverviewQuarters(ctx context.Context, f mgz.OverviewFilter, f
 }
 
 // AgreementMetaOf implements mgz.OverviewStore. It reads the agreements of the given providers
-// by index and keeps their metadata only; the text and versions are never part of it.
+// by index and keeps their metadata only; the text and versions are never part of it. Outside a
+// transaction the metadata of each provider is kept for the change generation (overview_memo.go):
+// decoding a provider's agreements is most of a page's time.
 func (o *Overview) AgreementMetaOf(ctx context.Context, providerIDs []int64) ([]mgz.AgreementMeta, error) {
+	out := []mgz.AgreementMeta{}
+	if len(providerIDs) == 0 {
+		return out, nil
+	}
+	if o.tx != nil {
+		return o.agreementMetaOf(ctx, providerIDs)
+	}
+	gen, err := o.generation(ctx)
+	if err != nil {
+		return nil, err
+	}
+	m := memoOf(o.db)
+	kept, missing := m.agreementsOf(providerIDs, gen)
+	if len(missing) > 0 {
+		read, err := o.agreementMetaOf(ctx, missing)
+		if err != nil {
+			return nil, err
+		}
+		m.keepAgreements(missing, read, gen)
+		kept = append(kept, read...)
+	}
+	out = append(out, kept...)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out, nil
+}
+
+// agreementMetaOf reads and decodes the metadata of the agreements of providerIDs.
+func (o *Overview) agreementMetaOf(ctx context.Context, providerIDs []int64) ([]mgz.AgreementMeta, error) {
 	out := []mgz.AgreementMeta{}
 	if len(providerIDs) == 0 {
 		return out, nil

@@ -216,7 +216,7 @@ func TestRemindOnBackfillEqualsGo(t *testing.T) {
 func TestInconsistentItemsFromStatsEqualTheItems(t *testing.T) {
 	db, _ := openTestDB(t)
 	seedRegion(t, db, 60)
-	q := strings.ReplaceAll(`SELECT l.id, `+inconsistentExpr()+`, `+inconsistentStatsExpr()+`
+	q := strings.ReplaceAll(`SELECT l.id, `+inconsistentExpr()+`, `+inconsistentStatsExpr()+`, `+inconsistentRowExpr()+`
 		FROM locations l JOIN organisations p ON p.id = l.provider_id JOIN location_stats st ON st.location_id = l.id`, "$T", "$1")
 	contradicted := 0
 	check := func(when string) {
@@ -229,13 +229,13 @@ func TestInconsistentItemsFromStatsEqualTheItems(t *testing.T) {
 			n := 0
 			for rows.Next() {
 				var id int64
-				var items, stats int
-				if err := rows.Scan(&id, &items, &stats); err != nil {
+				var items, stats, perRow int
+				if err := rows.Scan(&id, &items, &stats, &perRow); err != nil {
 					t.Fatal(err)
 				}
-				if items != stats {
+				if items != stats || items != perRow {
 					rows.Close()
-					t.Fatalf("%s, on %s: location %d: %d contradicted items, location_stats says %d", when, day, id, items, stats)
+					t.Fatalf("%s, on %s: location %d: %d contradicted items, location_stats says %d, sought per row %d", when, day, id, items, stats, perRow)
 				}
 				n++
 				if items > 0 {
@@ -263,6 +263,11 @@ func TestInconsistentItemsFromStatsEqualTheItems(t *testing.T) {
 		{"a status changed", "UPDATE prerequisite_items SET status = 'not_met' WHERE key = 'gp_post_arrangement' AND location_id % 6 = 0"},
 		{"the newest versions removed", "DELETE FROM prerequisite_items WHERE key = 'physician_contract' AND confirmed_at = '2026-02-01T09:00:00.000Z' AND location_id % 2 = 0"},
 		{"contact points removed", "DELETE FROM contact_points WHERE role = 'behaviour_specialist' AND location_id % 3 = 1"},
+		{"a provider's 24/7 first line becomes office hours", "UPDATE contact_points SET hours = 'office_hours' WHERE role = 'first_line' AND organisation_id % 2 = 0"},
+		{"rosters take over", `INSERT INTO rosters (organisation_id, location_id, role, name, phone, created_at, updated_at)
+			SELECT CAST(NULL AS BIGINT), id, 'behaviour_specialist', 'Rooster', '010', '2026-02-01T09:00:00.000Z', '2026-02-01T09:00:00.000Z' FROM locations WHERE id % 3 = 1 AND id % 2 = 0`},
+		{"a provider's roster", `INSERT INTO rosters (organisation_id, location_id, role, name, phone, created_at, updated_at)
+			SELECT DISTINCT provider_id, CAST(NULL AS BIGINT), 'first_line', 'Rooster', '010', '2026-02-01T09:00:00.000Z', '2026-02-01T09:00:00.000Z' FROM locations WHERE provider_id % 2 = 0`},
 	}
 	for _, s := range steps {
 		if _, err := db.sql.Exec(s.sql); err != nil {
