@@ -36,7 +36,7 @@ var ErrBackupExists = errors.New("het backupbestand bestaat al: een back-up over
 // checks the copy. The database may be in use by a running mgz. When the check fails, the copy
 // is kept (it is still what the database held) and the error says what is wrong with it.
 func Backup(ctx context.Context, path, to string) (BackupResult, error) {
-	if isPostgresDSN(path) {
+	if IsPostgres(path) {
 		return BackupResult{}, errors.New("een PostgreSQL-database wordt niet met mgz backup gekopieerd, maar met pg_dump")
 	}
 	for _, p := range []string{path, to} {

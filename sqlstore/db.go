@@ -45,7 +45,7 @@ const maxConnections = 16
 // when dsn is a postgres:// or postgresql:// URL, otherwise the SQLite file at that path
 // (created when needed). A database whose schema is newer than this binary knows is refused.
 func Open(ctx context.Context, dsn string) (*DB, error) {
-	if isPostgresDSN(dsn) {
+	if IsPostgres(dsn) {
 		return openPostgres(ctx, dsn)
 	}
 	return open(ctx, dsn, "")

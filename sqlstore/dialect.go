@@ -23,8 +23,9 @@ func (d dialect) String() string {
 	return "sqlite"
 }
 
-// isPostgresDSN reports whether a --db value names a PostgreSQL server rather than a file.
-func isPostgresDSN(s string) bool {
+// IsPostgres reports whether a --db value names a PostgreSQL server rather than a SQLite file,
+// as Open decides.
+func IsPostgres(s string) bool {
 	return strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://")
 }
 

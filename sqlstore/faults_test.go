@@ -89,7 +89,7 @@ func newFaultRig(t *testing.T, path, extra, token string) *faultRig {
 	ctx := context.Background()
 	var db *DB
 	var err error
-	if isPostgresDSN(path) {
+	if IsPostgres(path) {
 		var u *url.URL
 		u, err = url.Parse(path)
 		if err != nil {
@@ -363,7 +363,7 @@ func TestReadOnlyDatabaseAnswers503ToWritesAndServesReads(t *testing.T) {
 	// PostgreSQL every transaction is read-only, as on a standby or a primary being demoted.
 	token := seededDatabase(t, path, 0)
 	readOnly := "_pragma=query_only(1)"
-	if isPostgresDSN(path) {
+	if IsPostgres(path) {
 		readOnly = "default_transaction_read_only=on"
 	}
 	rig := newFaultRig(t, path, readOnly, token)

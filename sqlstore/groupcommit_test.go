@@ -148,7 +148,7 @@ func TestGroupCommitNeverSplitsAnAppendAll(t *testing.T) {
 func openReadOnly(t *testing.T, dsn string) *DB {
 	t.Helper()
 	ctx := context.Background()
-	if !isPostgresDSN(dsn) {
+	if !IsPostgres(dsn) {
 		db, err := open(ctx, dsn, "_pragma=query_only(1)")
 		if err != nil {
 			t.Fatal(err)

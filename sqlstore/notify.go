@@ -83,7 +83,7 @@ var (
 // connection of its own, until ctx ends or Close. It returns once the first LISTEN is in place,
 // so that every notification sent after it returns is delivered.
 func Listen(ctx context.Context, dsn, channel string, sub Subscription) (*Listener, error) {
-	if !isPostgresDSN(dsn) {
+	if !IsPostgres(dsn) {
 		return nil, ErrNoNotifications
 	}
 	cfg, err := pgx.ParseConfig(dsn)

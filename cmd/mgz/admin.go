@@ -29,7 +29,7 @@ import (
 // mistyped path must not create an empty database. A PostgreSQL database (a postgres:// URL) is
 // never created by connecting: the server refuses a database name that does not exist.
 func openExisting(ctx context.Context, dsn string) (*sqlstore.DB, error) {
-	if !isPostgresURL(dsn) {
+	if !sqlstore.IsPostgres(dsn) {
 		if _, err := os.Stat(dsn); err != nil {
 			return nil, fmt.Errorf("database %s niet gevonden: geef het bestand (of een postgres://-adres) met --db of MGZ_DB", dsn)
 		}
@@ -42,7 +42,7 @@ func openExisting(ctx context.Context, dsn string) (*sqlstore.DB, error) {
 func openDB(ctx context.Context, dsn string) (*sqlstore.DB, error) {
 	db, err := sqlstore.Open(ctx, dsn)
 	var pe *pgconn.PgError
-	if err != nil && isPostgresURL(dsn) && errors.As(err, &pe) {
+	if err != nil && sqlstore.IsPostgres(dsn) && errors.As(err, &pe) {
 		switch pe.Code {
 		case "3D000": // invalid_catalog_name
 			return nil, fmt.Errorf("de PostgreSQL-database %s bestaat niet. Maak hem eerst aan, leeg (CREATE DATABASE), of controleer de naam in --db of MGZ_DB. (%w)", showDB(dsn), err)
@@ -56,16 +56,10 @@ func openDB(ctx context.Context, dsn string) (*sqlstore.DB, error) {
 // dbFlagUsage describes the --db flag of every command.
 const dbFlagUsage = "databasebestand of PostgreSQL-adres postgres://gebruiker@server/database (MGZ_DB)"
 
-// isPostgresURL reports whether a --db value names a PostgreSQL database rather than a file, as
-// sqlstore.Open decides.
-func isPostgresURL(dsn string) bool {
-	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
-}
-
 // showDB returns a --db value for a message: a file path as it is, a PostgreSQL URL without its
 // password (in the URL or as a password parameter).
 func showDB(dsn string) string {
-	if !isPostgresURL(dsn) {
+	if !sqlstore.IsPostgres(dsn) {
 		return dsn
 	}
 	u, err := url.Parse(dsn)

@@ -60,7 +60,7 @@ func runBackup(ctx context.Context, env *environment, args []string) int {
 		return code
 	}
 	const prefix = "mgz backup"
-	if isPostgresURL(*dbPath) {
+	if sqlstore.IsPostgres(*dbPath) {
 		fmt.Fprintf(env.stderr, "%s: %s is een PostgreSQL-database.\n", prefix, showDB(*dbPath))
 		fmt.Fprintf(env.stderr, pgBackupAdvice, withoutPassword(*dbPath, ""))
 		return 2

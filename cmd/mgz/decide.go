@@ -15,6 +15,7 @@ import (
 	"github.com/regio-mgz/mgz/directory"
 	"github.com/regio-mgz/mgz/rules"
 	"github.com/regio-mgz/mgz/service"
+	"github.com/regio-mgz/mgz/sqlstore"
 )
 
 // Exit statuses of mgz decide (contract.md).
@@ -103,7 +104,7 @@ Opties:`)
 // A PostgreSQL database (a postgres:// URL) is always opened: a server that cannot be reached is
 // an error, not a reason to decide without the region's settings.
 func decideEngine(ctx context.Context, dbPath string) (*rules.Engine, func(), error) {
-	if _, err := os.Stat(dbPath); err != nil && !isPostgresURL(dbPath) {
+	if _, err := os.Stat(dbPath); err != nil && !sqlstore.IsPostgres(dbPath) {
 		e, err := rules.NewEngine(rulesDefaults())
 		return e.WithEnricher(noRegister), func() {}, err
 	}

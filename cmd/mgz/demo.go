@@ -14,6 +14,7 @@ import (
 
 	"github.com/regio-mgz/mgz/demo"
 	"github.com/regio-mgz/mgz/service"
+	"github.com/regio-mgz/mgz/sqlstore"
 )
 
 func demoUsage(w io.Writer) {
@@ -169,7 +170,7 @@ func demoFailed(env *environment, dsn string, err error) int {
 	// dropped and created again.
 	fresh := fmt.Sprintf("Geef met --db een nieuw bestand (het wordt aangemaakt), of verwijder %s eerst als u het niet meer nodig hebt.", path)
 	redo := "verwijder hem en begin opnieuw."
-	if isPostgresURL(dsn) {
+	if sqlstore.IsPostgres(dsn) {
 		fresh = "Geef met --db een nieuwe, lege PostgreSQL-database (CREATE DATABASE), of maak deze opnieuw aan (DROP DATABASE en CREATE DATABASE) als u hem niet meer nodig hebt."
 		redo = "verwijder hem (DROP DATABASE), maak hem opnieuw aan en begin opnieuw."
 	}

@@ -47,10 +47,10 @@ func runMigrateStore(ctx context.Context, env *environment, args []string) int {
 	case *from == "" || *to == "":
 		fmt.Fprintf(env.stderr, "%s: geef de bron met --from en het doel met --to. Meer: mgz migrate-store -h\n", prefix)
 		return 2
-	case isPostgresURL(*from):
+	case sqlstore.IsPostgres(*from):
 		fmt.Fprintf(env.stderr, "%s: --from is een SQLite-bestand, geen PostgreSQL-adres. Meer: mgz migrate-store -h\n", prefix)
 		return 2
-	case !isPostgresURL(*to):
+	case !sqlstore.IsPostgres(*to):
 		fmt.Fprintf(env.stderr, "%s: --to moet een PostgreSQL-adres zijn, zoals postgres://mgz@db.example:5432/mgz. Meer: mgz migrate-store -h\n", prefix)
 		return 2
 	}
