@@ -74,9 +74,9 @@ func (m *overviewMemo) put(key string, gen int64, v any) {
 }
 
 // generation reads the change generation (0 before the first change).
-func (o *Overview) generation(ctx context.Context) (int64, error) {
+func (s scope) generation(ctx context.Context) (int64, error) {
 	var n int64
-	err := o.q().QueryRowContext(ctx, "SELECT n FROM overview_generation WHERE id = 1").Scan(&n)
+	err := s.q().QueryRowContext(ctx, "SELECT n FROM overview_generation WHERE id = 1").Scan(&n)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, nil
 	}
@@ -88,15 +88,15 @@ func (o *Overview) generation(ctx context.Context) (int64, error) {
 
 // memoized returns the value of key computed by compute, reusing one computed at the current
 // generation; inside a transaction it always computes.
-func (o *Overview) memoized(ctx context.Context, key string, compute func() (any, error)) (any, error) {
-	if o.tx != nil {
+func (s scope) memoized(ctx context.Context, key string, compute func() (any, error)) (any, error) {
+	if s.tx != nil {
 		return compute()
 	}
-	gen, err := o.generation(ctx)
+	gen, err := s.generation(ctx)
 	if err != nil {
 		return nil, err
 	}
-	m := memoOf(o.db)
+	m := memoOf(s.db)
 	if v, ok := m.get(key, gen); ok {
 		return v, nil
 	}

@@ -71,6 +71,19 @@ func checkMemo(t *testing.T, db *DB, when string) {
 			t.Fatalf("%s: providers %v: kept agreements %+v, read %+v", when, ps, got, want)
 		}
 	}
+	// The register's counts (the overview's header) are kept with the same generation.
+	reg := db.Register()
+	gotR, err := reg.Overview(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantR, err := reg.overview(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(gotR, wantR) {
+		t.Fatalf("%s: kept register counts %+v, counted %+v", when, gotR, wantR)
+	}
 	for _, f := range memoFilters() {
 		want := queriedIDs(t, o, f)
 		var got []int64
@@ -168,6 +181,10 @@ func TestOverviewMemoFollowsEveryChange(t *testing.T) {
 			SELECT provider_id, 'Nieuwe locatie', address, postcode, municipality, setting, sector, places, fixed_gp_practice_id,
 			physician_service_id, created_at, updated_at, lifecycle, expected_opening FROM locations WHERE id = 3`},
 		{"a provider is renamed", "UPDATE organisations SET name = 'Aaa zorg' WHERE id = 2"},
+		{"an organisation is added", `INSERT INTO organisations (kind, name, kvk, address, postcode, city, phone, care_office_region, created_at, updated_at)
+			VALUES ('gp_post', 'Post Noord', '12345678', 'Straat 1', '1234 AB', 'Stad', '010', 'Regio', ` + stamp + `, ` + stamp + `)`},
+		{"a location loses its fixed practice", "UPDATE locations SET fixed_gp_practice_id = NULL WHERE id % 7 = 0"},
+		{"first-line contacts are removed", "DELETE FROM contact_points WHERE role = 'first_line' AND (location_id % 2 = 0 OR organisation_id = 2)"},
 		{"contact points are removed", "DELETE FROM contact_points WHERE role = 'behaviour_specialist' AND location_id % 3 = 1"},
 		{"a contact point is added", `INSERT INTO contact_points (organisation_id, location_id, role, name, phone, hours, created_at, updated_at)
 			VALUES (NULL, 3, 'behaviour_specialist', 'Gedragsdeskundige', '010', '24_7', ` + stamp + `, ` + stamp + `)`},
