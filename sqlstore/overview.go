@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -150,10 +151,11 @@ func andWhere(join, cond string) string {
 	return join + cond
 }
 
-// has24 is true when the location or its provider has a contact point with role for day and night.
+// has24 is true when the location or its provider has a contact point with role for day and
+// night: two seeks, one per owner, rather than one condition with OR that no index serves.
 func has24(role mgz.ContactRole) string {
-	return `EXISTS (SELECT 1 FROM contact_points c WHERE c.role = '` + string(role) + `' AND c.hours = '24_7'
-		AND (c.location_id = l.id OR c.organisation_id = l.provider_id))`
+	return `(EXISTS (SELECT 1 FROM contact_points c WHERE c.location_id = l.id AND c.role = '` + string(role) + `' AND c.hours = '24_7')
+		OR EXISTS (SELECT 1 FROM contact_points c WHERE c.organisation_id = l.provider_id AND c.role = '` + string(role) + `' AND c.hours = '24_7'))`
 }
 
 // sortKey is the first key of an order: an expression and whether it counts (sorted most first).
@@ -238,13 +240,19 @@ func (o *Overview) OverviewCount(ctx context.Context, f mgz.OverviewFilter, toda
 	}
 	s := newSelection(mgz.OverviewFilter{OnlyProviderID: f.OnlyProviderID, ProviderID: f.ProviderID, Municipality: f.Municipality,
 		Sector: f.Sector, Lifecycle: f.Lifecycle, Ready: f.Ready}, today, o.db.dialect)
-	q, args := s.bind("SELECT COUNT(*) FROM " + s.from + s.w.String())
-	var n int
-	err := o.q().QueryRowContext(ctx, q, args...).Scan(&n)
+	f.Sort, f.After, f.Offset, f.Limit = "", nil, 0, 0
+	v, err := o.memoized(ctx, filterKey("count", f, today), func() (any, error) {
+		q, args := s.bind("SELECT COUNT(*) FROM " + s.from + s.w.String())
+		var n int
+		if err := o.q().QueryRowContext(ctx, q, args...).Scan(&n); err != nil {
+			return nil, fmt.Errorf("regio-overzicht tellen: %w", err)
+		}
+		return n, nil
+	})
 	if err != nil {
-		return 0, fmt.Errorf("regio-overzicht tellen: %w", err)
+		return 0, err
 	}
-	return n, nil
+	return v.(int), nil
 }
 
 // pageQuery is the query of the ids of one page of f, in order, with each row's sort key.
@@ -355,8 +363,26 @@ func rowsQuery(ids []int64, today mgz.Date) (string, []any) {
 	return strings.ReplaceAll(q, "$T", "$1"), args
 }
 
-// rowsOf reads the rows of ids with all their counts, in the order of ids.
+// rowsOf returns the rows of ids with all their counts, in the order of ids: kept ones
+// (memoizedByLocation) and the others read.
 func (o *Overview) rowsOf(ctx context.Context, ids []int64, today mgz.Date) ([]mgz.OverviewRow, error) {
+	byID, err := memoizedByLocation(ctx, o.scope, "rows", today.String(), ids, func(ids []int64) (map[int64]mgz.OverviewRow, error) {
+		return o.readRows(ctx, ids, today)
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]mgz.OverviewRow, 0, len(ids))
+	for _, id := range ids {
+		r := byID[id]
+		r.Deliveries = slices.Clone(r.Deliveries)
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// readRows reads the rows of ids with all their counts.
+func (o *Overview) readRows(ctx context.Context, ids []int64, today mgz.Date) (map[int64]mgz.OverviewRow, error) {
 	q, args := rowsQuery(ids, today)
 	rows, err := o.q().QueryContext(ctx, q, args...)
 	if err != nil {
@@ -406,13 +432,13 @@ func (o *Overview) rowsOf(ctx context.Context, ids []int64, today mgz.Date) ([]m
 	if err := loadDeliveries(ctx, o.q(), ls); err != nil {
 		return nil, err
 	}
-	out := make([]mgz.OverviewRow, 0, len(ids))
-	for i, id := range ids {
-		r := byID[id]
-		r.Deliveries = ls[i].Deliveries
-		out = append(out, r)
+	for _, l := range ls {
+		if r, ok := byID[l.ID]; ok {
+			r.Deliveries = l.Deliveries
+			byID[l.ID] = r
+		}
 	}
-	return out, nil
+	return byID, nil
 }
 
 // OverviewRows implements mgz.OverviewStore.

@@ -29,6 +29,8 @@ type overviewMemo struct {
 	// The agreements' metadata per provider, at agreementsGen.
 	agreements    map[int64][]mgz.AgreementMeta
 	agreementsGen int64
+	// Values per location, by kind (locationValues).
+	locations map[string]*locationMemo
 }
 
 type overviewMemoEntry struct {
@@ -246,4 +248,87 @@ func (m *overviewMemo) keepAgreements(providers []int64, read []mgz.AgreementMet
 	for _, a := range read {
 		m.agreements[a.ProviderID] = append(m.agreements[a.ProviderID], a)
 	}
+}
+
+// The overview's page reads, per location, its row with all counts, its prerequisites' current
+// items and the register's facts about it. Those are kept per location too, for the change
+// generation and the day, so a page the region has seen since the last change costs a lookup.
+// A kind's values are dropped as a whole when the generation or the day moves; there is at most
+// one value per location and kind.
+
+type locationMemo struct {
+	gen  int64
+	day  string
+	vals map[int64]any
+}
+
+// locationValues returns the kept values of kind for ids at gen and day through found, and the
+// ids that are not kept.
+func (m *overviewMemo) locationValues(kind string, gen int64, day string, ids []int64, found func(id int64, v any)) (missing []int64) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	lm := m.locations[kind]
+	if lm == nil || lm.gen != gen || lm.day != day {
+		return ids
+	}
+	for _, id := range ids {
+		if v, ok := lm.vals[id]; ok {
+			found(id, v)
+		} else {
+			missing = append(missing, id)
+		}
+	}
+	return missing
+}
+
+// keepLocationValues keeps the values of kind read at gen for day.
+func (m *overviewMemo) keepLocationValues(kind string, gen int64, day string, vals map[int64]any) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.locations == nil {
+		m.locations = map[string]*locationMemo{}
+	}
+	lm := m.locations[kind]
+	if lm == nil || lm.gen != gen || lm.day != day {
+		if lm != nil && lm.gen > gen {
+			return // read before a newer generation was kept
+		}
+		lm = &locationMemo{gen: gen, day: day, vals: map[int64]any{}}
+		m.locations[kind] = lm
+	}
+	for id, v := range vals {
+		lm.vals[id] = v
+	}
+}
+
+// memoizedByLocation returns the values of kind for ids: the kept ones, and the others read by
+// read (which gets only the ids not kept, and whose answer for an id it leaves out is the zero
+// value). Inside a transaction it always reads. day is "" for values that do not depend on the
+// day. Callers must not change what they get: the values are shared.
+func memoizedByLocation[V any](ctx context.Context, s scope, kind, day string, ids []int64, read func([]int64) (map[int64]V, error)) (map[int64]V, error) {
+	if s.tx != nil || len(ids) == 0 {
+		return read(ids)
+	}
+	gen, err := s.generation(ctx)
+	if err != nil {
+		return nil, err
+	}
+	m := memoOf(s.db)
+	out := make(map[int64]V, len(ids))
+	missing := m.locationValues(kind, gen, day, ids, func(id int64, v any) { out[id] = v.(V) })
+	if len(missing) == 0 {
+		return out, nil
+	}
+	got, err := read(missing)
+	if err != nil {
+		return nil, err
+	}
+	keep := make(map[int64]any, len(missing))
+	for _, id := range missing {
+		v := got[id]
+		out[id] = v
+		keep[id] = v
+	}
+	m.keepLocationValues(kind, gen, day, keep)
+	return out, nil
 }

@@ -84,6 +84,68 @@ func checkMemo(t *testing.T, db *DB, when string) {
 	if !reflect.DeepEqual(gotR, wantR) {
 		t.Fatalf("%s: kept register counts %+v, counted %+v", when, gotR, wantR)
 	}
+	// The values kept per location: rows, items and the register's facts, for every location and
+	// for a part of them (a page), equal to a read.
+	var ids []int64
+	if err := func() error {
+		rows, err := db.sql.QueryContext(ctx, "SELECT id FROM locations ORDER BY id")
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			ids = append(ids, id)
+		}
+		return rows.Err()
+	}(); err != nil {
+		t.Fatal(err)
+	}
+	pr := &Prerequisites{scope{db: db}}
+	for _, part := range [][]int64{ids[:len(ids)/3], ids, append([]int64{1 << 40}, ids[len(ids)/2:]...)} {
+		gotRows, err := o.rowsOf(ctx, part, overviewToday)
+		if err != nil {
+			t.Fatal(err)
+		}
+		readRows, err := o.readRows(ctx, part, overviewToday)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, id := range part {
+			if want := readRows[id]; !reflect.DeepEqual(gotRows[i], want) {
+				t.Fatalf("%s: location %d: kept row %+v, read %+v", when, id, gotRows[i], want)
+			}
+		}
+		gotItems, err := pr.ItemsOf(ctx, part)
+		if err != nil {
+			t.Fatal(err)
+		}
+		readItems, err := pr.itemsOf(ctx, part)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range part {
+			if !sameItems(gotItems[id], readItems[id]) {
+				t.Fatalf("%s: location %d: kept items %+v, read %+v", when, id, gotItems[id], readItems[id])
+			}
+		}
+		gotFacts, err := pr.RegisterFactsOf(ctx, part)
+		if err != nil {
+			t.Fatal(err)
+		}
+		readFacts, err := pr.registerFactsOf(ctx, part)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range part {
+			if gotFacts[id] != readFacts[id] {
+				t.Fatalf("%s: location %d: kept register facts %+v, read %+v", when, id, gotFacts[id], readFacts[id])
+			}
+		}
+	}
 	for _, f := range memoFilters() {
 		want := queriedIDs(t, o, f)
 		var got []int64
@@ -145,6 +207,23 @@ func checkMemo(t *testing.T, db *DB, when string) {
 			}
 		}
 	}
+}
+
+// sameItems reports whether a and b hold the same items in any order.
+func sameItems(a, b []mgz.PrerequisiteItem) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	byID := map[int64]mgz.PrerequisiteItem{}
+	for _, it := range a {
+		byID[it.ID] = it
+	}
+	for _, it := range b {
+		if got, ok := byID[it.ID]; !ok || !reflect.DeepEqual(got, it) {
+			return false
+		}
+	}
+	return true
 }
 
 // Every kind of change the overview is computed from moves the generation, and the kept orders,

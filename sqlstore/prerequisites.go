@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -72,8 +73,27 @@ func (p *Prerequisites) Items(ctx context.Context, locationID int64) ([]mgz.Prer
 	return p.items(ctx, "SELECT "+itemColumns+" FROM prerequisite_items WHERE location_id = $1 AND "+current+" ORDER BY key", locationID)
 }
 
-// ItemsOf implements mgz.PrerequisiteStore.
+// ItemsOf implements mgz.PrerequisiteStore. The items are kept with the overview's values per
+// location until the change generation moves (0019: every change of an item moves it); each
+// caller gets its own slices.
 func (p *Prerequisites) ItemsOf(ctx context.Context, ids []int64) (map[int64][]mgz.PrerequisiteItem, error) {
+	kept, err := memoizedByLocation(ctx, p.scope, "items", "", ids, func(ids []int64) (map[int64][]mgz.PrerequisiteItem, error) {
+		return p.itemsOf(ctx, ids)
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64][]mgz.PrerequisiteItem, len(kept))
+	for id, its := range kept {
+		if its != nil {
+			out[id] = slices.Clone(its)
+		}
+	}
+	return out, nil
+}
+
+// itemsOf reads the current items of the locations ids.
+func (p *Prerequisites) itemsOf(ctx context.Context, ids []int64) (map[int64][]mgz.PrerequisiteItem, error) {
 	out := make(map[int64][]mgz.PrerequisiteItem, len(ids))
 	if len(ids) == 0 {
 		return out, nil
@@ -212,6 +232,15 @@ var registerFactKeys = [4]mgz.PrerequisiteKey{mgz.PrereqFirstLine24h, mgz.Prereq
 
 // RegisterFactsOf implements mgz.PrerequisiteStore.
 func (p *Prerequisites) RegisterFactsOf(ctx context.Context, ids []int64) (map[int64]mgz.RegisterFacts, error) {
+	// Kept per location with the overview's values: every table the facts are read from moves
+	// the change generation (0019).
+	return memoizedByLocation(ctx, p.scope, "facts", "", ids, func(ids []int64) (map[int64]mgz.RegisterFacts, error) {
+		return p.registerFactsOf(ctx, ids)
+	})
+}
+
+// registerFactsOf reads the register's facts about the locations ids.
+func (p *Prerequisites) registerFactsOf(ctx context.Context, ids []int64) (map[int64]mgz.RegisterFacts, error) {
 	out := make(map[int64]mgz.RegisterFacts, len(ids))
 	if len(ids) == 0 {
 		return out, nil
@@ -221,7 +250,7 @@ func (p *Prerequisites) RegisterFactsOf(ctx context.Context, ids []int64) (map[i
 	for i, id := range ids {
 		ph[i], args[i] = fmt.Sprintf("$%d", i+1), id
 	}
-	f := registerFacts()
+	f := registerFactsOfRow() // seeks per row: cheaper for a page than listing every owner of a role
 	rows, err := p.q().QueryContext(ctx, `SELECT l.id, `+strings.Join(f[:], ", ")+`
 		FROM locations l JOIN organisations p ON p.id = l.provider_id WHERE l.id IN (`+strings.Join(ph, ", ")+`)`, args...)
 	if err != nil {
