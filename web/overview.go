@@ -1,12 +1,14 @@
 package web
 
 import (
+	"cmp"
 	"encoding/base64"
 	"encoding/json"
 	"html/template"
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -276,20 +278,26 @@ var _ io.Writer = (*lazyWriter)(nil)
 func (d pageData) RegionOverview() bool { return service.CanSeeRegionalOverview(d.Actor) }
 
 type overviewPageData struct {
-	Page        service.RegionalOverview
-	Filter      mgz.OverviewFilter
-	Providers   []mgz.Organisation
-	Statuses    []statusOption
-	From, To    int
-	NextURL     string
-	FirstURL    string
-	CSVURL      string
-	ReadyChart  template.HTML
-	TrendChart  template.HTML
-	ShowTrends  bool   // the trends per quarter were asked for
-	TrendsURL   string // this selection with its trends
-	ShowTotals  bool
-	OwnProvider bool
+	Page       service.RegionalOverview
+	Filter     mgz.OverviewFilter
+	Providers  []mgz.Organisation
+	Statuses   []statusOption
+	From, To   int
+	NextURL    string
+	FirstURL   string
+	CSVURL     string
+	ReadyChart template.HTML
+	TrendChart template.HTML
+	ShowTrends bool   // the trends per quarter were asked for
+	TrendsURL  string // this selection with its trends
+	ShowTotals bool
+	// Totals are the rows of the table per care provider: all of them in a small region (or when
+	// asked for), otherwise the totalsShown providers with the most locations that are not ready.
+	Totals        []mgz.ProviderTotals
+	TotalsAll     bool   // Totals holds every provider of the selection
+	TotalsAllURL  string // this selection with every provider's totals
+	TotalsSkipped int    // the providers left out of Totals
+	OwnProvider   bool
 	// Gaps are the uncovered roster gaps of the next 14 days (issue 13), on the first page.
 	Gaps *overviewGaps
 }
@@ -307,6 +315,10 @@ var overviewStatuses = func() []statusOption {
 func (s *Server) pageOverview(w http.ResponseWriter, r *http.Request) error {
 	q := newQueryParams(r)
 	f := overviewFilter(q)
+	first := f.After == nil && f.Offset == 0
+	// The trends per quarter read the whole history of the selection: shown when asked for.
+	trends := q.bool("trends") && first
+	allTotals := q.bool("aanbieders") && first
 	if err := q.err(); err != nil {
 		return err
 	}
@@ -314,9 +326,6 @@ func (s *Server) pageOverview(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	first := f.After == nil && f.Offset == 0
-	// The trends per quarter read the whole history of the selection: shown when asked for.
-	trends := first && q.bool("trends")
 	page, err := s.cfg.Service.RegionalOverview(r.Context(), actorOf(r), e, f, service.OverviewParts{Totals: first, Trends: trends})
 	if err != nil {
 		return err
@@ -351,6 +360,9 @@ func (s *Server) pageOverview(w http.ResponseWriter, r *http.Request) error {
 	}
 	d.CSVURL = "/api/v1/overview?" + overviewQuery(f, url.Values{"format": {"csv"}})
 	if first {
+		d.Totals, d.TotalsAll = attentionFirst(page.Providers, allTotals)
+		d.TotalsSkipped = len(page.Providers) - len(d.Totals)
+		d.TotalsAllURL = "/overzicht?" + overviewQuery(f, url.Values{"aanbieders": {"1"}}) + "#per-zorgaanbieder"
 		bars := make([]chart.Bar, 0, len(page.Providers))
 		for _, p := range page.Providers {
 			bars = append(bars, chart.Bar{Label: p.ProviderName, Value: p.Ready, Total: p.Locations})
@@ -368,6 +380,31 @@ func (s *Server) pageOverview(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.render(w, r, http.StatusOK, "overview", pageData{Title: "Regio-overzicht", Nav: "overzicht", Data: d})
 	return nil
+}
+
+// totalsShown is how many providers the overview's table per care provider shows when the
+// selection has more than totalsAllMax: a national selection has over a thousand, a page that no
+// one reads to the end and that costs most of the page's time to render.
+const (
+	totalsAllMax = 40
+	totalsShown  = 25
+)
+
+// attentionFirst returns the providers' totals the overview page shows: all of them when there
+// are at most totalsAllMax or all is asked for, else the totalsShown providers with the most
+// locations that are not ready (then the most overdue reports, then by name), in that order.
+func attentionFirst(ps []mgz.ProviderTotals, all bool) ([]mgz.ProviderTotals, bool) {
+	if all || len(ps) <= totalsAllMax {
+		return ps, true
+	}
+	out := slices.Clone(ps)
+	slices.SortStableFunc(out, func(a, b mgz.ProviderTotals) int {
+		if c := cmp.Compare(b.Locations-b.Ready, a.Locations-a.Ready); c != 0 {
+			return c
+		}
+		return cmp.Compare(b.OverdueReports, a.OverdueReports)
+	})
+	return out[:totalsShown], false
 }
 
 // locationOpening fills the location page's "Afspraken vóór opening" warning.

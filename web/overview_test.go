@@ -231,3 +231,57 @@ func TestLocationPageWarnsAgreementsBeforeOpening(t *testing.T) {
 		t.Errorf("back to planned: %d, want 422", r.status)
 	}
 }
+
+// At national scale the selection has over a thousand care providers: the page's table per
+// provider then shows the 25 with the most locations that are not ready, says how many it leaves
+// out and links to all of them; aanbieders=1 shows every provider.
+func TestOverviewPageShowsTheProvidersNeedingAttentionFirst(t *testing.T) {
+	ts := newTestServer(t, false)
+	ctx := context.Background()
+	err := ts.reg.Atomic(ctx, func(reg mgz.RegisterService) error {
+		for i := range 45 {
+			p := mgz.Organisation{Kind: mgz.KindCareProvider, Name: fmt.Sprintf("Aanbieder %03d", i), KvK: fmt.Sprintf("770%05d", i),
+				Address: "Laan 1", Postcode: "9900 AA", City: "Teststad", Phone: "0120 555000", CareOfficeRegion: "Regio Test"}
+			if err := reg.CreateOrganisation(ctx, &p); err != nil {
+				return err
+			}
+			// Provider i has i+1 locations, none of them ready: the last ones need the most attention.
+			for j := range i + 1 {
+				l := mgz.Location{ProviderID: p.ID, Name: fmt.Sprintf("Locatie %03d-%02d", i, j), Address: "Laan 2", Postcode: "9900 AB",
+					Municipality: "Teststad", Setting: mgz.SettingClusteredHousing, Sector: mgz.SectorElderly,
+					Deliveries: []mgz.Delivery{mgz.DeliveryVPT}, Places: 10}
+				if err := reg.CreateLocation(ctx, &l); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := ts.as(t, ts.rho.ID, mgz.RoleViewer)
+	body := string(c.do(t, "GET", "/overzicht", nil).body)
+	table := body[strings.Index(body, "<caption>Totalen per zorgaanbieder"):]
+	table = table[:strings.Index(table, "</table>")]
+	if n := strings.Count(table, `data-label="Zorgaanbieder"`); n != 25 {
+		t.Fatalf("the table shows %d providers, want 25", n)
+	}
+	first, last := strings.Index(table, "Aanbieder 044"), strings.Index(table, "Aanbieder 020")
+	if first < 0 || last < first || strings.Contains(table, "Aanbieder 019") {
+		t.Errorf("want providers 044 down to 020 (most locations not ready first), got %s", table)
+	}
+	for _, want := range []string{"20 andere zorgaanbieders staan niet in de tabel", `href="/overzicht?aanbieders=1#per-zorgaanbieder"`, "Toon alle 45 zorgaanbieders"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the page lacks %q", want)
+		}
+	}
+	all := string(c.do(t, "GET", "/overzicht?aanbieders=1", nil).body)
+	all = all[strings.Index(all, "<caption>Totalen per zorgaanbieder"):]
+	if n := strings.Count(all[:strings.Index(all, "</table>")], `data-label="Zorgaanbieder"`); n != 45 {
+		t.Errorf("aanbieders=1 shows %d providers, want 45", n)
+	}
+	if r := c.do(t, "GET", "/overzicht?aanbieders=misschien", nil); r.status != 422 && r.status != 400 {
+		t.Errorf("aanbieders=misschien: %d, want a refusal", r.status)
+	}
+}
