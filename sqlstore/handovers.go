@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -220,36 +221,74 @@ func (hs *Handovers) SetMaxAgeMonths(ctx context.Context, months int) error {
 	return hs.setIntSetting(ctx, keyHandoverMaxAge, months)
 }
 
-// AgesAt implements mgz.HandoverStore: one grouped query over the page's locations; each
-// client's last confirmation is found through the confirmations' index.
+// AgesAt implements mgz.HandoverStore. Per location it keeps, until the change generation moves
+// (0019, 0020: confirmations and clients moving it), when each Wlz client's handover was last
+// confirmed, sorted; the ages at any moment are then counted without reading the database.
 func (hs *Handovers) AgesAt(ctx context.Context, locationIDs []int64, confirmedBefore time.Time) (map[int64]mgz.HandoverAges, error) {
 	out := map[int64]mgz.HandoverAges{}
 	if len(locationIDs) == 0 {
 		return out, nil
 	}
-	args := []any{formatTime(confirmedBefore)}
-	ph := make([]string, len(locationIDs))
-	for i, id := range locationIDs {
-		args = append(args, id)
-		ph[i] = fmt.Sprintf("$%d", i+2)
+	lasts, err := memoizedByLocation(ctx, hs.scope, "handover_lasts", "", locationIDs, func(ids []int64) (map[int64]handoverLasts, error) {
+		return hs.lastConfirmations(ctx, ids)
+	})
+	if err != nil {
+		return nil, err
 	}
-	rows, err := hs.q().QueryContext(ctx, `SELECT location_id,
-		SUM(CASE WHEN last IS NULL THEN 1 ELSE 0 END), SUM(CASE WHEN last < $1 THEN 1 ELSE 0 END)
-		FROM (SELECT p.location_id AS location_id,
-			(SELECT MAX(c.confirmed_at) FROM handover_confirmations c WHERE c.patient_id = p.id) AS last
-			FROM patients p WHERE p.wlz <> 'none' AND p.location_id IN (`+strings.Join(ph, ", ")+`)) x
-		GROUP BY location_id`, args...)
+	before := formatTime(confirmedBefore)
+	for id, l := range lasts {
+		if l.missing == 0 && len(l.at) == 0 {
+			continue // no Wlz clients
+		}
+		out[id] = mgz.HandoverAges{Missing: l.missing, Outdated: sort.SearchStrings(l.at, before)}
+	}
+	return out, nil
+}
+
+// handoverLasts are a location's Wlz clients without a confirmed handover (missing) and the
+// moments the others' handovers were last confirmed (at, as stored: formatTime sorts in time).
+type handoverLasts struct {
+	missing int
+	at      []string
+}
+
+// lastConfirmations reads, per location of ids, when each Wlz client's handover was last
+// confirmed: one query over the locations' clients; each client's last confirmation is found
+// through the confirmations' index.
+func (hs *Handovers) lastConfirmations(ctx context.Context, ids []int64) (map[int64]handoverLasts, error) {
+	args := make([]any, len(ids))
+	ph := make([]string, len(ids))
+	for i, id := range ids {
+		args[i] = id
+		ph[i] = fmt.Sprintf("$%d", i+1)
+	}
+	rows, err := hs.q().QueryContext(ctx, `SELECT p.location_id,
+		(SELECT MAX(c.confirmed_at) FROM handover_confirmations c WHERE c.patient_id = p.id)
+		FROM patients p WHERE p.wlz <> 'none' AND p.location_id IN (`+strings.Join(ph, ", ")+`)`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("ouderdom van overdrachten per locatie lezen: %w", err)
 	}
 	defer rows.Close()
+	out := map[int64]handoverLasts{}
 	for rows.Next() {
 		var loc int64
-		var a mgz.HandoverAges
-		if err := rows.Scan(&loc, &a.Missing, &a.Outdated); err != nil {
-			return nil, err
+		var last sql.NullString
+		if err := rows.Scan(&loc, &last); err != nil {
+			return nil, fmt.Errorf("ouderdom van overdrachten per locatie lezen: %w", err)
 		}
-		out[loc] = a
+		l := out[loc]
+		if last.Valid {
+			l.at = append(l.at, last.String)
+		} else {
+			l.missing++
+		}
+		out[loc] = l
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for _, l := range out {
+		sort.Strings(l.at)
+	}
+	return out, nil
 }

@@ -146,6 +146,39 @@ func checkMemo(t *testing.T, db *DB, when string) {
 			}
 		}
 	}
+	// The handover ages, kept per location, at two moments: as one grouped query counts them.
+	for _, before := range []string{"2026-01-01T00:00:00.000Z", "2026-03-01T10:00:00.001Z"} {
+		at, err := parseTime(before)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := (&Handovers{scope{db: db}}).AgesAt(ctx, ids, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[int64]mgz.HandoverAges{}
+		rows, err := db.sql.QueryContext(ctx, `SELECT location_id,
+			SUM(CASE WHEN last IS NULL THEN 1 ELSE 0 END), SUM(CASE WHEN last < $1 THEN 1 ELSE 0 END)
+			FROM (SELECT p.location_id AS location_id,
+				(SELECT MAX(c.confirmed_at) FROM handover_confirmations c WHERE c.patient_id = p.id) AS last
+				FROM patients p WHERE p.wlz <> 'none' AND p.location_id IS NOT NULL) x
+			GROUP BY location_id`, before)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var loc int64
+			var a mgz.HandoverAges
+			if err := rows.Scan(&loc, &a.Missing, &a.Outdated); err != nil {
+				t.Fatal(err)
+			}
+			want[loc] = a
+		}
+		rows.Close()
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s: handover ages before %s: kept %v, counted %v", when, before, got, want)
+		}
+	}
 	for _, f := range memoFilters() {
 		want := queriedIDs(t, o, f)
 		var got []int64
@@ -233,9 +266,19 @@ func TestOverviewMemoFollowsEveryChange(t *testing.T) {
 	seedRegion(t, db, 70)
 	ctx := context.Background()
 	o := &Overview{scope{db: db}}
-	checkMemo(t, db, "after seeding")
 	const stamp = "'2026-03-01T10:00:00.000Z'"
+	// Handovers without a confirmation yet (they count as missing).
+	if _, err := db.sql.ExecContext(ctx, `INSERT INTO handovers (patient_id, version, lead_org_id, lead_name, lead_reach, wishes, created_at, created_by_name)
+		SELECT id, 1, 1, 'Arts', '010', '[]', `+stamp+`, 'Arts' FROM patients WHERE id % 4 = 0`); err != nil {
+		t.Fatal(err)
+	}
+	checkMemo(t, db, "after seeding")
 	steps := []struct{ name, sql string }{
+		{"handovers are confirmed", `INSERT INTO handover_confirmations (patient_id, version, confirmed_at, name, org_id)
+			SELECT patient_id, 1, CASE WHEN patient_id % 8 = 0 THEN '2025-06-01T08:00:00.000Z' ELSE ` + stamp + ` END, 'Arts', 1 FROM handovers`},
+		{"a handover is confirmed again", `INSERT INTO handover_confirmations (patient_id, version, confirmed_at, name, org_id)
+			SELECT patient_id, 1, '2026-03-02T08:00:00.000Z', 'Arts', 1 FROM handovers WHERE patient_id % 16 = 0`},
+		{"a confirmation is removed", "DELETE FROM handover_confirmations WHERE patient_id % 12 = 0"},
 		{"clients move", "UPDATE patients SET location_id = 2 WHERE id IN (1, 2, 3)"},
 		{"a client is registered nowhere", "UPDATE patients SET gp_practice_id = NULL WHERE id IN (20, 21, 22, 23)"},
 		{"a client leaves", "DELETE FROM patients WHERE id = 30"},
