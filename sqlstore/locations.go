@@ -119,6 +119,7 @@ const noFirstLine = `NOT EXISTS (SELECT 1 FROM contact_points c WHERE c.location
 // Locations implements mgz.RegisterService.
 func (r *Register) Locations(ctx context.Context, f mgz.LocationFilter) ([]mgz.Location, int, error) {
 	var w where
+	w.ids("id", f.IDs)
 	if f.ProviderID != 0 {
 		w.add("provider_id = %s", f.ProviderID)
 	}

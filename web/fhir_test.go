@@ -341,6 +341,10 @@ func TestFHIRRegisterSearchByAGBAndKvK(t *testing.T) {
 	if !slices.Contains(entryIDs(b), itoa(f.loc.ID)) || *b.Total != len(b.Entry) {
 		t.Errorf("locations of the provider: %v (total %d)", entryIDs(b), *b.Total)
 	}
+	// _id selects exactly that location, not every location.
+	if b := bundleOf(t, fhirGet(t, f.gp2Doc, "/fhir/Location?_id="+itoa(f.loc.ID))); len(b.Entry) != 1 || entryIDs(b)[0] != itoa(f.loc.ID) || *b.Total != 1 {
+		t.Errorf("Location?_id=%d found %v (total %d), want only that location", f.loc.ID, entryIDs(b), *b.Total)
+	}
 	for _, e := range b.Entry {
 		var l fhir.Location
 		_ = json.Unmarshal(e.Resource, &l)
