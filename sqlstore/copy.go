@@ -602,8 +602,9 @@ func readPostgresCatalogue(ctx context.Context, db *sql.DB) (*pgCatalogue, error
 	if err != nil {
 		return fail(err)
 	}
+	// Generated columns (0021: patient_parties.folded) are computed by PostgreSQL: not copied.
 	err = eachRow(ctx, db, `SELECT table_name, column_name, data_type, is_identity FROM information_schema.columns
-		WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position`, func(r *sql.Rows) error {
+		WHERE table_schema = current_schema() AND is_generated = 'NEVER' ORDER BY table_name, ordinal_position`, func(r *sql.Rows) error {
 		var t, col, typ, identity string
 		if err := r.Scan(&t, &col, &typ, &identity); err != nil {
 			return err
