@@ -45,6 +45,9 @@ const (
 	// CopyIndexes: the target's indexes and foreign keys, dropped for the copy, are being made
 	// again (Table names the table).
 	CopyIndexes
+	// CopyAnalyzing: after the commit, the target's planner statistics and visibility map are
+	// brought up to date (VACUUM (ANALYZE)), as after any bulk load.
+	CopyAnalyzing
 )
 
 // CopyProgress reports how far a copy is, for a progress display.
@@ -72,6 +75,9 @@ type CopyResult struct {
 	Rows int64
 	// AuditEntries is the number of audit log entries whose chain verified on the target.
 	AuditEntries int
+	// AnalyzeErr is set when VACUUM (ANALYZE) failed after the copy was committed: the copy is
+	// complete, but until autovacuum has run the planner knows nothing about the new rows.
+	AnalyzeErr error
 }
 
 // TargetNotEmptyError refuses a copy into a database that already holds data.
@@ -167,6 +173,13 @@ func (db *DB) CopyTo(ctx context.Context, dst *DB, progress func(CopyProgress)) 
 	}
 	if err := tx.Commit(); err != nil {
 		return CopyResult{}, fmt.Errorf("kopie vastleggen: %w", err)
+	}
+	// Without statistics PostgreSQL plans the first queries on the new rows blind (a national
+	// region's lists by sequential scans), and index-only scans visit the table until the
+	// visibility map is set: both wait for autovacuum otherwise. VACUUM runs outside a transaction.
+	progress(CopyProgress{Stage: CopyAnalyzing})
+	if _, err := conn.ExecContext(ctx, "VACUUM (ANALYZE)"); err != nil {
+		res.AnalyzeErr = err
 	}
 	return res, nil
 }

@@ -176,11 +176,19 @@ func TestCopyToMovesEveryRowWithItsIdAndNewRowsGetFreshIds(t *testing.T) {
 	if err != nil {
 		t.Fatalf("CopyTo: %v", err)
 	}
-	if want := []CopyStage{CopyCounting, CopyAudit, CopyRows, CopyIndexes, CopyVerifying, CopyAudit}; !reflect.DeepEqual(stages, want) {
+	if want := []CopyStage{CopyCounting, CopyAudit, CopyRows, CopyIndexes, CopyVerifying, CopyAudit, CopyAnalyzing}; !reflect.DeepEqual(stages, want) {
 		t.Errorf("stages %v, want %v", stages, want)
 	}
 	if res.AuditEntries != 25 {
 		t.Errorf("AuditEntries = %d, want 25", res.AuditEntries)
+	}
+	// After the commit the planner has statistics of the copied rows (VACUUM (ANALYZE)).
+	var analyzed bool
+	if err := dst.sql.QueryRowContext(ctx, "SELECT last_vacuum IS NOT NULL AND last_analyze IS NOT NULL FROM pg_stat_user_tables WHERE relname = 'patients'").Scan(&analyzed); err != nil {
+		t.Fatal(err)
+	}
+	if res.AnalyzeErr != nil || !analyzed {
+		t.Errorf("the copied patients were not vacuumed and analysed (%v)", res.AnalyzeErr)
 	}
 	var tables []string
 	var rows int64

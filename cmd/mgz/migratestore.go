@@ -87,6 +87,9 @@ func runMigrateStore(ctx context.Context, env *environment, args []string) int {
 	fmt.Fprintf(env.stdout, "Regio verhuisd naar PostgreSQL in %s: %d rijen in %d tabellen, elke tabel gecontroleerd.\n",
 		time.Since(start).Round(100*time.Millisecond), res.Rows, len(res.Tables))
 	fmt.Fprintf(env.stdout, "Auditlog in orde: %d regels, de keten is ongeschonden.\n", res.AuditEntries)
+	if res.AnalyzeErr != nil {
+		fmt.Fprintf(env.stderr, "Let op: de statistieken voor PostgreSQL zijn niet bijgewerkt (%v). De kopie is volledig; voer als eigenaar van de database VACUUM (ANALYZE) uit, anders zijn de eerste opvragingen traag tot autovacuum dat gedaan heeft.\n", res.AnalyzeErr)
+	}
 	fmt.Fprintf(env.stdout, "Start mgz nu met --db %s (het SQLite-bestand %s blijft zoals het was; bewaar het tot u zeker bent).\n",
 		showDB(*to), *from)
 	return 0
@@ -137,6 +140,8 @@ func (p *copyProgress) report(c sqlstore.CopyProgress) {
 			fmt.Fprintln(p.w, "Indexen en verwijzingen opbouwen en controleren…")
 		case sqlstore.CopyVerifying:
 			fmt.Fprintln(p.w, "De kopie vergelijken met de bron…")
+		case sqlstore.CopyAnalyzing:
+			fmt.Fprintln(p.w, "Vastgelegd. Statistieken voor PostgreSQL bijwerken (VACUUM ANALYZE)…")
 		case sqlstore.CopyAudit:
 			if p.copied {
 				fmt.Fprintln(p.w, "De hashketen van het auditlog in de kopie controleren…")
