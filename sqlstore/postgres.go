@@ -26,9 +26,16 @@ import (
 //     the entry that reads the chain head and the one that appends after it hold the same lock,
 //     whichever mgz instance runs them, and ids come from the table's identity in lock order.
 //     Reads outside a transaction do not wait.
-//   - Arguments are sent in the simple protocol: pgx writes them into the statement as literals
-//     of the right type, so a statement like `$1 IS NULL OR x = $1` needs no type casts, as on
-//     SQLite. Go booleans become 0 and 1, as SQLite stores them.
+//   - Statements are prepared once per connection and kept (pgx's QueryExecModeCacheStatement,
+//     an LRU of 512 per connection), as SQLite's are by stmtcache.go: the server parses and
+//     plans a statement the first time a connection runs it, and, once it has run five times,
+//     keeps one generic plan for it when that plan is estimated no dearer than planning for
+//     each call's arguments (plan_cache_mode auto). The server types each $n where it first
+//     meets it, so a parameter whose first use leaves its type open (`$1 IS NULL OR x = $1`,
+//     `SELECT $1`) is cast: CAST($1 AS BIGINT) reads the same on SQLite. Go booleans become 0
+//     and 1, as SQLite stores them. A statement without arguments runs in the simple protocol
+//     (migrations, LISTEN). A URL that sets default_query_exec_mode (simple_protocol behind a
+//     pooler in transaction mode that keeps no prepared statements) keeps its choice.
 //   - An acknowledged change is durable: synchronous_commit stays on, so a commit returns only
 //     after the server has flushed its WAL.
 //
@@ -54,7 +61,9 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("PostgreSQL-adres %s is ongeldig (voorbeeld: postgres://mgz@db.example:5432/mgz): %w", redactDSN(dsn), err)
 	}
-	cfg.DefaultQueryExecMode = pgx.QueryExecModeSimpleProtocol
+	if !strings.Contains(dsn, "default_query_exec_mode") {
+		cfg.DefaultQueryExecMode = pgx.QueryExecModeCacheStatement
+	}
 	// A caller that leaves stops its statement on the server as well: pgx sends a cancel request
 	// (the server ends the statement with query_canceled and the connection stays usable), and
 	// closes the connection only if the server does not answer that within cancelGrace. Closing
@@ -170,6 +179,13 @@ func pgConnectionGone(err error) bool {
 	}
 	var ne net.Error
 	return errors.As(err, &ne) || isPgConnLost(err)
+}
+
+// pgStaleStatement reports the error PostgreSQL gives for a prepared statement whose result rows
+// would change shape (feature_not_supported, "cached plan must not change result type").
+func pgStaleStatement(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "0A000" && strings.Contains(pe.Message, "cached plan must not change result type")
 }
 
 // pgUniqueViolation reports a unique constraint failing on PostgreSQL.
