@@ -254,3 +254,54 @@ func TestPostgresURLThatChoosesTheSimpleProtocolPreparesNothing(t *testing.T) {
 		t.Fatalf("%q is prepared on the server although the URL chose the simple protocol", q)
 	}
 }
+
+// Arguments reach a prepared statement's parameters as the simple protocol wrote them into the
+// SQL: a Go number for a text parameter (a TEXT column, `SELECT $1`) in decimal, a numeric string
+// for an integer parameter parsed, a bool as 0 or 1, nil as NULL.
+func TestPostgresArgumentsAreWrittenAsTheSimpleProtocolWroteThem(t *testing.T) {
+	db, _, _ := openPostgresTestDB(t)
+	ctx := context.Background()
+	if _, err := db.sql.ExecContext(ctx, "CREATE TABLE arg_probe (k INTEGER NOT NULL, i BIGINT, s TEXT)"); err != nil {
+		t.Fatal(err)
+	}
+	for k, c := range []struct {
+		col  string
+		arg  any
+		want string
+	}{
+		{"s", int64(42), "42"},
+		{"s", 7, "7"},
+		{"s", -1.5, "-1.5"},
+		{"s", 2.0, "2"},
+		{"s", true, "1"},
+		{"s", "tekst", "tekst"},
+		{"s", []byte("bytes"), "bytes"},
+		{"i", "42", "42"},
+		{"i", false, "0"},
+		{"i", int64(-9007199254740993), "-9007199254740993"},
+		{"i", nil, "NULL"},
+	} {
+		for run := 0; run < 7; run++ { // past the fifth run, when a statement may be planned generically
+			q := "INSERT INTO arg_probe (k, " + c.col + ") VALUES ($1, $2)"
+			if _, err := db.sql.ExecContext(ctx, q, k, c.arg); err != nil {
+				t.Fatalf("%s with %T %v: %v", q, c.arg, c.arg, err)
+			}
+		}
+		var got string
+		q := "SELECT COALESCE(CAST(" + c.col + " AS TEXT), 'NULL') FROM arg_probe WHERE k = $1 LIMIT 1"
+		if err := db.sql.QueryRowContext(ctx, q, k).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got != c.want {
+			t.Fatalf("%T %v into column %s: stored %q, want %q", c.arg, c.arg, c.col, got, c.want)
+		}
+	}
+	var n int
+	if err := db.sql.QueryRowContext(ctx, "SELECT COUNT(*) FROM arg_probe WHERE s = $1", 42).Scan(&n); err != nil || n != 7 {
+		t.Fatalf("text column compared to a Go int: %d rows, %v; want 7", n, err)
+	}
+	var echo string
+	if err := db.sql.QueryRowContext(ctx, "SELECT $1", 12).Scan(&echo); err != nil || echo != "12" {
+		t.Fatalf("SELECT $1 with a Go int: %q, %v", echo, err)
+	}
+}
