@@ -25,7 +25,8 @@ type DB struct {
 	health health
 	// group commits audit entries appended outside a transaction (groupcommit.go).
 	group groupCommitter
-	// stmts keeps prepared statements of the store's SQL (stmtcache.go).
+	// stmts keeps prepared statements of the store's SQL (stmtcache.go); nil on PostgreSQL,
+	// where pgx keeps them per connection (postgres.go).
 	stmts *stmtCache
 }
 

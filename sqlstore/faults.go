@@ -351,6 +351,9 @@ func (c *faultConn) ExecContext(ctx context.Context, query string, args []driver
 	}
 	c.h.recordStatement(query, args)
 	res, err := e.ExecContext(ctx, query, args)
+	if c.retryStale(err) {
+		res, err = e.ExecContext(ctx, query, args)
+	}
 	return res, c.checkCtx(ctx, err)
 }
 
@@ -364,10 +367,22 @@ func (c *faultConn) QueryContext(ctx context.Context, query string, args []drive
 	}
 	c.h.recordStatement(query, args)
 	rows, err := q.QueryContext(ctx, query, args)
+	if c.retryStale(err) {
+		rows, err = q.QueryContext(ctx, query, args)
+	}
 	if err != nil {
 		return nil, c.checkCtx(ctx, err)
 	}
 	return &faultRows{rows: rows, c: c}, nil
+}
+
+// retryStale reports whether a statement that failed with err is run once more: on PostgreSQL,
+// outside a transaction, when pgx's prepared statement of it (postgres.go) would now return rows
+// of another shape because a migration changed a table it reads (PostgreSQL plans a prepared
+// statement again by itself for any other change). pgx drops the statement on that error, so
+// the second run prepares it anew. Inside a transaction the error has ended the transaction.
+func (c *faultConn) retryStale(err error) bool {
+	return err != nil && c.dialect == dialectPostgres && !c.inTx && pgStaleStatement(err)
 }
 
 func (c *faultConn) Ping(ctx context.Context) error {

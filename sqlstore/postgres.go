@@ -6,12 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgconn/ctxwatch"
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/stdlib"
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -26,9 +28,17 @@ import (
 //     the entry that reads the chain head and the one that appends after it hold the same lock,
 //     whichever mgz instance runs them, and ids come from the table's identity in lock order.
 //     Reads outside a transaction do not wait.
-//   - Arguments are sent in the simple protocol: pgx writes them into the statement as literals
-//     of the right type, so a statement like `$1 IS NULL OR x = $1` needs no type casts, as on
-//     SQLite. Go booleans become 0 and 1, as SQLite stores them.
+//   - Statements are prepared once per connection and kept (pgx's QueryExecModeCacheStatement,
+//     an LRU of stmtCacheSize per connection), as SQLite's are by stmtcache.go: the server
+//     parses and plans a statement the first time a connection runs it, and, once it has run
+//     five times, keeps one generic plan for it when that plan is estimated no dearer than
+//     planning for each call's arguments (plan_cache_mode auto). The server types each $n where
+//     it first meets it, so a parameter whose first use leaves its type open (`$1 IS NULL OR
+//     x = $1`) is cast: CAST($1 AS BIGINT) reads the same on SQLite. Go booleans become 0 and 1,
+//     as SQLite stores them; a Go number sent for a text parameter is written in decimal
+//     (pgText). A statement without arguments runs in the simple protocol (migrations,
+//     LISTEN). A URL that sets default_query_exec_mode (simple_protocol, behind a pooler in
+//     transaction mode that keeps no prepared statements) keeps its choice.
 //   - An acknowledged change is durable: synchronous_commit stays on, so a commit returns only
 //     after the server has flushed its WAL.
 //
@@ -54,7 +64,13 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("PostgreSQL-adres %s is ongeldig (voorbeeld: postgres://mgz@db.example:5432/mgz): %w", redactDSN(dsn), err)
 	}
-	cfg.DefaultQueryExecMode = pgx.QueryExecModeSimpleProtocol
+	if !strings.Contains(dsn, "default_query_exec_mode") {
+		cfg.DefaultQueryExecMode = pgx.QueryExecModeCacheStatement
+	}
+	// The same bound as SQLite's statement cache: the store's constant texts and the filter
+	// combinations in use fit; the server keeps each statement's plan (mostly kilobytes, the
+	// overview's a few hundred) per connection.
+	cfg.StatementCacheCapacity = stmtCacheSize
 	// A caller that leaves stops its statement on the server as well: pgx sends a cancel request
 	// (the server ends the statement with query_canceled and the connection stays usable), and
 	// closes the connection only if the server does not answer that within cancelGrace. Closing
@@ -71,7 +87,8 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 	}
 	db := &DB{dialect: dialectPostgres, now: func() time.Time { return time.Now().UTC() }}
 	db.health = health{now: func() time.Time { return db.now() }, probeEvery: defaultProbeEvery, faultWindow: defaultFaultWindow}
-	sqldb := sql.OpenDB(&faultConnector{inner: stdlib.GetConnector(*cfg), h: &db.health, dialect: dialectPostgres})
+	connector := stdlib.GetConnector(*cfg, stdlib.OptionAfterConnect(registerPgText))
+	sqldb := sql.OpenDB(&faultConnector{inner: connector, h: &db.health, dialect: dialectPostgres})
 	sqldb.SetMaxOpenConns(maxConnections)
 	sqldb.SetMaxIdleConns(maxConnections)
 	// A server that fails over closes its connections; connections do not outlive an hour, so a
@@ -87,6 +104,42 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 		return nil, err
 	}
 	return db, nil
+}
+
+// registerPgText gives a new connection the text type of pgText.
+func registerPgText(_ context.Context, conn *pgx.Conn) error {
+	conn.TypeMap().RegisterType(&pgtype.Type{Name: "text", OID: pgtype.TextOID, Codec: pgText{}})
+	return nil
+}
+
+// pgText is PostgreSQL's text type as pgx encodes and decodes it, except that a Go integer or
+// float sent for a text parameter is written in decimal, as the simple protocol wrote it and as
+// SQLite stores it in a TEXT column, instead of failing with "unable to encode" (the server types
+// a parameter by its use: an INSERT into a TEXT column, or `SELECT $1`).
+type pgText struct{ pgtype.TextCodec }
+
+func (c pgText) PlanEncode(m *pgtype.Map, oid uint32, format int16, value any) pgtype.EncodePlan {
+	if plan := c.TextCodec.PlanEncode(m, oid, format, value); plan != nil {
+		return plan
+	}
+	switch value.(type) {
+	case int64, float64: // database/sql gives a driver every Go integer as int64, every float as float64
+		return pgDecimal{}
+	}
+	return nil
+}
+
+// pgDecimal writes an int64 or float64 as decimal text; text's binary format is its text.
+type pgDecimal struct{}
+
+func (pgDecimal) Encode(value any, buf []byte) ([]byte, error) {
+	switch v := value.(type) {
+	case int64:
+		return strconv.AppendInt(buf, v, 10), nil
+	case float64:
+		return strconv.AppendFloat(buf, v, 'f', -1, 64), nil
+	}
+	return nil, fmt.Errorf("sqlstore: %T is no decimal number", value)
 }
 
 // redactDSN drops a password from a connection string, for messages and logs.
@@ -170,6 +223,13 @@ func pgConnectionGone(err error) bool {
 	}
 	var ne net.Error
 	return errors.As(err, &ne) || isPgConnLost(err)
+}
+
+// pgStaleStatement reports the error PostgreSQL gives for a prepared statement whose result rows
+// would change shape (feature_not_supported, "cached plan must not change result type").
+func pgStaleStatement(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "0A000" && strings.Contains(pe.Message, "cached plan must not change result type")
 }
 
 // pgUniqueViolation reports a unique constraint failing on PostgreSQL.
