@@ -79,15 +79,22 @@ func loadDeliveries(ctx context.Context, q querier, ls []mgz.Location) error {
 }
 
 func sortDeliveries(ds []mgz.Delivery) {
-	rank := map[mgz.Delivery]int{}
-	for i, o := range mgz.Deliveries.Options() {
-		rank[o.Value] = i
-	}
 	for i := 1; i < len(ds); i++ {
-		for j := i; j > 0 && rank[ds[j]] < rank[ds[j-1]]; j-- {
+		for j := i; j > 0 && deliveryRank(ds[j]) < deliveryRank(ds[j-1]); j-- {
 			ds[j], ds[j-1] = ds[j-1], ds[j]
 		}
 	}
+}
+
+// deliveryRank is d's place in the enumeration (mgz.Deliveries); a value the enumeration does
+// not know sorts after every known one.
+func deliveryRank(d mgz.Delivery) int {
+	for i, o := range mgz.Deliveries.Options() {
+		if o.Value == d {
+			return i
+		}
+	}
+	return len(mgz.Deliveries.Options())
 }
 
 // Location implements mgz.RegisterService.
@@ -95,20 +102,82 @@ func (r *Register) Location(ctx context.Context, id int64) (mgz.Location, error)
 	return getLocation(ctx, r.q(), id)
 }
 
+// locationWithDeliveries reads one location and its deliveries in one query: a row per
+// delivery, or one row with a NULL delivery for a location without any. The same SQL on SQLite
+// and PostgreSQL; both seek the primary keys of locations and location_deliveries.
+const locationWithDeliveries = "SELECT " + locColumns + ", delivery FROM locations" +
+	" LEFT JOIN location_deliveries ON location_deliveries.location_id = locations.id WHERE locations.id = $1"
+
 func getLocation(ctx context.Context, q querier, id int64) (mgz.Location, error) {
-	l, err := scanLocation(q.QueryRowContext(ctx, "SELECT "+locColumns+" FROM locations WHERE id = $1", id))
+	l, err := scanLocationWithDeliveries(ctx, q, id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return l, mgz.NotFound("Locatie", id)
 	}
 	if err != nil {
 		return l, fmt.Errorf("locatie %d lezen: %w", id, err)
 	}
-	ls := []mgz.Location{l}
-	if err := loadDeliveries(ctx, q, ls); err != nil {
+	return l, nil
+}
+
+// scanLocationWithDeliveries runs locationWithDeliveries for id: sql.ErrNoRows when there is no
+// such location. The location's columns are read from the first row only; the further rows
+// (one per further delivery) are scanned into reused raw buffers and only their delivery kept.
+func scanLocationWithDeliveries(ctx context.Context, q querier, id int64) (mgz.Location, error) {
+	rows, err := q.QueryContext(ctx, locationWithDeliveries, id)
+	if err != nil {
+		return mgz.Location{}, err
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return mgz.Location{}, err
+		}
+		return mgz.Location{}, sql.ErrNoRows
+	}
+	var d sql.NullString
+	l, err := scanLocation(deliveryScanner{rows, &d})
+	if err != nil {
 		return l, err
 	}
-	return ls[0], nil
+	l.Deliveries = []mgz.Delivery{}
+	if d.Valid {
+		l.Deliveries = append(l.Deliveries, mgz.Delivery(d.String))
+	}
+	var skip []any
+	for rows.Next() {
+		if skip == nil {
+			skip = make([]any, locColumnCount, locColumnCount+1)
+			raw := make([]sql.RawBytes, locColumnCount)
+			for i := range raw {
+				skip[i] = &raw[i]
+			}
+			skip = append(skip, &d)
+		}
+		if err := rows.Scan(skip...); err != nil {
+			return l, err
+		}
+		if d.Valid {
+			l.Deliveries = append(l.Deliveries, mgz.Delivery(d.String))
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return l, err
+	}
+	sortDeliveries(l.Deliveries)
+	return l, nil
 }
+
+// locColumnCount is the number of columns in locColumns.
+var locColumnCount = strings.Count(locColumns, ",") + 1
+
+// deliveryScanner scans a row of locationWithDeliveries: what scanLocation asks for, and the
+// delivery into d.
+type deliveryScanner struct {
+	rows *sql.Rows
+	d    *sql.NullString
+}
+
+func (s deliveryScanner) Scan(dest ...any) error { return s.rows.Scan(append(dest, s.d)...) }
 
 // noFirstLine is true for a location that has no first-line contact of its own and whose provider
 // has none either: a provider-wide voorwacht serves all its locations.

@@ -48,6 +48,7 @@ func (s *Server) apiRoutes() []route {
 		get: mgz.RegisterService.Location, create: mgz.RegisterService.CreateLocation,
 		update: mgz.RegisterService.UpdateLocation, del: mgz.RegisterService.DeleteLocation,
 		id: func(l *mgz.Location) *int64 { return &l.ID }, rev: func(l *mgz.Location) *int64 { return &l.Revision },
+		appendJSON: appendLocationJSON,
 	}.routes()...)
 	routes = append(routes, resource[mgz.ContactPoint]{
 		what: "Contactpunt", path: "/api/v1/contact-points", list: s.apiListContactPoints, reg: s.reg,
@@ -349,6 +350,9 @@ type resource[T any] struct {
 	del    func(mgz.RegisterService, context.Context, int64) error
 	id     func(*T) *int64
 	rev    func(*T) *int64
+	// appendJSON, when set, writes a record as encoding/json would, faster (see
+	// appendLocationJSON); ok false falls back to encoding/json.
+	appendJSON func(dst []byte, v *T) (out []byte, ok bool)
 }
 
 func (res resource[T]) routes() []route {
@@ -371,6 +375,14 @@ func (res resource[T]) handleGet(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	setETag(w, *res.rev(&v))
+	if res.appendJSON != nil && !wantsPretty(w) {
+		buf := getBuffer()
+		defer putBuffer(buf)
+		if out, ok := res.appendJSON(buf.AvailableBuffer(), &v); ok {
+			writeBody(w, http.StatusOK, append(out, '\n')) // the newline json.Encoder ends with
+			return nil
+		}
+	}
 	writeJSON(w, http.StatusOK, v)
 	return nil
 }

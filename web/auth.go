@@ -146,6 +146,10 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		// What a signed-in user sees stays out of shared and browser caches, so that the back
 		// button after logging out shows nothing.
 		w.Header()["Cache-Control"] = noStore
+		if rc, ok := ctx.(*requestContext); ok && rc.signIn(signedIn{actor: a, info: info}) {
+			next.ServeHTTP(w, r)
+			return
+		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, authKey, &signedIn{actor: a, info: info})))
 	})
 }

@@ -198,8 +198,35 @@ func (s *Server) withDeadline(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), s.cfg.RequestTimeout)
 		defer cancel()
-		next.ServeHTTP(w, r.WithContext(ctx))
+		next.ServeHTTP(w, r.WithContext(&requestContext{Context: ctx}))
 	})
+}
+
+// requestContext is the context a request runs in from withDeadline on: its deadline, and who
+// is signed in once authenticate has found out (signIn). Holding both in one value saves
+// authenticate a value context, a signedIn and a copy of the request per request.
+type requestContext struct {
+	context.Context
+	signedIn signedIn
+	set      bool
+}
+
+// signIn records who is signed in; false when the context already holds someone (a request
+// authenticated twice: the caller then adds a context of its own).
+func (c *requestContext) signIn(si signedIn) bool {
+	if c.set {
+		return false
+	}
+	c.signedIn, c.set = si, true
+	return true
+}
+
+// Value answers authKey with the signedIn once there is one, as context.WithValue would.
+func (c *requestContext) Value(key any) any {
+	if c.set && key == any(authKey) {
+		return &c.signedIn
+	}
+	return c.Context.Value(key)
 }
 
 // statusClientClosedRequest is logged for a request whose client left before the answer (the
