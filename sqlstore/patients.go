@@ -288,12 +288,12 @@ func (ps *Patients) Patients(ctx context.Context, f mgz.PatientFilter) ([]mgz.Pa
 		switch {
 		case utf8.RuneCountInString(q) >= 3 && ps.db.dialect == dialectPostgres && f.VisibleTo != 0:
 			// Within the caller's rows: their folded names are in the list index (migration 0021).
-			w.add(`r.folded LIKE mgz_fold(%s) ESCAPE '\'`, likePattern(q))
+			w.add(`r.folded LIKE (SELECT mgz_fold(%s)) ESCAPE '\'`, likePattern(q))
 		case utf8.RuneCountInString(q) >= 3 && ps.db.dialect == dialectPostgres:
 			// The GIN trigram index on mgz_fold(name) (migration 0016): the term, with its LIKE
 			// wildcards escaped, folded the same way as the names.
 			trigrams = true
-			w.add(idCol+` IN (SELECT id FROM patients WHERE mgz_fold(name) LIKE mgz_fold(%s) ESCAPE '\')`, likePattern(q))
+			w.add(idCol+` IN (SELECT id FROM patients WHERE mgz_fold(name) LIKE (SELECT mgz_fold(%s)) ESCAPE '\')`, likePattern(q))
 		case utf8.RuneCountInString(q) >= 3:
 			trigrams = true
 			w.add(idCol+" IN (SELECT rowid FROM patient_names WHERE patient_names MATCH %s)", ftsPhrase(q))
