@@ -237,10 +237,13 @@ const statusClientClosedRequest = 499
 // was cancelled by the server because the connection closed). That is no failure of mgz: it is
 // logged as information with status 499, not as an error, and no answer is written.
 func (s *Server) clientLeft(w http.ResponseWriter, r *http.Request, err error) bool {
-	if !errors.Is(err, context.Canceled) || !errors.Is(r.Context().Err(), context.Canceled) {
+	// The client is gone when its request's context is canceled, whatever error that caused on
+	// the way: context.Canceled from SQLite, or PostgreSQL's query_canceled (57014) when pgx
+	// cancelled the statement on the server.
+	if err == nil || !errors.Is(r.Context().Err(), context.Canceled) {
 		return false
 	}
-	s.log.Info("client left before the answer", "method", r.Method, "path", r.URL.Path)
+	s.log.Info("client left before the answer", "method", r.Method, "path", r.URL.Path, "err", err)
 	w.WriteHeader(statusClientClosedRequest)
 	return true
 }
