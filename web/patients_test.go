@@ -687,3 +687,36 @@ func TestConcurrentPatientEditsLoseNoAcknowledgedChange(t *testing.T) {
 	t.Logf("patient: %d edit attempts, %d acknowledged, %d refused as stale (409), %d lost, %d moves acknowledged, 5xx %d; profile: %d edits acknowledged, %d lost",
 		attempts, acked, conflicts, acked-n, relocations, serverErrors, len(areasAcked), lostAreas)
 }
+
+// The clients page names each client's location and practice, read by id: with more locations
+// than one list page holds (a national register), a client living at the last location by name
+// still shows where it lives.
+func TestClientsPageNamesTheLocationOfEveryClientInALargeRegister(t *testing.T) {
+	f := newPatientFixture(t)
+	ctx := context.Background()
+	var last mgz.Location
+	err := f.ts.reg.Atomic(ctx, func(reg mgz.RegisterService) error {
+		for i := range mgz.MaxLimit + 1 {
+			l := mgz.Location{ProviderID: f.provider.ID, Name: fmt.Sprintf("Zzz-woning %03d", i), Address: "Laan 2", Postcode: "9900 AB",
+				Municipality: "Teststad", Setting: mgz.SettingClusteredHousing, Sector: f.loc.Sector,
+				Deliveries: []mgz.Delivery{mgz.DeliveryVPT}, Places: 10}
+			if err := reg.CreateLocation(ctx, &l); err != nil {
+				return err
+			}
+			last = l
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := f.client("Mevrouw Achteraan")
+	c["location_id"] = last.ID
+	if r := f.carer.do(t, "POST", "/api/v1/patients", c); r.status != 201 {
+		t.Fatalf("client at the last location: %d %s", r.status, r.body)
+	}
+	body := string(f.carer.do(t, "GET", "/clienten?q=Achteraan", nil).body)
+	if !strings.Contains(body, "Mevrouw Achteraan") || !strings.Contains(body, last.Name) {
+		t.Errorf("the clients page does not say the client lives at %q", last.Name)
+	}
+}
