@@ -45,6 +45,13 @@ func appendChain(ctx context.Context, db *DB, tx *sql.Tx, es []*mgz.AuditEntry) 
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("auditlog lezen: %w", err)
 	}
+	if db.dialect == dialectPostgres && len(es) > 1 {
+		var err error
+		if prevID, prevHash, err = insertAuditRows(ctx, db, tx, es, prevID, prevHash); err != nil {
+			return err
+		}
+		return moveAuditHead(ctx, tx, prevID, prevHash)
+	}
 	var ins execer = tx
 	if len(es) > 1 {
 		st, err := tx.PrepareContext(ctx, insertAudit)
@@ -68,12 +75,53 @@ func appendChain(ctx context.Context, db *DB, tx *sql.Tx, es []*mgz.AuditEntry) 
 		}
 		prevID, prevHash = e.ID, e.Hash
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO audit_head (singleton, last_id, last_hash) VALUES (1, $1, $2)
-		ON CONFLICT (singleton) DO UPDATE SET last_id = excluded.last_id, last_hash = excluded.last_hash`, prevID, prevHash)
+	return moveAuditHead(ctx, tx, prevID, prevHash)
+}
+
+// moveAuditHead records the newest entry of the chain.
+func moveAuditHead(ctx context.Context, tx *sql.Tx, lastID int64, lastHash string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO audit_head (singleton, last_id, last_hash) VALUES (1, $1, $2)
+		ON CONFLICT (singleton) DO UPDATE SET last_id = excluded.last_id, last_hash = excluded.last_hash`, lastID, lastHash)
 	if err != nil {
 		return fmt.Errorf("auditlog bijwerken: %w", err)
 	}
 	return nil
+}
+
+// insertAuditRows seals es onto the chain after prevID and prevHash and inserts them on
+// PostgreSQL in one statement, the columns as arrays taken apart by unnest: a list of 50 clients
+// read is one round trip to the server instead of 50. It returns the new head.
+func insertAuditRows(ctx context.Context, db *DB, tx *sql.Tx, es []*mgz.AuditEntry, prevID int64, prevHash string) (int64, string, error) {
+	n := len(es)
+	ids, users, orgs, objects, objectOrgs, patients := make([]int64, n), make([]*int64, n), make([]*int64, n), make([]*int64, n), make([]*int64, n), make([]*int64, n)
+	at, emails, roles, behalf, actions, objectTypes := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	outcomes, addrs, reasons, prevs, hashes := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	ptr := func(v int64) *int64 {
+		if v == 0 {
+			return nil
+		}
+		return &v
+	}
+	for i, e := range es {
+		if e.At.IsZero() {
+			e.At = db.now()
+		}
+		audit.Seal(e, prevID, prevHash)
+		ids[i], at[i], users[i], emails[i], orgs[i], roles[i], behalf[i] = e.ID, e.At.Format(audit.TimeFormat), ptr(e.UserID), e.UserEmail, ptr(e.OrganisationID), e.Roles, e.OnBehalfOf
+		actions[i], objectTypes[i], objects[i], objectOrgs[i], patients[i] = string(e.Action), e.ObjectType, ptr(e.ObjectID), ptr(e.ObjectOrganisationID), ptr(e.PatientID)
+		outcomes[i], addrs[i], reasons[i], prevs[i], hashes[i] = e.Outcome, e.ClientAddress, e.Reason, e.PrevHash, e.Hash
+		prevID, prevHash = e.ID, e.Hash
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO audit_log (id, at, user_id, user_email, organisation_id, roles, on_behalf_of,
+		action, object_type, object_id, object_organisation_id, patient_id, outcome, client_address, reason, prev_hash, hash)
+		SELECT * FROM unnest(CAST($1 AS BIGINT[]), CAST($2 AS TEXT[]), CAST($3 AS BIGINT[]), CAST($4 AS TEXT[]), CAST($5 AS BIGINT[]),
+		CAST($6 AS TEXT[]), CAST($7 AS TEXT[]), CAST($8 AS TEXT[]), CAST($9 AS TEXT[]), CAST($10 AS BIGINT[]), CAST($11 AS BIGINT[]),
+		CAST($12 AS BIGINT[]), CAST($13 AS TEXT[]), CAST($14 AS TEXT[]), CAST($15 AS TEXT[]), CAST($16 AS TEXT[]), CAST($17 AS TEXT[]))`,
+		ids, at, users, emails, orgs, roles, behalf, actions, objectTypes, objects, objectOrgs, patients, outcomes, addrs, reasons, prevs, hashes)
+	if err != nil {
+		return 0, "", fmt.Errorf("auditregels schrijven: %w", err)
+	}
+	return prevID, prevHash, nil
 }
 
 const insertAudit = `INSERT INTO audit_log (id, at, user_id, user_email, organisation_id, roles, on_behalf_of,

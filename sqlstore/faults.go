@@ -330,11 +330,14 @@ func (c *faultConn) beginFailed(ctx context.Context, err error) error {
 // integers on both). Every other value takes database/sql's default conversion.
 func (c *faultConn) CheckNamedValue(nv *driver.NamedValue) error {
 	if c.dialect == dialectPostgres {
-		if b, ok := nv.Value.(bool); ok {
+		switch v := nv.Value.(type) {
+		case bool:
 			nv.Value = int64(0)
-			if b {
+			if v {
 				nv.Value = int64(1)
 			}
+			return nil
+		case []int64, []*int64, []string: // arrays for unnest (insertAuditRows): pgx encodes them
 			return nil
 		}
 	}
