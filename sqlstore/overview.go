@@ -734,11 +734,27 @@ func (o *Overview) agreementMetaOf(ctx context.Context, providerIDs []int64) ([]
 
 // ResidentCounts implements mgz.OverviewStore: the provider's locations by index, their
 // residents through the index on patients (location_id, wlz, delivery, …) without reading a row.
+//
+// The counts are kept per provider until the change generation moves (clients moving, arriving,
+// leaving or changing Wlz or delivery move it through location_stats; a location changing
+// provider through locations): a provider's reminders read them on every start page.
 func (o *Overview) ResidentCounts(ctx context.Context, providerID int64) ([]mgz.ResidentCount, error) {
+	kept, err := memoizedByLocation(ctx, o.scope, "residents_by_provider", "", []int64{providerID}, func(ids []int64) (map[int64][]mgz.ResidentCount, error) {
+		cs, err := o.residentCounts(ctx, ids[0])
+		return map[int64][]mgz.ResidentCount{ids[0]: cs}, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return slices.Clone(kept[providerID]), nil
+}
+
+// residentCounts reads the Wlz residents of providerID's locations per location, Wlz and delivery.
+func (o *Overview) residentCounts(ctx context.Context, providerID int64) ([]mgz.ResidentCount, error) {
 	rows, err := o.q().QueryContext(ctx, `SELECT p.location_id, p.wlz, p.delivery, COUNT(*) FROM locations l
 		JOIN patients p ON p.location_id = l.id
 		WHERE l.provider_id = $1 AND p.wlz <> 'none'
-		GROUP BY p.location_id, p.wlz, p.delivery`, providerID)
+		GROUP BY p.location_id, p.wlz, p.delivery ORDER BY p.location_id, p.wlz, p.delivery`, providerID)
 	if err != nil {
 		return nil, fmt.Errorf("bewoners tellen: %w", err)
 	}

@@ -146,6 +146,20 @@ func checkMemo(t *testing.T, db *DB, when string) {
 			}
 		}
 	}
+	// The residents per provider (its reminders), kept per provider.
+	for _, prov := range providers {
+		got, err := o.ResidentCounts(ctx, prov)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := o.residentCounts(ctx, prov)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != len(want) || (len(want) > 0 && !reflect.DeepEqual(got, want)) {
+			t.Fatalf("%s: provider %d: kept residents %v, counted %v", when, prov, got, want)
+		}
+	}
 	// The handover ages, kept per location, at two moments: as one grouped query counts them.
 	for _, before := range []string{"2026-01-01T00:00:00.000Z", "2026-03-01T10:00:00.001Z"} {
 		at, err := parseTime(before)
