@@ -3,7 +3,8 @@ package rules
 import (
 	"strconv"
 	"time"
-	"unicode/utf8"
+
+	"github.com/regio-mgz/mgz/internal/jsonstr"
 )
 
 // The encoder below writes the contract's JSON without reflection, for the
@@ -31,9 +32,9 @@ func (r Response) AppendJSON(dst []byte) []byte {
 				dst = append(dst, ',')
 			}
 			dst = append(dst, `{"code":`...)
-			dst = appendString(dst, w.Code)
+			dst = jsonstr.Append(dst, w.Code)
 			dst = append(dst, `,"message":`...)
-			dst = appendString(dst, w.Message)
+			dst = jsonstr.Append(dst, w.Message)
 			dst = append(dst, '}')
 		}
 		dst = append(dst, ']')
@@ -47,23 +48,23 @@ func (c Classification) MarshalJSON() ([]byte, error) { return c.AppendJSON(nil)
 // AppendJSON appends the JSON encoding of the classification to dst.
 func (c Classification) AppendJSON(dst []byte) []byte {
 	dst = append(dst, `{"group":`...)
-	dst = appendString(dst, string(c.Group))
+	dst = jsonstr.Append(dst, string(c.Group))
 	dst = append(dst, `,"gp_funding":`...)
 	dst = appendNullableString(dst, string(c.GPFunding))
 	dst = append(dst, `,"registered_by_name":`...)
 	dst = strconv.AppendBool(dst, c.RegisteredByName)
 	dst = append(dst, `,"agreement":`...)
-	dst = appendString(dst, string(c.Agreement))
+	dst = jsonstr.Append(dst, string(c.Agreement))
 	dst = append(dst, `,"gp_tariff":`...)
-	dst = appendString(dst, string(c.GPTariff))
+	dst = jsonstr.Append(dst, string(c.GPTariff))
 	dst = append(dst, `,"out_of_hours_by":`...)
-	dst = appendString(dst, string(c.OutOfHoursBy))
+	dst = jsonstr.Append(dst, string(c.OutOfHoursBy))
 	dst = append(dst, `,"specific_care_by":`...)
-	dst = appendString(dst, string(c.SpecificCareBy))
+	dst = jsonstr.Append(dst, string(c.SpecificCareBy))
 	dst = append(dst, `,"specific_care_funding":`...)
 	dst = appendNullableString(dst, string(c.SpecificCareFunding))
 	dst = append(dst, `,"lead":`...)
-	dst = appendString(dst, string(c.Lead))
+	dst = jsonstr.Append(dst, string(c.Lead))
 	dst = append(dst, `,"quality_oversight":`...)
 	dst = appendNullableString(dst, string(c.QualityOversight))
 	dst = append(dst, `,"prerequisites_apply":`...)
@@ -73,14 +74,14 @@ func (c Classification) AppendJSON(dst []byte) []byte {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = appendString(dst, string(a))
+		dst = jsonstr.Append(dst, string(a))
 	}
 	dst = append(dst, `],"flags":[`...)
 	for i, f := range c.Flags {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = appendString(dst, string(f))
+		dst = jsonstr.Append(dst, string(f))
 	}
 	dst = append(dst, `],"reasons":[`...)
 	for i, r := range c.Reasons {
@@ -88,7 +89,7 @@ func (c Classification) AppendJSON(dst []byte) []byte {
 			dst = append(dst, ',')
 		}
 		dst = append(dst, `{"text":`...)
-		dst = appendString(dst, r.Text)
+		dst = jsonstr.Append(dst, r.Text)
 		dst = append(dst, `,"sources":`...)
 		dst = appendStrings(dst, r.Sources)
 		dst = append(dst, '}')
@@ -102,9 +103,9 @@ func (r Route) MarshalJSON() ([]byte, error) { return r.AppendJSON(nil), nil }
 // AppendJSON appends the JSON encoding of the route to dst.
 func (r Route) AppendJSON(dst []byte) []byte {
 	dst = append(dst, `{"summary":`...)
-	dst = appendString(dst, r.Summary)
+	dst = jsonstr.Append(dst, r.Summary)
 	dst = append(dst, `,"period":`...)
-	dst = appendString(dst, string(r.Period))
+	dst = jsonstr.Append(dst, string(r.Period))
 	dst = append(dst, `,"holiday":`...)
 	dst = appendNullableString(dst, string(r.Holiday))
 	dst = append(dst, `,"steps":[`...)
@@ -115,11 +116,11 @@ func (r Route) AppendJSON(dst []byte) []byte {
 		dst = append(dst, `{"order":`...)
 		dst = strconv.AppendInt(dst, int64(s.Order), 10)
 		dst = append(dst, `,"role":`...)
-		dst = appendString(dst, string(s.Role))
+		dst = jsonstr.Append(dst, string(s.Role))
 		dst = append(dst, `,"mode":`...)
-		dst = appendString(dst, string(s.Mode))
+		dst = jsonstr.Append(dst, string(s.Mode))
 		dst = append(dst, `,"why":`...)
-		dst = appendString(dst, s.Why)
+		dst = jsonstr.Append(dst, s.Why)
 		dst = append(dst, `,"sources":`...)
 		dst = appendStrings(dst, s.Sources)
 		if s.Contact != nil {
@@ -134,9 +135,9 @@ func (r Route) AppendJSON(dst []byte) []byte {
 			dst = append(dst, ',')
 		}
 		dst = append(dst, `{"role":`...)
-		dst = appendString(dst, string(n.Role))
+		dst = jsonstr.Append(dst, string(n.Role))
 		dst = append(dst, `,"why":`...)
-		dst = appendString(dst, n.Why)
+		dst = jsonstr.Append(dst, n.Why)
 		dst = append(dst, `,"sources":`...)
 		dst = appendStrings(dst, n.Sources)
 		dst = append(dst, '}')
@@ -158,7 +159,7 @@ func (c *Contact) appendJSON(dst []byte) []byte {
 		dst = append(dst, '"')
 		dst = append(dst, kv.k...)
 		dst = append(dst, `":`...)
-		dst = appendString(dst, kv.v)
+		dst = jsonstr.Append(dst, kv.v)
 	}
 	if c.NotReachableNow {
 		if sep {
@@ -173,21 +174,21 @@ func (c *Contact) appendJSON(dst []byte) []byte {
 		}
 		sep = true
 		dst = append(dst, `"note":`...)
-		dst = appendString(dst, c.Note)
+		dst = jsonstr.Append(dst, c.Note)
 	}
 	if o := c.OnCall; o != nil {
 		if sep {
 			dst = append(dst, ',')
 		}
 		dst = append(dst, `"on_call":{"name":`...)
-		dst = appendString(dst, o.Name)
+		dst = jsonstr.Append(dst, o.Name)
 		if o.Function != "" {
 			dst = append(dst, `,"function":`...)
-			dst = appendString(dst, o.Function)
+			dst = jsonstr.Append(dst, o.Function)
 		}
 		if o.Phone != "" {
 			dst = append(dst, `,"phone":`...)
-			dst = appendString(dst, o.Phone)
+			dst = jsonstr.Append(dst, o.Phone)
 		}
 		dst = append(dst, `,"until":"`...)
 		dst = o.Until.AppendFormat(dst, time.RFC3339Nano) // as encoding/json writes a time.Time
@@ -202,7 +203,7 @@ func appendStrings(dst []byte, ss []string) []byte {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = appendString(dst, s)
+		dst = jsonstr.Append(dst, s)
 	}
 	return append(dst, ']')
 }
@@ -211,69 +212,5 @@ func appendNullableString(dst []byte, s string) []byte {
 	if s == "" {
 		return append(dst, "null"...)
 	}
-	return appendString(dst, s)
-}
-
-// jsonSafe marks the ASCII bytes that need no escaping, with encoding/json's
-// default HTML-safe escaping (<, > and & escaped).
-var jsonSafe = func() (t [utf8.RuneSelf]bool) {
-	for c := 0x20; c < utf8.RuneSelf; c++ {
-		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
-	}
-	return t
-}()
-
-const hexDigits = "0123456789abcdef"
-
-// appendString appends s as a JSON string, escaping like encoding/json:
-// invalid UTF-8 becomes U+FFFD, U+2028 and U+2029 are escaped.
-func appendString(dst []byte, s string) []byte {
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		if b := s[i]; b < utf8.RuneSelf {
-			if jsonSafe[b] {
-				i++
-				continue
-			}
-			dst = append(dst, s[start:i]...)
-			switch b {
-			case '\\', '"':
-				dst = append(dst, '\\', b)
-			case '\b':
-				dst = append(dst, '\\', 'b')
-			case '\f':
-				dst = append(dst, '\\', 'f')
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			default:
-				dst = append(dst, '\\', 'u', '0', '0', hexDigits[b>>4], hexDigits[b&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
+	return jsonstr.Append(dst, s)
 }

@@ -7,29 +7,6 @@ import (
 	"testing"
 )
 
-// TestAppendString_matchesEncodingJSON: the hand-written string encoder
-// writes exactly what encoding/json writes.
-func TestAppendString_matchesEncodingJSON(t *testing.T) {
-	for _, s := range []string{"", "abc", "café – “quote” ", "<a href=\"x\">&amp;</a>", "\x00\x01\x1f\x7f", "\b\f\n\r\t\\/",
-		"bad\xff\xfeutf8", "\u2028\u2029", "😀", strings.Repeat("é", 100)} {
-		want, _ := json.Marshal(s)
-		if got := appendString(nil, s); string(got) != string(want) {
-			t.Errorf("appendString(%q) = %s, want %s", s, got, want)
-		}
-	}
-}
-
-func FuzzAppendString(f *testing.F) {
-	f.Add("Eerste Kerstdag")
-	f.Add("\xff<>&\u2028")
-	f.Fuzz(func(t *testing.T, s string) {
-		want, _ := json.Marshal(s)
-		if got := appendString(nil, s); string(got) != string(want) {
-			t.Errorf("appendString(%q) = %s, want %s", s, got, want)
-		}
-	})
-}
-
 // TestResponseJSON_roundTrip: the encoded response decodes with
 // encoding/json into the same value, uses the contract's field names, and
 // writes [] and null where the contract wants them.

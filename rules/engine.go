@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/regio-mgz/mgz/calendar"
+	"github.com/regio-mgz/mgz/internal/jsonstr"
 )
 
 // The tables of classify.go and route.go are turned, once at start-up, into
@@ -172,7 +173,7 @@ func buildCell(row routeRow, sector Sector) RouteCell {
 		}
 	}
 	cell.Summary = Summarize(cell.Steps)
-	cell.summaryJSON = appendString(nil, cell.Summary)
+	cell.summaryJSON = jsonstr.Append(nil, cell.Summary)
 	full := Route{Steps: cell.Steps, NotResponsible: cell.NotResponsible}.AppendJSON(nil)
 	cell.tailJSON = full[bytes.Index(full, []byte(`"steps":`)):]
 	return cell
@@ -467,7 +468,7 @@ func (d decision) appendJSON(dst []byte) []byte {
 		dst = append(dst, `,"route":{"summary":`...)
 		dst = append(dst, d.cell.summaryJSON...)
 		dst = append(dst, `,"period":`...)
-		dst = appendString(dst, string(d.period))
+		dst = jsonstr.Append(dst, string(d.period))
 		dst = append(dst, `,"holiday":`...)
 		dst = appendNullableString(dst, string(d.holiday))
 		dst = append(dst, ',')

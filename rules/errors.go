@@ -3,6 +3,8 @@ package rules
 import (
 	"errors"
 	"strings"
+
+	"github.com/regio-mgz/mgz/internal/jsonstr"
 )
 
 // Error codes of the error object. CodeBadRequest matches the root package's
@@ -108,9 +110,9 @@ func (e ErrorResponse) AppendJSON(dst []byte) []byte {
 		re = &RequestError{Code: CodeInvalidRequest, Message: "Onbekende fout."}
 	}
 	dst = append(dst, `{"error":{"code":`...)
-	dst = appendString(dst, re.Code)
+	dst = jsonstr.Append(dst, re.Code)
 	dst = append(dst, `,"message":`...)
-	dst = appendString(dst, re.Message)
+	dst = jsonstr.Append(dst, re.Message)
 	dst = append(dst, `,"fields":`...)
 	dst = appendStrings(dst, re.Fields)
 	if len(re.Details) > 0 {
@@ -120,9 +122,9 @@ func (e ErrorResponse) AppendJSON(dst []byte) []byte {
 				dst = append(dst, ',')
 			}
 			dst = append(dst, `{"field":`...)
-			dst = appendString(dst, d.Field)
+			dst = jsonstr.Append(dst, d.Field)
 			dst = append(dst, `,"message":`...)
-			dst = appendString(dst, d.Message)
+			dst = jsonstr.Append(dst, d.Message)
 			dst = append(dst, '}')
 		}
 		dst = append(dst, ']')
