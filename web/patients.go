@@ -65,30 +65,34 @@ func markSwitches(views []patientView, open map[int64]mgz.SwitchRequest) {
 
 // classify runs the rules engine on a patient's situation.
 func (s *Server) classify(r *http.Request, p mgz.Patient) patientView {
-	c := s.classifier(r, []mgz.Patient{p})
+	locs, _ := s.locationsOfPatients(r, []mgz.Patient{p}) // an unreadable location is looked up again below
+	c := s.classifier(r, locs)
 	return c(p)
 }
 
-// classifier returns a function that classifies patients with one engine and the settings of
-// their locations, for lists: the locations of ps are read in one query (a page of a large
-// practice's clients lives in dozens of locations; one read each cost a round trip apiece on
-// PostgreSQL), any other location when first met.
-func (s *Server) classifier(r *http.Request, ps []mgz.Patient) func(mgz.Patient) patientView {
-	e, engineErr := s.engine(r)
-	settings := map[int64]rules.Setting{}
+// locationsOfPatients reads the locations ps live in, in one query (a page of a large practice's
+// clients lives in dozens of locations; one read each cost a round trip apiece on PostgreSQL).
+func (s *Server) locationsOfPatients(r *http.Request, ps []mgz.Patient) ([]mgz.Location, error) {
 	var ids []int64
 	for _, p := range ps {
 		if p.LocationID != nil && !slices.Contains(ids, *p.LocationID) {
 			ids = append(ids, *p.LocationID)
 		}
 	}
-	if len(ids) > 0 {
-		// Unreadable locations are left to the lookup below, as before.
-		if ls, _, err := s.reg(r).Locations(r.Context(), mgz.LocationFilter{IDs: ids, Page: mgz.Page{Limit: len(ids)}}); err == nil {
-			for _, l := range ls {
-				settings[l.ID] = rules.Setting(l.Setting)
-			}
-		}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	ls, _, err := s.reg(r).Locations(r.Context(), mgz.LocationFilter{IDs: ids, Page: mgz.Page{Limit: len(ids)}})
+	return ls, err
+}
+
+// classifier returns a function that classifies patients with one engine and the settings of
+// locs (locationsOfPatients of the page), for lists; any other location is read when first met.
+func (s *Server) classifier(r *http.Request, locs []mgz.Location) func(mgz.Patient) patientView {
+	e, engineErr := s.engine(r)
+	settings := map[int64]rules.Setting{}
+	for _, l := range locs {
+		settings[l.ID] = rules.Setting(l.Setting)
 	}
 	return func(p mgz.Patient) patientView {
 		v := patientView{Patient: p, BSN: p.MaskedBSN()}
@@ -136,7 +140,8 @@ func (s *Server) apiPatients(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	views := make([]patientView, len(ps))
-	classify := s.classifier(r, ps)
+	locs, _ := s.locationsOfPatients(r, ps) // an unreadable location is looked up again by classify
+	classify := s.classifier(r, locs)
 	for i, p := range ps {
 		views[i] = classify(p)
 	}
@@ -392,7 +397,11 @@ func (s *Server) pagePatients(w http.ResponseWriter, r *http.Request) error {
 	if c := nextPatientCursor(f.Page, ps, total); c != "" {
 		d.Next = link(c)
 	}
-	classify := s.classifier(r, ps)
+	locs, err := s.locationsOfPatients(r, ps)
+	if err != nil {
+		return err
+	}
+	classify := s.classifier(r, locs)
 	for _, p := range ps {
 		d.Patients = append(d.Patients, classify(p))
 	}
@@ -404,32 +413,23 @@ func (s *Server) pagePatients(w http.ResponseWriter, r *http.Request) error {
 	if d.Handovers, err = s.cfg.Service.HandoverMarks(r.Context(), actorOf(r), ps); err != nil {
 		return err
 	}
-	if err := s.namesOfPatients(r, d.Places, ps); err != nil {
+	if err := s.namesOfPatients(r, d.Places, ps, locs); err != nil {
 		return err
 	}
 	s.render(w, r, http.StatusOK, "patients", pageData{Title: "Cliënten", Nav: "clienten", Data: d, Form: Form{Values: r.URL.Query()}})
 	return nil
 }
 
-// namesOfPatients fills n with the names of the locations and practices that ps refer to
-// (locations by negative id), read by id: two queries, whatever the size of the register.
-func (s *Server) namesOfPatients(r *http.Request, n names, ps []mgz.Patient) error {
-	var locIDs, orgIDs []int64
+// namesOfPatients fills n with the names of locs (by negative id) and of the practices ps are
+// registered with, read by id: one query, whatever the size of the register.
+func (s *Server) namesOfPatients(r *http.Request, n names, ps []mgz.Patient, locs []mgz.Location) error {
+	for _, l := range locs {
+		n[-l.ID] = l.Name
+	}
+	var orgIDs []int64
 	for _, p := range ps {
-		if p.LocationID != nil && !slices.Contains(locIDs, *p.LocationID) {
-			locIDs = append(locIDs, *p.LocationID)
-		}
 		if p.GPPracticeID != nil && !slices.Contains(orgIDs, *p.GPPracticeID) {
 			orgIDs = append(orgIDs, *p.GPPracticeID)
-		}
-	}
-	if len(locIDs) > 0 {
-		locs, _, err := s.reg(r).Locations(r.Context(), mgz.LocationFilter{IDs: locIDs, Page: mgz.Page{Limit: len(locIDs)}})
-		if err != nil {
-			return err
-		}
-		for _, l := range locs {
-			n[-l.ID] = l.Name
 		}
 	}
 	if len(orgIDs) > 0 {
