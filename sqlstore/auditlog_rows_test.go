@@ -3,12 +3,10 @@ package sqlstore
 import (
 	"context"
 	"reflect"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/regio-mgz/mgz"
-	"github.com/regio-mgz/mgz/sqlstore/storetest"
 )
 
 // Entries appended together (on PostgreSQL in one statement, as arrays) read back field for
@@ -21,16 +19,7 @@ func TestAuditEntriesAppendedTogetherReadBackExactly(t *testing.T) {
 // The same through pgx's simple protocol (a URL for a pooler in transaction mode): the arrays
 // are sent as literals.
 func TestPostgresAuditEntriesAppendedTogetherThroughTheSimpleProtocol(t *testing.T) {
-	dsn := storetest.PostgresDSN(t)
-	sep := "?"
-	if strings.Contains(dsn, "?") {
-		sep = "&"
-	}
-	db, err := Open(context.Background(), dsn+sep+"default_query_exec_mode=simple_protocol")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openSimpleProtocol(t)
 	checkAppendedTogether(t, db)
 }
 

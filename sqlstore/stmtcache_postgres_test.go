@@ -224,9 +224,10 @@ func TestPostgresPreparedStatementAfterASchemaChangeStillRuns(t *testing.T) {
 	}
 }
 
-// A URL that chooses pgx's simple protocol (for a pooler in transaction mode, which keeps no
-// prepared statements between transactions) keeps it: nothing is prepared on the server.
-func TestPostgresURLThatChoosesTheSimpleProtocolPreparesNothing(t *testing.T) {
+// openSimpleProtocol opens a scratch PostgreSQL database through a URL that chooses pgx's simple
+// protocol, as behind a pooler in transaction mode; it is closed when the test ends.
+func openSimpleProtocol(t *testing.T) *DB {
+	t.Helper()
 	dsn := storetest.PostgresDSN(t)
 	sep := "?"
 	if strings.Contains(dsn, "?") {
@@ -236,7 +237,14 @@ func TestPostgresURLThatChoosesTheSimpleProtocolPreparesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// A URL that chooses pgx's simple protocol (for a pooler in transaction mode, which keeps no
+// prepared statements between transactions) keeps it: nothing is prepared on the server.
+func TestPostgresURLThatChoosesTheSimpleProtocolPreparesNothing(t *testing.T) {
+	db := openSimpleProtocol(t)
 	ctx := context.Background()
 	conn, err := db.sql.Conn(ctx)
 	if err != nil {
