@@ -154,6 +154,13 @@ type ImportStorer interface {
 	ImportStores(ctx context.Context) (mgz.PatientStore, mgz.AuditLog, error)
 }
 
+// ImportFinisher is what the patient store of an ImportStorer may also offer: work it set aside
+// while the patients were written (on SQLite the relation rows, name index and location counts of
+// the new patients), done once after the last write, before the transaction commits.
+type ImportFinisher interface {
+	FinishImport(ctx context.Context) error
+}
+
 // PatientIdentityLister is what a store may offer to read the identity of every stored patient
 // in one pass; without it the import pages through the patients.
 type PatientIdentityLister interface {
@@ -202,7 +209,13 @@ func (s *Service) ImportPatients(ctx context.Context, a mgz.Actor, fn func(*Pati
 		for _, l := range imp.locs {
 			imp.locByID[l.ID] = l
 		}
-		return fn(imp)
+		if err := fn(imp); err != nil {
+			return err
+		}
+		if f, ok := imp.patients.(ImportFinisher); ok {
+			return f.FinishImport(ctx)
+		}
+		return nil
 	})
 }
 

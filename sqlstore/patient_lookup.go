@@ -51,13 +51,16 @@ func (s *Store) ImportStores(ctx context.Context) (mgz.PatientStore, mgz.AuditLo
 		}
 		return st, nil
 	}
-	ip := &importPatients{basePatients: &Patients{s.scope}}
+	ip := &importPatients{basePatients: &Patients{s.scope}, store: s}
 	// PostgreSQL has no last insert id: the insert returns the new id instead.
 	insertReturning := ""
+	var err error
 	if s.db.dialect == dialectPostgres {
 		insertReturning = " RETURNING id"
+	} else if ip.bulk, err = s.beginBulkImport(ctx); err != nil {
+		// Before the statements are prepared: dropping a trigger changes the schema.
+		return nil, nil, err
 	}
-	var err error
 	for _, st := range []struct {
 		to    **sql.Stmt
 		query string
@@ -87,7 +90,36 @@ type basePatients = Patients
 // transaction and close with it.
 type importPatients struct {
 	*basePatients
+	store                       *Store
 	byBSN, byID, insert, update *sql.Stmt
+	bulk                        *bulkImport // SQLite: the per-row work set aside until FinishImport
+}
+
+// FinishImport does what the store set aside for the patients the import created (on SQLite
+// their relation rows, name index entries and location counts; see import_bulk.go) and restores
+// the triggers. Call it once, after the last write and before the transaction commits; the store
+// refuses writes after it. Without it the commit would leave the new patients out of every list.
+func (ip *importPatients) FinishImport(ctx context.Context) error {
+	if ip.bulk == nil {
+		return nil
+	}
+	return ip.store.finishBulkImport(ctx, ip.bulk)
+}
+
+// checkBulk refuses a write the bulk import cannot account for: any write after FinishImport, and
+// a change of a patient this import created (the update triggers would change relation rows and
+// name index entries that FinishImport has not written yet). The import finds a patient only once
+// per file, so neither happens; this keeps it so.
+func (ip *importPatients) checkBulk(id int64) error {
+	switch {
+	case ip.bulk == nil:
+		return nil
+	case ip.bulk.finished:
+		return errors.New("sqlite: patient import: write after FinishImport")
+	case id != 0 && id >= ip.bulk.firstNew:
+		return fmt.Errorf("sqlite: patient import: patient %d created by this import changed again", id)
+	}
+	return nil
 }
 
 // PatientByBSN implements mgz.PatientStore.
@@ -110,6 +142,9 @@ func (ip *importPatients) Patient(ctx context.Context, id int64) (mgz.Patient, e
 
 // CreatePatient implements mgz.PatientStore, without checking the references (see ImportStores).
 func (ip *importPatients) CreatePatient(ctx context.Context, p *mgz.Patient) error {
+	if err := ip.checkBulk(0); err != nil {
+		return err
+	}
 	now := ip.db.now().UTC().Truncate(time.Millisecond)
 	args := append(patientArgs(p), formatTime(now), formatTime(now))
 	if ip.db.dialect == dialectPostgres {
@@ -124,6 +159,9 @@ func (ip *importPatients) CreatePatient(ctx context.Context, p *mgz.Patient) err
 		if p.ID, err = res.LastInsertId(); err != nil {
 			return err
 		}
+		if ip.bulk != nil {
+			ip.bulk.created++
+		}
 	}
 	p.CreatedAt, p.UpdatedAt, p.Revision = now, now, 1
 	return nil
@@ -132,6 +170,9 @@ func (ip *importPatients) CreatePatient(ctx context.Context, p *mgz.Patient) err
 // UpdatePatient implements mgz.PatientStore, without checking the references (see
 // ImportStores). p.Revision must be the stored revision the change was made on.
 func (ip *importPatients) UpdatePatient(ctx context.Context, p *mgz.Patient) error {
+	if err := ip.checkBulk(p.ID); err != nil {
+		return err
+	}
 	now := ip.db.now().UTC().Truncate(time.Millisecond)
 	args := append(patientArgs(p), formatTime(now), p.ID, p.Revision)
 	res, err := ip.update.ExecContext(ctx, args...)
