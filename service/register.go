@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/regio-mgz/mgz"
 	"github.com/regio-mgz/mgz/access"
@@ -20,6 +21,9 @@ type register struct {
 	s     *Service
 	a     mgz.Actor
 	store mgz.Store // inside Atomic: the transaction's store
+	// inTx is true inside Atomic: reads there may see the transaction's own uncommitted
+	// changes, so they neither use nor fill the location cache.
+	inTx bool
 }
 
 var _ mgz.RegisterService = (*register)(nil)
@@ -169,7 +173,22 @@ func (r *register) Location(ctx context.Context, id int64) (mgz.Location, error)
 	if err := r.read(ctx, access.Location); err != nil {
 		return mgz.Location{}, err
 	}
-	return r.store.Register().Location(ctx, id)
+	if r.inTx {
+		return r.store.Register().Location(ctx, id)
+	}
+	// The policy has allowed the read above; the cache only saves the store's work. The
+	// generation is read before the store, so a change committed meanwhile is never kept as
+	// current.
+	gen, now := r.s.generation.Load(), time.Now()
+	if l, ok := r.s.locations.get(id, gen, now); ok {
+		return l, nil
+	}
+	l, err := r.store.Register().Location(ctx, id)
+	if err != nil {
+		return l, err
+	}
+	r.s.locations.put(l, gen, now)
+	return l, nil
 }
 
 func (r *register) Locations(ctx context.Context, f mgz.LocationFilter) ([]mgz.Location, int, error) {
@@ -287,9 +306,13 @@ func (r *register) Overview(ctx context.Context) (mgz.Overview, error) {
 }
 
 // Atomic runs fn with a register whose changes, audit entries included, commit together.
+//
+// The changes' audited calls move the generation before this outer transaction commits; it is
+// moved once more after the commit, so that nothing read between the two is kept as current.
 func (r *register) Atomic(ctx context.Context, fn func(mgz.RegisterService) error) error {
+	defer r.s.generation.Add(1)
 	return r.store.Atomic(ctx, func(tx mgz.Tx) error {
-		return fn(&register{s: r.s, a: r.a, store: txStore{tx, r.store}})
+		return fn(&register{s: r.s, a: r.a, store: txStore{tx, r.store}, inTx: true})
 	})
 }
 

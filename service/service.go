@@ -61,6 +61,9 @@ type Service struct {
 	// (memo.go).
 	generation   atomic.Uint64
 	coverageMemo *memo
+	// locations keeps locations read outside a transaction for the generation they were read
+	// at (locationcache.go).
+	locations *locationCache
 }
 
 // New returns a Service over store.
@@ -83,6 +86,7 @@ func New(store mgz.Store, cfg Config) *Service {
 		// A region-wide gap report at national scale takes a few hundred milliseconds; it is
 		// reused for 30 seconds at most, and never after a change through this service.
 		coverageMemo: newMemo(30*time.Second, 64),
+		locations:    newLocationCache(),
 	}
 	if cfg.Now != nil {
 		s.now = func() time.Time { return cfg.Now().UTC() }
