@@ -5,8 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/regio-mgz/mgz"
@@ -54,25 +52,28 @@ func appendChain(ctx context.Context, db *DB, tx *sql.Tx, es []*mgz.AuditEntry) 
 		}
 		return moveAuditHead(ctx, tx, prevID, prevHash)
 	}
-	// SQLite: up to auditRowsPerInsert entries per INSERT. Each statement costs a round through
-	// database/sql and the driver besides the rows' own work, and a national import writes
-	// 340,000 entries.
-	args := make([]any, 0, auditFields*min(len(es), auditRowsPerInsert))
-	for chunk := range slices.Chunk(es, auditRowsPerInsert) {
-		args = args[:0]
-		for _, e := range chunk {
-			if e.At.IsZero() {
-				e.At = db.now()
-			}
-			audit.Seal(e, prevID, prevHash)
-			args = append(args, e.ID, e.At.Format(audit.TimeFormat), nullInt(e.UserID), e.UserEmail, nullInt(e.OrganisationID), e.Roles, e.OnBehalfOf,
-				string(e.Action), e.ObjectType, nullInt(e.ObjectID), nullInt(e.ObjectOrganisationID), nullInt(e.PatientID), e.Outcome,
-				e.ClientAddress, e.Reason, e.PrevHash, e.Hash)
-			prevID, prevHash = e.ID, e.Hash
-		}
-		if _, err := tx.ExecContext(ctx, insertAuditValues[len(chunk)], args...); err != nil {
+	var ins execer = tx
+	if len(es) > 1 {
+		st, err := tx.PrepareContext(ctx, insertAudit)
+		if err != nil {
 			return fmt.Errorf("auditregel schrijven: %w", err)
 		}
+		defer st.Close()
+		ins = stmtQuerier{st}
+	}
+	for _, e := range es {
+		if e.At.IsZero() {
+			e.At = db.now()
+		}
+		audit.Seal(e, prevID, prevHash)
+		_, err = ins.ExecContext(ctx, insertAudit,
+			e.ID, e.At.Format(audit.TimeFormat), nullInt(e.UserID), e.UserEmail, nullInt(e.OrganisationID), e.Roles, e.OnBehalfOf,
+			string(e.Action), e.ObjectType, nullInt(e.ObjectID), nullInt(e.ObjectOrganisationID), nullInt(e.PatientID), e.Outcome,
+			e.ClientAddress, e.Reason, e.PrevHash, e.Hash)
+		if err != nil {
+			return fmt.Errorf("auditregel schrijven: %w", err)
+		}
+		prevID, prevHash = e.ID, e.Hash
 	}
 	return moveAuditHead(ctx, tx, prevID, prevHash)
 }
@@ -127,36 +128,16 @@ const insertAudit = `INSERT INTO audit_log (id, at, user_id, user_email, organis
 	action, object_type, object_id, object_organisation_id, patient_id, outcome, client_address, reason, prev_hash, hash)
 	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`
 
-// auditFields is the number of columns insertAudit writes, and auditRowsPerInsert the most
-// entries one statement of insertAuditValues writes (SQLite allows 32,766 parameters).
-const (
-	auditFields        = 17
-	auditRowsPerInsert = 64
-)
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
 
-// insertAuditValues[n] is insertAudit for n entries at once.
-var insertAuditValues = func() (qs [auditRowsPerInsert + 1]string) {
-	head := insertAudit[:strings.Index(insertAudit, "VALUES")+len("VALUES")]
-	for n := 1; n <= auditRowsPerInsert; n++ {
-		var b strings.Builder
-		b.WriteString(head)
-		for row := range n {
-			if row > 0 {
-				b.WriteByte(',')
-			}
-			b.WriteString(" (")
-			for col := range auditFields {
-				if col > 0 {
-					b.WriteString(", ")
-				}
-				fmt.Fprintf(&b, "$%d", row*auditFields+col+1)
-			}
-			b.WriteByte(')')
-		}
-		qs[n] = b.String()
-	}
-	return qs
-}()
+// stmtQuerier runs a prepared statement where an execer is expected; the query text is ignored.
+type stmtQuerier struct{ st *sql.Stmt }
+
+func (s stmtQuerier) ExecContext(ctx context.Context, _ string, args ...any) (sql.Result, error) {
+	return s.st.ExecContext(ctx, args...)
+}
 
 func nullInt(n int64) any {
 	if n == 0 {
