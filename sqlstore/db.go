@@ -28,6 +28,9 @@ type DB struct {
 	// stmts keeps prepared statements of the store's SQL (stmtcache.go); nil on PostgreSQL,
 	// where pgx keeps them per connection (postgres.go).
 	stmts *stmtCache
+	// patientKeysAtEnd: the connection does not enforce foreign keys, and an import of patients
+	// checks them before it commits (PreparePatientImport).
+	patientKeysAtEnd bool
 }
 
 // pragmas apply to every connection the pool opens. synchronous=FULL because an acknowledged

@@ -172,6 +172,11 @@ func (s *Store) finishBulkImport(ctx context.Context, b *bulkImport) error {
 	if err := restore(b.restore); err != nil {
 		return err
 	}
+	if s.db.patientKeysAtEnd {
+		if err := s.checkPatientKeys(ctx); err != nil {
+			return err
+		}
+	}
 	if b.created == 0 {
 		return nil
 	}
@@ -214,4 +219,24 @@ func (s *Store) finishBulkImport(ctx context.Context, b *bulkImport) error {
 		return err
 	}
 	return exec("aantallen per locatie", bulkLocationStats)
+}
+
+// checkPatientKeys checks the foreign keys of every patient, for an import that wrote them without
+// (PreparePatientImport).
+func (s *Store) checkPatientKeys(ctx context.Context) error {
+	var table, parent string
+	var id int64
+	var fk int
+	err := s.tx.QueryRowContext(ctx, "PRAGMA foreign_key_check(patients)").Scan(&table, &id, &parent, &fk)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil
+	case err != nil:
+		return fmt.Errorf("import afronden: verwijzingen controleren: %w", err)
+	}
+	what := map[string]string{"locations": "een locatie", "organisations": "een organisatie"}[parent]
+	if what == "" {
+		what = parent
+	}
+	return fmt.Errorf("import afronden: cliënt %d verwijst naar %s die niet bestaat; er is niets geïmporteerd", id, what)
 }

@@ -290,3 +290,46 @@ func TestBulkImportRefusesWritesItCannotAccountFor(t *testing.T) {
 		t.Fatalf("a write after FinishImport = %v, want a refusal", err)
 	}
 }
+
+// TestPatientImportWithoutPerRowKeysStillRefusesADanglingReference: PreparePatientImport turns
+// the per-row foreign key checks off; the check before the commit must still refuse a client whose
+// location or practice does not exist, and leave nothing behind.
+func TestPatientImportWithoutPerRowKeysStillRefusesADanglingReference(t *testing.T) {
+	f := newBulkFixture(t)
+	if f.db.dialect != dialectSQLite {
+		t.Skip("PostgreSQL checks foreign keys per row")
+	}
+	if err := f.db.PreparePatientImport(f.ctx); err != nil {
+		t.Fatal(err)
+	}
+	start := f.derived()
+	for _, dangle := range []func(p *mgz.Patient){
+		func(p *mgz.Patient) { missing := f.locB + 1000; p.LocationID = &missing },
+		func(p *mgz.Patient) { missing := f.practice2 + 1000; p.GPPracticeID = &missing },
+	} {
+		err := f.importBulk(func(ps mgz.PatientStore) error {
+			for i, c := range bulkCases[:3] {
+				p := f.bulkPatient(i, c)
+				if i == 1 {
+					dangle(p)
+				}
+				if err := ps.CreatePatient(f.ctx, p); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err == nil || !strings.Contains(err.Error(), "die niet bestaat") {
+			t.Fatalf("an import with a dangling reference = %v, want a refusal", err)
+		}
+		if got := f.derived(); !reflect.DeepEqual(got, start) {
+			t.Fatalf("a refused import changed the database:\n got %q\nwant %q", got, start)
+		}
+	}
+	// Good references pass.
+	if err := f.importBulk(func(ps mgz.PatientStore) error {
+		return ps.CreatePatient(f.ctx, f.bulkPatient(0, bulkCases[0]))
+	}); err != nil {
+		t.Fatal(err)
+	}
+}

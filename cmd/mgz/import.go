@@ -195,7 +195,11 @@ func runImport(ctx context.Context, env *environment, args []string) int {
 		return 1
 	}
 	defer db.Close()
-	if err := db.PrepareBulkImport(ctx); err != nil {
+	prepare := db.PrepareBulkImport
+	if kind.name == "patients" {
+		prepare = db.PreparePatientImport // checks the patients' references once, before it commits
+	}
+	if err := prepare(ctx); err != nil {
 		fmt.Fprintf(env.stderr, "%s: %v\n", prefix, err)
 		return 1
 	}
