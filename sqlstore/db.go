@@ -31,14 +31,18 @@ type DB struct {
 	// patientKeysAtEnd: the connection does not enforce foreign keys, and an import of patients
 	// checks them before it commits (PreparePatientImport).
 	patientKeysAtEnd bool
+	// checkpoints moves the WAL into the database file in the background (checkpoint.go); nil
+	// on PostgreSQL.
+	checkpoints *checkpointer
 }
 
 // pragmas apply to every connection the pool opens. synchronous=FULL because an acknowledged
 // change must survive a power loss (architecture.md, "Durability"); WAL lets readers go on while
 // one writer writes; _txlock=immediate takes the write lock at BEGIN, so two writers wait for each
-// other (busy_timeout) instead of failing halfway with SQLITE_BUSY.
+// other (busy_timeout) instead of failing halfway with SQLITE_BUSY; wal_autocheckpoint(0) because
+// checkpoints run in the background, not in a writer's commit (checkpoint.go).
 const pragmas = "_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)" +
-	"&_pragma=busy_timeout(10000)&_txlock=immediate"
+	"&_pragma=busy_timeout(10000)&_pragma=wal_autocheckpoint(0)&_txlock=immediate"
 
 // maxConnections bounds the pool: WAL readers run side by side, and one writer at a time holds
 // the write lock anyway. A request that finds every connection busy waits for one (its context
@@ -92,6 +96,7 @@ func open(ctx context.Context, path, extra string) (*DB, error) {
 	}
 	// Statements are prepared against the migrated schema only.
 	db.stmts = newStmtCache(sqldb, stmtCacheSize)
+	db.startCheckpointer(checkpointEvery)
 	return db, nil
 }
 
@@ -99,6 +104,7 @@ func open(ctx context.Context, path, extra string) (*DB, error) {
 // its prepared statements; on SQLite a WAL checkpoint runs as the last connection closes.
 func (db *DB) Close() error {
 	db.group.close()
+	db.checkpoints.stop()
 	if db.stmts != nil {
 		db.stmts.close()
 	}
