@@ -227,11 +227,15 @@ func (s *Server) pageAgreements(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := agreementsPageData{Agreements: ags, Names: names{}}
+	d := agreementsPageData{Agreements: ags}
 	if d.Reminders, err = s.reminders(r); err != nil {
 		return err
 	}
-	if err := s.placeNames(r, d.Names); err != nil {
+	var rf refs
+	for _, ag := range ags {
+		rf.org(ag.Provider, ag.Practice)
+	}
+	if d.Names, err = s.namesOf(r, rf); err != nil {
 		return err
 	}
 	s.render(w, r, http.StatusOK, "agreements", pageData{Title: "Overeenkomsten", Nav: "overeenkomsten", Data: d})
@@ -449,11 +453,18 @@ func (s *Server) renderAgreement(w http.ResponseWriter, r *http.Request, id int6
 	if err != nil {
 		return err
 	}
-	d := agreementPageData{Agreement: ag, Versions: withChanges(vs), Names: names{}, MySigned: ag.SignedBy(a.User.OrganisationID), Today: s.today()}
+	d := agreementPageData{Agreement: ag, Versions: withChanges(vs), MySigned: ag.SignedBy(a.User.OrganisationID), Today: s.today()}
 	for _, p := range ag.Parties() {
 		d.MyParty = d.MyParty || (p == a.User.OrganisationID && ag.Former == nil)
 	}
-	if err := s.placeNames(r, d.Names); err != nil {
+	var rf refs
+	rf.org(ag.Provider, ag.Practice)
+	rf.orgPtr(ag.GPPost)
+	rf.loc(ag.Locations...)
+	for _, sig := range ag.Signatures {
+		rf.org(sig.OrganisationID)
+	}
+	if d.Names, err = s.namesOf(r, rf); err != nil {
 		return err
 	}
 	if form.Values == nil {

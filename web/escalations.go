@@ -446,9 +446,13 @@ type escalationsPageData struct {
 	States    []mgz.Option[mgz.EscalationState]
 }
 
-func (s *Server) allOrgNames(r *http.Request) (names, error) {
-	_, n, err := s.orgNames(r, "")
-	return n, err
+// escalationRefs adds the organisations an escalation's pages name: who reported and filed it,
+// the care provider, and to whom each step was addressed.
+func escalationRefs(rf *refs, e mgz.Escalation) {
+	rf.org(e.ReporterPracticeID, e.FiledByOrgID, e.CareProviderID)
+	for _, st := range e.Steps {
+		rf.orgPtr(st.AddresseeOrgID)
+	}
 }
 
 func canFile(a mgz.Actor) bool {
@@ -468,7 +472,11 @@ func (s *Server) pageEscalations(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	n, err := s.allOrgNames(r)
+	var rf refs
+	for _, e := range es {
+		escalationRefs(&rf, e)
+	}
+	n, err := s.namesOf(r, rf)
 	if err != nil {
 		return err
 	}
@@ -596,7 +604,9 @@ func (s *Server) renderEscalation(w http.ResponseWriter, r *http.Request, status
 	}
 	now := s.cfg.Service.Today()
 	pd := escalationPageData{EscalationDetail: d, Steps: steps(d.Escalation, now)}
-	if pd.Names, err = s.allOrgNames(r); err != nil {
+	var rf refs
+	escalationRefs(&rf, d.Escalation)
+	if pd.Names, err = s.namesOf(r, rf); err != nil {
 		return err
 	}
 	if d.LocationID != nil {

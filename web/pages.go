@@ -128,6 +128,62 @@ func (n names) Of(id *int64) string {
 // Name returns the name for a plain id.
 func (n names) Name(id int64) string { return n[id] }
 
+// refs collects the organisations and locations a page names, for namesOf.
+type refs struct{ orgs, locs []int64 }
+
+// org adds organisations; ids of 0 or less are no reference.
+func (rf *refs) org(ids ...int64) {
+	for _, id := range ids {
+		if id > 0 && !slices.Contains(rf.orgs, id) {
+			rf.orgs = append(rf.orgs, id)
+		}
+	}
+}
+
+// orgPtr adds the organisations of optional references.
+func (rf *refs) orgPtr(ids ...*int64) {
+	for _, id := range ids {
+		if id != nil {
+			rf.org(*id)
+		}
+	}
+}
+
+// loc adds locations; ids of 0 or less are no reference.
+func (rf *refs) loc(ids ...int64) {
+	for _, id := range ids {
+		if id > 0 && !slices.Contains(rf.locs, id) {
+			rf.locs = append(rf.locs, id)
+		}
+	}
+}
+
+// namesOf reads the names of the organisations and locations in rf by id (locations by negative
+// id), a page at a time, so that a page names every reference however large the register is.
+// What the actor may not read stays unnamed.
+func (s *Server) namesOf(r *http.Request, rf refs) (names, error) {
+	n := names{}
+	for ids := range slices.Chunk(rf.orgs, mgz.MaxLimit) {
+		orgs, _, err := s.reg(r).Organisations(r.Context(), mgz.OrganisationFilter{IDs: ids, Page: mgz.Page{Limit: len(ids)}})
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range orgs {
+			n[o.ID] = o.Name
+		}
+	}
+	for ids := range slices.Chunk(rf.locs, mgz.MaxLimit) {
+		locs, _, err := s.reg(r).Locations(r.Context(), mgz.LocationFilter{IDs: ids, Page: mgz.Page{Limit: len(ids)}})
+		if err != nil {
+			return nil, err
+		}
+		for _, l := range locs {
+			n[-l.ID] = l.Name
+		}
+	}
+	return n, nil
+}
+
 func (s *Server) orgNames(r *http.Request, kind mgz.OrgKind) ([]mgz.Organisation, names, error) {
 	orgs, _, err := s.reg(r).Organisations(r.Context(), mgz.OrganisationFilter{Kind: kind, Page: mgz.Page{Limit: mgz.MaxLimit}})
 	if err != nil {

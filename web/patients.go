@@ -444,25 +444,6 @@ func (s *Server) namesOfPatients(r *http.Request, n names, ps []mgz.Patient, loc
 	return nil
 }
 
-// placeNames fills n with the names of locations and organisations, to show references.
-func (s *Server) placeNames(r *http.Request, n names) error {
-	locs, _, err := s.reg(r).Locations(r.Context(), mgz.LocationFilter{Page: mgz.Page{Limit: mgz.MaxLimit}})
-	if err != nil {
-		return err
-	}
-	for _, l := range locs {
-		n[-l.ID] = l.Name // locations by negative id, organisations by positive id
-	}
-	orgs, _, err := s.reg(r).Organisations(r.Context(), mgz.OrganisationFilter{Page: mgz.Page{Limit: mgz.MaxLimit}})
-	if err != nil {
-		return err
-	}
-	for _, o := range orgs {
-		n[o.ID] = o.Name
-	}
-	return nil
-}
-
 type patientPageData struct {
 	View          patientView
 	Registrations []mgz.Registration
@@ -492,14 +473,11 @@ func (s *Server) pagePatient(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := rec.Patient
-	d := patientPageData{View: s.classify(r, p), Names: names{}, Registrations: rec.Registrations, Switches: rec.Switches, LeadChanges: rec.LeadChanges}
+	d := patientPageData{View: s.classify(r, p), Registrations: rec.Registrations, Switches: rec.Switches, LeadChanges: rec.LeadChanges}
 	if d.Card, err = s.clientCard(r, p); err != nil {
 		return err
 	}
 	if d.Handover, err = s.cfg.Service.HandoverForCard(r.Context(), a, p); err != nil {
-		return err
-	}
-	if err := s.placeNames(r, d.Names); err != nil {
 		return err
 	}
 	if d.Locations, _, err = s.reg(r).Locations(r.Context(), mgz.LocationFilter{Page: mgz.Page{Limit: mgz.MaxLimit}}); err != nil {
@@ -512,6 +490,28 @@ func (s *Server) pagePatient(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if d.Misses, err = s.cfg.Service.PatientBSNMisses(r.Context(), a, p); err != nil {
+		return err
+	}
+	var rf refs
+	rf.orgPtr(p.GPPracticeID, p.LeadPhysicianOrgID)
+	if p.LocationID != nil {
+		rf.loc(*p.LocationID)
+	}
+	for _, reg := range d.Registrations {
+		rf.org(reg.PracticeID)
+		rf.orgPtr(reg.SwitchFromPracticeID)
+	}
+	for _, sr := range d.Switches {
+		rf.org(sr.FromPracticeID, sr.ToPracticeID)
+	}
+	for _, m := range d.Misses {
+		rf.org(m.OrganisationID)
+	}
+	for _, lc := range d.LeadChanges {
+		rf.orgPtr(lc.FromOrgID, lc.ToOrgID)
+		rf.org(lc.ChangedByOrgID)
+	}
+	if d.Names, err = s.namesOf(r, rf); err != nil {
 		return err
 	}
 	s.render(w, r, http.StatusOK, "patient", pageData{Title: p.Name, Nav: "clienten", Data: d})
@@ -663,11 +663,15 @@ func (s *Server) pageRelocate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := relocatePageData{Patient: p, Names: names{}}
+	d := relocatePageData{Patient: p}
 	if d.Locations, _, err = s.reg(r).Locations(r.Context(), mgz.LocationFilter{Page: mgz.Page{Limit: mgz.MaxLimit}}); err != nil {
 		return err
 	}
-	if err := s.placeNames(r, d.Names); err != nil {
+	var rf refs
+	if p.LocationID != nil {
+		rf.loc(*p.LocationID)
+	}
+	if d.Names, err = s.namesOf(r, rf); err != nil {
 		return err
 	}
 	form := Form{Values: url.Values{"location_id": {r.URL.Query().Get("naar")}}}

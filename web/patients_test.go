@@ -720,3 +720,49 @@ func TestClientsPageNamesTheLocationOfEveryClientInALargeRegister(t *testing.T) 
 		t.Errorf("the clients page does not say the client lives at %q", last.Name)
 	}
 }
+
+// TestClientPageNamesItsPracticeAndLocationInALargeRegister: the client's page named its
+// practice and location from the first 500 organisations and locations of the register, so at
+// national scale (5,000 practices, 10,000 locations) most clients' pages showed empty names. It
+// reads what it names by id.
+func TestClientPageNamesItsPracticeAndLocationInALargeRegister(t *testing.T) {
+	f := newPatientFixture(t)
+	ctx := context.Background()
+	var practice mgz.Organisation
+	var last mgz.Location
+	err := f.ts.reg.Atomic(ctx, func(reg mgz.RegisterService) error {
+		for i := range mgz.MaxLimit + 1 {
+			o := mgz.Organisation{Kind: mgz.KindCareProvider, Name: fmt.Sprintf("Zzz-zorg %03d", i), KvK: fmt.Sprintf("880%05d", i),
+				Address: "Weg 1", Postcode: "9901 AB", City: "Teststad", Phone: "0120 555001", CareOfficeRegion: "Regio Test"}
+			if err := reg.CreateOrganisation(ctx, &o); err != nil {
+				return err
+			}
+			l := mgz.Location{ProviderID: f.provider.ID, Name: fmt.Sprintf("Zzz-woning %03d", i), Address: "Laan 2", Postcode: "9900 AB",
+				Municipality: "Teststad", Setting: mgz.SettingClusteredHousing, Sector: f.loc.Sector,
+				Deliveries: []mgz.Delivery{mgz.DeliveryVPT}, Places: 10}
+			if err := reg.CreateLocation(ctx, &l); err != nil {
+				return err
+			}
+			last = l
+		}
+		practice = mgz.Organisation{Kind: mgz.KindGPPractice, Name: "Zzzz Praktijk Achteraan", AGB: "01009999", KvK: "77009999",
+			Address: "Weg 1", Postcode: "9901 AB", City: "Teststad", Phone: "0120 555001", CareOfficeRegion: "Regio Test"}
+		return reg.CreateOrganisation(ctx, &practice)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := mgz.Patient{Name: "Mevrouw Achteraan", BirthDate: mgz.NewDate(1940, 1, 2), HomePostcode: "9900 AB", Sector: f.loc.Sector,
+		Wlz: mgz.WlzWithoutTreatment, WlzSource: mgz.WlzSourceVECOZO, Delivery: mgz.DeliveryVPT, LocationID: &last.ID,
+		GPPracticeID: &practice.ID, LeadPhysician: mgz.LeadGP, LeadPhysicianOrgID: &practice.ID}
+	if err := f.ts.db.Store().Patients().CreatePatient(ctx, &p); err != nil {
+		t.Fatal(err)
+	}
+	doc := f.ts.as(t, practice.ID, mgz.RolePhysician)
+	body := string(doc.do(t, "GET", "/clienten/"+itoa(p.ID), nil).body)
+	for _, want := range []string{">" + practice.Name + "<", ">" + last.Name + "<"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the client's page does not name %q", want)
+		}
+	}
+}

@@ -412,16 +412,35 @@ type rostersPageData struct {
 }
 
 // ownerName names the owner of ro: the organisation, or the location with its care provider.
-func (s *Server) ownerName(r *http.Request, ro mgz.Roster, n names) string {
-	if ro.OrganisationID != nil {
-		return n.Of(ro.OrganisationID)
-	}
-	if ro.LocationID != nil {
-		if l, err := s.reg(r).Location(r.Context(), *ro.LocationID); err == nil {
-			return l.Name + " (" + n.Name(l.ProviderID) + ")"
+// rosterOwners names the owner of each roster: its organisation, or its location with the
+// location's care provider; an owner the actor may not read stays unnamed.
+func (s *Server) rosterOwners(r *http.Request, ros ...mgz.Roster) ([]string, error) {
+	var rf refs
+	locs := map[int64]mgz.Location{}
+	for _, ro := range ros {
+		rf.orgPtr(ro.OrganisationID)
+		if ro.LocationID != nil {
+			if l, err := s.reg(r).Location(r.Context(), *ro.LocationID); err == nil {
+				locs[l.ID] = l
+				rf.org(l.ProviderID)
+			}
 		}
 	}
-	return ""
+	n, err := s.namesOf(r, rf)
+	if err != nil {
+		return nil, err
+	}
+	owners := make([]string, len(ros))
+	for i, ro := range ros {
+		if ro.OrganisationID != nil {
+			owners[i] = n.Of(ro.OrganisationID)
+		} else if ro.LocationID != nil {
+			if l, ok := locs[*ro.LocationID]; ok {
+				owners[i] = l.Name + " (" + n.Name(l.ProviderID) + ")"
+			}
+		}
+	}
+	return owners, nil
 }
 
 func (s *Server) pageRosters(w http.ResponseWriter, r *http.Request) error {
@@ -435,7 +454,7 @@ func (s *Server) pageRosters(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	n, err := s.allOrgNames(r)
+	owners, err := s.rosterOwners(r, items...)
 	if err != nil {
 		return err
 	}
@@ -445,7 +464,7 @@ func (s *Server) pageRosters(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		rows[i] = rosterRow{Roster: ro, Owner: s.ownerName(r, ro, n), Shifts: len(full.Shifts)}
+		rows[i] = rosterRow{Roster: ro, Owner: owners[i], Shifts: len(full.Shifts)}
 	}
 	d := rostersPageData{Items: rows, CanCreate: a.User.Has(mgz.RoleEditor) && len(rosterRolesOf(a.OrgKind)) > 0, Role: string(role), Roles: mgz.RosterRoles.Options(),
 		Pager: newPager(r, p, len(items), total)}
@@ -653,11 +672,11 @@ func (s *Server) renderRoster(w http.ResponseWriter, r *http.Request, status int
 	if err != nil {
 		return err
 	}
-	n, err := s.allOrgNames(r)
+	owners, err := s.rosterOwners(r, ro)
 	if err != nil {
 		return err
 	}
-	d := rosterPageData{Roster: ro, Owner: s.ownerName(r, ro, n), Repeats: repeatChoices, Holidays: mgz.HolidayRules.Options()}
+	d := rosterPageData{Roster: ro, Owner: owners[0], Repeats: repeatChoices, Holidays: mgz.HolidayRules.Options()}
 	if d.OwnerID, err = s.cfg.Service.RosterOwner(r.Context(), ro); err != nil {
 		return err
 	}

@@ -185,7 +185,11 @@ func (s *Server) pageSwitches(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	_, n, err := s.orgNames(r, mgz.KindGPPractice)
+	var rf refs
+	for _, sr := range srs {
+		rf.org(sr.FromPracticeID, sr.ToPracticeID)
+	}
+	n, err := s.namesOf(r, rf)
 	if err != nil {
 		return err
 	}
@@ -217,7 +221,7 @@ func (s *Server) renderSwitch(w http.ResponseWriter, r *http.Request, status int
 		return err
 	}
 	d := switchPageData{Request: sr, Holder: a.User.OrganisationID == sr.FromPracticeID, Requester: a.User.OrganisationID == sr.ToPracticeID}
-	if _, d.Names, err = s.orgNames(r, mgz.KindGPPractice); err != nil {
+	if d.Names, err = s.namesOf(r, refs{orgs: []int64{sr.FromPracticeID, sr.ToPracticeID}}); err != nil {
 		return err
 	}
 	s.render(w, r, status, "switch", pageData{Title: fmt.Sprintf("Overstapverzoek %d", sr.ID), Nav: "overstappen", Data: d, Form: form,
@@ -294,9 +298,22 @@ func (s *Server) homeSwitchNotices(r *http.Request) (*switchNoticeData, error) {
 	if err != nil || n.Empty() {
 		return nil, err
 	}
-	d := &switchNoticeData{SwitchNotices: n, Names: names{}}
-	if err := s.placeNames(r, d.Names); err != nil {
+	var rf refs
+	for _, srs := range [][]mgz.SwitchRequest{n.Incoming, n.Outgoing, n.Decided} {
+		for _, sr := range srs {
+			rf.org(sr.FromPracticeID, sr.ToPracticeID)
+		}
+	}
+	for _, m := range n.Misses {
+		rf.org(m.OrganisationID)
+	}
+	for _, lc := range n.LeadChanges {
+		rf.orgPtr(lc.FromOrgID, lc.ToOrgID)
+		rf.org(lc.ChangedByOrgID)
+	}
+	nm, err := s.namesOf(r, rf)
+	if err != nil {
 		return nil, err
 	}
-	return d, nil
+	return &switchNoticeData{SwitchNotices: n, Names: nm}, nil
 }
