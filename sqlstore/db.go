@@ -34,6 +34,8 @@ type DB struct {
 	// checkpoints moves the WAL into the database file in the background (checkpoint.go); nil
 	// on PostgreSQL.
 	checkpoints *checkpointer
+	// turn is SQLite's write lock as this process hands it out (writeturn.go); nil on PostgreSQL.
+	turn writeTurn
 }
 
 // pragmas apply to every connection the pool opens. synchronous=FULL because an acknowledged
@@ -75,7 +77,7 @@ func open(ctx context.Context, path, extra string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("database %s openen: %w", path, err)
 	}
-	db := &DB{now: func() time.Time { return time.Now().UTC() }}
+	db := &DB{now: func() time.Time { return time.Now().UTC() }, turn: newWriteTurn()}
 	db.health = health{now: func() time.Time { return db.now() }, probeEvery: defaultProbeEvery, faultWindow: defaultFaultWindow}
 	// Every connection classifies storage faults (faults.go).
 	sqldb := sql.OpenDB(&faultConnector{inner: connector, h: &db.health})

@@ -163,6 +163,10 @@ var probePayload = strings.Repeat("mgz-schrijftest ", 1500)
 // writeProbe inserts a row that needs fresh pages and rolls it back: it fails like a real write
 // on a full, read-only or corrupt database, and leaves nothing behind.
 func (db *DB) writeProbe(ctx context.Context) error {
+	if err := db.turn.take(ctx); err != nil {
+		return err
+	}
+	defer db.turn.release()
 	tx, err := db.sql.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("schrijftest starten: %w", err)

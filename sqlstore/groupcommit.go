@@ -206,7 +206,7 @@ func (g *groupCommitter) commit(batch []*commitRequest) error {
 		es = append(es, r.entries...)
 	}
 	ctx := context.Background()
-	err := inTx(ctx, g.db.sql, func(tx *sql.Tx) error { return appendChain(ctx, g.db, tx, es) })
+	err := g.db.inTx(ctx, func(tx *sql.Tx) error { return appendChain(ctx, g.db, tx, es) })
 	if err == nil {
 		g.commits.Add(1)
 	}

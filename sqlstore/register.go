@@ -28,7 +28,7 @@ func (s scope) write(ctx context.Context, fn func(querier) error) error {
 	if s.tx != nil {
 		return fn(cachedQuerier{db: s.db, tx: s.tx})
 	}
-	return inTx(ctx, s.db.sql, func(tx *sql.Tx) error { return fn(cachedQuerier{db: s.db, tx: tx}) })
+	return s.db.inTx(ctx, func(tx *sql.Tx) error { return fn(cachedQuerier{db: s.db, tx: tx}) })
 }
 
 // Register implements mgz.RegisterService on the database.
@@ -44,7 +44,7 @@ func (r *Register) Atomic(ctx context.Context, fn func(mgz.RegisterService) erro
 	if r.tx != nil {
 		return fn(r)
 	}
-	return inTx(ctx, r.db.sql, func(tx *sql.Tx) error { return fn(&Register{scope{db: r.db, tx: tx}}) })
+	return r.db.inTx(ctx, func(tx *sql.Tx) error { return fn(&Register{scope{db: r.db, tx: tx}}) })
 }
 
 // invalidField returns a validation error for one field that depends on other records.

@@ -35,7 +35,7 @@ func (s *Store) Atomic(ctx context.Context, fn func(mgz.Tx) error) error {
 	if s.tx != nil {
 		return fn(s)
 	}
-	return inTx(ctx, s.db.sql, func(tx *sql.Tx) error { return fn(&Store{scope{db: s.db, tx: tx}}) })
+	return s.db.inTx(ctx, func(tx *sql.Tx) error { return fn(&Store{scope{db: s.db, tx: tx}}) })
 }
 
 // Ping implements mgz.Store: it reports whether the database answers and can take writes
