@@ -448,7 +448,6 @@ type patientPageData struct {
 	View          patientView
 	Registrations []mgz.Registration
 	Names         names
-	Locations     []mgz.Location
 	CanChange     bool
 	// Switches are the client's switch requests, newest first; Pending the open one.
 	Switches []mgz.SwitchRequest
@@ -478,9 +477,6 @@ func (s *Server) pagePatient(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if d.Handover, err = s.cfg.Service.HandoverForCard(r.Context(), a, p); err != nil {
-		return err
-	}
-	if d.Locations, _, err = s.reg(r).Locations(r.Context(), mgz.LocationFilter{Page: mgz.Page{Limit: mgz.MaxLimit}}); err != nil {
 		return err
 	}
 	d.CanChange = a.User.Has(mgz.RoleEditor) || a.User.Has(mgz.RolePhysician)
@@ -520,7 +516,7 @@ func (s *Server) pagePatient(w http.ResponseWriter, r *http.Request) error {
 
 type registerPageData struct {
 	ConsentMethods []mgz.Option[mgz.ConsentMethod]
-	Locations      []mgz.Location
+	Choice         locationChoice
 	Location       *mgz.Location
 	Readiness      *mgz.Readiness
 	Result         *service.RegistrationResult
@@ -531,7 +527,7 @@ type registerPageData struct {
 func (s *Server) registerForm(r *http.Request, locID int64) (registerPageData, error) {
 	d := registerPageData{ConsentMethods: mgz.ConsentMethods.Options()}
 	var err error
-	if d.Locations, _, err = s.reg(r).Locations(r.Context(), mgz.LocationFilter{Page: mgz.Page{Limit: mgz.MaxLimit}}); err != nil {
+	if d.Choice, err = s.locationChoice(r, locID); err != nil {
 		return d, err
 	}
 	if d.Physicians, _, err = s.orgNames(r, mgz.KindPhysicianService); err != nil {
@@ -646,11 +642,43 @@ func (s *Server) pageRegisterPost(w http.ResponseWriter, r *http.Request) error 
 	return nil
 }
 
+// locationChoice is a choice of location that stays usable in a national register of 10,000
+// locations: at most mgz.MaxLimit options, narrowed by a search term (zoek), and always with the
+// location already chosen.
+type locationChoice struct {
+	Query   string
+	Options []mgz.Location
+	Total   int // the locations that match Query
+}
+
+// More reports whether the options leave matching locations out.
+func (c locationChoice) More() bool { return c.Total > len(c.Options) }
+
+// Searchable reports whether the page offers the search: when there is something to narrow.
+func (c locationChoice) Searchable() bool { return c.Query != "" || c.More() }
+
+// locationChoice reads the options for the search term in the request's "zoek", with chosen (if
+// any) among them.
+func (s *Server) locationChoice(r *http.Request, chosen int64) (locationChoice, error) {
+	c := locationChoice{Query: strings.TrimSpace(r.URL.Query().Get("zoek"))}
+	var err error
+	c.Options, c.Total, err = s.reg(r).Locations(r.Context(), mgz.LocationFilter{Query: c.Query, Page: mgz.Page{Limit: mgz.MaxLimit}})
+	if err != nil {
+		return c, err
+	}
+	if chosen > 0 && !slices.ContainsFunc(c.Options, func(l mgz.Location) bool { return l.ID == chosen }) {
+		if l, err := s.reg(r).Location(r.Context(), chosen); err == nil {
+			c.Options = append([]mgz.Location{l}, c.Options...)
+		}
+	}
+	return c, nil
+}
+
 type relocatePageData struct {
-	Patient   mgz.Patient
-	Locations []mgz.Location
-	Preview   *service.RelocationPreview
-	Names     names
+	Patient mgz.Patient
+	Choice  locationChoice
+	Preview *service.RelocationPreview
+	Names   names
 }
 
 func (s *Server) pageRelocate(w http.ResponseWriter, r *http.Request) error {
@@ -664,7 +692,8 @@ func (s *Server) pageRelocate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d := relocatePageData{Patient: p}
-	if d.Locations, _, err = s.reg(r).Locations(r.Context(), mgz.LocationFilter{Page: mgz.Page{Limit: mgz.MaxLimit}}); err != nil {
+	to, _ := strconv.ParseInt(r.URL.Query().Get("naar"), 10, 64)
+	if d.Choice, err = s.locationChoice(r, to); err != nil {
 		return err
 	}
 	var rf refs

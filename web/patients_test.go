@@ -725,18 +725,14 @@ func TestClientsPageNamesTheLocationOfEveryClientInALargeRegister(t *testing.T) 
 // practice and location from the first 500 organisations and locations of the register, so at
 // national scale (5,000 practices, 10,000 locations) most clients' pages showed empty names. It
 // reads what it names by id.
-func TestClientPageNamesItsPracticeAndLocationInALargeRegister(t *testing.T) {
-	f := newPatientFixture(t)
+// manyLocations adds mgz.MaxLimit+1 locations named "Zzz-woning NNN" of the fixture's provider,
+// more than one page of the register, and returns the last.
+func (f *patientFixture) manyLocations(t *testing.T) mgz.Location {
+	t.Helper()
 	ctx := context.Background()
-	var practice mgz.Organisation
 	var last mgz.Location
 	err := f.ts.reg.Atomic(ctx, func(reg mgz.RegisterService) error {
 		for i := range mgz.MaxLimit + 1 {
-			o := mgz.Organisation{Kind: mgz.KindCareProvider, Name: fmt.Sprintf("Zzz-zorg %03d", i), KvK: fmt.Sprintf("880%05d", i),
-				Address: "Weg 1", Postcode: "9901 AB", City: "Teststad", Phone: "0120 555001", CareOfficeRegion: "Regio Test"}
-			if err := reg.CreateOrganisation(ctx, &o); err != nil {
-				return err
-			}
 			l := mgz.Location{ProviderID: f.provider.ID, Name: fmt.Sprintf("Zzz-woning %03d", i), Address: "Laan 2", Postcode: "9900 AB",
 				Municipality: "Teststad", Setting: mgz.SettingClusteredHousing, Sector: f.loc.Sector,
 				Deliveries: []mgz.Delivery{mgz.DeliveryVPT}, Places: 10}
@@ -744,6 +740,59 @@ func TestClientPageNamesItsPracticeAndLocationInALargeRegister(t *testing.T) {
 				return err
 			}
 			last = l
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return last
+}
+
+// TestRelocationAndRegistrationFindEveryLocationInALargeRegister: the choice of location on the
+// relocation and registration pages listed the first 500 locations only. With more, the page
+// says so and offers a search that finds any location, and a chosen location is always an option.
+func TestRelocationAndRegistrationFindEveryLocationInALargeRegister(t *testing.T) {
+	f := newPatientFixture(t)
+	last := f.manyLocations(t)
+	c := f.client("Mevrouw Verhuist")
+	var p mgz.Patient
+	f.carer.do(t, "POST", "/api/v1/patients", c).json(t, &p)
+	option := `<option value="` + itoa(last.ID) + `"`
+	for _, page := range []struct {
+		who  *client
+		path string
+	}{{f.carer, "/clienten/" + itoa(p.ID) + "/verhuizen"}, {f.gpDoc, "/inschrijven"}} {
+		body := string(page.who.do(t, "GET", page.path, nil).body)
+		if !strings.Contains(body, "locaties passen") || !strings.Contains(body, `name="zoek"`) {
+			t.Errorf("%s with more locations than one list does not say so and offer a search", page.path)
+		}
+		if strings.Contains(body, option) {
+			t.Fatalf("%s lists the 502nd location without a search; the test needs a register larger than one list", page.path)
+		}
+		body = string(page.who.do(t, "GET", page.path+"?zoek="+url.QueryEscape("woning 500"), nil).body)
+		if !strings.Contains(body, option) || strings.Contains(body, "locaties passen") {
+			t.Errorf("%s?zoek=woning 500 does not offer %q alone", page.path, last.Name)
+		}
+	}
+	body := string(f.carer.do(t, "GET", "/clienten/"+itoa(p.ID)+"/verhuizen?naar="+itoa(last.ID), nil).body)
+	if !strings.Contains(body, option+" selected") || !strings.Contains(body, "Naar "+last.Name) {
+		t.Errorf("the relocation page does not keep the chosen location %q as an option", last.Name)
+	}
+}
+
+func TestClientPageNamesItsPracticeAndLocationInALargeRegister(t *testing.T) {
+	f := newPatientFixture(t)
+	ctx := context.Background()
+	var practice mgz.Organisation
+	last := f.manyLocations(t)
+	err := f.ts.reg.Atomic(ctx, func(reg mgz.RegisterService) error {
+		for i := range mgz.MaxLimit + 1 {
+			o := mgz.Organisation{Kind: mgz.KindCareProvider, Name: fmt.Sprintf("Zzz-zorg %03d", i), KvK: fmt.Sprintf("880%05d", i),
+				Address: "Weg 1", Postcode: "9901 AB", City: "Teststad", Phone: "0120 555001", CareOfficeRegion: "Regio Test"}
+			if err := reg.CreateOrganisation(ctx, &o); err != nil {
+				return err
+			}
 		}
 		practice = mgz.Organisation{Kind: mgz.KindGPPractice, Name: "Zzzz Praktijk Achteraan", AGB: "01009999", KvK: "77009999",
 			Address: "Weg 1", Postcode: "9901 AB", City: "Teststad", Phone: "0120 555001", CareOfficeRegion: "Regio Test"}
