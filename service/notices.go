@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/regio-mgz/mgz"
@@ -110,6 +111,13 @@ func notifySwitch(ctx context.Context, tx mgz.Tx, org int64, kind mgz.NoticeKind
 	return notify(ctx, tx, org, kind, subject, fmt.Sprintf("/overstappen/%d", sr.ID), "switch_request", sr.ID, "")
 }
 
+// agreementReminder is one reminder of NotifyAgreementReminders for one party.
+type agreementReminder struct {
+	org            int64
+	ag             mgz.Agreement
+	subject, dedup string
+}
+
 // NotifyAgreementReminders puts a notice in the inbox of each party that should act on an
 // agreement: one that waits for its signature, an evaluation due within 60 days, an agreement
 // ending within 90 days. Each reminder arrives once (its dedupe key names the agreement, the
@@ -120,12 +128,7 @@ func (s *Service) NotifyAgreementReminders(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	today := mgz.DateOf(s.today())
-	type reminder struct {
-		org            int64
-		ag             mgz.Agreement
-		subject, dedup string
-	}
-	var rs []reminder
+	var rs []agreementReminder
 	for _, ag := range ags {
 		label := ag.Type.Label()
 		switch ag.Status {
@@ -136,20 +139,20 @@ func (s *Service) NotifyAgreementReminders(ctx context.Context) (int, error) {
 			}
 			for _, p := range ag.Parties() {
 				if !signed[p] {
-					rs = append(rs, reminder{p, ag, fmt.Sprintf("%s %d wacht op de ondertekening door uw organisatie.", label, ag.ID),
+					rs = append(rs, agreementReminder{p, ag, fmt.Sprintf("%s %d wacht op de ondertekening door uw organisatie.", label, ag.ID),
 						fmt.Sprintf("agreement:%d:v%d:sign:%d", ag.ID, ag.Version, p)})
 				}
 			}
 		case mgz.AgreementActive:
 			if next := ag.NextEvaluation(); !next.IsZero() && !next.After(today.AddDate(0, 0, 60)) {
 				for _, p := range ag.Parties() {
-					rs = append(rs, reminder{p, ag, fmt.Sprintf("Evaluatie van %s %d is uiterlijk %s aan de beurt.", strings.ToLower(label), ag.ID, next.Format("02-01-2006")),
+					rs = append(rs, agreementReminder{p, ag, fmt.Sprintf("Evaluatie van %s %d is uiterlijk %s aan de beurt.", strings.ToLower(label), ag.ID, next.Format("02-01-2006")),
 						fmt.Sprintf("agreement:%d:evaluation:%s:%d", ag.ID, next, p)})
 				}
 			}
 			if end := ag.End(); !end.IsZero() && !end.After(today.AddDate(0, 0, 90)) {
 				for _, p := range ag.Parties() {
-					rs = append(rs, reminder{p, ag, fmt.Sprintf("%s %d loopt af op %s: verleng of beëindig haar tijdig.", label, ag.ID, end.Format("02-01-2006")),
+					rs = append(rs, agreementReminder{p, ag, fmt.Sprintf("%s %d loopt af op %s: verleng of beëindig haar tijdig.", label, ag.ID, end.Format("02-01-2006")),
 						fmt.Sprintf("agreement:%d:ending:%s:%d", ag.ID, end, p)})
 				}
 			}
@@ -158,8 +161,28 @@ func (s *Service) NotifyAgreementReminders(ctx context.Context) (int, error) {
 	if len(rs) == 0 {
 		return 0, nil
 	}
+	// A national region has thousands of agreements, and one transaction for all their reminders
+	// held the write lock for seconds every hour: every change and the audit of every read waited.
+	// Each batch commits on its own; the dedupe keys make a scan that fails halfway safe to repeat.
 	added := 0
-	err = s.store.Atomic(ctx, func(tx mgz.Tx) error {
+	for batch := range slices.Chunk(rs, reminderBatch) {
+		n, err := s.addReminders(ctx, batch)
+		if err != nil {
+			return added, err
+		}
+		added += n
+	}
+	return added, nil
+}
+
+// reminderBatch is the most agreement reminders one transaction writes (a variable for tests).
+var reminderBatch = 100
+
+// addReminders puts rs in the inboxes in one transaction, and returns how many were new.
+func (s *Service) addReminders(ctx context.Context, rs []agreementReminder) (int, error) {
+	added := 0
+	err := s.store.Atomic(ctx, func(tx mgz.Tx) error {
+		added = 0
 		for _, r := range rs {
 			n := &mgz.Notice{OrganisationID: r.org, Kind: mgz.NoticeAgreementReminder, Subject: r.subject,
 				Link: fmt.Sprintf("/overeenkomsten/%d", r.ag.ID), ObjectType: "agreement", ObjectID: r.ag.ID, DedupeKey: r.dedup}
@@ -178,5 +201,8 @@ func (s *Service) NotifyAgreementReminders(ctx context.Context) (int, error) {
 		}
 		return nil
 	})
-	return added, err
+	if err != nil {
+		return 0, err
+	}
+	return added, nil
 }

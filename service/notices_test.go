@@ -104,6 +104,9 @@ func TestInboxIsTheOrganisationsOwn(t *testing.T) {
 }
 
 func TestAgreementRemindersArriveOncePerParty(t *testing.T) {
+	// One reminder per transaction: the scan writes in batches, and every batch counts.
+	defer func(b int) { reminderBatch = b }(reminderBatch)
+	reminderBatch = 1
 	f := newFixture(t)
 	loc := f.location(f.provider.ID, "Woonvorm Het Hof")
 	_, providerEd := f.user(f.provider, mgz.RoleEditor)
