@@ -40,8 +40,11 @@ func appendChain(ctx context.Context, db *DB, tx *sql.Tx, es []*mgz.AuditEntry) 
 	if len(es) == 0 {
 		return nil
 	}
+	// The transaction's statements are prepared once for it (stmtcache.go): an audited change
+	// that writes a hundred entries one Append at a time parsed them a hundred times.
+	q := cachedQuerier{db: db, tx: tx}
 	prevID, prevHash := int64(0), audit.Genesis
-	err := tx.QueryRowContext(ctx, "SELECT last_id, last_hash FROM audit_head WHERE singleton = 1").Scan(&prevID, &prevHash)
+	err := q.QueryRowContext(ctx, "SELECT last_id, last_hash FROM audit_head WHERE singleton = 1").Scan(&prevID, &prevHash)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("auditlog lezen: %w", err)
 	}
@@ -50,23 +53,14 @@ func appendChain(ctx context.Context, db *DB, tx *sql.Tx, es []*mgz.AuditEntry) 
 		if prevID, prevHash, err = insertAuditRows(ctx, db, tx, es, prevID, prevHash); err != nil {
 			return err
 		}
-		return moveAuditHead(ctx, tx, prevID, prevHash)
-	}
-	var ins execer = tx
-	if len(es) > 1 {
-		st, err := tx.PrepareContext(ctx, insertAudit)
-		if err != nil {
-			return fmt.Errorf("auditregel schrijven: %w", err)
-		}
-		defer st.Close()
-		ins = stmtQuerier{st}
+		return moveAuditHead(ctx, q, prevID, prevHash)
 	}
 	for _, e := range es {
 		if e.At.IsZero() {
 			e.At = db.now()
 		}
 		audit.Seal(e, prevID, prevHash)
-		_, err = ins.ExecContext(ctx, insertAudit,
+		_, err = q.ExecContext(ctx, insertAudit,
 			e.ID, e.At.Format(audit.TimeFormat), nullInt(e.UserID), e.UserEmail, nullInt(e.OrganisationID), e.Roles, e.OnBehalfOf,
 			string(e.Action), e.ObjectType, nullInt(e.ObjectID), nullInt(e.ObjectOrganisationID), nullInt(e.PatientID), e.Outcome,
 			e.ClientAddress, e.Reason, e.PrevHash, e.Hash)
@@ -75,12 +69,12 @@ func appendChain(ctx context.Context, db *DB, tx *sql.Tx, es []*mgz.AuditEntry) 
 		}
 		prevID, prevHash = e.ID, e.Hash
 	}
-	return moveAuditHead(ctx, tx, prevID, prevHash)
+	return moveAuditHead(ctx, q, prevID, prevHash)
 }
 
 // moveAuditHead records the newest entry of the chain.
-func moveAuditHead(ctx context.Context, tx *sql.Tx, lastID int64, lastHash string) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO audit_head (singleton, last_id, last_hash) VALUES (1, $1, $2)
+func moveAuditHead(ctx context.Context, q querier, lastID int64, lastHash string) error {
+	_, err := q.ExecContext(ctx, `INSERT INTO audit_head (singleton, last_id, last_hash) VALUES (1, $1, $2)
 		ON CONFLICT (singleton) DO UPDATE SET last_id = excluded.last_id, last_hash = excluded.last_hash`, lastID, lastHash)
 	if err != nil {
 		return fmt.Errorf("auditlog bijwerken: %w", err)
@@ -127,17 +121,6 @@ func insertAuditRows(ctx context.Context, db *DB, tx *sql.Tx, es []*mgz.AuditEnt
 const insertAudit = `INSERT INTO audit_log (id, at, user_id, user_email, organisation_id, roles, on_behalf_of,
 	action, object_type, object_id, object_organisation_id, patient_id, outcome, client_address, reason, prev_hash, hash)
 	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`
-
-type execer interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-}
-
-// stmtQuerier runs a prepared statement where an execer is expected; the query text is ignored.
-type stmtQuerier struct{ st *sql.Stmt }
-
-func (s stmtQuerier) ExecContext(ctx context.Context, _ string, args ...any) (sql.Result, error) {
-	return s.st.ExecContext(ctx, args...)
-}
 
 func nullInt(n int64) any {
 	if n == 0 {
