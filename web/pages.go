@@ -158,6 +158,17 @@ func (rf *refs) loc(ids ...int64) {
 	}
 }
 
+// notices adds the organisations named by BSN misses and changes of the lead physician.
+func (rf *refs) notices(misses []mgz.BSNMiss, changes []mgz.LeadChange) {
+	for _, m := range misses {
+		rf.org(m.OrganisationID)
+	}
+	for _, lc := range changes {
+		rf.orgPtr(lc.FromOrgID, lc.ToOrgID)
+		rf.org(lc.ChangedByOrgID)
+	}
+}
+
 // namesOf reads the names of the organisations and locations in rf by id (locations by negative
 // id), a page at a time, so that a page names every reference however large the register is.
 // What the actor may not read stays unnamed.

@@ -500,13 +500,7 @@ func (s *Server) pagePatient(w http.ResponseWriter, r *http.Request) error {
 	for _, sr := range d.Switches {
 		rf.org(sr.FromPracticeID, sr.ToPracticeID)
 	}
-	for _, m := range d.Misses {
-		rf.org(m.OrganisationID)
-	}
-	for _, lc := range d.LeadChanges {
-		rf.orgPtr(lc.FromOrgID, lc.ToOrgID)
-		rf.org(lc.ChangedByOrgID)
-	}
+	rf.notices(d.Misses, d.LeadChanges)
 	if d.Names, err = s.namesOf(r, rf); err != nil {
 		return err
 	}

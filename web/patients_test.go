@@ -693,23 +693,7 @@ func TestConcurrentPatientEditsLoseNoAcknowledgedChange(t *testing.T) {
 // still shows where it lives.
 func TestClientsPageNamesTheLocationOfEveryClientInALargeRegister(t *testing.T) {
 	f := newPatientFixture(t)
-	ctx := context.Background()
-	var last mgz.Location
-	err := f.ts.reg.Atomic(ctx, func(reg mgz.RegisterService) error {
-		for i := range mgz.MaxLimit + 1 {
-			l := mgz.Location{ProviderID: f.provider.ID, Name: fmt.Sprintf("Zzz-woning %03d", i), Address: "Laan 2", Postcode: "9900 AB",
-				Municipality: "Teststad", Setting: mgz.SettingClusteredHousing, Sector: f.loc.Sector,
-				Deliveries: []mgz.Delivery{mgz.DeliveryVPT}, Places: 10}
-			if err := reg.CreateLocation(ctx, &l); err != nil {
-				return err
-			}
-			last = l
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	last := f.manyLocations(t)
 	c := f.client("Mevrouw Achteraan")
 	c["location_id"] = last.ID
 	if r := f.carer.do(t, "POST", "/api/v1/patients", c); r.status != 201 {

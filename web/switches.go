@@ -304,13 +304,7 @@ func (s *Server) homeSwitchNotices(r *http.Request) (*switchNoticeData, error) {
 			rf.org(sr.FromPracticeID, sr.ToPracticeID)
 		}
 	}
-	for _, m := range n.Misses {
-		rf.org(m.OrganisationID)
-	}
-	for _, lc := range n.LeadChanges {
-		rf.orgPtr(lc.FromOrgID, lc.ToOrgID)
-		rf.org(lc.ChangedByOrgID)
-	}
+	rf.notices(n.Misses, n.LeadChanges)
 	nm, err := s.namesOf(r, rf)
 	if err != nil {
 		return nil, err
